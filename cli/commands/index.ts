@@ -1,0 +1,6 @@
+/** Every `parasim` command, one module each. Add a command = one file + one line here. */
+import type { CommandModule } from 'yargs';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const COMMANDS: ReadonlyArray<CommandModule<any, any>> = [
+];

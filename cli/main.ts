@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/**
+ * `parasim` — one binary, one yargs command module per file in cli/commands/. Thin glue: parse
+ * arguments, call the library, print, and choose the exit code. Only cli/ exits the process.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { CommandModule } from 'yargs';
+import { COMMANDS } from './commands/index.js';
+import { CliError } from './cli-error.js';
+
+async function main(): Promise<void> {
+  let cli = yargs(hideBin(process.argv))
+    .scriptName('parasim')
+    .strict()
+    .demandCommand(1, 'Name a command; `parasim --help` lists them.')
+    .recommendCommands()
+    .help()
+    .fail((msg, err) => {
+      throw err ?? new CliError(msg, 2);
+    });
+  for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+  await cli.parseAsync();
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof CliError) {
+    process.stderr.write(`parasim: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    process.stderr.write(`parasim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 70;
+  }
+});

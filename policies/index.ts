@@ -1,0 +1,9 @@
+/**
+ * policies/ — the contract every host builds views for, and every placement/routing policy.
+ * Reading guide: `contract.ts` (views, plans, routes, the Policy interface), `result.ts`
+ * (request records and the canonical result), `registry.ts` (policies by name).
+ * Imports nothing outside this folder: a policy sees a view and an RNG stream, nothing else.
+ */
+export * from './contract.js';
+export * from './result.js';
+export * from './registry.js';

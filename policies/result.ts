@@ -1,0 +1,94 @@
+/**
+ * Request records and the canonical result: one schema for the simulator and the runtime.
+ * The result carries no wall-clock figure, so two results can be compared byte for byte.
+ */
+import type { DeviceId, ServiceName } from './contract.js';
+
+/** Exactly one per offered request. `inflight` only for requests still running at the horizon. */
+export type Outcome = 'ok' | 'late' | 'dropped' | 'failed' | 'inflight';
+
+export interface RequestRecord {
+  readonly id: number;
+  readonly service: ServiceName;
+  readonly arrivalS: number;
+  /** When service began (admitted into a batch); NaN if never. */
+  readonly startS: number;
+  /** First output token (LLM) or NaN. */
+  readonly firstTokenS: number;
+  /** Completion or failure/drop time; NaN for inflight. */
+  readonly finishS: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly devices: readonly DeviceId[];
+  readonly outcome: Outcome;
+  /** Drop or failure reason. */
+  readonly reason?: string;
+}
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  /** Values at quantiles 0, 0.05, …, 1 (21 points) for CDF plots. */
+  readonly cdf: readonly number[];
+}
+
+export interface OutcomeCounts {
+  readonly offered: number;
+  readonly ok: number;
+  readonly late: number;
+  readonly dropped: number;
+  readonly failed: number;
+  readonly inflight: number;
+}
+
+export interface ServiceResult extends OutcomeCounts {
+  /** Requests finished within SLO per second of the run. */
+  readonly goodputRps: number;
+  /** ok / offered. */
+  readonly sloAttainment: number;
+  readonly ttftS: LatencySummary;
+  readonly tpotS: LatencySummary;
+  readonly e2eS: LatencySummary;
+  readonly dropReasons: Readonly<Record<string, number>>;
+  /** Which device types used measured profiles vs the roofline fallback. */
+  readonly perfSource: Readonly<Record<string, 'profile' | 'roofline'>>;
+}
+
+export interface DeviceResult {
+  readonly type: string;
+  /** Busy fraction of the run. */
+  readonly utilization: number;
+  /** Energy in joules (idle + busy power), null where the catalog has no power figure. */
+  readonly energyJ: number | null;
+  /** Busy fraction per timeline bucket. */
+  readonly utilizationTimeline: readonly number[];
+}
+
+export interface PlacementChange {
+  readonly timeS: number;
+  readonly service: ServiceName;
+  readonly action: 'load' | 'ready' | 'drain' | 'gone' | 'failed';
+  readonly instance: string;
+  readonly devices: readonly DeviceId[];
+}
+
+export interface RunResult {
+  readonly schema: 'parasim.result/1';
+  readonly scenario: string;
+  readonly seed: number;
+  readonly policy: string;
+  readonly horizonS: number;
+  /** Length of one timeline bucket, seconds. */
+  readonly timelineBucketS: number;
+  readonly totals: OutcomeCounts & { readonly goodputRps: number; readonly sloAttainment: number };
+  readonly services: Readonly<Record<ServiceName, ServiceResult>>;
+  readonly devices: Readonly<Record<DeviceId, DeviceResult>>;
+  /** Goodput (ok requests/s) per timeline bucket, all services. */
+  readonly goodputTimeline: readonly number[];
+  readonly placementChanges: readonly PlacementChange[];
+  /** Anything the run wants a reader to know (e.g. roofline fallbacks used). */
+  readonly notes: readonly string[];
+}
