@@ -7,3 +7,9 @@
 export * from './contract.js';
 export * from './result.js';
 export * from './registry.js';
+export * from './placement-helpers.js';
+export { resolveParams } from './params.js';
+export { planMemoryByDevice, deviceWeightCapacity } from './memory-ledger.js';
+export { estimateChain, sloRatio, stageWeightBytes, tpScale } from './perf-model.js';
+export type { InstanceEstimate, Work } from './perf-model.js';
+export { transferTimeS } from './network.js';

@@ -4,9 +4,25 @@
  */
 import type { PolicyFactory } from './contract.js';
 import { staticRoundRobin } from './baselines/static-round-robin.js';
+import { epara } from './epara/policy.js';
+import { edgeShardLatency, edgeShardThroughput } from './baselines/edgeshard.js';
+import { edgeSolo } from './baselines/edge-solo.js';
+import { cloudEdgeEven, cloudEdgeOpt } from './baselines/cloud-edge.js';
+import { adaptiveSplit } from './baselines/adaptive-split.js';
+import { leastLoaded, powerOfTwo, roundRobin } from './baselines/routers.js';
 
 export const POLICIES = {
   'static-round-robin': staticRoundRobin,
+  epara,
+  'edgeshard-latency': edgeShardLatency,
+  'edgeshard-throughput': edgeShardThroughput,
+  'edge-solo': edgeSolo,
+  'cloud-edge-even': cloudEdgeEven,
+  'cloud-edge-opt': cloudEdgeOpt,
+  'adaptive-split': adaptiveSplit,
+  'round-robin': roundRobin,
+  'least-loaded': leastLoaded,
+  'power-of-two': powerOfTwo,
 } as const satisfies Record<string, PolicyFactory>;
 
 export type PolicyName = keyof typeof POLICIES;

@@ -17,6 +17,9 @@ export type HandlerId = number;
 
 /** Slots per generation; a handle is `generation * SLOT_SPACE + slot`. */
 const SLOT_SPACE = 2 ** 24;
+/** Tie key = (priority + PRIORITY_BIAS) * SEQ_SPACE + seq: one float compare breaks ties exactly. */
+const SEQ_SPACE = 2 ** 36;
+const PRIORITY_BIAS = 64;
 
 export class EventKernel {
   private nowS = 0;
@@ -24,30 +27,29 @@ export class EventKernel {
   private processed = 0;
   private readonly handlers: EventHandler[] = [];
 
-  // Per-slot event data (struct of arrays).
-  private time: Float64Array;
-  private prio: Int32Array;
-  private seq: Float64Array;
+  // Per-slot event data (struct of arrays), addressed by slot.
   private handler: Int32Array;
   private payload: Float64Array;
   private gen: Uint32Array;
   private cancelled: Uint8Array;
-  // Free slots (stack) and the heap of slot indices.
   private free: Int32Array;
   private freeTop: number;
-  private heap: Int32Array;
+  // The heap itself keeps its sort keys inline (time, tie key) so sifting touches only
+  // contiguous memory; `heapSlot` points back to the slot's data.
+  private heapTime: Float64Array;
+  private heapTie: Float64Array;
+  private heapSlot: Int32Array;
   private size = 0;
 
   constructor(initialCapacity = 1024) {
     const n = Math.max(16, initialCapacity);
-    this.time = new Float64Array(n);
-    this.prio = new Int32Array(n);
-    this.seq = new Float64Array(n);
     this.handler = new Int32Array(n);
     this.payload = new Float64Array(n);
     this.gen = new Uint32Array(n);
     this.cancelled = new Uint8Array(n);
-    this.heap = new Int32Array(n);
+    this.heapTime = new Float64Array(n);
+    this.heapTie = new Float64Array(n);
+    this.heapSlot = new Int32Array(n);
     this.free = new Int32Array(n);
     for (let i = 0; i < n; i++) this.free[i] = n - 1 - i;
     this.freeTop = n;
@@ -71,7 +73,10 @@ export class EventKernel {
     return this.handlers.length - 1;
   }
 
-  /** Schedules `handler(payload)` at `now + delay`. Lower `priority` runs first at equal times. */
+  /**
+   * Schedules `handler(payload)` at `now + delay`. Lower `priority` (an integer in −64..63, see
+   * sim/priorities.ts) runs first at equal times; equal priorities run in scheduling order.
+   */
   schedule(delayS: number, handler: HandlerId, payload = 0, priority = 0): EventHandle {
     return this.scheduleAt(this.nowS + delayS, handler, payload, priority);
   }
@@ -82,13 +87,11 @@ export class EventKernel {
     }
     if (this.freeTop === 0) this.grow();
     const slot = this.free[--this.freeTop]!;
-    this.time[slot] = timeS;
-    this.prio[slot] = priority;
-    this.seq[slot] = this.nextSeq++;
     this.handler[slot] = handler;
     this.payload[slot] = payload;
     this.cancelled[slot] = 0;
-    this.siftUp(this.size++, slot);
+    const tie = (priority + PRIORITY_BIAS) * SEQ_SPACE + this.nextSeq++;
+    this.siftUp(this.size++, timeS, tie, slot);
     return this.gen[slot]! * SLOT_SPACE + slot;
   }
 
@@ -120,18 +123,18 @@ export class EventKernel {
 
   private drain(untilS: number, maxEvents: number): number {
     let ran = 0;
-    const heap = this.heap;
-    const time = this.time;
     while (this.size > 0 && ran < maxEvents) {
-      const top = heap[0]!;
-      const t = time[top]!;
+      const t = this.heapTime[0]!;
       if (t > untilS) break;
-      const last = heap[--this.size]!;
-      if (this.size > 0) this.siftDown(0, last);
+      const top = this.heapSlot[0]!;
+      const n = --this.size;
+      if (n > 0) this.siftDown(this.heapTime[n]!, this.heapTie[n]!, this.heapSlot[n]!);
       const wasCancelled = this.cancelled[top] === 1;
       const h = this.handler[top]!;
       const p = this.payload[top]!;
-      this.release(top);
+      this.gen[top] = (this.gen[top]! + 1) >>> 0;
+      this.cancelled[top] = 0;
+      this.free[this.freeTop++] = top;
       if (wasCancelled) continue;
       this.nowS = t;
       ran++;
@@ -144,62 +147,68 @@ export class EventKernel {
     return ran;
   }
 
-  private release(slot: number): void {
-    this.gen[slot] = (this.gen[slot]! + 1) >>> 0;
-    this.cancelled[slot] = 0;
-    this.free[this.freeTop++] = slot;
-  }
-
-  private less(a: number, b: number): boolean {
-    const ta = this.time[a]!;
-    const tb = this.time[b]!;
-    if (ta !== tb) return ta < tb;
-    const pa = this.prio[a]!;
-    const pb = this.prio[b]!;
-    if (pa !== pb) return pa < pb;
-    return this.seq[a]! < this.seq[b]!;
-  }
-
-  private siftUp(pos: number, slot: number): void {
-    const heap = this.heap;
+  private siftUp(pos: number, time: number, tie: number, slot: number): void {
+    const ht = this.heapTime;
+    const hk = this.heapTie;
+    const hs = this.heapSlot;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const ps = heap[parent]!;
-      if (!this.less(slot, ps)) break;
-      heap[pos] = ps;
+      const pt = ht[parent]!;
+      if (pt < time || (pt === time && hk[parent]! < tie)) break;
+      ht[pos] = pt;
+      hk[pos] = hk[parent]!;
+      hs[pos] = hs[parent]!;
       pos = parent;
     }
-    heap[pos] = slot;
+    ht[pos] = time;
+    hk[pos] = tie;
+    hs[pos] = slot;
   }
 
-  private siftDown(pos: number, slot: number): void {
-    const heap = this.heap;
+  /** Places (time, tie, slot) from the root down; the heap has `size` entries. */
+  private siftDown(time: number, tie: number, slot: number): void {
+    const ht = this.heapTime;
+    const hk = this.heapTie;
+    const hs = this.heapSlot;
     const n = this.size;
+    let pos = 0;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;
+      let ct = ht[child]!;
+      let ck = hk[child]!;
       const right = child + 1;
-      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
-      const cs = heap[child]!;
-      if (!this.less(cs, slot)) break;
-      heap[pos] = cs;
+      if (right < n) {
+        const rt = ht[right]!;
+        const rk = hk[right]!;
+        if (rt < ct || (rt === ct && rk < ck)) {
+          child = right;
+          ct = rt;
+          ck = rk;
+        }
+      }
+      if (time < ct || (time === ct && tie < ck)) break;
+      ht[pos] = ct;
+      hk[pos] = ck;
+      hs[pos] = hs[child]!;
       pos = child;
     }
-    heap[pos] = slot;
+    ht[pos] = time;
+    hk[pos] = tie;
+    hs[pos] = slot;
   }
 
   private grow(): void {
-    const old = this.time.length;
+    const old = this.handler.length;
     const n = old * 2;
     if (n > SLOT_SPACE) throw new RangeError(`more than ${SLOT_SPACE} pending events`);
     const growF = (a: Float64Array) => { const b = new Float64Array(n); b.set(a); return b; };
     const growI = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
-    this.time = growF(this.time);
-    this.seq = growF(this.seq);
+    this.heapTime = growF(this.heapTime);
+    this.heapTie = growF(this.heapTie);
     this.payload = growF(this.payload);
-    this.prio = growI(this.prio);
     this.handler = growI(this.handler);
-    this.heap = growI(this.heap);
+    this.heapSlot = growI(this.heapSlot);
     const gen = new Uint32Array(n); gen.set(this.gen); this.gen = gen;
     const can = new Uint8Array(n); can.set(this.cancelled); this.cancelled = can;
     const free = new Int32Array(n); free.set(this.free); this.free = free;

@@ -1,0 +1,55 @@
+/**
+ * `parasim bench`: performance figures as one JSON object (`--json`) or a readable list.
+ * Figures are rates measured in this run, with the reference (SimPy) measured on the same
+ * machine in the same run, because absolute speeds vary several-fold between machines.
+ */
+import type { CommandModule } from 'yargs';
+import { kernelBench } from '../bench/kernel-bench.js';
+import { simpyReference } from '../bench/simpy-reference.js';
+import { BENCH_LARGE, modelBench, modelBenchInProcess } from '../bench/model-bench.js';
+import { extraBenches } from '../bench/extra-benches.js';
+
+interface BenchArgs {
+  json: boolean;
+  part: 'all' | 'kernel' | 'model';
+  scenario: string;
+  simpy: boolean;
+}
+
+export const benchCommand: CommandModule<object, BenchArgs> = {
+  command: 'bench',
+  describe: 'Measure kernel, model and sweep performance (prints JSON with --json)',
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+      .option('part', { choices: ['all', 'kernel', 'model'] as const, default: 'all' as const, describe: 'run only one part (model runs in-process)' })
+      .option('scenario', { type: 'string', default: BENCH_LARGE, describe: 'scenario for the model figure' })
+      .option('simpy', { type: 'boolean', default: true, describe: 'measure the SimPy reference (python3-simpy)' }),
+  handler: (args) => {
+    if (args.part === 'model') {
+      process.stdout.write(`${JSON.stringify(modelBenchInProcess(args.scenario))}\n`);
+      return;
+    }
+    const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+    log('kernel: M/M/1 (1,000,000 customers) and hold model (100,000 pending)…');
+    const kernel = kernelBench();
+    const figures: Record<string, unknown> = { ...kernel };
+    if (args.simpy) {
+      log('reference: SimPy M/M/1 on this machine…');
+      const simpy = simpyReference();
+      Object.assign(figures, simpy, {
+        mm1SpeedupVsSimpy: simpy.simpyCustomersPerSec ? Number((kernel.mm1CustomersPerSec / simpy.simpyCustomersPerSec).toFixed(1)) : null,
+      });
+    }
+    if (args.part === 'all') {
+      log('model: scenarios/bench-large.yaml in a child process…');
+      Object.assign(figures, modelBench(process.argv[1]!, args.scenario));
+      Object.assign(figures, extraBenches(log));
+    }
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    } else {
+      for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k.padEnd(28)} ${String(v)}\n`);
+    }
+  },
+};

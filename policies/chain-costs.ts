@@ -1,0 +1,111 @@
+/**
+ * The cost model that turns "split service S over these devices" into a PartitionProblem for
+ * the EdgeShard DP (partition-dp.ts), and the DP's answer back into Stages.
+ *
+ * Layers are grouped into at most `MAX_BLOCKS` equal blocks (the DP is quadratic in blocks); each
+ * device takes part with tensor degree = the largest power of two ≤ its GPU count (a device is one
+ * unit in EdgeShard). Latency objective: sum of stage compute for the mean request (prefill +
+ * output tokens at batch 1) and of transfers (prompt activations once, one activation per output
+ * token with its propagation latency). Throughput objective: the largest per-request busy time of
+ * any stage at its best batch or of any link's serialization (pipeline bottleneck). A stage whose
+ * weights exceed the device's remaining budget costs Infinity.
+ */
+import type { ClusterView, DeviceState, ServiceInfo, Stage } from './contract.js';
+import type { MemoryLedger } from './memory-ledger.js';
+import { bottleneckTimeS, transferTimeS } from './network.js';
+import { deviceNode, meanWork, requestBytes, stageTimes, TOKEN_ID_BYTES } from './perf-model.js';
+import type { PartitionProblem } from './partition-dp.js';
+import { MAX_DP_DEVICES } from './partition-dp.js';
+import { WEIGHT_MEMORY_FRACTION } from './placement-helpers.js';
+
+export const MAX_BLOCKS = 24;
+export type ChainObjective = 'latency' | 'throughput';
+
+/** Largest power of two ≤ the device's GPU count. */
+export function fullTensorDegree(d: DeviceState): number {
+  let g = 1;
+  while (g * 2 <= d.gpus) g *= 2;
+  return g;
+}
+
+/** Layer index where block `b` of `blocks` starts. */
+export function blockBoundary(layers: number, blocks: number, b: number): number {
+  return Math.round((b * layers) / blocks);
+}
+
+export interface ChainProblem {
+  readonly problem: PartitionProblem;
+  readonly devices: readonly DeviceState[];
+  readonly blocks: number;
+}
+
+export function chainProblem(
+  view: Pick<ClusterView, 'devices' | 'links'>,
+  service: ServiceInfo,
+  devices: readonly DeviceState[],
+  ledger: MemoryLedger,
+  objective: ChainObjective,
+): ChainProblem {
+  const L = service.model.layers;
+  const blocks = Math.max(1, Math.min(L, MAX_BLOCKS));
+  const ds = devices.slice(0, MAX_DP_DEVICES);
+  const work = meanWork(service);
+  const bytes = requestBytes(service, work);
+  const nodes = ds.map((d) => deviceNode(view.links, d));
+  const layerAt = (b: number) => blockBoundary(L, blocks, b);
+  const actPrompt = service.kind === 'llm' ? work.promptTokens * service.model.activationBytesPerToken : bytes.cutB;
+  const problem: PartitionProblem = {
+    layers: blocks,
+    devices: ds.length,
+    objective: objective === 'latency' ? 'sum' : 'max',
+    stageCost(j, first, end) {
+      const d = ds[j]!;
+      const g = fullTensorDegree(d);
+      const share = (layerAt(end) - layerAt(first)) / L;
+      const w = service.model.weightBytes * share;
+      if (w > ledger.freeBytes(d.id) + 1e-6 || w > g * d.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION) return Infinity;
+      const t = stageTimes(service, d, share, g, work);
+      if (!t) return Infinity;
+      return objective === 'latency' ? t.prefillS + work.outputTokens * t.tpotBatch1S : t.busyS;
+    },
+    cutCost(k, j) {
+      if (objective === 'throughput') return bottleneckTimeS(view.links, nodes[k]!, nodes[j]!, bytes.cutB);
+      const once = transferTimeS(view.links, nodes[k]!, nodes[j]!, actPrompt);
+      const perToken = service.kind === 'llm' ? transferTimeS(view.links, nodes[k]!, nodes[j]!, service.model.activationBytesPerToken) : 0;
+      return once + work.outputTokens * perToken;
+    },
+    inCost(j) {
+      return objective === 'latency'
+        ? transferTimeS(view.links, service.ingress, nodes[j]!, bytes.inB)
+        : bottleneckTimeS(view.links, service.ingress, nodes[j]!, bytes.inB);
+    },
+    outCost(k) {
+      return objective === 'latency'
+        ? transferTimeS(view.links, nodes[k]!, service.ingress, service.kind === 'llm' ? TOKEN_ID_BYTES : bytes.outB)
+        : bottleneckTimeS(view.links, nodes[k]!, service.ingress, bytes.outB);
+    },
+  };
+  return { problem, devices: ds, blocks };
+}
+
+/** Stages for a DP answer over a ChainProblem. */
+export function toStages(service: ServiceInfo, cp: ChainProblem, parts: readonly { device: number; first: number; end: number }[]): Stage[] {
+  const L = service.model.layers;
+  return parts.map((p) => {
+    const d = cp.devices[p.device]!;
+    return { device: d.id, firstLayer: blockBoundary(L, cp.blocks, p.first), endLayer: blockBoundary(L, cp.blocks, p.end), gpus: fullTensorDegree(d) };
+  });
+}
+
+/** Devices worth offering the DP: alive, with figures for the model, fastest first (stable by id). */
+export function dpCandidates(service: ServiceInfo, devices: readonly DeviceState[], ledger: MemoryLedger): DeviceState[] {
+  const speed = (d: DeviceState) => {
+    const p = service.perf[d.type];
+    return p ? (service.kind === 'llm' ? p.decodeTokPerS : 1 / Math.max(1e-12, p.itemLatencyS)) : 0;
+  };
+  return devices
+    .filter((d) => d.alive && speed(d) > 0 && ledger.freeBytes(d.id) > 0)
+    .slice()
+    .sort((a, b) => speed(b) - speed(a) || (a.id < b.id ? -1 : 1))
+    .slice(0, MAX_DP_DEVICES - 2);
+}

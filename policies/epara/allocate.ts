@@ -1,0 +1,81 @@
+/**
+ * EPARA's task-categorized parallelism allocator: from a service's category, the parallel mode
+ * and degree, expressed as candidate instance shapes for the scheduler to choose among.
+ *
+ * - latency × multi-GPU → tensor parallel inside one box, at the box's full power-of-two degree
+ *   (lowest latency; all-reduce stays on NVLink/PCIe);
+ * - latency × single → one-GPU replicas on the fastest boxes (the scheduler adds replicas = data
+ *   parallel only when demand needs them);
+ * - frequency × any → data-parallel replicas at the smallest tensor degree that fits, offered on
+ *   every device including small boards (throughput per GB, not latency, is what counts);
+ * - the model fits no single box → pipeline split across devices: layers partitioned by the
+ *   EdgeShard DP (memory-capped; sum-latency objective for latency-sensitive, bottleneck for
+ *   frequency-sensitive), up to `MAX_PIPELINES` disjoint chains.
+ * Latency-sensitive shapes must meet the SLO unloaded with headroom (`LATENCY_HEADROOM`), so
+ * queueing has room; frequency-sensitive ones just meet it.
+ */
+import type { Category, ClusterView, DeviceState, PlannedInstance, ServiceInfo } from '../contract.js';
+import { chainProblem, dpCandidates, fullTensorDegree, toStages } from '../chain-costs.js';
+import { MemoryLedger } from '../memory-ledger.js';
+import { solvePartition } from '../partition-dp.js';
+import { perfOn } from '../perf-model.js';
+import { tensorDegreeToFit, wholeModelStage } from '../placement-helpers.js';
+
+export type ParallelMode = 'replica' | 'data-parallel' | 'tensor-parallel' | 'pipeline';
+export const MAX_PIPELINES = 3;
+/** Unloaded SLO ratio a latency-sensitive shape must reach (leaves 25% for queueing). */
+export const LATENCY_HEADROOM = 0.8;
+
+export interface Allocation {
+  readonly mode: ParallelMode;
+  /** TP degree (replica modes) or number of stages (pipeline). */
+  readonly degree: number;
+  readonly candidates: readonly PlannedInstance[];
+  /** Unloaded SLO ratio a candidate must reach to count as feasible. */
+  readonly maxRatio: number;
+}
+
+function wholeBoxShapes(service: ServiceInfo, devices: readonly DeviceState[], degreeOf: (d: DeviceState) => number): PlannedInstance[] {
+  const out: PlannedInstance[] = [];
+  for (const d of devices) {
+    if (!perfOn(service, d)) continue;
+    const min = tensorDegreeToFit(service, d);
+    if (min === 0) continue;
+    out.push({ service: service.name, stages: [wholeModelStage(service, d, Math.max(min, degreeOf(d)))] });
+  }
+  return out;
+}
+
+function pipelineShapes(view: ClusterView, service: ServiceInfo, devices: readonly DeviceState[], category: Category): PlannedInstance[] {
+  const ledger = new MemoryLedger(devices);
+  const out: PlannedInstance[] = [];
+  let pool = dpCandidates(service, devices, ledger);
+  for (let n = 0; n < MAX_PIPELINES && pool.length > 0; n++) {
+    const cp = chainProblem(view, service, pool, ledger, category.sensitivity === 'latency' ? 'latency' : 'throughput');
+    const sol = solvePartition(cp.problem);
+    if (!sol) break;
+    const stages = toStages(service, cp, sol.stages);
+    out.push({ service: service.name, stages });
+    const used = new Set(stages.map((s) => s.device));
+    pool = pool.filter((d) => !used.has(d.id));
+  }
+  return out;
+}
+
+export function allocate(view: ClusterView, service: ServiceInfo, category: Category, devices: readonly DeviceState[]): Allocation {
+  const usable = devices.filter((d) => d.alive);
+  const fitsSomewhere = usable.some((d) => perfOn(service, d) && tensorDegreeToFit(service, d) > 0);
+  const maxRatio = category.sensitivity === 'latency' ? LATENCY_HEADROOM : 1;
+  if (!fitsSomewhere) {
+    const candidates = pipelineShapes(view, service, usable, category);
+    const degree = Math.max(0, ...candidates.map((c) => c.stages.length));
+    return { mode: 'pipeline', degree, candidates, maxRatio };
+  }
+  if (category.sensitivity === 'latency' && category.gpus === 'multi') {
+    const candidates = wholeBoxShapes(service, usable, fullTensorDegree);
+    return { mode: 'tensor-parallel', degree: Math.max(1, ...candidates.map((c) => c.stages[0]!.gpus)), candidates, maxRatio };
+  }
+  const candidates = wholeBoxShapes(service, usable, () => 1);
+  const mode: ParallelMode = category.sensitivity === 'frequency' ? 'data-parallel' : 'replica';
+  return { mode, degree: Math.max(1, ...candidates.map((c) => c.stages[0]!.gpus)), candidates, maxRatio };
+}

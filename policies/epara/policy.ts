@@ -1,0 +1,66 @@
+/**
+ * `epara`: the EPARA policy (arXiv 2511.00603) assembled from its parts, at three time
+ * granularities: per request the distributed request handler (request-handler.ts); every
+ * `sync_period_s` the nodes exchange state (`sync`, costed by the host); every
+ * `placement_period_s` (and after faults) the state-aware scheduler (scheduler.ts) re-places
+ * services using the categorizer (categorize.ts) and the parallelism allocator (allocate.ts).
+ * Dead devices are excluded everywhere; recovered ones wait out a backoff (fault-backoff.ts).
+ */
+import type { ClusterView, NodeView, PlacementPlan, Policy, PolicyFactory, RequestInfo, RouteDecision, SyncSpec } from '../contract.js';
+import type { ResolvedParams } from '../params.js';
+import { numberParam, resolveParams } from '../params.js';
+import { FaultBackoff } from './fault-backoff.js';
+import { RequestHandler } from './request-handler.js';
+import { schedule } from './scheduler.js';
+
+class Epara implements Policy {
+  readonly name = 'epara';
+  readonly placementPeriodS: number;
+  readonly sync: SyncSpec;
+  private readonly handler: RequestHandler;
+  private readonly backoff: FaultBackoff;
+
+  constructor(private readonly p: ResolvedParams) {
+    this.placementPeriodS = numberParam(p, 'placement_period_s');
+    this.sync = { periodS: numberParam(p, 'sync_period_s'), messageBytes: numberParam(p, 'sync_message_bytes') };
+    this.handler = new RequestHandler({ stalenessLimitS: numberParam(p, 'staleness_limit_s'), sloMargin: numberParam(p, 'slo_margin') });
+    this.backoff = new FaultBackoff(numberParam(p, 'recovery_backoff_s'));
+  }
+
+  place(view: ClusterView): PlacementPlan {
+    this.backoff.observe(view);
+    const { devices, held } = this.backoff.usable(view);
+    const r = schedule(view, devices, {
+      migrationThreshold: numberParam(this.p, 'migration_threshold'),
+      loadBytesPerS: numberParam(this.p, 'load_gbps') * 1e9,
+      placementPeriodS: this.placementPeriodS,
+      demandHeadroom: numberParam(this.p, 'demand_headroom'),
+    });
+    const modes = [...r.services].map(([s, i]) => `${s}:${i.category.sensitivity[0]}${i.category.gpus[0]}/${i.allocation.mode}x${i.allocation.degree}`).join(' ');
+    const reason = `${r.choice} plan value ${r.value.toFixed(2)} rps, kept ${r.kept}, new ${r.loaded}` +
+      (held.length > 0 ? `, backoff ${held.join(',')}` : '') + (modes ? `; ${modes}` : '');
+    return { instances: r.instances, reason };
+  }
+
+  route(req: RequestInfo, view: NodeView): RouteDecision {
+    return this.handler.route(req, view);
+  }
+}
+
+const params = {
+  sync_period_s: { kind: 'number', default: 1, min: 0.01, max: 600, description: 'Period of peer state exchange between request handlers, s.' },
+  sync_message_bytes: { kind: 'integer', default: 512, min: 16, max: 1_000_000, description: 'Size of one node→peer state message, bytes.' },
+  placement_period_s: { kind: 'number', default: 60, min: 1, max: 86_400, description: 'Period of the state-aware re-placement, s.' },
+  staleness_limit_s: { kind: 'number', default: 3, min: 0.01, max: 3600, description: 'Peer state older than this is discounted (estimate × age/limit), s.' },
+  migration_threshold: { kind: 'number', default: 0.1, min: 0, max: 10, description: 'Relative goodput gain a fresh plan needs over keeping existing instances.' },
+  slo_margin: { kind: 'number', default: 0.5, min: 0, max: 100, description: 'Drop as slo-infeasible when the best estimate exceeds the SLO by more than this fraction.' },
+  load_gbps: { kind: 'number', default: 1, min: 0.001, max: 1000, description: 'Assumed weight-loading bandwidth for load-time discounts, GB/s.' },
+  demand_headroom: { kind: 'number', default: 1.25, min: 1, max: 10, description: 'Capacity target as a multiple of each service\'s demand.' },
+  recovery_backoff_s: { kind: 'number', default: 10, min: 0, max: 3600, description: 'A recovered device gets no new instances for this long (doubling per failure, ≤ 8×), s.' },
+} as const satisfies PolicyFactory['params'];
+
+export const epara: PolicyFactory = {
+  description: 'EPARA: task-categorized parallelism, distributed state-synced request handling, periodic state-aware greedy placement.',
+  params,
+  create: (given) => new Epara(resolveParams(params, given)),
+};

@@ -1,0 +1,176 @@
+/**
+ * EPARA's centralized state-aware scheduler: which instances should exist, re-run every
+ * placement period and after faults.
+ *
+ * Formulation (the paper describes a greedy, state-aware re-placement; the exact objective is
+ * ours): maximize F(P) = Σ_services min(target_s, Σ_{i∈P, i serves s} c_i), where c_i is the
+ * instance's sustainable request rate (perf-model bottleneck) scaled by the compute still free on
+ * its devices, target_s = demand × headroom. F is a concave function of a sum of non-negative
+ * terms per service — monotone submodular — under a knapsack (memory) constraint per device, for
+ * which cost-benefit greedy (pick the largest marginal gain per GB of weights, Khuller–Moss–Naor;
+ * Leskovec et al. 2007) is the standard approximation. Candidate shapes come from the
+ * parallelism allocator.
+ *
+ * State awareness and moving little: a new instance's gain is discounted by the fraction of the
+ * period it spends loading (`weights / load bandwidth`); instances that exist (pending, loading
+ * or ready, on usable devices) carry no such discount. Two plans are built — KEEP (existing
+ * instances pinned first, greedy fills the rest) and FRESH (greedy over everything) — and FRESH
+ * is taken only if its value exceeds KEEP's by the migration threshold. A plan re-emits the
+ * existing instances it keeps, so the host leaves them running.
+ */
+import type { Category, ClusterView, DeviceId, DeviceState, InstanceState, PlannedInstance, ServiceInfo } from '../contract.js';
+import { MemoryLedger } from '../memory-ledger.js';
+import { estimateChain, meanWork, sloRatio, stageWeightBytes } from '../perf-model.js';
+import { stagesKey } from '../placement-helpers.js';
+import type { Allocation } from './allocate.js';
+import { allocate } from './allocate.js';
+import { categorize } from './categorize.js';
+
+/** Weight of capacity from shapes that miss the SLO even unloaded: keeps a service reachable, rarely chosen. */
+export const INFEASIBLE_WEIGHT = 0.05;
+/** Target for a service with no demand yet: any one instance fills it. */
+const PRESENCE_RPS = 1e-3;
+
+export interface SchedulerOptions {
+  readonly migrationThreshold: number;
+  readonly loadBytesPerS: number;
+  readonly placementPeriodS: number;
+  readonly demandHeadroom: number;
+}
+
+interface Candidate {
+  readonly key: string;
+  readonly service: ServiceInfo;
+  readonly instance: PlannedInstance;
+  readonly existing: boolean;
+  /** Capacity after SLO-feasibility weight and load discount, before compute sharing. */
+  readonly capacity: number;
+  readonly memGB: number;
+}
+
+export interface ServicePlanInfo {
+  readonly category: Category;
+  readonly allocation: Pick<Allocation, 'mode' | 'degree'>;
+}
+
+export interface SchedulerResult {
+  readonly instances: readonly PlannedInstance[];
+  readonly value: number;
+  readonly kept: number;
+  readonly loaded: number;
+  readonly choice: 'keep' | 'fresh';
+  readonly services: ReadonlyMap<string, ServicePlanInfo>;
+}
+
+function isLive(i: InstanceState, usable: ReadonlySet<DeviceId>): boolean {
+  return (i.state === 'ready' || i.state === 'loading' || i.state === 'pending') && i.stages.every((s) => usable.has(s.device));
+}
+
+function candidateOf(view: ClusterView, service: ServiceInfo, inst: PlannedInstance, existing: boolean, maxRatio: number, opt: SchedulerOptions): Candidate | undefined {
+  const est = estimateChain(view, service, inst.stages, meanWork(service), service.ingress);
+  if (!est || !Number.isFinite(est.e2eS)) return undefined;
+  const feasible = sloRatio(service.slo, est) <= maxRatio;
+  const maxStageBytes = Math.max(...inst.stages.map((s) => stageWeightBytes(service, s)));
+  const loadFraction = existing ? 0 : Math.min(0.9, maxStageBytes / opt.loadBytesPerS / Math.max(1e-9, opt.placementPeriodS));
+  const capacity = est.capacityRps * (feasible ? 1 : INFEASIBLE_WEIGHT) * (1 - loadFraction);
+  const mem = inst.stages.reduce((a, s) => a + stageWeightBytes(service, s), 0);
+  return { key: `${service.name}|${stagesKey(inst.stages)}`, service, instance: inst, existing, capacity, memGB: Math.max(0.05, mem / 1e9) };
+}
+
+/** Greedy state: memory, compute (GPU units) per device, rate served per service. */
+class Fill {
+  readonly ledger: MemoryLedger;
+  readonly compute = new Map<DeviceId, number>();
+  readonly served = new Map<string, number>();
+  readonly chosen: Candidate[] = [];
+
+  constructor(devices: readonly DeviceState[], private readonly targets: ReadonlyMap<string, number>) {
+    this.ledger = new MemoryLedger(devices);
+    for (const d of devices) this.compute.set(d.id, d.alive ? d.gpus : 0);
+  }
+
+  private effective(c: Candidate): number {
+    let f = 1;
+    for (const s of c.instance.stages) f = Math.min(f, (this.compute.get(s.device) ?? 0) / s.gpus);
+    return c.capacity * Math.max(0, f);
+  }
+
+  gain(c: Candidate): number {
+    if (!this.ledger.fits(c.service, c.instance.stages)) return 0;
+    const left = (this.targets.get(c.service.name) ?? 0) - (this.served.get(c.service.name) ?? 0);
+    return Math.max(0, Math.min(left, this.effective(c)));
+  }
+
+  take(c: Candidate): void {
+    const eff = this.effective(c);
+    this.ledger.reserve(c.service, c.instance.stages);
+    for (const s of c.instance.stages) this.compute.set(s.device, Math.max(0, (this.compute.get(s.device) ?? 0) - s.gpus));
+    this.served.set(c.service.name, (this.served.get(c.service.name) ?? 0) + eff);
+    this.chosen.push(c);
+  }
+
+  value(): number {
+    let v = 0;
+    for (const [s, t] of this.targets) v += Math.min(t, this.served.get(s) ?? 0);
+    return v;
+  }
+
+  greedy(pool: readonly Candidate[]): void {
+    const taken = new Set(this.chosen.map((c) => c.key));
+    for (;;) {
+      let best: Candidate | undefined;
+      let bestScore = 0;
+      for (const c of pool) {
+        if (taken.has(c.key)) continue;
+        const score = this.gain(c) / c.memGB;
+        if (score > bestScore + 1e-12 || (best !== undefined && Math.abs(score - bestScore) <= 1e-12 && score > 0 && c.key < best.key)) {
+          best = c;
+          bestScore = score;
+        }
+      }
+      if (!best) return;
+      this.take(best);
+      taken.add(best.key);
+    }
+  }
+}
+
+export function schedule(view: ClusterView, usableDevices: readonly DeviceState[], opt: SchedulerOptions): SchedulerResult {
+  const usable = new Set(usableDevices.filter((d) => d.alive).map((d) => d.id));
+  const devices = view.devices.map((d) => (usable.has(d.id) ? d : { ...d, alive: false }));
+  const targets = new Map<string, number>();
+  const services = new Map<string, ServicePlanInfo>();
+  const pool: Candidate[] = [];
+  const existing: Candidate[] = [];
+  const byKey = new Map<string, Candidate>();
+  const live = view.instances.filter((i) => isLive(i, usable)).slice().sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const service of view.services) {
+    targets.set(service.name, service.demandRps > 0 ? service.demandRps * opt.demandHeadroom : PRESENCE_RPS);
+    const { category } = categorize({ ...view, devices }, service);
+    const alloc = allocate({ ...view, devices }, service, category, devices);
+    services.set(service.name, { category, allocation: { mode: alloc.mode, degree: alloc.degree } });
+    for (const inst of live.filter((i) => i.service === service.name)) {
+      const c = candidateOf(view, service, { service: service.name, stages: inst.stages }, true, alloc.maxRatio, opt);
+      if (c && !byKey.has(c.key)) { byKey.set(c.key, c); existing.push(c); pool.push(c); }
+    }
+    for (const inst of alloc.candidates) {
+      const c = candidateOf(view, service, inst, false, alloc.maxRatio, opt);
+      if (c && !byKey.has(c.key)) { byKey.set(c.key, c); pool.push(c); }
+    }
+  }
+  const keep = new Fill(devices, targets);
+  for (const c of existing) if (keep.gain(c) > 0) keep.take(c);
+  keep.greedy(pool);
+  const fresh = new Fill(devices, targets);
+  fresh.greedy(pool);
+  const useFresh = fresh.value() > keep.value() * (1 + opt.migrationThreshold) + 1e-9;
+  const win = useFresh ? fresh : keep;
+  return {
+    instances: win.chosen.map((c) => c.instance),
+    value: win.value(),
+    kept: win.chosen.filter((c) => c.existing).length,
+    loaded: win.chosen.filter((c) => !c.existing).length,
+    choice: useFresh ? 'fresh' : 'keep',
+    services,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Planning estimates: how fast an instance (a chain of stages) serves one request, how many
+ * requests per second it sustains, and how a request's estimated latency compares with its SLO.
+ *
+ * Standard formulation (the EPARA paper gives none): `service.perf[type]` holds whole-box
+ * figures, i.e. at tensor-parallel degree = the box's GPU count. A stage holding a fraction `f`
+ * of the layers on `g` of the box's `G` GPUs runs at `perf · g·e(g) / (G·e(G))`, where
+ * `e(g) = eff^log2(g)` is the tensor-parallel efficiency (all-reduce cost: 0.9 per doubling on
+ * NVLink, 0.75 on PCIe), and does `f` of the per-token (or per-item) work. A single sequence's
+ * time per output token interpolates between batch 1 (`decodeTokPerS`) and the largest batch
+ * (`maxBatch / decodeTokPerSAtMaxBatch`) by the instance's running batch. Pipeline cuts move
+ * `activationBytesPerToken` per token (LLM) or `inputBytes` per item (segmentation, a stand-in
+ * for the feature map, documented as such). Prompts travel as 4-byte token ids, outputs the same.
+ */
+import type { ClusterView, DevicePerf, DeviceState, LinkState, ServiceInfo, Slo, Stage } from './contract.js';
+import { bottleneckTimeS, transferTimeS } from './network.js';
+
+export const TOKEN_ID_BYTES = 4;
+const TP_EFFICIENCY: Readonly<Record<DeviceState['intraNode'], number>> = { nvlink: 0.9, pcie: 0.75, none: 1 };
+
+/** Request shape used for estimates (a real request, or a service's mean). */
+export interface Work {
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+}
+
+export function meanWork(service: ServiceInfo): Work {
+  return { promptTokens: service.meanPromptTokens, outputTokens: Math.max(1, service.meanOutputTokens) };
+}
+
+/** Usable figures of a model on a device type, or undefined when absent or all zero. */
+export function perfOn(service: ServiceInfo, device: DeviceState): DevicePerf | undefined {
+  const p = service.perf[device.type];
+  if (!p) return undefined;
+  const usable = service.kind === 'llm' ? p.prefillTokPerS > 0 && p.decodeTokPerS > 0 : p.itemLatencyS > 0;
+  return usable ? p : undefined;
+}
+
+/** Speed multiplier of `g` GPUs relative to the whole-box figures. */
+export function tpScale(device: DeviceState, g: number): number {
+  const eff = TP_EFFICIENCY[device.intraNode];
+  const e = (n: number) => Math.pow(eff, Math.log2(Math.max(1, n)));
+  const G = Math.max(1, device.gpus);
+  return (g * e(g)) / (G * e(G));
+}
+
+export function stageShare(service: ServiceInfo, stage: Pick<Stage, 'firstLayer' | 'endLayer'>): number {
+  return (stage.endLayer - stage.firstLayer) / service.model.layers;
+}
+
+export function stageWeightBytes(service: ServiceInfo, stage: Pick<Stage, 'firstLayer' | 'endLayer'>): number {
+  return service.model.weightBytes * stageShare(service, stage);
+}
+
+/** Network node of a device: itself if the links mention it, else its site. */
+export function deviceNode(links: readonly LinkState[], device: DeviceState): string {
+  return links.some((l) => l.a === device.id || l.b === device.id) ? device.id : device.site;
+}
+
+/** Bytes entering the first stage, leaving the last, and crossing each cut, per request. */
+export function requestBytes(service: ServiceInfo, work: Work): { readonly inB: number; readonly outB: number; readonly cutB: number } {
+  if (service.kind === 'llm') {
+    const tokens = work.promptTokens + work.outputTokens;
+    return { inB: work.promptTokens * TOKEN_ID_BYTES, outB: work.outputTokens * TOKEN_ID_BYTES, cutB: tokens * service.model.activationBytesPerToken };
+  }
+  return { inB: service.model.inputBytes, outB: service.model.outputBytes, cutB: service.model.inputBytes };
+}
+
+/** Compute times of one stage for one request: unloaded latency parts and busy time at max batch. */
+export interface StageTimes {
+  readonly prefillS: number;
+  readonly tpotBatch1S: number;
+  readonly tpotFullS: number;
+  /** Stage-seconds one request costs when the stage runs at its best batch (throughput view). */
+  readonly busyS: number;
+}
+
+export function stageTimes(service: ServiceInfo, device: DeviceState, share: number, gpus: number, work: Work): StageTimes | undefined {
+  const p = perfOn(service, device);
+  if (!p) return undefined;
+  const k = tpScale(device, gpus);
+  if (service.kind === 'llm') {
+    const prefillS = (share * work.promptTokens) / (p.prefillTokPerS * k);
+    const tpotBatch1S = share / (p.decodeTokPerS * k);
+    const full = p.decodeTokPerSAtMaxBatch > 0 ? p.decodeTokPerSAtMaxBatch : p.decodeTokPerS;
+    const tpotFullS = (share * Math.max(1, p.maxBatch)) / (full * k);
+    const busyS = prefillS + (share * work.outputTokens) / (full * k);
+    return { prefillS, tpotBatch1S, tpotFullS: Math.max(tpotFullS, tpotBatch1S), busyS };
+  }
+  const itemS = (share * p.itemLatencyS) / k;
+  const rate = p.itemsPerSAtMaxBatch > 0 ? p.itemsPerSAtMaxBatch : 1 / p.itemLatencyS;
+  return { prefillS: itemS, tpotBatch1S: 0, tpotFullS: 0, busyS: share / (rate * k) };
+}
+
+export interface InstanceEstimate {
+  /** Unloaded time to first token (LLM) or to the item's result (segmentation), incl. network. */
+  readonly ttftS: number;
+  /** Time per output token at the given running batch. */
+  readonly tpotS: number;
+  readonly e2eS: number;
+  /** Seconds of the chain's bottleneck (stage or link) per request: 1 / capacity. */
+  readonly bottleneckS: number;
+  readonly capacityRps: number;
+}
+
+/**
+ * Estimate for `stages` serving `work` that enters at `ingress`, with `running` sequences in the
+ * batch and `queued` requests ahead (waiting ≈ queued × bottleneck time). Undefined when a stage
+ * device is unknown or lacks figures; `Infinity` times when the network cannot reach it.
+ */
+export function estimateChain(
+  view: Pick<ClusterView, 'devices' | 'links'>,
+  service: ServiceInfo,
+  stages: readonly Stage[],
+  work: Work,
+  ingress: string,
+  load: { readonly queued: number; readonly running: number } = { queued: 0, running: 0 },
+): InstanceEstimate | undefined {
+  const bytes = requestBytes(service, work);
+  let ttft = 0, tpot1 = 0, tpotFull = 0, bottleneck = 0, maxBatch = 1;
+  let prevNode = ingress;
+  for (let i = 0; i < stages.length; i++) {
+    const st = stages[i]!;
+    const device = view.devices.find((d) => d.id === st.device);
+    if (!device) return undefined;
+    const t = stageTimes(service, device, stageShare(service, st), st.gpus, work);
+    if (!t) return undefined;
+    maxBatch = Math.max(maxBatch, service.perf[device.type]?.maxBatch ?? 1);
+    const node = deviceNode(view.links, device);
+    const hopBytes = i === 0 ? bytes.inB : bytes.cutB;
+    const perTokenCut = i === 0 ? 0 : transferTimeS(view.links, prevNode, node, service.model.activationBytesPerToken);
+    ttft += transferTimeS(view.links, prevNode, node, i === 0 ? bytes.inB : (service.kind === 'llm' ? work.promptTokens * service.model.activationBytesPerToken : bytes.cutB)) + t.prefillS;
+    tpot1 += t.tpotBatch1S + perTokenCut;
+    tpotFull += t.tpotFullS + perTokenCut;
+    bottleneck = Math.max(bottleneck, t.busyS, bottleneckTimeS(view.links, prevNode, node, hopBytes));
+    prevNode = node;
+  }
+  const outS = transferTimeS(view.links, prevNode, ingress, service.kind === 'llm' ? TOKEN_ID_BYTES : bytes.outB);
+  bottleneck = Math.max(bottleneck, bottleneckTimeS(view.links, prevNode, ingress, bytes.outB));
+  const batch = Math.min(maxBatch, load.running + 1);
+  const alpha = maxBatch > 1 ? (batch - 1) / (maxBatch - 1) : 0;
+  const tpot = tpot1 + alpha * (tpotFull - tpot1);
+  const waitS = Math.max(0, load.queued) * bottleneck;
+  const first = waitS + ttft + (service.kind === 'llm' ? tpot : 0) + outS;
+  const e2e = first + (service.kind === 'llm' ? Math.max(0, work.outputTokens - 1) * tpot : 0);
+  return { ttftS: first, tpotS: tpot, e2eS: e2e, bottleneckS: bottleneck, capacityRps: bottleneck > 0 ? 1 / bottleneck : Infinity };
+}
+
+/** Estimated latency over the SLO (≤ 1 meets it); the worst of the SLO's terms. */
+export function sloRatio(slo: Slo, est: Pick<InstanceEstimate, 'ttftS' | 'tpotS' | 'e2eS'>): number {
+  switch (slo.kind) {
+    case 'token':
+      return Math.max(est.ttftS / slo.ttftS, est.tpotS / slo.tpotS);
+    case 'e2e':
+      return est.e2eS / slo.e2eS;
+    case 'frame':
+      return est.e2eS / slo.deadlineS;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Applying a PlacementPlan: the plan is the desired set of instances. Existing active instances
+ * equal to a planned one (same service and stagesKey) are kept; planned ones without a match are
+ * validated, checked against memory (weights per stage must fit beside the kept ones — refused
+ * with a note otherwise, never a crash) and loaded (pending → loading → ready after
+ * weightBytes·share / storageBytesPerS, the slowest stage); unmatched existing ones drain and go
+ * once their in-flight work is done. A draining instance releases its weight memory at once so
+ * its replacement can load beside it (documented simplification).
+ */
+import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
+import { ItemPerf, LlmStagePerf } from '../models/perf.js';
+import { PRIORITY } from '../priorities.js';
+import { Instance } from './instance.js';
+import type { World } from './world.js';
+
+/** Fraction of the memory left after weights that becomes KV cache (vLLM gpu_memory_utilization). */
+export const KV_FRACTION = 0.9;
+
+
+function releaseWeights(w: World, inst: Instance): void {
+  for (let k = 0; k < inst.stageDevices.length; k++) {
+    const d = inst.stageDevices[k]!;
+    w.weightsReserved[d] = Math.max(0, w.weightsReserved[d]! - inst.stageWeights[k]!);
+  }
+}
+
+export function drain(w: World, inst: Instance): void {
+  inst.view.state = 'draining';
+  releaseWeights(w, inst);
+  w.recordChange('drain', inst);
+  goneIfIdle(w, inst);
+}
+
+export function goneIfIdle(w: World, inst: Instance): void {
+  if (inst.state === 'draining' && inst.idle) {
+    inst.view.state = 'gone';
+    w.recordChange('gone', inst);
+  }
+}
+
+/** A crash on one of its devices: queued and running requests fail (reason `device-crash`). */
+export function failInstance(w: World, inst: Instance): void {
+  if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
+  inst.iterHandle = -1;
+  inst.busy = false;
+  for (let i = 0; i < inst.runCount; i++) {
+    w.leaveInstance(inst);
+    w.endUnserved(inst.running[i]!, 'failed', 'device-crash');
+  }
+  inst.runCount = 0;
+  while (inst.waiting.length > 0) {
+    w.leaveInstance(inst);
+    w.endUnserved(inst.waiting.shift(), 'failed', 'device-crash');
+  }
+  inst.kvReserved = 0;
+  inst.kvLive = 0;
+  inst.view.running = 0;
+  if (inst.state !== 'draining') releaseWeights(w, inst);
+  inst.view.state = 'failed';
+  w.recordChange('failed', inst);
+}
+
+/** Why a planned instance cannot be built, or null when it is well-formed. */
+function invalid(w: World, p: PlannedInstance, service: number): string | null {
+  const s = w.scenario.services[service]!;
+  if (p.stages.length === 0) return 'no stages';
+  let layer = 0;
+  for (const st of p.stages) {
+    const d = w.network.nodeIndex.get(st.device);
+    if (d === undefined || d >= w.scenario.devices.length) return `unknown device ${st.device}`;
+    if (w.alive[d] !== 1) return `device ${st.device} is down`;
+    const g = w.scenario.devices[d]!.spec.gpus;
+    if (!Number.isInteger(st.gpus) || st.gpus < 1 || st.gpus > g) return `gpus ${st.gpus} on ${st.device} (has ${g})`;
+    if (s.kind === 'llm' && (st.firstLayer !== layer || st.endLayer <= st.firstLayer)) return `layers not contiguous at ${st.device}`;
+    layer = st.endLayer;
+    if (!w.network.reachable(w.ingressNode[service]!, d)) return `${st.device} unreachable from ingress`;
+  }
+  if (s.kind === 'llm' && layer !== s.model.layers) return `layers cover [0,${layer}) of ${s.model.layers}`;
+  return null;
+}
+
+/** Applies `plan`; returns true when the set of instances changed. */
+export function applyPlan(w: World, plan: PlacementPlan): boolean {
+  const sc = w.scenario;
+  const serviceIdx = new Map(sc.services.map((s, i) => [s.name, i]));
+  const pool = new Map<string, Instance[]>();
+  for (const inst of w.instances) {
+    if (inst.state !== 'pending' && inst.state !== 'loading' && inst.state !== 'ready') continue;
+    pool.set(inst.key, [...(pool.get(inst.key) ?? []), inst]);
+  }
+  const kept = new Set<Instance>();
+  const fresh: { p: PlannedInstance; s: number; key: string }[] = [];
+  for (const p of plan.instances) {
+    const s = serviceIdx.get(p.service);
+    if (s === undefined) { w.note(`plan names unknown service ${p.service}; ignored`); continue; }
+    const key = `${p.service}|${stagesKey(p.stages)}`;
+    const match = pool.get(key)?.shift();
+    if (match !== undefined) kept.add(match);
+    else fresh.push({ p, s, key });
+  }
+  let changed = false;
+  for (const list of pool.values()) for (const inst of list) { drain(w, inst); changed = true; }
+  const created: Instance[] = [];
+  for (const { p, s, key } of fresh) {
+    const why = invalid(w, p, s);
+    if (why !== null) { w.note(`refused instance of ${p.service}: ${why}`); continue; }
+    const svc = sc.services[s]!;
+    const shares = p.stages.map((st) => (svc.kind === 'llm' ? (st.endLayer - st.firstLayer) / svc.model.layers : 1 / p.stages.length));
+    const devs = Int32Array.from(p.stages, (st) => w.network.nodeIndex.get(st.device)!);
+    const weights = Float64Array.from(shares, (f) => svc.model.weightBytes * f);
+    const need = new Map<number, number>();
+    devs.forEach((d, k) => need.set(d, (need.get(d) ?? 0) + weights[k]!));
+    const over = [...need].find(([d, b]) => w.weightsReserved[d]! + b > w.memoryBytes[d]!);
+    if (over !== undefined) {
+      w.note(`refused instance of ${p.service} on ${sc.devices[over[0]]!.id}: weights exceed free memory`);
+      continue;
+    }
+    for (const [d, b] of need) w.weightsReserved[d] = w.weightsReserved[d]! + b;
+    const llm = svc.kind === 'llm'
+      ? p.stages.map((st, k) => { const dc = sc.devices[devs[k]!]!; return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!); })
+      : null;
+    const dc0 = sc.devices[devs[0]!]!;
+    const item = svc.kind === 'llm' ? null : new ItemPerf(svc.model, dc0.spec, dc0.slowdown, p.stages[0]!.gpus);
+    const inst = new Instance(w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, llm, item, svc.maxBatch);
+    w.instances.push(inst);
+    w.instanceById.set(inst.id, inst);
+    created.push(inst);
+    changed = true;
+  }
+  for (const inst of created) startLoading(w, inst, kept, created);
+  return changed;
+}
+
+function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: readonly Instance[]): void {
+  const sc = w.scenario;
+  const model = sc.services[inst.service]!.model;
+  let loadS = 0;
+  let kv = Infinity;
+  inst.stages.forEach((st, k) => {
+    const d = inst.stageDevices[k]!;
+    const spec = sc.devices[d]!.spec;
+    loadS = Math.max(loadS, inst.stageWeights[k]! / spec.storageBytesPerS);
+    if (inst.llm === null || model.kvBytesPerToken <= 0) return;
+    // KV budget: the stage's GPUs minus its weights, and a fair share of the device's free memory
+    // among the LLM instances placed on it (kept + new), whichever is smaller.
+    let sharing = 0;
+    for (const o of [...kept, ...created]) if (o.llm !== null && o.usesDevice(d)) sharing++;
+    const free = (w.memoryBytes[d]! - w.weightsReserved[d]!) / Math.max(1, sharing);
+    const budget = KV_FRACTION * Math.max(0, Math.min(st.gpus * spec.memoryBytesPerGpu - inst.stageWeights[k]!, free));
+    const share = inst.stageWeights[k]! / model.weightBytes;
+    kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share)));
+  });
+  inst.kvCapacity = kv;
+  inst.view.state = 'loading';
+  w.recordChange('load', inst);
+  w.kernel.schedule(loadS, w.handlers.ready, inst.index, PRIORITY.placement);
+}

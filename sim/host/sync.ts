@@ -1,0 +1,81 @@
+/**
+ * Peer-state sync for policies with `sync`: every `periodS` each alive device publishes its state
+ * (device load, its instances' lifecycle and queues) to every ingress node. A message costs link
+ * time (`messageBytes` over the route, FIFO with other traffic), may be lost (sync-loss fault,
+ * stream `sync`) or delayed (sync-delay fault). On arrival the ingress node's copy of that peer is
+ * overwritten with the state as of the send. A crashed device sends nothing, so peers keep
+ * seeing it alive until they learn otherwise — the staleness EPARA must tolerate.
+ * Simplification: a message carries the sender's latest snapshot; if a newer round was sent
+ * before an older message arrives (delivery > period), the older message shows the newer state.
+ */
+import type { DeviceState, InstanceState, SyncSpec } from '../../policies/index.js';
+import { PRIORITY } from '../priorities.js';
+import type { Mutable } from './instance.js';
+import type { Views } from './views.js';
+import type { World } from './world.js';
+
+type InstSnap = Pick<InstanceState, 'state' | 'queued' | 'running'>;
+
+export class SyncChannel {
+  private readonly devSnap: Mutable<DeviceState>[];
+  private readonly instSnap = new Map<number, InstSnap>();
+  private readonly nodes: number;
+
+  constructor(private readonly w: World, private readonly views: Views, readonly spec: SyncSpec) {
+    this.devSnap = w.deviceViews.map((d) => ({ ...d }));
+    this.nodes = w.network.nodeIds.length;
+  }
+
+  private lossProbability(t: number): number {
+    let keep = 1;
+    for (const f of this.w.scenario.faults) if (f.kind === 'sync-loss' && t >= f.fromS && t < f.toS) keep *= 1 - f.probability;
+    return 1 - keep;
+  }
+
+  private extraDelay(t: number): number {
+    let d = 0;
+    for (const f of this.w.scenario.faults) if (f.kind === 'sync-delay' && t >= f.fromS && t < f.toS) d += f.delayS;
+    return d;
+  }
+
+  /** One sync round at the current time. */
+  send(): void {
+    const w = this.w;
+    const now = w.now;
+    this.views.tick();
+    const pLoss = this.lossProbability(now);
+    const delay = this.extraDelay(now);
+    const rng = w.streams.get('sync');
+    for (let d = 0; d < w.deviceViews.length; d++) {
+      if (w.alive[d] !== 1) continue;
+      Object.assign(this.devSnap[d]!, w.deviceViews[d]!, { asOfS: now });
+      for (const inst of w.instances) {
+        if (inst.stageDevices[0] === d && inst.state !== 'gone') {
+          this.instSnap.set(inst.index, { state: inst.view.state, queued: inst.view.queued, running: inst.view.running });
+        }
+      }
+      for (const p of this.views.nodes.values()) {
+        if (p.node === d) continue;
+        if (pLoss > 0 && rng.next() < pLoss) continue;
+        const at = w.network.transfer(d, p.node, this.spec.messageBytes, now);
+        if (at === Infinity) continue;
+        w.kernel.scheduleAt(at + delay, w.handlers.syncRecv, d * this.nodes + p.node, PRIORITY.sync);
+      }
+    }
+  }
+
+  /** A message from device `d` reached ingress node `node` (payload = d·nodes + node). */
+  receive(payload: number): void {
+    const node = payload % this.nodes;
+    const d = (payload - node) / this.nodes;
+    const p = this.views.nodes.get(node);
+    if (p === undefined) return;
+    Object.assign(p.devices[d]!, this.devSnap[d]!);
+    for (const inst of this.w.instances) {
+      if (inst.stageDevices[0] !== d) continue;
+      const copy = p.instanceCopies.get(inst.index);
+      const snap = this.instSnap.get(inst.index);
+      if (copy !== undefined && snap !== undefined) Object.assign(copy, snap);
+    }
+  }
+}

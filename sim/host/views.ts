@@ -1,0 +1,131 @@
+/**
+ * Policy views, built cheaply: one ClusterView whose device and instance objects are the live
+ * state objects (mutated in place, valid during a policy call only), refreshed per view tick
+ * (utilization, links) and per placement (instance list, demand). Without `policy.sync` every
+ * ingress node routes on this fresh view. With `policy.sync`, each ingress node has its own
+ * NodeView: its own device live, peers as copies updated only when a sync message from that
+ * peer arrives (sync messages cost link time and can be lost or delayed; see sim/host/sync.ts).
+ */
+import type {
+  ClusterView, DeviceState, InstanceState, LinkState, NodeView, ServiceInfo,
+} from '../../policies/index.js';
+import type { ArrivalSpec } from '../../traces/index.js';
+import { devicePerf, meanTokens } from '../models/perf.js';
+import type { Instance, Mutable } from './instance.js';
+import type { World } from './world.js';
+
+export function declaredRate(a: ArrivalSpec): number {
+  switch (a.process) {
+    case 'poisson': case 'gamma': return a.ratePerS;
+    case 'diurnal': return a.meanRatePerS;
+    case 'onoff': return (a.onRatePerS * a.meanOnS) / (a.meanOnS + a.meanOffS);
+    case 'periodic': return a.streams * a.fps;
+    case 'trace': return 0;
+  }
+}
+
+/** What one ingress node sees of its peers (sync mode). */
+export interface PeerView {
+  readonly node: number;
+  readonly view: Mutable<NodeView>;
+  /** Per device: the live object for the node itself, else a copy updated by sync messages. */
+  readonly devices: Mutable<DeviceState>[];
+  readonly instanceCopies: Map<number, Mutable<InstanceState>>;
+}
+
+export class Views {
+  readonly services: Mutable<ServiceInfo>[];
+  readonly links: Mutable<LinkState>[];
+  readonly cluster: Mutable<ClusterView>;
+  /** NodeView per ingress node index (shared arrays when not syncing). */
+  readonly nodes = new Map<number, PeerView>();
+  private readonly lastBusy: Float64Array;
+  private lastTickS = 0;
+  readonly arrivalsSincePlace: Float64Array;
+  private lastPlaceS = 0;
+
+  constructor(private readonly w: World, readonly syncing: boolean) {
+    const sc = w.scenario;
+    const types = [...new Map(sc.devices.map((d) => [d.spec.key, d.spec])).values()];
+    this.services = sc.services.map((s) => ({
+      name: s.name, kind: s.kind,
+      model: {
+        id: s.model.key, kind: s.model.kind, layers: s.model.layers, weightBytes: s.model.weightBytes,
+        kvBytesPerToken: s.model.kvBytesPerToken, activationBytesPerToken: s.model.activationBytesPerToken,
+        inputBytes: s.model.inputBytes, outputBytes: s.model.outputBytes,
+      },
+      slo: s.slo, demandRps: declaredRate(s.arrivals),
+      meanPromptTokens: meanTokens(s.promptTokens), meanOutputTokens: meanTokens(s.outputTokens),
+      ingress: s.ingress,
+      ...(s.category !== undefined ? { category: s.category } : {}),
+      perf: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t)])),
+    }));
+    this.links = sc.links.map((l) => ({ id: l.id, a: l.a, b: l.b, kind: l.spec.kind, bandwidthBps: l.bandwidthBps, latencyS: l.latencyS, up: true }));
+    this.cluster = { now: 0, devices: w.deviceViews, links: this.links, services: this.services, instances: [] };
+    this.lastBusy = new Float64Array(sc.devices.length);
+    this.arrivalsSincePlace = new Float64Array(sc.services.length);
+    for (const node of new Set(w.ingressNode)) {
+      if (node < 0) continue;
+      const devices = syncing ? w.deviceViews.map((d, i) => (i === node ? d : { ...d })) : w.deviceViews;
+      const view: Mutable<NodeView> = { ...this.cluster, devices, self: w.network.nodeIds[node]! };
+      this.nodes.set(node, { node, view, devices, instanceCopies: new Map() });
+    }
+  }
+
+  /** Periodic refresh of fresh state: utilization since the last tick, free memory, links. */
+  tick(): void {
+    const w = this.w;
+    const now = w.now;
+    const dt = now - this.lastTickS;
+    w.deviceViews.forEach((d, i) => {
+      if (dt > 0) d.utilization = Math.min(1, Math.max(0, (w.busyTotal[i]! - this.lastBusy[i]!) / dt));
+      this.lastBusy[i] = w.busyTotal[i]!;
+      d.freeMemoryBytes = Math.max(0, w.memoryBytes[i]! - w.weightsReserved[i]!);
+      d.alive = w.alive[i] === 1;
+      d.asOfS = now;
+    });
+    this.links.forEach((l, i) => {
+      l.up = w.network.isUp(i, now);
+      l.bandwidthBps = w.scenario.links[i]!.bandwidthBps * w.network.factorAt(i, now);
+    });
+    this.lastTickS = now;
+  }
+
+  /** Before `place`: demand observed since the last placement (declared rate at t = 0). */
+  beforePlacement(): void {
+    const now = this.w.now;
+    const dt = now - this.lastPlaceS;
+    if (dt > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
+    this.arrivalsSincePlace.fill(0);
+    this.lastPlaceS = now;
+    this.tick();
+    this.cluster.now = now;
+  }
+
+  /** After the instance set changed: rebuild the instance lists (gone instances leave the views). */
+  instancesChanged(): void {
+    const live = this.w.instances.filter((i) => i.state !== 'gone');
+    this.cluster.instances = live.map((i) => i.view);
+    for (const p of this.nodes.values()) {
+      p.view.instances = this.syncing ? live.map((i) => this.peerInstance(p, i)) : this.cluster.instances;
+    }
+  }
+
+  private peerInstance(p: PeerView, inst: Instance): Mutable<InstanceState> {
+    if (inst.stageDevices[0] === p.node) return inst.view;
+    let c = p.instanceCopies.get(inst.index);
+    if (c === undefined) {
+      // A peer's new instance is known from the placement broadcast, its state only after a sync.
+      c = { ...inst.view, state: 'pending', queued: 0, running: 0 };
+      p.instanceCopies.set(inst.index, c);
+    }
+    return c;
+  }
+
+  /** The NodeView the router at `node` sees now. */
+  nodeView(node: number): NodeView {
+    const p = this.nodes.get(node)!;
+    p.view.now = this.w.now;
+    return p.view;
+  }
+}

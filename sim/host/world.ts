@@ -1,0 +1,180 @@
+/**
+ * The mutable state of one simulation run and the request-level operations every model shares:
+ * device compute FIFO and busy accounting, request outcomes (exactly one each, INV-1), response
+ * delivery, records. Models (sim/models/*) call these; the handlers live in sim/simulate.ts.
+ */
+import type { DeviceState, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
+import type { Scenario } from '../../scenarios/index.js';
+import type { EventKernel, RngStreams } from '../kernel/index.js';
+import { RunSummarizer } from '../metrics/index.js';
+import { meetsSlo } from '../metrics/index.js';
+import type { LinkNetwork } from '../network/link-network.js';
+import { PRIORITY } from '../priorities.js';
+import type { Instance, Mutable } from './instance.js';
+import { OUTCOMES, PENDING, RequestTable } from './requests.js';
+
+/** Bytes per token of an LLM request or response on the wire (token ids / UTF-8 text ≈ 4 B). */
+export const LLM_BYTES_PER_TOKEN = 4;
+
+export interface Handlers {
+  arrival: number;
+  atInstance: number;
+  iterationEnd: number;
+  deliver: number;
+  ready: number;
+  place: number;
+  fault: number;
+  viewTick: number;
+  syncSend: number;
+  syncRecv: number;
+}
+
+export class World {
+  readonly requests = new RequestTable(4096);
+  readonly instances: Instance[] = [];
+  readonly instanceById = new Map<string, Instance>();
+  readonly changes: PlacementChange[] = [];
+  readonly notes = new Set<string>();
+  readonly handlers: Handlers = {
+    arrival: -1, atInstance: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
+  };
+  /** Per device (scenario order). */
+  readonly alive: Uint8Array;
+  readonly busyUntil: Float64Array;
+  readonly busyTotal: Float64Array;
+  readonly weightsReserved: Float64Array;
+  readonly memoryBytes: Float64Array;
+  readonly deviceViews: Mutable<DeviceState>[];
+  /** Ingress node index per service. */
+  readonly ingressNode: Int32Array;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly kernel: EventKernel,
+    readonly streams: RngStreams,
+    readonly network: LinkNetwork,
+    readonly summarizer: RunSummarizer,
+    private readonly onRecord: ((r: RequestRecord) => void) | undefined,
+  ) {
+    const n = scenario.devices.length;
+    this.alive = new Uint8Array(n).fill(1);
+    this.busyUntil = new Float64Array(n);
+    this.busyTotal = new Float64Array(n);
+    this.weightsReserved = new Float64Array(n);
+    this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
+    this.deviceViews = scenario.devices.map((d) => ({
+      id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
+      memoryBytesPerGpu: d.spec.memoryBytesPerGpu, freeMemoryBytes: d.spec.gpus * d.spec.memoryBytesPerGpu,
+      flopsPerGpu: d.spec.flopsPerGpu / d.slowdown, memBandwidthBytesPerS: d.spec.memBandwidthBytesPerS / d.slowdown,
+      intraNode: d.spec.intraNode, alive: true, queuedRequests: 0, utilization: 0, asOfS: 0,
+    }));
+    this.ingressNode = Int32Array.from(scenario.services, (s) => network.nodeIndex.get(s.ingress) ?? -1);
+  }
+
+  get now(): number {
+    return this.kernel.now;
+  }
+
+  note(text: string): void {
+    this.notes.add(text);
+  }
+
+  /**
+   * Runs `durS` of work on device `d` no earlier than `readyS`, after the device's earlier work
+   * (one FIFO compute queue per device, shared by co-located instances); returns the end time.
+   */
+  runOnDevice(d: number, readyS: number, durS: number): number {
+    const start = readyS > this.busyUntil[d]! ? readyS : this.busyUntil[d]!;
+    const end = start + durS;
+    this.busyUntil[d] = end;
+    this.busyTotal[d] = this.busyTotal[d]! + durS;
+    this.summarizer.addBusy(d, start, end);
+    return end;
+  }
+
+  /** Counts a request as queued at `inst` and on its devices (views). */
+  enterInstance(inst: Instance): void {
+    inst.view.queued++;
+    const sd = inst.stageDevices;
+    for (let k = 0; k < sd.length; k++) this.deviceViews[sd[k]!]!.queuedRequests++;
+  }
+
+  leaveInstance(inst: Instance): void {
+    inst.view.queued--;
+    const sd = inst.stageDevices;
+    for (let k = 0; k < sd.length; k++) this.deviceViews[sd[k]!]!.queuedRequests--;
+  }
+
+  /** Final outcome without service (dropped or failed) at the current time. */
+  endUnserved(req: number, outcome: 'dropped' | 'failed', reason: string): void {
+    const r = this.requests;
+    r.finish[req] = this.now;
+    r.reason[req] = r.reasonId(reason);
+    this.settle(req, outcome);
+  }
+
+  /** The response of a finished request leaves device `d` at `readyS` towards its ingress. */
+  sendResponse(req: number, d: number, readyS: number, bytes: number): void {
+    const r = this.requests;
+    const at = this.network.transfer(d, this.ingressNode[r.service[req]!]!, bytes, readyS);
+    if (at === Infinity) {
+      r.finish[req] = readyS;
+      r.reason[req] = r.reasonId('no-route');
+      this.settle(req, 'failed');
+      return;
+    }
+    this.kernel.scheduleAt(at, this.handlers.deliver, req, PRIORITY.completion);
+  }
+
+  /** DELIVER: the response reached the ingress; judge it against the SLO (INV-5). */
+  onDelivered(req: number): void {
+    const r = this.requests;
+    if (r.outcome[req] !== PENDING) return;
+    r.finish[req] = this.now;
+    const s = r.service[req]!;
+    const ok = meetsSlo(this.scenario.services[s]!.slo, r.arrival[req]!, r.firstToken[req]!, this.now, r.output[req]!);
+    this.settle(req, ok ? 'ok' : 'late');
+  }
+
+  /** Requests without an outcome at the horizon become `inflight` (counted, never hidden). */
+  settleInflight(): void {
+    const r = this.requests;
+    for (let i = 0; i < r.size; i++) {
+      if (r.outcome[i] === PENDING) {
+        r.finish[i] = NaN;
+        this.settle(i, 'inflight');
+      }
+    }
+  }
+
+  private settle(req: number, outcome: Outcome): void {
+    const r = this.requests;
+    // INV-1: exactly one outcome per request.
+    if (r.outcome[req] !== PENDING) throw new Error(`INV-1: request ${req} settled twice`);
+    r.outcome[req] = OUTCOMES.indexOf(outcome);
+    const reason = r.reason[req]! >= 0 ? r.reasons[r.reason[req]!] : undefined;
+    const ft = r.firstToken[req]!;
+    this.summarizer.add(r.service[req]!, outcome, r.arrival[req]!, ft, r.finish[req]!, r.output[req]!, reason);
+    if (this.onRecord !== undefined) {
+      const inst = r.instance[req]! >= 0 ? this.instances[r.instance[req]!] : undefined;
+      const rec: RequestRecord = {
+        id: req,
+        service: this.scenario.services[r.service[req]!]!.name,
+        arrivalS: r.arrival[req]!,
+        startS: r.start[req]!,
+        firstTokenS: ft,
+        finishS: r.finish[req]!,
+        promptTokens: r.prompt[req]!,
+        outputTokens: r.output[req]!,
+        devices: inst?.deviceIds ?? [],
+        outcome,
+        ...(reason !== undefined ? { reason } : {}),
+      };
+      this.onRecord(rec);
+    }
+  }
+
+  recordChange(action: PlacementChange['action'], inst: Instance): void {
+    this.changes.push({ timeS: this.now, service: inst.serviceName, action, instance: inst.id, devices: inst.deviceIds });
+  }
+}

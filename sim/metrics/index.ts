@@ -1,0 +1,7 @@
+/**
+ * sim/metrics — pure, kernel-free: the run summarizer (outcomes → RunResult), exact latency
+ * samples, SLO verdicts and canonical JSON. The live runtime imports this folder alone.
+ */
+export { RunSummarizer, meetsSlo, type RunMeta, type ServiceMeta, type DeviceMeta } from './summarizer.js';
+export { Samples } from './samples.js';
+export { canonicalJson, resultToJson } from './canonical-json.js';

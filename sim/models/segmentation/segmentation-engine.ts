@@ -1,0 +1,47 @@
+/**
+ * Segmentation (per-item models) on one instance: dynamic batching — when the device is free,
+ * take up to maxBatch waiting frames as one batch; batch time from the profile's per-item
+ * latency at that batch (interpolated) or the roofline. FPGA: one frame at a time, fixed
+ * pipeline latency; its input/output bytes cross its serial link in the network model.
+ * A multi-stage plan runs on its first stage's device (no pipeline split for per-item models).
+ * docs/sim-models.md "Segmentation".
+ */
+import { PRIORITY } from '../../priorities.js';
+import type { Instance } from '../../host/instance.js';
+import type { World } from '../../host/world.js';
+
+export function itemEnqueue(w: World, inst: Instance, req: number): void {
+  inst.waiting.push(req);
+  if (inst.state !== 'loading' && inst.state !== 'pending' && !inst.busy) itemStartBatch(w, inst);
+}
+
+export function itemStartBatch(w: World, inst: Instance): void {
+  const r = w.requests;
+  const perf = inst.item!;
+  const cap = Math.max(1, Math.min(inst.maxBatch, perf.maxBatch));
+  const now = w.now;
+  while (inst.waiting.length > 0 && inst.runCount < cap) {
+    const q = inst.waiting.shift();
+    inst.running[inst.runCount++] = q;
+    r.start[q] = now;
+  }
+  inst.view.running = inst.runCount;
+  if (inst.runCount === 0) return;
+  const end = w.runOnDevice(inst.stageDevices[0]!, now, perf.batchS(inst.runCount));
+  inst.busy = true;
+  inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
+}
+
+export function itemBatchEnd(w: World, inst: Instance): void {
+  inst.busy = false;
+  inst.iterHandle = -1;
+  const d = inst.stageDevices[0]!;
+  const bytes = w.scenario.services[inst.service]!.model.outputBytes;
+  for (let i = 0; i < inst.runCount; i++) {
+    const q = inst.running[i]!;
+    w.leaveInstance(inst);
+    w.sendResponse(q, d, w.now, bytes);
+  }
+  inst.runCount = 0;
+  itemStartBatch(w, inst);
+}

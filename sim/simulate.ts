@@ -1,0 +1,205 @@
+/**
+ * `simulate(scenario)` — the single entry point of the simulator (sweeps, CLI and bench call it).
+ * Pure of I/O: the scenario in, a RunResult out, records through an optional callback.
+ *
+ * Event flow per request (each an integer-payload kernel event, INV-2 causality by
+ * construction): arrival at the ingress → policy.route → input transfer over the network →
+ * queue at the instance → batched service (sim/models) → response transfer → deliver, judged
+ * against the SLO. Requests still without an outcome at the horizon are `inflight` (INV-1).
+ * Randomness: streams `arrivals:<service>`, `tokens:<service>`, `faults`, `policy:<name>`,
+ * `links:loss`, `sync` (INV-3, INV-4).
+ */
+import { POLICIES, isPolicyName, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
+import type { PolicyChoice, Scenario } from '../scenarios/index.js';
+import type { ArrivalSource, MutableArrival } from '../traces/index.js';
+import { FaultSchedule } from './faults/faults.js';
+import { openServiceArrivals } from './host/arrivals.js';
+import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
+import { SyncChannel } from './host/sync.js';
+import { Views } from './host/views.js';
+import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
+import { EventKernel, RngStreams } from './kernel/index.js';
+import { RunSummarizer } from './metrics/index.js';
+import { llmEnqueue, llmIterationEnd, llmStartIteration } from './models/llm/llm-engine.js';
+import { itemBatchEnd, itemEnqueue, itemStartBatch } from './models/segmentation/segmentation-engine.js';
+import { LinkNetwork } from './network/link-network.js';
+import { PRIORITY } from './priorities.js';
+
+export interface SimulateOptions {
+  /** Root seed; defaults to the scenario's. */
+  readonly seed?: number;
+  /** Policy override; defaults to the scenario's. */
+  readonly policy?: PolicyChoice;
+  /** Called once per request when its outcome is known (inflight ones at the end). */
+  readonly records?: (r: RequestRecord) => void;
+  /** Called with the fraction of simulated time done, about 100 times per run. */
+  readonly progress?: (fractionDone: number) => void;
+}
+
+/** Refresh period of the fresh view (utilization, links) when the policy does not sync. */
+const VIEW_TICK_S = 1;
+
+export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunResult {
+  const seed = opts.seed ?? scenario.seed;
+  const choice = opts.policy ?? scenario.policy;
+  if (!isPolicyName(choice.name)) throw new Error(`unknown policy ${choice.name}`);
+  const policy = POLICIES[choice.name].create(choice.params);
+  const streams = new RngStreams(seed);
+  const kernel = new EventKernel(4096);
+  const network = new LinkNetwork(scenario, streams.get('links:loss'));
+  const views0 = scenario.services.map((s) => s.name);
+  const summarizer = new RunSummarizer({
+    scenario: scenario.name, seed, policy: policy.name, horizonS: scenario.horizonS, timelineBucketS: scenario.timelineBucketS,
+    services: [], devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
+  });
+  const w = new World(scenario, kernel, streams, network, summarizer, opts.records);
+  const views = new Views(w, policy.sync !== undefined);
+  // Services meta needs the views' perf table; the summarizer reads it only in `finish`.
+  const perfSource = views.services.map((s) => Object.fromEntries(Object.entries(s.perf).map(([k, p]) => [k, p.source])));
+  (summarizer as unknown as { meta: { services: unknown } }).meta.services = views0.map((name, i) => ({
+    name, slo: scenario.services[i]!.slo, perfSource: perfSource[i]!,
+  }));
+  summarizer.resetServices();
+  for (const [i, src] of perfSource.entries()) {
+    for (const [type, how] of Object.entries(src)) if (how === 'roofline') w.note(`perf: ${views0[i]} on ${type} uses the roofline (no profile rows)`);
+  }
+  const sync = policy.sync !== undefined ? new SyncChannel(w, views, policy.sync) : null;
+  const policyRng = streams.get(`policy:${policy.name}`);
+  const faults = new FaultSchedule(kernel, -1, streams.get('faults'));
+
+  // Arrivals: one pending arrival per service, pulled lazily.
+  const sources: ArrivalSource[] = [];
+  const nextPrompt = new Int32Array(scenario.services.length);
+  const nextOutput = new Int32Array(scenario.services.length);
+  const buf: MutableArrival = { timeS: 0, promptTokens: 0, outputTokens: 0 };
+  const info = { id: 0, service: '', arrivalS: 0, promptTokens: 0, outputTokens: 0, ingress: '' } satisfies RequestInfo;
+  const pull = (s: number): void => {
+    if (!sources[s]!.next(buf)) return;
+    nextPrompt[s] = buf.promptTokens;
+    nextOutput[s] = buf.outputTokens;
+    kernel.scheduleAt(buf.timeS, w.handlers.arrival, s, PRIORITY.arrival);
+  };
+
+  const serve = (instIdx: number): void => {
+    const inst = w.instances[instIdx]!;
+    if (inst.llm !== null) llmStartIteration(w, inst);
+    else itemStartBatch(w, inst);
+  };
+
+  const place = (): void => {
+    views.beforePlacement();
+    const plan = policy.place(views.cluster, policyRng);
+    if (applyPlan(w, plan)) views.instancesChanged();
+  };
+
+  const h = w.handlers;
+  h.arrival = kernel.register((s) => {
+    const r = w.requests;
+    const svc = scenario.services[s]!;
+    const req = r.add(s, kernel.now, Math.max(0, nextPrompt[s]!), Math.max(1, nextOutput[s]!));
+    views.arrivalsSincePlace[s] = views.arrivalsSincePlace[s]! + 1;
+    pull(s);
+    info.id = req; info.service = svc.name; info.arrivalS = kernel.now;
+    info.promptTokens = r.prompt[req]!; info.outputTokens = r.output[req]!; info.ingress = svc.ingress;
+    const ingress = w.ingressNode[s]!;
+    const d = policy.route(info, views.nodeView(ingress), policyRng);
+    if (d.kind === 'drop') { w.endUnserved(req, 'dropped', d.reason); return; }
+    const inst = w.instanceById.get(d.instanceId);
+    if (inst === undefined || !inst.serving) {
+      w.endUnserved(req, 'failed', inst === undefined ? 'unknown-instance' : inst.state === 'failed' ? 'device-crash' : 'instance-gone');
+      return;
+    }
+    r.instance[req] = inst.index;
+    const bytes = svc.kind === 'llm' ? r.prompt[req]! * LLM_BYTES_PER_TOKEN : svc.model.inputBytes;
+    const at = network.transfer(ingress, inst.stageDevices[0]!, bytes, kernel.now);
+    if (at === Infinity) { w.endUnserved(req, 'failed', 'no-route'); return; }
+    inst.inTransit++;
+    w.enterInstance(inst);
+    kernel.scheduleAt(at, h.atInstance, req, PRIORITY.delivery);
+  });
+  h.atInstance = kernel.register((req) => {
+    const inst = w.instances[w.requests.instance[req]!]!;
+    inst.inTransit--;
+    if (!inst.serving) {
+      w.leaveInstance(inst);
+      w.endUnserved(req, 'failed', inst.state === 'failed' ? 'device-crash' : 'instance-gone');
+      return;
+    }
+    if (inst.llm !== null) llmEnqueue(w, inst, req);
+    else itemEnqueue(w, inst, req);
+    goneIfIdle(w, inst);
+  });
+  h.iterationEnd = kernel.register((i) => {
+    const inst = w.instances[i]!;
+    if (inst.llm !== null) llmIterationEnd(w, inst);
+    else itemBatchEnd(w, inst);
+    goneIfIdle(w, inst);
+  });
+  h.deliver = kernel.register((req) => w.onDelivered(req));
+  h.ready = kernel.register((i) => {
+    const inst = w.instances[i]!;
+    if (inst.state !== 'loading') return;
+    inst.view.state = 'ready';
+    w.recordChange('ready', inst);
+    if (!inst.busy) serve(i);
+  });
+  h.place = kernel.register((periodic) => {
+    place();
+    if (periodic === 1 && policy.placementPeriodS !== undefined) kernel.schedule(policy.placementPeriodS, h.place, 1, PRIORITY.placement);
+  });
+  h.fault = kernel.register((k) => {
+    const a = faults.actions[k]!;
+    const d = a.device;
+    if (a.kind === 'crash' && w.alive[d] === 1) {
+      w.alive[d] = 0;
+      w.deviceViews[d]!.alive = false;
+      for (const inst of w.instances) {
+        if (inst.usesDevice(d) && inst.state !== 'gone' && inst.state !== 'failed') failInstance(w, inst);
+      }
+      w.weightsReserved[d] = 0;
+      w.busyUntil[d] = kernel.now;
+    } else if (a.kind === 'recover' && w.alive[d] === 0) {
+      w.alive[d] = 1;
+      w.deviceViews[d]!.alive = true;
+    }
+    faults.rearm(a);
+    if (policy.placementPeriodS === undefined) kernel.schedule(0, h.place, 0, PRIORITY.placement);
+  });
+  h.viewTick = kernel.register(() => {
+    views.tick();
+    kernel.schedule(VIEW_TICK_S, h.viewTick, 0, PRIORITY.sync);
+  });
+  h.syncSend = kernel.register(() => {
+    sync!.send();
+    kernel.schedule(sync!.spec.periodS, h.syncSend, 0, PRIORITY.sync);
+  });
+  h.syncRecv = kernel.register((p) => sync!.receive(p));
+  (faults as unknown as { handler: number }).handler = h.fault;
+
+  // t = 0: placement first, then faults, view refresh / sync and the first arrivals.
+  kernel.scheduleAt(0, h.place, 1, PRIORITY.placement);
+  faults.arm(scenario, network.nodeIndex);
+  if (sync !== null) kernel.scheduleAt(sync.spec.periodS, h.syncSend, 0, PRIORITY.sync);
+  else kernel.scheduleAt(VIEW_TICK_S, h.viewTick, 0, PRIORITY.sync);
+  scenario.services.forEach((svc, s) => {
+    sources.push(openServiceArrivals(svc.arrivals, {
+      promptTokens: svc.promptTokens, outputTokens: svc.outputTokens,
+      arrivalRng: streams.get(`arrivals:${svc.name}`), tokenRng: streams.get(`tokens:${svc.name}`), horizonS: scenario.horizonS,
+    }));
+    pull(s);
+  });
+
+  try {
+    if (opts.progress === undefined) kernel.runUntil(scenario.horizonS);
+    else {
+      for (let k = 1; k <= 100; k++) {
+        kernel.runUntil((scenario.horizonS * k) / 100);
+        opts.progress(k / 100);
+      }
+    }
+  } finally {
+    for (const s of sources) s.close();
+  }
+  w.settleInflight();
+  return summarizer.finish(w.changes, [...w.notes].sort());
+}
