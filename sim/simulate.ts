@@ -9,9 +9,9 @@
  * Randomness: streams `arrivals:<service>`, `tokens:<service>`, `faults`, `policy:<name>`,
  * `links:loss`, `sync` (INV-3, INV-4).
  */
-import { POLICIES, isPolicyName, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
-import type { PolicyChoice, Scenario } from '../scenarios/index.js';
-import type { ArrivalSource, MutableArrival } from '../traces/index.js';
+import { POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
+import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.js';
+import type { ArrivalOptions, ArrivalSource, MutableArrival } from '../traces/index.js';
 import { FaultSchedule } from './faults/faults.js';
 import { openServiceArrivals } from './host/arrivals.js';
 import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
@@ -22,6 +22,7 @@ import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
 import { llmEnqueue, llmIterationEnd, llmStartIteration } from './models/llm/llm-engine.js';
 import { itemBatchEnd, itemEnqueue, itemStartBatch } from './models/segmentation/segmentation-engine.js';
+import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
 import { PRIORITY } from './priorities.js';
 
@@ -34,6 +35,10 @@ export interface SimulateOptions {
   readonly records?: (r: RequestRecord) => void;
   /** Called with the fraction of simulated time done, about 100 times per run. */
   readonly progress?: (fractionDone: number) => void;
+  /** A ready-made policy object instead of the registry's (tests, what-if studies). */
+  readonly policyImpl?: Policy;
+  /** Replaces the arrival source of each service (tests with hand-placed arrivals, replays). */
+  readonly arrivals?: (service: ServiceConfig, opts: ArrivalOptions) => ArrivalSource;
 }
 
 /** Refresh period of the fresh view (utilization, links) when the policy does not sync. */
@@ -42,30 +47,30 @@ const VIEW_TICK_S = 1;
 export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunResult {
   const seed = opts.seed ?? scenario.seed;
   const choice = opts.policy ?? scenario.policy;
-  if (!isPolicyName(choice.name)) throw new Error(`unknown policy ${choice.name}`);
-  const policy = POLICIES[choice.name].create(choice.params);
+  let policy: Policy;
+  if (opts.policyImpl !== undefined) policy = opts.policyImpl;
+  else if (isPolicyName(choice.name)) policy = POLICIES[choice.name].create(choice.params);
+  else throw new Error(`unknown policy ${choice.name}`);
   const streams = new RngStreams(seed);
   const kernel = new EventKernel(4096);
   const network = new LinkNetwork(scenario, streams.get('links:loss'));
-  const views0 = scenario.services.map((s) => s.name);
+  // Which perf source serves each (service, device type): reported in the result and notes.
+  const types = [...new Map(scenario.devices.map((d) => [d.spec.key, d.spec])).values()];
+  const perfSource = scenario.services.map((s) => Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])));
   const summarizer = new RunSummarizer({
     scenario: scenario.name, seed, policy: policy.name, horizonS: scenario.horizonS, timelineBucketS: scenario.timelineBucketS,
-    services: [], devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
+    services: scenario.services.map((s, i) => ({ name: s.name, slo: s.slo, perfSource: perfSource[i]! })),
+    devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
   });
   const w = new World(scenario, kernel, streams, network, summarizer, opts.records);
   const views = new Views(w, policy.sync !== undefined);
-  // Services meta needs the views' perf table; the summarizer reads it only in `finish`.
-  const perfSource = views.services.map((s) => Object.fromEntries(Object.entries(s.perf).map(([k, p]) => [k, p.source])));
-  (summarizer as unknown as { meta: { services: unknown } }).meta.services = views0.map((name, i) => ({
-    name, slo: scenario.services[i]!.slo, perfSource: perfSource[i]!,
-  }));
-  summarizer.resetServices();
-  for (const [i, src] of perfSource.entries()) {
-    for (const [type, how] of Object.entries(src)) if (how === 'roofline') w.note(`perf: ${views0[i]} on ${type} uses the roofline (no profile rows)`);
-  }
+  perfSource.forEach((src, i) => {
+    for (const [type, how] of Object.entries(src)) {
+      if (how === 'roofline') w.note(`perf: ${scenario.services[i]!.name} on ${type} uses the roofline (no profile rows)`);
+    }
+  });
   const sync = policy.sync !== undefined ? new SyncChannel(w, views, policy.sync) : null;
   const policyRng = streams.get(`policy:${policy.name}`);
-  const faults = new FaultSchedule(kernel, -1, streams.get('faults'));
 
   // Arrivals: one pending arrival per service, pulled lazily.
   const sources: ArrivalSource[] = [];
@@ -174,7 +179,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     kernel.schedule(sync!.spec.periodS, h.syncSend, 0, PRIORITY.sync);
   });
   h.syncRecv = kernel.register((p) => sync!.receive(p));
-  (faults as unknown as { handler: number }).handler = h.fault;
+  const faults = new FaultSchedule(kernel, h.fault, streams.get('faults'));
 
   // t = 0: placement first, then faults, view refresh / sync and the first arrivals.
   kernel.scheduleAt(0, h.place, 1, PRIORITY.placement);
@@ -182,10 +187,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   if (sync !== null) kernel.scheduleAt(sync.spec.periodS, h.syncSend, 0, PRIORITY.sync);
   else kernel.scheduleAt(VIEW_TICK_S, h.viewTick, 0, PRIORITY.sync);
   scenario.services.forEach((svc, s) => {
-    sources.push(openServiceArrivals(svc.arrivals, {
+    const ao: ArrivalOptions = {
       promptTokens: svc.promptTokens, outputTokens: svc.outputTokens,
       arrivalRng: streams.get(`arrivals:${svc.name}`), tokenRng: streams.get(`tokens:${svc.name}`), horizonS: scenario.horizonS,
-    }));
+    };
+    sources.push(opts.arrivals !== undefined ? opts.arrivals(svc, ao) : openServiceArrivals(svc.arrivals, ao));
     pull(s);
   });
 

@@ -68,7 +68,15 @@ export type ArrivalSpec =
       readonly transform?: TraceTransform;
       /** Skip and count malformed rows instead of failing. */
       readonly skipBadRows?: boolean;
+      /** Keep only rows whose `Model` / `Log Type` equal these (BurstGPT only). */
+      readonly filter?: TraceFilter;
     };
+
+/** Row filter of a BurstGPT trace, e.g. `{ model: 'ChatGPT', logType: 'Conversation log' }`. */
+export interface TraceFilter {
+  readonly model?: string;
+  readonly logType?: string;
+}
 
 /** One arrival, written into a caller-owned object to avoid allocation per request. */
 export interface MutableArrival {
@@ -83,6 +91,8 @@ export interface ArrivalSource {
   next(out: MutableArrival): boolean;
   /** Releases file handles; safe to call twice. */
   close(): void;
+  /** Trace sources: malformed rows skipped so far (with `skipBadRows`). Absent for generators. */
+  readonly skippedRows?: number;
 }
 
 /**

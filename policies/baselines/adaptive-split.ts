@@ -6,8 +6,9 @@
  * Our reading of it: capacity = the device's speed for the model (decode tok/s or items/s) ×
  * (1 − utilization / 2), i.e. measured load takes away half of what it occupies (the other half
  * is assumed to be this service's own work moving with its layers — a damped update that keeps
- * re-splitting from oscillating). Layers are dealt one by one to the device with the lowest
- * layers/capacity ratio that still has memory (proportional apportionment with caps). The chain
+ * re-splitting from oscillating). Layers are dealt one by one to the device whose stage time
+ * (layers+1)/capacity stays lowest among those with memory left — greedy for unit jobs on uniform
+ * machines, which minimizes the largest stage time (the pipeline bottleneck). The chain
  * is ordered by distance from the ingress. Every `period_s` the split is recomputed; if the
  * devices are the same and fewer than `resplit_threshold` × L layers would move, the existing
  * instance is kept (re-emitted), otherwise the new partition replaces it (partition migration).
@@ -30,7 +31,7 @@ function capacity(service: ServiceInfo, d: DeviceState): number {
   return speed * (1 - Math.min(1, Math.max(0, d.utilization)) / 2);
 }
 
-/** Proportional split of `layers` by capacity, each device capped by its memory; undefined if it cannot hold them. */
+/** Split of `layers` minimizing max(layers_i / capacity_i), each capped by memory; undefined if they cannot hold them. */
 export function proportionalSplit(layers: number, caps: readonly number[], maxLayers: readonly number[]): number[] | undefined {
   const x = caps.map(() => 0);
   for (let l = 0; l < layers; l++) {
@@ -90,7 +91,7 @@ export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): Plac
       .filter((i) => i.stages.every((s) => alive.has(s.device)))
       .sort((a, b) => (a.id < b.id ? -1 : 1))[0];
     const fresh = chainFor(view, service, ledger, opt);
-    let stages = fresh;
+    let stages: readonly Stage[] | undefined = fresh;
     if (current && ledger.fits(service, current.stages)) {
       const sameDevices = fresh !== undefined && new Set(fresh.map((s) => s.device)).size === new Set(current.stages.map((s) => s.device)).size
         && fresh.every((s) => current.stages.some((c) => c.device === s.device));

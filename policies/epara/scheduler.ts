@@ -26,7 +26,7 @@ import type { Allocation } from './allocate.js';
 import { allocate } from './allocate.js';
 import { categorize } from './categorize.js';
 
-/** Weight of capacity from shapes that miss the SLO even unloaded: keeps a service reachable, rarely chosen. */
+/** Weight of capacity from shapes that miss the SLO even unloaded (used only when a service has no other). */
 export const INFEASIBLE_WEIGHT = 0.05;
 /** Target for a service with no demand yet: any one instance fills it. */
 const PRESENCE_RPS = 1e-3;
@@ -46,6 +46,7 @@ interface Candidate {
   /** Capacity after SLO-feasibility weight and load discount, before compute sharing. */
   readonly capacity: number;
   readonly memGB: number;
+  readonly feasible: boolean;
 }
 
 export interface ServicePlanInfo {
@@ -74,7 +75,7 @@ function candidateOf(view: ClusterView, service: ServiceInfo, inst: PlannedInsta
   const loadFraction = existing ? 0 : Math.min(0.9, maxStageBytes / opt.loadBytesPerS / Math.max(1e-9, opt.placementPeriodS));
   const capacity = est.capacityRps * (feasible ? 1 : INFEASIBLE_WEIGHT) * (1 - loadFraction);
   const mem = inst.stages.reduce((a, s) => a + stageWeightBytes(service, s), 0);
-  return { key: `${service.name}|${stagesKey(inst.stages)}`, service, instance: inst, existing, capacity, memGB: Math.max(0.05, mem / 1e9) };
+  return { key: `${service.name}|${stagesKey(inst.stages)}`, service, instance: inst, existing, capacity, memGB: Math.max(0.05, mem / 1e9), feasible };
 }
 
 /** Greedy state: memory, compute (GPU units) per device, rate served per service. */
@@ -142,20 +143,26 @@ export function schedule(view: ClusterView, usableDevices: readonly DeviceState[
   const services = new Map<string, ServicePlanInfo>();
   const pool: Candidate[] = [];
   const existing: Candidate[] = [];
-  const byKey = new Map<string, Candidate>();
   const live = view.instances.filter((i) => isLive(i, usable)).slice().sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const service of view.services) {
     targets.set(service.name, service.demandRps > 0 ? service.demandRps * opt.demandHeadroom : PRESENCE_RPS);
     const { category } = categorize({ ...view, devices }, service);
     const alloc = allocate({ ...view, devices }, service, category, devices);
     services.set(service.name, { category, allocation: { mode: alloc.mode, degree: alloc.degree } });
+    const mine: Candidate[] = [];
+    const seen = new Set<string>();
+    const add = (c: Candidate | undefined) => {
+      if (c && !seen.has(c.key)) { seen.add(c.key); mine.push(c); }
+    };
     for (const inst of live.filter((i) => i.service === service.name)) {
-      const c = candidateOf(view, service, { service: service.name, stages: inst.stages }, true, alloc.maxRatio, opt);
-      if (c && !byKey.has(c.key)) { byKey.set(c.key, c); existing.push(c); pool.push(c); }
+      add(candidateOf(view, service, { service: service.name, stages: inst.stages }, true, alloc.maxRatio, opt));
     }
-    for (const inst of alloc.candidates) {
-      const c = candidateOf(view, service, inst, false, alloc.maxRatio, opt);
-      if (c && !byKey.has(c.key)) { byKey.set(c.key, c); pool.push(c); }
+    for (const inst of alloc.candidates) add(candidateOf(view, service, inst, false, alloc.maxRatio, opt));
+    // Shapes that miss the SLO unloaded only serve to keep a service reachable when nothing meets it.
+    const usableShapes = mine.some((c) => c.feasible) ? mine.filter((c) => c.feasible) : mine;
+    for (const c of usableShapes) {
+      pool.push(c);
+      if (c.existing) existing.push(c);
     }
   }
   const keep = new Fill(devices, targets);

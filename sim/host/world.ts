@@ -6,7 +6,7 @@
 import type { DeviceState, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
 import type { EventKernel, RngStreams } from '../kernel/index.js';
-import { RunSummarizer } from '../metrics/index.js';
+import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
 import type { LinkNetwork } from '../network/link-network.js';
 import { PRIORITY } from '../priorities.js';

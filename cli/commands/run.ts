@@ -1,0 +1,138 @@
+/**
+ * `parasim run <scenario.yaml>` — simulate one scenario: summary table on stdout, canonical JSON
+ * (`--out`) and request records (`--records`, JSON lines) written atomically; progress and wall
+ * time on stderr only, so stdout and the files are identical across runs with the same seed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import type { RequestRecord, RunResult } from '../../policies/index.js';
+import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
+import { formatIssues, loadScenario } from '../../scenarios/index.js';
+import { resultToJson, simulate } from '../../sim/index.js';
+import { CliError } from '../cli-error.js';
+
+interface RunArgs {
+  scenario: string;
+  seed?: number;
+  policy?: string;
+  out?: string;
+  records?: string;
+}
+
+/** Writes to `<file>.tmp-<pid>` in the same directory and renames over `file`. */
+class AtomicWriter {
+  private readonly tmp: string;
+  private readonly fd: number;
+  private chunks: string[] = [];
+  private size = 0;
+  constructor(private readonly file: string) {
+    this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
+    this.fd = fs.openSync(this.tmp, 'w');
+  }
+  write(s: string): void {
+    this.chunks.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  private flush(): void {
+    if (this.chunks.length > 0) fs.writeSync(this.fd, this.chunks.join(''));
+    this.chunks = [];
+    this.size = 0;
+  }
+  commit(): void {
+    this.flush();
+    fs.closeSync(this.fd);
+    fs.renameSync(this.tmp, this.file);
+  }
+  abort(): void {
+    try { fs.closeSync(this.fd); } catch { /* already closed */ }
+    fs.rmSync(this.tmp, { force: true });
+  }
+}
+
+const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+const ms = (x: number): string => (Number.isFinite(x) ? (x * 1000).toFixed(1) : '-');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+export function summaryText(r: RunResult): string {
+  const head = ['service', 'offered', 'ok', 'late', 'dropped', 'failed', 'inflight', 'goodput/s', 'attain', 'TTFT p50 ms', 'TTFT p99 ms', 'E2E p50 ms', 'E2E p99 ms'];
+  const rows = [head, ...Object.entries(r.services).map(([name, s]) => [
+    name, String(s.offered), String(s.ok), String(s.late), String(s.dropped), String(s.failed), String(s.inflight),
+    fmt(s.goodputRps), fmt(s.sloAttainment), ms(s.ttftS.p50), ms(s.ttftS.p99), ms(s.e2eS.p50), ms(s.e2eS.p99),
+  ])];
+  const t = r.totals;
+  rows.push(['TOTAL', String(t.offered), String(t.ok), String(t.late), String(t.dropped), String(t.failed), String(t.inflight), fmt(t.goodputRps), fmt(t.sloAttainment), '', '', '', '']);
+  const dev = [['device', 'type', 'util', 'energy kJ'], ...Object.entries(r.devices).map(([id, d]) => [
+    id, d.type, fmt(d.utilization), d.energyJ === null ? '-' : fmt(d.energyJ / 1000, 1),
+  ])];
+  const lines = [`scenario ${r.scenario}  policy ${r.policy}  seed ${r.seed}  horizon ${r.horizonS} s`, '', table(rows), '', table(dev)];
+  if (r.notes.length > 0) lines.push('', 'notes:', ...r.notes.map((n) => `  - ${n}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** A trace reader's error (traces/ TraceFormatError) carries file/row/column. */
+function traceErrorText(err: unknown): string | null {
+  if (!(err instanceof Error) || err.name !== 'TraceFormatError') return null;
+  const e = err as Error & { file?: string; row?: number; column?: string | number };
+  return `${e.file ?? '?'}:${e.row ?? '?'}${e.column !== undefined ? ` column ${e.column}` : ''}: ${e.message}`;
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <scenario>',
+  describe: 'Simulate one scenario and print a summary (JSON with --out).',
+  builder: (y) => y
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML' })
+    .option('seed', { type: 'number', describe: 'root seed (default: the scenario\'s)' })
+    .option('policy', { type: 'string', describe: `policy override: ${POLICY_NAMES.join(', ')}` })
+    .option('out', { type: 'string', describe: 'write the canonical result JSON here' })
+    .option('records', { type: 'string', describe: 'write one JSON line per request here' }),
+  handler: (args) => {
+    const loaded = loadScenario(args.scenario);
+    if (!loaded.ok) throw new CliError(formatIssues(loaded.issues), 1);
+    const scenario = loaded.value;
+    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new CliError(`--seed must be an integer (got ${args.seed})`, 2);
+    if (args.policy !== undefined && !isPolicyName(args.policy)) {
+      throw new CliError(`unknown policy '${args.policy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
+    }
+    const policy = args.policy !== undefined
+      ? { name: args.policy, params: args.policy === scenario.policy.name ? scenario.policy.params : {} }
+      : undefined;
+    const recordsOut = args.records !== undefined ? new AtomicWriter(args.records) : undefined;
+    const tty = process.stderr.isTTY === true;
+    let lastShown = -1;
+    const progress = (f: number): void => {
+      const pct = Math.round(f * 100);
+      if (tty) process.stderr.write(`\rsimulating ${pct}%`);
+      else if (pct >= lastShown + 25) { process.stderr.write(`simulating ${pct}%\n`); lastShown = pct; }
+    };
+    const t0 = performance.now();
+    let result: RunResult;
+    try {
+      result = simulate(scenario, {
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        ...(policy !== undefined ? { policy } : {}),
+        ...(recordsOut !== undefined ? { records: (r: RequestRecord) => recordsOut.write(`${JSON.stringify(r)}\n`) } : {}),
+        progress,
+      });
+    } catch (err) {
+      recordsOut?.abort();
+      const trace = traceErrorText(err);
+      if (trace !== null) throw new CliError(trace, 1);
+      throw err;
+    }
+    if (tty) process.stderr.write('\n');
+    recordsOut?.commit();
+    if (args.out !== undefined) {
+      const w = new AtomicWriter(args.out);
+      w.write(resultToJson(result));
+      w.commit();
+    }
+    process.stdout.write(summaryText(result));
+    process.stderr.write(`wall time ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
+  },
+};

@@ -1,0 +1,255 @@
+/**
+ * `replay(scenario, testbed, opts)` — the live controller. Runs the scenario's registered policy
+ * on the wall clock against device agents, with EPARA's three granularities:
+ *   - request handling: every arrival is routed by `policy.route` on a fresh NodeView and sent
+ *     to the chosen instance's agent;
+ *   - information sync: each agent is polled (GET /v1/state) every `policy.sync.periodS`
+ *     (default 1 s), which sets liveness, utilization and `asOfS` of its DeviceState;
+ *   - service placement: `policy.place` at start, every `placementPeriodS`, and after a device
+ *     died or came back (as the simulator does after faults); plans are realized by deploy /
+ *     undeploy calls.
+ * Arrivals come from the same `openArrivals` with the same named streams (`arrivals:<service>`,
+ * `tokens:<service>`) as the simulator, so both see the same requests. Time scaling: an arrival
+ * at scenario time t is sent at run time t / timeScale; the horizon is H / timeScale; records
+ * and the result are in run (wall) seconds.
+ *
+ * Failures: a device whose heartbeat fails is marked dead; requests in flight on it are aborted
+ * and end `failed` (reason `device-crash`) — they are NOT re-routed, matching the simulator,
+ * where a crash fails the requests on the device. New requests are routed by the policy on the
+ * updated view. Every offered request ends ok, late, dropped or failed (conservation is checked
+ * by the summarizer).
+ */
+import {
+  POLICIES, isPolicyName, type Policy, type PolicyChoice, type RequestInfo, type RequestRecord, type RunResult,
+} from '../../policies/index.js';
+import type { Scenario } from '../../scenarios/index.js';
+import { RngStreams, RunSummarizer, devicePerf } from '../../sim/index.js';
+import { openArrivals, type ArrivalSource, type MutableArrival } from '../../traces/index.js';
+import { WallClock, sleepMs, type HostClock } from '../clock/index.js';
+import { AgentClient, DEFAULT_TIMEOUTS, type CallTimeouts } from './agent-client.js';
+import { AgentMonitor, type MonitorEvent } from './agent-monitor.js';
+import { ClusterViews } from './cluster-views.js';
+import { PlacementRealizer } from './placement-realizer.js';
+import { execute } from './request-runner.js';
+import type { Testbed } from './testbed.js';
+
+export interface ReplayOptions {
+  readonly seed?: number;
+  readonly policy?: PolicyChoice;
+  /** Scenario seconds per wall second (2 = twice as fast). Default 1. */
+  readonly timeScale?: number;
+  /** Heartbeat period override, seconds (default: the policy's sync period, else 1 s). */
+  readonly heartbeatPeriodS?: number;
+  readonly timeouts?: CallTimeouts;
+  /** After the horizon, how long to wait for requests still running, seconds (default 30). */
+  readonly drainS?: number;
+  readonly clock?: HostClock & { start?(): void };
+  readonly records?: (r: RequestRecord) => void;
+  /** Liveness events (for logs and tests). */
+  readonly onDeviceEvent?: (e: DeviceEvent) => void;
+  readonly log?: (line: string) => void;
+}
+
+export interface DeviceEvent {
+  readonly device: string;
+  readonly kind: 'dead' | 'alive';
+  readonly atS: number;
+  readonly restarted: boolean;
+}
+
+export interface ReplayOutput {
+  readonly result: RunResult;
+  /** Wall seconds of each `policy.route` call (decision overhead), in request order. */
+  readonly routeDecisionS: Float64Array;
+  readonly deviceEvents: readonly DeviceEvent[];
+}
+
+export function createPolicy(choice: PolicyChoice): Policy {
+  if (!isPolicyName(choice.name)) throw new Error(`unknown policy ${choice.name}`);
+  return POLICIES[choice.name].create(choice.params);
+}
+
+export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayOptions = {}): Promise<ReplayOutput> {
+  const seed = opts.seed ?? scenario.seed;
+  const policy = createPolicy(opts.policy ?? scenario.policy);
+  const scale = opts.timeScale ?? 1;
+  const horizonS = scenario.horizonS / scale;
+  const periodS = opts.heartbeatPeriodS ?? policy.sync?.periodS ?? 1;
+  const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
+  const clock = opts.clock ?? new WallClock();
+  const log = opts.log ?? (() => {});
+  const streams = new RngStreams(seed);
+  const policyRng = streams.get(`policy:${policy.name}`);
+  const views = new ClusterViews(scenario);
+  const notes: string[] = [];
+
+  // Agents per scenario device.
+  const byDevice = new Map(testbed.agents.map((a) => [a.device, a]));
+  for (const a of testbed.agents) if (!views.deviceIndex.has(a.device)) throw new Error(`${testbed.file}: agent ${a.name} realizes unknown device ${a.device}`);
+  const agents = scenario.devices.map((d) => {
+    const a = byDevice.get(d.id);
+    return a !== undefined ? new AgentClient({ url: a.url, token: a.token }, timeouts) : null;
+  });
+  scenario.devices.forEach((d, i) => { if (agents[i] === null) notes.push(`device ${d.id} has no agent in the testbed: treated as down`); });
+  const modelFor = (s: number): string => {
+    const svc = scenario.services[s]!;
+    return testbed.models[svc.name] ?? testbed.models[svc.model.key] ?? svc.model.key;
+  };
+  const realizer = new PlacementRealizer(scenario, views, agents, modelFor, () => clock.nowS());
+  const types = [...new Map(scenario.devices.map((d) => [d.spec.key, d.spec])).values()];
+  const summarizer = new RunSummarizer({
+    scenario: scenario.name, seed, policy: policy.name, horizonS, timelineBucketS: scenario.timelineBucketS / scale,
+    services: scenario.services.map((s) => ({ name: s.name, slo: s.slo, perfSource: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])) })),
+    devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
+  });
+
+  // Liveness: per-device abort controller for in-flight requests.
+  const inflightAbort = scenario.devices.map(() => new AbortController());
+  const deviceEvents: DeviceEvent[] = [];
+  let placementWanted = false;
+  const lastBeatS = new Float64Array(scenario.devices.length);
+  const hbTimeouts: CallTimeouts = { controlMs: Math.max(50, Math.min(timeouts.controlMs, periodS * 900)), requestMs: timeouts.requestMs };
+  const onMonitor = (d: number) => (e: MonitorEvent): void => {
+    const dev = views.devices[d]!;
+    if (e.kind === 'dead') {
+      dev.alive = false;
+      dev.asOfS = e.atS;
+      inflightAbort[d]!.abort();
+      inflightAbort[d] = new AbortController();
+      realizer.failDevice(d);
+      placementWanted = true;
+      const ev = { device: dev.id, kind: 'dead' as const, atS: e.atS, restarted: false };
+      deviceEvents.push(ev); opts.onDeviceEvent?.(ev);
+      log(`device ${dev.id} dead at ${e.atS.toFixed(2)} s (${e.error})`);
+      return;
+    }
+    if (e.kind === 'alive') {
+      const wasKnown = deviceEvents.some((x) => x.device === dev.id) || e.restarted;
+      if (e.restarted) realizer.failDevice(d);
+      dev.alive = true;
+      if (wasKnown) {
+        placementWanted = true;
+        const ev = { device: dev.id, kind: 'alive' as const, atS: e.atS, restarted: e.restarted };
+        deviceEvents.push(ev); opts.onDeviceEvent?.(ev);
+        log(`device ${dev.id} alive again at ${e.atS.toFixed(2)} s${e.restarted ? ' (restarted)' : ''}`);
+      }
+    }
+    dev.asOfS = e.atS;
+    dev.utilization = e.state.utilization;
+    const dt = lastBeatS[d]! > 0 ? e.atS - lastBeatS[d]! : 0;
+    if (dt > 0) summarizer.addBusy(d, e.atS - dt * e.state.utilization, e.atS);
+    lastBeatS[d] = e.atS;
+    for (const info of e.state.instances) {
+      const inst = views.instances.get(info.instanceId);
+      if (inst !== undefined) realizer.observe(inst, d, info.state);
+    }
+  };
+  const monitors = agents.map((a, d) => (a === null ? null : new AgentMonitor(new AgentClient(a.endpoint, hbTimeouts), clock, periodS, onMonitor(d))));
+
+  // Before t = 0: register every agent, place, and wait until the placement is ready (warm start).
+  await Promise.all(monitors.map((m) => m?.poll()));
+  const down = scenario.devices.filter((_, i) => agents[i] !== null && !views.devices[i]!.alive).map((d) => d.id);
+  if (down.length > 0) notes.push(`agents not answering at start: ${down.join(', ')}`);
+  const place = async (): Promise<void> => {
+    views.beforePlacement(clock.nowS());
+    const plan = policy.place(views.cluster, policyRng);
+    await realizer.apply(plan);
+  };
+  await place();
+  const warmDeadline = clock.nowS() + 60;
+  while ([...views.instances.values()].some((i) => i.view.state === 'loading') && clock.nowS() < warmDeadline) {
+    await sleepMs(50);
+    await Promise.all(monitors.map((m) => m?.poll()));
+  }
+  realizer.changes.length = 0;
+  clock.start?.();
+  for (const d of views.devices) d.asOfS = 0;
+  monitors.forEach((m) => m?.start());
+
+  // Placement loop: periodic and on demand (after deaths / revivals).
+  let running = true;
+  const placementLoop = (async () => {
+    let nextPeriodic = policy.placementPeriodS !== undefined ? policy.placementPeriodS / scale : Infinity;
+    while (running) {
+      await sleepMs(20);
+      const now = clock.nowS();
+      if (!placementWanted && now < nextPeriodic) continue;
+      if (now >= nextPeriodic) nextPeriodic += policy.placementPeriodS! / scale;
+      placementWanted = false;
+      await place();
+    }
+  })();
+
+  // Arrivals: one pending arrival per service, merged by time.
+  const sources: ArrivalSource[] = scenario.services.map((svc) => openArrivals(svc.arrivals, {
+    promptTokens: svc.promptTokens, outputTokens: svc.outputTokens,
+    arrivalRng: streams.get(`arrivals:${svc.name}`), tokenRng: streams.get(`tokens:${svc.name}`), horizonS: scenario.horizonS,
+  }));
+  const heads: (MutableArrival | null)[] = sources.map((src) => {
+    const a: MutableArrival = { timeS: 0, promptTokens: 0, outputTokens: 0 };
+    return src.next(a) ? a : null;
+  });
+  const routeTimes: number[] = [];
+  const inflight = new Set<Promise<void>>();
+  let nextId = 0;
+  const finish = (rec: RequestRecord): void => {
+    summarizer.addRecord(rec);
+    opts.records?.(rec);
+  };
+  const info = { id: 0, service: '', arrivalS: 0, promptTokens: 0, outputTokens: 0, ingress: '' } satisfies RequestInfo;
+
+  for (;;) {
+    let s = -1;
+    heads.forEach((h, i) => { if (h !== null && (s < 0 || h.timeS < heads[s]!.timeS)) s = i; });
+    if (s < 0) break;
+    const head = heads[s]!;
+    const atS = head.timeS / scale;
+    if (atS > clock.nowS() + 0.0005) await clock.sleepUntil(atS);
+    const svc = scenario.services[s]!;
+    const id = nextId++;
+    const arrivalS = clock.nowS();
+    const prompt = Math.max(0, head.promptTokens);
+    const output = Math.max(1, head.outputTokens);
+    if (!sources[s]!.next(head)) heads[s] = null;
+    views.arrivalsSincePlace[s] = views.arrivalsSincePlace[s]! + 1;
+    info.id = id; info.service = svc.name; info.arrivalS = arrivalS; info.promptTokens = prompt; info.outputTokens = output; info.ingress = svc.ingress;
+    views.refreshQueues();
+    const t0 = clock.preciseS();
+    const d = policy.route(info, views.nodeView(svc.ingress, arrivalS), policyRng);
+    routeTimes.push(clock.preciseS() - t0);
+    const base = { id, service: svc.name, arrivalS, startS: NaN, firstTokenS: NaN, promptTokens: prompt, outputTokens: output };
+    if (d.kind === 'drop') { finish({ ...base, finishS: arrivalS, devices: [], outcome: 'dropped', reason: d.reason }); continue; }
+    const inst = views.instances.get(d.instanceId);
+    const agent = inst !== undefined ? agents[inst.deviceIdx[0]!] ?? null : null;
+    if (inst === undefined || inst.view.state !== 'ready' || agent === null) {
+      finish({ ...base, finishS: arrivalS, devices: [], outcome: 'failed', reason: inst === undefined ? 'unknown-instance' : 'instance-not-ready' });
+      continue;
+    }
+    inst.view.queued++;
+    let started = false;
+    const p = execute({ id, service: svc, arrivalS, promptTokens: prompt, outputTokens: output }, {
+      agent, instanceId: inst.id, devices: inst.stages.map((x) => x.device), now: () => clock.nowS(),
+      signal: inflightAbort[inst.deviceIdx[0]!]!.signal, frame: testbed.segment,
+      onStart: () => { if (!started) { started = true; inst.view.queued--; inst.view.running++; } },
+    }).then((rec) => {
+      if (started) inst.view.running--; else inst.view.queued--;
+      finish(rec);
+    });
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  }
+  for (const src of sources) src.close();
+  log(`all ${nextId} arrivals sent; waiting for ${inflight.size} in flight`);
+  await Promise.race([Promise.all([...inflight]), sleepMs((opts.drainS ?? 30) * 1000)]);
+  if (inflight.size > 0) notes.push(`${inflight.size} requests still running after the drain window were aborted`);
+  for (const a of inflightAbort) a.abort();
+  await Promise.all([...inflight]);
+  running = false;
+  await placementLoop;
+  await Promise.all(monitors.map((m) => m?.stop()));
+  await realizer.teardown();
+  if (scale !== 1) notes.push(`replayed at time scale ${scale}: times are wall seconds, horizon ${horizonS} s`);
+  notes.push(`live replay on testbed ${testbed.file}; heartbeat period ${periodS} s`);
+  const result = summarizer.finish(realizer.changes, notes);
+  return { result, routeDecisionS: Float64Array.from(routeTimes), deviceEvents };
+}

@@ -1,0 +1,151 @@
+/**
+ * The scenario YAML schema (zod 4). Keys are snake_case and carry their unit (`horizon_s`,
+ * `rate_per_s`, `latency_ms`), so a number never has to be guessed. Every object is strict: an
+ * unknown key is an error with a did-you-mean, never silently ignored. Catalog keys and policy
+ * names are enums so the JSON Schema (`parasim schema`) lets editors complete them.
+ * Cross-references (link endpoints, ingress, fault targets, policy params) are checked later in
+ * resolve.ts, which has the whole document.
+ */
+import { z } from 'zod';
+import { POLICY_NAMES } from '../policies/index.js';
+import { DEVICE_CATALOG } from './catalog/devices.js';
+import { LINK_CATALOG } from './catalog/links.js';
+import { MODEL_CATALOG } from './catalog/models.js';
+
+const keysOf = (r: Readonly<Record<string, unknown>>): [string, ...string[]] => Object.keys(r) as [string, ...string[]];
+
+const seconds = () => z.number().positive();
+const atSeconds = () => z.number().nonnegative();
+const ratePerS = () => z.number().positive();
+const id = () => z.string().min(1);
+
+const tokenSpec = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('fixed'), value: z.number().int().positive() }),
+  z.strictObject({
+    dist: z.literal('lognormal'),
+    mean: z.number().positive(),
+    cv: z.number().nonnegative(),
+    max: z.number().int().positive().optional(),
+  }),
+  z.strictObject({ dist: z.literal('uniform'), min: z.number().int().positive(), max: z.number().int().positive() }),
+]);
+
+const traceColumns = z.strictObject({
+  time: z.string().min(1),
+  time_unit: z.enum(['s', 'ms', 'us', 'iso']),
+  prompt_tokens: z.string().min(1).optional(),
+  output_tokens: z.string().min(1).optional(),
+});
+
+const traceTransform = z.strictObject({
+  window_s: z.strictObject({ start_s: atSeconds(), end_s: seconds() }).optional(),
+  rate_scale: z.number().positive().optional(),
+  max_prompt_tokens: z.number().int().positive().optional(),
+  max_output_tokens: z.number().int().positive().optional(),
+});
+
+export const arrivalSchema = z.discriminatedUnion('process', [
+  z.strictObject({ process: z.literal('poisson'), rate_per_s: ratePerS() }),
+  z.strictObject({ process: z.literal('gamma'), rate_per_s: ratePerS(), cv: z.number().positive() }),
+  z.strictObject({
+    process: z.literal('diurnal'),
+    mean_rate_per_s: ratePerS(),
+    amplitude: z.number().min(0).lt(1),
+    period_s: seconds(),
+  }),
+  z.strictObject({ process: z.literal('onoff'), on_rate_per_s: ratePerS(), mean_on_s: seconds(), mean_off_s: seconds() }),
+  z.strictObject({ process: z.literal('periodic'), streams: z.number().int().positive(), fps: z.number().positive() }),
+  z.strictObject({
+    process: z.literal('trace'),
+    format: z.enum(['azure-llm-2023', 'azure-llm-2024', 'burstgpt', 'mooncake', 'azure-functions-2021', 'csv']),
+    path: z.string().min(1),
+    columns: traceColumns.optional(),
+    transform: traceTransform.optional(),
+    skip_bad_rows: z.boolean().optional(),
+  }),
+]);
+
+/** One of {ttft_s, tpot_s} | {e2e_s} | {deadline_s}; which combination is checked in resolve.ts. */
+const sloSchema = z.strictObject({
+  ttft_s: seconds().optional(),
+  tpot_s: seconds().optional(),
+  e2e_s: seconds().optional(),
+  deadline_s: seconds().optional(),
+});
+
+const serviceSchema = z.strictObject({
+  name: id(),
+  kind: z.enum(['llm', 'segmentation']),
+  model: z.enum(keysOf(MODEL_CATALOG)),
+  slo: sloSchema,
+  arrivals: arrivalSchema,
+  prompt_tokens: tokenSpec.optional(),
+  output_tokens: tokenSpec.optional(),
+  ingress: id(),
+  category: z.strictObject({
+    sensitivity: z.enum(['latency', 'frequency']),
+    gpus: z.enum(['single', 'multi']),
+  }).optional(),
+  max_batch: z.number().int().positive().optional(),
+});
+
+const deviceSchema = z.strictObject({
+  id: id(),
+  type: z.enum(keysOf(DEVICE_CATALOG)),
+  /** A group: ids become `<id>-0` … `<id>-<count-1>`. */
+  count: z.number().int().positive().optional(),
+  /** Emulated slowdown ≥ 1 for weaker variants of the same board. */
+  slowdown: z.number().min(1).optional(),
+});
+
+const linkSchema = z.strictObject({
+  id: id().optional(),
+  a: id(),
+  b: id(),
+  type: z.enum(keysOf(LINK_CATALOG)),
+  baud: z.number().int().positive().optional(),
+  latency_ms: z.number().nonnegative().optional(),
+  bandwidth_mbps: z.number().positive().optional(),
+  loss_rate: z.number().min(0).lt(1).optional(),
+});
+
+const faultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('device-crash'), device: id(), at_s: atSeconds(), recover_after_s: seconds().nullable().optional() }),
+  z.strictObject({ kind: z.literal('device-crash-rate'), devices: z.array(id()).min(1), mtbf_s: seconds(), mttr_s: seconds() }),
+  z.strictObject({ kind: z.literal('link-outage'), link: id(), at_s: atSeconds(), duration_s: seconds() }),
+  z.strictObject({
+    kind: z.literal('link-degrade'), link: id(), at_s: atSeconds(), duration_s: seconds(),
+    bandwidth_factor: z.number().positive().max(1),
+  }),
+  z.strictObject({ kind: z.literal('sync-loss'), probability: z.number().min(0).max(1), from_s: atSeconds(), to_s: seconds() }),
+  z.strictObject({ kind: z.literal('sync-delay'), delay_s: seconds(), from_s: atSeconds(), to_s: seconds() }),
+]);
+
+const policySchema = z.strictObject({
+  name: z.enum(POLICY_NAMES as [string, ...string[]]),
+  params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: id(),
+  seed: z.number().int().nonnegative().optional(),
+  horizon_s: seconds(),
+  timeline_bucket_s: seconds().optional(),
+  policy: policySchema.optional(),
+  switches: z.array(id()).optional(),
+  devices: z.array(deviceSchema).min(1),
+  links: z.array(linkSchema).optional(),
+  services: z.array(serviceSchema).min(1),
+  faults: z.array(faultSchema).optional(),
+});
+
+export type RawScenario = z.infer<typeof scenarioSchema>;
+export type RawService = RawScenario['services'][number];
+export type RawLink = NonNullable<RawScenario['links']>[number];
+export type RawFault = NonNullable<RawScenario['faults']>[number];
+export type RawArrivals = z.infer<typeof arrivalSchema>;
+
+/** The JSON Schema of the scenario YAML (what `parasim schema` prints). */
+export function scenarioJsonSchema(): object {
+  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,41 @@
+/**
+ * Piscina worker: validates one resolved cell and simulates it. Returns the canonical result as
+ * compact JSON (formatted here, in parallel) or the error text; never throws, so one bad cell
+ * cannot take down the pool.
+ */
+import { formatIssues, validateScenarioObject } from '../../scenarios/index.js';
+import { resultToJson } from '../metrics/index.js';
+import { simulate } from '../simulate.js';
+
+export interface CellTask {
+  /** The resolved plain scenario object. */
+  readonly scenario: Record<string, unknown>;
+  /** The base scenario file: relative paths (traces) resolve against it; issues name it. */
+  readonly file: string;
+}
+
+export type CellOutcome =
+  | { readonly ok: true; readonly resultJson: string; readonly attainment: number }
+  | { readonly ok: false; readonly message: string };
+
+/** Trace readers throw a TraceFormatError carrying file/row/column. */
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const e = err as Error & { file?: string; row?: number; column?: string | number };
+  if (err.name === 'TraceFormatError') return `${e.file ?? '?'}:${e.row ?? '?'}${e.column !== undefined ? ` column ${e.column}` : ''}: ${e.message}`;
+  return err.message;
+}
+
+export function runCell(task: CellTask): CellOutcome {
+  const checked = validateScenarioObject(task.scenario, task.file);
+  if (!checked.ok) return { ok: false, message: formatIssues(checked.issues) };
+  try {
+    const result = simulate(checked.value);
+    const resultJson = JSON.stringify(JSON.parse(resultToJson(result)));
+    return { ok: true, resultJson, attainment: result.totals.sloAttainment };
+  } catch (err) {
+    return { ok: false, message: errorText(err) };
+  }
+}
+
+export default runCell;

@@ -1,0 +1,115 @@
+/**
+ * The non-EPARA baselines on hand-made clusters (figures in view-builder).
+ */
+import { describe, expect, it } from 'vitest';
+import { POLICIES } from '../../policies/index.js';
+import { proportionalSplit } from '../../policies/baselines/adaptive-split.js';
+import { device, instance, link, nodeView, request, service, testRng, view, whole } from './view-builder.js';
+
+const trio = () => [device('gpu0', 'gpu4'), device('orin0', 'orin'), device('pi0', 'pi')];
+const trioLinks = [link('gpu0', 's1', 1e10, 0.0001), link('orin0', 's1', 1e9, 0.0002), link('pi0', 's1', 1e9, 0.0002)];
+const place = (name: keyof typeof POLICIES, v: ReturnType<typeof view>) => POLICIES[name].create({}).place(v, testRng(1)).instances;
+
+describe('baselines › edge-solo and cloud-edge', () => {
+  it('edge-solo › chat › whole on orin0 (edge, faster than pi0), never the gpu server', () => {
+    expect(place('edge-solo', view({ devices: trio(), links: trioLinks, services: [service('chat')] }))).toEqual([{ service: 'chat', stages: whole('orin0', 32) }]);
+  });
+
+  it('edge-solo › model fits no edge device › no instance, routed requests dropped no-instance', () => {
+    const v = view({ devices: [device('gpu0', 'gpu4'), device('pi0', 'pi')], services: [service('big')] });
+    const policy = POLICIES['edge-solo'].create({});
+    expect(policy.place(v, testRng(1)).instances).toEqual([]);
+    expect(policy.route(request('big'), nodeView(v), testRng(1))).toMatchObject({ kind: 'drop', reason: 'no-instance' });
+  });
+
+  it('cloud-edge-even › chat, 32 layers › orin0 (nearest edge, tie with pi0 broken by speed) [0,16), gpu0 [16,32)', () => {
+    expect(place('cloud-edge-even', view({ devices: trio(), links: trioLinks, services: [service('chat')] }))).toEqual([{ service: 'chat', stages: [
+      { device: 'orin0', firstLayer: 0, endLayer: 16, gpus: 1 }, { device: 'gpu0', firstLayer: 16, endLayer: 32, gpus: 4 },
+    ] }]);
+  });
+
+  it('cloud-edge-opt › cloud next door › cut 0: everything on gpu0 (each edge layer is slower)', () => {
+    expect(place('cloud-edge-opt', view({ devices: trio(), links: trioLinks, services: [service('chat')] }))).toEqual([{ service: 'chat', stages: whole('gpu0', 32, 4) }]);
+  });
+
+  it('cloud-edge-opt › cloud behind a 10 Mb/s 50 ms WAN, 1.2 MB frames › cut L: all on orin0', () => {
+    // Cut 0 ships 1.2 MB over 10 Mb/s ≈ 0.96 s; orin does the whole frame in 0.02 s. Every cut in
+    // between also ships a 1.2 MB feature map over the WAN.
+    const devices = [device('gpu0', 'gpu4', { site: 'cloud' }), device('orin0', 'orin')];
+    const links = [link('gpu0', 'cloud', 1e10, 0.0001), link('orin0', 's1', 1e9, 0.0002), link('s1', 'cloud', 1e7, 0.05)];
+    expect(place('cloud-edge-opt', view({ devices, links, services: [service('seg')] }))).toEqual([{ service: 'seg', stages: whole('orin0', 10) }]);
+  });
+});
+
+describe('baselines › adaptive-split', () => {
+  it('proportionalSplit › capacities 3:1, 8 layers › 6 and 2; memory caps bind; too little memory › undefined', () => {
+    expect(proportionalSplit(8, [3, 1], [99, 99])).toEqual([6, 2]);
+    expect(proportionalSplit(8, [3, 1], [5, 99])).toEqual([5, 3]);
+    expect(proportionalSplit(8, [3, 1], [4, 3])).toBeUndefined();
+  });
+
+  it('adaptive-split › gpu0 150 tok/s vs orin 28 tok/s › 32 layers split 27/5, nearer gpu0 first', () => {
+    const v = view({ devices: [device('gpu0', 'gpu4'), device('orin0', 'orin')], links: trioLinks.slice(0, 2), services: [service('chat')] });
+    expect(place('adaptive-split', v)).toEqual([{ service: 'chat', stages: [
+      { device: 'gpu0', firstLayer: 0, endLayer: 27, gpus: 4 }, { device: 'orin0', firstLayer: 27, endLayer: 32, gpus: 1 },
+    ] }]);
+  });
+
+  it('adaptive-split › existing 26/6 split (1 layer off) › kept; 20/12 (7 layers off > 10%) › re-split', () => {
+    const devices = [device('gpu0', 'gpu4'), device('orin0', 'orin')];
+    const split = (cut: number) => [{ device: 'gpu0', firstLayer: 0, endLayer: cut, gpus: 4 }, { device: 'orin0', firstLayer: cut, endLayer: 32, gpus: 1 }];
+    const at = (cut: number) => view({ devices, links: trioLinks.slice(0, 2), services: [service('chat')], instances: [instance('i', 'chat', split(cut))] });
+    expect(place('adaptive-split', at(26))[0]!.stages).toEqual(split(26));
+    expect(place('adaptive-split', at(20))[0]!.stages).toEqual(split(27));
+  });
+
+  it('adaptive-split › orin fully utilized › its capacity halves (14) → split 30/2', () => {
+    // Layers go where the stage time x/c stays smallest: 30/150 = 0.200 vs 2/14 = 0.143 → max 0.200,
+    // better than 29/3 (3/14 = 0.214). Unit-job greedy on uniform machines is makespan-optimal.
+    const v = view({ devices: [device('gpu0', 'gpu4'), device('orin0', 'orin', { utilization: 1 })], links: trioLinks.slice(0, 2), services: [service('chat')] });
+    expect(place('adaptive-split', v)[0]!.stages.map((s) => s.endLayer - s.firstLayer)).toEqual([30, 2]);
+  });
+
+  it('adaptive-split › a chain device dies › partition migrates to the survivors', () => {
+    const devices = [device('gpu0', 'gpu4'), device('orin0', 'orin', { alive: false }), device('pi0', 'pi')];
+    const v = view({ devices, links: trioLinks, services: [service('chat')], instances: [instance('i', 'chat', [
+      { device: 'gpu0', firstLayer: 0, endLayer: 27, gpus: 4 }, { device: 'orin0', firstLayer: 27, endLayer: 32, gpus: 1 }])] });
+    const stages = place('adaptive-split', v)[0]!.stages;
+    expect(stages.map((s) => s.device)).not.toContain('orin0');
+    expect(stages[stages.length - 1]!.endLayer).toBe(32);
+  });
+});
+
+describe('baselines › routers over the static plan', () => {
+  const v = nodeView(view({ devices: trio(), services: [service('chat')], instances: [
+    instance('i2', 'chat', whole('pi0', 32), { queued: 1 }),
+    instance('i0', 'chat', whole('gpu0', 32), { queued: 3 }),
+    instance('i1', 'chat', whole('orin0', 32), { queued: 0, running: 1 }),
+    instance('x', 'chat', whole('orin0', 32), { state: 'loading' }),
+  ] }));
+  const ids = (name: keyof typeof POLICIES, n: number, seed = 1) => {
+    const p = POLICIES[name].create({});
+    const rng = testRng(seed);
+    return Array.from({ length: n }, (_, k) => (p.route(request('chat', k), v, rng) as { instanceId: string }).instanceId);
+  };
+
+  it('round-robin › three ready replicas › cycles in id order, skipping the loading one', () => {
+    expect(ids('round-robin', 4)).toEqual(['i0', 'i1', 'i2', 'i0']);
+  });
+
+  it('least-loaded › loads 3, 1, 1 › i1 (first of the ties in id order)', () => {
+    expect(ids('least-loaded', 2)).toEqual(['i1', 'i1']);
+  });
+
+  it('power-of-two › i0 has the highest load › it loses every pair, the other two are both used', () => {
+    // i0 has load 3, the others 1: whichever pair is drawn, i0 loses, so it is never chosen.
+    const picks = ids('power-of-two', 50, 7);
+    expect(picks).not.toContain('i0');
+    expect(new Set(picks)).toEqual(new Set(['i1', 'i2']));
+  });
+
+  it('static plan › chat and seg on trio › one replica per fitting device, all three devices', () => {
+    const plan = place('least-loaded', view({ devices: trio(), services: [service('chat')] }));
+    expect(plan.map((i) => i.stages[0]!.device)).toEqual(['gpu0', 'orin0', 'pi0']);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The EdgeShard partition DP: exact against brute force on small random problems, by hand on a
+ * tiny one, and as the `edgeshard-*` policies on hand-made clusters (figures in view-builder).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { PartitionProblem } from '../../policies/partition-dp.js';
+import { bruteForcePartition, solvePartition } from '../../policies/partition-dp.js';
+import { POLICIES } from '../../policies/index.js';
+import { device, link, service, testRng, view, whole } from './view-builder.js';
+
+/** A random problem from integer cost tables (some stages infeasible = memory-capped). */
+const problemArb = fc.record({
+  layers: fc.integer({ min: 1, max: 6 }),
+  devices: fc.integer({ min: 1, max: 4 }),
+  objective: fc.constantFrom('sum' as const, 'max' as const),
+  perLayer: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 4, maxLength: 4 }),
+  maxLayers: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 4, maxLength: 4 }),
+  cut: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 16, maxLength: 16 }),
+  io: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 8, maxLength: 8 }),
+}).map((r): PartitionProblem => ({
+  layers: r.layers,
+  devices: r.devices,
+  objective: r.objective,
+  stageCost: (d, a, b) => (b - a > r.maxLayers[d]! ? Infinity : (b - a) * r.perLayer[d]! + (a % 2)),
+  cutCost: (k, j) => r.cut[k * 4 + j]!,
+  inCost: (d) => r.io[d]!,
+  outCost: (d) => r.io[4 + d]!,
+}));
+
+describe('edgeshard › partition DP', () => {
+  it('solvePartition › random small problems › same optimum as brute force, a valid chain', () => {
+    fc.assert(fc.property(problemArb, (p) => {
+      const dp = solvePartition(p);
+      const bf = bruteForcePartition(p);
+      expect(dp?.cost).toBe(bf?.cost);
+      if (!dp) return;
+      const devices = dp.stages.map((s) => s.device);
+      expect(new Set(devices).size).toBe(devices.length);
+      expect(dp.stages[0]!.first).toBe(0);
+      expect(dp.stages[dp.stages.length - 1]!.end).toBe(p.layers);
+      dp.stages.forEach((s, i) => { if (i > 0) expect(s.first).toBe(dp.stages[i - 1]!.end); });
+    }), { numRuns: 300 });
+  });
+
+  it('solvePartition › 4 layers, dev0 1 s/layer holds ≤ 2, dev1 2 s/layer, cut 1 s, in(dev1) 0.5 s › by hand', () => {
+    // Sum: dev0[0,2) + cut + dev1[2,4) = 2 + 1 + 4 = 7 beats dev1 first (0.5 + 4 + 1 + 2 = 7.5)
+    // and dev1 alone (8). Max: both orders have bottleneck 4 (dev1's two layers); dev1 alone is 8.
+    const base = {
+      layers: 4, devices: 2,
+      stageCost: (d: number, a: number, b: number) => (d === 0 ? (b - a > 2 ? Infinity : b - a) : 2 * (b - a)),
+      cutCost: () => 1, inCost: (d: number) => (d === 1 ? 0.5 : 0), outCost: () => 0,
+    };
+    expect(solvePartition({ ...base, objective: 'sum' })).toEqual({ cost: 7, stages: [{ device: 0, first: 0, end: 2 }, { device: 1, first: 2, end: 4 }] });
+    expect(solvePartition({ ...base, objective: 'max' })?.cost).toBe(4);
+  });
+});
+
+describe('edgeshard › policies', () => {
+  const devices = [device('gpu0', 'gpu4'), device('orin0', 'orin')];
+  const links = [link('gpu0', 's1', 1e10, 0.0001), link('orin0', 's1', 1e9, 0.0002)];
+
+  it('edgeshard-latency › chat fits gpu0 › one TP4 stage on gpu0 (0.879 s; any orin layer only adds)', () => {
+    // 512/20000 + 128/150 = 0.0256 + 0.853 s; orin is 5× slower per layer and a cut adds transfers.
+    const plan = POLICIES['edgeshard-latency'].create({}).place(view({ devices, links, services: [service('chat')] }), testRng(1));
+    expect(plan.instances).toEqual([{ service: 'chat', stages: whole('gpu0', 32, 4) }]);
+  });
+
+  it('edgeshard-latency › 120 GB over 86.4 + 57.6 GB › gpu0 takes the most layers memory allows (57), orin the rest', () => {
+    const plan = POLICIES['edgeshard-latency'].create({}).place(view({ devices, links, services: [service('huge')] }), testRng(1));
+    expect(plan.instances).toEqual([{ service: 'huge', stages: [
+      { device: 'gpu0', firstLayer: 0, endLayer: 57, gpus: 4 }, { device: 'orin0', firstLayer: 57, endLayer: 80, gpus: 1 },
+    ] }]);
+  });
+
+  it('edgeshard-throughput › 120 GB model › bottleneck no worse than the latency split', () => {
+    const v = view({ devices, links, services: [service('huge')] });
+    const t = POLICIES['edgeshard-throughput'].create({}).place(v, testRng(1));
+    expect(t.instances).toHaveLength(1);
+    expect(t.instances[0]!.stages.map((s) => s.device).sort()).toEqual(['gpu0', 'orin0']);
+  });
+
+  it('edgeshard › memory exhausted by an earlier service › later service gets no pipeline', () => {
+    const plan = POLICIES['edgeshard-latency'].create({}).place(view({ devices: [device('orin0', 'orin')], links: [], services: [service('big', { demandRps: 2 }), service('chat', { name: 'chat2', demandRps: 1, model: { ...service('chat').model, weightBytes: 20e9 } })] }), testRng(1));
+    // big (40 GB) goes first (higher demand); 57.6 − 40 = 17.6 GB < 20 GB for chat2.
+    expect(plan.instances.map((i) => i.service)).toEqual(['big']);
+    expect(plan.reason).toContain('chat2: no feasible partition');
+  });
+});

@@ -1,0 +1,118 @@
+/** Pipeline split, tensor parallelism, segmentation batching and the FPGA over serial, by hand. */
+import { describe, expect, it } from 'vitest';
+import { LlmStagePerf, simulate } from '../../sim/index.js';
+import type { ServiceConfig } from '../../scenarios/index.js';
+import { GB, device, deviceSpec, fixedArrivals, fixedPlanPolicy, link, llmService, modelSpec, recorder, scenario } from './fixtures.js';
+
+describe('models › pipeline split', () => {
+  // gpu0, gpu1 behind switch sw; links 1.6e9 b/s, 1 ms. Request at t=10, prompt 100, out 1.
+  // Input 400 B: 2e-6 + 0.001 → 10.001002 at gpu0. Stage 0 (half the layers): 0.1/2 = 0.05.
+  // Activations 2000 B × 100 tokens = 200 kB: per hop 0.001 + 0.001, two hops → +0.004.
+  // Stage 1: 0.05 → 10.105002. First token back to sw: +0.001 → 10.106002.
+  // Whole model on gpu0 instead: 10.001002 + 0.1 + 0.001 = 10.102002.
+  const links = [link('l0', 'gpu0', 'sw', 1.6e9, 0.001), link('l1', 'gpu1', 'sw', 1.6e9, 0.001)];
+  const devices = [device('gpu0'), device('gpu1')];
+  const run = (stages: { device: string; firstLayer: number; endLayer: number; gpus: number }[]) => {
+    const rec = recorder();
+    simulate(scenario({ devices, links, horizonS: 20 }), {
+      records: rec.records, policyImpl: fixedPlanPolicy([{ service: 'chat', stages }]),
+      arrivals: fixedArrivals({ chat: [[10, 100, 1]] }),
+    });
+    return rec.byId[0]!;
+  };
+
+  it('pipeline › two stages on two devices › adds the activation transfer between stages', () => {
+    const r = run([{ device: 'gpu0', firstLayer: 0, endLayer: 5, gpus: 1 }, { device: 'gpu1', firstLayer: 5, endLayer: 10, gpus: 1 }]);
+    expect(r.firstTokenS).toBeCloseTo(10.106002, 7);
+    expect(r.devices).toEqual(['gpu0', 'gpu1']);
+    const whole = run([{ device: 'gpu0', firstLayer: 0, endLayer: 10, gpus: 1 }]);
+    expect(whole.firstTokenS).toBeCloseTo(10.102002, 7);
+  });
+});
+
+describe('models › tensor parallel', () => {
+  // Roofline (no profile rows). Per GPU: 1000 GB/s, 100 TFLOP/s; η = 0.5. Model: 2 GB weights,
+  // 2 GFLOP/token, 100 kB KV/token, 2000 B activations/token, 10 layers. NVLink 4.8e12 b/s.
+  // g = 1, decode batch 1 with 100 tokens of KV: max(2e9/5e11, 2e9/5e13) + 100·1e5/5e11
+  //   = 0.004 + 0.00002 = 0.00402 s.
+  // g = 2: 0.002 + 0.00001 + all-reduce 10 layers × 2 × (10 µs + 2·(1/2)·2000·8/4.8e12)
+  //   = 0.00201 + 0.000200067 = 0.002210067 s: faster than g = 1, slower than half of it.
+  const spec = deviceSpec({ gpus: 2, intraNode: 'nvlink', intraNodeBps: 4.8e12 });
+  const model = modelSpec();
+
+  it('tensor parallel › decode step › roofline halves, plus the all-reduce cost', () => {
+    const one = new LlmStagePerf(model, spec, 1, 1, 1);
+    const two = new LlmStagePerf(model, spec, 1, 2, 1);
+    expect(one.iterationS(0, 1, 100)).toBeCloseTo(0.00402, 12);
+    expect(two.iterationS(0, 1, 100)).toBeCloseTo(0.00201 + 20 * (10e-6 + 16000 / 4.8e12), 12);
+    expect(two.allReduceS(1)).toBeGreaterThan(0);
+    expect(one.allReduceS(1)).toBe(0);
+  });
+
+  it('tensor parallel › end to end › TP=2 finishes sooner than TP=1 but not twice as fast', () => {
+    const e2e = (gpus: number) => {
+      const rec = recorder();
+      simulate(scenario({ devices: [device('box', spec)], services: [llmService({ model })], horizonS: 20 }), {
+        records: rec.records, policyImpl: fixedPlanPolicy([{ service: 'chat', stages: [{ device: 'box', firstLayer: 0, endLayer: 10, gpus }] }]),
+        arrivals: fixedArrivals({ chat: [[10, 100, 50]] }),
+      });
+      const r = rec.byId[0]!;
+      return r.finishS - r.arrivalS;
+    };
+    const one = e2e(1);
+    const two = e2e(2);
+    expect(two).toBeLessThan(one);
+    expect(two).toBeGreaterThan(one / 2);
+  });
+});
+
+function segService(over: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    name: 'seg', kind: 'segmentation',
+    model: modelSpec({
+      key: 'toy-seg', kind: 'segmentation', weightBytes: 1e6, kvBytesPerToken: 0, flopsPerUnit: 1e9, inputBytes: 96, outputBytes: 48,
+      profiles: [{ deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 'test' }, { deviceType: 'testbox', batch: 4, itemLatencyS: 0.005, source: 'test' }],
+    }),
+    slo: { kind: 'frame', deadlineS: 0.1 },
+    arrivals: { process: 'periodic', streams: 1, fps: 10 },
+    promptTokens: { dist: 'fixed', value: 0 }, outputTokens: { dist: 'fixed', value: 1 },
+    ingress: 'sw', maxBatch: 8, ...over,
+  };
+}
+
+describe('models › segmentation', () => {
+  it('segmentation › frames queued behind a batch › go together, latency interpolated over batch', () => {
+    // Four frames at t=10. The first finds the device idle: batch of 1, 0.01 s → 10.01.
+    // The other three wait, then run as one batch: 3 × itemLatency(3) with itemLatency
+    // interpolated between 0.01 (b=1) and 0.005 (b=4): 0.01 − (2/3)·0.005 → 3 × 0.0066667 = 0.02.
+    const rec = recorder();
+    const res = simulate(scenario({ services: [segService()], horizonS: 20 }), {
+      records: rec.records, arrivals: fixedArrivals({ seg: [[10, 0, 1], [10, 0, 1], [10, 0, 1], [10, 0, 1]] }),
+    });
+    const f = rec.byId;
+    expect(f[0]!.finishS).toBeCloseTo(10.01, 6);
+    for (const k of [1, 2, 3]) {
+      expect(f[k]!.startS).toBeCloseTo(10.01, 6);
+      expect(f[k]!.finishS).toBeCloseTo(10.03, 6);
+      expect(f[k]!.outcome).toBe('ok');
+    }
+    expect(res.services.seg!.perfSource).toEqual({ testbox: 'profile' });
+  });
+
+  it('segmentation › FPGA behind HC-05 at 9600 baud › serial transfers plus fixed pipeline latency', () => {
+    // Link fpga–sw: 9600 × 0.8 = 7680 b/s, 5 ms. Input 96 B = 0.1 s, mask 48 B = 0.05 s; pipeline 0.05 s.
+    // Frame 0 at t=10: at the FPGA 10.105, done 10.155, mask back 10.155 + 0.05 + 0.005 = 10.21.
+    // Frame 1 at t=10: input waits for the wire (10.1 → 10.2), at the FPGA 10.205, done 10.255,
+    // mask 10.255 → 10.305, at sw 10.31.
+    const fpga = deviceSpec({ key: 'basys3', deviceClass: 'fpga', memoryBytesPerGpu: 1 * GB, pipelineLatencyS: 0.05, idleW: null, busyW: null });
+    const rec = recorder();
+    const res = simulate(scenario({ devices: [device('fpga', fpga)], links: [link('bt', 'fpga', 'sw', 7680, 0.005)], services: [segService()], horizonS: 20 }), {
+      records: rec.records, arrivals: fixedArrivals({ seg: [[10, 0, 1], [10, 0, 1]] }),
+    });
+    expect(rec.byId[0]!.finishS).toBeCloseTo(10.21, 9);
+    expect(rec.byId[1]!.startS).toBeCloseTo(10.205, 9);
+    expect(rec.byId[1]!.finishS).toBeCloseTo(10.31, 9);
+    expect(rec.byId[1]!.outcome).toBe('late');
+    expect(res.devices.fpga!.energyJ).toBeNull();
+  });
+});
