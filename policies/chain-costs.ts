@@ -54,7 +54,7 @@ export function chainProblem(
   const nodes = ds.map((d) => deviceNode(view.links, d));
   const layerAt = (b: number) => blockBoundary(L, blocks, b);
   const actPrompt = service.kind === 'llm' ? work.promptTokens * service.model.activationBytesPerToken : bytes.cutB;
-  const problem: PartitionProblem = {
+  const raw: PartitionProblem = {
     layers: blocks,
     devices: ds.length,
     objective: objective === 'latency' ? 'sum' : 'max',
@@ -83,6 +83,25 @@ export function chainProblem(
       return objective === 'latency'
         ? transferTimeS(view.links, nodes[k]!, service.ingress, service.kind === 'llm' ? TOKEN_ID_BYTES : bytes.outB)
         : bottleneckTimeS(view.links, nodes[k]!, service.ingress, bytes.outB);
+    },
+  };
+  // The DP calls stage and cut costs O(L²N²2^N) times; each is a pure function of small integer
+  // arguments, so they are tabulated once (N·(L+1)² stage and N² cut evaluations).
+  const stageTable = new Float64Array(ds.length * (blocks + 1) * (blocks + 1)).fill(NaN);
+  const cutTable = new Float64Array(ds.length * ds.length).fill(NaN);
+  const problem: PartitionProblem = {
+    ...raw,
+    stageCost(j, first, end) {
+      const at = (j * (blocks + 1) + first) * (blocks + 1) + end;
+      let v = stageTable[at]!;
+      if (Number.isNaN(v)) stageTable[at] = v = raw.stageCost(j, first, end);
+      return v;
+    },
+    cutCost(k, j, at) {
+      const i = k * ds.length + j;
+      let v = cutTable[i]!;
+      if (Number.isNaN(v)) cutTable[i] = v = raw.cutCost(k, j, at);
+      return v;
     },
   };
   return { problem, devices: ds, blocks };

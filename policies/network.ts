@@ -14,24 +14,47 @@ type PathTable = Map<NodeId, readonly Hop[]>;
 
 const ROUTE_PROBE_BITS = 8 * 1000;
 
-/** Per links snapshot: adjacency plus per-source path tables, computed lazily. */
-const cache = new WeakMap<readonly LinkState[], { adj: Map<NodeId, LinkState[]>; paths: Map<NodeId, PathTable> }>();
+type Entry = { adj: Map<NodeId, LinkState[]>; paths: Map<NodeId, PathTable> };
 
-function entry(links: readonly LinkState[]) {
-  let e = cache.get(links);
-  if (!e) {
-    const adj = new Map<NodeId, LinkState[]>();
-    for (const l of links) {
-      if (!l.up || l.bandwidthBps <= 0) continue;
-      for (const n of [l.a, l.b]) {
-        if (!adj.has(n)) adj.set(n, []);
-      }
-      adj.get(l.a)!.push(l);
-      adj.get(l.b)!.push(l);
+/**
+ * Per links snapshot: adjacency plus per-source path tables, computed lazily. Hosts may build a
+ * new links array for every view, so besides the identity cache a few recent snapshots are kept
+ * by content signature (what routing depends on: endpoints, up, bandwidth, latency).
+ */
+const byIdentity = new WeakMap<readonly LinkState[], Entry>();
+const bySignature = new Map<string, Entry>();
+const SIGNATURE_CACHE_SIZE = 8;
+
+function signature(links: readonly LinkState[]): string {
+  let sig = '';
+  for (const l of links) sig += `${l.a}|${l.b}|${l.up ? 1 : 0}|${l.bandwidthBps}|${l.latencyS};`;
+  return sig;
+}
+
+function build(links: readonly LinkState[]): Entry {
+  const adj = new Map<NodeId, LinkState[]>();
+  for (const l of links) {
+    if (!l.up || l.bandwidthBps <= 0) continue;
+    for (const n of [l.a, l.b]) {
+      if (!adj.has(n)) adj.set(n, []);
     }
-    e = { adj, paths: new Map() };
-    cache.set(links, e);
+    adj.get(l.a)!.push(l);
+    adj.get(l.b)!.push(l);
   }
+  return { adj, paths: new Map() };
+}
+
+function entry(links: readonly LinkState[]): Entry {
+  let e = byIdentity.get(links);
+  if (e) return e;
+  const sig = signature(links);
+  e = bySignature.get(sig);
+  if (!e) {
+    e = build(links);
+    if (bySignature.size >= SIGNATURE_CACHE_SIZE) bySignature.delete(bySignature.keys().next().value!);
+    bySignature.set(sig, e);
+  }
+  byIdentity.set(links, e);
   return e;
 }
 

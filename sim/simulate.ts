@@ -11,9 +11,8 @@
  */
 import { POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
 import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.js';
-import type { ArrivalOptions, ArrivalSource, MutableArrival } from '../traces/index.js';
+import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArrival } from '../traces/index.js';
 import { FaultSchedule } from './faults/faults.js';
-import { openServiceArrivals } from './host/arrivals.js';
 import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
 import { Views } from './host/views.js';
@@ -191,7 +190,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
       promptTokens: svc.promptTokens, outputTokens: svc.outputTokens,
       arrivalRng: streams.get(`arrivals:${svc.name}`), tokenRng: streams.get(`tokens:${svc.name}`), horizonS: scenario.horizonS,
     };
-    sources.push(opts.arrivals !== undefined ? opts.arrivals(svc, ao) : openServiceArrivals(svc.arrivals, ao));
+    sources.push(opts.arrivals !== undefined ? opts.arrivals(svc, ao) : openArrivals(svc.arrivals, ao));
     pull(s);
   });
 

@@ -32,6 +32,8 @@ export class TimestampClock {
 
   /** Seconds since the first stamp this clock parsed, or NaN if `s` is not a valid stamp. */
   secondsSinceFirst(s: string): number {
+    const fast = fastStamp(s);
+    if (fast >= 0) return this.relative(fast, s.length > 19 ? +s.slice(19) : 0);
     const m = TimestampClock.PATTERN.exec(s);
     if (m === null) return NaN;
     const month = +m[2]!;
@@ -47,13 +49,55 @@ export class TimestampClock {
       const digits = zone.slice(1).replace(':', '');
       whole -= sign * (+digits.slice(0, 2) * 3600 + +digits.slice(2) * 60);
     }
-    const frac = m[7] === undefined ? 0 : +m[7];
+    return this.relative(whole, m[7] === undefined ? 0 : +m[7]);
+  }
+
+  private relative(whole: number, frac: number): number {
     if (Number.isNaN(this.originWhole)) {
       this.originWhole = whole;
       this.originFrac = frac;
     }
     return whole - this.originWhole + (frac - this.originFrac);
   }
+}
+
+/**
+ * Fast path for the exact shape `YYYY-MM-DD HH:MM:SS[.digits]` (the Azure traces), read by
+ * character codes; the regex costs several times more per row. Returns whole epoch seconds, or
+ * −1 when the text has any other shape (then the regex path decides).
+ */
+function fastStamp(s: string): number {
+  const n = s.length;
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return -1;
+  const sep = s.charCodeAt(10);
+  if (sep !== 32 && sep !== 84) return -1;
+  if (n > 19) {
+    if (s.charCodeAt(19) !== 46 || n === 20) return -1;
+    for (let i = 20; i < n; i++) if (!isDigit(s.charCodeAt(i))) return -1;
+  }
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return -1;
+  return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The decimal value of s[at..at+len), or −1 if any is not a digit. */
+function digits(s: string, at: number, len: number): number {
+  let v = 0;
+  for (let i = at; i < at + len; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */

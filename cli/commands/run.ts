@@ -10,6 +10,7 @@ import type { RequestRecord, RunResult } from '../../policies/index.js';
 import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
 import { formatIssues, loadScenario } from '../../scenarios/index.js';
 import { resultToJson, simulate } from '../../sim/index.js';
+import { TraceFormatError } from '../../traces/index.js';
 import { CliError } from '../cli-error.js';
 
 interface RunArgs {
@@ -75,12 +76,6 @@ export function summaryText(r: RunResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A trace reader's error (traces/ TraceFormatError) carries file/row/column. */
-function traceErrorText(err: unknown): string | null {
-  if (!(err instanceof Error) || err.name !== 'TraceFormatError') return null;
-  const e = err as Error & { file?: string; row?: number; column?: string | number };
-  return `${e.file ?? '?'}:${e.row ?? '?'}${e.column !== undefined ? ` column ${e.column}` : ''}: ${e.message}`;
-}
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <scenario>',
@@ -121,8 +116,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       });
     } catch (err) {
       recordsOut?.abort();
-      const trace = traceErrorText(err);
-      if (trace !== null) throw new CliError(trace, 1);
+      // A trace reader's error already reads `file:row:column: what`.
+      if (err instanceof TraceFormatError) throw new CliError(`trace error: ${err.message}`, 1);
       throw err;
     }
     if (tty) process.stderr.write('\n');

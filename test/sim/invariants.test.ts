@@ -52,7 +52,7 @@ describe('invariants › crash', () => {
   it('crash › recovery › the policy re-places and the device serves again', () => {
     const actions = result.placementChanges.filter((c) => c.devices.includes('gpu0')).map((c) => `${c.timeS}:${c.action}`);
     expect(actions).toEqual(['0:load', '2:ready', '20:failed', '30:load', '32:ready']);
-    expect(rec.some((r) => r.devices.includes('gpu0') && r.startS > 32 && r.outcome === 'ok')).toBe(true);
+    expect(rec.some((r) => r.devices.includes('gpu0') && r.startS > 32 && (r.outcome === 'ok' || r.outcome === 'late'))).toBe(true);
   });
 });
 

@@ -75,7 +75,7 @@ function segService(over: Partial<ServiceConfig> = {}): ServiceConfig {
     }),
     slo: { kind: 'frame', deadlineS: 0.1 },
     arrivals: { process: 'periodic', streams: 1, fps: 10 },
-    promptTokens: { dist: 'fixed', value: 0 }, outputTokens: { dist: 'fixed', value: 1 },
+    promptTokens: { dist: 'fixed', value: 1 }, outputTokens: { dist: 'fixed', value: 1 },
     ingress: 'sw', maxBatch: 8, ...over,
   };
 }

@@ -1,0 +1,53 @@
+/**
+ * `parasim report <results…> --out report.html` — one self-contained HTML page (plotly inlined)
+ * from result JSON files and/or sweep JSONL. Unreadable lines and failed cells are listed in the
+ * page and summarized on stderr; the command fails only when nothing at all can be plotted.
+ */
+import type { CommandModule } from 'yargs';
+import type { ValidationReport } from '../../reports/index.js';
+import { buildReport, readResultFiles, readValidationFile, writeReport } from '../../reports/index.js';
+import { CliError } from '../cli-error.js';
+
+interface ReportArgs {
+  inputs: string[];
+  out: string;
+  x?: string;
+  at?: number;
+  target: number;
+  validation?: string;
+  title?: string;
+}
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report <inputs..>',
+  describe: 'Write a self-contained HTML report from result JSON / sweep JSONL files',
+  builder: (y) =>
+    y
+      .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'result.json or results.jsonl files' })
+      .option('out', { type: 'string', demandOption: true, describe: 'HTML file to write' })
+      .option('x', { type: 'string', describe: 'grid coordinate for the x axis instead of the load multiplier' })
+      .option('at', { type: 'number', describe: 'x value for CDFs, heatmaps and placement (default: highest)' })
+      .option('target', { type: 'number', default: 0.9, describe: 'SLO-attainment target for goodput capacity' })
+      .option('validation', { type: 'string', describe: 'validation JSON from `parasim validate`' })
+      .option('title', { type: 'string', describe: 'page title' }),
+  handler: (args) => {
+    if (!(args.target > 0 && args.target <= 1)) throw new CliError(`--target must be in (0, 1], got ${args.target}`, 2);
+    const { entries, issues } = readResultFiles(args.inputs);
+    for (const i of issues) process.stderr.write(`report: ${i.source}${i.line ? `:${i.line}` : ''}: ${i.message}\n`);
+    const ok = entries.filter((e) => e.result).length;
+    if (ok === 0) throw new CliError(`no readable results in ${args.inputs.join(', ')}`);
+    let validation: ValidationReport | undefined;
+    if (args.validation) {
+      const v = readValidationFile(args.validation);
+      if (!v.ok) throw new CliError(v.issues.map((i) => `${i.source}: ${i.message}`).join('\n'));
+      validation = v.value;
+    }
+    const failed = entries.length - ok;
+    const html = buildReport({
+      entries, issues, validation,
+      options: { xField: args.x, atX: args.at, target: args.target, title: args.title },
+    });
+    writeReport(args.out, html);
+    process.stderr.write(`report: ${ok} runs${failed ? `, ${failed} failed cells` : ''} → ${args.out} (${(html.length / 1e6).toFixed(1)} MB)\n`);
+  },
+};

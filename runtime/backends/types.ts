@@ -1,0 +1,81 @@
+/**
+ * What a backend gives the agent: `load` turns a deploy request into a loaded model (or a
+ * failure value), and a loaded model generates tokens or segments frames, running each compute
+ * step through the agent's executor so slowdown, FIFO order and utilization apply uniformly.
+ */
+import type { BackendKind, DeployRequest, GenerateRequest } from '../protocol/index.js';
+import type { Executor } from '../agent/executor.js';
+
+export interface GenerateStats {
+  readonly queueMs: number;
+  readonly prefillMs: number;
+  readonly decodeMs: number;
+}
+
+/** Decoded frames: uint8 RGB interleaved, frames × height × width × 3 bytes. */
+export interface SegmentInput {
+  readonly frames: number;
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+}
+
+export interface MaskSummary { readonly foregroundPixels: number; readonly meanProbability: number }
+
+export interface SegmentOutput {
+  readonly masks: readonly MaskSummary[];
+  readonly queueMs: number;
+  readonly computeMs: number;
+}
+
+export interface LoadedModel {
+  readonly memoryBytes: number;
+  /** LLM: calls `onToken` once per output token, in order; rejects on backend failure. */
+  generate?(req: GenerateRequest, exec: Executor, onToken: (tokenId: number, text?: string) => void): Promise<GenerateStats>;
+  segment?(input: SegmentInput, exec: Executor): Promise<SegmentOutput>;
+  close(): Promise<void>;
+}
+
+export type LoadResult = { ok: true; model: LoadedModel } | { ok: false; error: string };
+
+export interface Backend {
+  readonly kind: BackendKind;
+  load(req: DeployRequest): Promise<LoadResult>;
+  /** Current health as the heartbeat reports it. */
+  health(): { health: 'ok' | 'degraded'; detail?: string };
+  close(): Promise<void>;
+}
+
+/** Deterministic synthetic prompt token ids in [0, vocab). */
+export function syntheticPrompt(count: number, seed: number, vocab: number): number[] {
+  const ids: number[] = [];
+  let x = (seed * 2654435761 + 12345) >>> 0;
+  for (let i = 0; i < count; i++) {
+    x = (Math.imul(x ^ (x >>> 15), 2246822507) + i) >>> 0;
+    ids.push(x % vocab);
+  }
+  return ids;
+}
+
+/** Deterministic synthetic frames: a bright disc on a noisy background, per frame. */
+export function syntheticFrames(frames: number, width: number, height: number, seed: number): Uint8Array {
+  const px = new Uint8Array(frames * width * height * 3);
+  let x = (seed * 747796405 + 2891336453) >>> 0;
+  for (let f = 0; f < frames; f++) {
+    const cx = width * (0.3 + 0.4 * ((f * 37) % 10) / 10);
+    const cy = height / 2;
+    const r2 = (Math.min(width, height) / 4) ** 2;
+    for (let y = 0; y < height; y++) {
+      for (let c = 0; c < width; c++) {
+        x = (Math.imul(x ^ (x >>> 16), 73244475) + 1) >>> 0;
+        const inside = (c - cx) ** 2 + (y - cy) ** 2 <= r2;
+        const base = inside ? 200 : 40;
+        const o = ((f * height + y) * width + c) * 3;
+        px[o] = base + (x & 31);
+        px[o + 1] = base + ((x >>> 5) & 31);
+        px[o + 2] = base + ((x >>> 10) & 31);
+      }
+    }
+  }
+  return px;
+}
