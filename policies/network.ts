@@ -17,13 +17,20 @@ const ROUTE_PROBE_BITS = 8 * 1000;
 type Entry = { adj: Map<NodeId, LinkState[]>; paths: Map<NodeId, PathTable> };
 
 /**
- * Per links snapshot: adjacency plus per-source path tables, computed lazily. Hosts may build a
- * new links array for every view, so besides the identity cache a few recent snapshots are kept
- * by content signature (what routing depends on: endpoints, up, bandwidth, latency).
+ * Per links snapshot: adjacency plus per-source path tables, computed lazily. Hosts may mutate a
+ * links array in place (outages, degradation) or build a new one per view, so an entry is found
+ * by identity and then checked against a numeric fingerprint of what routing depends on (up,
+ * bandwidth, latency); a few recent snapshots are also kept by content signature.
  */
-const byIdentity = new WeakMap<readonly LinkState[], Entry>();
+const byIdentity = new WeakMap<readonly LinkState[], { entry: Entry; fp: number }>();
 const bySignature = new Map<string, Entry>();
 const SIGNATURE_CACHE_SIZE = 8;
+
+function fingerprint(links: readonly LinkState[]): number {
+  let h = links.length;
+  for (const l of links) h = (Math.imul(h, 31) + (l.up ? 1 : 2) + l.bandwidthBps * 1e-3 + l.latencyS * 1e9) % 2147483647;
+  return h;
+}
 
 function signature(links: readonly LinkState[]): string {
   let sig = '';
@@ -33,7 +40,9 @@ function signature(links: readonly LinkState[]): string {
 
 function build(links: readonly LinkState[]): Entry {
   const adj = new Map<NodeId, LinkState[]>();
-  for (const l of links) {
+  for (const live of links) {
+    // Copied: the host may mutate link objects in place after this snapshot.
+    const l = { ...live };
     if (!l.up || l.bandwidthBps <= 0) continue;
     for (const n of [l.a, l.b]) {
       if (!adj.has(n)) adj.set(n, []);
@@ -45,16 +54,17 @@ function build(links: readonly LinkState[]): Entry {
 }
 
 function entry(links: readonly LinkState[]): Entry {
-  let e = byIdentity.get(links);
-  if (e) return e;
+  const fp = fingerprint(links);
+  const known = byIdentity.get(links);
+  if (known && known.fp === fp) return known.entry;
   const sig = signature(links);
-  e = bySignature.get(sig);
+  let e = bySignature.get(sig);
   if (!e) {
     e = build(links);
     if (bySignature.size >= SIGNATURE_CACHE_SIZE) bySignature.delete(bySignature.keys().next().value!);
     bySignature.set(sig, e);
   }
-  byIdentity.set(links, e);
+  byIdentity.set(links, { entry: e, fp });
   return e;
 }
 

@@ -11,3 +11,4 @@ export { resultToJson, canonicalJson, RunSummarizer, meetsSlo, Samples } from '.
 export { devicePerf, LlmStagePerf, ItemPerf } from './models/perf.js';
 export { LinkNetwork } from './network/link-network.js';
 export { EventKernel, RngStreams, rngStream } from './kernel/index.js';
+export * from './sweep/index.js';

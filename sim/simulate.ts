@@ -19,7 +19,7 @@ import { Views } from './host/views.js';
 import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
-import { llmEnqueue, llmIterationEnd, llmStartIteration } from './models/llm/llm-engine.js';
+import { cutRun, llmEnqueue, llmIterationEnd, llmStartIteration } from './models/llm/llm-engine.js';
 import { itemBatchEnd, itemEnqueue, itemStartBatch } from './models/segmentation/segmentation-engine.js';
 import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
@@ -63,6 +63,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   });
   const w = new World(scenario, kernel, streams, network, summarizer, opts.records);
   const views = new Views(w, policy.sync !== undefined);
+  w.interruptRun = (inst) => cutRun(w, inst);
   perfSource.forEach((src, i) => {
     for (const [type, how] of Object.entries(src)) {
       if (how === 'roofline') w.note(`perf: ${scenario.services[i]!.name} on ${type} uses the roofline (no profile rows)`);

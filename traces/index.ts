@@ -1,6 +1,8 @@
 /**
  * traces/ — arrival specifications, trace readers and synthetic generators.
- * Reading guide: `types.ts` (specs and the synchronous pull interface `ArrivalSource`).
+ * Reading guide: `types.ts` (specs and the synchronous pull interface `ArrivalSource`);
+ * `open-arrivals.ts` (the entry point); `synthetic.ts` (generators); `trace-reader.ts` (streaming
+ * readers, order/bad-row rules) with `row-decoders.ts` per format; `trace-arrivals.ts` (transforms).
  */
 export * from './types.js';
 export { openArrivals } from './open-arrivals.js';

@@ -99,7 +99,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       : undefined;
     const recordsOut = args.records !== undefined ? new AtomicWriter(args.records) : undefined;
     const tty = process.stderr.isTTY === true;
-    let lastShown = -1;
+    let lastShown = 0;
     const progress = (f: number): void => {
       const pct = Math.round(f * 100);
       if (tty) process.stderr.write(`\rsimulating ${pct}%`);

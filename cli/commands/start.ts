@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { buildReport, readResultFiles, writeReport } from '../../reports/index.js';
-import { packageRoot, readResultLines, runSweep } from '../../sim/sweep/index.js';
+import { packageRoot, readResultLines, runSweep } from '../../sim/index.js';
 import { CliError } from '../cli-error.js';
 import { defaultWorkers, loadSweepOrThrow, progressPrinter, reportSummary } from './sweep.js';
 

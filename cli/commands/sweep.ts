@@ -12,7 +12,7 @@ import { formatIssues } from '../../scenarios/index.js';
 import {
   availableCores, expandGrid, loadSweepFile, parseShard, runSweep,
   type SweepDefinition, type SweepProgress, type SweepRunSummary,
-} from '../../sim/sweep/index.js';
+} from '../../sim/index.js';
 import { CliError } from '../cli-error.js';
 
 interface SweepArgs {

@@ -4,7 +4,11 @@
  * step through the agent's executor so slowdown, FIFO order and utilization apply uniformly.
  */
 import type { BackendKind, DeployRequest, GenerateRequest } from '../protocol/index.js';
-import type { Executor } from '../agent/executor.js';
+
+/** The part of the agent's executor a backend uses: run one compute step when the device is free. */
+export interface StepExecutor {
+  step<T>(fn: () => Promise<T>): Promise<{ value: T; timing: { readonly waitMs: number; readonly busyMs: number } }>;
+}
 
 export interface GenerateStats {
   readonly queueMs: number;
@@ -31,8 +35,8 @@ export interface SegmentOutput {
 export interface LoadedModel {
   readonly memoryBytes: number;
   /** LLM: calls `onToken` once per output token, in order; rejects on backend failure. */
-  generate?(req: GenerateRequest, exec: Executor, onToken: (tokenId: number, text?: string) => void): Promise<GenerateStats>;
-  segment?(input: SegmentInput, exec: Executor): Promise<SegmentOutput>;
+  generate?(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number, text?: string) => void): Promise<GenerateStats>;
+  segment?(input: SegmentInput, exec: StepExecutor): Promise<SegmentOutput>;
   close(): Promise<void>;
 }
 

@@ -20,9 +20,9 @@
  * by the summarizer).
  */
 import {
-  POLICIES, isPolicyName, type Policy, type PolicyChoice, type RequestInfo, type RequestRecord, type RunResult,
+  POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestRecord, type RunResult,
 } from '../../policies/index.js';
-import type { Scenario } from '../../scenarios/index.js';
+import type { PolicyChoice, Scenario } from '../../scenarios/index.js';
 import { RngStreams, RunSummarizer, devicePerf } from '../../sim/index.js';
 import { openArrivals, type ArrivalSource, type MutableArrival } from '../../traces/index.js';
 import { WallClock, sleepMs, type HostClock } from '../clock/index.js';

@@ -4,7 +4,8 @@
  * the launcher's other fields are ignored, so the two can grow independently.
  *
  * ```yaml
- * token: secret            # default bearer token for every agent
+ * name: loopback           # launcher run dir name (token file) — see defaultToken
+ * token: secret            # optional bearer token for every agent
  * agents:
  *   - name: edge-a
  *     device: jetson-1     # scenario device id this agent realizes
@@ -21,6 +22,7 @@ import { z } from 'zod';
 
 const AgentEntry = z.object({
   name: z.string().optional(),
+  id: z.string().optional(),
   device: z.string(),
   url: z.string().optional(),
   host: z.string().optional(),
@@ -29,6 +31,7 @@ const AgentEntry = z.object({
 }).loose();
 
 const TestbedFile = z.object({
+  name: z.string().optional(),
   token: z.string().optional(),
   agents: z.array(AgentEntry).min(1),
   models: z.record(z.string(), z.string()).optional(),
@@ -53,7 +56,22 @@ export interface Testbed {
 
 export type TestbedResult = { ok: true; value: Testbed } | { ok: false; issues: string[] };
 
-export function parseTestbed(text: string, file: string): TestbedResult {
+/**
+ * The bearer token when the YAML has none: `$PARASIM_AGENT_TOKEN`, else the token file of the
+ * loopback launcher's run dir (`<runDir>/testbed-<name>/token`, docs/agent-protocol.md).
+ */
+function defaultToken(name: string | undefined, runDir: string): string {
+  const env = process.env['PARASIM_AGENT_TOKEN'];
+  if (env !== undefined && env !== '') return env;
+  if (name === undefined) return '';
+  try {
+    return fs.readFileSync(path.join(runDir, `testbed-${name}`, 'token'), 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+export function parseTestbed(text: string, file: string, runDir = path.resolve('.parasim')): TestbedResult {
   let raw: unknown;
   try {
     raw = parse(text);
@@ -63,11 +81,12 @@ export function parseTestbed(text: string, file: string): TestbedResult {
   const p = TestbedFile.safeParse(raw);
   if (!p.success) return { ok: false, issues: p.error.issues.map((i) => `${file}: ${i.path.join('.')}: ${i.message}`) };
   const issues: string[] = [];
+  const fallback = p.data.token ?? defaultToken(p.data.name, runDir);
   const agents = p.data.agents.map((a, i) => {
     const url = a.url ?? (a.port !== undefined ? `http://${a.host ?? '127.0.0.1'}:${a.port}` : '');
     if (url === '') issues.push(`${file}: agents.${i}: give url, or host and port`);
-    const token = a.token ?? p.data.token ?? '';
-    return { name: a.name ?? a.device, device: a.device, url: url.replace(/\/+$/, ''), token };
+    const token = a.token ?? fallback;
+    return { name: a.name ?? a.id ?? a.device, device: a.device, url: url.replace(/\/+$/, ''), token };
   });
   const dup = agents.map((a) => a.device).filter((d, i, all) => all.indexOf(d) !== i);
   if (dup.length > 0) issues.push(`${file}: device ${dup[0]} is realized by two agents`);
@@ -75,7 +94,7 @@ export function parseTestbed(text: string, file: string): TestbedResult {
   return { ok: true, value: { file, agents, models: p.data.models ?? {}, segment: p.data.segment ?? { width: 64, height: 64 } } };
 }
 
-export function loadTestbed(file: string): TestbedResult {
+export function loadTestbed(file: string, runDir?: string): TestbedResult {
   const abs = path.resolve(file);
   let text: string;
   try {
@@ -83,5 +102,5 @@ export function loadTestbed(file: string): TestbedResult {
   } catch (err) {
     return { ok: false, issues: [`${abs}: ${err instanceof Error ? err.message : String(err)}`] };
   }
-  return parseTestbed(text, abs);
+  return parseTestbed(text, abs, runDir);
 }

@@ -23,6 +23,14 @@ export class Instance {
   kvLive = 0;
   busy = false;
   iterHandle = -1;
+  /**
+   * Decode run (see llm-engine): `runSteps` decode iterations scheduled as one event; step i
+   * (0-based) lasts `runA + i·runB`, the first starting at `runStartS`.
+   */
+  runSteps = 1;
+  runStartS = 0;
+  runA = 0;
+  runB = 0;
   /** Device ids of the stages, for records. */
   readonly deviceIds: readonly string[];
 

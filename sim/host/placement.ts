@@ -42,6 +42,8 @@ export function goneIfIdle(w: World, inst: Instance): void {
 export function failInstance(w: World, inst: Instance): void {
   if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
   inst.iterHandle = -1;
+  for (let k = 0; k < inst.stageDevices.length; k++) if (w.runOwner[inst.stageDevices[k]!] === inst.index) w.runOwner[inst.stageDevices[k]!] = -1;
+  inst.runSteps = 1;
   inst.busy = false;
   for (let i = 0; i < inst.runCount; i++) {
     w.leaveInstance(inst);

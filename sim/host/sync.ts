@@ -4,7 +4,9 @@
  * time (`messageBytes` over the route, FIFO with other traffic), may be lost (sync-loss fault,
  * stream `sync`) or delayed (sync-delay fault). On arrival the ingress node's copy of that peer is
  * overwritten with the state as of the send. A crashed device sends nothing, so peers keep
- * seeing it alive until they learn otherwise — the staleness EPARA must tolerate.
+ * seeing it alive until they learn otherwise — the staleness EPARA must tolerate. A peer not
+ * heard from for `PEER_TIMEOUT_PERIODS` periods is marked dead in that node's view (heartbeat
+ * timeout), its instances `failed`, until a message arrives again.
  * Simplification: a message carries the sender's latest snapshot; if a newer round was sent
  * before an older message arrives (delivery > period), the older message shows the newer state.
  */
@@ -13,6 +15,9 @@ import { PRIORITY } from '../priorities.js';
 import type { Mutable } from './instance.js';
 import type { Views } from './views.js';
 import type { World } from './world.js';
+
+/** Sync periods without a message after which a peer counts as down. */
+export const PEER_TIMEOUT_PERIODS = 3;
 
 type InstSnap = Pick<InstanceState, 'state' | 'queued' | 'running'>;
 
@@ -46,6 +51,7 @@ export class SyncChannel {
     const pLoss = this.lossProbability(now);
     const delay = this.extraDelay(now);
     const rng = w.streams.get('sync');
+    this.expireSilentPeers(now);
     for (let d = 0; d < w.deviceViews.length; d++) {
       if (w.alive[d] !== 1) continue;
       Object.assign(this.devSnap[d]!, w.deviceViews[d]!, { asOfS: now });
@@ -61,6 +67,20 @@ export class SyncChannel {
         if (at === Infinity) continue;
         w.kernel.scheduleAt(at + delay, w.handlers.syncRecv, d * this.nodes + p.node, PRIORITY.sync);
       }
+    }
+  }
+
+  private expireSilentPeers(now: number): void {
+    const limit = now - PEER_TIMEOUT_PERIODS * this.spec.periodS;
+    for (const p of this.views.nodes.values()) {
+      p.devices.forEach((dev, d) => {
+        if (d === p.node || !dev.alive || dev.asOfS >= limit) return;
+        dev.alive = false;
+        for (const inst of this.w.instances) {
+          const copy = p.instanceCopies.get(inst.index);
+          if (copy !== undefined && inst.usesDevice(d)) copy.state = 'failed';
+        }
+      });
     }
   }
 

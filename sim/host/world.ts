@@ -44,6 +44,10 @@ export class World {
   readonly busyTotal: Float64Array;
   readonly weightsReserved: Float64Array;
   readonly memoryBytes: Float64Array;
+  /** Instance index running a multi-step decode run on the device, or −1. */
+  readonly runOwner: Int32Array;
+  /** Set by the LLM engine: shortens a device's decode run so other work can start (see llm-engine). */
+  interruptRun: (inst: Instance) => void = () => undefined;
   readonly deviceViews: Mutable<DeviceState>[];
   /** Ingress node index per service. */
   readonly ingressNode: Int32Array;
@@ -61,6 +65,7 @@ export class World {
     this.busyUntil = new Float64Array(n);
     this.busyTotal = new Float64Array(n);
     this.weightsReserved = new Float64Array(n);
+    this.runOwner = new Int32Array(n).fill(-1);
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
     this.deviceViews = scenario.devices.map((d) => ({
       id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
@@ -83,13 +88,22 @@ export class World {
    * Runs `durS` of work on device `d` no earlier than `readyS`, after the device's earlier work
    * (one FIFO compute queue per device, shared by co-located instances); returns the end time.
    */
-  runOnDevice(d: number, readyS: number, durS: number): number {
+  runOnDevice(d: number, readyS: number, durS: number, owner: number): number {
+    const o = this.runOwner[d]!;
+    if (o >= 0 && o !== owner) this.interruptRun(this.instances[o]!);
     const start = readyS > this.busyUntil[d]! ? readyS : this.busyUntil[d]!;
     const end = start + durS;
     this.busyUntil[d] = end;
     this.busyTotal[d] = this.busyTotal[d]! + durS;
     this.summarizer.addBusy(d, start, end);
     return end;
+  }
+
+  /** Takes back busy time reserved on `d` for [fromS, toS) (a decode run cut short). */
+  releaseDevice(d: number, fromS: number, toS: number): void {
+    this.busyUntil[d] = fromS;
+    this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS);
+    this.summarizer.addBusy(d, fromS, toS, -1);
   }
 
   /** Counts a request as queued at `inst` and on its devices (views). */

@@ -103,18 +103,21 @@ export class RunSummarizer {
     this.add(s, r.outcome, r.arrivalS, r.firstTokenS, r.finishS, r.outputTokens, r.reason);
   }
 
-  /** Adds busy time of device `d` over [fromS, toS), clipped to the horizon and split per bucket. */
-  addBusy(d: number, fromS: number, toS: number): void {
+  /**
+   * Adds busy time of device `d` over [fromS, toS), clipped to the horizon and split per bucket;
+   * `sign` −1 takes back time reserved earlier (a shortened decode run).
+   */
+  addBusy(d: number, fromS: number, toS: number, sign = 1): void {
     const end = Math.min(toS, this.meta.horizonS);
     if (!(end > fromS)) return;
-    this.busy[d] = this.busy[d]! + (end - fromS);
+    this.busy[d] = this.busy[d]! + sign * (end - fromS);
     const w = this.meta.timelineBucketS;
     const tl = this.busyBuckets[d]!;
     let t = fromS;
     while (t < end) {
       const b = Math.min(this.buckets - 1, Math.floor(t / w));
       const bEnd = Math.min(end, (b + 1) * w);
-      tl[b] = tl[b]! + (bEnd - t);
+      tl[b] = tl[b]! + sign * (bEnd - t);
       if (bEnd <= t) break;
       t = bEnd;
     }

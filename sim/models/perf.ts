@@ -102,6 +102,11 @@ export class LlmStagePerf {
     return this.arFixedS + this.arPerTokenS * tokens;
   }
 
+  /** Growth of the decode step time per step for `batch` sequences (KV grows by `batch` tokens). */
+  decodeGrowthS(batch: number): number {
+    return this.decodeAgg !== null ? 0 : batch * this.kvS;
+  }
+
   /** Seconds of one iteration on this stage. */
   iterationS(prefillTokens: number, decodeBatch: number, kvTokens: number): number {
     return this.prefillS(prefillTokens) + this.decodeStepS(decodeBatch, kvTokens) + this.allReduceS(prefillTokens + decodeBatch);

@@ -113,3 +113,16 @@ describe('baselines › routers over the static plan', () => {
     expect(plan.map((i) => i.stages[0]!.device)).toEqual(['gpu0', 'orin0', 'pi0']);
   });
 });
+
+describe('policies › network paths', () => {
+  it('transferTimeS › links mutated in place (outage, then degraded) › costs follow the current state', async () => {
+    const { transferTimeS } = await import('../../policies/index.js');
+    const links = [link('a', 's1', 1e6, 0.01), link('s1', 'b', 1e6, 0.01)];
+    // 1000 bytes over two 1 Mb/s hops: 2 × (0.01 + 0.008) = 0.036 s.
+    expect(transferTimeS(links, 'a', 'b', 1000)).toBeCloseTo(0.036, 9);
+    (links[1] as { up: boolean }).up = false;
+    expect(transferTimeS(links, 'a', 'b', 1000)).toBe(Infinity);
+    Object.assign(links[1]!, { up: true, bandwidthBps: 1e5 });
+    expect(transferTimeS(links, 'a', 'b', 1000)).toBeCloseTo(0.018 + 0.01 + 0.08, 9);
+  });
+});

@@ -58,7 +58,7 @@ describe('invariants › crash', () => {
 
 describe('invariants › horizon', () => {
   it('horizon › overloaded device › unfinished requests are counted inflight, never hidden', () => {
-    const sc = scenario({ services: [llmService({ arrivals: { process: 'poisson', ratePerS: 200 }, outputTokens: { dist: 'fixed', value: 200 } })], horizonS: 10 });
+    const sc = scenario({ services: [llmService({ arrivals: { process: 'poisson', ratePerS: 50 }, outputTokens: { dist: 'fixed', value: 200 } })], horizonS: 5 });
     const rec = recorder();
     const r = simulate(sc, rec);
     expect(r.totals.inflight).toBeGreaterThan(0);

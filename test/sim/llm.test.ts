@@ -109,3 +109,21 @@ describe('llm › KV capacity', () => {
     expect(result.services.chat!.dropReasons).toEqual({ 'kv-capacity': 1 });
   });
 });
+
+describe('llm › decode runs', () => {
+  // R0 at t=10 (prompt 100, out 10): prefill → 10.1, then decode steps of 0.1 s, scheduled as
+  // one run. R1 arrives at 10.35 (prompt 100, out 2): the run is cut at the next step boundary,
+  // 10.4 (R0 has 4 tokens). Iteration: prefill R1 0.1 + decode R0 0.1 → 10.6 (R1 first token,
+  // R0 5). Decode at batch 2, 0.125 → 10.725: R1 done. R0 alone: 4 × 0.1 → 11.125.
+  const rec = recorder();
+  simulate(scenario({ horizonS: 20 }), { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 10], [10.35, 100, 2]] }) });
+  const [r0, r1] = rec.byId;
+
+  it('decode runs › arrival during a run › admitted at the next step boundary, times unchanged', () => {
+    expect(r1!.startS).toBeCloseTo(10.4, P);
+    expect(r1!.firstTokenS).toBeCloseTo(10.6, P);
+    expect(r1!.finishS).toBeCloseTo(10.725, P);
+    expect(r0!.firstTokenS).toBeCloseTo(10.1, P);
+    expect(r0!.finishS).toBeCloseTo(11.125, P);
+  });
+});

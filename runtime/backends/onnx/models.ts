@@ -108,3 +108,8 @@ export function buildSeg(model: string, c: SegConfig): ModelSpec {
 export function weightBytes(m: ModelSpec): number {
   return m.graph.initializers.reduce((s, t) => s + t.data.byteLength, 0);
 }
+
+/** Weight bytes of LM blocks [start, end) plus embedding and head, without building the model. */
+export function lmWeightBytes(c: LmConfig, start = 0, end = c.blocks): number {
+  return 4 * (2 * c.vocab * c.hidden + (end - start) * 2 * c.hidden * c.ffn) + 8;
+}

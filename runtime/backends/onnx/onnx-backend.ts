@@ -6,10 +6,9 @@
  */
 import ort from 'onnxruntime-node';
 import type { DeployRequest, GenerateRequest } from '../../protocol/index.js';
-import type { Executor } from '../../agent/executor.js';
-import type { Backend, GenerateStats, LoadResult, LoadedModel, SegmentInput, SegmentOutput } from '../types.js';
+import type { Backend, GenerateStats, StepExecutor, LoadResult, LoadedModel, SegmentInput, SegmentOutput } from '../types.js';
 import { syntheticPrompt } from '../types.js';
-import { BUILTIN_MODELS, buildLm, buildSeg, isBuiltinModel, weightBytes } from './models.js';
+import { BUILTIN_MODELS, buildLm, buildSeg, isBuiltinModel, lmWeightBytes, weightBytes } from './models.js';
 import type { LmConfig, SegConfig } from './models.js';
 import { ensureModelFile } from './model-cache.js';
 
@@ -34,7 +33,7 @@ class LmModel implements LoadedModel {
     return Number((t.data as BigInt64Array)[0]);
   }
 
-  async generate(req: GenerateRequest, exec: Executor, onToken: (tokenId: number) => void): Promise<GenerateStats> {
+  async generate(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number) => void): Promise<GenerateStats> {
     const prompt = syntheticPrompt(req.promptTokens, req.seed ?? 0, this.cfg.vocab);
     const first = await exec.step(() => this.next(prompt));
     onToken(first.value);
@@ -58,7 +57,7 @@ class LmModel implements LoadedModel {
 class SegModel implements LoadedModel {
   constructor(private readonly session: ort.InferenceSession, readonly memoryBytes: number) {}
 
-  async segment(input: SegmentInput, exec: Executor): Promise<SegmentOutput> {
+  async segment(input: SegmentInput, exec: StepExecutor): Promise<SegmentOutput> {
     const { frames, width, height, pixels } = input;
     const plane = width * height;
     const data = new Float32Array(frames * 3 * plane);
@@ -109,10 +108,9 @@ export class OnnxBackend implements Backend {
         const start = req.layers?.start ?? 0;
         const end = req.layers?.end ?? lm.blocks;
         if (end > lm.blocks) return { ok: false, error: `layers.end ${end} exceeds the ${lm.blocks} blocks of ${name}` };
-        const spec = buildLm(name, lm, start, end);
-        const file = ensureModelFile(`${name}-b${start}-${end}`, () => spec);
+        const file = ensureModelFile(`${name}-b${start}-${end}`, () => buildLm(name, lm, start, end));
         const session = await ort.InferenceSession.create(file, sessionOptions(this.opts.threads));
-        return { ok: true, model: new LmModel(session, lm, weightBytes(spec)) };
+        return { ok: true, model: new LmModel(session, lm, lmWeightBytes(lm, start, end)) };
       }
       const seg: SegConfig = cfg;
       const spec = buildSeg(name, seg);

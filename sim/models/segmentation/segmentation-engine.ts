@@ -27,7 +27,7 @@ export function itemStartBatch(w: World, inst: Instance): void {
   }
   inst.view.running = inst.runCount;
   if (inst.runCount === 0) return;
-  const end = w.runOnDevice(inst.stageDevices[0]!, now, perf.batchS(inst.runCount));
+  const end = w.runOnDevice(inst.stageDevices[0]!, now, perf.batchS(inst.runCount), inst.index);
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
 }

@@ -1,0 +1,100 @@
+/**
+ * `parasim agent`: run a device agent (docs/agent-protocol.md) until SIGINT/SIGTERM. Thin glue:
+ * options → backend + Agent. The token comes from --token or PARASIM_AGENT_TOKEN; without one
+ * the agent refuses to start unless --insecure-no-token.
+ */
+import type { CommandModule } from 'yargs';
+import { Agent, createBackend } from '../../runtime/index.js';
+import { CliError } from '../cli-error.js';
+
+export interface AgentArgs {
+  port: number;
+  backend: 'onnx' | 'openai' | 'serial';
+  token?: string;
+  host: string;
+  threads: number;
+  slowdown: number;
+  name?: string;
+  'memory-mb'?: number;
+  'insecure-no-token': boolean;
+  alias?: string[];
+  upstream?: string;
+  'upstream-model'?: string;
+  'upstream-api': 'completions' | 'chat';
+  device?: string;
+  baud: number;
+  'serial-timeout-ms'?: number;
+  'serial-retries': number;
+}
+
+function parseAliases(list: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list ?? []) {
+    const m = /^([^=]+)=(.+)$/.exec(a);
+    if (m === null) throw new CliError(`--alias ${a}: expected NAME=BUILTIN`, 2);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+export const agentCommand: CommandModule<object, AgentArgs> = {
+  command: 'agent',
+  describe: 'Run a device agent (HTTP, bearer token) on an onnx, openai or serial backend',
+  builder: (y) => y
+    .option('port', { type: 'number', demandOption: true, describe: 'TCP port (0 = any free port)' })
+    .option('backend', { choices: ['onnx', 'openai', 'serial'] as const, demandOption: true })
+    .option('token', { type: 'string', describe: 'bearer token (default: env PARASIM_AGENT_TOKEN)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind' })
+    .option('threads', { type: 'number', default: 1, describe: 'onnxruntime intraOpNumThreads' })
+    .option('slowdown', { type: 'number', default: 1, describe: 'emulated slowdown F >= 1: sleep (F-1)x each step\'s compute time' })
+    .option('name', { type: 'string', describe: 'device id reported in /v1/state' })
+    .option('memory-mb', { type: 'number', describe: 'memory capacity to report (default: host memory)' })
+    .option('insecure-no-token', { type: 'boolean', default: false, describe: 'allow running without a token' })
+    .option('alias', { type: 'string', array: true, describe: 'NAME=BUILTIN: map a model name to a built-in onnx model' })
+    .option('upstream', { type: 'string', describe: 'openai: base URL, e.g. http://127.0.0.1:8080/v1' })
+    .option('upstream-model', { type: 'string', describe: 'openai: model name sent upstream' })
+    .option('upstream-api', { choices: ['completions', 'chat'] as const, default: 'completions' as const })
+    .option('device', { type: 'string', describe: 'serial: port path, e.g. /dev/ttyUSB0' })
+    .option('baud', { type: 'number', default: 115200, describe: 'serial: baud rate' })
+    .option('serial-timeout-ms', { type: 'number', describe: 'serial: ack timeout per frame (default from baud)' })
+    .option('serial-retries', { type: 'number', default: 5, describe: 'serial: retransmissions per frame' }),
+  handler: async (args) => {
+    const token = args.token ?? process.env['PARASIM_AGENT_TOKEN'] ?? '';
+    if (token === '' && !args['insecure-no-token']) {
+      throw new CliError('no token: give --token or set PARASIM_AGENT_TOKEN (or --insecure-no-token for a throwaway local run)', 2);
+    }
+    if (!(args.slowdown >= 1)) throw new CliError(`--slowdown must be >= 1, got ${args.slowdown}`, 2);
+    if (!Number.isInteger(args.threads) || args.threads < 1) throw new CliError(`--threads must be a positive integer, got ${args.threads}`, 2);
+    const b = createBackend({
+      kind: args.backend, threads: args.threads, aliases: parseAliases(args.alias),
+      ...(args.upstream !== undefined ? { upstream: args.upstream } : {}),
+      ...(args['upstream-model'] !== undefined ? { upstreamModel: args['upstream-model'] } : {}),
+      upstreamApi: args['upstream-api'],
+      ...(args.device !== undefined ? { device: args.device } : {}),
+      baud: args.baud,
+      ...(args['serial-timeout-ms'] !== undefined ? { ackTimeoutMs: args['serial-timeout-ms'] } : {}),
+      retries: args['serial-retries'],
+    });
+    if (!b.ok) throw new CliError(b.message, 2);
+    const agent = new Agent({
+      backend: b.backend, host: args.host, port: args.port, token: token === '' ? null : token,
+      threads: args.threads, slowdown: args.slowdown,
+      ...(args.name !== undefined ? { name: args.name } : {}),
+      ...(args['memory-mb'] !== undefined ? { memoryBytes: args['memory-mb'] * 1024 * 1024 } : {}),
+    });
+    let url: string;
+    try {
+      url = await agent.listen();
+    } catch (err) {
+      throw new CliError(`cannot listen on ${args.host}:${args.port}: ${err instanceof Error ? err.message : String(err)}`, 1);
+    }
+    process.stderr.write(`parasim agent: ${args.backend} backend listening on ${url}\n`);
+    process.stdout.write(`${JSON.stringify({ url, pid: process.pid })}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await agent.close();
+  },
+};

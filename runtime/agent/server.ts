@@ -1,0 +1,235 @@
+/**
+ * The device agent's HTTP service (docs/agent-protocol.md): routes, the heartbeat state, and the
+ * streaming generate endpoint. Every request is authenticated first; every failure is a JSON
+ * error value and never stops the server.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AgentState, BackendKind, DeployRequest, GenerateChunk } from '../protocol/index.js';
+import { DeployRequestSchema, GenerateRequestSchema, PROTOCOL_VERSION, SegmentRequestSchema } from '../protocol/index.js';
+import type { Backend, SegmentInput } from '../backends/types.js';
+import { syntheticFrames } from '../backends/types.js';
+import { WallClock } from '../clock/index.js';
+import { Executor } from './executor.js';
+import { InstanceTable } from './instances.js';
+import { authorized, parseJson, readBody, sendError, sendJson } from './http-io.js';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface AgentOptions {
+  readonly backend: Backend;
+  readonly host: string;
+  /** 0 = any free port. */
+  readonly port: number;
+  /** null only with --insecure-no-token. */
+  readonly token: string | null;
+  readonly name?: string;
+  readonly threads: number;
+  readonly slowdown: number;
+  readonly memoryBytes?: number;
+}
+
+export class Agent {
+  private readonly server: http.Server;
+  private readonly clock = new WallClock();
+  private readonly exec: Executor;
+  private readonly table: InstanceTable;
+  private readonly startedAtMs: number;
+  private deviceId = '';
+
+  constructor(private readonly opts: AgentOptions) {
+    this.exec = new Executor(opts.slowdown);
+    this.table = new InstanceTable(opts.backend, this.exec);
+    this.startedAtMs = this.clock.epochMs();
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendError(res, 'internal', err instanceof Error ? err.message : String(err));
+        else res.end();
+      });
+    });
+  }
+
+  /** Starts listening; resolves with the base URL. */
+  listen(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port, this.opts.host, () => {
+        const a = this.server.address() as AddressInfo;
+        this.deviceId = this.opts.name ?? `${this.opts.host}:${a.port}`;
+        resolve(`http://${this.opts.host}:${a.port}`);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((r) => { this.server.close(() => r()); this.server.closeAllConnections(); });
+    await this.table.closeAll();
+    await this.opts.backend.close();
+  }
+
+  get backendKind(): BackendKind {
+    return this.opts.backend.kind;
+  }
+
+  state(): AgentState {
+    const instances = this.table.list();
+    const total = this.opts.memoryBytes ?? os.totalmem();
+    const h = this.opts.backend.health();
+    return {
+      protocolVersion: PROTOCOL_VERSION, agentVersion: AGENT_VERSION, deviceId: this.deviceId, backend: this.opts.backend.kind,
+      startedAtMs: this.startedAtMs, nowMs: this.clock.epochMs(), generation: this.table.generation,
+      threads: this.opts.threads, slowdown: this.opts.slowdown,
+      memory: { totalBytes: total, freeBytes: Math.max(0, total - this.table.memoryInUse()) },
+      queueLength: instances.reduce((s, i) => s + i.queueLength, 0),
+      running: instances.reduce((s, i) => s + i.running, 0),
+      health: h.health, ...(h.detail !== undefined ? { healthDetail: h.detail } : {}),
+      utilization: this.exec.utilization(), utilizationWindowMs: this.exec.windowMs,
+      instances,
+    };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!authorized(req, this.opts.token)) {
+      req.resume();
+      sendError(res, 'unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://agent');
+    const parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const method = req.method ?? 'GET';
+    if (parts[0] !== 'v1') return this.notFound(req, res, url.pathname);
+    if (parts.length === 2 && parts[1] === 'state') {
+      if (method !== 'GET') return this.notAllowed(req, res, 'GET');
+      req.resume();
+      return sendJson(res, 200, this.state());
+    }
+    if (parts[1] !== 'instances') return this.notFound(req, res, url.pathname);
+    if (parts.length === 2) {
+      if (method !== 'POST') return this.notAllowed(req, res, 'POST');
+      return this.deploy(req, res);
+    }
+    const id = parts[2]!;
+    if (parts.length === 3) {
+      if (method === 'GET') {
+        req.resume();
+        const info = this.table.get(id);
+        return info === undefined ? sendError(res, 'not_found', `no instance ${id}`) : sendJson(res, 200, info);
+      }
+      if (method === 'DELETE') {
+        req.resume();
+        const info = this.table.undeploy(id);
+        return info === undefined ? sendError(res, 'not_found', `no instance ${id}`) : sendJson(res, 202, info);
+      }
+      return this.notAllowed(req, res, 'GET, DELETE');
+    }
+    if (parts.length === 4 && (parts[3] === 'generate' || parts[3] === 'segment')) {
+      if (method !== 'POST') return this.notAllowed(req, res, 'POST');
+      return parts[3] === 'generate' ? this.generate(req, res, id) : this.segment(req, res, id, url);
+    }
+    return this.notFound(req, res, url.pathname);
+  }
+
+  private notFound(req: IncomingMessage, res: ServerResponse, path: string): void {
+    req.resume();
+    sendError(res, 'not_found', `no endpoint ${path}`);
+  }
+
+  private notAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {
+    req.resume();
+    res.setHeader('allow', allow);
+    sendError(res, 'method_not_allowed', `method ${req.method ?? ''} not allowed here; use ${allow}`);
+  }
+
+  private async deploy(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (!body.ok) return sendError(res, body.code, body.message);
+    const p = parseJson<DeployRequest>(body.body, DeployRequestSchema);
+    if (!p.ok) return sendError(res, 'bad_request', p.message);
+    const r = this.table.deploy(p.value);
+    if (!r.ok) return sendError(res, 'conflict', r.message);
+    sendJson(res, 202, r.info);
+  }
+
+  private async generate(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const t0 = this.clock.preciseS();
+    const body = await readBody(req);
+    if (!body.ok) return sendError(res, body.code, body.message);
+    const p = parseJson(body.body, GenerateRequestSchema);
+    if (!p.ok) return sendError(res, 'bad_request', p.message);
+    const a = this.table.acquire(id);
+    if (!a.ok) return sendError(res, a.code, a.message);
+    if (a.model.generate === undefined) {
+      a.release();
+      return sendError(res, 'bad_request', `instance ${id} is not an LLM instance; use /segment`);
+    }
+    const ms = (): number => (this.clock.preciseS() - t0) * 1000;
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    res.flushHeaders();
+    const write = (c: GenerateChunk): void => { if (!res.destroyed) res.write(`${JSON.stringify(c)}\n`); };
+    let index = 0;
+    try {
+      const stats = await a.model.generate(p.value, a.exec, (tokenId, text) => {
+        write({ type: 'token', index: index++, tokenId, ...(text !== undefined ? { text } : {}), agentMs: ms() });
+      });
+      if (index !== p.value.outputTokens) {
+        write({ type: 'error', code: 'backend_error', message: `backend produced ${index} of ${p.value.outputTokens} tokens`, agentMs: ms() });
+      } else {
+        write({ type: 'done', ...(p.value.requestId !== undefined ? { requestId: p.value.requestId } : {}), tokens: index, ...stats, agentMs: ms() });
+      }
+    } catch (err) {
+      write({ type: 'error', code: 'backend_error', message: err instanceof Error ? err.message : String(err), agentMs: ms() });
+    } finally {
+      a.release();
+      res.end();
+    }
+  }
+
+  private async segment(req: IncomingMessage, res: ServerResponse, id: string, url: URL): Promise<void> {
+    const t0 = this.clock.preciseS();
+    const body = await readBody(req);
+    if (!body.ok) return sendError(res, body.code, body.message);
+    const input = this.segmentInput(req, body.body, url);
+    if (!input.ok) return sendError(res, input.code, input.message);
+    const a = this.table.acquire(id);
+    if (!a.ok) return sendError(res, a.code, a.message);
+    try {
+      if (a.model.segment === undefined) return sendError(res, 'bad_request', `instance ${id} is not a segmentation instance; use /generate`);
+      const out = await a.model.segment(input.value, a.exec);
+      const { frames, width, height } = input.value;
+      sendJson(res, 200, {
+        ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
+        frames, width, height, masks: out.masks, queueMs: out.queueMs, computeMs: out.computeMs,
+        agentMs: (this.clock.preciseS() - t0) * 1000,
+      });
+    } catch (err) {
+      sendError(res, 'backend_error', err instanceof Error ? err.message : String(err));
+    } finally {
+      a.release();
+    }
+  }
+
+  private segmentInput(req: IncomingMessage, body: Buffer, url: URL):
+    { ok: true; value: SegmentInput; requestId?: string } | { ok: false; code: 'bad_request' | 'unsupported_media_type'; message: string } {
+    const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/octet-stream') {
+      const q = SegmentRequestSchema.safeParse({
+        frames: Number(url.searchParams.get('frames')), width: Number(url.searchParams.get('width')),
+        height: Number(url.searchParams.get('height')),
+      });
+      if (!q.success) return { ok: false, code: 'bad_request', message: `raw frames need ?frames=&width=&height=: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+      const need = q.data.frames * q.data.width * q.data.height * 3;
+      if (body.length !== need) return { ok: false, code: 'bad_request', message: `raw body has ${body.length} bytes; frames×height×width×3 = ${need}` };
+      return { ok: true, value: { ...q.data, pixels: new Uint8Array(body.buffer, body.byteOffset, body.length) } };
+    }
+    if (type !== 'application/json') return { ok: false, code: 'unsupported_media_type', message: `content-type ${type}: use application/json or application/octet-stream` };
+    const p = parseJson(body, SegmentRequestSchema);
+    if (!p.ok) return { ok: false, code: 'bad_request', message: p.message };
+    const { frames, width, height } = p.value;
+    return {
+      ok: true, value: { frames, width, height, pixels: syntheticFrames(frames, width, height, p.value.seed ?? 0) },
+      ...(p.value.requestId !== undefined ? { requestId: p.value.requestId } : {}),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * runtime/backends — what an agent runs instances on: `onnx` (built-in generated models on
+ * onnxruntime-node), `openai` (an OpenAI-compatible streaming server), `serial` (HC-05/FPGA over
+ * the framed serial protocol, docs/serial-protocol.md). `createBackend` picks one from options.
+ */
+import type { BackendKind } from '../protocol/index.js';
+import type { Backend } from './types.js';
+import { OnnxBackend } from './onnx/onnx-backend.js';
+import { OpenAiBackend } from './openai/openai-backend.js';
+
+export * from './types.js';
+export { OnnxBackend, type OnnxBackendOptions } from './onnx/onnx-backend.js';
+export { BUILTIN_MODELS, isBuiltinModel, type BuiltinModelName } from './onnx/models.js';
+export { encodeModel } from './onnx/onnx-writer.js';
+export { OpenAiBackend, type OpenAiBackendOptions } from './openai/openai-backend.js';
+
+export interface BackendOptions {
+  readonly kind: BackendKind;
+  readonly threads: number;
+  readonly aliases?: Readonly<Record<string, string>>;
+  readonly upstream?: string;
+  readonly upstreamModel?: string;
+  readonly upstreamApi?: 'completions' | 'chat';
+  readonly device?: string;
+  readonly baud?: number;
+  readonly ackTimeoutMs?: number;
+  readonly retries?: number;
+}
+
+export type BackendResult = { ok: true; backend: Backend } | { ok: false; message: string };
+
+export function createBackend(o: BackendOptions): BackendResult {
+  switch (o.kind) {
+    case 'onnx':
+      return { ok: true, backend: new OnnxBackend({ threads: o.threads, ...(o.aliases !== undefined ? { aliases: o.aliases } : {}) }) };
+    case 'openai':
+      if (o.upstream === undefined || o.upstreamModel === undefined) return { ok: false, message: 'the openai backend needs --upstream and --upstream-model' };
+      return { ok: true, backend: new OpenAiBackend({ upstream: o.upstream, upstreamModel: o.upstreamModel, api: o.upstreamApi ?? 'completions' }) };
+    case 'serial':
+      return { ok: false, message: `backend ${o.kind} is not available yet` };
+  }
+}
