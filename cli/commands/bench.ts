@@ -11,9 +11,19 @@ import { extraBenches } from '../bench/extra-benches.js';
 
 interface BenchArgs {
   json: boolean;
-  part: 'all' | 'kernel' | 'model';
+  part: 'all' | 'kernel' | 'model' | 'sweep';
   scenario: string;
   simpy: boolean;
+}
+
+function kernelFigures(withSimpy: boolean, log: (msg: string) => void): Record<string, unknown> {
+  log('kernel: M/M/1 (1,000,000 customers) and hold model (100,000 pending)…');
+  const kernel = kernelBench();
+  if (!withSimpy) return { ...kernel };
+  log('reference: SimPy M/M/1 on this machine…');
+  const simpy = simpyReference();
+  const ratio = simpy.simpyCustomersPerSec ? kernel.mm1CustomersPerSec / simpy.simpyCustomersPerSec : null;
+  return { ...kernel, ...simpy, mm1SpeedupVsSimpy: ratio === null ? null : Number(ratio.toFixed(1)) };
 }
 
 export const benchCommand: CommandModule<object, BenchArgs> = {
@@ -22,29 +32,24 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   builder: (y) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-      .option('part', { choices: ['all', 'kernel', 'model'] as const, default: 'all' as const, describe: 'run only one part (model runs in-process)' })
+      .option('part', { choices: ['all', 'kernel', 'model', 'sweep'] as const, default: 'all' as const, describe: 'run only one part (model runs in-process)' })
       .option('scenario', { type: 'string', default: BENCH_LARGE, describe: 'scenario for the model figure' })
       .option('simpy', { type: 'boolean', default: true, describe: 'measure the SimPy reference (python3-simpy)' }),
-  handler: (args) => {
+  handler: async (args) => {
     if (args.part === 'model') {
       process.stdout.write(`${JSON.stringify(modelBenchInProcess(args.scenario))}\n`);
       return;
     }
     const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
-    log('kernel: M/M/1 (1,000,000 customers) and hold model (100,000 pending)…');
-    const kernel = kernelBench();
-    const figures: Record<string, unknown> = { ...kernel };
-    if (args.simpy) {
-      log('reference: SimPy M/M/1 on this machine…');
-      const simpy = simpyReference();
-      Object.assign(figures, simpy, {
-        mm1SpeedupVsSimpy: simpy.simpyCustomersPerSec ? Number((kernel.mm1CustomersPerSec / simpy.simpyCustomersPerSec).toFixed(1)) : null,
-      });
+    const figures: Record<string, unknown> = {};
+    if (args.part === 'all' || args.part === 'kernel') Object.assign(figures, kernelFigures(args.simpy, log));
+    if (args.part === 'sweep') {
+      Object.assign(figures, await extraBenches(log));
     }
     if (args.part === 'all') {
       log('model: scenarios/bench-large.yaml in a child process…');
       Object.assign(figures, modelBench(process.argv[1]!, args.scenario));
-      Object.assign(figures, extraBenches(log));
+      Object.assign(figures, await extraBenches(log));
     }
     if (args.json) {
       process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
