@@ -9,31 +9,12 @@
  * instances placed there, exactly as the simulator does, so policies place identically.
  */
 import type {
-  ClusterView, DevicePerf, DeviceState, InstanceState, Lifecycle, LinkState, NodeView, ServiceInfo, Stage,
+  ClusterView, DeviceState, InstanceState, Lifecycle, LinkState, NodeView, ServiceInfo, Stage,
 } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
-import { devicePerf } from '../../sim/index.js';
-import type { ArrivalSpec, TokenSpec } from '../../traces/index.js';
+import { linkStates, serviceInfos } from '../../sim/index.js';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-export function declaredRate(a: ArrivalSpec): number {
-  switch (a.process) {
-    case 'poisson': case 'gamma': return a.ratePerS;
-    case 'diurnal': return a.meanRatePerS;
-    case 'onoff': return (a.onRatePerS * a.meanOnS) / (a.meanOnS + a.meanOffS);
-    case 'periodic': return a.streams * a.fps;
-    case 'trace': return 0;
-  }
-}
-
-export function meanTokens(spec: TokenSpec): number {
-  switch (spec.dist) {
-    case 'fixed': return spec.value;
-    case 'lognormal': return spec.max !== undefined ? Math.min(spec.mean, spec.max) : spec.mean;
-    case 'uniform': return (spec.min + spec.max) / 2;
-  }
-}
 
 /** One instance the controller deployed (or is deploying). */
 export interface LiveInstance {
@@ -60,7 +41,6 @@ export class ClusterViews {
   private lastPlaceS = 0;
 
   constructor(readonly scenario: Scenario) {
-    const types = [...new Map(scenario.devices.map((d) => [d.spec.key, d.spec])).values()];
     this.devices = scenario.devices.map((d) => ({
       id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
       memoryBytesPerGpu: d.spec.memoryBytesPerGpu, freeMemoryBytes: d.spec.gpus * d.spec.memoryBytesPerGpu,
@@ -68,20 +48,8 @@ export class ClusterViews {
       intraNode: d.spec.intraNode, alive: false, queuedRequests: 0, utilization: 0, asOfS: 0,
     }));
     this.deviceIndex = new Map(scenario.devices.map((d, i) => [d.id, i]));
-    this.services = scenario.services.map((s) => ({
-      name: s.name, kind: s.kind,
-      model: {
-        id: s.model.key, kind: s.model.kind, layers: s.model.layers, weightBytes: s.model.weightBytes,
-        kvBytesPerToken: s.model.kvBytesPerToken, activationBytesPerToken: s.model.activationBytesPerToken,
-        inputBytes: s.model.inputBytes, outputBytes: s.model.outputBytes,
-      },
-      slo: s.slo, demandRps: declaredRate(s.arrivals),
-      meanPromptTokens: meanTokens(s.promptTokens), meanOutputTokens: meanTokens(s.outputTokens),
-      ingress: s.ingress,
-      ...(s.category !== undefined ? { category: s.category } : {}),
-      perf: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t)])) as Record<string, DevicePerf>,
-    }));
-    this.links = scenario.links.map((l) => ({ id: l.id, a: l.a, b: l.b, kind: l.spec.kind, bandwidthBps: l.bandwidthBps, latencyS: l.latencyS, up: true }));
+    this.services = serviceInfos(scenario);
+    this.links = linkStates(scenario);
     this.cluster = { now: 0, devices: this.devices, links: this.links, services: this.services, instances: [] };
     this.arrivalsSincePlace = new Float64Array(scenario.services.length);
   }

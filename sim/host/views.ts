@@ -9,20 +9,9 @@
 import type {
   ClusterView, DeviceState, InstanceState, LinkState, NodeView, ServiceInfo,
 } from '../../policies/index.js';
-import type { ArrivalSpec } from '../../traces/index.js';
-import { devicePerf, meanTokens } from '../models/perf.js';
+import { linkStates, serviceInfos } from './static-views.js';
 import type { Instance, Mutable } from './instance.js';
 import type { World } from './world.js';
-
-export function declaredRate(a: ArrivalSpec): number {
-  switch (a.process) {
-    case 'poisson': case 'gamma': return a.ratePerS;
-    case 'diurnal': return a.meanRatePerS;
-    case 'onoff': return (a.onRatePerS * a.meanOnS) / (a.meanOnS + a.meanOffS);
-    case 'periodic': return a.streams * a.fps;
-    case 'trace': return 0;
-  }
-}
 
 /** What one ingress node sees of its peers (sync mode). */
 export interface PeerView {
@@ -46,21 +35,8 @@ export class Views {
 
   constructor(private readonly w: World, readonly syncing: boolean) {
     const sc = w.scenario;
-    const types = [...new Map(sc.devices.map((d) => [d.spec.key, d.spec])).values()];
-    this.services = sc.services.map((s) => ({
-      name: s.name, kind: s.kind,
-      model: {
-        id: s.model.key, kind: s.model.kind, layers: s.model.layers, weightBytes: s.model.weightBytes,
-        kvBytesPerToken: s.model.kvBytesPerToken, activationBytesPerToken: s.model.activationBytesPerToken,
-        inputBytes: s.model.inputBytes, outputBytes: s.model.outputBytes,
-      },
-      slo: s.slo, demandRps: declaredRate(s.arrivals),
-      meanPromptTokens: meanTokens(s.promptTokens), meanOutputTokens: meanTokens(s.outputTokens),
-      ingress: s.ingress,
-      ...(s.category !== undefined ? { category: s.category } : {}),
-      perf: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t)])),
-    }));
-    this.links = sc.links.map((l) => ({ id: l.id, a: l.a, b: l.b, kind: l.spec.kind, bandwidthBps: l.bandwidthBps, latencyS: l.latencyS, up: true }));
+    this.services = serviceInfos(sc);
+    this.links = linkStates(sc);
     this.cluster = { now: 0, devices: w.deviceViews, links: this.links, services: this.services, instances: [] };
     this.lastBusy = new Float64Array(sc.devices.length);
     this.arrivalsSincePlace = new Float64Array(sc.services.length);
