@@ -33,7 +33,8 @@ export function formatIssues(issues: readonly ScenarioIssue[]): string {
   const sorted = [...issues].sort((x, y) => x.line - y.line || x.col - y.col);
   return sorted
     .map((i) => {
-      const where = i.line > 0 ? `${i.file}:${i.line}:${i.col}` : `${i.file} (set by sweep, no line)`;
+      // Line 0: no source position — the whole file (cannot read it) or a value set in code (sweeps).
+      const where = i.line > 0 ? `${i.file}:${i.line}:${i.col}` : i.path === '' ? i.file : `${i.file} (set by sweep, no line)`;
       const path = i.path === '' ? '' : ` ${i.path}:`;
       return `${where}:${path} ${i.message}${i.hint !== undefined ? `; ${i.hint}` : ''}`;
     })

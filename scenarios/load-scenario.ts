@@ -42,7 +42,9 @@ function readText(path: string): { ok: true; text: string } | { ok: false; issue
   try {
     return { ok: true, text: readFileSync(path, 'utf8') };
   } catch (err) {
-    return { ok: false, issues: [{ file: path, line: 0, col: 0, path: '', message: `cannot read: ${(err as Error).message}` }] };
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    return { ok: false, issues: [{ file: path, line: 0, col: 0, path: '', message: `cannot read the scenario file: ${why}` }] };
   }
 }
 

@@ -26,7 +26,8 @@ export function checkPolicyParams(
         if (typeof value !== 'number' || (spec.kind === 'integer' && !Number.isInteger(value))) {
           report([key], `expected ${spec.kind === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
         } else if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
-          report([key], `${value} is outside ${spec.min ?? '-∞'}..${spec.max ?? '∞'}`, spec.description);
+          const kind = spec.kind === 'integer' ? 'an integer' : 'a number';
+          report([key], `expected ${kind} in ${spec.min ?? '-∞'}..${spec.max ?? '∞'}, got ${value}`, spec.description);
         }
         break;
       case 'boolean':

@@ -4,7 +4,7 @@
  * the checks that need the whole document (fit, reachability, policy params). Every problem is
  * reported through `report`; the caller returns the Scenario only when nothing was reported.
  */
-import { dirname, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import type { Slo } from '../policies/index.js';
 import { WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
 import type { ArrivalSpec, TokenSpec } from '../traces/index.js';
@@ -13,8 +13,9 @@ import { LINK_CATALOG } from './catalog/links.js';
 import { MODEL_CATALOG } from './catalog/models.js';
 import { didYouMean } from './issues.js';
 import { checkPolicyParams } from './policy-params.js';
+import { checkTracePath, tracePathFor } from './trace-path.js';
 import type { RawArrivals, RawFault, RawScenario, RawService } from './schema.js';
-import type { DeviceConfig, FaultConfig, LinkConfig, Scenario, ServiceConfig } from './types.js';
+import type { DeviceConfig, FaultConfig, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
 
 export type Report = (path: readonly PropertyKey[], message: string, hint?: string) => void;
 
@@ -37,13 +38,15 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report):
   };
   switches.forEach((s, i) => claim(s, ['switches', i]));
   const exp = expandDevices(raw, claim);
-  const links = resolveLinks(raw, exp, new Set(switches), nodes, report);
+  let linkIssues = 0;
+  const links = resolveLinks(raw, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
   const devices = assignSites(exp.devices, links, new Set(switches));
   const services = raw.services.map((s, i) => resolveService(s, i, file, nodes, exp, report));
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
   const policyName = raw.policy?.name ?? 'static-round-robin';
   const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
-  checkReachability(raw, services, exp, links, report);
+  // A bad link is dropped, so "not connected" would only echo its issue; so would an unknown ingress.
+  if (linkIssues === 0) checkReachability(raw, services.filter((s) => nodes.has(s.ingress)), exp, links, report);
   return {
     name: raw.name, file: resolvePath(file), seed: raw.seed ?? 1, horizonS: raw.horizon_s,
     timelineBucketS: raw.timeline_bucket_s ?? raw.horizon_s / 60, policy: { name: policyName, params },
@@ -93,13 +96,8 @@ function resolveLinks(
       }
     }
     if (l.baud !== undefined) {
-      if (!spec.configurableBaud) {
-        ok = false;
-        report(['links', i, 'baud'], `baud can only be set on a serial link; "${l.type}" has a fixed rate`);
-      } else if (l.baud < (spec.minBaud ?? 0) || l.baud > (spec.maxBaud ?? Infinity)) {
-        ok = false;
-        report(['links', i, 'baud'], `baud ${l.baud} is outside ${spec.minBaud ?? 0}..${spec.maxBaud ?? Infinity} for "${l.type}"`);
-      }
+      const problem = baudProblem(spec, l.type, l.baud);
+      if (problem !== undefined) { ok = false; report(['links', i, 'baud'], problem.message, problem.hint); }
     }
     const aMembers = exp.groups.get(l.a) ?? [l.a];
     const bMembers = exp.groups.get(l.b) ?? [l.b];
@@ -123,6 +121,20 @@ function resolveLinks(
   });
   void switches;
   return out;
+}
+
+/** Why `baud` is not valid for this link type (fixed rate, out of range, not in its table), if it is not. */
+function baudProblem(spec: LinkSpec, type: string, baud: number): { message: string; hint?: string } | undefined {
+  if (!spec.configurableBaud) return { message: `baud can only be set on a serial link; "${type}" has a fixed rate` };
+  const table = spec.standardBauds;
+  if (table !== undefined && !table.includes(baud)) {
+    const nearest = table.reduce((best, b) => (Math.abs(b - baud) < Math.abs(best - baud) ? b : best));
+    return { message: `baud ${baud} is not a rate "${type}" accepts; expected one of ${table.join(', ')}`, hint: `did you mean ${nearest}?` };
+  }
+  const min = spec.minBaud ?? 0;
+  const max = spec.maxBaud ?? Infinity;
+  if (baud < min || baud > max) return { message: `baud ${baud} is out of range for "${type}"; expected ${min}..${max}` };
+  return undefined;
 }
 
 /** Site = the switch a device links to directly, else the site of the nearest device it hangs off. */
@@ -181,7 +193,7 @@ function arrivals(a: RawArrivals, file: string): ArrivalSpec {
     case 'trace': {
       const t = a.transform;
       return {
-        process: 'trace', format: a.format, path: resolvePath(dirname(resolvePath(file)), a.path),
+        process: 'trace', format: a.format, path: tracePathFor(file, a.path),
         ...(a.columns !== undefined ? {
           columns: {
             time: a.columns.time, timeUnit: a.columns.time_unit,
@@ -210,6 +222,7 @@ function resolveService(
   const model = MODEL_CATALOG[s.model]!;
   if (model.kind !== s.kind) report([...at, 'model'], `model "${s.model}" is a ${model.kind} model but the service kind is ${s.kind}`);
   if (!nodes.has(s.ingress)) report([...at, 'ingress'], `unknown ingress "${s.ingress}"`, didYouMean(s.ingress, [...nodes.keys()]));
+  if (s.arrivals.process === 'trace') checkTracePath(file, s.arrivals.path, (m, h) => report([...at, 'arrivals', 'path'], m, h));
   for (const tk of ['prompt_tokens', 'output_tokens'] as const) {
     const t = s[tk];
     if (t?.dist === 'uniform' && t.min > t.max) report([...at, tk, 'min'], `min ${t.min} is above max ${t.max}`);

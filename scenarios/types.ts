@@ -46,6 +46,8 @@ export interface LinkSpec extends Sourced {
   readonly configurableBaud: boolean;
   readonly minBaud?: number;
   readonly maxBaud?: number;
+  /** The only bauds the device accepts (e.g. the HC-05's AT+UART table); absent = any in min..max. */
+  readonly standardBauds?: readonly number[];
 }
 
 /** A published performance figure of a model on a device type. */

@@ -2,7 +2,8 @@
  * `epara`: the EPARA policy (arXiv 2511.00603) assembled from its parts, at three time
  * granularities: per request the distributed request handler (request-handler.ts); every
  * `sync_period_s` the nodes exchange state (`sync`, costed by the host); every
- * `placement_period_s` (and after faults) the state-aware scheduler (scheduler.ts) re-places
+ * `placement_period_s` — and within `health_check_s` of a crash, a recovery or the end of a
+ * recovery backoff (replan-trigger.ts) — the state-aware scheduler (scheduler.ts) re-places
  * services using the categorizer (categorize.ts) and the parallelism allocator (allocate.ts).
  * Dead devices are excluded everywhere; recovered ones wait out a backoff (fault-backoff.ts).
  */
@@ -10,6 +11,7 @@ import type { ClusterView, NodeView, PlacementPlan, Policy, PolicyFactory, Reque
 import type { ResolvedParams } from '../params.js';
 import { numberParam, resolveParams } from '../params.js';
 import { FaultBackoff } from './fault-backoff.js';
+import { keepLive, ReplanTrigger } from './replan-trigger.js';
 import { RequestHandler } from './request-handler.js';
 import { schedule } from './scheduler.js';
 
@@ -19,9 +21,13 @@ class Epara implements Policy {
   readonly sync: SyncSpec;
   private readonly handler: RequestHandler;
   private readonly backoff: FaultBackoff;
+  private readonly trigger: ReplanTrigger;
 
   constructor(private readonly p: ResolvedParams) {
-    this.placementPeriodS = numberParam(p, 'placement_period_s');
+    const periodS = numberParam(p, 'placement_period_s');
+    // The host calls place() at the finer of the two; most calls are health checks (replan-trigger.ts).
+    this.placementPeriodS = Math.min(periodS, numberParam(p, 'health_check_s'));
+    this.trigger = new ReplanTrigger(periodS);
     this.sync = { periodS: numberParam(p, 'sync_period_s'), messageBytes: numberParam(p, 'sync_message_bytes') };
     this.handler = new RequestHandler({ stalenessLimitS: numberParam(p, 'staleness_limit_s'), sloMargin: numberParam(p, 'slo_margin') });
     this.backoff = new FaultBackoff(numberParam(p, 'recovery_backoff_s'));
@@ -29,15 +35,21 @@ class Epara implements Policy {
 
   place(view: ClusterView): PlacementPlan {
     this.backoff.observe(view);
+    this.trigger.observe(view);
     const { devices, held } = this.backoff.usable(view);
-    const r = schedule(view, devices, {
+    const why = this.trigger.due(view, devices);
+    if (why === undefined) {
+      return { instances: keepLive(view.instances), reason: `health check: no change${held.length > 0 ? `, backoff ${held.join(',')}` : ''}` };
+    }
+    const r = schedule(this.trigger.averaged(view), devices, {
       migrationThreshold: numberParam(this.p, 'migration_threshold'),
       loadBytesPerS: numberParam(this.p, 'load_gbps') * 1e9,
-      placementPeriodS: this.placementPeriodS,
+      placementPeriodS: numberParam(this.p, 'placement_period_s'),
       demandHeadroom: numberParam(this.p, 'demand_headroom'),
     });
+    this.trigger.replanned(view, devices);
     const modes = [...r.services].map(([s, i]) => `${s}:${i.category.sensitivity[0]}${i.category.gpus[0]}/${i.allocation.mode}x${i.allocation.degree}`).join(' ');
-    const reason = `${r.choice} plan value ${r.value.toFixed(2)} rps, kept ${r.kept}, new ${r.loaded}` +
+    const reason = `${r.choice} plan (${why}) value ${r.value.toFixed(2)} rps, kept ${r.kept}, new ${r.loaded}` +
       (held.length > 0 ? `, backoff ${held.join(',')}` : '') + (modes ? `; ${modes}` : '');
     return { instances: r.instances, reason };
   }
@@ -51,6 +63,7 @@ const params = {
   sync_period_s: { kind: 'number', default: 1, min: 0.01, max: 600, description: 'Period of peer state exchange between request handlers, s.' },
   sync_message_bytes: { kind: 'integer', default: 512, min: 16, max: 1_000_000, description: 'Size of one node→peer state message, bytes.' },
   placement_period_s: { kind: 'number', default: 60, min: 1, max: 86_400, description: 'Period of the state-aware re-placement, s.' },
+  health_check_s: { kind: 'number', default: 1, min: 0.01, max: 86_400, description: 'Period of the scheduler\'s device-health check; a crash, recovery or expired backoff triggers a re-placement within it, s.' },
   staleness_limit_s: { kind: 'number', default: 3, min: 0.01, max: 3600, description: 'Peer state older than this is discounted (estimate × age/limit), s.' },
   migration_threshold: { kind: 'number', default: 0.1, min: 0, max: 10, description: 'Relative goodput gain a fresh plan needs over keeping existing instances.' },
   slo_margin: { kind: 'number', default: 0.5, min: 0, max: 100, description: 'Drop as slo-infeasible when the best estimate exceeds the SLO by more than this fraction.' },

@@ -5,53 +5,62 @@
  * For each ready instance of the service (all stages on alive devices) it estimates the request's
  * latency (perf-model: network in, queueing behind `queued`, prefill, decode at the running batch,
  * cuts, network out) and its ratio to the SLO. Local instances (first stage at this node or its
- * site) that meet the SLO are preferred — no forwarding hop, no dependence on stale data;
- * otherwise the best instance anywhere is taken (a peer, or a split chain across devices).
+ * site) that meet the SLO are preferred — no forwarding hop; otherwise the best instance anywhere
+ * is taken (a peer, or a split chain across devices). Locality says nothing about freshness: a
+ * handler on a switch sees even its site's devices only as synced.
  *
- * Staleness: peer state is as old as `now − asOfS` of its devices. Requests this handler itself
- * sent to an instance after that snapshot are added to its queue (local dispatch accounting, as
- * in join-the-shortest-queue with delayed information); beyond `stalenessLimitS` the estimate is
- * further inflated by `age / limit`, so a silent peer gets less traffic rather than all of it.
+ * Staleness: peer state is as old as `now − asOfS` of its devices. The instance's queue between
+ * syncs is estimated from the snapshot plus this handler's own dispatches since, drained at the
+ * instance's estimated capacity (dispatch-backlog.ts: a fluid Lindley recursion — join-the-
+ * shortest-queue with delayed information). A fresh view (the handler's own device) needs no
+ * estimate: its queue already counts every dispatch. Beyond `stalenessLimitS` an estimate is
+ * further inflated by `age / limit`, local or not, so a silent peer gets less traffic rather
+ * than all of it.
+ * A missing sync is not read as a dead peer here: only the host's view says whether a device is
+ * alive (sim/host/sync.ts marks a peer silent for 3 sync periods dead, as a heartbeat timeout).
  * A request whose best ratio exceeds `1 + sloMargin` is dropped as 'slo-infeasible' — it would
  * miss anyway and only delay the others.
  */
 import type { InstanceState, NodeView, RequestInfo, RouteDecision, ServiceInfo } from '../contract.js';
 import { estimateChain, sloRatio } from '../perf-model.js';
 import { dropFor, routableInstances } from '../routing.js';
+import { DispatchBacklog } from './dispatch-backlog.js';
 
 export interface HandlerOptions {
   readonly stalenessLimitS: number;
   readonly sloMargin: number;
 }
 
-interface Scored { readonly inst: InstanceState; readonly ratio: number; readonly local: boolean; readonly stale: boolean }
+interface Scored {
+  readonly inst: InstanceState;
+  readonly ratio: number;
+  readonly local: boolean;
+  readonly stale: boolean;
+  readonly snapshotAsOfS: number;
+}
 
 export class RequestHandler {
-  /** Dispatch times per instance since the oldest snapshot still relevant. */
-  private readonly sent = new Map<string, number[]>();
+  private readonly backlog = new DispatchBacklog();
 
   constructor(private readonly opt: HandlerOptions) {}
-
-  private recentSends(id: string, sinceS: number): number {
-    const times = this.sent.get(id);
-    if (!times) return 0;
-    while (times.length > 0 && times[0]! < sinceS) times.shift();
-    return times.length;
-  }
 
   private score(req: RequestInfo, view: NodeView, service: ServiceInfo, inst: InstanceState): Scored | undefined {
     const devices = inst.stages.map((s) => view.devices.find((d) => d.id === s.device)!);
     const first = devices[0]!;
     const local = first.id === view.self || first.site === view.self;
-    const asOf = Math.min(...devices.map((d) => d.asOfS));
-    const age = Math.max(0, view.now - asOf);
-    const sinceSnapshot = this.recentSends(inst.id, asOf);
-    const extra = age > 0 ? sinceSnapshot : 0;
-    const est = estimateChain(view, service, inst.stages, req, req.ingress, { queued: inst.queued + extra, running: inst.running });
+    const age = Math.max(0, view.now - Math.min(...devices.map((d) => d.asOfS)));
+    const est = estimateChain(view, service, inst.stages, req, req.ingress, { queued: 0, running: inst.running });
     if (!est) return undefined;
-    const stale = !local && age > this.opt.stalenessLimitS;
-    const ratio = sloRatio(service.slo, est) * (stale ? age / this.opt.stalenessLimitS : 1);
-    return { inst, ratio, local, stale };
+    // The instance's queue is reported by its first stage's device (as of that device's sync).
+    const queueAge = view.now - first.asOfS;
+    const queued = queueAge > 0
+      ? this.backlog.estimate(inst.id, inst.queued, first.asOfS, view.now, est.capacityRps)
+      : inst.queued;
+    const waitS = queued * est.bottleneckS;
+    const loaded = { ...est, ttftS: est.ttftS + waitS, e2eS: est.e2eS + waitS };
+    const stale = age > this.opt.stalenessLimitS;
+    const ratio = sloRatio(service.slo, loaded) * (stale ? age / this.opt.stalenessLimitS : 1);
+    return { inst, ratio, local, stale, snapshotAsOfS: first.asOfS };
   }
 
   route(req: RequestInfo, view: NodeView): RouteDecision {
@@ -74,9 +83,7 @@ export class RequestHandler {
     if (pick.ratio > 1 + this.opt.sloMargin) {
       return { kind: 'drop', reason: 'slo-infeasible', detail: `best estimate ${pick.ratio.toFixed(2)}× SLO` };
     }
-    const times = this.sent.get(pick.inst.id) ?? [];
-    times.push(view.now);
-    this.sent.set(pick.inst.id, times);
+    if (view.now > pick.snapshotAsOfS) this.backlog.record(pick.inst.id, view.now);
     const where = pick.inst.stages.length > 1 ? 'split-chain' : pick.local ? 'local' : 'peer';
     return { kind: 'instance', instanceId: pick.inst.id, reason: `${where} ${pick.ratio.toFixed(2)}× SLO${pick.stale ? ' (stale peer)' : ''}` };
   }

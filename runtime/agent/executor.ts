@@ -5,7 +5,7 @@
  * step's measured compute time while still holding the device. It also tracks the busy fraction
  * over a sliding window (the heartbeat's `utilization`).
  */
-import { WallClock, sleepMs } from '../clock/index.js';
+import { WallClock, holdMs } from '../clock/index.js';
 
 export interface StepTiming {
   /** Waiting for the executor, ms. */
@@ -37,7 +37,7 @@ export class Executor {
     try {
       const value = await fn();
       const computeS = this.clock.nowS() - startS;
-      if (this.slowdown > 1) await sleepMs((this.slowdown - 1) * computeS * 1000);
+      if (this.slowdown > 1) await holdMs((this.slowdown - 1) * computeS * 1000);
       const endS = this.clock.nowS();
       return { value, timing: { waitMs: (startS - enqueuedS) * 1000, busyMs: (endS - startS) * 1000 } };
     } finally {

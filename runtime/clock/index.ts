@@ -1,2 +1,2 @@
 /** runtime/clock — the wall clock (the only real-time reader under runtime/). */
-export { WallClock, sleepMs, type HostClock } from './wall-clock.js';
+export { WallClock, sleepMs, holdMs, type HostClock } from './wall-clock.js';

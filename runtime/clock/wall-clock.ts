@@ -56,3 +56,16 @@ export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * Holds for `ms` with sub-millisecond accuracy: a timer for all but the last 5 ms, then a spin on
+ * the clock. Emulated device slowdown needs it: a step of 0.2 ms at slowdown 3 must hold 0.4 ms,
+ * and `setTimeout` alone rounds that up to ≥1 ms, and on a loaded host fires several ms late (a
+ * 10x error that profiling then measures). The spin blocks the event loop for at most ~10 ms,
+ * which an emulated busy device may do.
+ */
+export async function holdMs(ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  if (ms > 10) await sleepMs(ms - 5);
+  while (performance.now() < end) { /* spin: the remainder is shorter than timer resolution */ }
+}

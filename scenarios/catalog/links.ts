@@ -51,7 +51,9 @@ const ENTRIES: readonly LinkSpec[] = [
   {
     key: 'hc05-serial', name: 'HC-05 Bluetooth SPP serial', kind: 'bt-serial', nominalBps: 9600, efficiency: 0.8, latencyS: 0.03,
     configurableBaud: true, minBaud: 9600, maxBaud: 1382400,
-    source: `${CSV} rows "HC-05 UART side, data mode" (default 9600, 8N1 → 0.8) and "maximum configurable baud" (1382400); `
+    standardBauds: [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1382400],
+    source: `${CSV} rows "HC-05 UART side, data mode" (default 9600, 8N1 → 0.8) and "maximum configurable baud" (1382400; `
+      + 'the AT+UART table 9600…1382400 lists the only bauds it accepts); '
       + 'end-to-end SPP measured only ≈ 184 kbit/s at 921600 (hackaday row), so high bauds are optimistic; 30 ms latency: ASSUMPTION',
   },
   {

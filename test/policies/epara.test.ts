@@ -9,6 +9,7 @@ import { POLICIES } from '../../policies/index.js';
 import { categorize } from '../../policies/epara/categorize.js';
 import { allocate } from '../../policies/epara/allocate.js';
 import { RequestHandler } from '../../policies/epara/request-handler.js';
+import type { Stage } from '../../policies/index.js';
 import { device, instance, link, nodeView, request, service, testRng, view, whole } from './view-builder.js';
 
 const trio = () => [device('gpu0', 'gpu4'), device('orin0', 'orin'), device('pi0', 'pi')];
@@ -103,24 +104,63 @@ describe('epara › state-aware scheduler', () => {
     expect(plan.instances).toEqual([{ service: 'chat', stages: whole('orin0', 32) }]);
   });
 
-  it('place › gpu0 recovers at t=5 with a 10 s backoff › avoided at t=6, used again at t=20', () => {
-    const policy = POLICIES.epara.create({ recovery_backoff_s: 10 });
-    const up = trio();
-    const down = up.map((d) => (d.id === 'gpu0' ? { ...d, alive: false } : d));
-    const at = (now: number, devices: typeof up) => view({ now, devices, links: trioLinks, services: [service('chat')] });
-    policy.place(at(0, down), testRng(1));
-    policy.place(at(5, up), testRng(1));
-    const p6 = policy.place(at(6, up), testRng(1));
-    expect(p6.instances.map((i) => i.stages[0]!.device)).toEqual(['orin0']);
-    expect(p6.reason).toContain('backoff gpu0');
-    const p20 = policy.place(at(20, up), testRng(1));
-    expect(p20.instances.map((i) => i.stages[0]!.device)).toEqual(['gpu0']);
+  /** The next view after a host applied `plan`: every planned instance ready, `dead` devices down and their instances failed. */
+  const after = (plan: { instances: readonly { service: string; stages: readonly Stage[] }[] }, now: number, dead: readonly string[] = []) => view({
+    now, links: trioLinks, services: [service('chat')],
+    devices: trio().map((d) => (dead.includes(d.id) ? { ...d, alive: false } : d)),
+    instances: plan.instances.map((p, k) => instance(`p${k}`, p.service, p.stages, { state: p.stages.some((s) => dead.includes(s.device)) ? 'failed' : 'ready' })),
   });
 
-  it('policy › sync and periods › come from params', () => {
-    const p = POLICIES.epara.create({ sync_period_s: 2, sync_message_bytes: 100, placement_period_s: 30 });
+  it('place › gpu0 crashes at t=1 (period 60 s) › re-placed on orin0 at the next health check, not at t=60', () => {
+    const policy = POLICIES.epara.create({});
+    const p0 = policy.place(after({ instances: [] }, 0), testRng(1));
+    expect(p0.instances.map((i) => i.stages[0]!.device)).toEqual(['gpu0']);
+    const p1 = policy.place(after(p0, 1, ['gpu0']), testRng(1));
+    expect(p1.reason).toContain('devices changed');
+    expect(p1.instances).toEqual([{ service: 'chat', stages: whole('orin0', 32) }]);
+    // Nothing changed since: the health check re-emits the live instances, so the host moves nothing.
+    const p2 = policy.place(after(p1, 2, ['gpu0']), testRng(1));
+    expect(p2.reason).toMatch(/^health check/);
+    expect(p2.instances).toEqual(p1.instances);
+  });
+
+  it('place › gpu0 recovers at t=5 with a 10 s backoff › held at t=6 and t=14, re-placed onto at t=15', () => {
+    const policy = POLICIES.epara.create({ recovery_backoff_s: 10 });
+    const p0 = policy.place(after({ instances: [] }, 0, ['gpu0']), testRng(1));
+    expect(p0.instances.map((i) => i.stages[0]!.device)).toEqual(['orin0']);
+    policy.place(after(p0, 5), testRng(1));
+    const p6 = policy.place(after(p0, 6), testRng(1));
+    expect(p6.instances).toEqual(p0.instances);
+    expect(p6.reason).toContain('backoff gpu0');
+    expect(policy.place(after(p0, 14), testRng(1)).instances).toEqual(p0.instances);
+    // Backoff over: a re-placement at once. KEEP (orin0 pinned + gpu0) reaches the same 2.5 rps
+    // target as FRESH (gpu0 alone), so orin0 stays and gpu0 is added.
+    const p15 = policy.place(after(p0, 15), testRng(1));
+    expect(p15.reason).toContain('devices changed');
+    expect(p15.instances.map((i) => i.stages[0]!.device).sort()).toEqual(['gpu0', 'orin0']);
+  });
+
+  it('place › demand reported per health check › the full re-plan sees its time-weighted mean', () => {
+    // The host reports the rate since the previous call: 50 s at 0.4 rps then 10 s at 5 rps average
+    // (0.4·50 + 5·10) / 60 = 1.17 rps → target × 1.25 = 1.46 rps, met by orin0 + gpu0; planning
+    // for the last report alone (5 rps → 6.25) would give a value ≈ 4.8.
+    const policy = POLICIES.epara.create({ health_check_s: 10 });
+    const at = (now: number, demandRps: number, instances: ReturnType<typeof instance>[]) =>
+      view({ now, links: trioLinks, devices: trio(), services: [service('chat', { demandRps })], instances });
+    const orin = [instance('i1', 'chat', whole('orin0', 32))];
+    const p0 = policy.place(at(0, 0.4, orin), testRng(1));
+    expect(p0.instances.map((i) => i.stages[0]!.device)).toEqual(['orin0']);
+    for (const t of [10, 20, 30, 40, 50]) expect(policy.place(at(t, 0.4, orin), testRng(1)).reason).toMatch(/^health check/);
+    const p60 = policy.place(at(60, 5, orin), testRng(1));
+    expect(p60.reason).toContain('(period)');
+    expect(p60.reason).toContain('value 1.46');
+  });
+
+  it('policy › sync and periods › come from params; the host calls place at the health-check period', () => {
+    const p = POLICIES.epara.create({ sync_period_s: 2, sync_message_bytes: 100, placement_period_s: 30, health_check_s: 5 });
     expect(p.sync).toEqual({ periodS: 2, messageBytes: 100 });
-    expect(p.placementPeriodS).toBe(30);
+    expect(p.placementPeriodS).toBe(5);
+    expect(POLICIES.epara.create({ placement_period_s: 30, health_check_s: 60 }).placementPeriodS).toBe(30);
   });
 });
 
@@ -171,6 +211,44 @@ describe('epara › distributed request handler', () => {
     expect(handler().route(request('chat'), at([]))).toMatchObject({ kind: 'drop', reason: 'no-instance' });
     const dead = devices.map((d) => (d.id === 'gpu0' ? { ...d, alive: false } : d));
     expect(handler().route(request('chat'), at([instance('b', 'chat', whole('gpu0', 32))], dead))).toMatchObject({ kind: 'drop', reason: 'all-devices-down' });
+  });
+
+  describe('epara › request handler between syncs (regression: fault scenarios)', () => {
+    // seg on one GPU of gpu0 behind the 1 Gb/s s1–s2 link: the 1.2 MB frame upload (9.6 ms) is the
+    // bottleneck → ≈104 frames/s; unloaded ≈ 0.04 s vs the 0.1 s deadline, so with the 0.5 margin
+    // a frame is dropped once ≈ 12 frames are estimated ahead of it.
+    const segView = (now: number, rate: number) => {
+      const v = nodeView(view({ now, devices: devices.map((d) => ({ ...d, asOfS: 10 })), links, services: [service('seg', { demandRps: rate })], instances: [instance('s', 'seg', whole('gpu0', 10, 1))] }));
+      return v;
+    };
+    const stream = (rate: number, n: number) => {
+      const h = handler();
+      let routed = 0;
+      for (let k = 0; k < n; k++) if (h.route(request('seg', k), segView(10.5 + k / rate, rate)).kind === 'instance') routed++;
+      return routed;
+    };
+
+    it('route › 80 frames/s to a peer whose snapshot is 0.5–2.5 s old › every frame routed (own dispatches drain at capacity)', () => {
+      // Counting dispatches since the snapshot without departures dropped all but the first ≈ 12.
+      expect(stream(80, 160)).toBe(160);
+    });
+
+    it('route › 300 frames/s, above the ≈104/s capacity › the estimated backlog grows and frames are shed', () => {
+      const routed = stream(300, 160);
+      expect(routed).toBeLessThan(100);
+      expect(routed).toBeGreaterThan(12);
+    });
+
+    it('route › gpu0 crashed, replacement on gpu1 not yet synced (pending) › no-instance; after its sync (ready) › routed to it', () => {
+      // The documented rule: a handler routes only to instances its view shows ready; a new
+      // instance becomes routable with the first sync after it is ready (≤ one sync period).
+      const dead = devices.map((d) => (d.id === 'gpu0' ? { ...d, alive: false } : d));
+      const old = instance('old', 'chat', whole('gpu0', 32), { state: 'failed' });
+      const before = at([old, instance('new', 'chat', whole('gpu1', 32), { state: 'pending' })], dead);
+      expect(handler().route(request('chat'), before)).toMatchObject({ kind: 'drop', reason: 'no-instance' });
+      const synced = at([old, instance('new', 'chat', whole('gpu1', 32))], dead);
+      expect(handler().route(request('chat'), synced)).toMatchObject({ kind: 'instance', instanceId: 'new' });
+    });
   });
 
   it('route › pipeline instance › reported as split-chain', () => {

@@ -1,0 +1,138 @@
+/**
+ * `parasim profile`: measures one model on one live agent into the profile-table rows the
+ * simulator interpolates (sim/models/perf.ts), so a simulated device behaves like the measured one.
+ *
+ * What each row means, and how it is measured (agent-side step times from the `done` chunk and
+ * the segment answer, so HTTP and queueing do not leak into device time — links model those):
+ * - LLM prefill, batch 1, per prompt length p: `prefillTokPerS = p / prefill step time`, the
+ *   median over `repeats` single requests with one output token.
+ * - LLM decode, per batch b: b requests started together, each generating `outputTokens`;
+ *   `decodeTokPerS` = decode tokens of all b / (last token − first token of the decode phase),
+ *   the aggregate rate the simulator's `decodeStepS(b) = b / rate(b)` expects. The agent
+ *   interleaves steps (docs/agent-protocol.md), so this is what batching buys on that device.
+ * - Segmentation, per batch b: one request of b frames; `itemLatencyS = compute time / b`, median.
+ * Every row carries `source: measured <agent url> <model> <date>`.
+ */
+import type { ProfileRow } from '../../scenarios/index.js';
+import type { AgentServiceKind } from '../protocol/index.js';
+import { AgentClient, type AgentEndpoint } from '../controller/agent-client.js';
+import { WallClock, sleepMs } from '../clock/index.js';
+
+export interface ProfilePlan {
+  readonly kind: AgentServiceKind;
+  /** Model name as the agent knows it (onnx: lm-tiny, seg-small, …). */
+  readonly model: string;
+  /** Catalog device type the rows are for (the scenario's `type` of that device). */
+  readonly deviceType: string;
+  readonly batches: readonly number[];
+  /** LLM prefill prompt lengths. */
+  readonly promptTokens: readonly number[];
+  /** LLM decode: tokens per request (≥ 2). */
+  readonly outputTokens: number;
+  /** Segmentation frame size. */
+  readonly frameWidth: number;
+  readonly frameHeight: number;
+  readonly repeats: number;
+  /** Label written in each row's `source`. */
+  readonly sourceLabel: string;
+}
+
+export const DEFAULT_PLAN: Omit<ProfilePlan, 'kind' | 'model' | 'deviceType' | 'sourceLabel'> = {
+  batches: [1, 2, 4, 8], promptTokens: [16, 64, 256], outputTokens: 16, frameWidth: 64, frameHeight: 64, repeats: 3,
+};
+
+export type ProfileProgress = (message: string) => void;
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Deploys the model, waits until ready (or throws with the agent's error), returns the instance id. */
+async function deploy(client: AgentClient, plan: ProfilePlan, timeoutMs: number): Promise<string> {
+  // Unique per run: a previous run cut short may have left its instance draining on the agent.
+  const instanceId = `profile-${plan.model}-${new WallClock().epochMs().toString(36)}`.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128);
+  const d = await client.deploy({ instanceId, service: 'profile', kind: plan.kind, model: plan.model });
+  if (!d.ok) throw new Error(`deploy ${plan.model} on ${client.endpoint.url}: ${d.error}`);
+  const clock = new WallClock();
+  for (;;) {
+    const s = await client.state();
+    if (!s.ok) throw new Error(`agent ${client.endpoint.url}: ${s.error}`);
+    const inst = s.value.instances.find((i) => i.instanceId === instanceId);
+    if (inst?.state === 'ready') return instanceId;
+    if (inst?.state === 'failed') throw new Error(`deploy ${plan.model}: failed on the agent: ${inst.error ?? 'no reason given'}`);
+    if (clock.nowS() * 1000 > timeoutMs) throw new Error(`deploy ${plan.model}: not ready after ${timeoutMs} ms (state ${inst?.state ?? 'absent'})`);
+    await sleepMs(20);
+  }
+}
+
+async function profileLlm(client: AgentClient, id: string, plan: ProfilePlan, progress: ProfileProgress): Promise<ProfileRow[]> {
+  const rows: ProfileRow[] = [];
+  const clock = new WallClock();
+  for (const p of plan.promptTokens) {
+    const rates: number[] = [];
+    for (let r = 0; r < plan.repeats; r++) {
+      const g = await client.generate(id, { promptTokens: p, outputTokens: 1, seed: r }, () => clock.nowS());
+      if (!g.ok) throw new Error(`prefill ${p} tokens: ${g.error}`);
+      rates.push(p / Math.max(g.value.prefillS, 1e-6));
+    }
+    rows.push({ deviceType: plan.deviceType, batch: 1, promptTokens: p, prefillTokPerS: median(rates), source: plan.sourceLabel });
+    progress(`prefill p=${p}: ${median(rates).toFixed(0)} tok/s`);
+  }
+  const out = Math.max(2, plan.outputTokens);
+  const prompt = plan.promptTokens[0] ?? 16;
+  for (const b of plan.batches) {
+    const rates: number[] = [];
+    for (let r = 0; r < plan.repeats; r++) {
+      const runs = await Promise.all(Array.from({ length: b }, async (_, i) => {
+        const g = await client.generate(id, { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i }, () => clock.nowS());
+        return g.ok ? { first: g.value.firstTokenAt, last: clock.nowS() } : g.error;
+      }));
+      const bad = runs.find((x): x is string => typeof x === 'string');
+      if (bad !== undefined) throw new Error(`decode batch ${b}: ${bad}`);
+      const ok = runs as { first: number; last: number }[];
+      const span = Math.max(...ok.map((x) => x.last)) - Math.min(...ok.map((x) => x.first));
+      rates.push((b * (out - 1)) / Math.max(span, 1e-6));
+    }
+    rows.push({ deviceType: plan.deviceType, batch: b, decodeTokPerS: median(rates), source: plan.sourceLabel });
+    progress(`decode batch=${b}: ${median(rates).toFixed(1)} tok/s aggregate`);
+  }
+  return rows;
+}
+
+async function profileSegmentation(client: AgentClient, id: string, plan: ProfilePlan, progress: ProfileProgress): Promise<ProfileRow[]> {
+  const rows: ProfileRow[] = [];
+  for (const b of plan.batches) {
+    const lat: number[] = [];
+    for (let r = 0; r < plan.repeats; r++) {
+      const s = await client.segment(id, { frames: b, width: plan.frameWidth, height: plan.frameHeight, seed: r });
+      if (!s.ok) throw new Error(`segment batch ${b}: ${s.error}`);
+      lat.push(s.value.computeMs / 1000 / b);
+    }
+    rows.push({ deviceType: plan.deviceType, batch: b, itemLatencyS: median(lat), source: plan.sourceLabel });
+    progress(`segment batch=${b}: ${(median(lat) * 1000).toFixed(2)} ms/item`);
+  }
+  return rows;
+}
+
+/**
+ * Profiles `plan.model` on the agent at `endpoint`: deploy, one warm-up request, the grid, then
+ * undeploy (also when a measurement fails). Throws with a message naming the agent and step.
+ */
+export async function profileAgent(endpoint: AgentEndpoint, plan: ProfilePlan, progress: ProfileProgress = () => {}, deployTimeoutMs = 60_000): Promise<ProfileRow[]> {
+  if (plan.batches.length === 0 || plan.batches.some((b) => !Number.isInteger(b) || b < 1)) throw new Error('batches must be integers ≥ 1');
+  if (plan.repeats < 1) throw new Error('repeats must be ≥ 1');
+  // Generous control timeout: profiling is not latency-critical and often runs on a busy device.
+  const client = new AgentClient(endpoint, { controlMs: 30_000, requestMs: 120_000 });
+  const id = await deploy(client, plan, deployTimeoutMs);
+  try {
+    progress(`${plan.model} ready on ${endpoint.url}`);
+    // Warm-up: the first run of a session pays one-off allocation costs that are not the device's speed.
+    if (plan.kind === 'llm') await client.generate(id, { promptTokens: plan.promptTokens[0] ?? 16, outputTokens: 2 }, () => 0);
+    else await client.segment(id, { frames: 1, width: plan.frameWidth, height: plan.frameHeight });
+    return plan.kind === 'llm' ? await profileLlm(client, id, plan, progress) : await profileSegmentation(client, id, plan, progress);
+  } finally {
+    await client.undeploy(id);
+  }
+}
