@@ -167,6 +167,13 @@ export interface ClusterView {
   readonly links: readonly LinkState[];
   readonly services: readonly ServiceInfo[];
   readonly instances: readonly InstanceState[];
+  /**
+   * Optional change counter: the host gives it a new value whenever the instance list, an
+   * instance's lifecycle `state` or a device's `alive` flag changes in this view (queues, loads,
+   * utilization and times do not count). Policies may cache what they derive from those fields
+   * per (view object, version); absent means "never cache" (tests, hand-built views).
+   */
+  readonly version?: number;
 }
 
 /** What a request handler on node `self` sees: its own state fresh, peers as last synced. */

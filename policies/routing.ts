@@ -6,9 +6,40 @@
 import type { ClusterView, DropReason, InstanceState, Rng, RouteDecision } from './contract.js';
 import { readyInstances } from './placement-helpers.js';
 
-/** Ready instances of the service on alive devices, in id order (stable under view reordering). */
+/** Per view object: the routable lists derived at one `view.version` (see ClusterView.version). */
+interface RoutableCache {
+  version: number;
+  readonly byService: Map<string, InstanceState[]>;
+}
+const routableCache = new WeakMap<ClusterView, RoutableCache>();
+
+function byId(a: InstanceState, b: InstanceState): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Ready instances of the service on alive devices, in id order (stable under view reordering).
+ * When the view carries a `version`, the list is computed once per (view, version, service) and
+ * shared: it is frozen, so callers must copy before sorting or filtering in place. Its elements
+ * are the view's own instance objects, so loads read through it are always current.
+ */
 export function routableInstances(view: ClusterView, service: string): InstanceState[] {
-  return readyInstances(view, service).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const version = view.version;
+  if (version === undefined) return readyInstances(view, service).sort(byId);
+  let cache = routableCache.get(view);
+  if (cache === undefined) {
+    cache = { version, byService: new Map() };
+    routableCache.set(view, cache);
+  } else if (cache.version !== version) {
+    cache.version = version;
+    cache.byService.clear();
+  }
+  let list = cache.byService.get(service);
+  if (list === undefined) {
+    list = Object.freeze(readyInstances(view, service).sort(byId)) as InstanceState[];
+    cache.byService.set(service, list);
+  }
+  return list;
 }
 
 /** Why nothing is routable: every device (or every device holding the service) is down, or nothing is placed/ready. */
@@ -33,10 +64,23 @@ export class RoundRobinCursor {
   private readonly next = new Map<string, number>();
 
   pick<T>(key: string, items: readonly T[]): { item: T; index: number } {
-    const index = (this.next.get(key) ?? 0) % items.length;
-    this.next.set(key, index + 1);
+    const index = this.advance(key, items.length);
     return { item: items[index]!, index };
   }
+
+  /** The next index in [0, n) for `key` (what `pick` uses, without the result object). */
+  advance(key: string, n: number): number {
+    const index = (this.next.get(key) ?? 0) % n;
+    this.next.set(key, index + 1);
+    return index;
+  }
+}
+
+/** `round-robin #k` reason strings, built once per k (routing runs per request). */
+const rrReasons: string[] = [];
+function roundRobinReason(index: number): string {
+  for (let k = rrReasons.length; k <= index; k++) rrReasons.push(`round-robin #${k}`);
+  return rrReasons[index]!;
 }
 
 /** Least (queued + running); ties to the first in list order. */
@@ -69,8 +113,8 @@ export class ClassicRouter {
     if (ready.length === 0) return dropFor(view, service);
     switch (this.kind) {
       case 'round-robin': {
-        const { item, index } = this.cursor.pick(service, ready);
-        return { kind: 'instance', instanceId: item.id, reason: `round-robin #${index}` };
+        const index = this.cursor.advance(service, ready.length);
+        return { kind: 'instance', instanceId: ready[index]!.id, reason: roundRobinReason(index) };
       }
       case 'least-loaded': {
         const i = leastLoaded(ready);

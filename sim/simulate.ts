@@ -144,7 +144,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   h.ready = kernel.register((i) => {
     const inst = w.instances[i]!;
     if (inst.state !== 'loading') return;
-    inst.view.state = 'ready';
+    w.setLifecycle(inst, 'ready');
     w.recordChange('ready', inst);
     if (!inst.busy) serve(i);
   });
@@ -156,16 +156,14 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     const a = faults.actions[k]!;
     const d = a.device;
     if (a.kind === 'crash' && w.alive[d] === 1) {
-      w.alive[d] = 0;
-      w.deviceViews[d]!.alive = false;
+      w.setAlive(d, false);
       for (const inst of w.instances) {
         if (inst.usesDevice(d) && inst.state !== 'gone' && inst.state !== 'failed') failInstance(w, inst);
       }
       w.weightsReserved[d] = 0;
       w.busyUntil[d] = kernel.now;
     } else if (a.kind === 'recover' && w.alive[d] === 0) {
-      w.alive[d] = 1;
-      w.deviceViews[d]!.alive = true;
+      w.setAlive(d, true);
     }
     faults.rearm(a);
     if (policy.placementPeriodS === undefined) kernel.schedule(0, h.place, 0, PRIORITY.placement);

@@ -45,11 +45,13 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     if (args.part === 'all' || args.part === 'kernel') Object.assign(figures, kernelFigures(args.simpy, log));
     if (args.part === 'sweep') {
       Object.assign(figures, await extraBenches(log));
+      Object.assign(figures, await (await import('../bench/queue-bench.js')).queueBench(log)); // BullMQ loads only here
     }
     if (args.part === 'all') {
       log('model: scenarios/bench-large.yaml in a child process…');
       Object.assign(figures, modelBench(process.argv[1]!, args.scenario));
       Object.assign(figures, await extraBenches(log));
+      Object.assign(figures, await (await import('../bench/queue-bench.js')).queueBench(log)); // BullMQ loads only here
     }
     if (args.json) {
       process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

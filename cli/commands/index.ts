@@ -9,6 +9,11 @@ import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
 import { startCommand } from './start.js';
 import { agentCommand } from './agent.js';
+import { replayCommand } from './replay.js';
+import { testbedCommand } from './testbed.js';
+import { serialEmulatorCommand } from './serial-emulator.js';
+import { workerCommand } from './worker.js';
+import { profileCommand } from './profile.js';
 import { checkCommand, schemaCommand } from './schema.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,6 +26,9 @@ export const COMMANDS: ReadonlyArray<CommandModule<any, any>> = [
   sweepCommand,
   mergeCommand,
   startCommand,
-  agentCommand,
+  agentCommand, serialEmulatorCommand,
+  workerCommand,
+  profileCommand,
+  testbedCommand, replayCommand,
   schemaCommand, checkCommand,
 ];

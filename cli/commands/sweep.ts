@@ -21,6 +21,8 @@ interface SweepArgs {
   out?: string;
   resume: boolean;
   shard?: string;
+  queue?: string;
+  status: boolean;
 }
 
 /** Progress on stderr: a redrawn bar on a TTY, a plain line every ~10% (and 5 s) otherwise. */
@@ -75,22 +77,41 @@ export function reportSummary(s: SweepRunSummary, seconds: number): void {
   if (s.failures.length > 0) process.exitCode = 1;
 }
 
+type Executor = NonNullable<Parameters<typeof runSweep>[1]['executor']>;
+
 /**
- * Bench hook: cells per second of wall time for a sweep run with `workers` threads (includes
- * pool start-up, as a user sees it). Writes to a temporary file that it removes.
+ * Bench hook: cells per second of wall time for a sweep run with `workers` threads. Without
+ * `warmPool` a fresh pool is made and the time includes its start-up and JIT warm-up, as a user
+ * sees it; with one (already warmed by the caller, who also closes it) only the cells are timed.
+ * Writes to a temporary file that it removes.
  */
-export async function measureSweepThroughput(sweepPath: string, workers: number): Promise<{ cells: number; seconds: number; cellsPerSec: number }> {
+export async function measureSweepThroughput(
+  sweepPath: string, workers: number, warmPool?: Pick<Executor, 'run'>,
+): Promise<{ cells: number; seconds: number; cellsPerSec: number }> {
   const def = loadSweepOrThrow(sweepPath);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-sweep-bench-'));
+  // runSweep closes its executor when done; a caller's warm pool outlives this run.
+  const executor: Executor | undefined = warmPool && { run: (t) => warmPool.run(t), close: () => Promise.resolve() };
   try {
     const t0 = performance.now();
-    const r = await runSweep(def, { out: path.join(dir, 'results.jsonl'), workers, resume: false });
+    const r = await runSweep(def, { out: path.join(dir, 'results.jsonl'), workers, resume: false, ...(executor ? { executor } : {}) });
     const seconds = (performance.now() - t0) / 1000;
     if (!r.ok) throw new CliError(r.message, 1);
     return { cells: r.summary.cells, seconds, cellsPerSec: r.summary.cells / seconds };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `--queue` / `--status` (cli/queue, loaded only when asked for: BullMQ is not needed otherwise). */
+async function queueMode(def: SweepDefinition, args: SweepArgs, out: string): Promise<void> {
+  if (args.queue === undefined) throw new CliError('--status needs --queue redis://HOST:PORT', 2);
+  if (args.shard !== undefined) throw new CliError('--queue and --shard do not combine: the queue already spreads the cells over the workers', 2);
+  const q = await import('../queue/sweep-queue.js');
+  if (args.status) return q.printQueueStatus(def, args.queue);
+  const t0 = performance.now();
+  const summary = await q.queueSweep(def, { url: args.queue, out, progress: progressPrinter('sweep') });
+  reportSummary(summary, (performance.now() - t0) / 1000);
 }
 
 export const sweepCommand: CommandModule<object, SweepArgs> = {
@@ -101,7 +122,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     .option('workers', { type: 'number', describe: 'worker threads (default: min(cells, cores))' })
     .option('out', { type: 'string', describe: 'results JSONL (default results.jsonl, or part-I.jsonl with --shard)' })
     .option('resume', { type: 'boolean', default: false, describe: 'keep finished cells of an existing --out and run the rest' })
-    .option('shard', { type: 'string', describe: 'I/N: run only cells with index % N == I' }),
+    .option('shard', { type: 'string', describe: 'I/N: run only cells with index % N == I' })
+    .option('queue', { type: 'string', describe: 'redis://HOST:PORT: enqueue the cells for `parasim worker`s and collect them (implies --resume)' })
+    .option('status', { type: 'boolean', default: false, describe: 'with --queue: print queued/running/done/failed counts and exit' }),
   handler: async (args) => {
     const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
     if (shard === null) throw new CliError(`--shard must be I/N with 0 <= I < N (got ${args.shard})`, 2);
@@ -110,6 +133,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     }
     const def = loadSweepOrThrow(args.sweep);
     const out = args.out ?? (shard !== undefined ? `part-${shard.index}.jsonl` : 'results.jsonl');
+    if (args.queue !== undefined || args.status) return queueMode(def, args, out);
     const workers = args.workers ?? defaultWorkers(def);
     const t0 = performance.now();
     const r = await runSweep(def, {

@@ -7,12 +7,14 @@ import type { BackendKind } from '../protocol/index.js';
 import type { Backend } from './types.js';
 import { OnnxBackend } from './onnx/onnx-backend.js';
 import { OpenAiBackend } from './openai/openai-backend.js';
+import { SerialBackend } from './serial/serial-backend.js';
 
 export * from './types.js';
 export { OnnxBackend, type OnnxBackendOptions } from './onnx/onnx-backend.js';
 export { BUILTIN_MODELS, isBuiltinModel, type BuiltinModelName } from './onnx/models.js';
 export { encodeModel } from './onnx/onnx-writer.js';
 export { OpenAiBackend, type OpenAiBackendOptions } from './openai/openai-backend.js';
+export * from './serial/index.js';
 
 export interface BackendOptions {
   readonly kind: BackendKind;
@@ -37,6 +39,7 @@ export function createBackend(o: BackendOptions): BackendResult {
       if (o.upstream === undefined || o.upstreamModel === undefined) return { ok: false, message: 'the openai backend needs --upstream and --upstream-model' };
       return { ok: true, backend: new OpenAiBackend({ upstream: o.upstream, upstreamModel: o.upstreamModel, api: o.upstreamApi ?? 'completions' }) };
     case 'serial':
-      return { ok: false, message: `backend ${o.kind} is not available yet` };
+      if (o.device === undefined) return { ok: false, message: 'the serial backend needs --device (e.g. /dev/ttyUSB0 or /dev/rfcomm0)' };
+      return { ok: true, backend: new SerialBackend({ device: o.device, baud: o.baud ?? 115200, ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}), ...(o.retries !== undefined ? { retries: o.retries } : {}) }) };
   }
 }

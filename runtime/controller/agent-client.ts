@@ -9,7 +9,10 @@ import {
   type AgentState, type DeployRequest, type GenerateRequest, type SegmentRequest, type SegmentResponse,
 } from '../protocol/index.js';
 
-export type CallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+/** `timeout`: the call was cut by its deadline (the agent may be slow, not dead). */
+export type CallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly timeout?: boolean };
+
+const isTimeout = (err: unknown): boolean => err instanceof Error && err.name === 'TimeoutError';
 
 export interface AgentEndpoint {
   /** Base URL, e.g. `http://127.0.0.1:7301`. */
@@ -68,7 +71,7 @@ export class AgentClient {
       if (!res.ok) return { ok: false, error: `HTTP ${res.status} ${text.slice(0, 200)}` };
       return { ok: true, value: text.length > 0 ? JSON.parse(text) : null };
     } catch (err) {
-      return { ok: false, error: describe(err) };
+      return { ok: false, error: describe(err), timeout: isTimeout(err) };
     }
   }
 

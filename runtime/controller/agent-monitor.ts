@@ -1,13 +1,19 @@
 /**
- * Heartbeat polling of one agent (GET /v1/state) at the sync period. A poll that fails or times
- * out marks the device dead at once: with the poll timeout below one period, a killed agent is
- * detected at most two periods after it died (INV: detection ≤ 2·period; tested). A poll that
+ * Heartbeat polling of one agent (GET /v1/state) at the sync period. A poll refused or cut
+ * (connection refused/reset: the process is gone) marks the device dead at once, so a killed
+ * agent is detected at most one period (+ one round trip) after it died — within two periods
+ * (tested with SIGKILL). A poll that merely times out (poll timeout < one period) is a miss; two
+ * consecutive misses mark it dead, so a hung or unreachable host is detected within about three
+ * periods, and one slow answer on a loaded machine does not fail a healthy device. A poll that
  * succeeds after a death, or shows a new `startedAtMs` (the agent restarted while we were not
  * looking), re-registers the device: alive again, its old instances gone.
  */
 import type { AgentState } from '../protocol/index.js';
 import type { HostClock } from '../clock/index.js';
 import type { AgentClient } from './agent-client.js';
+
+/** Consecutive timed-out polls that declare a device dead (refused polls: at once). */
+export const MISSES_TO_DEAD = 2;
 
 export type MonitorEvent =
   | { readonly kind: 'alive'; readonly atS: number; readonly state: AgentState; readonly restarted: boolean }
@@ -17,6 +23,9 @@ export type MonitorEvent =
 export class AgentMonitor {
   alive = false;
   private startedAtMs = NaN;
+  private misses = 0;
+  /** While true, timed-out polls are not misses (warm-up: an agent busy loading a model is slow, not dead). */
+  lenient = false;
   private stopped = false;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | null = null;
@@ -34,12 +43,14 @@ export class AgentMonitor {
     if (this.stopped) return r.ok;
     const atS = this.clock.nowS();
     if (!r.ok) {
-      if (this.alive) {
+      this.misses = r.timeout !== true ? MISSES_TO_DEAD : this.lenient ? 0 : this.misses + 1;
+      if (this.alive && this.misses >= MISSES_TO_DEAD) {
         this.alive = false;
         this.onEvent({ kind: 'dead', atS, error: r.error });
       }
       return false;
     }
+    this.misses = 0;
     const restarted = Number.isFinite(this.startedAtMs) && r.value.startedAtMs !== this.startedAtMs;
     this.startedAtMs = r.value.startedAtMs;
     if (!this.alive || restarted) {

@@ -33,35 +33,60 @@ import { PlacementRealizer } from './placement-realizer.js';
 import { execute } from './request-runner.js';
 import type { Testbed } from './testbed.js';
 
+/**
+ * Options of `replay` — a stable interface (runtime/validate and the CLI build on it): fields
+ * are only ever added, optional, with the defaults stated here.
+ */
 export interface ReplayOptions {
+  /** Root seed of the arrival/token/policy streams (default: the scenario's). */
   readonly seed?: number;
+  /** Policy to run (default: the scenario's `policy`). */
   readonly policy?: PolicyChoice;
   /** Scenario seconds per wall second (2 = twice as fast). Default 1. */
   readonly timeScale?: number;
-  /** Heartbeat period override, seconds (default: the policy's sync period, else 1 s). */
+  /** Heartbeat period, wall seconds (default: the policy's sync period, else 1 s). */
   readonly heartbeatPeriodS?: number;
+  /** Deadlines of agent calls (default DEFAULT_TIMEOUTS: control 2 s, request 60 s). */
   readonly timeouts?: CallTimeouts;
-  /** After the horizon, how long to wait for requests still running, seconds (default 30). */
+  /** After the last arrival, how long to wait for requests still running, seconds (default 30); the rest end `failed`. */
   readonly drainS?: number;
+  /** Host clock (default a new WallClock); `start()` is called when the run begins (t = 0). */
   readonly clock?: HostClock & { start?(): void };
+  /** Called once per request as it ends (ok, late, dropped or failed). */
   readonly records?: (r: RequestRecord) => void;
   /** Liveness events (for logs and tests). */
   readonly onDeviceEvent?: (e: DeviceEvent) => void;
+  /** Called once at t = 0, after the warm-up placement is ready (tests inject faults from here). */
+  readonly onStart?: () => void;
+  /** Progress and liveness lines (default: none). */
   readonly log?: (line: string) => void;
 }
 
 export interface DeviceEvent {
   readonly device: string;
   readonly kind: 'dead' | 'alive';
+  /** Run time (HostClock.nowS) when the controller noticed. */
   readonly atS: number;
   readonly restarted: boolean;
 }
 
 export interface ReplayOutput {
+  /** Same schema as the simulator's (`parasim run`); times in run (wall) seconds. */
   readonly result: RunResult;
-  /** Wall seconds of each `policy.route` call (decision overhead), in request order. */
+  /**
+   * Wall seconds of each routing decision, in request order: the view refresh plus the
+   * `policy.route` call (the controller's per-request overhead; not in `result`, which carries
+   * no wall-clock figure).
+   */
   readonly routeDecisionS: Float64Array;
   readonly deviceEvents: readonly DeviceEvent[];
+}
+
+/** p50/p99/max of the decision times in milliseconds (exact order statistics). */
+export function decisionStats(routeDecisionS: Float64Array): { count: number; p50Ms: number; p99Ms: number; maxMs: number } {
+  const v = Float64Array.from(routeDecisionS).sort();
+  const q = (p: number): number => (v.length === 0 ? NaN : v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)]! * 1000);
+  return { count: v.length, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: v.length === 0 ? NaN : v[v.length - 1]! * 1000 };
 }
 
 export function createPolicy(choice: PolicyChoice): Policy {
@@ -114,7 +139,7 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
     if (e.kind === 'dead') {
       dev.alive = false;
       dev.asOfS = e.atS;
-      inflightAbort[d]!.abort();
+      inflightAbort[d]!.abort('device-crash');
       inflightAbort[d] = new AbortController();
       realizer.failDevice(d);
       placementWanted = true;
@@ -147,6 +172,7 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   const monitors = agents.map((a, d) => (a === null ? null : new AgentMonitor(new AgentClient(a.endpoint, hbTimeouts), clock, periodS, onMonitor(d))));
 
   // Before t = 0: register every agent, place, and wait until the placement is ready (warm start).
+  monitors.forEach((m) => { if (m !== null) m.lenient = true; });
   await Promise.all(monitors.map((m) => m?.poll()));
   const down = scenario.devices.filter((_, i) => agents[i] !== null && !views.devices[i]!.alive).map((d) => d.id);
   if (down.length > 0) notes.push(`agents not answering at start: ${down.join(', ')}`);
@@ -163,8 +189,9 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   }
   realizer.changes.length = 0;
   clock.start?.();
+  opts.onStart?.();
   for (const d of views.devices) d.asOfS = 0;
-  monitors.forEach((m) => m?.start());
+  monitors.forEach((m) => { if (m !== null) { m.lenient = false; m.start(); } });
 
   // Placement loop: periodic and on demand (after deaths / revivals).
   let running = true;
@@ -213,8 +240,8 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
     if (!sources[s]!.next(head)) heads[s] = null;
     views.arrivalsSincePlace[s] = views.arrivalsSincePlace[s]! + 1;
     info.id = id; info.service = svc.name; info.arrivalS = arrivalS; info.promptTokens = prompt; info.outputTokens = output; info.ingress = svc.ingress;
-    views.refreshQueues();
     const t0 = clock.preciseS();
+    views.refreshQueues();
     const d = policy.route(info, views.nodeView(svc.ingress, arrivalS), policyRng);
     routeTimes.push(clock.preciseS() - t0);
     const base = { id, service: svc.name, arrivalS, startS: NaN, firstTokenS: NaN, promptTokens: prompt, outputTokens: output };
@@ -240,9 +267,11 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   }
   for (const src of sources) src.close();
   log(`all ${nextId} arrivals sent; waiting for ${inflight.size} in flight`);
-  await Promise.race([Promise.all([...inflight]), sleepMs((opts.drainS ?? 30) * 1000)]);
+  const drainTimer = new AbortController();
+  await Promise.race([Promise.all([...inflight]), sleepMs((opts.drainS ?? 30) * 1000, drainTimer.signal)]);
+  drainTimer.abort();
   if (inflight.size > 0) notes.push(`${inflight.size} requests still running after the drain window were aborted`);
-  for (const a of inflightAbort) a.abort();
+  for (const a of inflightAbort) a.abort('drain-timeout');
   await Promise.all([...inflight]);
   running = false;
   await placementLoop;

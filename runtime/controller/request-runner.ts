@@ -55,7 +55,7 @@ export async function execute(req: PendingRequest, x: Execution): Promise<Reques
       promptTokens: Math.max(1, req.promptTokens), outputTokens: Math.max(1, req.outputTokens), requestId: String(req.id), seed: req.id,
     }, now, x.signal);
     const finishS = x.now();
-    if (!r.ok) return failed(base, finishS, x.signal.aborted ? 'device-crash' : r.error);
+    if (!r.ok) return failed(base, finishS, abortReason(x.signal) ?? r.error);
     const firstTokenS = r.value.firstTokenAt;
     return {
       ...base, startS: Math.max(req.arrivalS, firstTokenS - r.value.prefillS), firstTokenS, finishS,
@@ -65,9 +65,15 @@ export async function execute(req: PendingRequest, x: Execution): Promise<Reques
   const r = await x.agent.segment(x.instanceId, { frames: 1, width: x.frame.width, height: x.frame.height, requestId: String(req.id), seed: req.id }, x.signal);
   const finishS = x.now();
   x.onStart();
-  if (!r.ok) return failed(base, finishS, x.signal.aborted ? 'device-crash' : r.error);
+  if (!r.ok) return failed(base, finishS, abortReason(x.signal) ?? r.error);
   const startS = Math.max(req.arrivalS, finishS - r.value.computeMs / 1000);
   return { ...base, startS, firstTokenS: NaN, finishS, outcome: outcomeOf(req.service.slo, req.arrivalS, NaN, finishS, req.outputTokens) };
+}
+
+/** Why the controller aborted a request (`device-crash`, `drain-timeout`), if it did. */
+function abortReason(signal: AbortSignal): string | undefined {
+  if (!signal.aborted) return undefined;
+  return typeof signal.reason === 'string' ? signal.reason : 'aborted';
 }
 
 function failed(base: Omit<RequestRecord, 'startS' | 'firstTokenS' | 'finishS' | 'outcome'>, finishS: number, reason: string): RequestRecord {

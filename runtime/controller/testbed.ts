@@ -1,43 +1,92 @@
 /**
- * The controller's reading of a testbed YAML (the file `parasim testbed up` launches): which
- * agent stands in for which scenario device. Only the fields the controller needs are read;
- * the launcher's other fields are ignored, so the two can grow independently.
+ * The testbed YAML (docs/testbed.md): which agent stands in for which scenario device, and how
+ * `parasim testbed up` launches it. Validated with zod; every issue carries file:line:col (the
+ * scenario loader's `ScenarioIssue` shape and `formatIssues`), all issues collected at once.
  *
  * ```yaml
- * name: loopback           # launcher run dir name (token file) — see defaultToken
- * token: secret            # optional bearer token for every agent
+ * name: loopback                  # run dir `.parasim/testbed-<name>/` next to this file
+ * models: { tinyllama-1.1b-q4: lm-small }   # scenario model key or service name → agent model
+ * segment: { width: 32, height: 32 }        # synthetic frame sent per segmentation request
+ * agent_nice: 5                   # launched agents run at this niceness (controller stays responsive)
  * agents:
- *   - name: edge-a
- *     device: jetson-1     # scenario device id this agent realizes
- *     url: http://127.0.0.1:7301   # or host + port
- *     token: other         # optional per-agent token
- * models:                  # optional: scenario model key or service name -> agent model name
- *   llama-3-8b: tiny-lm
+ *   - id: server                  # agent name (its deviceId), unique
+ *     device: edge-server         # scenario device id it realizes, unique
+ *     port: 7101                  # 0 = any free port (resolved from the state file)
+ *     threads: 2                  # onnxruntime intra-op threads
+ *     slowdown: 1                 # emulated slowdown ≥ 1 (docs/agent-protocol.md)
+ *   - { id: remote, device: jetson, url: http://10.0.0.7:7101, token: … }   # not launched
  * ```
+ * Tokens: an agent's `token`, else the testbed's `token`, else the run dir's generated `token`
+ * file (mode 0600, written by `testbed up`), else `$PARASIM_AGENT_TOKEN`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
 import { z } from 'zod';
+import type { ScenarioIssue } from '../../scenarios/index.js';
 
-const AgentEntry = z.object({
-  name: z.string().optional(),
-  id: z.string().optional(),
-  device: z.string(),
-  url: z.string().optional(),
-  host: z.string().optional(),
-  port: z.number().int().positive().optional(),
-  token: z.string().optional(),
-}).loose();
+const agentSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (it names files)'),
+  device: z.string().min(1),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  url: z.url().optional(),
+  token: z.string().min(8).optional(),
+  backend: z.enum(['onnx', 'openai', 'serial']).optional(),
+  threads: z.number().int().positive().max(64).optional(),
+  slowdown: z.number().min(1).max(1000).optional(),
+  memory_mb: z.number().positive().optional(),
+  upstream: z.string().min(1).optional(),
+  upstream_model: z.string().min(1).optional(),
+  serial_device: z.string().min(1).optional(),
+  baud: z.number().int().positive().optional(),
+});
 
-const TestbedFile = z.object({
-  name: z.string().optional(),
-  token: z.string().optional(),
-  agents: z.array(AgentEntry).min(1),
+const testbedSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only (it names the run dir)'),
+  token: z.string().min(8).optional(),
+  run_dir: z.string().min(1).optional(),
+  agent_nice: z.number().int().min(0).max(19).optional(),
   models: z.record(z.string(), z.string()).optional(),
-  segment: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
-}).loose();
+  segment: z.strictObject({ width: z.number().int().positive().max(1024), height: z.number().int().positive().max(1024) }).optional(),
+  agents: z.array(agentSchema).min(1),
+});
 
+export interface TestbedAgentSpec {
+  readonly id: string;
+  readonly device: string;
+  readonly host: string;
+  /** 0 = any free port. */
+  readonly port: number;
+  /** Set for agents the launcher does not start (already running elsewhere). */
+  readonly url?: string;
+  readonly token?: string;
+  readonly backend: 'onnx' | 'openai' | 'serial';
+  readonly threads: number;
+  readonly slowdown: number;
+  readonly memoryMb?: number;
+  readonly upstream?: string;
+  readonly upstreamModel?: string;
+  readonly serialDevice?: string;
+  readonly baud?: number;
+}
+
+/** The validated testbed file (what the launcher needs). */
+export interface TestbedSpec {
+  readonly file: string;
+  readonly name: string;
+  readonly token?: string;
+  /** Absolute run dir: state.json, token, pid and log files. */
+  readonly runDir: string;
+  /** Scheduling niceness of launched agents (0–19): keeps the controller's timing clean on a shared CPU. */
+  readonly agentNice: number;
+  readonly models: Readonly<Record<string, string>>;
+  readonly segment: { readonly width: number; readonly height: number };
+  readonly agents: readonly TestbedAgentSpec[];
+}
+
+/** One agent as the controller reaches it. */
 export interface TestbedAgent {
   readonly name: string;
   readonly device: string;
@@ -45,6 +94,7 @@ export interface TestbedAgent {
   readonly token: string;
 }
 
+/** What `replay` needs: the agents with URLs and tokens resolved (state file for port 0). */
 export interface Testbed {
   readonly file: string;
   readonly agents: readonly TestbedAgent[];
@@ -54,53 +104,103 @@ export interface Testbed {
   readonly segment: { readonly width: number; readonly height: number };
 }
 
-export type TestbedResult = { ok: true; value: Testbed } | { ok: false; issues: string[] };
+export type SpecResult = { readonly ok: true; readonly value: TestbedSpec } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+export type TestbedResult = { readonly ok: true; readonly value: Testbed } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+
+/** Line:col of a YAML path (the deepest existing node). */
+function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, p: readonly PropertyKey[]): { line: number; col: number } {
+  let node: unknown = doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  for (const seg of p) {
+    let next: unknown;
+    if (isMap(node)) next = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg))?.value;
+    else if (isSeq(node) && typeof seg === 'number') next = node.items[seg];
+    const start = (next as Node | null | undefined)?.range?.[0];
+    if (start === undefined) break;
+    node = next;
+    offset = start;
+  }
+  return lines.linePos(offset);
+}
+
+const pathText = (p: readonly PropertyKey[]): string => p.map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`)).join('').replace(/^\./, '');
+
+/** Validates testbed YAML text; `file` names it in messages and anchors `run_dir`. */
+export function parseTestbedSpec(text: string, file: string, runDirOverride?: string): SpecResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return { ok: false, issues: doc.errors.map((e) => ({ file, ...lines.linePos(e.pos[0]), path: '', message: `YAML syntax: ${e.message.split('\n')[0] ?? ''}` })) };
+  }
+  const issues: ScenarioIssue[] = [];
+  const add = (p: readonly PropertyKey[], message: string): void => { issues.push({ file, ...locate(doc, lines, p), path: pathText(p), message }); };
+  const parsed = testbedSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) {
+      const keys = i.code === 'unrecognized_keys' ? i.keys : [];
+      if (keys.length > 0) for (const k of keys) add([...i.path, k], `unknown key "${k}"`);
+      else add(i.path, i.message);
+    }
+    return { ok: false, issues };
+  }
+  const t = parsed.data;
+  const seen = (key: 'id' | 'device'): void => {
+    t.agents.forEach((a, i) => { if (t.agents.findIndex((b) => b[key] === a[key]) < i) add(['agents', i, key], `${key} "${a[key]}" appears twice`); });
+  };
+  seen('id');
+  seen('device');
+  t.agents.forEach((a, i) => {
+    if (a.url === undefined && a.port === undefined) add(['agents', i], 'give port (launched here) or url (an agent running elsewhere)');
+    if (a.backend === 'openai' && a.url === undefined && a.upstream === undefined) add(['agents', i], 'backend openai needs upstream');
+    if (a.backend === 'serial' && a.url === undefined && a.serial_device === undefined) add(['agents', i], 'backend serial needs serial_device');
+  });
+  if (issues.length > 0) return { ok: false, issues };
+  const dir = path.dirname(file);
+  const runDir = runDirOverride !== undefined ? path.resolve(runDirOverride) : path.resolve(dir, t.run_dir ?? '.parasim', `testbed-${t.name}`);
+  return {
+    ok: true,
+    value: {
+      file, name: t.name, runDir, agentNice: t.agent_nice ?? 0, models: t.models ?? {}, segment: t.segment ?? { width: 32, height: 32 },
+      ...(t.token !== undefined ? { token: t.token } : {}),
+      agents: t.agents.map((a) => ({
+        id: a.id, device: a.device, host: a.host ?? '127.0.0.1', port: a.port ?? 0, backend: a.backend ?? 'onnx',
+        threads: a.threads ?? 1, slowdown: a.slowdown ?? 1,
+        ...(a.url !== undefined ? { url: a.url.replace(/\/+$/, '') } : {}),
+        ...(a.token !== undefined ? { token: a.token } : {}),
+        ...(a.memory_mb !== undefined ? { memoryMb: a.memory_mb } : {}),
+        ...(a.upstream !== undefined ? { upstream: a.upstream } : {}),
+        ...(a.upstream_model !== undefined ? { upstreamModel: a.upstream_model } : {}),
+        ...(a.serial_device !== undefined ? { serialDevice: a.serial_device } : {}),
+        ...(a.baud !== undefined ? { baud: a.baud } : {}),
+      })),
+    },
+  };
+}
+
+export function loadTestbedSpec(file: string, runDirOverride?: string): SpecResult {
+  const abs = path.resolve(file);
+  try {
+    return parseTestbedSpec(fs.readFileSync(abs, 'utf8'), abs, runDirOverride);
+  } catch (err) {
+    return { ok: false, issues: [{ file: abs, line: 0, col: 0, path: '', message: `cannot read: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+}
+
+/** Where `testbed up` put an agent (state file entry); absent when not launched. */
+export interface LaunchedAgent { readonly id: string; readonly url: string }
 
 /**
- * The bearer token when the YAML has none: `$PARASIM_AGENT_TOKEN`, else the token file of the
- * loopback launcher's run dir (`<runDir>/testbed-<name>/token`, docs/agent-protocol.md).
+ * The controller's testbed: URLs from the state file (launched agents, port 0 resolved) or the
+ * YAML; tokens as documented at the top.
  */
-function defaultToken(name: string | undefined, runDir: string): string {
-  const env = process.env['PARASIM_AGENT_TOKEN'];
-  if (env !== undefined && env !== '') return env;
-  if (name === undefined) return '';
-  try {
-    return fs.readFileSync(path.join(runDir, `testbed-${name}`, 'token'), 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
-
-export function parseTestbed(text: string, file: string, runDir = path.resolve('.parasim')): TestbedResult {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    return { ok: false, issues: [`${file}: YAML: ${err instanceof Error ? err.message : String(err)}`] };
-  }
-  const p = TestbedFile.safeParse(raw);
-  if (!p.success) return { ok: false, issues: p.error.issues.map((i) => `${file}: ${i.path.join('.')}: ${i.message}`) };
-  const issues: string[] = [];
-  const fallback = p.data.token ?? defaultToken(p.data.name, runDir);
-  const agents = p.data.agents.map((a, i) => {
-    const url = a.url ?? (a.port !== undefined ? `http://${a.host ?? '127.0.0.1'}:${a.port}` : '');
-    if (url === '') issues.push(`${file}: agents.${i}: give url, or host and port`);
-    const token = a.token ?? fallback;
-    return { name: a.name ?? a.id ?? a.device, device: a.device, url: url.replace(/\/+$/, ''), token };
-  });
-  const dup = agents.map((a) => a.device).filter((d, i, all) => all.indexOf(d) !== i);
-  if (dup.length > 0) issues.push(`${file}: device ${dup[0]} is realized by two agents`);
-  if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, value: { file, agents, models: p.data.models ?? {}, segment: p.data.segment ?? { width: 64, height: 64 } } };
-}
-
-export function loadTestbed(file: string, runDir?: string): TestbedResult {
-  const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (err) {
-    return { ok: false, issues: [`${abs}: ${err instanceof Error ? err.message : String(err)}`] };
-  }
-  return parseTestbed(text, abs, runDir);
+export function resolveTestbed(spec: TestbedSpec, launched: readonly LaunchedAgent[], runToken: string | null): Testbed {
+  const byId = new Map(launched.map((a) => [a.id, a.url]));
+  const fallback = spec.token ?? runToken ?? process.env['PARASIM_AGENT_TOKEN'] ?? '';
+  return {
+    file: spec.file, models: spec.models, segment: spec.segment,
+    agents: spec.agents.map((a) => ({
+      name: a.id, device: a.device, token: a.token ?? fallback,
+      url: a.url ?? byId.get(a.id) ?? `http://${a.host}:${a.port}`,
+    })),
+  };
 }

@@ -25,7 +25,7 @@ function releaseWeights(w: World, inst: Instance): void {
 }
 
 export function drain(w: World, inst: Instance): void {
-  inst.view.state = 'draining';
+  w.setLifecycle(inst, 'draining');
   releaseWeights(w, inst);
   w.recordChange('drain', inst);
   goneIfIdle(w, inst);
@@ -33,7 +33,7 @@ export function drain(w: World, inst: Instance): void {
 
 export function goneIfIdle(w: World, inst: Instance): void {
   if (inst.state === 'draining' && inst.idle) {
-    inst.view.state = 'gone';
+    w.setLifecycle(inst, 'gone');
     w.recordChange('gone', inst);
   }
 }
@@ -58,7 +58,7 @@ export function failInstance(w: World, inst: Instance): void {
   inst.kvLive = 0;
   inst.view.running = 0;
   if (inst.state !== 'draining') releaseWeights(w, inst);
-  inst.view.state = 'failed';
+  w.setLifecycle(inst, 'failed');
   w.recordChange('failed', inst);
 }
 
@@ -126,6 +126,7 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     const inst = new Instance(w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, llm, item, svc.maxBatch);
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);
+    w.topologyChanged();
     created.push(inst);
     changed = true;
   }
@@ -153,7 +154,7 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
     kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share)));
   });
   inst.kvCapacity = kv;
-  inst.view.state = 'loading';
+  w.setLifecycle(inst, 'loading');
   w.recordChange('load', inst);
   w.kernel.schedule(loadS, w.handlers.ready, inst.index, PRIORITY.placement);
 }

@@ -76,6 +76,7 @@ export class SyncChannel {
       p.devices.forEach((dev, d) => {
         if (d === p.node || !dev.alive || dev.asOfS >= limit) return;
         dev.alive = false;
+        this.w.topologyChanged();
         for (const inst of this.w.instances) {
           const copy = p.instanceCopies.get(inst.index);
           if (copy !== undefined && inst.usesDevice(d)) copy.state = 'failed';
@@ -90,12 +91,17 @@ export class SyncChannel {
     const d = (payload - node) / this.nodes;
     const p = this.views.nodes.get(node);
     if (p === undefined) return;
-    Object.assign(p.devices[d]!, this.devSnap[d]!);
+    const dev = p.devices[d]!;
+    const wasAlive = dev.alive;
+    Object.assign(dev, this.devSnap[d]!);
+    if (dev.alive !== wasAlive) this.w.topologyChanged();
     for (const inst of this.w.instances) {
       if (inst.stageDevices[0] !== d) continue;
       const copy = p.instanceCopies.get(inst.index);
       const snap = this.instSnap.get(inst.index);
-      if (copy !== undefined && snap !== undefined) Object.assign(copy, snap);
+      if (copy === undefined || snap === undefined) continue;
+      if (copy.state !== snap.state) this.w.topologyChanged();
+      Object.assign(copy, snap);
     }
   }
 }

@@ -28,6 +28,8 @@ export class Views {
   readonly cluster: Mutable<ClusterView>;
   /** NodeView per ingress node index (shared arrays when not syncing). */
   readonly nodes = new Map<number, PeerView>();
+  /** The same, indexed by node (the per-request lookup). */
+  private readonly byNode: (PeerView | undefined)[] = [];
   private readonly lastBusy: Float64Array;
   private lastTickS = 0;
   readonly arrivalsSincePlace: Float64Array;
@@ -37,14 +39,16 @@ export class Views {
     const sc = w.scenario;
     this.services = serviceInfos(sc);
     this.links = linkStates(sc);
-    this.cluster = { now: 0, devices: w.deviceViews, links: this.links, services: this.services, instances: [] };
+    this.cluster = { now: 0, devices: w.deviceViews, links: this.links, services: this.services, instances: [], version: 0 };
     this.lastBusy = new Float64Array(sc.devices.length);
     this.arrivalsSincePlace = new Float64Array(sc.services.length);
     for (const node of new Set(w.ingressNode)) {
       if (node < 0) continue;
       const devices = syncing ? w.deviceViews.map((d, i) => (i === node ? d : { ...d })) : w.deviceViews;
       const view: Mutable<NodeView> = { ...this.cluster, devices, self: w.network.nodeIds[node]! };
-      this.nodes.set(node, { node, view, devices, instanceCopies: new Map() });
+      const peer: PeerView = { node, view, devices, instanceCopies: new Map() };
+      this.nodes.set(node, peer);
+      this.byNode[node] = peer;
     }
   }
 
@@ -53,17 +57,22 @@ export class Views {
     const w = this.w;
     const now = w.now;
     const dt = now - this.lastTickS;
-    w.deviceViews.forEach((d, i) => {
+    for (let i = 0; i < w.deviceViews.length; i++) {
+      const d = w.deviceViews[i]!;
       if (dt > 0) d.utilization = Math.min(1, Math.max(0, (w.busyTotal[i]! - this.lastBusy[i]!) / dt));
       this.lastBusy[i] = w.busyTotal[i]!;
       d.freeMemoryBytes = Math.max(0, w.memoryBytes[i]! - w.weightsReserved[i]!);
-      d.alive = w.alive[i] === 1;
+      if (d.alive !== (w.alive[i] === 1)) {
+        d.alive = w.alive[i] === 1;
+        w.topologyChanged();
+      }
       d.asOfS = now;
-    });
-    this.links.forEach((l, i) => {
+    }
+    for (let i = 0; i < this.links.length; i++) {
+      const l = this.links[i]!;
       l.up = w.network.isUp(i, now);
       l.bandwidthBps = w.scenario.links[i]!.bandwidthBps * w.network.factorAt(i, now);
-    });
+    }
     this.lastTickS = now;
   }
 
@@ -76,10 +85,12 @@ export class Views {
     this.lastPlaceS = now;
     this.tick();
     this.cluster.now = now;
+    this.cluster.version = this.w.topology;
   }
 
   /** After the instance set changed: rebuild the instance lists (gone instances leave the views). */
   instancesChanged(): void {
+    this.w.topologyChanged();
     const live = this.w.instances.filter((i) => i.state !== 'gone');
     this.cluster.instances = live.map((i) => i.view);
     for (const p of this.nodes.values()) {
@@ -100,8 +111,9 @@ export class Views {
 
   /** The NodeView the router at `node` sees now. */
   nodeView(node: number): NodeView {
-    const p = this.nodes.get(node)!;
+    const p = this.byNode[node]!;
     p.view.now = this.w.now;
+    p.view.version = this.w.topology;
     return p.view;
   }
 }

@@ -3,7 +3,7 @@
  * device compute FIFO and busy accounting, request outcomes (exactly one each, INV-1), response
  * delivery, records. Models (sim/models/*) call these; the handlers live in sim/simulate.ts.
  */
-import type { DeviceState, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
+import type { DeviceState, Lifecycle, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
 import type { EventKernel, RngStreams } from '../kernel/index.js';
 import type { RunSummarizer } from '../metrics/index.js';
@@ -12,6 +12,18 @@ import type { LinkNetwork } from '../network/link-network.js';
 import { PRIORITY } from '../priorities.js';
 import type { Instance, Mutable } from './instance.js';
 import { OUTCOMES, PENDING, RequestTable } from './requests.js';
+import { declaredRate } from './static-views.js';
+
+/** Bounds of the request table's initial size (it still grows past the upper one). */
+const MIN_TABLE = 4096;
+const MAX_TABLE = 1 << 21;
+
+/** Requests the declared rates offer over the horizon (+10%), to size the table once. */
+function expectedRequests(scenario: Scenario): number {
+  let n = 0;
+  for (const s of scenario.services) n += declaredRate(s.arrivals) * scenario.horizonS;
+  return Math.min(MAX_TABLE, Math.max(MIN_TABLE, Math.ceil(n * 1.1)));
+}
 
 /** Bytes per token of an LLM request or response on the wire (token ids / UTF-8 text ≈ 4 B). */
 export const LLM_BYTES_PER_TOKEN = 4;
@@ -30,7 +42,7 @@ export interface Handlers {
 }
 
 export class World {
-  readonly requests = new RequestTable(4096);
+  readonly requests: RequestTable;
   readonly instances: Instance[] = [];
   readonly instanceById = new Map<string, Instance>();
   readonly changes: PlacementChange[] = [];
@@ -51,6 +63,12 @@ export class World {
   readonly deviceViews: Mutable<DeviceState>[];
   /** Ingress node index per service. */
   readonly ingressNode: Int32Array;
+  /**
+   * Bumped on every change policies may cache on (instance list, lifecycle state, device
+   * `alive`, in any view); the views hand it out as `ClusterView.version`. Change those fields
+   * only through `setLifecycle` / `setAlive` / `topologyChanged`, or cached routes go stale.
+   */
+  topology = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -61,6 +79,7 @@ export class World {
     private readonly onRecord: ((r: RequestRecord) => void) | undefined,
   ) {
     const n = scenario.devices.length;
+    this.requests = new RequestTable(expectedRequests(scenario));
     this.alive = new Uint8Array(n).fill(1);
     this.busyUntil = new Float64Array(n);
     this.busyTotal = new Float64Array(n);
@@ -78,6 +97,26 @@ export class World {
 
   get now(): number {
     return this.kernel.now;
+  }
+
+  topologyChanged(): void {
+    this.topology++;
+  }
+
+  /** Sets an instance's lifecycle state (as seen by policies). */
+  setLifecycle(inst: Instance, state: Lifecycle): void {
+    if (inst.view.state === state) return;
+    inst.view.state = state;
+    this.topology++;
+  }
+
+  /** Marks device `d` up or down, in the host state and the fresh device view. */
+  setAlive(d: number, alive: boolean): void {
+    this.alive[d] = alive ? 1 : 0;
+    if (this.deviceViews[d]!.alive !== alive) {
+      this.deviceViews[d]!.alive = alive;
+      this.topology++;
+    }
   }
 
   note(text: string): void {

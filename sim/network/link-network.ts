@@ -51,18 +51,7 @@ export class LinkNetwork {
     const n = ids.length;
     this.paths = new Array<Int32Array | null>(n * n).fill(null);
     this.pathLatency = new Float64Array(n * n).fill(Infinity);
-    for (let s = 0; s < n; s++) this.shortestFrom(s);
-  }
-
-  /** Dijkstra from `src` ordered by (hops, latency): fewest hops, then least latency. */
-  private shortestFrom(src: number): void {
-    const n = this.nodeIds.length;
-    const hops = new Float64Array(n).fill(Infinity);
-    const lat = new Float64Array(n).fill(Infinity);
-    const via = new Int32Array(n).fill(-1);
-    const done = new Uint8Array(n);
-    hops[src] = 0;
-    lat[src] = 0;
+    // Adjacency (neighbour, directed hop, latency), built once for every source.
     const adj: [number, number, number][][] = Array.from({ length: n }, () => []);
     this.links.forEach((l, i) => {
       const a = this.nodeIndex.get(l.a);
@@ -71,6 +60,24 @@ export class LinkNetwork {
       adj[a]!.push([b, i * 2, l.latencyS]);
       adj[b]!.push([a, i * 2 + 1, l.latencyS]);
     });
+    // Node at the `from` end of each directed hop, for walking a route back.
+    const hopFrom = new Int32Array(this.links.length * 2);
+    this.links.forEach((l, i) => {
+      hopFrom[i * 2] = this.nodeIndex.get(l.a) ?? -1;
+      hopFrom[i * 2 + 1] = this.nodeIndex.get(l.b) ?? -1;
+    });
+    for (let s = 0; s < n; s++) this.shortestFrom(s, adj, hopFrom);
+  }
+
+  /** Dijkstra from `src` ordered by (hops, latency): fewest hops, then least latency. */
+  private shortestFrom(src: number, adj: readonly (readonly [number, number, number])[][], hopFrom: Int32Array): void {
+    const n = this.nodeIds.length;
+    const hops = new Float64Array(n).fill(Infinity);
+    const lat = new Float64Array(n).fill(Infinity);
+    const via = new Int32Array(n).fill(-1);
+    const done = new Uint8Array(n);
+    hops[src] = 0;
+    lat[src] = 0;
     for (;;) {
       let u = -1;
       for (let v = 0; v < n; v++) {
@@ -96,8 +103,7 @@ export class LinkNetwork {
       while (v !== src) {
         const dir = via[v]!;
         seq.push(dir);
-        const l = this.links[dir >> 1]!;
-        v = this.nodeIndex.get((dir & 1) === 0 ? l.a : l.b)!;
+        v = hopFrom[dir]!;
       }
       this.paths[src * n + dst] = Int32Array.from(seq.reverse());
       this.pathLatency[src * n + dst] = lat[dst]!;

@@ -57,6 +57,7 @@ export function simulateMmc(
       waitSum += kernel.now - a;
       started++;
       kernel.schedule(serviceRng.exponential(mu), DEPART);
+      if (started === customers) kernel.stop();
     } else {
       busy--;
     }
@@ -71,12 +72,12 @@ export function simulateMmc(
       push(kernel.now);
     }
     if (arrived < customers) kernel.schedule(arrivalRng.exponential(lambda), ARRIVE);
+    if (started === customers) kernel.stop();
   });
 
   kernel.schedule(arrivalRng.exponential(lambda), ARRIVE);
-  while (started < customers && kernel.step()) {
-    // step until the last customer has started service
-  }
+  // Handlers stop the kernel once the last customer has started service.
+  if (customers > 0) kernel.run();
   return { customers: started, meanWait: waitSum / started, simulatedS: kernel.now, events: kernel.executed };
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { packageRoot } from './canonical.js';
-import type { CellOutcome, CellTask } from './worker.js';
+import type { CellOutcome, CellTask, WarmupTask } from './worker.js';
 
 export function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
@@ -27,9 +27,9 @@ export function availableCores(): number {
 }
 
 export class CellPool {
-  private readonly pool: Piscina<CellTask, CellOutcome>;
+  private readonly pool: Piscina<CellTask | WarmupTask, CellOutcome | number>;
   constructor(readonly workers: number) {
-    this.pool = new Piscina<CellTask, CellOutcome>({
+    this.pool = new Piscina<CellTask | WarmupTask, CellOutcome | number>({
       filename: pathToFileURL(workerFile()).href,
       minThreads: workers,
       maxThreads: workers,
@@ -39,7 +39,16 @@ export class CellPool {
     });
   }
   run(task: CellTask): Promise<CellOutcome> {
-    return this.pool.run(task);
+    return this.pool.run(task) as Promise<CellOutcome>;
+  }
+  /**
+   * Runs `tasks` (results discarded) on every worker at once, so each compiles the simulator's
+   * hot paths before timed work; one batch per worker, and each busy worker takes no second
+   * batch. Returns how many distinct workers ran a batch.
+   */
+  async warm(tasks: readonly CellTask[]): Promise<number> {
+    const ids = await Promise.all(Array.from({ length: this.workers }, () => this.pool.run({ warmup: tasks })));
+    return new Set(ids).size;
   }
   async close(): Promise<void> {
     await this.pool.destroy();

@@ -14,6 +14,8 @@ export { parseFieldPath, pathProblem, setAtPath, getAtPath } from './field-path.
 export { scaleLoad } from './load-scale.js';
 export { stableJson, shortHash, codeVersion, packageRoot } from './canonical.js';
 export { mergeParts, readResultLines, writeLinesAtomically, type ResultLine, type MergeOutcome } from './results-file.js';
-export { runSweep, capacityFileFor, type SweepProgress, type SweepRunOptions, type SweepRunSummary, type CellFailure } from './runner.js';
+export { runSweep, capacityFileFor, type SweepProgress, type SweepRunOptions, type SweepRunSummary, type CellFailure, type CellExecutor } from './runner.js';
 export { availableCores } from './cell-pool.js';
 export { advance, newSearch, nextLoads, type CapacitySearch, type Probe } from './capacity.js';
+export { CellPool } from './cell-pool.js';
+export type { CellOutcome, CellTask } from './worker.js';

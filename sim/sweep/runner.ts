@@ -13,6 +13,13 @@ import { CellPool } from './cell-pool.js';
 import { coordinatesText, duplicateKeys, expandGrid, gridPoints, inShard, makeCell, type CellInfo, type ResolvedCell, type Shard } from './cells.js';
 import { errorLineText, readResultLines, resultLineText, writeLinesAtomically, type ResultLine } from './results-file.js';
 import type { Axis, CapacityMode, SweepDefinition } from './sweep-file.js';
+import type { CellOutcome, CellTask } from './worker.js';
+
+/** Runs cells: the local worker-thread pool by default, or e.g. a distributed queue (cli/queue). */
+export interface CellExecutor {
+  run(task: CellTask): Promise<CellOutcome>;
+  close(): Promise<void>;
+}
 
 export interface SweepProgress {
   readonly done: number;
@@ -29,6 +36,8 @@ export interface SweepRunOptions {
   readonly resume: boolean;
   readonly shard?: Shard;
   readonly progress?: (p: SweepProgress) => void;
+  /** Runs the cells instead of a local pool of `workers` threads; closed when the sweep ends. */
+  readonly executor?: CellExecutor;
 }
 
 export interface CellFailure { readonly index: number; readonly coordinates: string; readonly message: string }
@@ -79,7 +88,7 @@ class Execution {
   private reused = 0;
   private known = 0;
   ran = 0;
-  constructor(private readonly opts: SweepRunOptions, private readonly pool: CellPool, private readonly baseFile: string, previous: readonly ResultLine[]) {
+  constructor(private readonly opts: SweepRunOptions, private readonly pool: CellExecutor, private readonly baseFile: string, previous: readonly ResultLine[]) {
     this.stored = storedOutcomes(previous);
     this.fd = fs.openSync(opts.out, 'a');
   }
@@ -145,7 +154,7 @@ export async function runSweep(def: SweepDefinition, opts: SweepRunOptions): Pro
   fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
   // Keep only complete, successful lines of this sweep: drops a partial tail and failed cells.
   writeLinesAtomically(opts.out, prev.lines.filter((l) => !l.failed));
-  const pool = new CellPool(Math.max(1, opts.workers));
+  const pool = opts.executor ?? new CellPool(Math.max(1, opts.workers));
   const exec = new Execution(opts, pool, def.baseFile, prev.lines);
   try {
     let lines: ResultLine[];

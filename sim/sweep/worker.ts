@@ -3,6 +3,7 @@
  * compact JSON (formatted here, in parallel) or the error text; never throws, so one bad cell
  * cannot take down the pool.
  */
+import { threadId } from 'node:worker_threads';
 import { formatIssues, validateScenarioObject } from '../../scenarios/index.js';
 import { resultToJson } from '../metrics/index.js';
 import { simulate } from '../simulate.js';
@@ -38,4 +39,20 @@ export function runCell(task: CellTask): CellOutcome {
   }
 }
 
-export default runCell;
+/**
+ * Runs cells and discards their results: warms one worker's JIT before timed work (the bench),
+ * because a fresh worker spends seconds of CPU compiling the simulator's hot paths (mostly on V8
+ * background threads, which on a 2-core machine compete with the other worker).
+ */
+export interface WarmupTask {
+  readonly warmup: readonly CellTask[];
+}
+
+/** The pool's entry point: a cell, or a warm-up batch (answered with this worker's thread id). */
+export function runTask(task: CellTask | WarmupTask): CellOutcome | number {
+  if (!('warmup' in task)) return runCell(task);
+  for (const t of task.warmup) runCell(t);
+  return threadId;
+}
+
+export default runTask;

@@ -1,0 +1,84 @@
+/**
+ * Queue overhead per cell: N no-op jobs through the real coordinator (`QueueExecutor`: enqueue,
+ * events, collection) and a BullMQ worker of concurrency 1 whose processor returns a canned
+ * outcome at once, on a redis-server started here on a free loopback port. Wall time / N is what
+ * the queue adds to every cell on one worker slot (fetch, lock, complete, event), with no
+ * simulation in it. Best of 3 rounds after a warm-up; the machine is shared, so take the best.
+ * Without redis-server the figure is skipped with the reason.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { Worker } from 'bullmq';
+import { QueueExecutor } from '../queue/coordinator.js';
+import { PREFIX, type CellJobData, type CellJobResult } from '../queue/protocol.js';
+import { parseRedisUrl, type RedisTarget } from '../queue/redis-url.js';
+
+const JOBS = 400;
+
+function redisBinary(): string | null {
+  const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis(bin: string, port: number): Promise<ChildProcess> {
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error('redis-server did not start in 20 s')), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (log.includes('Ready to accept connections')) { clearTimeout(timer); resolve(); }
+    });
+    child.once('exit', () => { clearTimeout(timer); reject(new Error('redis-server exited at start')); });
+  });
+  return child;
+}
+
+/** Milliseconds per job for `n` no-op jobs on queue `name`. */
+async function round(target: RedisTarget, name: string, n: number): Promise<number> {
+  const worker = new Worker<CellJobData, CellJobResult>(name, async () => ({ ok: true, resultJson: '{}', attainment: 1 }), {
+    connection: target.options, prefix: PREFIX, concurrency: 1, drainDelay: 1,
+  });
+  worker.on('error', () => undefined);
+  const exec = await QueueExecutor.open({ target, queueName: name, codeVersion: 'bench' });
+  try {
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, (_, i) => exec.run({ scenario: { bench: name, seed: i }, file: 'bench' })));
+    return (performance.now() - t0) / n;
+  } finally {
+    await exec.close();
+    await worker.close();
+  }
+}
+
+export async function queueBench(log: (msg: string) => void): Promise<Record<string, unknown>> {
+  const bin = redisBinary();
+  if (bin === null) return { queueOverheadSkipped: 'redis-server not installed (apt install redis-server)' };
+  const port = await freePort();
+  log(`queue: ${JOBS} no-op jobs through a local redis-server, best of 3…`);
+  let redis: ChildProcess | undefined;
+  try {
+    redis = await startRedis(bin, port);
+    const target = parseRedisUrl(`redis://127.0.0.1:${port}`, { attempts: 3, delayMs: 200 });
+    if (typeof target === 'string') throw new Error(target);
+    await round(target, 'bench-warmup', 50);
+    const rounds: number[] = [];
+    for (let i = 0; i < 3; i++) rounds.push(await round(target, `bench-${i}`, JOBS));
+    return { queueOverheadMsPerCell: Number(Math.min(...rounds).toFixed(3)), queueOverheadJobs: JOBS };
+  } catch (err) {
+    return { queueOverheadSkipped: `queue bench failed: ${(err as Error).message}` };
+  } finally {
+    redis?.kill('SIGTERM');
+  }
+}
