@@ -10,7 +10,7 @@
 import type { DeployRequest, GenerateRequest } from '../../protocol/index.js';
 import type { Backend, GenerateStats, LoadResult, LoadedModel, SegmentInput, SegmentOutput, StepExecutor } from '../types.js';
 import { syntheticPrompt } from '../types.js';
-import type { ClientStats } from './device-client.js';
+import type { ClientStats, InferTiming } from './device-client.js';
 import { SerialDeviceClient } from './device-client.js';
 import { LM_VOCAB, Op } from './messages.js';
 
@@ -43,7 +43,7 @@ class SerialLm implements LoadedModel {
 
   async generate(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number) => void): Promise<GenerateStats> {
     const step = async (input: Uint8Array): Promise<number> => {
-      const r = await this.backend.client().infer(Op.LM_NEXT, input);
+      const r = await this.backend.infer(Op.LM_NEXT, input);
       if (r.output.length !== 2) throw new Error(`LM_NEXT answered ${r.output.length} bytes, expected 2`);
       return u16(r.output);
     };
@@ -74,7 +74,7 @@ class SerialSeg implements LoadedModel {
     const bytes = new Uint8Array(5 + pixels.length);
     bytes.set([frames, width >>> 8, width & 0xff, height >>> 8, height & 0xff]);
     bytes.set(pixels, 5);
-    const r = await exec.step(() => this.backend.client().infer(Op.SEG_MASK, bytes));
+    const r = await exec.step(() => this.backend.infer(Op.SEG_MASK, bytes));
     const out = r.value.output;
     if (out.length !== frames * 6) throw new Error(`SEG_MASK answered ${out.length} bytes, expected ${frames * 6}`);
     const v = new DataView(out.buffer, out.byteOffset, out.length);
@@ -99,6 +99,18 @@ export class SerialBackend implements Backend {
   client(): SerialDeviceClient {
     if (this.current === null) throw new Error(`serial device ${this.o.device} is not connected`);
     return this.current;
+  }
+
+  /** One exchange on the device; a failure marks the backend degraded until the next success. */
+  async infer(op: number, input: Uint8Array): Promise<InferTiming> {
+    try {
+      const r = await this.client().infer(op, input);
+      this.lastError = null;
+      return r;
+    } catch (err) {
+      this.lastError = `serial device ${this.o.device}: ${err instanceof Error ? err.message : String(err)}`;
+      throw err;
+    }
   }
 
   private connect(): Promise<SerialDeviceClient> {
