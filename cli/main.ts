@@ -6,11 +6,12 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { CommandModule } from 'yargs';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { CliError } from './cli-error.js';
 
 async function main(): Promise<void> {
-  let cli = yargs(hideBin(process.argv))
+  const argv = hideBin(process.argv);
+  let cli = yargs(argv)
     .scriptName('parasim')
     .strict()
     .demandCommand(1, 'Name a command; `parasim --help` lists them.')
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     .fail((msg, err) => {
       throw err ?? new CliError(msg, 2);
     });
-  for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+  for (const command of await commandsFor(argv)) cli = cli.command(command as CommandModule);
   await cli.parseAsync();
 }
 
