@@ -10,3 +10,4 @@ export * from './controller/index.js';
 export * from './profile/index.js';
 export * from './agent/index.js';
 export * from './backends/index.js';
+export * from './validate/index.js';

@@ -1,6 +1,6 @@
 /**
  * The coordinator side of queue mode: a `CellExecutor` for `runSweep` that enqueues each cell as a
- * BullMQ job (job id = cell key, so enqueueing again is a no-op) and resolves when a worker has
+ * BullMQ job (job id from the cell key, so enqueueing again is a no-op) and resolves when a worker has
  * finished it. The sweep runner stays in charge of resume, line text and the final canonical
  * rewrite, so the file has the same bytes as a local run. Results arrive as QueueEvents; a slow
  * poll of the still-pending jobs covers events missed around (re)connection.
@@ -8,7 +8,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { cellKey, type CellExecutor, type CellOutcome, type CellTask } from '../../sim/index.js';
-import { ACTIVE_QUEUES, JOB_NAME, PREFIX, type CellJobData, type CellJobResult } from './protocol.js';
+import { ACTIVE_QUEUES, JOB_NAME, jobIdFor, keyOfJobId, PREFIX, type CellJobData, type CellJobResult } from './protocol.js';
 import type { RedisTarget } from './redis-url.js';
 
 export interface CoordinatorOptions {
@@ -50,8 +50,8 @@ export class QueueExecutor implements CellExecutor {
     private readonly events: QueueEvents,
     private readonly registry: Redis,
   ) {
-    events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, outcomeOf(returnvalue)));
-    events.on('failed', ({ jobId, failedReason }) => this.fail(jobId, failedReason));
+    events.on('completed', ({ jobId, returnvalue }) => this.settle(keyOfJobId(jobId), outcomeOf(returnvalue)));
+    events.on('failed', ({ jobId, failedReason }) => this.fail(keyOfJobId(jobId), failedReason));
     registry.on('end', () => this.abort(new Error(`lost the connection to Redis at ${opts.target.shown}`)));
     const poll = opts.pollMs ?? 2000;
     this.timer = setInterval(() => void this.pollPending(poll), poll);
@@ -89,10 +89,13 @@ export class QueueExecutor implements CellExecutor {
     const batch = this.buffer;
     this.buffer = [];
     try {
+      // An empty queue has no earlier jobs to adopt: skip one lookup per cell.
+      const counts = await this.queue.getJobCounts();
+      const fresh = Object.values(counts).every((n) => n === 0);
       for (let i = 0; i < batch.length; i += BATCH) {
         const chunk = batch.slice(i, i + BATCH);
-        await this.queue.addBulk(chunk.map((d) => ({ name: JOB_NAME, data: d, opts: { jobId: d.key } })));
-        await Promise.all(chunk.map((d) => this.adoptExisting(d)));
+        await this.queue.addBulk(chunk.map((d) => ({ name: JOB_NAME, data: d, opts: { jobId: jobIdFor(d.key) } })));
+        if (!fresh) await Promise.all(chunk.map((d) => this.adoptExisting(d)));
       }
     } catch (err) {
       this.abort(new Error(`enqueueing on Redis at ${this.opts.target.shown} failed: ${(err as Error).message}`));
@@ -104,13 +107,13 @@ export class QueueExecutor implements CellExecutor {
    * finished; run it again if it failed or was made by other code.
    */
   private async adoptExisting(d: CellJobData): Promise<void> {
-    const job = await this.queue.getJob(d.key);
+    const job = await this.queue.getJob(jobIdFor(d.key));
     if (job === undefined) return;
     if (job.data.codeVersion !== d.codeVersion) {
       const state = await job.getState();
       if (state === 'active') return; // its worker refuses or finishes it; the failure is reported
       await job.remove();
-      await this.queue.add(JOB_NAME, d, { jobId: d.key });
+      await this.queue.add(JOB_NAME, d, { jobId: jobIdFor(d.key) });
       return;
     }
     if (job.finishedOn === undefined) return;
@@ -123,7 +126,7 @@ export class QueueExecutor implements CellExecutor {
     if (this.pending.size === 0 || Date.now() - this.lastEvent < periodMs || this.fatal !== null) return;
     try {
       for (const key of [...this.pending.keys()].slice(0, 200)) {
-        const job = await this.queue.getJob(key);
+        const job = await this.queue.getJob(jobIdFor(key));
         if (job?.finishedOn === undefined) continue;
         const state = await job.getState();
         if (state === 'completed') this.settle(key, outcomeOf(job.returnvalue));

@@ -14,8 +14,20 @@ export const PREFIX = 'parasim';
 export const ACTIVE_QUEUES = `${PREFIX}:active-queues`;
 export const JOB_NAME = 'cell';
 
+/**
+ * Job id of a cell: `cell-<key>`. BullMQ refuses ids that look like integers, and a 16-hex-digit
+ * key is all decimal digits about once in 2,000 cells.
+ */
+export function jobIdFor(key: string): string {
+  return `cell-${key}`;
+}
+
+export function keyOfJobId(jobId: string): string {
+  return jobId.startsWith('cell-') ? jobId.slice('cell-'.length) : jobId;
+}
+
 export interface CellJobData {
-  /** Cell key (content hash of the resolved scenario + package version); also the job id. */
+  /** Cell key (content hash of the resolved scenario + package version); the job id is `jobIdFor(key)`. */
   readonly key: string;
   /** The coordinator's code version: a worker with another version refuses the job. */
   readonly codeVersion: string;

@@ -27,6 +27,11 @@ const BUCKETS_PER_EVENT = 2;
 /** A consumed bucket larger than this is spread over a finer rung instead of heaped. */
 const SPAWN_AT = 64;
 const MAX_RUNGS = 8;
+/**
+ * Up to this many finite events the queue is just the bottom heap: spreading two or three
+ * events over buckets on every pop (M/M/1) costs more than a heap of that size.
+ */
+const SMALL = 32;
 
 class Rung {
   base = 0;
@@ -56,6 +61,8 @@ export class LadderQueue {
   private next: Int32Array;
   private readonly rungs: Rung[] = [new Rung()];
   private depth = 1;
+  /** True while every finite event is in the bottom heap (and the ladder is empty). */
+  private small = true;
   private readonly bottom = new BottomHeap();
   private readonly atInfinity = new BottomHeap(16);
 
@@ -79,6 +86,11 @@ export class LadderQueue {
     this.size++;
     if (t === Infinity) {
       this.atInfinity.push(t, tie, slot);
+      return;
+    }
+    if (this.small) {
+      this.bottom.push(t, tie, slot);
+      if (this.bottom.size > SMALL) this.toLadder();
       return;
     }
     const rungs = this.rungs;
@@ -130,18 +142,49 @@ export class LadderQueue {
         return true;
       }
       if (g.cur < g.nb) continue; // a finer rung was spawned
-      if (g.topCount > 0) {
+      if (g.topCount > 0 && this.depth === 1 && g.topCount <= SMALL / 2) {
+        this.toSmall(g);
+        return true;
+      } else if (g.topCount > 0) {
         this.spread(g);
       } else if (this.depth > 1) {
         this.depth--;
       } else {
-        // Empty: start over so the next events are spread afresh rather than heaped.
-        g.nb = 0;
-        g.cur = -1;
-        g.invW = 0;
+        this.toSmall(g);
         return false;
       }
     }
+  }
+
+  /** Moves every bottom-heap event onto rung 0's top, to be spread at the next refill. */
+  private toLadder(): void {
+    const g = this.rungs[0]!;
+    g.nb = 0;
+    g.cur = -1;
+    g.invW = 0;
+    while (this.bottom.size > 0) {
+      const s = this.bottom.pop();
+      const t = this.time[s]!;
+      this.next[s] = g.topHead;
+      g.topHead = s;
+      g.topCount++;
+      if (t < g.topMin) g.topMin = t;
+      if (t > g.topMax) g.topMax = t;
+    }
+    this.small = false;
+  }
+
+  /** Back to heap-only: rung 0's top (all that is left) goes into the empty bottom heap. */
+  private toSmall(g: Rung): void {
+    this.heapList(g.topHead);
+    g.topHead = -1;
+    g.topCount = 0;
+    g.topMin = Infinity;
+    g.topMax = -Infinity;
+    g.nb = 0;
+    g.cur = -1;
+    g.invW = 0;
+    this.small = true;
   }
 
   private heapList(list: number): void {

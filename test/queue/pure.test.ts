@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourcesHash } from '../../cli/queue/code-version.js';
+import { jobIdFor, keyOfJobId } from '../../cli/queue/protocol.js';
 import { parseRedisUrl } from '../../cli/queue/redis-url.js';
 
 const RETRY = { attempts: 3, delayMs: 10 };
@@ -44,5 +45,14 @@ describe('code version', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('job ids', () => {
+  it('job ids › a cell key of decimal digits only › an id BullMQ accepts (not integer-like), mapped back to the key', () => {
+    const key = '1234567890123456';
+    expect(/^\d+$/.test(jobIdFor(key))).toBe(false);
+    expect(keyOfJobId(jobIdFor(key))).toBe(key);
+    expect(keyOfJobId(jobIdFor('9aa16179641860b6'))).toBe('9aa16179641860b6');
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * `parasim validate <scenario.yaml> --testbed <testbed.yaml>`: profile each agent, then for each
+ * policy × load simulate and replay live, and print the per-metric comparison (runtime/validate;
+ * docs/validation.md). `--json` prints one JSON object instead of the table; exit code 1 when
+ * `--max-goodput-error` is given and the median goodput error is above it (or undefined).
+ */
+import type { CommandModule } from 'yargs';
+import { isPolicyName, POLICY_NAMES } from '../../policies/index.js';
+import { formatIssues, readScenarioObject } from '../../scenarios/index.js';
+import {
+  exceedsThreshold, testbedDown, testbedFromSpec, testbedUp, validateOnTestbed, validationJson, validationText, writeFileAtomic,
+} from '../../runtime/index.js';
+import { CliError } from '../cli-error.js';
+import { loadSpecOrThrow, selfCommand } from './testbed.js';
+
+interface ValidateArgs {
+  scenario: string;
+  testbed: string;
+  policies?: string;
+  loads: string;
+  seed?: number;
+  'horizon-s'?: number;
+  json: boolean;
+  'max-goodput-error'?: number;
+  out?: string;
+  'drain-s': number;
+  repeats: number;
+  'start-testbed': boolean;
+  'run-dir'?: string;
+}
+
+const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+export const validateCommand: CommandModule<object, ValidateArgs> = {
+  command: 'validate <scenario>',
+  describe: 'Compare simulated and live (testbed) results per policy × load; JSON with --json',
+  builder: (y) => y
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML' })
+    .option('testbed', { type: 'string', demandOption: true, describe: 'testbed YAML (agents per scenario device)' })
+    .option('policies', { type: 'string', describe: `comma-separated policies (default: the scenario's): ${POLICY_NAMES.join(', ')}` })
+    .option('loads', { type: 'string', default: '1', describe: 'comma-separated load multipliers, e.g. 0.5,1,1.5' })
+    .option('seed', { type: 'number', describe: 'root seed (default: the scenario\'s)' })
+    .option('horizon-s', { type: 'number', describe: 'override the scenario\'s horizon_s (shorter runs)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of the table' })
+    .option('max-goodput-error', { type: 'number', describe: 'exit 1 when medianAbsGoodputError is above this fraction (e.g. 0.1)' })
+    .option('out', { type: 'string', describe: 'also write the JSON here' })
+    .option('drain-s', { type: 'number', default: 30, describe: 'live: wait this long after the last arrival' })
+    .option('repeats', { type: 'number', default: 3, describe: 'profile: measurements per point (median)' })
+    .option('start-testbed', { type: 'boolean', default: false, describe: 'start agents that are not up; stop them afterwards' })
+    .option('run-dir', { type: 'string', describe: 'testbed run dir (default: next to the testbed YAML)' }),
+  handler: async (args) => {
+    const read = readScenarioObject(args.scenario);
+    if (!read.ok) throw new CliError(formatIssues(read.issues), 1);
+    const policies = args.policies !== undefined ? list(args.policies) : undefined;
+    const badPolicy = policies?.find((p) => !isPolicyName(p));
+    if (badPolicy !== undefined) throw new CliError(`unknown policy '${badPolicy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
+    const loads = list(args.loads).map(Number);
+    if (loads.length === 0 || loads.some((m) => !(m > 0) || !Number.isFinite(m))) throw new CliError(`--loads ${args.loads}: expected positive numbers, e.g. 0.5,1,1.5`, 2);
+    const max = args['max-goodput-error'];
+    if (max !== undefined && !(max >= 0)) throw new CliError(`--max-goodput-error must be ≥ 0 (a fraction), got ${max}`, 2);
+    if (!Number.isInteger(args.repeats) || args.repeats < 1) throw new CliError(`--repeats must be an integer ≥ 1, got ${args.repeats}`, 2);
+    const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
+    const log = (l: string): void => { process.stderr.write(`validate: ${l}\n`); };
+    let started: readonly string[] = [];
+    const stopStarted = async (): Promise<void> => {
+      if (started.length > 0) { await testbedDown(spec, started); log(`stopped the agents this run started: ${started.join(', ')}`); }
+      started = [];
+    };
+    const onSigint = (): void => { void stopStarted().finally(() => process.exit(130)); };
+    process.once('SIGINT', onSigint);
+    try {
+      if (args['start-testbed']) {
+        const up = await testbedUp(spec, { command: selfCommand(), log });
+        if (up.ok) started = up.started;
+        else { await testbedDown(spec); throw new CliError(`cannot start testbed ${spec.name}: ${up.message}`, 1); }
+      }
+      const r = await validateOnTestbed(read.value, args.scenario, testbedFromSpec(spec), {
+        ...(policies !== undefined ? { policies } : {}), loads,
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        ...(args['horizon-s'] !== undefined ? { horizonS: args['horizon-s'] } : {}),
+        profileGrid: { batches: [1, 2, 4, 8], promptTokens: [16, 64, 256], outputTokens: 16, repeats: args.repeats },
+        profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
+        replay: { drainS: args['drain-s'] }, log,
+      }).catch((e: unknown) => { throw new CliError(`validate: ${e instanceof Error ? e.message : String(e)}`, 1); });
+      if (!r.ok) throw new CliError(r.issues.join('\n'), 1);
+      const json = validationJson(r.value, max);
+      if (args.out !== undefined) writeFileAtomic(args.out, json);
+      process.stdout.write(args.json ? json : validationText(r.value, max));
+      if (max !== undefined && exceedsThreshold(r.value.medianAbsGoodputError, max)) {
+        log(`medianAbsGoodputError ${r.value.medianAbsGoodputError} is above --max-goodput-error ${max}`);
+        process.exitCode = 1;
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      await stopStarted();
+    }
+  },
+};

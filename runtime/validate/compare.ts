@@ -1,0 +1,81 @@
+/**
+ * Pure sim-vs-live comparison (no I/O, no clock): two RunResults of the same scenario, policy
+ * and load → one row per metric with its absolute and relative error, and the summary figure
+ * `medianAbsGoodputError` = median over cells of |sim − measured| / measured total goodput.
+ *
+ * Metrics compared: total goodput and SLO attainment, and per service goodput, SLO attainment,
+ * E2E p50/p99 and (LLM services, where either side has samples) TTFT p50/p99. A relative error is
+ * `null` when it is undefined (measured value 0 with a non-zero simulated one, or a side without
+ * samples); a cell whose goodput error is undefined counts as infinitely wrong in the median, so
+ * a run that measured nothing can never pass a threshold.
+ */
+import type { LatencySummary, RunResult } from '../../policies/index.js';
+
+export type MetricName = 'goodputRps' | 'sloAttainment' | 'ttftP50S' | 'ttftP99S' | 'e2eP50S' | 'e2eP99S';
+
+export interface MetricRow {
+  /** `total` or a service name. */
+  readonly scope: string;
+  readonly metric: MetricName;
+  readonly sim: number;
+  readonly measured: number;
+  /** sim − measured (NaN when either side is undefined). */
+  readonly absError: number;
+  /** |sim − measured| / |measured|; null when undefined (see the module comment). */
+  readonly relError: number | null;
+}
+
+export interface CellComparison {
+  readonly policy: string;
+  readonly load: number;
+  readonly rows: readonly MetricRow[];
+  /** |sim − measured| / measured of total goodput; null when measured goodput is 0 and sim is not. */
+  readonly goodputError: number | null;
+}
+
+/** Relative error, or null when it is undefined. Both 0 → 0 (a perfect match). */
+export function relativeError(sim: number, measured: number): number | null {
+  if (!Number.isFinite(sim) || !Number.isFinite(measured)) return null;
+  if (measured === 0) return sim === 0 ? 0 : null;
+  return Math.abs(sim - measured) / Math.abs(measured);
+}
+
+function row(scope: string, metric: MetricName, sim: number, measured: number): MetricRow {
+  return { scope, metric, sim, measured, absError: sim - measured, relError: relativeError(sim, measured) };
+}
+
+const hasSamples = (a: LatencySummary, b: LatencySummary): boolean => a.count > 0 || b.count > 0;
+
+/** One row per metric; services are taken from the measured result (both run the same scenario). */
+export function compareResults(sim: RunResult, measured: RunResult): MetricRow[] {
+  const rows: MetricRow[] = [
+    row('total', 'goodputRps', sim.totals.goodputRps, measured.totals.goodputRps),
+    row('total', 'sloAttainment', sim.totals.sloAttainment, measured.totals.sloAttainment),
+  ];
+  for (const [name, m] of Object.entries(measured.services)) {
+    const s = sim.services[name];
+    if (s === undefined) throw new Error(`service ${name} is in the measured result but not in the simulated one`);
+    rows.push(row(name, 'goodputRps', s.goodputRps, m.goodputRps), row(name, 'sloAttainment', s.sloAttainment, m.sloAttainment));
+    if (hasSamples(s.ttftS, m.ttftS)) rows.push(row(name, 'ttftP50S', s.ttftS.p50, m.ttftS.p50), row(name, 'ttftP99S', s.ttftS.p99, m.ttftS.p99));
+    rows.push(row(name, 'e2eP50S', s.e2eS.p50, m.e2eS.p50), row(name, 'e2eP99S', s.e2eS.p99, m.e2eS.p99));
+  }
+  return rows;
+}
+
+export function compareCell(policy: string, load: number, sim: RunResult, measured: RunResult): CellComparison {
+  const rows = compareResults(sim, measured);
+  return { policy, load, rows, goodputError: relativeError(sim.totals.goodputRps, measured.totals.goodputRps) };
+}
+
+/** Median (mean of the two middle values for an even count); undefined errors count as +Infinity; NaN when empty. */
+export function medianAbsGoodputError(cells: readonly Pick<CellComparison, 'goodputError'>[]): number {
+  const v = cells.map((c) => c.goodputError ?? Infinity).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+/** True when validation fails the threshold: the median error is above it, or not a finite number. */
+export function exceedsThreshold(medianError: number, maxError: number): boolean {
+  return !Number.isFinite(medianError) || medianError > maxError;
+}

@@ -1,0 +1,43 @@
+/**
+ * Output of a validation: a fixed-width table (one line per cell × metric) for people, and one
+ * JSON object (canonical: sorted keys, NaN → null) for scripts. The JSON keeps each cell's rows
+ * and both runs' totals; the full RunResults stay in memory for callers that want them.
+ */
+import { canonicalJson } from '../../sim/index.js';
+import type { ValidationReport } from './validate.js';
+
+const num = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(3)) : '-');
+const pct = (v: number | null): string => (v === null ? 'undef' : Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : 'inf');
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((x, c) => x.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function validationText(r: ValidationReport, maxError?: number): string {
+  const rows: string[][] = [['policy', 'load', 'scope', 'metric', 'sim', 'measured', 'rel error']];
+  for (const c of r.cells) {
+    for (const m of c.rows) rows.push([c.policy, String(c.load), m.scope, m.metric, num(m.sim), num(m.measured), pct(m.relError)]);
+  }
+  const lines = [`validation: scenario ${r.scenario}  testbed ${r.testbed}  seed ${r.seed}`, '', table(rows), ''];
+  lines.push(`goodput error per cell: ${r.cells.map((c) => `${c.policy}@${c.load} ${pct(c.goodputError)}`).join(', ')}`);
+  const verdict = maxError === undefined ? '' : r.medianAbsGoodputError <= maxError ? `  (≤ ${pct(maxError)}: pass)` : `  (> ${pct(maxError)}: FAIL)`;
+  lines.push(`medianAbsGoodputError ${pct(r.medianAbsGoodputError)}${verdict}`);
+  const notes = [...r.notes, ...new Set(r.cells.flatMap((c) => c.measured.notes.filter((n) => !n.startsWith('live replay on'))))];
+  if (notes.length > 0) lines.push('', 'notes:', ...notes.map((n) => `  - ${n}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The JSON document (`--json`, `--out`). */
+export function validationJson(r: ValidationReport, maxError?: number): string {
+  return canonicalJson({
+    schema: r.schema, scenario: r.scenario, testbed: r.testbed, seed: r.seed, policies: r.policies, loads: r.loads,
+    medianAbsGoodputError: r.medianAbsGoodputError,
+    ...(maxError !== undefined ? { maxGoodputError: maxError, pass: r.medianAbsGoodputError <= maxError } : {}),
+    cells: r.cells.map((c) => ({
+      policy: c.policy, load: c.load, goodputError: c.goodputError, rows: c.rows,
+      simTotals: c.sim.totals, measuredTotals: c.measured.totals, measuredNotes: c.measured.notes,
+    })),
+    profiles: r.profiles, notes: r.notes,
+  });
+}

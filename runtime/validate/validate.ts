@@ -1,0 +1,160 @@
+/**
+ * `validate`: profile → simulate → replay → compare, for each policy × load of one scenario on
+ * one testbed (docs/validation.md).
+ *
+ * 1. Profile: every (catalog device type of a testbed agent × agent model of a service) pair is
+ *    measured once per run with `profileAgent`, on the first agent of that type; the rows are
+ *    injected into every load-scaled scenario (`withProfiles`), so the simulator serves each
+ *    device at the speed its agent showed. The scenario ↔ agent mapping is the testbed file's.
+ * 2. Per cell (policy, load): the scenario object is load-scaled (`scaleLoad`, the sweep's load
+ *    axis), validated, simulated with the cell's policy and seed (to horizon + drain, as the live
+ *    replay measures: sim-window.ts), then replayed live with the same policy and seed (same
+ *    arrival streams), and the two results compared (compare.ts).
+ * Cells run one after another: live cells would otherwise share the CPU and disturb each other.
+ */
+import type { RunResult } from '../../policies/index.js';
+import {
+  formatIssues, validateScenarioObject, type PolicyChoice, type ProfileRow, type Scenario, type ServiceConfig,
+} from '../../scenarios/index.js';
+import { scaleLoad } from '../../sim/index.js';
+import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
+import { profileAgent, withProfiles, type ProfilePlan } from '../profile/index.js';
+import { compareCell, medianAbsGoodputError, type CellComparison } from './compare.js';
+import { simulateLikeReplay } from './sim-window.js';
+
+/** Profile grid per pair (the rest of ProfilePlan comes from the scenario and testbed). */
+export type ProfileGrid = Pick<ProfilePlan, 'batches' | 'promptTokens' | 'outputTokens' | 'repeats'>;
+
+export const DEFAULT_PROFILE_GRID: ProfileGrid = { batches: [1, 2, 4, 8], promptTokens: [16, 64, 256], outputTokens: 16, repeats: 3 };
+
+export interface ValidateOptions {
+  /** Policies to compare (default: the scenario's own). A policy other than the scenario's runs with default params. */
+  readonly policies?: readonly string[];
+  /** Load multipliers (default [1]). */
+  readonly loads?: readonly number[];
+  /** Root seed (default: the scenario's). */
+  readonly seed?: number;
+  /** Overrides the scenario's horizon_s (short runs, tests). */
+  readonly horizonS?: number;
+  readonly profileGrid?: ProfileGrid;
+  /** Passed to `replay` (drain, heartbeat, timeouts); policy and seed are set per cell. */
+  readonly replay?: Omit<ReplayOptions, 'policy' | 'seed' | 'records' | 'timeScale'>;
+  /** Label written into each profile row's `source`. */
+  readonly profileLabel?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface CellRun extends CellComparison {
+  readonly sim: RunResult;
+  readonly measured: RunResult;
+}
+
+export interface ValidationReport {
+  readonly schema: 'parasim.validation/1';
+  readonly scenario: string;
+  readonly testbed: string;
+  readonly seed: number;
+  readonly policies: readonly string[];
+  readonly loads: readonly number[];
+  readonly profiles: readonly ProfileRow[];
+  readonly cells: readonly CellRun[];
+  readonly medianAbsGoodputError: number;
+  readonly notes: readonly string[];
+}
+
+export type ValidateResult = { readonly ok: true; readonly value: ValidationReport } | { readonly ok: false; readonly issues: readonly string[] };
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The scenario object at load `m` (and horizon override), validated. */
+function scenarioAt(base: Record<string, unknown>, file: string, m: number, horizonS: number | undefined): Scenario | string {
+  const obj = structuredClone(base);
+  scaleLoad(obj, m);
+  if (horizonS !== undefined) obj['horizon_s'] = horizonS;
+  const r = validateScenarioObject(obj, file);
+  return r.ok ? r.value : formatIssues(r.issues);
+}
+
+const agentModel = (tb: Testbed, svc: ServiceConfig): string => tb.models[svc.name] ?? tb.models[svc.model.key] ?? svc.model.key;
+
+/** Profiles each (device type × model) pair once; returns rows per service name. */
+async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGrid, label: string, log: (l: string) => void): Promise<Map<string, ProfileRow[]>> {
+  const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
+  const byPair = new Map<string, ProfileRow[]>();
+  const perService = new Map<string, ProfileRow[]>();
+  for (const svc of scenario.services) {
+    const rows: ProfileRow[] = [];
+    const seenTypes = new Set<string>();
+    for (const agent of testbed.agents) {
+      const deviceType = typeOf.get(agent.device);
+      if (deviceType === undefined || seenTypes.has(deviceType)) continue;
+      seenTypes.add(deviceType);
+      const model = agentModel(testbed, svc);
+      const key = `${deviceType}\0${svc.kind}\0${model}`;
+      let pair = byPair.get(key);
+      if (pair === undefined) {
+        log(`profiling ${model} (${svc.kind}) on ${agent.name} as ${deviceType}`);
+        pair = await profileAgent({ url: agent.url, token: agent.token }, {
+          kind: svc.kind, model, deviceType, ...grid,
+          frameWidth: testbed.segment.width, frameHeight: testbed.segment.height,
+          sourceLabel: `${label} ${agent.url} ${model}`,
+        });
+        byPair.set(key, pair);
+      }
+      rows.push(...pair);
+    }
+    perService.set(svc.name, rows);
+  }
+  return perService;
+}
+
+/**
+ * Runs the validation. `base` is the scenario as a plain YAML object (readScenarioObject), `file`
+ * its path (messages, relative trace paths). Agent failures while profiling or replaying throw
+ * (the caller reports them); invalid inputs come back as issues.
+ */
+export async function validateOnTestbed(base: unknown, file: string, testbed: Testbed, opts: ValidateOptions = {}): Promise<ValidateResult> {
+  const log = opts.log ?? (() => {});
+  if (!isObject(base)) return { ok: false, issues: [`${file}: a scenario is a YAML mapping`] };
+  const loads = opts.loads ?? [1];
+  const bad = loads.filter((m) => !(m > 0) || !Number.isFinite(m));
+  if (bad.length > 0 || loads.length === 0) return { ok: false, issues: [`loads must be finite numbers > 0 (got ${loads.join(', ')})`] };
+  const first = scenarioAt(base, file, 1, opts.horizonS);
+  if (typeof first === 'string') return { ok: false, issues: [first] };
+  const policies = opts.policies ?? [first.policy.name];
+  const known = new Set(first.devices.map((d) => d.id));
+  const unknown = testbed.agents.filter((a) => !known.has(a.device)).map((a) => `${a.name} → ${a.device}`);
+  if (unknown.length > 0) return { ok: false, issues: [`${testbed.file}: agents realize devices the scenario does not have: ${unknown.join(', ')}`] };
+  const notes: string[] = [];
+  const unmapped = first.devices.filter((d) => !testbed.agents.some((a) => a.device === d.id)).map((d) => d.id);
+  if (unmapped.length > 0) notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
+
+  const grid = opts.profileGrid ?? DEFAULT_PROFILE_GRID;
+  const profiles = await profileAll(first, testbed, grid, opts.profileLabel ?? 'measured: parasim validate', log);
+  const seed = opts.seed ?? first.seed;
+  const cells: CellRun[] = [];
+  for (const load of loads) {
+    let scenario = scenarioAt(base, file, load, opts.horizonS);
+    if (typeof scenario === 'string') return { ok: false, issues: [scenario] };
+    for (const [svc, rows] of profiles) scenario = withProfiles(scenario, svc, rows);
+    for (const name of policies) {
+      const policy: PolicyChoice = { name, params: name === scenario.policy.name ? scenario.policy.params : {} };
+      log(`cell ${name} × load ${load}: simulating`);
+      const sim = simulateLikeReplay(scenario, seed, policy, opts.replay?.drainS ?? 30);
+      log(`cell ${name} × load ${load}: replaying live (${scenario.horizonS} s of arrivals)`);
+      const live = await replay(scenario, testbed, { ...opts.replay, policy, seed, ...(opts.replay?.log === undefined ? { log } : {}) });
+      const cell = compareCell(name, load, sim, live.result);
+      log(`cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${live.result.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`);
+      cells.push({ ...cell, sim, measured: live.result });
+    }
+  }
+  const allRows = [...profiles.values()].flat();
+  const uniqueRows = [...new Set(allRows)];
+  return {
+    ok: true,
+    value: {
+      schema: 'parasim.validation/1', scenario: first.name, testbed: testbed.file, seed, policies, loads,
+      profiles: uniqueRows, cells, medianAbsGoodputError: medianAbsGoodputError(cells), notes,
+    },
+  };
+}

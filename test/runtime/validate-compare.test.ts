@@ -1,0 +1,76 @@
+/** The pure sim-vs-live comparison on hand-made RunResults: each error computed by hand. */
+import { describe, expect, it } from 'vitest';
+import type { LatencySummary, RunResult, ServiceResult } from '../../policies/index.js';
+import { compareCell, compareResults, exceedsThreshold, medianAbsGoodputError, relativeError } from '../../runtime/validate/index.js';
+
+const lat = (p50: number, p99: number, count = 10): LatencySummary => ({ count, mean: p50, p50, p90: p99, p99, cdf: [] });
+
+function service(goodputRps: number, ok: number, offered: number, ttft: LatencySummary, e2e: LatencySummary): ServiceResult {
+  return {
+    offered, ok, late: offered - ok, dropped: 0, failed: 0, inflight: 0, goodputRps, sloAttainment: ok / offered,
+    ttftS: ttft, tpotS: lat(0, 0, 0), e2eS: e2e, dropReasons: {}, perfSource: {},
+  };
+}
+
+function result(chat: ServiceResult, cams: ServiceResult): RunResult {
+  const ok = chat.ok + cams.ok;
+  const offered = chat.offered + cams.offered;
+  return {
+    schema: 'parasim.result/1', scenario: 's', seed: 1, policy: 'p', horizonS: 10, timelineBucketS: 1,
+    totals: { offered, ok, late: offered - ok, dropped: 0, failed: 0, inflight: 0, goodputRps: ok / 10, sloAttainment: ok / offered },
+    services: { chat, cameras: cams }, devices: {}, goodputTimeline: [], placementChanges: [], notes: [],
+  };
+}
+
+const NO_TTFT = lat(NaN, NaN, 0);
+const measured = result(service(2, 20, 25, lat(0.2, 0.5), lat(1, 2)), service(4, 40, 40, NO_TTFT, lat(0.1, 0.4)));
+const sim = result(service(1.5, 15, 25, lat(0.1, 0.6), lat(1.5, 2)), service(4.5, 45, 40, NO_TTFT, lat(0.05, 0.4)));
+
+describe('validate › compare', () => {
+  it('compare › two results › one row per metric with hand-computed relative errors', () => {
+    const rows = compareResults(sim, measured);
+    const byKey = Object.fromEntries(rows.map((r) => [`${r.scope}.${r.metric}`, r]));
+    // Total goodput: sim 60 ok / 10 s = 6, measured 60 / 10 = 6 → 0.
+    expect(byKey['total.goodputRps']!.relError).toBe(0);
+    expect(byKey['chat.goodputRps']!.relError).toBeCloseTo(0.25, 12); // |1.5 − 2| / 2
+    expect(byKey['chat.goodputRps']!.absError).toBeCloseTo(-0.5, 12);
+    expect(byKey['chat.sloAttainment']!.relError).toBeCloseTo(0.25, 12); // |0.6 − 0.8| / 0.8
+    expect(byKey['chat.ttftP50S']!.relError).toBeCloseTo(0.5, 12); // |0.1 − 0.2| / 0.2
+    expect(byKey['chat.ttftP99S']!.relError).toBeCloseTo(0.2, 12); // |0.6 − 0.5| / 0.5
+    expect(byKey['chat.e2eP50S']!.relError).toBeCloseTo(0.5, 12);
+    expect(byKey['cameras.goodputRps']!.relError).toBeCloseTo(0.125, 12); // |4.5 − 4| / 4
+    expect(byKey['cameras.e2eP50S']!.relError).toBeCloseTo(0.5, 12);
+    // Segmentation has no TTFT samples on either side: no TTFT rows for it.
+    expect(rows.filter((r) => r.scope === 'cameras').map((r) => r.metric)).toEqual(['goodputRps', 'sloAttainment', 'e2eP50S', 'e2eP99S']);
+    expect(rows).toHaveLength(2 + 6 + 4);
+  });
+
+  it('compare › measured zero › both zero is 0, otherwise undefined (null)', () => {
+    expect(relativeError(0, 0)).toBe(0);
+    expect(relativeError(1, 0)).toBeNull();
+    expect(relativeError(NaN, 1)).toBeNull();
+    expect(relativeError(3, 4)).toBeCloseTo(0.25, 12);
+  });
+
+  it('compare › cell › goodput error is on total goodput', () => {
+    const half = result(service(1, 10, 25, lat(0.2, 0.5), lat(1, 2)), service(2, 20, 40, NO_TTFT, lat(0.1, 0.4)));
+    expect(compareCell('p', 1, half, measured).goodputError).toBeCloseTo(0.5, 12); // 3 vs 6 req/s
+  });
+
+  it('compare › median over cells › odd, even, undefined counts as infinite, empty is NaN', () => {
+    const c = (e: number | null): { goodputError: number | null } => ({ goodputError: e });
+    expect(medianAbsGoodputError([c(0.3), c(0.01), c(0.1)])).toBeCloseTo(0.1, 12);
+    expect(medianAbsGoodputError([c(0.3), c(0.01), c(0.1), c(0.05)])).toBeCloseTo(0.075, 12);
+    expect(medianAbsGoodputError([c(0.02), c(null), c(0.04)])).toBeCloseTo(0.04, 12);
+    expect(medianAbsGoodputError([c(0.02), c(null)])).toBe(Infinity);
+    expect(medianAbsGoodputError([])).toBeNaN();
+  });
+
+  it('compare › threshold › exit decision above the threshold or when undefined', () => {
+    expect(exceedsThreshold(0.05, 0.1)).toBe(false);
+    expect(exceedsThreshold(0.1, 0.1)).toBe(false);
+    expect(exceedsThreshold(0.1001, 0.1)).toBe(true);
+    expect(exceedsThreshold(Infinity, 0.1)).toBe(true);
+    expect(exceedsThreshold(NaN, 0.1)).toBe(true);
+  });
+});
