@@ -8,6 +8,14 @@ import { IndexQueue } from './requests.js';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/**
+ * `iterHandle` when no iteration event is pending. A double, not −1: kernel handles outgrow
+ * V8's small integers mid-run, and a field that switches from small-integer to double storage
+ * changes the hidden class of every Instance and throws away the optimized hot paths. The same
+ * reason makes the decode-run fields start as NaN (they are written before they are read).
+ */
+export const NO_EVENT = -Infinity;
+
 export class Instance {
   readonly view: Mutable<InstanceState>;
   readonly waiting = new IndexQueue();
@@ -22,15 +30,15 @@ export class Instance {
   /** Context tokens held by running sequences (drives the roofline KV read). */
   kvLive = 0;
   busy = false;
-  iterHandle = -1;
+  iterHandle = NO_EVENT;
   /**
    * Decode run (see llm-engine): `runSteps` decode iterations scheduled as one event; step i
    * (0-based) lasts `runA + i·runB`, the first starting at `runStartS`.
    */
   runSteps = 1;
-  runStartS = 0;
-  runA = 0;
-  runB = 0;
+  runStartS = NaN;
+  runA = NaN;
+  runB = NaN;
   /** Device ids of the stages, for records. */
   readonly deviceIds: readonly string[];
 

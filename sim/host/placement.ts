@@ -10,7 +10,7 @@
 import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
 import { PRIORITY } from '../priorities.js';
-import { Instance } from './instance.js';
+import { Instance, NO_EVENT } from './instance.js';
 import type { World } from './world.js';
 
 /** Fraction of the memory left after weights that becomes KV cache (vLLM gpu_memory_utilization). */
@@ -41,7 +41,7 @@ export function goneIfIdle(w: World, inst: Instance): void {
 /** A crash on one of its devices: queued and running requests fail (reason `device-crash`). */
 export function failInstance(w: World, inst: Instance): void {
   if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
-  inst.iterHandle = -1;
+  inst.iterHandle = NO_EVENT;
   for (let k = 0; k < inst.stageDevices.length; k++) if (w.runOwner[inst.stageDevices[k]!] === inst.index) w.runOwner[inst.stageDevices[k]!] = -1;
   inst.runSteps = 1;
   inst.busy = false;

@@ -72,15 +72,21 @@ export class RequestTable {
   }
 }
 
-/** FIFO of request indices (ring buffer, grows). */
+const NO_INDICES = new Int32Array(0);
+
+/**
+ * FIFO of request indices (ring buffer, grows). Starts empty and allocates on the first push:
+ * `buf` is then rewritten within the first few events of a run, so V8 learns early that the field
+ * is not constant (a first rewrite once the hot paths are optimized would discard them).
+ */
 export class IndexQueue {
-  private buf = new Int32Array(16);
+  private buf = NO_INDICES;
   private head = 0;
   length = 0;
 
   push(x: number): void {
     if (this.length === this.buf.length) {
-      const b = new Int32Array(this.buf.length * 2);
+      const b = new Int32Array(Math.max(16, this.buf.length * 2));
       for (let i = 0; i < this.length; i++) b[i] = this.buf[(this.head + i) & (this.buf.length - 1)]!;
       this.buf = b;
       this.head = 0;

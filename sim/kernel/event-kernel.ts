@@ -126,10 +126,10 @@ export class EventKernel {
     const queue = this.queue;
     this.stopped = false;
     let ran = 0;
-    while (queue.size > 0 && ran < maxEvents) {
-      const t = queue.minTime();
-      if (t > untilS) break;
-      const top = queue.pop();
+    while (ran < maxEvents) {
+      const top = queue.popUntil(untilS);
+      if (top < 0) break;
+      const t = queue.poppedTime;
       const h = this.handler[top]!;
       const p = this.payload[top]!;
       this.gen[top] = (this.gen[top]! + 1) >>> 0;

@@ -115,16 +115,29 @@ export class LadderQueue {
     this.bottom.push(t, this.tie[slot]!, slot);
   }
 
-  /** Time of the earliest event; the queue must not be empty. */
-  minTime(): number {
-    if (this.bottom.size === 0 && !this.refill()) return this.atInfinity.minTime();
-    return this.bottom.minTime();
-  }
+  /** Time of the event last returned by `popUntil`. */
+  poppedTime = 0;
 
-  /** Removes the earliest event and returns its slot; call `minTime` first. */
-  pop(): number {
+  /**
+   * Removes the earliest event if its time is ≤ `untilS` and returns its slot (its time goes to
+   * `poppedTime`); returns −1 when the queue is empty or the earliest event is later.
+   */
+  popUntil(untilS: number): number {
+    const bottom = this.bottom;
+    if (bottom.size === 0) {
+      if (this.size === 0) return -1;
+      if (!this.refill()) {
+        if (Infinity > untilS) return -1;
+        this.size--;
+        this.poppedTime = Infinity;
+        return this.atInfinity.pop();
+      }
+    }
+    const t = bottom.minTime();
+    if (t > untilS) return -1;
     this.size--;
-    return this.bottom.size > 0 ? this.bottom.pop() : this.atInfinity.pop();
+    this.poppedTime = t;
+    return bottom.pop();
   }
 
   /** Moves the next non-empty bucket into the bottom heap; false when no finite event is left. */

@@ -1,9 +1,10 @@
 /**
- * Exact latency samples: a growable Float64Array and quantiles by sorting a copy. Exact and
+ * Exact latency samples: a growable Float64Array and quantiles by sorting a copy (radix sort). Exact and
  * cheap for ~10^5–10^6 requests (8 bytes each); a mergeable sketch (t-digest/DDSketch) is the
  * next step for traces much longer than that (DESIGN.md "Metrics").
  */
 import type { LatencySummary } from '../../policies/index.js';
+import { sortFloat64 } from './sort-float64.js';
 
 export class Samples {
   private data = new Float64Array(256);
@@ -26,7 +27,8 @@ export class Samples {
   summary(): LatencySummary {
     const n = this.n;
     if (n === 0) return { count: 0, mean: NaN, p50: NaN, p90: NaN, p99: NaN, cdf: [] };
-    const s = this.data.slice(0, n).sort();
+    const s = this.data.slice(0, n);
+    sortFloat64(s);
     let sum = 0;
     for (let i = 0; i < n; i++) sum += s[i]!;
     const q = (p: number): number => {

@@ -26,59 +26,84 @@ export function simulateMmc(
   arrivalRng: RngStream,
   serviceRng: RngStream,
 ): MmcResult {
-  const kernel = new EventKernel(64);
-  // FIFO ring buffer of arrival times of waiting customers.
-  let cap = 1024;
-  let ring = new Float64Array(cap);
-  let head = 0;
-  let count = 0;
-  let busy = 0;
-  let started = 0;
-  let arrived = 0;
-  let waitSum = 0;
-
-  const push = (t: number): void => {
-    if (count === cap) {
-      const bigger = new Float64Array(cap * 2);
-      for (let i = 0; i < count; i++) bigger[i] = ring[(head + i) % cap]!;
-      ring = bigger;
-      head = 0;
-      cap *= 2;
-    }
-    ring[(head + count) % cap] = t;
-    count++;
-  };
-
-  const DEPART = kernel.register(() => {
-    if (count > 0 && started < customers) {
-      const a = ring[head]!;
-      head = (head + 1) % cap;
-      count--;
-      waitSum += kernel.now - a;
-      started++;
-      kernel.schedule(serviceRng.exponential(mu), DEPART);
-      if (started === customers) kernel.stop();
-    } else {
-      busy--;
-    }
-  });
-  const ARRIVE = kernel.register(() => {
-    arrived++;
-    if (busy < servers) {
-      busy++;
-      started++;
-      kernel.schedule(serviceRng.exponential(mu), DEPART);
-    } else {
-      push(kernel.now);
-    }
-    if (arrived < customers) kernel.schedule(arrivalRng.exponential(lambda), ARRIVE);
-    if (started === customers) kernel.stop();
-  });
-
-  kernel.schedule(arrivalRng.exponential(lambda), ARRIVE);
+  const model = new MmcModel(lambda, mu, servers, customers, arrivalRng, serviceRng);
+  model.kernel.schedule(arrivalRng.exponential(lambda), model.ARRIVE);
   // Handlers stop the kernel once the last customer has started service.
-  if (customers > 0) kernel.run();
-  return { customers: started, meanWait: waitSum / started, simulatedS: kernel.now, events: kernel.executed };
+  if (customers > 0) model.kernel.run();
+  const started = model.started;
+  return { customers: started, meanWait: model.waitSum / started, simulatedS: model.kernel.now, events: model.kernel.executed };
+}
+
+/**
+ * M/M/c state as fields of one object rather than closure variables: V8 boxes a number held in
+ * a closure's context on every write, while a field is updated in place (no garbage per event).
+ * The waiting line is a ring buffer of arrival times whose capacity is a power of two.
+ */
+class MmcModel {
+  readonly kernel = new EventKernel(64);
+  readonly ARRIVE: number;
+  readonly DEPART: number;
+  ring = new Float64Array(1024);
+  mask = 1023;
+  head = 0;
+  count = 0;
+  busy = 0;
+  started = 0;
+  arrived = 0;
+  waitSum = 0;
+
+  constructor(
+    private readonly lambda: number,
+    private readonly mu: number,
+    private readonly servers: number,
+    private readonly customers: number,
+    private readonly arrivalRng: RngStream,
+    private readonly serviceRng: RngStream,
+  ) {
+    this.DEPART = this.kernel.register(() => this.depart());
+    this.ARRIVE = this.kernel.register(() => this.arrive());
+  }
+
+  private arrive(): void {
+    const kernel = this.kernel;
+    this.arrived++;
+    if (this.busy < this.servers) {
+      this.busy++;
+      this.started++;
+      kernel.schedule(this.serviceRng.exponential(this.mu), this.DEPART);
+    } else {
+      this.enqueue(kernel.now);
+    }
+    if (this.arrived < this.customers) kernel.schedule(this.arrivalRng.exponential(this.lambda), this.ARRIVE);
+    if (this.started === this.customers) kernel.stop();
+  }
+
+  private depart(): void {
+    const kernel = this.kernel;
+    if (this.count > 0 && this.started < this.customers) {
+      const a = this.ring[this.head]!;
+      this.head = (this.head + 1) & this.mask;
+      this.count--;
+      this.waitSum += kernel.now - a;
+      this.started++;
+      kernel.schedule(this.serviceRng.exponential(this.mu), this.DEPART);
+      if (this.started === this.customers) kernel.stop();
+    } else {
+      this.busy--;
+    }
+  }
+
+  private enqueue(t: number): void {
+    if (this.count === this.ring.length) {
+      const bigger = new Float64Array(this.ring.length * 2);
+      for (let i = 0; i < this.count; i++) bigger[i] = this.ring[(this.head + i) & this.mask]!;
+      this.ring = bigger;
+      this.mask = bigger.length - 1;
+      this.head = 0;
+    }
+    this.ring[(this.head + this.count) & this.mask] = t;
+    this.count++;
+  }
 }
 
 /** Erlang C: analytic mean wait in queue of M/M/c (requires λ < cμ). */

@@ -5,15 +5,14 @@
  * quickly. The code version is pinned through PARASIM_CODE_VERSION: other helpers rebuild dist/
  * while this runs, and the dist hash would change under our feet.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, MISSING_IN_CI, REDIS_BIN, startRedis, type RedisServer } from './redis-harness.js';
+import { MAIN, ROOT } from '../cli-paths.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/cli/main.js');
 const FIX = path.join(ROOT, 'test/queue/fixtures');
 const BAD_CELL = path.join(ROOT, 'test/sweep/fixtures/bad-cell.yaml');
 const VERSION = 'test-a';
@@ -22,22 +21,6 @@ const WORKER_FLAGS = ['--concurrency', '1', '--poll-ms', '200', '--lock-ms', '30
 let tmp = '';
 let redis: RedisServer | undefined;
 const children: ChildProcess[] = [];
-
-function newestMtime(p: string): number {
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return p.endsWith('.ts') ? st.mtimeMs : 0;
-  return Math.max(0, ...fs.readdirSync(p).map((e) => newestMtime(path.join(p, e))));
-}
-
-/** Rebuilds dist/ only when the sweep or queue sources are newer than it (a build takes minutes here). */
-function buildIfStale(): void {
-  const sources = Math.max(...['sim/sweep', 'cli/queue', 'cli/commands/sweep.ts', 'cli/commands/worker.ts'].map((p) => newestMtime(path.join(ROOT, p))));
-  const built = ['dist/cli/queue/worker-host.js', 'dist/cli/commands/worker.js', 'dist/sim/sweep/runner.js']
-    .map((p) => path.join(ROOT, p)).map((p) => (fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0));
-  if (Math.min(...built) < sources) {
-    try { execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' }); } catch { /* others' type errors do not stop emit */ }
-  }
-}
 
 interface Run { status: number; stdout: string; stderr: string }
 
@@ -96,7 +79,6 @@ describe.skipIf(REDIS_BIN === null)('parasim sweep --queue / parasim worker', ()
   let workers: Proc[] = [];
 
   beforeAll(async () => {
-    buildIfStale();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-queue-'));
     redis = await startRedis();
     const refs = await Promise.all([
@@ -149,8 +131,13 @@ describe.skipIf(REDIS_BIN === null)('parasim sweep --queue / parasim worker', ()
     const [a, b] = workers as [Proc, Proc];
     const from = a.log().length;
     const coordinator = startProc(['sweep', path.join(FIX, 'long.yaml'), '--queue', redis!.url, '--out', file('queue-long.jsonl')]);
+    // Kill from the output handler itself, not a poll: on a busy machine a poll can miss a cell.
+    const killOnStart = (): void => {
+      if (/cell [0-9a-f]{16} start/.test(a.log().slice(from))) a.child.kill('SIGKILL');
+    };
+    a.child.stderr!.on('data', killOnStart);
+    a.child.stdout!.on('data', killOnStart);
     const key = await waitFor(() => /cell ([0-9a-f]{16}) start/.exec(a.log().slice(from))?.[1], 'worker A to start a cell');
-    a.child.kill('SIGKILL');
     await a.exited;
     const code = await coordinator.exited;
     expect(code, coordinator.log()).toBe(0);

@@ -13,11 +13,11 @@ import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { buildReport, readResultsText, writeReport } from '../../reports/index.js';
 import { fakeSweep } from './fixtures.js';
+import { MAIN, ROOT } from '../cli-paths.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const MISSING = 'Debian package chromium is required: apt-get install chromium';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
+const CLI = MAIN;
 const mode = fs.existsSync(CHROMIUM) ? 'run' : process.env.CI === 'true' ? 'fail' : 'skip';
 if (mode === 'skip') console.warn(`report browser tests skipped: ${MISSING}`);
 

@@ -1,7 +1,7 @@
 /**
  * The live controller on a real loopback testbed: three `parasim agent` processes (onnx backend)
- * started by the testbed launcher, run from the TypeScript sources through a test-only loader
- * (controller-ts-loader.mjs) so no build is needed. Tests run in order on one testbed: up →
+ * started by the testbed launcher from the built CLI (dist/, kept current by test/global-setup.ts).
+ * Tests run in order on one testbed: up →
  * replay → SIGKILL + restart → 500 req/s → down (no process left).
  */
 import fs from 'node:fs';
@@ -19,8 +19,8 @@ import {
   testbedStatus, testbedUp, type ReplayOutput, type TestbedSpec,
 } from '../../runtime/controller/index.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const COMMAND = [process.execPath, '--import', path.join(ROOT, 'test/runtime/controller-ts-loader.mjs'), path.join(ROOT, 'cli/main.ts')];
+import { MAIN } from '../cli-paths.js';
+const COMMAND = [process.execPath, MAIN];
 let tmp = '';
 let spec: TestbedSpec;
 
@@ -33,12 +33,12 @@ agents:
   - { id: pi, device: edge-pi, port: 0, threads: 1, slowdown: 4 }
 `;
 
-function scenario(horizonS: number, services: string): Scenario {
+function scenario(horizonS: number, services: string, policy = 'least-loaded'): Scenario {
   const text = `name: ctl-test
 seed: 3
 horizon_s: ${horizonS}
 timeline_bucket_s: 1
-policy: { name: least-loaded }
+policy: { name: ${policy} }
 switches: [lan]
 devices:
   - { id: edge-server, type: jetson-agx-orin-64gb }
@@ -138,7 +138,9 @@ describe('controller on a loopback testbed', () => {
     // (The launcher restarting a dead agent process on its port is tested below.)
     const periodS = 1;
     const clock = new WallClock();
-    const sc = scenario(10, CHAT + CAMERAS(2, 2));
+    // Round-robin, so the re-registered device gets requests once its instance is ready whatever
+    // the machine's load (least-loaded would keep choosing an idle faster device).
+    const sc = scenario(10, CHAT + CAMERAS(2, 2), 'round-robin');
     const records: RequestRecord[] = [];
     let killedAt = Infinity;
     let replacement: Agent | null = null;

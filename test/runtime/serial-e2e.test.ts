@@ -6,10 +6,8 @@
  * serial source is newer (CI builds before testing). Without socat the suite is skipped locally
  * and FAILS in CI (socat is listed in .ci/needs-apt.txt).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LM_VOCAB, Op, SerialDeviceClient, crc16, encodeFrame, inferPayloads, lineMs, resultPayloads, runOp, syntheticFrames, syntheticPrompt,
@@ -17,25 +15,14 @@ import {
 } from '../../runtime/backends/index.js';
 import type { ClientStats, EmulatorStats } from '../../runtime/backends/index.js';
 import { AgentStateSchema, GenerateChunkSchema, SegmentResponseSchema } from '../../runtime/protocol/index.js';
+import { MAIN, ROOT } from '../cli-paths.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/cli/main.js');
 const HAVE_SOCAT = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
 const IN_CI = process.env['CI'] === 'true';
 const LATENCY_MS = 5;
 /** Start-up bound of one CLI process: generous, a loaded 2-core machine takes 20 s+ to load the CLI. */
 const STARTUP_MS = 120_000;
 const children: ChildProcess[] = [];
-
-/** True when a serial source is newer than its build (others' folders are not checked: they change constantly). */
-function stale(): boolean {
-  const dir = path.join(ROOT, 'runtime/backends/serial');
-  const srcs = [...fs.readdirSync(dir).map((f) => path.join(dir, f)), ...['runtime/backends/index.ts', 'cli/commands/serial-emulator.ts'].map((f) => path.join(ROOT, f))];
-  const built = path.join(ROOT, 'dist/runtime/backends/serial/index.js');
-  if (!fs.existsSync(MAIN) || !fs.existsSync(built)) return true;
-  const builtAt = Math.min(fs.statSync(built).mtimeMs, fs.statSync(path.join(ROOT, 'dist/cli/commands/serial-emulator.js')).mtimeMs);
-  return srcs.some((s) => fs.statSync(s).mtimeMs > builtAt);
-}
 
 /** Resolves with the first stdout/stderr text matching `re` (accumulated), or rejects after `ms`. */
 function waitOutput(p: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp, ms: number): Promise<RegExpMatchArray> {
@@ -102,9 +89,6 @@ if (!HAVE_SOCAT && IN_CI) {
 describe.skipIf(!HAVE_SOCAT)('serial e2e (socat PTY pair + emulator process)', () => {
   // Process start-up dominates on a loaded machine, so every fixture starts at once, up front.
   beforeAll(async () => {
-    if (stale()) {
-      try { execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' }); } catch { /* others' type errors do not stop emit */ }
-    }
     const pairs = await Promise.all([ptyPair(), ptyPair(), ptyPair(), ptyPair()]);
     agentProc = start(process.execPath, [MAIN, 'agent', '--port', '0', '--backend', 'serial', '--device', pairs[3][1], '--baud', '115200', '--token', 'tok', '--name', 'fpga-1']);
     const agentUrl = waitOutput(agentProc, 'stdout', /\{"url".*\}\n/, STARTUP_MS);

@@ -1,6 +1,6 @@
 /**
  * `validateOnTestbed` end to end on a loopback testbed of three real `parasim agent` processes
- * (port 0, own run dir; run from the TypeScript sources through the test-only loader): one policy
+ * (port 0, own run dir; from the built CLI, kept current by test/global-setup.ts): one policy
  * × one load, a 4 s run with a tiny profile grid. Asserts shape and finiteness, not accuracy
  * (a 4 s run on a loaded machine is noise; the measured figure is in docs/validation.md).
  */
@@ -12,8 +12,9 @@ import { readScenarioObject } from '../../scenarios/index.js';
 import { parseTestbedSpec, testbedDown, testbedFromSpec, testbedUp, type TestbedSpec } from '../../runtime/controller/index.js';
 import { validateOnTestbed, validationJson } from '../../runtime/validate/index.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const COMMAND = [process.execPath, '--import', path.join(ROOT, 'test/runtime/controller-ts-loader.mjs'), path.join(ROOT, 'cli/main.ts')];
+import { MAIN, ROOT } from '../cli-paths.js';
+
+const COMMAND = [process.execPath, MAIN];
 const TESTBED = `name: v
 models: { tinyllama-1.1b-q4: lm-tiny, yolo11n-seg: seg-tiny }
 segment: { width: 8, height: 8 }

@@ -13,9 +13,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { POLICIES, WEIGHT_MEMORY_FRACTION } from '../../policies/index.js';
 import { DEVICE_CATALOG, MODEL_CATALOG, formatIssues, loadScenario } from '../../scenarios/index.js';
+import { MAIN, ROOT } from '../cli-paths.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/cli/main.js');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-malformed-'));
 afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
 

@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAIN, ROOT } from '../cli-paths.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/cli/main.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, 'run', ...args], { encoding: 'utf8', cwd: ROOT });
 
 function tinyScenario(dir: string, horizon: number): string {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateScenarioObject } from '../../scenarios/index.js';
 import { capacityFileFor, loadSweepFile, runSweep, scaleLoad, simulate, type CapacityMode, type SweepDefinition } from '../../sim/index.js';
-import { ensureBuilt, ROOT } from './ensure-built.js';
+import { ROOT } from '../cli-paths.js';
 
 const SWEEP = path.join(ROOT, 'test/sweep/fixtures/capacity-bracket.yaml');
 let tmp = '';
@@ -46,7 +46,6 @@ async function run(name: string, workers: number): Promise<{ summary: string; re
 }
 
 beforeAll(() => {
-  ensureBuilt();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-capacity-'));
 }, 600_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -1,38 +1,17 @@
 /**
- * The sweep CLI end to end through `node dist/cli/main.js` (rebuilt first when a sweep source is
- * newer than dist). Tiny scenarios (a few simulated seconds) keep the suite short.
+ * The sweep CLI end to end through `node dist/cli/main.js` (kept built by test/global-setup.ts). Tiny scenarios (a few simulated seconds) keep the suite short.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAIN, ROOT } from '../cli-paths.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/cli/main.js');
 const FIX = path.join(ROOT, 'test/sweep/fixtures');
 let tmp = '';
 
-/** Newest mtime of the .ts sources the CLI is built from. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 beforeAll(() => {
-  // Only the sweep's own sources: other folders change all the time while helpers work, and a
-  // full build takes minutes on a loaded machine (`npm test` builds first anyway).
-  const sources = Math.max(newestSource(path.join(ROOT, 'sim/sweep')),
-    ...['sweep', 'merge', 'start'].map((c) => fs.statSync(path.join(ROOT, `cli/commands/${c}.ts`)).mtimeMs));
-  const built = fs.existsSync(path.join(ROOT, 'dist/sim/sweep/worker.js')) ? fs.statSync(path.join(ROOT, 'dist/sim/sweep/worker.js')).mtimeMs : 0;
-  if (!fs.existsSync(MAIN) || built < sources) {
-    try { execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' }); } catch { /* others' type errors do not stop emit */ }
-  }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-sweep-cli-'));
 }, 600_000);
 

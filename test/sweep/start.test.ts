@@ -7,12 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, MAIN, ROOT } from './ensure-built.js';
+import { MAIN, ROOT } from '../cli-paths.js';
 
 let tmp = '';
 
 beforeAll(() => {
-  ensureBuilt();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-start-'));
 }, 600_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

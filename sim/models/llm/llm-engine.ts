@@ -16,7 +16,7 @@
  * where the one-step-per-event schedule would have started its next iteration.
  */
 import { PRIORITY } from '../../priorities.js';
-import type { Instance } from '../../host/instance.js';
+import { NO_EVENT, type Instance } from '../../host/instance.js';
 import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
 
 /** A request's input reached the instance. */
@@ -118,7 +118,7 @@ export function llmIterationEnd(w: World, inst: Instance): void {
   const steps = inst.runSteps;
   if (steps > 1) w.runOwner[inst.stageDevices[0]!] = -1;
   inst.busy = false;
-  inst.iterHandle = -1;
+  inst.iterHandle = NO_EVENT;
   const now = w.now;
   const last = inst.stageDevices[inst.stageDevices.length - 1]!;
   const backLatency = w.network.latency(last, w.ingressNode[inst.service]!);

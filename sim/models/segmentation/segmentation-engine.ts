@@ -7,7 +7,7 @@
  * docs/sim-models.md "Segmentation".
  */
 import { PRIORITY } from '../../priorities.js';
-import type { Instance } from '../../host/instance.js';
+import { NO_EVENT, type Instance } from '../../host/instance.js';
 import type { World } from '../../host/world.js';
 
 export function itemEnqueue(w: World, inst: Instance, req: number): void {
@@ -34,7 +34,7 @@ export function itemStartBatch(w: World, inst: Instance): void {
 
 export function itemBatchEnd(w: World, inst: Instance): void {
   inst.busy = false;
-  inst.iterHandle = -1;
+  inst.iterHandle = NO_EVENT;
   const d = inst.stageDevices[0]!;
   const bytes = w.scenario.services[inst.service]!.model.outputBytes;
   for (let i = 0; i < inst.runCount; i++) {
