@@ -1,6 +1,6 @@
 /**
  * `buildReport`: inputs → one HTML string. Pure apart from reading plotly's source when the
- * caller did not pass it (so tests can build pages without a 4.8 MB string in every snapshot).
+ * caller did not pass it (so tests can build pages without a 1.5 MB string in every snapshot).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ import type { ReportInputs } from './types.js';
 
 /** plotly.min.js from node_modules, resolved the way Node would resolve the import. */
 export function loadPlotlySource(): string {
-  const file = createRequire(import.meta.url).resolve('plotly.js-dist-min');
+  const file = createRequire(import.meta.url).resolve('plotly.js-cartesian-dist-min');
   return fs.readFileSync(file, 'utf8');
 }
 
