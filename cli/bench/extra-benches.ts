@@ -6,7 +6,7 @@
  * one-off cost per worker that, on 2 cores, also steals the other worker's core. So the figures
  * come twice: `cold` (a new pool per run: start-up and warm-up included, as a user of a short
  * sweep sees it) and warm (pools warmed on short copies of the same cells, then timed; best of
- * two alternating runs, since other processes share the machine). `benchLoadAvg1m` is the 1-min
+ * three alternating runs, since other processes share the machine). `benchLoadAvg1m` is the 1-min
  * load average around the timed runs: with load above the core count the speed-up cannot show.
  */
 import os from 'node:os';
@@ -18,7 +18,7 @@ import { traceReplayBench } from './trace-replay-bench.js';
 
 /** Simulated seconds of each warm-up copy of a bench cell (the bench cells run 1,200 s). */
 const WARMUP_HORIZON_S = 240;
-const WARM_REPEATS = 2;
+const WARM_REPEATS = 3;
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 

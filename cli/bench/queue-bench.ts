@@ -7,45 +7,14 @@
  * busy machine inflates less. Best of 3 rounds after a warm-up; the machine is shared.
  * Without redis-server the figure is skipped with the reason.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import { Worker } from 'bullmq';
 import { QueueExecutor } from '../queue/coordinator.js';
+import { redisBinary, startLocalRedis, type LocalRedis } from '../queue/local-redis.js';
 import { PREFIX, type CellJobData, type CellJobResult } from '../queue/protocol.js';
 import { parseRedisUrl, type RedisTarget } from '../queue/redis-url.js';
 
 const JOBS = 400;
-
-function redisBinary(): string | null {
-  const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(bin: string, port: number): Promise<ChildProcess> {
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise<void>((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error('redis-server did not start in 20 s')), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('Ready to accept connections')) { clearTimeout(timer); resolve(); }
-    });
-    child.once('exit', () => { clearTimeout(timer); reject(new Error('redis-server exited at start')); });
-  });
-  return child;
-}
 
 /** CPU seconds used so far by process `pid` (Linux /proc; 0 elsewhere). */
 function cpuSecondsOf(pid: number | undefined): number {
@@ -81,12 +50,11 @@ async function round(target: RedisTarget, name: string, n: number, redisPid?: nu
 export async function queueBench(log: (msg: string) => void): Promise<Record<string, unknown>> {
   const bin = redisBinary();
   if (bin === null) return { queueOverheadSkipped: 'redis-server not installed (apt install redis-server)' };
-  const port = await freePort();
   log(`queue: ${JOBS} no-op jobs through a local redis-server, best of 3…`);
-  let redis: ChildProcess | undefined;
+  let redis: LocalRedis | undefined;
   try {
-    redis = await startRedis(bin, port);
-    const target = parseRedisUrl(`redis://127.0.0.1:${port}`, { attempts: 3, delayMs: 200 });
+    redis = await startLocalRedis(bin);
+    const target = parseRedisUrl(redis.url, { attempts: 3, delayMs: 200 });
     if (typeof target === 'string') throw new Error(target);
     await round(target, 'bench-warmup', 50);
     const rounds: Array<{ wall: number; cpu: number }> = [];
@@ -100,6 +68,6 @@ export async function queueBench(log: (msg: string) => void): Promise<Record<str
   } catch (err) {
     return { queueOverheadSkipped: `queue bench failed: ${(err as Error).message}` };
   } finally {
-    redis?.kill('SIGTERM');
+    await redis?.stop();
   }
 }

@@ -11,7 +11,7 @@ import { extraBenches } from '../bench/extra-benches.js';
 
 interface BenchArgs {
   json: boolean;
-  part: 'all' | 'kernel' | 'model' | 'sweep';
+  part: 'all' | 'kernel' | 'model' | 'sweep' | 'queue';
   scenario: string;
   simpy: boolean;
 }
@@ -32,7 +32,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   builder: (y) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-      .option('part', { choices: ['all', 'kernel', 'model', 'sweep'] as const, default: 'all' as const, describe: 'run only one part (model runs in-process)' })
+      .option('part', { choices: ['all', 'kernel', 'model', 'sweep', 'queue'] as const, default: 'all' as const, describe: 'run only one part (model runs in-process; sweep = pool + trace replay; queue = BullMQ overhead)' })
       .option('scenario', { type: 'string', default: BENCH_LARGE, describe: 'scenario for the model figure' })
       .option('simpy', { type: 'boolean', default: true, describe: 'measure the SimPy reference (python3-simpy)' }),
   handler: async (args) => {
@@ -43,16 +43,15 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     const figures: Record<string, unknown> = {};
     if (args.part === 'all' || args.part === 'kernel') Object.assign(figures, kernelFigures(args.simpy, log));
-    if (args.part === 'sweep') {
-      Object.assign(figures, await extraBenches(log));
+    const queue = async (): Promise<void> => {
       Object.assign(figures, await (await import('../bench/queue-bench.js')).queueBench(log)); // BullMQ loads only here
-    }
+    };
     if (args.part === 'all') {
       log('model: scenarios/bench-large.yaml in a child process…');
       Object.assign(figures, modelBench(process.argv[1]!, args.scenario));
-      Object.assign(figures, await extraBenches(log));
-      Object.assign(figures, await (await import('../bench/queue-bench.js')).queueBench(log)); // BullMQ loads only here
     }
+    if (args.part === 'all' || args.part === 'sweep') Object.assign(figures, await extraBenches(log));
+    if (args.part === 'all' || args.part === 'queue') await queue();
     if (args.json) {
       process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     } else {

@@ -11,10 +11,10 @@ import type { RequestRecord } from '../../policies/index.js';
 import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
 import { formatIssues, loadScenario } from '../../scenarios/index.js';
 import { resultToJson } from '../../sim/index.js';
-import { decisionStats, replay, testbedDown, testbedFromSpec, testbedUp, writeFileAtomic } from '../../runtime/index.js';
+import { decisionStats, replay, testbedFromSpec, writeFileAtomic } from '../../runtime/index.js';
 import { CliError } from '../cli-error.js';
 import { summaryText } from './run.js';
-import { loadSpecOrThrow, selfCommand } from './testbed.js';
+import { loadSpecOrThrow, withTestbed } from './testbed.js';
 
 interface ReplayArgs {
   scenario: string;
@@ -56,19 +56,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new CliError(`--seed must be an integer (got ${args.seed})`, 2);
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
     const log = (l: string): void => { process.stderr.write(`${l}\n`); };
-    let started: readonly string[] = [];
-    const stopStarted = async (): Promise<void> => {
-      if (started.length > 0) { await testbedDown(spec, started); log(`stopped the agents this replay started: ${started.join(', ')}`); }
-      started = [];
-    };
-    const onSigint = (): void => { void stopStarted().finally(() => process.exit(130)); };
-    process.once('SIGINT', onSigint);
-    try {
-      if (args['start-testbed']) {
-        const up = await testbedUp(spec, { command: selfCommand(), log });
-        if (up.ok) started = up.started;
-        else { await testbedDown(spec); throw new CliError(`cannot start testbed ${spec.name}: ${up.message}`, 1); }
-      }
+    await withTestbed(spec, args['start-testbed'], log, async () => {
       const testbed = testbedFromSpec(spec);
       const records: string[] = [];
       const policy = args.policy !== undefined
@@ -94,9 +82,6 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       };
       if (args.timing !== undefined) writeFileAtomic(args.timing, `${JSON.stringify(timing, null, 2)}\n`);
       log(`wall time ${wallS.toFixed(2)} s; routing decision p50 ${d.p50Ms.toFixed(3)} ms, p99 ${d.p99Ms.toFixed(3)} ms, max ${d.maxMs.toFixed(3)} ms over ${d.count} requests (routingDecisionP99Ms=${d.p99Ms.toFixed(4)})`);
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-      await stopStarted();
-    }
+    });
   },
 };

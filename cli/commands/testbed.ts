@@ -27,6 +27,32 @@ export function loadSpecOrThrow(file: string, runDir?: string): TestbedSpec {
   return spec.value;
 }
 
+/**
+ * Runs `body` with the testbed's agents started first when `start` is set (`--start-testbed`),
+ * and stops exactly the agents it started afterwards — also on Ctrl-C (exit 130), so a replay or
+ * validation never leaves orphan agents behind. Agents that were already up are left alone.
+ */
+export async function withTestbed<T>(spec: TestbedSpec, start: boolean, log: (line: string) => void, body: () => Promise<T>): Promise<T> {
+  let started: readonly string[] = [];
+  const stopStarted = async (): Promise<void> => {
+    if (started.length > 0) { await testbedDown(spec, started); log(`stopped the agents this run started: ${started.join(', ')}`); }
+    started = [];
+  };
+  const onSigint = (): void => { void stopStarted().finally(() => process.exit(130)); };
+  process.once('SIGINT', onSigint);
+  try {
+    if (start) {
+      const up = await testbedUp(spec, { command: selfCommand(), log });
+      if (up.ok) started = up.started;
+      else { await testbedDown(spec); throw new CliError(`cannot start testbed ${spec.name}: ${up.message}`, 1); }
+    }
+    return await body();
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await stopStarted();
+  }
+}
+
 export const testbedCommand: CommandModule<object, TestbedArgs> = {
   command: 'testbed <action> <testbed>',
   describe: 'Start, stop or check the local agents of a testbed YAML',

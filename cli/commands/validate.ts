@@ -8,10 +8,10 @@ import type { CommandModule } from 'yargs';
 import { isPolicyName, POLICY_NAMES } from '../../policies/index.js';
 import { formatIssues, readScenarioObject } from '../../scenarios/index.js';
 import {
-  exceedsThreshold, testbedDown, testbedFromSpec, testbedUp, validateOnTestbed, validationJson, validationText, writeFileAtomic,
+  exceedsThreshold, testbedFromSpec, validateOnTestbed, validationJson, validationText, writeFileAtomic,
 } from '../../runtime/index.js';
 import { CliError } from '../cli-error.js';
-import { loadSpecOrThrow, selfCommand } from './testbed.js';
+import { loadSpecOrThrow, withTestbed } from './testbed.js';
 
 interface ValidateArgs {
   scenario: string;
@@ -61,19 +61,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     if (!Number.isInteger(args.repeats) || args.repeats < 1) throw new CliError(`--repeats must be an integer ≥ 1, got ${args.repeats}`, 2);
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
     const log = (l: string): void => { process.stderr.write(`validate: ${l}\n`); };
-    let started: readonly string[] = [];
-    const stopStarted = async (): Promise<void> => {
-      if (started.length > 0) { await testbedDown(spec, started); log(`stopped the agents this run started: ${started.join(', ')}`); }
-      started = [];
-    };
-    const onSigint = (): void => { void stopStarted().finally(() => process.exit(130)); };
-    process.once('SIGINT', onSigint);
-    try {
-      if (args['start-testbed']) {
-        const up = await testbedUp(spec, { command: selfCommand(), log });
-        if (up.ok) started = up.started;
-        else { await testbedDown(spec); throw new CliError(`cannot start testbed ${spec.name}: ${up.message}`, 1); }
-      }
+    await withTestbed(spec, args['start-testbed'], log, async () => {
       const r = await validateOnTestbed(read.value, args.scenario, testbedFromSpec(spec), {
         ...(policies !== undefined ? { policies } : {}), loads,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
@@ -90,9 +78,6 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         log(`medianAbsGoodputError ${r.value.medianAbsGoodputError} is above --max-goodput-error ${max}`);
         process.exitCode = 1;
       }
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-      await stopStarted();
-    }
+    });
   },
 };

@@ -19,19 +19,12 @@ import {
   testbedStatus, testbedUp, type ReplayOutput, type TestbedSpec,
 } from '../../runtime/controller/index.js';
 
-import { MAIN } from '../cli-paths.js';
-const COMMAND = [process.execPath, MAIN];
+import { AGENT_COMMAND, LOOPBACK_TESTBED_YAML } from './loopback-fixture.js';
+const COMMAND = AGENT_COMMAND;
 let tmp = '';
 let spec: TestbedSpec;
 
-const TESTBED = `name: t
-models: { tinyllama-1.1b-q4: lm-tiny, yolo11n-seg: seg-tiny }
-segment: { width: 8, height: 8 }
-agents:
-  - { id: server, device: edge-server, port: 0, threads: 1, slowdown: 1 }
-  - { id: nano, device: edge-nano, port: 0, threads: 1, slowdown: 2 }
-  - { id: pi, device: edge-pi, port: 0, threads: 1, slowdown: 4 }
-`;
+const TESTBED = LOOPBACK_TESTBED_YAML('t');
 
 function scenario(horizonS: number, services: string, policy = 'least-loaded'): Scenario {
   const text = `name: ctl-test

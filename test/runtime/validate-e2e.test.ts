@@ -12,17 +12,11 @@ import { readScenarioObject } from '../../scenarios/index.js';
 import { parseTestbedSpec, testbedDown, testbedFromSpec, testbedUp, type TestbedSpec } from '../../runtime/controller/index.js';
 import { validateOnTestbed, validationJson } from '../../runtime/validate/index.js';
 
-import { MAIN, ROOT } from '../cli-paths.js';
+import { ROOT } from '../cli-paths.js';
+import { AGENT_COMMAND, LOOPBACK_TESTBED_YAML } from './loopback-fixture.js';
 
-const COMMAND = [process.execPath, MAIN];
-const TESTBED = `name: v
-models: { tinyllama-1.1b-q4: lm-tiny, yolo11n-seg: seg-tiny }
-segment: { width: 8, height: 8 }
-agents:
-  - { id: server, device: edge-server, port: 0, threads: 1, slowdown: 1 }
-  - { id: nano, device: edge-nano, port: 0, threads: 1, slowdown: 2 }
-  - { id: pi, device: edge-pi, port: 0, threads: 1, slowdown: 4 }
-`;
+const COMMAND = AGENT_COMMAND;
+const TESTBED = LOOPBACK_TESTBED_YAML('v');
 let spec: TestbedSpec;
 
 beforeAll(async () => {
