@@ -38,6 +38,8 @@ export interface SimulateOptions {
   readonly policyImpl?: Policy;
   /** Replaces the arrival source of each service (tests with hand-placed arrivals, replays). */
   readonly arrivals?: (service: ServiceConfig, opts: ArrivalOptions) => ArrivalSource;
+  /** The placement made at t = 0 is ready at t = 0 (no weight loading), as in a live replay. */
+  readonly warmStart?: boolean;
 }
 
 /** Refresh period of the fresh view (utilization, links) when the policy does not sync. */
@@ -64,6 +66,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   const w = new World(scenario, kernel, streams, network, summarizer, opts.records);
   const views = new Views(w, policy.sync !== undefined);
   w.interruptRun = (inst) => cutRun(w, inst);
+  w.warmStart = opts.warmStart === true;
   perfSource.forEach((src, i) => {
     for (const [type, how] of Object.entries(src)) {
       if (how === 'roofline') w.note(`perf: ${scenario.services[i]!.name} on ${type} uses the roofline (no profile rows)`);

@@ -156,5 +156,5 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
   inst.kvCapacity = kv;
   w.setLifecycle(inst, 'loading');
   w.recordChange('load', inst);
-  w.kernel.schedule(loadS, w.handlers.ready, inst.index, PRIORITY.placement);
+  w.kernel.schedule(w.warmStart && w.kernel.now === 0 ? 0 : loadS, w.handlers.ready, inst.index, PRIORITY.placement);
 }

@@ -60,6 +60,11 @@ export class World {
   readonly runOwner: Int32Array;
   /** Set by the LLM engine: shortens a device's decode run so other work can start (see llm-engine). */
   interruptRun: (inst: Instance) => void = () => undefined;
+  /**
+   * Instances placed at t = 0 are ready at once instead of loading weights: how the live
+   * controller starts (it places and waits until ready before t = 0), for sim-vs-live validation.
+   */
+  warmStart = false;
   readonly deviceViews: Mutable<DeviceState>[];
   /** Ingress node index per service. */
   readonly ingressNode: Int32Array;

@@ -116,3 +116,29 @@ describe('models › segmentation', () => {
     expect(res.devices.fpga!.energyJ).toBeNull();
   });
 });
+
+describe('models › warm start (validation mirrors the live controller)', () => {
+  // Weights 2 GB from storage at 1 GB/s: a cold instance is ready at t = 2 s. One request at
+  // t = 0.5 s. Cold, no instance is ready to take it (dropped, `no-instance`: the error the
+  // validation saw at low load); warm (the t = 0 placement ready at once, as the live controller
+  // readies it before t = 0), it is served right away.
+  const run = (warmStart: boolean) => {
+    const rec = recorder();
+    simulate(scenario({ horizonS: 20 }), {
+      records: rec.records, warmStart,
+      policyImpl: fixedPlanPolicy([{ service: 'chat', stages: [{ device: 'gpu0', firstLayer: 0, endLayer: 10, gpus: 1 }] }]),
+      arrivals: fixedArrivals({ chat: [[0.5, 100, 1]] }),
+    });
+    return rec.byId[0]!;
+  };
+
+  it('warm start › request during the initial load › served at once instead of dropped for want of a ready instance', () => {
+    const cold = run(false);
+    const warm = run(true);
+    expect(cold.outcome).toBe('dropped');
+    expect(cold.reason).toBe('no-instance');
+    expect(warm.outcome).toBe('ok');
+    expect(warm.firstTokenS).toBeLessThan(1);
+    expect(warm.firstTokenS).toBeGreaterThan(0.5);
+  });
+});
