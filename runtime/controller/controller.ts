@@ -120,7 +120,7 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
     const svc = scenario.services[s]!;
     return testbed.models[svc.name] ?? testbed.models[svc.model.key] ?? svc.model.key;
   };
-  const realizer = new PlacementRealizer(scenario, views, agents, modelFor, () => clock.nowS());
+  const realizer = new PlacementRealizer(scenario, views, agents, modelFor, () => clock.nowS(), clock.epochMs());
   const types = [...new Map(scenario.devices.map((d) => [d.spec.key, d.spec])).values()];
   const summarizer = new RunSummarizer({
     scenario: scenario.name, seed, policy: policy.name, horizonS, timelineBucketS: scenario.timelineBucketS / scale,

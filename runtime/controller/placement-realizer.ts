@@ -14,6 +14,12 @@ const stageKey = (s: readonly Stage[]): string => s.map((x) => `${x.device}/${x.
 
 export class PlacementRealizer {
   private counter = 0;
+  /**
+   * Part of every instance id, unique per run: agents keep the records of gone instances, and a
+   * later run on the same agents (the next validation cell) that reused `chat.1` would be told by
+   * a stale heartbeat that its fresh instance is already gone.
+   */
+  private readonly runTag: string;
   readonly changes: PlacementChange[] = [];
   /** Stages (device indexes) reported ready, per loading instance. */
   private readonly readyOn = new Map<string, Set<number>>();
@@ -25,7 +31,10 @@ export class PlacementRealizer {
     private readonly agents: readonly (AgentClient | null)[],
     private readonly modelFor: (serviceIndex: number) => string,
     private readonly now: () => number,
-  ) {}
+    runStartEpochMs: number,
+  ) {
+    this.runTag = `r${Math.floor(runStartEpochMs).toString(36)}`;
+  }
 
   change(inst: LiveInstance, action: PlacementChange['action']): void {
     this.changes.push({ timeS: this.now(), service: inst.service, action, instance: inst.id, devices: inst.stages.map((s) => s.device) });
@@ -54,7 +63,7 @@ export class PlacementRealizer {
     const deviceIdx = p.stages.map((st) => this.views.deviceIndex.get(st.device) ?? -1);
     if (s < 0 || deviceIdx.some((d) => d < 0) || p.stages.length === 0) return null;
     const svc = this.scenario.services[s]!;
-    const id = `${svc.name.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 100)}.${++this.counter}`;
+    const id = `${svc.name.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 100)}.${this.runTag}.${++this.counter}`;
     const inst: LiveInstance = {
       id, service: svc.name, serviceIndex: s, stages: p.stages, deviceIdx, weightBytes: svc.model.weightBytes,
       view: { id, service: svc.name, stages: p.stages, state: 'pending', queued: 0, running: 0 },

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord, RunResult } from '../../policies/index.js';
-import { parseScenario, type Scenario } from '../../scenarios/index.js';
+import { loadScenario, parseScenario, type Scenario } from '../../scenarios/index.js';
 import { simulate } from '../../sim/index.js';
 import { WallClock } from '../../runtime/clock/index.js';
 import { Agent } from '../../runtime/agent/index.js';
@@ -20,6 +20,7 @@ import {
 } from '../../runtime/controller/index.js';
 
 import { AGENT_COMMAND, LOOPBACK_TESTBED_YAML } from './loopback-fixture.js';
+import { ROOT } from '../cli-paths.js';
 const COMMAND = AGENT_COMMAND;
 let tmp = '';
 let spec: TestbedSpec;
@@ -123,6 +124,23 @@ describe('controller on a loopback testbed', () => {
     const sim: RunResult = simulate(sc);
     expect(shape(JSON.parse(JSON.stringify(out.result)))).toEqual(shape(JSON.parse(JSON.stringify(sim))));
     expect(out.result.schema).toBe('parasim.result/1');
+  }, 120_000);
+
+  it('replay › a second run on the same agents (the next validation cell) › serves every service again', async () => {
+    // Agents keep the records of gone instances; a second run that reused the first run's
+    // instance ids was told by a stale heartbeat that its new instances were gone, and EPARA then
+    // dropped all chat requests (no-instance). Instance ids now carry a per-run tag.
+    const loaded = loadScenario(path.join(ROOT, 'scenarios/testbed/loopback-scenario.yaml'));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    const sc: Scenario = { ...loaded.value, horizonS: 8 };
+    await replay(sc, testbedFromSpec(spec), { policy: { name: 'least-loaded', params: {} }, drainS: 10 });
+    const records: RequestRecord[] = [];
+    const out = await replay(sc, testbedFromSpec(spec), { policy: { name: 'epara', params: {} }, records: (r) => records.push(r), drainS: 10 });
+    expectAllAccounted(out, records);
+    const chat = records.filter((r) => r.service === 'chat');
+    expect(chat.length).toBeGreaterThan(0);
+    expect(chat.filter((r) => r.reason === 'no-instance')).toEqual([]);
+    expect(out.result.services['chat']!.ok).toBeGreaterThan(0);
   }, 120_000);
 
   it('replay › agent SIGKILLed mid-run, then back on its port › dead within two heartbeat periods, none missing, re-registered and used again', async () => {
