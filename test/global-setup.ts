@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from './cli-paths.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const SOURCES = ['sim', 'policies', 'traces', 'scenarios', 'runtime', 'reports', 'cli', 'test'];
 const BUILD_INFO = path.join(ROOT, 'dist/.tsbuildinfo');
 
