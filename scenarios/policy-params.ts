@@ -5,6 +5,7 @@
 import type { ParamValue } from '../policies/index.js';
 import { isPolicyName, POLICIES, resolveParams } from '../policies/index.js';
 import { didYouMean } from './issues.js';
+import type { PolicyChoice, Scenario } from './types.js';
 
 export type ParamReport = (path: readonly PropertyKey[], message: string, hint?: string) => void;
 
@@ -41,4 +42,13 @@ export function checkPolicyParams(
     }
   }
   return resolveParams(specs, given);
+}
+
+/**
+ * The policy a run uses when a `--policy NAME` override replaces the scenario's: the scenario's
+ * own parameters when it names the same policy, else that policy's defaults (the scenario's
+ * parameters were checked against its own policy only).
+ */
+export function policyChoiceFor(scenario: Scenario, name: string): PolicyChoice {
+  return { name, params: name === scenario.policy.name ? scenario.policy.params : {} };
 }

@@ -9,7 +9,7 @@
 import type { CommandModule } from 'yargs';
 import type { RequestRecord } from '../../policies/index.js';
 import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
-import { formatIssues, loadScenario } from '../../scenarios/index.js';
+import { formatIssues, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
 import { resultToJson } from '../../sim/index.js';
 import { decisionStats, replay, testbedFromSpec, writeFileAtomic } from '../../runtime/index.js';
 import { CliError } from '../cli-error.js';
@@ -59,9 +59,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     await withTestbed(spec, args['start-testbed'], log, async () => {
       const testbed = testbedFromSpec(spec);
       const records: string[] = [];
-      const policy = args.policy !== undefined
-        ? { name: args.policy, params: args.policy === scenario.policy.name ? scenario.policy.params : {} }
-        : undefined;
+      const policy = args.policy !== undefined ? policyChoiceFor(scenario, args.policy) : undefined;
       const t0 = performance.now();
       const out = await replay(scenario, testbed, {
         ...(policy !== undefined ? { policy } : {}),

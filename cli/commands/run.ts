@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { RequestRecord, RunResult } from '../../policies/index.js';
 import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
-import { formatIssues, loadScenario } from '../../scenarios/index.js';
+import { formatIssues, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
 import { resultToJson, simulate } from '../../sim/index.js';
 import { TraceFormatError } from '../../traces/index.js';
 import { CliError } from '../cli-error.js';
@@ -94,9 +94,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.policy !== undefined && !isPolicyName(args.policy)) {
       throw new CliError(`unknown policy '${args.policy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
     }
-    const policy = args.policy !== undefined
-      ? { name: args.policy, params: args.policy === scenario.policy.name ? scenario.policy.params : {} }
-      : undefined;
+    const policy = args.policy !== undefined ? policyChoiceFor(scenario, args.policy) : undefined;
     const recordsOut = args.records !== undefined ? new AtomicWriter(args.records) : undefined;
     const tty = process.stderr.isTTY === true;
     let lastShown = 0;

@@ -14,7 +14,7 @@
  */
 import type { RunResult } from '../../policies/index.js';
 import {
-  formatIssues, validateScenarioObject, type PolicyChoice, type ProfileRow, type Scenario, type ServiceConfig,
+  formatIssues, isPlainObject, policyChoiceFor, validateScenarioObject, type ProfileRow, type Scenario, type ServiceConfig,
 } from '../../scenarios/index.js';
 import { scaleLoad } from '../../sim/index.js';
 import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
@@ -64,7 +64,6 @@ export interface ValidationReport {
 
 export type ValidateResult = { readonly ok: true; readonly value: ValidationReport } | { readonly ok: false; readonly issues: readonly string[] };
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The scenario object at load `m` (and horizon override), validated. */
 function scenarioAt(base: Record<string, unknown>, file: string, m: number, horizonS: number | undefined): Scenario | string {
@@ -85,11 +84,11 @@ async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGri
   for (const svc of scenario.services) {
     const rows: ProfileRow[] = [];
     const seenTypes = new Set<string>();
+    const model = agentModel(testbed, svc);
     for (const agent of testbed.agents) {
       const deviceType = typeOf.get(agent.device);
       if (deviceType === undefined || seenTypes.has(deviceType)) continue;
       seenTypes.add(deviceType);
-      const model = agentModel(testbed, svc);
       const key = `${deviceType}\0${svc.kind}\0${model}`;
       let pair = byPair.get(key);
       if (pair === undefined) {
@@ -115,7 +114,7 @@ async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGri
  */
 export async function validateOnTestbed(base: unknown, file: string, testbed: Testbed, opts: ValidateOptions = {}): Promise<ValidateResult> {
   const log = opts.log ?? (() => {});
-  if (!isObject(base)) return { ok: false, issues: [`${file}: a scenario is a YAML mapping`] };
+  if (!isPlainObject(base)) return { ok: false, issues: [`${file}: a scenario is a YAML mapping`] };
   const loads = opts.loads ?? [1];
   const bad = loads.filter((m) => !(m > 0) || !Number.isFinite(m));
   if (bad.length > 0 || loads.length === 0) return { ok: false, issues: [`loads must be finite numbers > 0 (got ${loads.join(', ')})`] };
@@ -138,7 +137,7 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
     if (typeof scenario === 'string') return { ok: false, issues: [scenario] };
     for (const [svc, rows] of profiles) scenario = withProfiles(scenario, svc, rows);
     for (const name of policies) {
-      const policy: PolicyChoice = { name, params: name === scenario.policy.name ? scenario.policy.params : {} };
+      const policy = policyChoiceFor(scenario, name);
       log(`cell ${name} × load ${load}: simulating`);
       const sim = simulateLikeReplay(scenario, seed, policy, opts.replay?.drainS ?? 30);
       log(`cell ${name} × load ${load}: replaying live (${scenario.horizonS} s of arrivals)`);

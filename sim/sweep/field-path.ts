@@ -3,6 +3,7 @@
  * `policy.params.sync_period_s`. Sweeps use them to name grid axes and fixed overrides.
  * Paths are checked against the base object so a typo is an error before any cell runs.
  */
+import { isPlainObject } from '../../scenarios/index.js';
 
 export type PathSegment = string | number;
 
@@ -33,7 +34,6 @@ export function parseFieldPath(text: string): PathSegment[] | null {
 }
 
 type Container = Record<string, unknown> | unknown[];
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * What a path may create when the base omits it: `policy`, `policy.name` and `policy.params`
@@ -62,7 +62,7 @@ export function pathProblem(obj: unknown, path: readonly PathSegment[]): string 
       continue;
     }
     if (cur === undefined && creatable(path.slice(0, i))) cur = {};
-    if (!isObject(cur)) return `${show(path.slice(0, i)) || 'the scenario'} is not a mapping`;
+    if (!isPlainObject(cur)) return `${show(path.slice(0, i)) || 'the scenario'} is not a mapping`;
     if (!(seg in cur)) {
       const underParams = i === 2 && path[0] === 'policy' && path[1] === 'params';
       if (!(last && underParams) && !creatable(prefix)) {

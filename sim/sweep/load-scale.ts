@@ -5,24 +5,23 @@
  * and each stream's frames arrive m times as often); trace services scale
  * `transform.rate_scale` by m (compressing inter-arrival times, as the trace reader does).
  */
+import { isPlainObject } from '../../scenarios/index.js';
 
 const RATE_KEYS = ['rate_per_s', 'mean_rate_per_s', 'on_rate_per_s'] as const;
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Multiplies offered load in place (callers pass a clone). Unknown shapes are left alone for the validator. */
 export function scaleLoad(scenario: Record<string, unknown>, m: number): void {
   const services = scenario['services'];
   if (!Array.isArray(services)) return;
   for (const svc of services) {
-    if (!isObject(svc) || !isObject(svc['arrivals'])) continue;
+    if (!isPlainObject(svc) || !isPlainObject(svc['arrivals'])) continue;
     const a = svc['arrivals'];
     if (a['process'] === 'periodic') {
       if (typeof a['fps'] === 'number') a['fps'] = a['fps'] * m;
       continue;
     }
     if (a['process'] === 'trace') {
-      const t = isObject(a['transform']) ? a['transform'] : {};
+      const t = isPlainObject(a['transform']) ? a['transform'] : {};
       const base = typeof t['rate_scale'] === 'number' ? t['rate_scale'] : 1;
       a['transform'] = { ...t, rate_scale: base * m };
       continue;

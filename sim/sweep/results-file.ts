@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CellInfo } from './cells.js';
+import { isPlainObject } from '../../scenarios/index.js';
 
 export interface ResultLine {
   readonly key: string;
@@ -29,7 +30,6 @@ export type ReadOutcome =
   | { readonly ok: true; readonly lines: readonly ResultLine[]; readonly droppedPartial: boolean }
   | { readonly ok: false; readonly message: string };
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function parseLine(text: string): ResultLine | null {
   let v: unknown;
@@ -38,7 +38,7 @@ function parseLine(text: string): ResultLine | null {
   } catch {
     return null;
   }
-  if (!isObj(v) || typeof v['key'] !== 'string' || !isObj(v['cell'])) return null;
+  if (!isPlainObject(v) || typeof v['key'] !== 'string' || !isPlainObject(v['cell'])) return null;
   const c = v['cell'];
   if (typeof c['index'] !== 'number' || typeof c['total'] !== 'number' || typeof c['sweep'] !== 'string') return null;
   return { key: v['key'], cell: c as unknown as CellInfo, failed: 'error' in v, text };
