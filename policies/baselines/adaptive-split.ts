@@ -1,34 +1,48 @@
 /**
- * `adaptive-split` (Koch et al., arXiv 2504.03668, adaptive split inference): the model is spread
- * over a chain of up to `max_devices` devices with layers in proportion to each device's measured
- * capacity, and re-split at run time when that capacity changes.
+ * `adaptive-split` (Koch, Djuhera, Binotto, arXiv 2504.03668, adaptive split inference): the
+ * joint placement–partitioning problem — which nodes hold which contiguous layer segments — with
+ * the request's latency as objective: compute of each segment on its node plus the transfer of
+ * the intermediate activations between nodes, under each node's memory and current utilization;
+ * run-time services that (1) pick the node subset from profiled capacity, (2) migrate segments
+ * when utilization or the network changes, (3) re-split layers. The paper gives the objective's
+ * terms, not an algorithm; ours (split-latency.ts holds the predictor):
  *
- * Our reading of it: capacity = the device's speed for the model (decode tok/s or items/s) ×
- * (1 − utilization / 2), i.e. measured load takes away half of what it occupies (the other half
- * is assumed to be this service's own work moving with its layers — a damped update that keeps
- * re-splitting from oscillating). Layers are dealt one by one to the device whose stage time
- * (layers+1)/capacity stays lowest among those with memory left — greedy for unit jobs on uniform
- * machines, which minimizes the largest stage time (the pipeline bottleneck). The chain
- * is ordered by distance from the ingress. Every `period_s` the split is recomputed; if the
- * devices are the same and fewer than `resplit_threshold` × L layers would move, the existing
- * instance is kept (re-emitted), otherwise the new partition replaces it (partition migration).
+ * - candidates per service: every single device that holds the whole model (at its full tensor
+ *   degree), and for k = 2..`max_devices` a chain of the k devices with the highest effective
+ *   capacity (requests/s it sustains with the whole model, times its share not yet busy), ordered
+ *   by distance from the ingress, layers dealt in proportion to that capacity (proportionalSplit);
+ * - the candidate with the lowest predicted latency wins; a split wins only when it is strictly
+ *   faster than every single device, or when no single device holds the model — so a model that
+ *   fits one box is not cut across a WAN because that box is busy a little;
+ * - services are planned in demand order; each one's planned load stays on its devices for the
+ *   services after it (memory and busy time), so two services do not both count on the same GPU;
+ * - every `period_s` the running chain is re-predicted under the current measurements; it is
+ *   replaced (partition migration) when a device of it died, it no longer fits, or the best
+ *   candidate predicts a latency lower by at least `resplit_threshold` (relative) — hysteresis, so
+ *   noise in the measured utilization does not move weights every period.
  */
 import type { ClusterView, DeviceState, InstanceState, PlacementPlan, PlannedInstance, PolicyFactory, ServiceInfo, Stage } from '../contract.js';
 import { fullTensorDegree } from '../chain-costs.js';
 import { MemoryLedger } from '../memory-ledger.js';
 import { pathLatencyS } from '../network.js';
 import { numberParam, resolveParams } from '../params.js';
-import { deviceNode, perfOn } from '../perf-model.js';
-import { WEIGHT_MEMORY_FRACTION } from '../placement-helpers.js';
+import { deviceNode, meanWork, perfOn, stageTimes } from '../perf-model.js';
+import { tensorDegreeToFit, WEIGHT_MEMORY_FRACTION, wholeModelStage } from '../placement-helpers.js';
+import type { PlannedLoad } from '../split-latency.js';
+import { addPlannedLoad, deviceLoad, predictChain } from '../split-latency.js';
 import { byDemand, PlannedPolicy } from './planned-policy.js';
 
 export interface AdaptiveOptions { readonly maxDevices: number; readonly resplitThreshold: number }
 
-function capacity(service: ServiceInfo, d: DeviceState): number {
-  const p = perfOn(service, d);
-  if (!p) return 0;
-  const speed = service.kind === 'llm' ? p.decodeTokPerS : 1 / p.itemLatencyS;
-  return speed * (1 - Math.min(1, Math.max(0, d.utilization)) / 2);
+/**
+ * Requests/s the device would sustain with the whole model (1 / busy time per mean request),
+ * times the share of it not already busy (measured or planned): the profiled capacity layers
+ * are dealt by, so a split balances load rather than batch-1 speed.
+ */
+function capacity(service: ServiceInfo, d: DeviceState, load: PlannedLoad): number {
+  const t = stageTimes(service, d, 1, fullTensorDegree(d), meanWork(service));
+  if (!t || !(t.busyS > 0)) return 0;
+  return (1 / t.busyS) * Math.max(0, 1 - deviceLoad(d, load));
 }
 
 /** Split of `layers` minimizing max(layers_i / capacity_i), each capped by memory; undefined if they cannot hold them. */
@@ -46,22 +60,21 @@ export function proportionalSplit(layers: number, caps: readonly number[], maxLa
   return x;
 }
 
-function chainFor(view: ClusterView, service: ServiceInfo, ledger: MemoryLedger, opt: AdaptiveOptions): Stage[] | undefined {
-  const L = service.model.layers;
-  const perLayer = service.model.weightBytes / L;
+function splitChain(view: ClusterView, service: ServiceInfo, ledger: MemoryLedger, load: PlannedLoad, k: number): Stage[] | undefined {
+  const perLayer = service.model.weightBytes / service.model.layers;
   const picked = view.devices
-    .filter((d) => d.alive && capacity(service, d) > 0)
-    .sort((a, b) => capacity(service, b) - capacity(service, a) || (a.id < b.id ? -1 : 1))
-    .slice(0, opt.maxDevices);
+    .filter((d) => d.alive && capacity(service, d, load) > 0 && ledger.freeBytes(d.id) > 0)
+    .sort((a, b) => capacity(service, b, load) - capacity(service, a, load) || (a.id < b.id ? -1 : 1))
+    .slice(0, k);
+  if (picked.length < k) return undefined;
   const dist = (d: DeviceState) => pathLatencyS(view.links, service.ingress, deviceNode(view.links, d));
   const chain = picked.sort((a, b) => dist(a) - dist(b) || (a.id < b.id ? -1 : 1));
   const maxLayers = chain.map((d) => {
-    const g = fullTensorDegree(d);
-    const bytes = Math.min(ledger.freeBytes(d.id), g * d.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION);
+    const bytes = Math.min(ledger.freeBytes(d.id), fullTensorDegree(d) * d.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION);
     return Math.floor(bytes / perLayer + 1e-9);
   });
-  const x = proportionalSplit(L, chain.map((d) => capacity(service, d)), maxLayers);
-  if (!x) return undefined;
+  const x = proportionalSplit(service.model.layers, chain.map((d) => capacity(service, d, load)), maxLayers);
+  if (!x || x.filter((n) => n > 0).length < 2) return undefined;
   const stages: Stage[] = [];
   let at = 0;
   chain.forEach((d, i) => {
@@ -72,16 +85,28 @@ function chainFor(view: ClusterView, service: ServiceInfo, ledger: MemoryLedger,
   return stages;
 }
 
-/** Layers that change device between two chains (per-layer comparison). */
-function movedLayers(L: number, a: readonly Stage[], b: readonly Stage[]): number {
-  const owner = (stages: readonly Stage[], l: number) => stages.find((s) => l >= s.firstLayer && l < s.endLayer)?.device;
-  let n = 0;
-  for (let l = 0; l < L; l++) if (owner(a, l) !== owner(b, l)) n++;
-  return n;
+interface Choice { readonly stages: readonly Stage[]; readonly latencyS: number }
+
+/** The candidate with the lowest predicted latency: single devices first, a split only if strictly faster. */
+export function bestChain(view: ClusterView, service: ServiceInfo, ledger: MemoryLedger, load: PlannedLoad, opt: AdaptiveOptions): Choice | undefined {
+  let best: Choice | undefined;
+  const consider = (stages: readonly Stage[] | undefined) => {
+    if (!stages || !ledger.fits(service, stages)) return;
+    const latencyS = predictChain(view, service, stages, load);
+    if (latencyS < (best?.latencyS ?? Infinity)) best = { stages, latencyS };
+  };
+  const byId = view.devices.slice().sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const d of byId) {
+    if (!d.alive || !perfOn(service, d) || tensorDegreeToFit(service, d) === 0) continue;
+    consider([wholeModelStage(service, d, fullTensorDegree(d))]);
+  }
+  for (let k = 2; k <= opt.maxDevices; k++) consider(splitChain(view, service, ledger, load, k));
+  return best;
 }
 
 export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): PlacementPlan {
   const ledger = new MemoryLedger(view.devices);
+  const load: PlannedLoad = new Map();
   const alive = new Set(view.devices.filter((d) => d.alive).map((d) => d.id));
   const instances: PlannedInstance[] = [];
   const notes: string[] = [];
@@ -90,21 +115,25 @@ export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): Plac
       .filter((i) => i.service === service.name && (i.state === 'ready' || i.state === 'loading' || i.state === 'pending'))
       .filter((i) => i.stages.every((s) => alive.has(s.device)))
       .sort((a, b) => (a.id < b.id ? -1 : 1))[0];
-    const fresh = chainFor(view, service, ledger, opt);
-    let stages: readonly Stage[] | undefined = fresh;
+    const fresh = bestChain(view, service, ledger, load, opt);
+    let choice = fresh;
+    let kept = false;
     if (current && ledger.fits(service, current.stages)) {
-      const sameDevices = fresh !== undefined && new Set(fresh.map((s) => s.device)).size === new Set(current.stages.map((s) => s.device)).size
-        && fresh.every((s) => current.stages.some((c) => c.device === s.device));
-      const moved = fresh ? movedLayers(service.model.layers, current.stages, fresh) : 0;
-      if (!fresh || (sameDevices && moved < opt.resplitThreshold * service.model.layers)) stages = current.stages;
+      const nowS = predictChain(view, service, current.stages, load);
+      if (!fresh || !(fresh.latencyS < nowS * (1 - opt.resplitThreshold))) {
+        choice = { stages: current.stages, latencyS: nowS };
+        kept = true;
+      }
     }
-    if (!stages) {
+    if (!choice) {
       notes.push(`${service.name}: no chain fits`);
       continue;
     }
-    ledger.reserve(service, stages);
-    instances.push({ service: service.name, stages });
-    notes.push(`${service.name}: ${stages.map((s) => `${s.device}[${s.firstLayer},${s.endLayer})`).join('>')}${stages === current?.stages ? ' (kept)' : ''}`);
+    ledger.reserve(service, choice.stages);
+    addPlannedLoad(view, service, choice.stages, load);
+    instances.push({ service: service.name, stages: choice.stages });
+    const chain = choice.stages.map((s) => `${s.device}[${s.firstLayer},${s.endLayer})`).join('>');
+    notes.push(`${service.name}: ${chain} ${choice.latencyS.toPrecision(3)} s${kept ? ' (kept)' : ''}`);
   }
   return { instances, reason: `adaptive-split: ${notes.join('; ')}` };
 }
@@ -112,11 +141,11 @@ export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): Plac
 const params = {
   period_s: { kind: 'number', default: 10, min: 1, max: 86_400, description: 'How often measured load is read and the split reconsidered, s.' },
   max_devices: { kind: 'integer', default: 3, min: 1, max: 16, description: 'Most devices in one split chain.' },
-  resplit_threshold: { kind: 'number', default: 0.1, min: 0, max: 1, description: 'Re-split when at least this fraction of layers would change device.' },
+  resplit_threshold: { kind: 'number', default: 0.1, min: 0, max: 1, description: 'Migrate a running chain only when a new one predicts at least this much lower latency (relative).' },
 } as const satisfies PolicyFactory['params'];
 
 export const adaptiveSplit: PolicyFactory = {
-  description: 'Koch et al.: capacity-proportional layer split over a device chain, re-split at run time as load changes.',
+  description: 'Koch et al.: latency-optimal placement/split (compute + activation transfer, capacity- and load-aware), split only when it helps, migrated as load or links change.',
   params,
   create: (given) => {
     const p = resolveParams(params, given);

@@ -48,26 +48,59 @@ describe('baselines › adaptive-split', () => {
     expect(proportionalSplit(8, [3, 1], [4, 3])).toBeUndefined();
   });
 
-  it('adaptive-split › gpu0 150 tok/s vs orin 28 tok/s › 32 layers split 27/5, nearer gpu0 first', () => {
+  it('adaptive-split › chat fits gpu0, light load › whole on gpu0 at TP 4, not split', () => {
     const v = view({ devices: [device('gpu0', 'gpu4'), device('orin0', 'orin')], links: trioLinks.slice(0, 2), services: [service('chat')] });
-    expect(place('adaptive-split', v)).toEqual([{ service: 'chat', stages: [
-      { device: 'gpu0', firstLayer: 0, endLayer: 27, gpus: 4 }, { device: 'orin0', firstLayer: 27, endLayer: 32, gpus: 1 },
-    ] }]);
+    expect(place('adaptive-split', v)).toEqual([{ service: 'chat', stages: whole('gpu0', 32, 4) }]);
   });
 
-  it('adaptive-split › existing 26/6 split (1 layer off) › kept; 20/12 (7 layers off > 10%) › re-split', () => {
-    const devices = [device('gpu0', 'gpu4'), device('orin0', 'orin')];
-    const split = (cut: number) => [{ device: 'gpu0', firstLayer: 0, endLayer: cut, gpus: 4 }, { device: 'orin0', firstLayer: cut, endLayer: 32, gpus: 1 }];
-    const at = (cut: number) => view({ devices, links: trioLinks.slice(0, 2), services: [service('chat')], instances: [instance('i', 'chat', split(cut))] });
-    expect(place('adaptive-split', at(26))[0]!.stages).toEqual(split(26));
-    expect(place('adaptive-split', at(20))[0]!.stages).toEqual(split(27));
+  it('adaptive-split › 120 GB model, no device holds it › split over gpu0 and orin0, all 80 layers', () => {
+    const v = view({ devices: [device('gpu0', 'gpu4'), device('orin0', 'orin')], links: trioLinks.slice(0, 2), services: [service('huge')] });
+    const stages = place('adaptive-split', v)[0]!.stages;
+    expect(stages.map((s) => s.device).sort()).toEqual(['gpu0', 'orin0']);
+    expect(stages[0]!.firstLayer).toBe(0);
+    expect(stages[1]!.firstLayer).toBe(stages[0]!.endLayer);
+    expect(stages[1]!.endLayer).toBe(80);
   });
 
-  it('adaptive-split › orin fully utilized › its capacity halves (14) → split 30/2', () => {
-    // Layers go where the stage time x/c stays smallest: 30/150 = 0.200 vs 2/14 = 0.143 → max 0.200,
-    // better than 29/3 (3/14 = 0.214). Unit-job greedy on uniform machines is makespan-optimal.
-    const v = view({ devices: [device('gpu0', 'gpu4'), device('orin0', 'orin', { utilization: 1 })], links: trioLinks.slice(0, 2), services: [service('chat')] });
-    expect(place('adaptive-split', v)[0]!.stages.map((s) => s.endLayer - s.firstLayer)).toEqual([30, 2]);
+  it('adaptive-split › frames, a faster box behind a 10 Mb/s WAN › not split across it: whole on the edge gpu', () => {
+    // Two idle cloud boxes would be in the top-3 by capacity; every split ships the 1.2 MB frame
+    // (≈ 1 s) over the WAN, so the single edge box (4 ms a frame) wins.
+    const devices = [device('gpu0', 'gpu4'), device('c0', 'gpu4', { site: 'cloud' }), device('c1', 'gpu4', { site: 'cloud' })];
+    const links = [link('gpu0', 's1', 1e10, 0.0001), link('c0', 'cloud', 1e10, 0.0001), link('c1', 'cloud', 1e10, 0.0001), link('s1', 'cloud', 1e7, 0.02)];
+    expect(place('adaptive-split', view({ devices, links, services: [service('seg')] }))).toEqual([{ service: 'seg', stages: whole('gpu0', 10, 4) }]);
+  });
+
+  it('adaptive-split › demand near one box\'s capacity, a twin box on the LAN › split halves the load and wins', () => {
+    // chat on gpu4: busy 512/20000 + 128/3000 = 0.0683 s a request; at 14 req/s ρ = 0.96 alone,
+    // ≈ 0.48 per half when split, which outweighs the 8 kB-per-token cut on a 10 Gb/s LAN.
+    const devices = [device('gpu0', 'gpu4'), device('gpu1', 'gpu4')];
+    const links = [link('gpu0', 's1', 1e10, 0.0001), link('gpu1', 's1', 1e10, 0.0001)];
+    const busy = place('adaptive-split', view({ devices, links, services: [service('chat', { demandRps: 14 })] }))[0]!.stages;
+    expect(busy.map((s) => [s.device, s.endLayer - s.firstLayer])).toEqual([['gpu0', 16], ['gpu1', 16]]);
+    const light = place('adaptive-split', view({ devices, links, services: [service('chat', { demandRps: 1 })] }))[0]!.stages;
+    expect(light).toEqual(whole('gpu0', 32, 4));
+  });
+
+  it('adaptive-split › running on gpu0, its measured load rises › kept under the 10% threshold, migrated to idle gpu1 above it', () => {
+    const links = [link('gpu0', 's1', 1e10, 0.0001), link('gpu1', 's1', 1e10, 0.0001)];
+    const at = (u: number) => view({
+      devices: [device('gpu0', 'gpu4', { utilization: u }), device('gpu1', 'gpu4')], links,
+      services: [service('chat', { demandRps: 1 })], instances: [instance('i', 'chat', whole('gpu0', 32, 4))],
+    });
+    // Planned own load is 1 × 0.0683 = 0.068: measured 0.1 stretches gpu0 by 1/0.9 vs 1/0.932 on gpu1 (3.5%).
+    expect(place('adaptive-split', at(0.1))[0]!.stages).toEqual(whole('gpu0', 32, 4));
+    expect(place('adaptive-split', at(0.5))[0]!.stages).toEqual(whole('gpu1', 32, 4));
+  });
+
+  it('adaptive-split › two services › the second sees the first\'s planned load and takes the other box', () => {
+    // 5 ms per hop makes every split pay ≥ 128 × 10 ms of cuts, so each service stays whole. chat
+    // (6 req/s, planned first) loads gpu0 to ρ = 0.41; big (0.5 req/s × 0.34 s) there would be at
+    // ρ = 0.58 (stretch 2.4) against 0.17 (1.2) on the idle gpu1.
+    const links = [link('gpu0', 's1', 1e9, 0.005), link('gpu1', 's1', 1e9, 0.005)];
+    const v = view({ devices: [device('gpu0', 'gpu4'), device('gpu1', 'gpu4')], links, services: [service('chat', { demandRps: 6 }), service('big', { demandRps: 0.5 })] });
+    const plan = place('adaptive-split', v);
+    const where = Object.fromEntries(plan.map((i) => [i.service, i.stages.map((s) => s.device)]));
+    expect(where).toEqual({ chat: ['gpu0'], big: ['gpu1'] });
   });
 
   it('adaptive-split › a chain device dies › partition migrates to the survivors', () => {
