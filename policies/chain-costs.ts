@@ -9,6 +9,11 @@
  * token with its propagation latency). Throughput objective: the largest per-request busy time of
  * any stage at its best batch or of any link's serialization (pipeline bottleneck). A stage whose
  * weights exceed the device's remaining budget costs Infinity.
+ *
+ * Load of other services (optional `othersLoad`, busy fraction per device that services planned
+ * earlier put there): a stage's compute is stretched by 1 / (1 − u), u capped at MAX_RHO — the
+ * share of the device left to this service (ours: EdgeShard places one model on idle devices;
+ * without it, services planned one after another all pick the same fastest box).
  */
 import type { ClusterView, DeviceState, ServiceInfo, Stage } from './contract.js';
 import type { MemoryLedger } from './memory-ledger.js';
@@ -17,6 +22,7 @@ import { deviceNode, meanWork, requestBytes, stageTimes, TOKEN_ID_BYTES } from '
 import type { PartitionProblem } from './partition-dp.js';
 import { MAX_DP_DEVICES } from './partition-dp.js';
 import { WEIGHT_MEMORY_FRACTION } from './placement-helpers.js';
+import { MAX_RHO } from './split-latency.js';
 
 export const MAX_BLOCKS = 24;
 export type ChainObjective = 'latency' | 'throughput';
@@ -45,6 +51,7 @@ export function chainProblem(
   devices: readonly DeviceState[],
   ledger: MemoryLedger,
   objective: ChainObjective,
+  othersLoad?: ReadonlyMap<string, number>,
 ): ChainProblem {
   const L = service.model.layers;
   const blocks = Math.max(1, Math.min(L, MAX_BLOCKS));
@@ -66,7 +73,8 @@ export function chainProblem(
       if (w > ledger.freeBytes(d.id) + 1e-6 || w > g * d.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION) return Infinity;
       const t = stageTimes(service, d, share, g, work);
       if (!t) return Infinity;
-      return objective === 'latency' ? t.prefillS + work.outputTokens * t.tpotBatch1S : t.busyS;
+      const stretch = 1 / (1 - Math.min(MAX_RHO, Math.max(0, othersLoad?.get(d.id) ?? 0)));
+      return stretch * (objective === 'latency' ? t.prefillS + work.outputTokens * t.tpotBatch1S : t.busyS);
     },
     cutCost(k, j) {
       if (objective === 'throughput') return bottleneckTimeS(view.links, nodes[k]!, nodes[j]!, bytes.cutB);
@@ -116,11 +124,15 @@ export function toStages(service: ServiceInfo, cp: ChainProblem, parts: readonly
   });
 }
 
-/** Devices worth offering the DP: alive, with figures for the model, fastest first (stable by id). */
-export function dpCandidates(service: ServiceInfo, devices: readonly DeviceState[], ledger: MemoryLedger): DeviceState[] {
+/**
+ * Devices worth offering the DP: alive, with figures for the model, fastest first (stable by id);
+ * with `othersLoad`, speed counts only the share of the device not already planned for others.
+ */
+export function dpCandidates(service: ServiceInfo, devices: readonly DeviceState[], ledger: MemoryLedger, othersLoad?: ReadonlyMap<string, number>): DeviceState[] {
   const speed = (d: DeviceState) => {
     const p = service.perf[d.type];
-    return p ? (service.kind === 'llm' ? p.decodeTokPerS : 1 / Math.max(1e-12, p.itemLatencyS)) : 0;
+    const free = 1 - Math.min(MAX_RHO, Math.max(0, othersLoad?.get(d.id) ?? 0));
+    return p ? free * (service.kind === 'llm' ? p.decodeTokPerS : 1 / Math.max(1e-12, p.itemLatencyS)) : 0;
   };
   return devices
     .filter((d) => d.alive && speed(d) > 0 && ledger.freeBytes(d.id) > 0)

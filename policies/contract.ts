@@ -138,6 +138,15 @@ export interface Stage {
   readonly endLayer: number;
   /** Tensor-parallel degree inside the device (1 = no TP). */
   readonly gpus: number;
+  /**
+   * Fractional claim on one accelerator, in (0, 1]; only with `gpus: 1`. Absent means the whole
+   * accelerator(s). Stages with fractions share an accelerator: the host packs them so that the
+   * fractions on one accelerator sum to ≤ 1 and their weights fit its memory, and gives each at
+   * least its fraction of the accelerator's time (MPS/time-slicing). A host that does not model
+   * shared accelerators treats the stage as a whole-GPU one. Part of the stage's identity
+   * (stagesKey): a new fraction is a new instance.
+   */
+  readonly gpuFraction?: number;
 }
 
 export interface InstanceState {
@@ -153,6 +162,12 @@ export interface InstanceState {
 export interface PlannedInstance {
   readonly service: ServiceName;
   readonly stages: readonly Stage[];
+  /**
+   * Micro-batches in flight through a multi-stage pipeline (GPipe-style: a batch is cut into this
+   * many parts so that every stage works at once). Absent or 1 = no micro-batching. A request to
+   * the host's engine; a host that does not model it runs the pipeline without.
+   */
+  readonly microBatches?: number;
 }
 
 /** The desired set of instances; the host keeps equal ones, loads new ones, drains the rest. */

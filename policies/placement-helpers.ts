@@ -29,5 +29,5 @@ export function readyInstances(view: ClusterView, service: string): InstanceStat
 
 /** Canonical key of a stage list, to compare planned and existing instances. */
 export function stagesKey(stages: readonly Stage[]): string {
-  return stages.map((s) => `${s.device}[${s.firstLayer},${s.endLayer})x${s.gpus}`).join('>');
+  return stages.map((s) => `${s.device}[${s.firstLayer},${s.endLayer})x${s.gpus}${s.gpuFraction !== undefined ? `@${s.gpuFraction}` : ''}`).join('>');
 }

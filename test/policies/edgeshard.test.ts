@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { PartitionProblem } from '../../policies/partition-dp.js';
 import { bruteForcePartition, solvePartition } from '../../policies/partition-dp.js';
-import { POLICIES } from '../../policies/index.js';
+import { planMemoryByDevice, POLICIES } from '../../policies/index.js';
 import { device, link, service, testRng, view, whole } from './view-builder.js';
 
 /** A random problem from integer cost tables (some stages infeasible = memory-capped). */
@@ -85,5 +85,45 @@ describe('edgeshard › policies', () => {
     // big (40 GB) goes first (higher demand); 57.6 − 40 = 17.6 GB < 20 GB for chat2.
     expect(plan.instances.map((i) => i.service)).toEqual(['big']);
     expect(plan.reason).toContain('chat2: no feasible partition');
+  });
+
+  it('edgeshard › two 8B services, two equal boxes › the second sees the first\'s load and takes the other box', () => {
+    // chat (6 req/s × 0.0683 s busy) loads gpu0 to 0.41; chat2 there would be stretched by 1/0.59.
+    // Without the load term both would take gpu0 (memory allows: 2 × 4.5 GB). 100 Mb/s links make
+    // any cut cost more than it saves (640 tokens × 8 kB ≈ 0.42 s of serialization per request).
+    const boxes = [device('gpu0', 'gpu4'), device('gpu1', 'gpu4')];
+    const boxLinks = [link('gpu0', 's1', 1e8, 0.0001), link('gpu1', 's1', 1e8, 0.0001)];
+    const services = [service('chat', { demandRps: 6 }), service('chat', { name: 'chat2', demandRps: 5 })];
+    for (const name of ['edgeshard-latency', 'edgeshard-throughput'] as const) {
+      const plan = POLICIES[name].create({}).place(view({ devices: boxes, links: boxLinks, services }), testRng(1));
+      expect(Object.fromEntries(plan.instances.map((i) => [i.service, i.stages.map((s) => s.device)])), name).toEqual({ chat: ['gpu0'], chat2: ['gpu1'] });
+    }
+  });
+
+  it('edgeshard › 120 GB model beside chat on gpu4 + orin + gpu4 › huge cut over devices within memory, chat whole (latency)', () => {
+    const three = [device('gpu0', 'gpu4'), device('orin0', 'orin'), device('gpu1', 'gpu4')];
+    const threeLinks = [...links, link('gpu1', 's1', 1e10, 0.0001)];
+    const v = view({ devices: three, links: threeLinks, services: [service('chat', { demandRps: 2 }), service('huge', { demandRps: 0.2 })] });
+    for (const name of ['edgeshard-latency', 'edgeshard-throughput'] as const) {
+      const plan = POLICIES[name].create({}).place(v, testRng(1));
+      const huge = plan.instances.find((i) => i.service === 'huge')!;
+      expect(huge.stages.length, name).toBeGreaterThan(1);
+      expect(huge.stages[0]!.firstLayer).toBe(0);
+      expect(huge.stages[huge.stages.length - 1]!.endLayer).toBe(80);
+      huge.stages.forEach((s, i) => { if (i > 0) expect(s.firstLayer).toBe(huge.stages[i - 1]!.endLayer); });
+      if (name === 'edgeshard-latency') expect(plan.instances.find((i) => i.service === 'chat')!.stages).toHaveLength(1);
+      const used = planMemoryByDevice(v, plan.instances);
+      for (const d of three) expect(used.get(d.id) ?? 0).toBeLessThanOrEqual(d.gpus * d.memoryBytesPerGpu * 0.9 + 1);
+    }
+  });
+
+  it('edgeshard-throughput › a multi-stage pipeline › asks for one micro-batch per stage; latency variant and single stages ask none', () => {
+    const v = view({ devices, links, services: [service('huge'), service('seg', { demandRps: 1 })] });
+    const t = POLICIES['edgeshard-throughput'].create({}).place(v, testRng(1)).instances;
+    const hugeT = t.find((i) => i.service === 'huge')!;
+    expect(hugeT.microBatches).toBe(hugeT.stages.length);
+    expect(t.find((i) => i.service === 'seg')!.microBatches).toBeUndefined();
+    const l = POLICIES['edgeshard-latency'].create({}).place(v, testRng(1)).instances;
+    expect(l.find((i) => i.service === 'huge')!.microBatches).toBeUndefined();
   });
 });
