@@ -75,10 +75,16 @@ export interface StageTimes {
   readonly busyS: number;
 }
 
-export function stageTimes(service: ServiceInfo, device: DeviceState, share: number, gpus: number, work: Work): StageTimes | undefined {
+/**
+ * `gpuFraction` < 1 (a fractional claim on one accelerator, contract.ts `Stage.gpuFraction`) is
+ * planned as that share of the accelerator's time: every time and the busy time scale by 1/f —
+ * the worst case, when the co-located tenants use their shares in full (assumption; idle
+ * co-tenants make it faster).
+ */
+export function stageTimes(service: ServiceInfo, device: DeviceState, share: number, gpus: number, work: Work, gpuFraction = 1): StageTimes | undefined {
   const p = perfOn(service, device);
   if (!p) return undefined;
-  const k = tpScale(device, gpus);
+  const k = tpScale(device, gpus) * Math.min(1, Math.max(1e-3, gpuFraction));
   if (service.kind === 'llm') {
     const prefillS = (share * work.promptTokens) / (p.prefillTokPerS * k);
     const tpotBatch1S = share / (p.decodeTokPerS * k);
@@ -123,7 +129,7 @@ export function estimateChain(
     const st = stages[i]!;
     const device = view.devices.find((d) => d.id === st.device);
     if (!device) return undefined;
-    const t = stageTimes(service, device, stageShare(service, st), st.gpus, work);
+    const t = stageTimes(service, device, stageShare(service, st), st.gpus, work, st.gpuFraction);
     if (!t) return undefined;
     maxBatch = Math.max(maxBatch, service.perf[device.type]?.maxBatch ?? 1);
     const node = deviceNode(view.links, device);

@@ -42,7 +42,7 @@ function stageCosts(view: Pick<ClusterView, 'devices' | 'links'>, service: Servi
   for (const st of stages) {
     const d = view.devices.find((x) => x.id === st.device);
     if (!d) return undefined;
-    const t = stageTimes(service, d, stageShare(service, st), st.gpus, work);
+    const t = stageTimes(service, d, stageShare(service, st), st.gpus, work, st.gpuFraction);
     if (!t) return undefined;
     const computeS = service.kind === 'llm' ? t.prefillS + work.outputTokens * t.tpotBatch1S : t.prefillS;
     out.push({ computeS, busyS: t.busyS, node: deviceNode(view.links, d) });

@@ -13,13 +13,20 @@
  *   frequency-sensitive), up to `MAX_PIPELINES` disjoint chains.
  * Latency-sensitive shapes must meet the SLO unloaded with headroom (`LATENCY_HEADROOM`), so
  * queueing has room; frequency-sensitive ones just meet it.
+ *
+ * GPU sharing (the paper: small single-GPU tasks share an accelerator): where a one-GPU replica
+ * is offered, fractional shapes are offered beside it — the same replica with `gpuFraction` f for
+ * each f in `shareFractions` whose share of one accelerator's weight budget still holds the model
+ * (weights ≤ f × memory per GPU × 0.9: "small" means it would fit 1/f times). Planned at f of the
+ * accelerator's time (perf-model), so a YOLO-n at 80 frames/s takes a quarter of an L4 instead
+ * of all of it; the scheduler picks the smallest share that meets the demand (scheduler.ts).
  */
 import type { Category, ClusterView, DeviceState, PlannedInstance, ServiceInfo } from '../contract.js';
 import { chainProblem, dpCandidates, fullTensorDegree, toStages } from '../chain-costs.js';
 import { MemoryLedger } from '../memory-ledger.js';
 import { solvePartition } from '../partition-dp.js';
 import { perfOn } from '../perf-model.js';
-import { tensorDegreeToFit, wholeModelStage } from '../placement-helpers.js';
+import { tensorDegreeToFit, WEIGHT_MEMORY_FRACTION, wholeModelStage } from '../placement-helpers.js';
 
 export type ParallelMode = 'replica' | 'data-parallel' | 'tensor-parallel' | 'pipeline';
 export const MAX_PIPELINES = 3;
@@ -35,13 +42,20 @@ export interface Allocation {
   readonly maxRatio: number;
 }
 
-function wholeBoxShapes(service: ServiceInfo, devices: readonly DeviceState[], degreeOf: (d: DeviceState) => number): PlannedInstance[] {
+function wholeBoxShapes(service: ServiceInfo, devices: readonly DeviceState[], degreeOf: (d: DeviceState) => number, shareFractions: readonly number[] = []): PlannedInstance[] {
   const out: PlannedInstance[] = [];
   for (const d of devices) {
     if (!perfOn(service, d)) continue;
     const min = tensorDegreeToFit(service, d);
     if (min === 0) continue;
-    out.push({ service: service.name, stages: [wholeModelStage(service, d, Math.max(min, degreeOf(d)))] });
+    const stage = wholeModelStage(service, d, Math.max(min, degreeOf(d)));
+    out.push({ service: service.name, stages: [stage] });
+    if (stage.gpus !== 1) continue;
+    for (const f of shareFractions) {
+      if (f > 0 && f < 1 && service.model.weightBytes <= f * d.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION) {
+        out.push({ service: service.name, stages: [{ ...stage, gpuFraction: f }] });
+      }
+    }
   }
   return out;
 }
@@ -62,7 +76,7 @@ function pipelineShapes(view: ClusterView, service: ServiceInfo, devices: readon
   return out;
 }
 
-export function allocate(view: ClusterView, service: ServiceInfo, category: Category, devices: readonly DeviceState[]): Allocation {
+export function allocate(view: ClusterView, service: ServiceInfo, category: Category, devices: readonly DeviceState[], shareFractions: readonly number[] = []): Allocation {
   const usable = devices.filter((d) => d.alive);
   const fitsSomewhere = usable.some((d) => perfOn(service, d) && tensorDegreeToFit(service, d) > 0);
   const maxRatio = category.sensitivity === 'latency' ? LATENCY_HEADROOM : 1;
@@ -75,7 +89,7 @@ export function allocate(view: ClusterView, service: ServiceInfo, category: Cate
     const candidates = wholeBoxShapes(service, usable, fullTensorDegree);
     return { mode: 'tensor-parallel', degree: Math.max(1, ...candidates.map((c) => c.stages[0]!.gpus)), candidates, maxRatio };
   }
-  const candidates = wholeBoxShapes(service, usable, () => 1);
+  const candidates = wholeBoxShapes(service, usable, () => 1, shareFractions);
   const mode: ParallelMode = category.sensitivity === 'frequency' ? 'data-parallel' : 'replica';
   return { mode, degree: Math.max(1, ...candidates.map((c) => c.stages[0]!.gpus)), candidates, maxRatio };
 }

@@ -9,6 +9,9 @@
  *   one such replica sustains — i.e. the SLO is loose and the pressure is volume, not speed;
  * - GPUs: multi when no single accelerator of any alive device can hold the weights, or when
  *   the best one-GPU replica misses the SLO unloaded while a tensor-parallel one meets it.
+ * Estimates use the service's mean request shape as the scheduler passes it: the shape the
+ * request handler observed when it has seen enough requests (demand-estimate.ts), else the
+ * view's — so 2,048-token prompts can make a service multi-GPU where 512-token ones did not.
  */
 import type { Category, ClusterView, ServiceInfo } from '../contract.js';
 import { WEIGHT_MEMORY_FRACTION } from '../placement-helpers.js';

@@ -12,33 +12,15 @@
  * left a service without instances for up to 60 s and a recovered device idle for up to 60 s
  * more. Re-placing at the sync granularity keeps the cost of a fault at a few seconds.
  *
- * Demand: the host reports each service's rate observed since the previous `place` call; this
- * keeps the time-weighted mean since the last full re-plan (Σ rate·dt / Σ dt = arrivals / time),
- * so the scheduler sees the same demand as with one call per placement period.
+ * Demand reported with each call is folded by demand-estimate.ts, not here.
  */
 import type { ClusterView, DeviceState, InstanceState, PlannedInstance } from '../contract.js';
 
-interface Acc { weighted: number; spanS: number }
-
 export class ReplanTrigger {
   private lastFullS = -Infinity;
-  private lastCallS: number | undefined;
   private signature: string | undefined;
-  private readonly demand = new Map<string, Acc>();
 
   constructor(private readonly placementPeriodS: number) {}
-
-  /** Folds the demand reported with this call into the running mean; call once per `place`. */
-  observe(view: ClusterView): void {
-    const dt = this.lastCallS === undefined ? 0 : Math.max(0, view.now - this.lastCallS);
-    this.lastCallS = view.now;
-    for (const s of view.services) {
-      const a = this.demand.get(s.name) ?? { weighted: 0, spanS: 0 };
-      a.weighted += s.demandRps * dt;
-      a.spanS += dt;
-      this.demand.set(s.name, a);
-    }
-  }
 
   /** Why a full re-placement is due now, or undefined when the current instances stay. */
   due(view: ClusterView, usable: readonly DeviceState[]): string | undefined {
@@ -50,20 +32,10 @@ export class ReplanTrigger {
     return undefined;
   }
 
-  /** The view with each service's demand averaged since the last full re-placement. */
-  averaged(view: ClusterView): ClusterView {
-    const services = view.services.map((s) => {
-      const a = this.demand.get(s.name);
-      return a !== undefined && a.spanS > 0 ? { ...s, demandRps: a.weighted / a.spanS } : s;
-    });
-    return { ...view, services };
-  }
-
-  /** A full re-placement ran at `view.now` over `usable`: restart the demand window. */
+  /** A full re-placement ran at `view.now` over `usable`. */
   replanned(view: ClusterView, usable: readonly DeviceState[]): void {
     this.lastFullS = view.now;
     this.signature = usable.map((d) => d.id).sort().join(',');
-    this.demand.clear();
   }
 }
 

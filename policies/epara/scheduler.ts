@@ -18,7 +18,7 @@
  * is taken only if its value exceeds KEEP's by the migration threshold. A plan re-emits the
  * existing instances it keeps, so the host leaves them running.
  */
-import type { Category, ClusterView, DeviceId, DeviceState, InstanceState, PlannedInstance, ServiceInfo } from '../contract.js';
+import type { Category, ClusterView, DeviceId, DeviceState, InstanceState, PlannedInstance, ServiceInfo, Stage } from '../contract.js';
 import { MemoryLedger } from '../memory-ledger.js';
 import { estimateChain, meanWork, sloRatio, stageWeightBytes } from '../perf-model.js';
 import { stagesKey } from '../placement-helpers.js';
@@ -36,6 +36,8 @@ export interface SchedulerOptions {
   readonly loadBytesPerS: number;
   readonly placementPeriodS: number;
   readonly demandHeadroom: number;
+  /** Fractional GPU shares offered for small single-GPU tasks (empty: whole GPUs only). */
+  readonly shareFractions?: readonly number[];
 }
 
 interface Candidate {
@@ -78,6 +80,15 @@ function candidateOf(view: ClusterView, service: ServiceInfo, inst: PlannedInsta
   return { key: `${service.name}|${stagesKey(inst.stages)}`, service, instance: inst, existing, capacity, memGB: Math.max(0.05, mem / 1e9), feasible };
 }
 
+/** GPU units a stage claims: its TP degree, or its share of one accelerator. */
+function gpuUnits(s: Stage): number {
+  return s.gpuFraction !== undefined ? s.gpuFraction : s.gpus;
+}
+
+function units(c: Candidate): number {
+  return c.instance.stages.reduce((a, s) => a + gpuUnits(s), 0);
+}
+
 /** Greedy state: memory, compute (GPU units) per device, rate served per service. */
 class Fill {
   readonly ledger: MemoryLedger;
@@ -92,7 +103,7 @@ class Fill {
 
   private effective(c: Candidate): number {
     let f = 1;
-    for (const s of c.instance.stages) f = Math.min(f, (this.compute.get(s.device) ?? 0) / s.gpus);
+    for (const s of c.instance.stages) f = Math.min(f, (this.compute.get(s.device) ?? 0) / gpuUnits(s));
     return c.capacity * Math.max(0, f);
   }
 
@@ -105,7 +116,7 @@ class Fill {
   take(c: Candidate): void {
     const eff = this.effective(c);
     this.ledger.reserve(c.service, c.instance.stages);
-    for (const s of c.instance.stages) this.compute.set(s.device, Math.max(0, (this.compute.get(s.device) ?? 0) - s.gpus));
+    for (const s of c.instance.stages) this.compute.set(s.device, Math.max(0, (this.compute.get(s.device) ?? 0) - gpuUnits(s)));
     this.served.set(c.service.name, (this.served.get(c.service.name) ?? 0) + eff);
     this.chosen.push(c);
   }
@@ -124,7 +135,11 @@ class Fill {
       for (const c of pool) {
         if (taken.has(c.key)) continue;
         const score = this.gain(c) / c.memGB;
-        if (score > bestScore + 1e-12 || (best !== undefined && Math.abs(score - bestScore) <= 1e-12 && score > 0 && c.key < best.key)) {
+        const tol = 1e-9 * Math.max(score, bestScore) + 1e-12;
+        // Equal scores: the candidate claiming fewer GPU units (a fractional share when it meets
+        // the remaining demand as well as a whole GPU would), then key order.
+        if (score > bestScore + tol || (best !== undefined && score > 0 && Math.abs(score - bestScore) <= tol
+          && (units(c) < units(best) - 1e-12 || (Math.abs(units(c) - units(best)) <= 1e-12 && c.key < best.key)))) {
           best = c;
           bestScore = score;
         }
@@ -147,7 +162,7 @@ export function schedule(view: ClusterView, usableDevices: readonly DeviceState[
   for (const service of view.services) {
     targets.set(service.name, service.demandRps > 0 ? service.demandRps * opt.demandHeadroom : PRESENCE_RPS);
     const { category } = categorize({ ...view, devices }, service);
-    const alloc = allocate({ ...view, devices }, service, category, devices);
+    const alloc = allocate({ ...view, devices }, service, category, devices, opt.shareFractions ?? []);
     services.set(service.name, { category, allocation: { mode: alloc.mode, degree: alloc.degree } });
     const mine: Candidate[] = [];
     const seen = new Set<string>();

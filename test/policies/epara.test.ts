@@ -144,7 +144,7 @@ describe('epara › state-aware scheduler', () => {
     // The host reports the rate since the previous call: 50 s at 0.4 rps then 10 s at 5 rps average
     // (0.4·50 + 5·10) / 60 = 1.17 rps → target × 1.25 = 1.46 rps, met by orin0 + gpu0; planning
     // for the last report alone (5 rps → 6.25) would give a value ≈ 4.8.
-    const policy = POLICIES.epara.create({ health_check_s: 10 });
+    const policy = POLICIES.epara.create({ health_check_s: 10, demand_alpha: 1, demand_burst: 0, demand_tolerance: 0, demand_down_periods: 1 });
     const at = (now: number, demandRps: number, instances: ReturnType<typeof instance>[]) =>
       view({ now, links: trioLinks, devices: trio(), services: [service('chat', { demandRps })], instances });
     const orin = [instance('i1', 'chat', whole('orin0', 32))];
@@ -154,6 +154,13 @@ describe('epara › state-aware scheduler', () => {
     const p60 = policy.place(at(60, 5, orin), testRng(1));
     expect(p60.reason).toContain('(period)');
     expect(p60.reason).toContain('value 1.46');
+    // Defaults (alpha 0.5, burst 0.5): level 0.4 + 0.5 × (1.167 − 0.4) = 0.783; the 10-s bins peak
+    // at 5, so peak 0.4 + 0.5 × (5 − 0.4) = 2.7; estimate 0.783 + 0.5 × (2.7 − 0.783) = 1.742,
+    // target × 1.25 = 2.18 (declared 0.4 at t = 0 seeds both).
+    const smoothed = POLICIES.epara.create({ health_check_s: 10 });
+    smoothed.place(at(0, 0.4, orin), testRng(1));
+    for (const t of [10, 20, 30, 40, 50]) smoothed.place(at(t, 0.4, orin), testRng(1));
+    expect(smoothed.place(at(60, 5, orin), testRng(1)).reason).toContain('value 2.18');
   });
 
   it('policy › sync and periods › come from params; the host calls place at the health-check period', () => {
