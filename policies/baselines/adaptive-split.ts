@@ -19,7 +19,11 @@
  * - every `period_s` the running chain is re-predicted under the current measurements; it is
  *   replaced (partition migration) when a device of it died, it no longer fits, or the best
  *   candidate predicts a latency lower by at least `resplit_threshold` (relative) — hysteresis, so
- *   noise in the measured utilization does not move weights every period.
+ *   noise in the measured utilization does not move weights every period;
+ * - "continuous profiling" is read as an exponentially weighted average over the re-split periods
+ *   (weight `profile_alpha` for the latest) of each device's measured utilization and each
+ *   service's observed demand: one bursty 10-s window does not move weights (ours; the paper says
+ *   profiles are continuous, not how they are filtered).
  */
 import type { ClusterView, DeviceState, InstanceState, PlacementPlan, PlannedInstance, PolicyFactory, ServiceInfo, Stage } from '../contract.js';
 import { fullTensorDegree } from '../chain-costs.js';
@@ -104,6 +108,27 @@ export function bestChain(view: ClusterView, service: ServiceInfo, ledger: Memor
   return best;
 }
 
+/** EWMA of device utilization and service demand across `place` calls (one call per period). */
+export class RunningProfile {
+  private readonly util = new Map<string, number>();
+  private readonly demand = new Map<string, number>();
+
+  constructor(private readonly alpha: number) {}
+
+  private step(m: Map<string, number>, key: string, x: number): number {
+    const old = m.get(key);
+    const v = old === undefined ? x : old + this.alpha * (x - old);
+    m.set(key, v);
+    return v;
+  }
+
+  smooth(view: ClusterView): ClusterView {
+    const devices = view.devices.map((d) => ({ ...d, utilization: this.step(this.util, d.id, d.utilization) }));
+    const services = view.services.map((s) => ({ ...s, demandRps: this.step(this.demand, s.name, s.demandRps) }));
+    return { ...view, devices, services };
+  }
+}
+
 export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): PlacementPlan {
   const ledger = new MemoryLedger(view.devices);
   const load: PlannedLoad = new Map();
@@ -142,6 +167,7 @@ const params = {
   period_s: { kind: 'number', default: 10, min: 1, max: 86_400, description: 'How often measured load is read and the split reconsidered, s.' },
   max_devices: { kind: 'integer', default: 3, min: 1, max: 16, description: 'Most devices in one split chain.' },
   resplit_threshold: { kind: 'number', default: 0.1, min: 0, max: 1, description: 'Migrate a running chain only when a new one predicts at least this much lower latency (relative).' },
+  profile_alpha: { kind: 'number', default: 0.5, min: 0.01, max: 1, description: 'EWMA weight of the latest period in the utilization and demand profiles (1 = latest period only).' },
 } as const satisfies PolicyFactory['params'];
 
 export const adaptiveSplit: PolicyFactory = {
@@ -150,6 +176,7 @@ export const adaptiveSplit: PolicyFactory = {
   create: (given) => {
     const p = resolveParams(params, given);
     const opt = { maxDevices: numberParam(p, 'max_devices'), resplitThreshold: numberParam(p, 'resplit_threshold') };
-    return new PlannedPolicy('adaptive-split', (v) => adaptiveSplitPlan(v, opt), 'least-loaded', numberParam(p, 'period_s'));
+    const profile = new RunningProfile(numberParam(p, 'profile_alpha'));
+    return new PlannedPolicy('adaptive-split', (v) => adaptiveSplitPlan(profile.smooth(v), opt), 'least-loaded', numberParam(p, 'period_s'));
   },
 };
