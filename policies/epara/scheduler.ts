@@ -109,6 +109,10 @@ class Fill {
 
   gain(c: Candidate): number {
     if (!this.ledger.fits(c.service, c.instance.stages)) return 0;
+    // One share per (service, accelerator box): a second fractional replica beside the first
+    // would only split the same GPU time in two queues.
+    if (c.instance.stages.some((s) => s.gpuFraction !== undefined && this.chosen.some((o) => o.service.name === c.service.name
+      && o.instance.stages.some((t) => t.device === s.device)))) return 0;
     const left = (this.targets.get(c.service.name) ?? 0) - (this.served.get(c.service.name) ?? 0);
     return Math.max(0, Math.min(left, this.effective(c)));
   }

@@ -42,4 +42,14 @@ describe('epara › GPU sharing', () => {
     const whole = POLICIES.epara.create({ gpu_sharing: false }).place(v, testRng(1));
     expect(whole.instances.map((i) => i.service)).toEqual(['seg']);
   });
+
+  it('place › seg beyond one GPU of a gpu4 box › the rest goes to another device, not a second share beside the first', () => {
+    // One GPU of gpu4 serves 500 × 0.309 = 154 frames/s; 160 frames/s (target 200) leaves 46.
+    const devices = [device('gpu0', 'gpu4'), device('orin0', 'orin')];
+    const plan = POLICIES.epara.create({}).place(view({ devices, links: [link('gpu0', 's1', 1e10, 0.0001), ...links], services: [service('seg', { demandRps: 160 })] }), testRng(1));
+    const perDevice = new Map<string, number>();
+    for (const i of plan.instances) for (const s of i.stages) perDevice.set(s.device, (perDevice.get(s.device) ?? 0) + 1);
+    expect(Math.max(...perDevice.values())).toBe(1);
+    expect([...perDevice.keys()].sort()).toEqual(['gpu0', 'orin0']);
+  });
 });
