@@ -25,6 +25,15 @@ function latency(median: number, spread: number, count: number): LatencySummary 
   return { count, mean: median * 1.1, p50: cdf[10]!, p90: cdf[18]!, p99: cdf[20]! * 0.95, cdf };
 }
 
+/** The same population with `dropped` +∞ samples added (null in JSON): upper quantiles become +∞. */
+function withDrops(l: LatencySummary, dropped: number): LatencySummary {
+  const n = l.count + dropped;
+  const cut = n > 0 ? l.count / n : 1;
+  const q = (p: number, v: number): number => (p > cut ? Infinity : v);
+  return { count: n, mean: dropped > 0 ? Infinity : l.mean, p50: q(0.5, l.p50), p90: q(0.9, l.p90), p99: q(0.99, l.p99),
+    cdf: l.cdf.map((v, i) => q(i / 20, v)) };
+}
+
 export const KNEE: Record<string, number> = { epara: 3.2, edgeshard: 2.1, 'round-robin': 1.4, 'least-loaded': 1.7 };
 const DEVICES = ['gpu-0', 'gpu-1', 'jetson-0', 'jetson-1', 'pi-0', 'fpga-0'];
 
@@ -45,12 +54,17 @@ export function fakeResult(policy: string, load: number, seed: number, services 
     offeredAll += offered;
     okAll += ok;
     const slow = 1 + Math.max(0, load - knee) * 2;
+    const ttft = latency(0.12 * slow * (1 + 0.1 * r()), 0.5, offered - dropped);
+    const tpot = latency(0.03 * slow, 0.3, offered - dropped);
+    const e2e = latency(1.5 * slow * (1 + 0.1 * r()), 0.4, offered - dropped);
     svc[name] = {
       offered, ok, late, dropped, failed: 0, inflight: 0,
+      kind: name === 'chat' ? 'llm' : 'segmentation', offeredRps: offered / horizonS,
       goodputRps: ok / horizonS, sloAttainment: ok / offered,
-      ttftS: latency(0.12 * slow * (1 + 0.1 * r()), 0.5, offered - dropped),
-      tpotS: latency(0.03 * slow, 0.3, offered - dropped),
-      e2eS: latency(1.5 * slow * (1 + 0.1 * r()), 0.4, offered - dropped),
+      ttftS: ttft, tpotS: tpot, e2eS: e2e,
+      ttftInclDropsS: withDrops(ttft, dropped), tpotInclDropsS: withDrops(tpot, dropped), e2eInclDropsS: withDrops(e2e, dropped),
+      ...(name === 'chat' ? { outputTokPerS: ok * 100 / horizonS } : {}),
+      noReadyFraction: 0, inflightTimeline: Array.from({ length: horizonS / bucket }, () => 0),
       dropReasons: dropped ? { 'queue-full': dropped } : {},
       perfSource: { 'gpu-a100': 'profile', 'jetson-orin': 'roofline' },
     };
@@ -69,8 +83,10 @@ export function fakeResult(policy: string, load: number, seed: number, services 
   }
   return {
     schema: 'parasim.result/1', scenario: 'synthetic', seed, policy, horizonS, timelineBucketS: bucket,
-    totals: { offered: offeredAll, ok: okAll, late: 0, dropped: offeredAll - okAll, failed: 0, inflight: 0, goodputRps: okAll / horizonS, sloAttainment: okAll / offeredAll },
-    services: svc, devices,
+    totals: { offered: offeredAll, ok: okAll, late: 0, dropped: offeredAll - okAll, failed: 0, inflight: 0, goodputRps: okAll / horizonS, sloAttainment: okAll / offeredAll,
+      minServiceAttainment: Math.min(...Object.values(svc).map((x) => x.sloAttainment)),
+      meanServiceAttainment: Object.values(svc).reduce((a, x) => a + x.sloAttainment, 0) / services.length },
+    services: svc, devices, links: { wan: { type: 'wan-edge-cloud', utilization: Math.min(1, load / 4) } },
     goodputTimeline: Array.from({ length: horizonS / bucket }, () => okAll / horizonS),
     placementChanges, notes: [],
   };
