@@ -2,7 +2,7 @@
  * Request records and the canonical result: one schema for the simulator and the runtime.
  * The result carries no wall-clock figure, so two results can be compared byte for byte.
  */
-import type { DeviceId, ServiceKind, ServiceName } from './contract.js';
+import type { DeviceId, ServiceKind, ServiceName, Slo } from './contract.js';
 
 /** Exactly one per offered request. `inflight` only for requests still running at the horizon. */
 export type Outcome = 'ok' | 'late' | 'dropped' | 'failed' | 'inflight';
@@ -56,6 +56,8 @@ export interface ServiceResult extends OutcomeCounts {
   readonly ttftS: LatencySummary;
   readonly tpotS: LatencySummary;
   readonly e2eS: LatencySummary;
+  /** The SLO requests were judged against (so a report can state it). */
+  readonly slo: Slo;
   /**
    * The same latencies with every request that did not finish (dropped, failed, in flight at the
    * horizon) counted as +∞ (null in JSON), so no policy improves a percentile by dropping. TTFT and
@@ -104,6 +106,8 @@ export interface PlacementChange {
 
 export interface RunResult {
   readonly schema: 'parasim.result/1';
+  /** Which host produced it: the simulator's virtual clock or a live replay. Reports never average the two. */
+  readonly clock: 'simulated' | 'live';
   readonly scenario: string;
   readonly seed: number;
   readonly policy: string;

@@ -123,7 +123,7 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   const realizer = new PlacementRealizer(scenario, views, agents, modelFor, () => clock.nowS(), clock.epochMs());
   const types = [...new Map(scenario.devices.map((d) => [d.spec.key, d.spec])).values()];
   const summarizer = new RunSummarizer({
-    scenario: scenario.name, seed, policy: policy.name, horizonS, timelineBucketS: scenario.timelineBucketS / scale,
+    clock: 'live', scenario: scenario.name, seed, policy: policy.name, horizonS, timelineBucketS: scenario.timelineBucketS / scale,
     services: scenario.services.map((s) => ({ name: s.name, kind: s.kind, slo: s.slo, perfSource: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])) })),
     devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
   });

@@ -36,6 +36,8 @@ export interface DeviceMeta {
 }
 
 export interface RunMeta {
+  /** Which host runs it (default `simulated`); the live controller passes `live`. */
+  readonly clock?: 'simulated' | 'live';
   readonly scenario: string;
   readonly seed: number;
   readonly policy: string;
@@ -202,6 +204,7 @@ export class RunSummarizer {
       services[s.name] = {
         ...counts,
         kind: s.kind,
+        slo: s.slo,
         offeredRps: a.offered / m.horizonS,
         goodputRps: a.ok / m.horizonS,
         sloAttainment: a.offered > 0 ? a.ok / a.offered : NaN,
@@ -235,6 +238,7 @@ export class RunSummarizer {
     });
     const result: RunResult = {
       schema: 'parasim.result/1',
+      clock: m.clock ?? 'simulated',
       scenario: m.scenario,
       seed: m.seed,
       policy: m.policy,

@@ -46,8 +46,11 @@ export function fakeResult(policy: string, load: number, seed: number, services 
   let offeredAll = 0;
   let okAll = 0;
   for (const name of services) {
-    const offered = Math.round(load * 1200 * (0.95 + 0.1 * r()));
-    const att = Math.max(0.02, Math.min(1, 1 / (1 + Math.exp(3 * (load - knee))) + 0.04 * (r() - 0.5) + 0.05));
+    // Chat is ~20× rarer than frames, as in the default scenario.
+    const offered = Math.round(load * (name === 'chat' ? 60 : 1200) * (0.95 + 0.1 * r()));
+    // `starves-chat` serves cameras perfectly and never a chat request: the case a pooled total hides.
+    const att = policy === 'starves-chat' ? (name === 'chat' ? 0 : 1)
+      : Math.max(0.02, Math.min(1, 1 / (1 + Math.exp(3 * (load - knee))) + 0.04 * (r() - 0.5) + 0.05));
     const ok = Math.round(offered * Math.min(1, att));
     const dropped = Math.round((offered - ok) * 0.3);
     const late = offered - ok - dropped;
@@ -59,7 +62,8 @@ export function fakeResult(policy: string, load: number, seed: number, services 
     const e2e = latency(1.5 * slow * (1 + 0.1 * r()), 0.4, offered - dropped);
     svc[name] = {
       offered, ok, late, dropped, failed: 0, inflight: 0,
-      kind: name === 'chat' ? 'llm' : 'segmentation', offeredRps: offered / horizonS,
+      kind: name === 'chat' ? 'llm' : 'segmentation',
+      slo: name === 'chat' ? { kind: 'token', ttftS: 1, tpotS: 0.1 } : { kind: 'frame', deadlineS: 0.1 }, offeredRps: offered / horizonS,
       goodputRps: ok / horizonS, sloAttainment: ok / offered,
       ttftS: ttft, tpotS: tpot, e2eS: e2e,
       ttftInclDropsS: withDrops(ttft, dropped), tpotInclDropsS: withDrops(tpot, dropped), e2eInclDropsS: withDrops(e2e, dropped),
@@ -82,7 +86,7 @@ export function fakeResult(policy: string, load: number, seed: number, services 
     placementChanges.push({ timeS: t, service: services[k % services.length]!, action: k % 2 ? 'ready' : 'load', instance: `i${k}`, devices: [DEVICES[k % DEVICES.length]!] });
   }
   return {
-    schema: 'parasim.result/1', scenario: 'synthetic', seed, policy, horizonS, timelineBucketS: bucket,
+    schema: 'parasim.result/1', clock: 'simulated', scenario: 'synthetic', seed, policy, horizonS, timelineBucketS: bucket,
     totals: { offered: offeredAll, ok: okAll, late: 0, dropped: offeredAll - okAll, failed: 0, inflight: 0, goodputRps: okAll / horizonS, sloAttainment: okAll / offeredAll,
       minServiceAttainment: Math.min(...Object.values(svc).map((x) => x.sloAttainment)),
       meanServiceAttainment: Object.values(svc).reduce((a, x) => a + x.sloAttainment, 0) / services.length },
@@ -94,22 +98,31 @@ export function fakeResult(policy: string, load: number, seed: number, services 
 
 export interface SweepLine {
   key: string;
-  cell: { policy: string; load: number; seed: number; coords: Record<string, unknown> };
+  cell: { policy: string; load: number; seed: number; sweep: string; coords: Record<string, unknown> };
   result?: RunResult;
   error?: { message: string };
 }
 
-/** Sweep JSONL text: policies × loads × seeds, optionally with one failed cell. */
-export function fakeSweep(policies: readonly string[], loads: readonly number[], seeds: readonly number[], withFailure = false): string {
+/**
+ * Sweep JSONL text: policies × loads × seeds (× any extra grid axes, e.g. a device count),
+ * optionally with one failed cell. Coordinates are keyed as the sweep runner keys them.
+ */
+export function fakeSweep(policies: readonly string[], loads: readonly number[], seeds: readonly number[], withFailure = false,
+  axes: Readonly<Record<string, readonly unknown[]>> = {}, sweep = 'sweep-a'): string {
+  let points: Record<string, unknown>[] = [{}];
+  for (const [name, values] of Object.entries(axes)) points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
   const lines: SweepLine[] = [];
   for (const policy of policies) {
-    for (const load of loads) {
-      for (const seed of seeds) {
-        const cell = { policy, load, seed, coords: { policy, load, seed, rate: load * 4 } };
-        lines.push({ key: `${policy}-${load}-${seed}`, cell, result: fakeResult(policy, load, seed) });
+    for (const point of points) {
+      for (const load of loads) {
+        for (const seed of seeds) {
+          const cell = { policy, load, seed, sweep, coords: { 'policy.name': policy, ...point, load } };
+          const salt = Object.values(point).map((v) => Number(v) || 0).reduce((a, b) => a + b, 0);
+          lines.push({ key: `${policy}-${JSON.stringify(point)}-${load}-${seed}`, cell, result: fakeResult(policy, load * (1 + salt / 10), seed) });
+        }
       }
     }
   }
-  if (withFailure) lines.push({ key: 'broken', cell: { policy: policies[0]!, load: loads[0]!, seed: 99, coords: {} }, error: { message: 'worker crashed' } });
+  if (withFailure) lines.push({ key: 'broken', cell: { policy: policies[0]!, load: loads[0]!, seed: 99, sweep, coords: { 'policy.name': policies[0]!, load: loads[0]! } }, error: { message: 'worker crashed' } });
   return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
 }

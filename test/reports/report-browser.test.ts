@@ -93,7 +93,7 @@ describe('report in a browser', { timeout: 300_000 }, () => {
 
     it('synthetic sweep › 4 policies × 8 loads × 3 seeds with a failed cell › every plot renders, no errors, offline', async () => {
       const { entries, issues } = readResultsText(fakeSweep(POLICIES, LOADS, [1, 2, 3], true), 'sweep.jsonl');
-      const validation = { rows: POLICIES.map((policy, i) => ({ policy, load: 2, metric: 'goodput', sim: 4 + i, measured: 4.3 + i, relError: -0.3 / (4.3 + i) })), medianAbsGoodputError: 0.06 };
+      const validation = { rows: POLICIES.map((policy, i) => ({ policy, load: 2, scope: 'total', metric: 'goodputRps', sim: 4 + i, measured: 4.3 + i, relError: -0.3 / (4.3 + i) })), medianAbsGoodputError: 0.06 };
       const file = path.join(dir, 'report.html');
       writeReport(file, buildReport({ entries, issues, validation, options: { title: 'ParaSim report — synthetic sweep' } }));
       const shot = process.env['UPDATE_SCREENSHOT'] === '1' ? path.join(ROOT, 'docs/report-screenshot.png') : path.join(dir, 'report.png');
