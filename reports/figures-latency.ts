@@ -73,6 +73,6 @@ export function lossFigure(g: Grouped, service: string, x: number | undefined): 
     title: `${service}: requests not served within SLO, by reason${x === undefined ? '' : ` at ${g.xLabel} = ${x}`}`,
     caption: 'Requests per run (mean over seeds) dropped or failed, stacked by the reason the host recorded, plus late and unfinished ones.',
     data,
-    layout: baseLayout('', 'requests per run', { barmode: 'stack', xaxis: { title: { text: '' }, automargin: true } }),
+    layout: baseLayout('', 'requests per run', { barmode: 'stack', margin: { l: 70, r: 20, t: 20, b: 120 }, xaxis: { title: { text: '' }, automargin: true }, legend: { orientation: 'h', y: -0.45 } }),
   };
 }

@@ -46,12 +46,14 @@ export function meanKeepingInf(xs: readonly number[]): number {
   return v.reduce((a, b) => a + b, 0) / v.length;
 }
 
-/** Energy per finished request (J): devices with power figures, over ok + late requests. */
+/**
+ * Energy per finished request (J): the devices the catalog has power figures for (the others,
+ * e.g. an FPGA board without a datasheet figure, are left out), over ok + late requests.
+ */
 export function energyPerRequest(r: RunResult): number {
-  const devices = Object.values(r.devices);
-  if (devices.length === 0 || devices.some((d) => d.energyJ === null)) return Number.NaN;
+  const known = Object.values(r.devices).filter((d) => d.energyJ !== null);
   const finished = r.totals.ok + r.totals.late;
-  return finished > 0 ? devices.reduce((a, d) => a + (d.energyJ ?? 0), 0) / finished : Number.NaN;
+  return known.length > 0 && finished > 0 ? known.reduce((a, d) => a + (d.energyJ ?? 0), 0) / finished : Number.NaN;
 }
 
 export interface SeriesPoint {

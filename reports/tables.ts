@@ -142,7 +142,7 @@ export function summaryTable(g: Grouped): string {
   });
   return table([
     'policy', ...(multi ? ['configuration'] : []), g.xLabel, 'seeds', 'lowest service SLO attainment (± 95% CI)', 'SLO attainment per service',
-    'E2E p99 s incl. drops (worst service)', 'energy J per finished request', 'dropped + failed per run', 'goodput req/s, all requests pooled',
+    'E2E p99 s incl. drops (worst service)', 'energy J per finished request (devices with power figures)', 'dropped + failed per run', 'goodput req/s, all requests pooled',
   ], rows, multi ? 2 : 1);
 }
 
@@ -158,7 +158,7 @@ export function problemsHtml(failed: readonly ResultEntry[], unplaced: readonly 
 export function validationHtml(v: ValidationReport): string {
   const rows = v.rows.map((r) => [r.policy, fmt(r.load, 4), r.scope, r.metric, fmt(r.sim, 4), fmt(r.measured, 4), Number.isFinite(r.relError) ? `${(r.relError * 100).toFixed(1)}%` : 'undefined']);
   const med = v.medianAbsGoodputError === null ? '' : `<p>Median absolute goodput error: <b>${escapeHtml(`${(v.medianAbsGoodputError * 100).toFixed(1)}%`)}</b></p>\n`;
-  return med + table(['policy', 'load', 'scope', 'metric', 'simulated', 'measured', 'relative error'], rows, 1);
+  return med + table(['policy', 'load', 'scope', 'metric', 'simulated', 'measured', 'relative error'], rows, 4);
 }
 
 /** Tables of capacity-mode summaries (`results.capacity.json`): all services and per service. */

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateScenarioObject } from '../../scenarios/index.js';
 import { capacityFileFor, loadSweepFile, runSweep, scaleLoad, simulate, type CapacityMode, type SweepDefinition } from '../../sim/index.js';
+import { readResultsText } from '../../reports/index.js';
 import { ROOT } from '../cli-paths.js';
 
 const SWEEP = path.join(ROOT, 'test/sweep/fixtures/capacity-bracket.yaml');
@@ -77,6 +78,10 @@ describe('goodput-capacity sweep', () => {
     // … agrees with simulations run here, outside the pool.
     expect(attainmentAt(def, s.policy, found)).toBeGreaterThanOrEqual(mode.target);
     expect(attainmentAt(def, s.policy, next)).toBeLessThan(mode.target);
+    // The report reads the summary file as a capacity table (all services and per service).
+    const read = readResultsText(one.summary, 'results.capacity.json');
+    expect(read.issues).toEqual([]);
+    expect(read.capacity[0]!.searches[0]).toMatchObject({ policy: s.policy, load: found, services: { chat: { bound: expect.any(String) } } });
     // One result line per probe cell (probes × seeds), in probe order.
     const lines = one.results.trimEnd().split('\n').map((l) => JSON.parse(l) as { cell: { index: number; load: number } });
     expect(lines).toHaveLength(s.probes.length * def.seeds.length);
