@@ -62,7 +62,7 @@ async function render(browser: Browser, file: string, screenshot?: string, clipH
     };
   });
   if (screenshot) {
-    await page.screenshot({ path: screenshot, fullPage: clipHeight === undefined, ...(clipHeight !== undefined ? { clip: { x: 0, y: 0, width: 1200, height: clipHeight } } : {}) });
+    await page.screenshot({ path: screenshot, fullPage: true, ...(clipHeight !== undefined ? { clip: { x: 0, y: 0, width: 1200, height: clipHeight } } : {}) });
   }
   await context.close();
   return { errors, offsite, ...result };
