@@ -72,7 +72,7 @@ export class ClusterViews {
   beforePlacement(now: number): void {
     const dt = now - this.lastPlaceS;
     if (dt > 0 && this.lastPlaceS > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
-    for (const note of zeroDemandNotes(this.services, now)) this.notes.add(note);
+    for (const note of zeroDemandNotes(this.services, now, dt)) this.notes.add(note);
     if (dt > 0) { this.arrivalsSincePlace.fill(0); this.lastPlaceS = Math.max(now, 1e-9); }
     this.cluster.now = now;
     this.refreshMemory();

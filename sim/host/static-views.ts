@@ -49,9 +49,20 @@ export function initialDemand(s: ServiceConfig, horizonS: number): InitialDemand
   };
 }
 
-/** Services a plan is about to be made for with no demand at all: one host note each. */
-export function zeroDemandNotes(services: readonly ServiceInfo[], nowS: number): string[] {
-  return services.filter((s) => s.demandRps === 0).map((s) => `${s.name}: planned with demand 0 (no arrival seen before a placement${nowS === 0 ? ' at t = 0' : ''})`);
+/**
+ * Observation windows shorter than this are health checks between plans (EPARA is called every
+ * `health_check_s` and averages demand itself), not a plan's demand: no note for them (assumption).
+ */
+export const PLAN_WINDOW_S = 10;
+
+/**
+ * Services a plan is about to be made for with no demand at all: one host note each — at t = 0,
+ * or after an observation window of at least PLAN_WINDOW_S with no arrival.
+ */
+export function zeroDemandNotes(services: readonly ServiceInfo[], nowS: number, windowS: number): string[] {
+  if (nowS > 0 && windowS < PLAN_WINDOW_S) return [];
+  return services.filter((s) => s.demandRps === 0)
+    .map((s) => `${s.name}: planned with demand 0 (${nowS === 0 ? 'no demand known at t = 0' : `no arrival in the ${Math.round(windowS)} s before a placement`})`);
 }
 
 /** One ServiceInfo per scenario service; demand and request shape start at `initialDemand`. */

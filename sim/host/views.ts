@@ -81,7 +81,7 @@ export class Views {
     const now = this.w.now;
     const dt = now - this.lastPlaceS;
     if (dt > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
-    for (const note of zeroDemandNotes(this.services, now)) this.w.note(note);
+    for (const note of zeroDemandNotes(this.services, now, dt)) this.w.note(note);
     this.arrivalsSincePlace.fill(0);
     this.lastPlaceS = now;
     this.tick();

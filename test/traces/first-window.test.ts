@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenarios/index.js';
-import { initialDemand } from '../../sim/index.js';
+import { initialDemand, zeroDemandNotes } from '../../sim/index.js';
+import type { ServiceInfo } from '../../policies/index.js';
 import { traceFirstWindow, type ArrivalSpec } from '../../traces/index.js';
 
 type TraceSpec = Extract<ArrivalSpec, { process: 'trace' }>;
@@ -48,5 +49,13 @@ describe('traces › first window', () => {
     expect(d.promptTokens).not.toEqual(chat!.promptTokens);
     // A synthetic service keeps its declared rate and token specs.
     expect(initialDemand(tiny!, 120)).toEqual({ demandRps: 1, promptTokens: tiny!.promptTokens, outputTokens: tiny!.outputTokens });
+  });
+
+  it('demand-0 note › at t = 0 or after a plan-length window, not after a 1 s health check', () => {
+    const svc = (name: string, demandRps: number) => ({ name, demandRps }) as unknown as ServiceInfo;
+    const services = [svc('chat', 0), svc('cams', 40)];
+    expect(zeroDemandNotes(services, 0, 0)).toEqual(['chat: planned with demand 0 (no demand known at t = 0)']);
+    expect(zeroDemandNotes(services, 60, 60)).toEqual(['chat: planned with demand 0 (no arrival in the 60 s before a placement)']);
+    expect(zeroDemandNotes(services, 61, 1)).toEqual([]);
   });
 });
