@@ -4,7 +4,7 @@
  * column, headed by its sweep path; `clock` keeps simulated and live runs apart. For `all`:
  * goodput is every request pooled (a fact, not a ranking figure), attainment is the lowest
  * per-service attainment of each run, latencies are the worst service's. Latencies include drops
- * (+∞, written `inf`). Quoting per RFC 4180.
+ * (+∞, written `inf`). `output_tok_per_s`: LLM services (all: their sum). Quoting per RFC 4180.
  */
 import type { RunResult } from '../policies/index.js';
 import { censorMark, type Capacity } from './capacity.js';
@@ -23,6 +23,12 @@ function latency(r: RunResult, service: string, field: 'p50' | 'p99'): number {
   return v.length === 0 ? Number.NaN : Math.max(...v);
 }
 
+/** LLM output tokens per second (all: summed over LLM services); NaN (empty cell) for segmentation. */
+function outputTokPerS(r: RunResult, service: string): number {
+  const v = (service === ALL ? Object.values(r.services) : [r.services[service]]).map((s) => s?.outputTokPerS).filter((x): x is number => typeof x === 'number');
+  return v.length === 0 ? Number.NaN : v.reduce((a, b) => a + b, 0);
+}
+
 function counts(r: RunResult, service: string): { dropped: number; failed: number; late: number; inflight: number; reasons: Record<string, number> } {
   if (service === ALL) {
     const reasons: Record<string, number> = {};
@@ -37,7 +43,7 @@ export function summaryCsv(g: Grouped, caps: readonly CapacityRow[]): string {
   const services = [...g.services, ALL];
   const reasons = [...new Set(g.cells.flatMap((c) => c.runs.flatMap((r) => Object.values(r.services).flatMap((s) => Object.keys(s.dropReasons)))))].sort();
   const head = ['row', 'policy', 'service', ...g.axes, 'clock', g.xLabel, 'seeds', 'goodput_rps_mean', 'goodput_rps_ci95', 'attainment_mean', 'attainment_ci95',
-    'e2e_p50_incl_drops_s', 'e2e_p99_incl_drops_s', 'dropped', 'failed', 'late', 'inflight', ...reasons.map((k) => `drops:${k}`), 'capacity', 'censored'];
+    'e2e_p50_incl_drops_s', 'e2e_p99_incl_drops_s', 'output_tok_per_s', 'dropped', 'failed', 'late', 'inflight', ...reasons.map((k) => `drops:${k}`), 'capacity', 'censored'];
   const facetOf = new Map(g.facets.map((f) => [f.key, f]));
   const axisCells = (facet: string): string[] => g.axes.map((a) => text(facetOf.get(facet)?.coords[a]));
   const lines: string[][] = [head];
@@ -51,6 +57,7 @@ export function summaryCsv(g: Grouped, caps: readonly CapacityRow[]): string {
       lines.push(['point', c.policy, svc, ...axisCells(c.facet), facetOf.get(c.facet)?.clock ?? '', num(c.x), String(c.runs.length),
         num(gp.mean), num(gp.halfWidth), num(at.mean), num(at.halfWidth),
         num(meanKeepingInf(c.runs.map((r) => latency(r, svc, 'p50')))), num(meanKeepingInf(c.runs.map((r) => latency(r, svc, 'p99')))),
+        num(summarize(c.runs.map((r) => outputTokPerS(r, svc))).mean),
         mean((x) => x.dropped), mean((x) => x.failed), mean((x) => x.late), mean((x) => x.inflight),
         ...reasons.map((reason) => mean((x) => x.reasons[reason] ?? 0)), '', '']);
     }
@@ -61,7 +68,7 @@ export function summaryCsv(g: Grouped, caps: readonly CapacityRow[]): string {
       const cap = svc === ALL ? r.all : (r.services[svc] ?? { kind: 'none' as const });
       const seeds = Math.max(0, ...g.cells.filter((c) => c.policy === r.policy && c.facet === r.facet).map((c) => c.runs.length));
       lines.push(['capacity', r.policy, svc, ...axisCells(r.facet), facetOf.get(r.facet)?.clock ?? '', '', String(seeds),
-        '', '', '', '', '', '', '', '', '', '', ...reasons.map(() => ''), capValue(cap), censorMark(cap)]);
+        '', '', '', '', '', '', '', '', '', '', '', ...reasons.map(() => ''), capValue(cap), censorMark(cap)]);
     }
   }
   return lines.map((l) => l.map(quote).join(',')).join('\n') + '\n';

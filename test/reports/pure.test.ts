@@ -177,6 +177,9 @@ describe('csv', () => {
     expect(new Set(points.map((r) => r[col('service')]))).toEqual(new Set(['chat', 'seg', 'all']));
     expect(new Set(points.map((r) => r[col('devices[1].count')]))).toEqual(new Set(['1', '2']));
     for (const r of points) expect(r[col('seeds')]).toBe('3');
+    // Output tokens/s: LLM services only.
+    expect(points.find((r) => r[1] === 'epara' && r[2] === 'seg')![col('output_tok_per_s')]).toBe('');
+    expect(Number(points.find((r) => r[1] === 'epara' && r[2] === 'chat')![col('output_tok_per_s')])).toBeGreaterThan(0);
     const starvedAll = points.find((r) => r[1] === 'starves-chat' && r[2] === 'all')!;
     expect(starvedAll[col('attainment_mean')]).toBe('0');
     // 30% of starves-chat's chat requests are dropped: its p99 including drops is +∞.
