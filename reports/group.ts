@@ -1,8 +1,8 @@
 /**
  * Grouping of entries into cells: facet × policy × x value, seeds as the only replicates. A facet
  * is one combination of every other non-seed grid axis (e.g. `devices[1].count = 2`) plus the
- * clock (simulated or live), so neither an axis nor a live replay is ever averaged in as if it
- * were a seed. Pure; orders are fixed (policies: `epara` first then by name; facets and x
+ * clock (simulated or live) and, when the inputs come from several sweeps, the sweep hash, so
+ * neither an axis, a live replay nor another sweep is ever averaged in as if it were a seed. Pure; orders are fixed (policies: `epara` first then by name; facets and x
  * ascending) so the report is byte-stable.
  */
 import type { RunResult } from '../policies/index.js';
@@ -66,9 +66,11 @@ export function comparePolicies(a: string, b: string): number {
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const valueText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
-function facetOf(e: ResultEntry, xField: string): Facet {
+/** `withSweep`: inputs come from several sweeps, so the sweep hash separates configurations too. */
+function facetOf(e: ResultEntry, xField: string, withSweep: boolean): Facet {
   const coords: Record<string, unknown> = {};
   for (const k of Object.keys(e.coords).sort(cmp)) if (!NOT_FACET.has(k) && k !== xField) coords[k] = e.coords[k];
+  if (withSweep) coords['sweep'] = e.sweep ?? '(none)';
   const clock = e.result?.clock === 'live' ? 'live' : 'simulated';
   const parts = Object.entries(coords).map(([k, v]) => `${k} = ${valueText(v)}`);
   if (clock === 'live') parts.push('live');
@@ -93,13 +95,14 @@ export function groupEntries(entries: readonly ResultEntry[], xField?: string): 
   const byKey = new Map<string, { policy: string; facet: string; x: number; runs: { seed: number; key: string; r: RunResult }[]; failed: ResultEntry[] }>();
   const facets = new Map<string, Facet>();
   const unplaced: ResultEntry[] = [];
+  const withSweep = new Set(entries.map((e) => e.sweep ?? '')).size > 1;
   for (const e of entries) {
     const x = xOf(e, xField);
     if (!Number.isFinite(x)) {
       unplaced.push(e);
       continue;
     }
-    const f = facetOf(e, xKey);
+    const f = facetOf(e, xKey, withSweep);
     facets.set(f.key, f);
     const k = JSON.stringify([e.policy, f.key, x]);
     let cell = byKey.get(k);

@@ -8,7 +8,7 @@
 import type { CommandModule } from 'yargs';
 import type { ReportInputs, ValidationReport } from '../../reports/index.js';
 import {
-  buildReport, mixedSweeps, outputPathProblem, readResultFiles, readValidationFile, reportCsv, writeAtomically,
+  buildReport, mixedSweeps, outputPathProblem, plural, readResultFiles, readValidationFile, reportCsv, writeAtomically,
 } from '../../reports/index.js';
 import { codeVersion } from '../../sim/index.js';
 import { CliError } from '../cli-error.js';
@@ -78,6 +78,6 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const digest = notesDigest(inputs);
     for (const line of digest.slice(0, 20)) process.stderr.write(`${line}\n`);
     if (digest.length > 20) process.stderr.write(`… ${digest.length - 20} more notes in the page\n`);
-    process.stderr.write(`report: ${ok} runs${failed ? `, ${failed} failed cells` : ''} → ${args.out} (${(html.length / 1e6).toFixed(1)} MB)${args.csv ? ` and ${args.csv}` : ''}\n`);
+    process.stderr.write(`report: ${plural(ok, 'run')}${failed ? `, ${plural(failed, 'failed cell')}` : ''}${capacity.length ? `, ${plural(capacity.length, 'capacity summary', 'capacity summaries')}` : ''} → ${args.out} (${(html.length / 1e6).toFixed(1)} MB)${args.csv ? ` and ${args.csv}` : ''}\n`);
   },
 };

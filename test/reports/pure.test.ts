@@ -117,6 +117,13 @@ describe('reading and grouping', () => {
     expect(g.facets.map((f) => f.label)).toEqual(['devices[1].count = 1', 'devices[1].count = 2', 'devices[1].count = 1 · live']);
     for (const c of g.cells) expect(c.runs.length).toBe(c.facet.includes('live') ? 1 : 2);
   });
+  it('groupEntries › two sweep files › their cells never pooled: the sweep hash separates configurations', () => {
+    const a = readResultsText(fakeSweep(['epara'], [1], [1, 2], false, {}, 'aaaa'), 'a.jsonl').entries;
+    const b = readResultsText(fakeSweep(['epara'], [1], [1, 2], false, {}, 'bbbb'), 'b.jsonl').entries;
+    const g = groupEntries([...a, ...b]);
+    expect(g.facets.map((f) => f.label)).toEqual(['sweep = aaaa', 'sweep = bbbb']);
+    for (const c of g.cells) expect(c.runs).toHaveLength(2);
+  });
   it('groupEntries › --x names a coordinate › groups by that coordinate, load becomes a facet, missing ones unplaced', () => {
     const { entries } = readResultsText(fakeSweep(['epara'], [1], [1], true, { rate: [4, 8] }), 's');
     const g = groupEntries(entries, 'rate');
