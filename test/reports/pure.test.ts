@@ -4,6 +4,9 @@ import {
   identicalPolicies, jsonForScript, mixedSweeps, readResultsText, readValidationText, reportCsv, scriptSafeSource, summarize, tQuantile975,
 } from '../../reports/index.js';
 import { validationJson, type ValidationReport as LiveValidation } from '../../runtime/validate/index.js';
+import { policyColors } from '../../reports/colors.js';
+import { attainmentOf, seriesOf } from '../../reports/series.js';
+import { attainmentFigure, goodputFigure } from '../../reports/figures-load.js';
 import { fakeResult, fakeSweep } from './fixtures.js';
 
 const PLOTLY_STUB = 'window.Plotly={newPlot:function(){return Promise.resolve();}};';
@@ -168,6 +171,23 @@ describe('reading and grouping', () => {
     const r = readResultsText(JSON.stringify(summary), 'results.capacity.json');
     expect(r.issues).toEqual([]);
     expect(r.capacity[0]!.searches[0]).toMatchObject({ policy: 'epara', load: 1.5, services: { chat: { load: 1.5 } } });
+  });
+});
+
+describe('figures', () => {
+  it('colours › 25 policies › 25 distinct colours; bands clipped to their range', () => {
+    const names = Array.from({ length: 25 }, (_, i) => `p${i}`);
+    const color = policyColors(names);
+    expect(new Set(names.map(color)).size).toBe(25);
+    const { entries } = readResultsText(fakeSweep(['least-loaded', 'rr'], [0.5, 0.8, 1.2, 4], [1, 2, 3]), 's');
+    const g = groupEntries(entries);
+    const ys = (f: { data: readonly Record<string, unknown>[] }) => f.data.flatMap((t) => (t['y'] as (number | null)[]) ?? []).filter((v): v is number => typeof v === 'number');
+    // Precondition: unclipped, the 95% band of this data pokes above 100%.
+    expect(Math.max(...seriesOf(g, (r) => attainmentOf(r, 'chat')).flatMap((x) => x.points.map((p) => p.s.hi)))).toBeGreaterThan(1);
+    const att = attainmentFigure(g, 'chat', policyColors(g.policies), 0.9);
+    expect(Math.max(...ys(att))).toBeLessThanOrEqual(1);
+    expect(Math.min(...ys(att))).toBeGreaterThanOrEqual(0);
+    expect(Math.min(...ys(goodputFigure(g, 'chat', policyColors(g.policies))))).toBeGreaterThanOrEqual(0);
   });
 });
 
