@@ -3,7 +3,6 @@
  * from its keys. Adding a policy = one file + one line here.
  */
 import type { PolicyFactory } from './contract.js';
-import { staticRoundRobin } from './baselines/static-round-robin.js';
 import { epara } from './epara/policy.js';
 import { edgeShardLatency, edgeShardThroughput } from './baselines/edgeshard.js';
 import { edgeSolo } from './baselines/edge-solo.js';
@@ -12,7 +11,6 @@ import { adaptiveSplit } from './baselines/adaptive-split.js';
 import { leastLoaded, powerOfTwo, roundRobin } from './baselines/routers.js';
 
 export const POLICIES = {
-  'static-round-robin': staticRoundRobin,
   epara,
   'edgeshard-latency': edgeShardLatency,
   'edgeshard-throughput': edgeShardThroughput,

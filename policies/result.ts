@@ -2,7 +2,7 @@
  * Request records and the canonical result: one schema for the simulator and the runtime.
  * The result carries no wall-clock figure, so two results can be compared byte for byte.
  */
-import type { DeviceId, ServiceName } from './contract.js';
+import type { DeviceId, ServiceKind, ServiceName, Slo } from './contract.js';
 
 /** Exactly one per offered request. `inflight` only for requests still running at the horizon. */
 export type Outcome = 'ok' | 'late' | 'dropped' | 'failed' | 'inflight';
@@ -45,13 +45,33 @@ export interface OutcomeCounts {
 }
 
 export interface ServiceResult extends OutcomeCounts {
+  readonly kind: ServiceKind;
+  /** Offered requests per second of the run (load 1 = the scenario's nominal rate). */
+  readonly offeredRps: number;
   /** Requests finished within SLO per second of the run. */
   readonly goodputRps: number;
   /** ok / offered. */
   readonly sloAttainment: number;
+  /** Served-only latencies: finished requests (ok + late). */
   readonly ttftS: LatencySummary;
   readonly tpotS: LatencySummary;
   readonly e2eS: LatencySummary;
+  /** The SLO requests were judged against (so a report can state it). */
+  readonly slo: Slo;
+  /**
+   * The same latencies with every request that did not finish (dropped, failed, in flight at the
+   * horizon) counted as +∞ (null in JSON), so no policy improves a percentile by dropping. TTFT and
+   * TPOT of segmentation services have no such population (count 0).
+   */
+  readonly ttftInclDropsS: LatencySummary;
+  readonly tpotInclDropsS: LatencySummary;
+  readonly e2eInclDropsS: LatencySummary;
+  /** LLM services: output tokens of finished requests (ok + late) per second of the run. */
+  readonly outputTokPerS?: number;
+  /** Fraction of the run with no ready instance of this service (from placement changes). */
+  readonly noReadyFraction: number;
+  /** Requests of this service in the system (arrived, no outcome yet) at the end of each timeline bucket. */
+  readonly inflightTimeline: readonly number[];
   readonly dropReasons: Readonly<Record<string, number>>;
   /** Which device types used measured profiles vs the roofline fallback. */
   readonly perfSource: Readonly<Record<string, 'profile' | 'roofline'>>;
@@ -67,6 +87,15 @@ export interface DeviceResult {
   readonly utilizationTimeline: readonly number[];
 }
 
+export interface LinkResult {
+  readonly type: string;
+  /**
+   * Busy fraction of the busier direction: serialization time reserved / horizon, capped at 1
+   * (transfers queued past the horizon count, so a saturated link reads 1).
+   */
+  readonly utilization: number;
+}
+
 export interface PlacementChange {
   readonly timeS: number;
   readonly service: ServiceName;
@@ -77,15 +106,31 @@ export interface PlacementChange {
 
 export interface RunResult {
   readonly schema: 'parasim.result/1';
+  /** Which host produced it: the simulator's virtual clock or a live replay. Reports never average the two. */
+  readonly clock: 'simulated' | 'live';
   readonly scenario: string;
   readonly seed: number;
   readonly policy: string;
   readonly horizonS: number;
   /** Length of one timeline bucket, seconds. */
   readonly timelineBucketS: number;
-  readonly totals: OutcomeCounts & { readonly goodputRps: number; readonly sloAttainment: number };
+  /**
+   * Sums over services. `goodputRps`/`sloAttainment` weight every request alike (camera frames
+   * outnumber chat requests 20:1), so they are never a headline: compare `minServiceAttainment`
+   * (every service must meet its target) or `meanServiceAttainment` (mean of goodput/offered).
+   */
+  readonly totals: OutcomeCounts & {
+    readonly goodputRps: number;
+    readonly sloAttainment: number;
+    /** Lowest per-service SLO attainment (services with offered > 0); NaN when none. */
+    readonly minServiceAttainment: number;
+    /** Mean per-service SLO attainment (services with offered > 0); NaN when none. */
+    readonly meanServiceAttainment: number;
+  };
   readonly services: Readonly<Record<ServiceName, ServiceResult>>;
   readonly devices: Readonly<Record<DeviceId, DeviceResult>>;
+  /** Per link id (empty where the host does not measure links, e.g. live replays). */
+  readonly links: Readonly<Record<string, LinkResult>>;
   /** Goodput (ok requests/s) per timeline bucket, all services. */
   readonly goodputTimeline: readonly number[];
   readonly placementChanges: readonly PlacementChange[];

@@ -1,18 +1,23 @@
 /**
- * reports/ — results → one self-contained HTML page (plotly inlined, works offline).
- * Reading guide: `read.ts` (tolerant result/JSONL/validation parsers), `group.ts` (policy × load
- * cells, seeds as replicates), `stats.ts` (mean, t confidence interval), `capacity.ts` (goodput
- * capacity), `figures-*.ts` (pure plotly specs), `tables.ts`, `html.ts` (assembly + escaping),
- * `build.ts` (`buildReport`), `write.ts` (file I/O, atomic write). Imports only policies/ types.
+ * reports/ — results → one self-contained HTML page (plotly inlined, works offline) and a CSV.
+ * Reading guide: `read.ts` (tolerant result/JSONL/capacity/validation parsers), `group.ts`
+ * (facet × policy × load cells, seeds as the only replicates), `series.ts` (per-service values,
+ * +∞ latencies), `stats.ts` (mean, t confidence interval), `capacity.ts` (goodput capacity,
+ * censoring, best-baseline rule), `figures-*.ts` (pure plotly specs), `tables.ts`, `csv.ts`,
+ * `html.ts` (assembly + escaping), `build.ts` (`buildReport`, `reportCsv`), `write.ts` (file I/O,
+ * output-path checks, atomic write). Imports only policies/ types.
  */
 export * from './types.js';
-export { buildReport, loadPlotlySource } from './build.js';
-export { readResultFiles, readValidationFile, writeReport } from './write.js';
-export { readResultsText, readValidationText, isRunResult } from './read.js';
-export { groupEntries, chooseX, comparePolicies } from './group.js';
-export type { Cell, Grouped } from './group.js';
+export { buildReport, loadPlotlySource, reportCsv } from './build.js';
+export { readResultFiles, readValidationFile, writeReport, writeAtomically, outputPathProblem } from './write.js';
+export { readResultsText, readValidationText, isRunResult, mixedSweeps } from './read.js';
+export type { ReadOutcome } from './read.js';
+export { groupEntries, chooseX, comparePolicies, plural } from './group.js';
+export type { Cell, Facet, Grouped } from './group.js';
 export { summarize, tQuantile975 } from './stats.js';
 export type { Summary } from './stats.js';
-export { goodputCapacity, capacityTable } from './capacity.js';
-export type { Capacity, CapacityPoint, CapacityRow } from './capacity.js';
+export { goodputCapacity, formatCapacity, censorMark, capacityRatio, bestBaselines, BEST_BASELINE_RULE } from './capacity.js';
+export type { Capacity, CapacityPoint } from './capacity.js';
+export { capacityRows, identicalPolicies } from './tables.js';
+export type { CapacityRow } from './tables.js';
 export { escapeHtml, jsonForScript, scriptSafeSource } from './escape.js';

@@ -43,7 +43,7 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report):
   const devices = assignSites(exp.devices, links, new Set(switches));
   const services = raw.services.map((s, i) => resolveService(s, i, file, nodes, exp, report));
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
-  const policyName = raw.policy?.name ?? 'static-round-robin';
+  const policyName = raw.policy?.name ?? 'round-robin';
   const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
   // A bad link is dropped, so "not connected" would only echo its issue; so would an unknown ingress.
   if (linkIssues === 0) checkReachability(raw, services.filter((s) => nodes.has(s.ingress)), exp, links, report);

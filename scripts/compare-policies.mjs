@@ -2,7 +2,8 @@
 /**
  * Policy comparison for docs/policies.md: runs each (scenario, policy, seed) through the built
  * simulator (`npx tsc -b` first) and prints one JSON line per run; `table` turns such lines (on
- * stdin) into the request-weighted markdown table of old, `services` into one table per
+ * stdin) into one table per scenario (SLO attainment per service, E2E p99 including drops, the
+ * lowest service's attainment — never the pooled total), `services` into one table per
  * (scenario, service): goodput and SLO attainment as mean ± 95% confidence half-width over the
  * seeds (Student t), requests late, and drops by reason. Scenarios are used as written: nothing
  * here changes load or devices. A policy may carry parameters, `name:key=value,key=value` (the
@@ -57,7 +58,8 @@ if (mode === 'run') {
       for (const s of Object.values(res.services)) if (s.e2eS.count > 0) p99 = Math.max(p99, s.e2eS.p99);
       const perService = Object.fromEntries(Object.entries(res.services).map(([k, s]) => [k, {
         offered: s.offered, ok: s.ok, late: s.late, dropped: s.dropped, failed: s.failed, goodputRps: s.goodputRps,
-        attain: s.sloAttainment, p99: s.e2eS.p99, dropReasons: s.dropReasons,
+        attain: s.sloAttainment, p99: s.e2eS.p99,
+        p99InclDrops: Number.isFinite(s.e2eInclDropsS.p99) ? s.e2eInclDropsS.p99 : 'inf', dropReasons: s.dropReasons,
       }]));
       const changes = res.placementChanges.filter((c) => c.action === 'load').length;
       process.stdout.write(JSON.stringify({ scenario: res.scenario, policy: p.label, seed, ...res.totals, p99WorstServiceE2eS: p99, loads: changes, perService }) + '\n');
@@ -65,22 +67,26 @@ if (mode === 'run') {
     }
   }
 } else if (mode === 'table') {
-  const rows = await readRows();
+  const rows = [];
+  for await (const line of readline.createInterface({ input: process.stdin })) if (line.trim()) rows.push(JSON.parse(line));
   const groups = new Map();
   for (const r of rows) {
     const k = `${r.scenario}\t${r.policy}`;
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k).push(r);
   }
+  const p99 = (xs) => (xs.some((x) => x === 'inf') ? '∞' : mean(xs).toPrecision(3));
   let scenario = '';
-  for (const [k, rs] of [...groups].sort((a, b) => a[0].split('\t')[0].localeCompare(b[0].split('\t')[0]) || mean(b[1].map((r) => r.goodputRps)) - mean(a[1].map((r) => r.goodputRps)))) {
+  let services = [];
+  for (const [k, rs] of [...groups].sort((a, b) => a[0].split('\t')[0].localeCompare(b[0].split('\t')[0]) || mean(b[1].map((r) => r.minServiceAttainment)) - mean(a[1].map((r) => r.minServiceAttainment)))) {
     const [sc, pol] = k.split('\t');
     if (sc !== scenario) {
       scenario = sc;
-      process.stdout.write(`\n**${sc}** (${rs.length} seeds)\n\n| policy | goodput (req/s) | SLO attainment | dropped | failed | p99 E2E, worst service (s) |\n|---|---|---|---|---|---|\n`);
+      services = Object.keys(rs[0].perService);
+      process.stdout.write(`\n**${sc}** (${rs.length} seeds; SLO attainment, in brackets E2E p99 including drops, s)\n\n| policy | lowest service | failed | ${services.join(' | ')} |\n|${'---|'.repeat(services.length + 3)}\n`);
     }
-    const g = rs.map((r) => r.goodputRps);
-    process.stdout.write(`| ${pol} | ${mean(g).toFixed(1)} ± ${sd(g).toFixed(1)} | ${(100 * mean(rs.map((r) => r.sloAttainment))).toFixed(1)}% | ${mean(rs.map((r) => r.dropped)).toFixed(0)} | ${mean(rs.map((r) => r.failed)).toFixed(0)} | ${mean(rs.map((r) => r.p99WorstServiceE2eS)).toFixed(1)} |\n`);
+    const cells = services.map((s) => `${(100 * mean(rs.map((r) => r.perService[s].attain))).toFixed(0)}% (${p99(rs.map((r) => r.perService[s].p99InclDrops))})`);
+    process.stdout.write(`| ${pol} | ${(100 * mean(rs.map((r) => r.minServiceAttainment))).toFixed(0)}% | ${mean(rs.map((r) => r.failed)).toFixed(0)} | ${cells.join(' | ')} |\n`);
   }
 } else if (mode === 'services') {
   const rows = await readRows();

@@ -60,8 +60,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   const perfSource = scenario.services.map((s) => Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])));
   const summarizer = new RunSummarizer({
     scenario: scenario.name, seed, policy: policy.name, horizonS: scenario.horizonS, timelineBucketS: scenario.timelineBucketS,
-    services: scenario.services.map((s, i) => ({ name: s.name, slo: s.slo, perfSource: perfSource[i]! })),
+    services: scenario.services.map((s, i) => ({ name: s.name, kind: s.kind, slo: s.slo, perfSource: perfSource[i]! })),
     devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
+    links: scenario.links.map((l) => ({ id: l.id, type: l.spec.key })),
   });
   const w = new World(scenario, kernel, streams, network, summarizer, opts.records);
   const views = new Views(w, policy.sync !== undefined);
@@ -208,5 +209,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     for (const s of sources) s.close();
   }
   w.settleInflight();
+  scenario.links.forEach((_, l) => summarizer.setLinkBusy(l, network.busiestDirectionS(l)));
   return summarizer.finish(w.changes, [...w.notes].sort());
 }

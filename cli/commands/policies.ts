@@ -1,7 +1,9 @@
 /**
  * `parasim policies`: every registered policy with its one-line description and parameters
  * (name, kind, default, range, description), as text or as JSON (`--json`). The listing is the
- * registry itself, so it cannot drift from what `run` accepts.
+ * registry itself, so it cannot drift from what `run` accepts. Parameters are set in a scenario
+ * (`policy.params`) or swept (`policy.params.<name>` grid axis) — not as CLI flags, so the
+ * listing shows them in that form.
  */
 import type { CommandModule } from 'yargs';
 import type { ParamSpec } from '../../policies/index.js';
@@ -19,16 +21,24 @@ function range(spec: ParamSpec): string {
   }
 }
 
+const HOW_TO_SET = [
+  'Set a parameter in the scenario YAML:',
+  '  policy: { name: epara, params: { placement_period_s: 30 } }',
+  'or sweep it as a grid axis of a sweep file (docs/sweeps.md):',
+  '  grid: { policy.params.placement_period_s: [15, 30, 60] }',
+  '',
+];
+
 /** The text listing (exported for tests). */
 export function formatPolicies(): string {
-  const lines: string[] = [];
+  const lines: string[] = [...HOW_TO_SET];
   for (const name of POLICY_NAMES) {
     const f = POLICIES[name];
     lines.push(`${name}`, `  ${f.description}`);
     const params = Object.entries(f.params);
     if (params.length === 0) lines.push('  (no parameters)');
     for (const [p, spec] of params) {
-      lines.push(`  --${p}  ${spec.kind}, default ${String(spec.default)}, range ${range(spec)}`, `      ${spec.description}`);
+      lines.push(`  policy.params.${p}: ${spec.kind}, default ${String(spec.default)}, range ${range(spec)}`, `      ${spec.description}`);
     }
     lines.push('');
   }

@@ -53,7 +53,7 @@ class AtomicWriter {
 }
 
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
-const ms = (x: number): string => (Number.isFinite(x) ? (x * 1000).toFixed(1) : '-');
+const ms = (x: number): string => (x === Infinity ? '∞' : Number.isFinite(x) ? (x * 1000).toFixed(1) : '-');
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -61,18 +61,17 @@ function table(rows: string[][]): string {
 }
 
 export function summaryText(r: RunResult): string {
-  const head = ['service', 'offered', 'ok', 'late', 'dropped', 'failed', 'inflight', 'goodput/s', 'attain', 'TTFT p50 ms', 'TTFT p99 ms', 'E2E p50 ms', 'E2E p99 ms'];
+  const head = ['service', 'offered', 'ok', 'late', 'dropped', 'failed', 'inflight', 'goodput/s', 'attain', 'TTFT p50 ms', 'TTFT p99 ms', 'E2E p50 ms', 'E2E p99 ms', 'E2E p99 incl. drops ms'];
   const rows = [head, ...Object.entries(r.services).map(([name, s]) => [
     name, String(s.offered), String(s.ok), String(s.late), String(s.dropped), String(s.failed), String(s.inflight),
-    fmt(s.goodputRps), fmt(s.sloAttainment), ms(s.ttftS.p50), ms(s.ttftS.p99), ms(s.e2eS.p50), ms(s.e2eS.p99),
+    fmt(s.goodputRps), fmt(s.sloAttainment), ms(s.ttftS.p50), ms(s.ttftS.p99), ms(s.e2eS.p50), ms(s.e2eS.p99), ms(s.e2eInclDropsS.p99),
   ])];
   const t = r.totals;
-  rows.push(['TOTAL', String(t.offered), String(t.ok), String(t.late), String(t.dropped), String(t.failed), String(t.inflight), fmt(t.goodputRps), fmt(t.sloAttainment), '', '', '', '']);
+  rows.push(['all (req-weighted)', String(t.offered), String(t.ok), String(t.late), String(t.dropped), String(t.failed), String(t.inflight), fmt(t.goodputRps), fmt(t.sloAttainment), '', '', '', '', '']);
   const dev = [['device', 'type', 'util', 'energy kJ'], ...Object.entries(r.devices).map(([id, d]) => [
     id, d.type, fmt(d.utilization), d.energyJ === null ? '-' : fmt(d.energyJ / 1000, 1),
   ])];
   const lines = [`scenario ${r.scenario}  policy ${r.policy}  seed ${r.seed}  horizon ${r.horizonS} s`, '', table(rows), '', table(dev)];
-  if (r.notes.length > 0) lines.push('', 'notes:', ...r.notes.map((n) => `  - ${n}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -126,6 +125,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       w.commit();
     }
     process.stdout.write(summaryText(result));
+    // Notes say why (starved service, no ready instance, busy link, overload): on stderr, beside progress.
+    for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
     process.stderr.write(`wall time ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
   },
 };

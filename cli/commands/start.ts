@@ -1,14 +1,14 @@
 /**
  * `parasim start` (`npm start`) — the demo: runs the bundled sweep scenarios/sweeps/default.yaml
  * (every registered policy × loads × 3 seeds on the default scenario with the Azure LLM code
- * trace), writes out/results.jsonl and out/report.html and says where they are. Resumes an
+ * trace), writes out/results.jsonl, out/report.html and out/summary.csv and says where they are. Resumes an
  * interrupted run of the same sweep; `--fresh` starts over. Sized to finish in < 3 min on 2 cores.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { buildReport, readResultFiles, writeReport } from '../../reports/index.js';
-import { packageRoot, readResultLines, runSweep } from '../../sim/index.js';
+import { buildReport, readResultFiles, reportCsv, writeReport } from '../../reports/index.js';
+import { codeVersion, packageRoot, readResultLines, runSweep } from '../../sim/index.js';
 import { CliError } from '../cli-error.js';
 import { defaultWorkers, loadSweepOrThrow, progressPrinter, reportSummary } from './sweep.js';
 
@@ -53,9 +53,11 @@ export const startCommand: CommandModule<object, StartArgs> = {
     if (!r.ok) throw new CliError(r.message, 1);
     reportSummary(r.summary, (performance.now() - t0) / 1000);
     const { entries, issues } = readResultFiles([out]);
-    const html = buildReport({ entries, issues, options: { target: 0.9, title: 'ParaSim default sweep' } });
+    const inputs = { entries, issues, version: codeVersion(), options: { target: 0.9, title: 'ParaSim default sweep' } };
     const reportFile = path.join(args.dir, 'report.html');
-    writeReport(reportFile, html);
-    process.stdout.write(`results: ${path.resolve(out)}\nreport:  ${path.resolve(reportFile)}\n`);
+    const csvFile = path.join(args.dir, 'summary.csv');
+    writeReport(reportFile, buildReport(inputs));
+    writeReport(csvFile, reportCsv(inputs));
+    process.stdout.write(`results: ${path.resolve(out)}\nreport:  ${path.resolve(reportFile)}\nsummary: ${path.resolve(csvFile)}\n`);
   },
 };

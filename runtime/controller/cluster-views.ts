@@ -12,7 +12,7 @@ import type {
   ClusterView, DeviceState, InstanceState, Lifecycle, LinkState, NodeView, ServiceInfo, Stage,
 } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
-import { linkStates, serviceInfos } from '../../sim/index.js';
+import { linkStates, serviceInfos, zeroDemandNotes } from '../../sim/index.js';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -39,6 +39,8 @@ export class ClusterViews {
   /** Arrivals per service since the last placement (observed demand). */
   readonly arrivalsSincePlace: Float64Array;
   private lastPlaceS = 0;
+  /** Notes for the result (services planned with demand 0), as the simulator's host adds them. */
+  readonly notes = new Set<string>();
 
   constructor(readonly scenario: Scenario) {
     this.devices = scenario.devices.map((d) => ({
@@ -70,6 +72,7 @@ export class ClusterViews {
   beforePlacement(now: number): void {
     const dt = now - this.lastPlaceS;
     if (dt > 0 && this.lastPlaceS > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
+    for (const note of zeroDemandNotes(this.services, now, dt)) this.notes.add(note);
     if (dt > 0) { this.arrivalsSincePlace.fill(0); this.lastPlaceS = Math.max(now, 1e-9); }
     this.cluster.now = now;
     this.refreshMemory();

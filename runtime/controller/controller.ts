@@ -123,8 +123,8 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   const realizer = new PlacementRealizer(scenario, views, agents, modelFor, () => clock.nowS(), clock.epochMs());
   const types = [...new Map(scenario.devices.map((d) => [d.spec.key, d.spec])).values()];
   const summarizer = new RunSummarizer({
-    scenario: scenario.name, seed, policy: policy.name, horizonS, timelineBucketS: scenario.timelineBucketS / scale,
-    services: scenario.services.map((s) => ({ name: s.name, slo: s.slo, perfSource: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])) })),
+    clock: 'live', scenario: scenario.name, seed, policy: policy.name, horizonS, timelineBucketS: scenario.timelineBucketS / scale,
+    services: scenario.services.map((s) => ({ name: s.name, kind: s.kind, slo: s.slo, perfSource: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])) })),
     devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
   });
 
@@ -279,6 +279,7 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   await realizer.teardown();
   if (scale !== 1) notes.push(`replayed at time scale ${scale}: times are wall seconds, horizon ${horizonS} s`);
   notes.push(`live replay on testbed ${testbed.file}; heartbeat period ${periodS} s`);
+  notes.push(...[...views.notes].sort());
   const result = summarizer.finish(realizer.changes, notes);
   return { result, routeDecisionS: Float64Array.from(routeTimes), deviceEvents };
 }

@@ -9,7 +9,7 @@
 import type {
   ClusterView, DeviceState, InstanceState, LinkState, NodeView, ServiceInfo,
 } from '../../policies/index.js';
-import { linkStates, serviceInfos } from './static-views.js';
+import { linkStates, serviceInfos, zeroDemandNotes } from './static-views.js';
 import type { Instance, Mutable } from './instance.js';
 import type { World } from './world.js';
 
@@ -81,6 +81,7 @@ export class Views {
     const now = this.w.now;
     const dt = now - this.lastPlaceS;
     if (dt > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
+    for (const note of zeroDemandNotes(this.services, now, dt)) this.w.note(note);
     this.arrivalsSincePlace.fill(0);
     this.lastPlaceS = now;
     this.tick();

@@ -23,7 +23,10 @@ export class Samples {
     this.data[this.n++] = x;
   }
 
-  /** Summary with linear-interpolation quantiles (type 7); NaN fields when empty. */
+  /**
+   * Summary with linear-interpolation quantiles (type 7); NaN fields when empty. +∞ samples are
+   * allowed (a request that never finished): quantiles that reach them are +∞, as is the mean.
+   */
   summary(): LatencySummary {
     const n = this.n;
     if (n === 0) return { count: 0, mean: NaN, p50: NaN, p90: NaN, p99: NaN, cdf: [] };
@@ -35,7 +38,10 @@ export class Samples {
       const h = (n - 1) * p;
       const lo = Math.floor(h);
       const hi = Math.min(n - 1, lo + 1);
-      return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+      const a = s[lo]!;
+      const b = s[hi]!;
+      // +∞ samples (requests that never finished): ∞ − ∞ and 0 · ∞ would give NaN.
+      return h === lo || a === b ? a : a + (h - lo) * (b - a);
     };
     const cdf: number[] = [];
     for (let i = 0; i <= 20; i++) cdf.push(q(i / 20));

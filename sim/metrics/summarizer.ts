@@ -3,19 +3,29 @@
  * request (`add`, or `addRecord` for RequestRecord objects) plus device busy time, get the
  * canonical RunResult. No kernel, clock or I/O here (the runtime imports sim/metrics only).
  *
- * Latency populations: E2E over finished requests (ok + late); TTFT over finished requests with a
- * first token; TPOT over finished requests with ≥ 2 output tokens. INV-1 (conservation) is
- * checked in `finish`.
+ * Latency populations, served-only: E2E over finished requests (ok + late); TTFT over finished
+ * requests with a first token; TPOT over finished requests with ≥ 2 output tokens. Including
+ * drops: the same plus +∞ for every request that did not finish (dropped, failed, in flight at
+ * the horizon) — for TTFT/TPOT only in LLM services. INV-1 (conservation) is checked in `finish`,
+ * and `finish` adds the notes of `explainRun` (why a service did badly) to the caller's.
  */
 import type {
-  DeviceResult, Outcome, OutcomeCounts, PlacementChange, RequestRecord, RunResult, ServiceResult, Slo,
+  DeviceResult, LinkResult, Outcome, OutcomeCounts, PlacementChange, RequestRecord, RunResult, ServiceKind, ServiceResult, Slo,
 } from '../../policies/index.js';
+import { explainRun } from './notes.js';
 import { Samples } from './samples.js';
+import { noReadyFractions } from './ready-time.js';
 
 export interface ServiceMeta {
   readonly name: string;
+  readonly kind: ServiceKind;
   readonly slo: Slo;
   readonly perfSource: Readonly<Record<string, 'profile' | 'roofline'>>;
+}
+
+export interface LinkMeta {
+  readonly id: string;
+  readonly type: string;
 }
 
 export interface DeviceMeta {
@@ -26,6 +36,8 @@ export interface DeviceMeta {
 }
 
 export interface RunMeta {
+  /** Which host runs it (default `simulated`); the live controller passes `live`. */
+  readonly clock?: 'simulated' | 'live';
   readonly scenario: string;
   readonly seed: number;
   readonly policy: string;
@@ -33,6 +45,8 @@ export interface RunMeta {
   readonly timelineBucketS: number;
   readonly services: readonly ServiceMeta[];
   readonly devices: readonly DeviceMeta[];
+  /** Links whose busy time the host reports through `setLinkBusy` (none for live replays). */
+  readonly links?: readonly LinkMeta[];
 }
 
 /** SLO verdict of a finished request: INV-5 — ok iff every SLO bound holds. */
@@ -49,10 +63,21 @@ export function meetsSlo(slo: Slo, arrivalS: number, firstTokenS: number, finish
 
 class ServiceAcc {
   offered = 0; ok = 0; late = 0; dropped = 0; failed = 0; inflight = 0;
+  outputTokens = 0;
   readonly ttft = new Samples();
   readonly tpot = new Samples();
   readonly e2e = new Samples();
+  readonly ttftAll = new Samples();
+  readonly tpotAll = new Samples();
+  readonly e2eAll = new Samples();
   readonly reasons = new Map<string, number>();
+  /** Arrivals and outcomes (finish/drop times) per timeline bucket: in-flight = running difference. */
+  readonly arrivedPerBucket: Float64Array;
+  readonly endedPerBucket: Float64Array;
+  constructor(buckets: number) {
+    this.arrivedPerBucket = new Float64Array(buckets);
+    this.endedPerBucket = new Float64Array(buckets);
+  }
 }
 
 export class RunSummarizer {
@@ -62,11 +87,13 @@ export class RunSummarizer {
   private readonly okPerBucket: Float64Array;
   private readonly busy: Float64Array;
   private readonly busyBuckets: Float64Array[];
+  private readonly linkBusy: Float64Array;
 
   constructor(private readonly meta: RunMeta) {
-    this.acc = meta.services.map(() => new ServiceAcc());
-    this.byName = new Map(meta.services.map((s, i) => [s.name, i]));
     this.buckets = Math.max(1, Math.ceil(meta.horizonS / meta.timelineBucketS - 1e-9));
+    this.acc = meta.services.map(() => new ServiceAcc(this.buckets));
+    this.byName = new Map(meta.services.map((s, i) => [s.name, i]));
+    this.linkBusy = new Float64Array(meta.links?.length ?? 0);
     this.okPerBucket = new Float64Array(this.buckets);
     this.busy = new Float64Array(meta.devices.length);
     this.busyBuckets = meta.devices.map(() => new Float64Array(this.buckets));
@@ -75,6 +102,7 @@ export class RunSummarizer {
   /** Records one request's single outcome (times in seconds; NaN where not reached). */
   add(service: number, outcome: Outcome, arrivalS: number, firstTokenS: number, finishS: number, outputTokens: number, reason?: string): void {
     const a = this.acc[service]!;
+    const llm = this.meta.services[service]!.kind === 'llm';
     a.offered++;
     switch (outcome) {
       case 'ok': a.ok++; break;
@@ -83,16 +111,39 @@ export class RunSummarizer {
       case 'failed': a.failed++; break;
       case 'inflight': a.inflight++; break;
     }
+    const w = this.meta.timelineBucketS;
+    const last = this.buckets - 1;
+    const ab = Math.min(last, Math.floor(arrivalS / w));
+    if (ab >= 0) a.arrivedPerBucket[ab] = a.arrivedPerBucket[ab]! + 1;
+    if (outcome !== 'inflight' && finishS < this.meta.horizonS) {
+      const fb = Math.min(last, Math.floor(finishS / w));
+      if (fb >= 0) a.endedPerBucket[fb] = a.endedPerBucket[fb]! + 1;
+    }
     if (reason !== undefined && (outcome === 'dropped' || outcome === 'failed')) a.reasons.set(reason, (a.reasons.get(reason) ?? 0) + 1);
     if (outcome === 'ok' || outcome === 'late') {
-      a.e2e.push(finishS - arrivalS);
+      const e2e = finishS - arrivalS;
+      a.e2e.push(e2e);
+      a.e2eAll.push(e2e);
+      a.outputTokens += outputTokens;
       if (Number.isFinite(firstTokenS)) {
         a.ttft.push(firstTokenS - arrivalS);
-        if (outputTokens > 1) a.tpot.push((finishS - firstTokenS) / (outputTokens - 1));
+        a.ttftAll.push(firstTokenS - arrivalS);
+        if (outputTokens > 1) {
+          const tpot = (finishS - firstTokenS) / (outputTokens - 1);
+          a.tpot.push(tpot);
+          a.tpotAll.push(tpot);
+        }
       }
       if (outcome === 'ok') {
-        const b = Math.min(this.buckets - 1, Math.floor(finishS / this.meta.timelineBucketS));
+        const b = Math.min(last, Math.floor(finishS / w));
         if (b >= 0) this.okPerBucket[b] = this.okPerBucket[b]! + 1;
+      }
+    } else {
+      // Never finished: an SLO miss of unbounded latency in the including-drops populations.
+      a.e2eAll.push(Infinity);
+      if (llm) {
+        a.ttftAll.push(Infinity);
+        if (outputTokens > 1) a.tpotAll.push(Infinity);
       }
     }
   }
@@ -123,9 +174,26 @@ export class RunSummarizer {
     }
   }
 
+  /** Serialization time link `l` (index into `meta.links`) was busy in its busier direction, seconds. */
+  setLinkBusy(l: number, busyS: number): void {
+    this.linkBusy[l] = busyS;
+  }
+
+  /** In-flight count at the end of each bucket: arrivals so far minus outcomes so far. */
+  private inflightTimeline(a: ServiceAcc): number[] {
+    const out: number[] = [];
+    let n = 0;
+    for (let b = 0; b < this.buckets; b++) {
+      n += a.arrivedPerBucket[b]! - a.endedPerBucket[b]!;
+      out.push(n);
+    }
+    return out;
+  }
+
   finish(placementChanges: readonly PlacementChange[], notes: readonly string[]): RunResult {
     const m = this.meta;
     const services: Record<string, ServiceResult> = {};
+    const noReady = noReadyFractions(m.services.map((s) => s.name), placementChanges, m.horizonS);
     const tot = { offered: 0, ok: 0, late: 0, dropped: 0, failed: 0, inflight: 0 };
     m.services.forEach((s, i) => {
       const a = this.acc[i]!;
@@ -135,15 +203,25 @@ export class RunSummarizer {
       for (const k of Object.keys(tot) as (keyof typeof tot)[]) tot[k] += counts[k];
       services[s.name] = {
         ...counts,
+        kind: s.kind,
+        slo: s.slo,
+        offeredRps: a.offered / m.horizonS,
         goodputRps: a.ok / m.horizonS,
         sloAttainment: a.offered > 0 ? a.ok / a.offered : NaN,
         ttftS: a.ttft.summary(),
         tpotS: a.tpot.summary(),
         e2eS: a.e2e.summary(),
+        ttftInclDropsS: a.ttftAll.summary(),
+        tpotInclDropsS: a.tpotAll.summary(),
+        e2eInclDropsS: a.e2eAll.summary(),
+        ...(s.kind === 'llm' ? { outputTokPerS: a.outputTokens / m.horizonS } : {}),
+        noReadyFraction: noReady[i]!,
+        inflightTimeline: this.inflightTimeline(a),
         dropReasons: Object.fromEntries([...a.reasons.entries()].sort()),
         perfSource: s.perfSource,
       };
     });
+    const attained = Object.values(services).filter((s) => s.offered > 0).map((s) => s.sloAttainment);
     const devices: Record<string, DeviceResult> = {};
     m.devices.forEach((d, i) => {
       const busy = this.busy[i]!;
@@ -154,19 +232,30 @@ export class RunSummarizer {
         utilizationTimeline: Array.from(this.busyBuckets[i]!, (x, b) => x / (Math.min(m.horizonS, (b + 1) * m.timelineBucketS) - b * m.timelineBucketS)),
       };
     });
-    return {
+    const links: Record<string, LinkResult> = {};
+    (m.links ?? []).forEach((l, i) => {
+      links[l.id] = { type: l.type, utilization: Math.min(1, this.linkBusy[i]! / m.horizonS) };
+    });
+    const result: RunResult = {
       schema: 'parasim.result/1',
+      clock: m.clock ?? 'simulated',
       scenario: m.scenario,
       seed: m.seed,
       policy: m.policy,
       horizonS: m.horizonS,
       timelineBucketS: m.timelineBucketS,
-      totals: { ...tot, goodputRps: tot.ok / m.horizonS, sloAttainment: tot.offered > 0 ? tot.ok / tot.offered : NaN },
+      totals: {
+        ...tot, goodputRps: tot.ok / m.horizonS, sloAttainment: tot.offered > 0 ? tot.ok / tot.offered : NaN,
+        minServiceAttainment: attained.length > 0 ? Math.min(...attained) : NaN,
+        meanServiceAttainment: attained.length > 0 ? attained.reduce((x, y) => x + y, 0) / attained.length : NaN,
+      },
       services,
       devices,
+      links,
       goodputTimeline: Array.from(this.okPerBucket, (x, b) => x / (Math.min(m.horizonS, (b + 1) * m.timelineBucketS) - b * m.timelineBucketS)),
       placementChanges,
       notes,
     };
+    return { ...result, notes: [...new Set([...notes, ...explainRun(result)])] };
   }
 }

@@ -28,7 +28,7 @@ export class LinkNetwork {
   private readonly pathLatency: Float64Array;
   private readonly outages: Window[][];
   private readonly degrades: Window[][];
-  /** Total serialization seconds per link (both directions), for reports. */
+  /** Serialization seconds per link direction (index `2 · link + direction`), for link utilization. */
   readonly busySeconds: Float64Array;
 
   constructor(scenario: Scenario, private readonly lossRng: RngStream) {
@@ -37,7 +37,7 @@ export class LinkNetwork {
     this.nodeIndex = new Map(ids.map((id, i) => [id, i]));
     this.links = scenario.links;
     this.busyUntil = new Float64Array(this.links.length * 2);
-    this.busySeconds = new Float64Array(this.links.length);
+    this.busySeconds = new Float64Array(this.links.length * 2);
     this.outages = this.links.map(() => []);
     this.degrades = this.links.map(() => []);
     const linkIdx = new Map(this.links.map((l, i) => [l.id, i]));
@@ -139,13 +139,18 @@ export class LinkNetwork {
       if (link.lossRate > 0 && this.lossRng.next() < link.lossRate) {
         start = this.upAt(li, end + 4 * link.latencyS);
         end = start + ser;
-        this.busySeconds[li] = this.busySeconds[li]! + ser;
+        this.busySeconds[dir] = this.busySeconds[dir]! + ser;
       }
       this.busyUntil[dir] = end;
-      this.busySeconds[li] = this.busySeconds[li]! + ser;
+      this.busySeconds[dir] = this.busySeconds[dir]! + ser;
       t = end + link.latencyS;
     }
     return t;
+  }
+
+  /** Busy seconds of link `li` in its busier direction. */
+  busiestDirectionS(li: number): number {
+    return Math.max(this.busySeconds[2 * li]!, this.busySeconds[2 * li + 1]!);
   }
 
   /** Earliest time ≥ t at which link `li` is not in an outage window. */

@@ -1,6 +1,7 @@
 /**
- * Goodput capacity (DESIGN.md metrics): per policy, the highest load multiplier at which the mean
- * SLO attainment over seeds reaches the target. A deterministic bisection on [min_load, max_load]
+ * Goodput capacity (DESIGN.md metrics, the DistServe/AlpaServe definition): per policy, the
+ * highest load multiplier at which **every** service's SLO attainment, averaged over seeds,
+ * reaches the target — so a probe's attainment is the lowest per-service mean. A deterministic bisection on [min_load, max_load]
  * that assumes attainment falls as load rises: probe both ends first; if the top end is met the
  * capacity is reported as max_load with `bound: "at-max"` (censored), if the bottom end is missed
  * it is null with `bound: "below-min"`; otherwise halve the bracket until it is at most
@@ -10,9 +11,49 @@ import type { CapacityMode } from './sweep-file.js';
 
 export interface Probe {
   readonly load: number;
-  /** Mean over seeds; null when a cell of the probe failed. */
+  /** Lowest per-service attainment (each a mean over seeds); null when a cell of the probe failed. */
   readonly attainment: number | null;
+  /** Per service, SLO attainment averaged over seeds (services with offered requests). */
+  readonly services: Readonly<Record<string, number>>;
   readonly cells: readonly number[];
+}
+
+/** Per service, its mean attainment over the probe's seeds (one record per seed's result). */
+export function probeAttainments(perSeed: readonly Readonly<Record<string, number>>[]): { attainment: number | null; services: Record<string, number> } {
+  const names = [...new Set(perSeed.flatMap((r) => Object.keys(r)))].sort();
+  const services: Record<string, number> = {};
+  for (const n of names) {
+    const v = perSeed.map((r) => r[n]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    if (v.length > 0) services[n] = v.reduce((a, b) => a + b, 0) / v.length;
+  }
+  const all = Object.values(services);
+  return { attainment: all.length > 0 ? Math.min(...all) : null, services };
+}
+
+export interface ServiceCapacity {
+  /** Highest probed load this service met the target at (null: not even the lowest probe). */
+  readonly load: number | null;
+  /** `at-max`: met at the highest probe (true capacity ≥ load); `below-min`: missed at every probe. */
+  readonly bound: 'bracketed' | 'at-max' | 'below-min';
+}
+
+/**
+ * Per-service capacity from the probes of the all-services search: the highest probed load at
+ * which the service met the target with every lower probe met too. Probes cluster near the
+ * all-services capacity, so a service's value is exact only to the probe spacing around it.
+ */
+export function serviceCapacities(probes: readonly Probe[], target: number): Record<string, ServiceCapacity> {
+  const sorted = [...probes].sort((a, b) => a.load - b.load);
+  const names = [...new Set(sorted.flatMap((p) => Object.keys(p.services)))].sort();
+  const out: Record<string, ServiceCapacity> = {};
+  for (const n of names) {
+    const pts = sorted.filter((p) => p.services[n] !== undefined);
+    let k = 0;
+    while (k < pts.length && pts[k]!.services[n]! >= target) k++;
+    if (k === 0) out[n] = { load: null, bound: 'below-min' };
+    else out[n] = { load: pts[k - 1]!.load, bound: k === pts.length ? 'at-max' : 'bracketed' };
+  }
+  return out;
 }
 
 export interface CapacitySearch {

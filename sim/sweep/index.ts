@@ -16,6 +16,6 @@ export { stableJson, shortHash, codeVersion, packageRoot } from './canonical.js'
 export { mergeParts, readResultLines, writeLinesAtomically, type ResultLine, type MergeOutcome } from './results-file.js';
 export { runSweep, capacityFileFor, type SweepProgress, type SweepRunOptions, type SweepRunSummary, type CellFailure, type CellExecutor } from './runner.js';
 export { availableCores } from './cell-pool.js';
-export { advance, newSearch, nextLoads, type CapacitySearch, type Probe } from './capacity.js';
+export { advance, newSearch, nextLoads, probeAttainments, serviceCapacities, type CapacitySearch, type Probe, type ServiceCapacity } from './capacity.js';
 export { CellPool } from './cell-pool.js';
 export type { CellOutcome, CellTask } from './worker.js';

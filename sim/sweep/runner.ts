@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../metrics/index.js';
-import { advance, newSearch, nextLoads, type CapacitySearch, type Probe } from './capacity.js';
+import { advance, newSearch, nextLoads, probeAttainments, serviceCapacities, type CapacitySearch, type Probe } from './capacity.js';
 import { CellPool } from './cell-pool.js';
 import { coordinatesText, duplicateKeys, expandGrid, gridPoints, inShard, makeCell, type CellInfo, type ResolvedCell, type Shard } from './cells.js';
 import { errorLineText, readResultLines, resultLineText, writeLinesAtomically, type ResultLine } from './results-file.js';
@@ -61,8 +61,8 @@ function storedOutcomes(lines: readonly ResultLine[]): Map<string, Stored> {
   const map = new Map<string, Stored>();
   for (const l of lines) {
     if (l.failed) continue; // failed cells run again on resume
-    const v = JSON.parse(l.text) as { result: { totals?: { sloAttainment?: number } } };
-    map.set(l.key, { resultJson: JSON.stringify(v.result), attainment: v.result.totals?.sloAttainment ?? Number.NaN });
+    const v = JSON.parse(l.text) as { result: { totals?: { minServiceAttainment?: number } } };
+    map.set(l.key, { resultJson: JSON.stringify(v.result), attainment: v.result.totals?.minServiceAttainment ?? Number.NaN });
   }
   return map;
 }
@@ -184,6 +184,16 @@ export async function runSweep(def: SweepDefinition, opts: SweepRunOptions): Pro
   }
 }
 
+/** Per service, its SLO attainment in one result (services that were offered requests). */
+function serviceAttainments(resultJson: string): Record<string, number> {
+  const r = JSON.parse(resultJson) as { services?: Record<string, { offered?: number; sloAttainment?: number | null }> };
+  const out: Record<string, number> = {};
+  for (const [name, sv] of Object.entries(r.services ?? {})) {
+    if ((sv.offered ?? 0) > 0 && typeof sv.sloAttainment === 'number') out[name] = sv.sloAttainment;
+  }
+  return out;
+}
+
 /** Capacity mode: all searches advance in lockstep, each round's probes run on the pool together. */
 async function runCapacity(def: SweepDefinition, mode: CapacityMode, exec: Execution): Promise<{ lines: ResultLine[]; summary: object }> {
   const policyAxis: Axis = { kind: 'field', name: 'policy.name', path: ['policy', 'name'], values: mode.policies };
@@ -212,8 +222,9 @@ async function runCapacity(def: SweepDefinition, mode: CapacityMode, exec: Execu
       const outs = outcomes.slice(k, k + b.cells.length);
       k += b.cells.length;
       const ok = outs.every((o) => 'resultJson' in o);
-      const attainment = ok ? outs.reduce((sum, o) => sum + (o as { attainment: number }).attainment, 0) / outs.length : null;
-      probes.set(b.s, [...(probes.get(b.s) ?? []), { load: b.load, attainment, cells: b.cells.map((c) => c.info.index) }]);
+      const perSeed = ok ? outs.map((o) => serviceAttainments((o as { resultJson: string }).resultJson)) : [];
+      const a = ok ? probeAttainments(perSeed) : { attainment: null, services: {} };
+      probes.set(b.s, [...(probes.get(b.s) ?? []), { load: b.load, attainment: a.attainment, services: a.services, cells: b.cells.map((c) => c.info.index) }]);
     }
     for (const [s, ps] of probes) advance(s, ps, mode);
   }
@@ -222,7 +233,10 @@ async function runCapacity(def: SweepDefinition, mode: CapacityMode, exec: Execu
   const summary = {
     schema: 'parasim.capacity/1', sweep: def.hash, target: mode.target, tolerance: mode.tolerance,
     minLoad: mode.minLoad, maxLoad: mode.maxLoad, seeds: def.seeds,
-    searches: searches.map((s) => ({ kind: 'capacity', policy: s.policy, coords: s.coords, load: s.capacity, bound: s.bound, probes: s.probes })),
+    searches: searches.map((s) => ({
+      kind: 'capacity', policy: s.policy, coords: s.coords, load: s.capacity, bound: s.bound, probes: s.probes,
+      services: serviceCapacities(s.probes, mode.target),
+    })),
   };
   return { lines, summary };
 }

@@ -16,6 +16,7 @@ export interface CellTask {
 }
 
 export type CellOutcome =
+  /** `attainment`: the lowest per-service SLO attainment (every service must meet the target). */
   | { readonly ok: true; readonly resultJson: string; readonly attainment: number }
   | { readonly ok: false; readonly message: string };
 
@@ -33,7 +34,7 @@ export function runCell(task: CellTask): CellOutcome {
   try {
     const result = simulate(checked.value);
     const resultJson = JSON.stringify(JSON.parse(resultToJson(result)));
-    return { ok: true, resultJson, attainment: result.totals.sloAttainment };
+    return { ok: true, resultJson, attainment: result.totals.minServiceAttainment };
   } catch (err) {
     return { ok: false, message: errorText(err) };
   }

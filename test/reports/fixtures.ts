@@ -25,6 +25,15 @@ function latency(median: number, spread: number, count: number): LatencySummary 
   return { count, mean: median * 1.1, p50: cdf[10]!, p90: cdf[18]!, p99: cdf[20]! * 0.95, cdf };
 }
 
+/** The same population with `dropped` +∞ samples added (null in JSON): upper quantiles become +∞. */
+function withDrops(l: LatencySummary, dropped: number): LatencySummary {
+  const n = l.count + dropped;
+  const cut = n > 0 ? l.count / n : 1;
+  const q = (p: number, v: number): number => (p > cut ? Infinity : v);
+  return { count: n, mean: dropped > 0 ? Infinity : l.mean, p50: q(0.5, l.p50), p90: q(0.9, l.p90), p99: q(0.99, l.p99),
+    cdf: l.cdf.map((v, i) => q(i / 20, v)) };
+}
+
 export const KNEE: Record<string, number> = { epara: 3.2, edgeshard: 2.1, 'round-robin': 1.4, 'least-loaded': 1.7 };
 const DEVICES = ['gpu-0', 'gpu-1', 'jetson-0', 'jetson-1', 'pi-0', 'fpga-0'];
 
@@ -37,20 +46,29 @@ export function fakeResult(policy: string, load: number, seed: number, services 
   let offeredAll = 0;
   let okAll = 0;
   for (const name of services) {
-    const offered = Math.round(load * 1200 * (0.95 + 0.1 * r()));
-    const att = Math.max(0.02, Math.min(1, 1 / (1 + Math.exp(3 * (load - knee))) + 0.04 * (r() - 0.5) + 0.05));
+    // Chat is ~20× rarer than frames, as in the default scenario.
+    const offered = Math.round(load * (name === 'chat' ? 60 : 1200) * (0.95 + 0.1 * r()));
+    // `starves-chat` serves cameras perfectly and never a chat request: the case a pooled total hides.
+    const att = policy === 'starves-chat' ? (name === 'chat' ? 0 : 1)
+      : Math.max(0.02, Math.min(1, 1 / (1 + Math.exp(3 * (load - knee))) + 0.04 * (r() - 0.5) + 0.05));
     const ok = Math.round(offered * Math.min(1, att));
     const dropped = Math.round((offered - ok) * 0.3);
     const late = offered - ok - dropped;
     offeredAll += offered;
     okAll += ok;
     const slow = 1 + Math.max(0, load - knee) * 2;
+    const ttft = latency(0.12 * slow * (1 + 0.1 * r()), 0.5, offered - dropped);
+    const tpot = latency(0.03 * slow, 0.3, offered - dropped);
+    const e2e = latency(1.5 * slow * (1 + 0.1 * r()), 0.4, offered - dropped);
     svc[name] = {
       offered, ok, late, dropped, failed: 0, inflight: 0,
+      kind: name === 'chat' ? 'llm' : 'segmentation',
+      slo: name === 'chat' ? { kind: 'token', ttftS: 1, tpotS: 0.1 } : { kind: 'frame', deadlineS: 0.1 }, offeredRps: offered / horizonS,
       goodputRps: ok / horizonS, sloAttainment: ok / offered,
-      ttftS: latency(0.12 * slow * (1 + 0.1 * r()), 0.5, offered - dropped),
-      tpotS: latency(0.03 * slow, 0.3, offered - dropped),
-      e2eS: latency(1.5 * slow * (1 + 0.1 * r()), 0.4, offered - dropped),
+      ttftS: ttft, tpotS: tpot, e2eS: e2e,
+      ttftInclDropsS: withDrops(ttft, dropped), tpotInclDropsS: withDrops(tpot, dropped), e2eInclDropsS: withDrops(e2e, dropped),
+      ...(name === 'chat' ? { outputTokPerS: ok * 100 / horizonS } : {}),
+      noReadyFraction: 0, inflightTimeline: Array.from({ length: horizonS / bucket }, () => 0),
       dropReasons: dropped ? { 'queue-full': dropped } : {},
       perfSource: { 'gpu-a100': 'profile', 'jetson-orin': 'roofline' },
     };
@@ -68,9 +86,11 @@ export function fakeResult(policy: string, load: number, seed: number, services 
     placementChanges.push({ timeS: t, service: services[k % services.length]!, action: k % 2 ? 'ready' : 'load', instance: `i${k}`, devices: [DEVICES[k % DEVICES.length]!] });
   }
   return {
-    schema: 'parasim.result/1', scenario: 'synthetic', seed, policy, horizonS, timelineBucketS: bucket,
-    totals: { offered: offeredAll, ok: okAll, late: 0, dropped: offeredAll - okAll, failed: 0, inflight: 0, goodputRps: okAll / horizonS, sloAttainment: okAll / offeredAll },
-    services: svc, devices,
+    schema: 'parasim.result/1', clock: 'simulated', scenario: 'synthetic', seed, policy, horizonS, timelineBucketS: bucket,
+    totals: { offered: offeredAll, ok: okAll, late: 0, dropped: offeredAll - okAll, failed: 0, inflight: 0, goodputRps: okAll / horizonS, sloAttainment: okAll / offeredAll,
+      minServiceAttainment: Math.min(...Object.values(svc).map((x) => x.sloAttainment)),
+      meanServiceAttainment: Object.values(svc).reduce((a, x) => a + x.sloAttainment, 0) / services.length },
+    services: svc, devices, links: { wan: { type: 'wan-edge-cloud', utilization: Math.min(1, load / 4) } },
     goodputTimeline: Array.from({ length: horizonS / bucket }, () => okAll / horizonS),
     placementChanges, notes: [],
   };
@@ -78,22 +98,31 @@ export function fakeResult(policy: string, load: number, seed: number, services 
 
 export interface SweepLine {
   key: string;
-  cell: { policy: string; load: number; seed: number; coords: Record<string, unknown> };
+  cell: { policy: string; load: number; seed: number; sweep: string; coords: Record<string, unknown> };
   result?: RunResult;
   error?: { message: string };
 }
 
-/** Sweep JSONL text: policies × loads × seeds, optionally with one failed cell. */
-export function fakeSweep(policies: readonly string[], loads: readonly number[], seeds: readonly number[], withFailure = false): string {
+/**
+ * Sweep JSONL text: policies × loads × seeds (× any extra grid axes, e.g. a device count),
+ * optionally with one failed cell. Coordinates are keyed as the sweep runner keys them.
+ */
+export function fakeSweep(policies: readonly string[], loads: readonly number[], seeds: readonly number[], withFailure = false,
+  axes: Readonly<Record<string, readonly unknown[]>> = {}, sweep = 'sweep-a'): string {
+  let points: Record<string, unknown>[] = [{}];
+  for (const [name, values] of Object.entries(axes)) points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
   const lines: SweepLine[] = [];
   for (const policy of policies) {
-    for (const load of loads) {
-      for (const seed of seeds) {
-        const cell = { policy, load, seed, coords: { policy, load, seed, rate: load * 4 } };
-        lines.push({ key: `${policy}-${load}-${seed}`, cell, result: fakeResult(policy, load, seed) });
+    for (const point of points) {
+      for (const load of loads) {
+        for (const seed of seeds) {
+          const cell = { policy, load, seed, sweep, coords: { 'policy.name': policy, ...point, load } };
+          const salt = Object.values(point).map((v) => Number(v) || 0).reduce((a, b) => a + b, 0);
+          lines.push({ key: `${policy}-${JSON.stringify(point)}-${load}-${seed}`, cell, result: fakeResult(policy, load * (1 + salt / 10), seed) });
+        }
       }
     }
   }
-  if (withFailure) lines.push({ key: 'broken', cell: { policy: policies[0]!, load: loads[0]!, seed: 99, coords: {} }, error: { message: 'worker crashed' } });
+  if (withFailure) lines.push({ key: 'broken', cell: { policy: policies[0]!, load: loads[0]!, seed: 99, sweep, coords: { 'policy.name': policies[0]!, load: loads[0]! } }, error: { message: 'worker crashed' } });
   return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
 }

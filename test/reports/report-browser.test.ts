@@ -1,7 +1,9 @@
 /**
  * Renders generated reports in Debian's headless chromium (playwright-core): no console or page
- * errors, no network request other than the file itself, every plot div holds ≥ 1 trace.
- * Screenshot goes to docs/report-screenshot.png only with UPDATE_SCREENSHOT=1.
+ * errors, no network request other than the file itself, every plot div holds ≥ 1 trace, and
+ * every service is named in at least one figure title as Chromium renders the page.
+ * With UPDATE_SCREENSHOT=1 and SCREENSHOT_RESULTS=<results.jsonl> (e.g. out/results.jsonl of
+ * `npm start`), the top of that report goes to docs/report-screenshot.png.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,9 +31,11 @@ interface Rendered {
   offsite: string[];
   plots: { id: string; traces: number }[];
   divs: number;
+  /** Figure titles (h3) as rendered text. */
+  titles: string[];
 }
 
-async function render(browser: Browser, file: string, screenshot?: string): Promise<Rendered> {
+async function render(browser: Browser, file: string, screenshot?: string, clipHeight?: number): Promise<Rendered> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -49,24 +53,33 @@ async function render(browser: Browser, file: string, screenshot?: string): Prom
   await page.waitForSelector('body[data-plots-ready]', { timeout: 150_000 });
   // Runs in the page; tsconfig has no DOM lib, so the document is typed by hand.
   const result = await page.evaluate(() => {
-    type El = { id: string; data?: unknown[] };
+    type El = { id: string; data?: unknown[]; innerText: string };
     const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } }).document;
     return {
       divs: doc.querySelectorAll('div.plot').length,
       plots: Array.from(doc.querySelectorAll('.js-plotly-plot')).map((el) => ({ id: el.id, traces: (el.data ?? []).length })),
+      titles: Array.from(doc.querySelectorAll('h3')).map((el) => el.innerText),
     };
   });
-  if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  if (screenshot) {
+    await page.screenshot({ path: screenshot, fullPage: true, ...(clipHeight !== undefined ? { clip: { x: 0, y: 0, width: 1200, height: clipHeight } } : {}) });
+  }
   await context.close();
   return { errors, offsite, ...result };
 }
 
-function expectClean(r: Rendered): void {
+function expectClean(r: Rendered, services: readonly string[]): void {
   expect(r.errors).toEqual([]);
   expect(r.offsite).toEqual([]);
   expect(r.plots.length).toBe(r.divs);
   expect(r.plots.length).toBeGreaterThanOrEqual(9);
   for (const p of r.plots) expect(p.traces, p.id).toBeGreaterThanOrEqual(1);
+  for (const svc of services) expect(r.titles.some((t) => t.includes(svc)), `no figure title names ${svc}`).toBe(true);
+}
+
+/** Service names of every result line in a JSONL/JSON file. */
+function servicesIn(text: string): string[] {
+  return [...new Set(readResultsText(text, 'x').entries.flatMap((e) => Object.keys(e.result?.services ?? {})))].sort();
 }
 
 describe('report in a browser', { timeout: 300_000 }, () => {
@@ -91,15 +104,15 @@ describe('report in a browser', { timeout: 300_000 }, () => {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it('synthetic sweep › 4 policies × 8 loads × 3 seeds with a failed cell › every plot renders, no errors, offline', async () => {
-      const { entries, issues } = readResultsText(fakeSweep(POLICIES, LOADS, [1, 2, 3], true), 'sweep.jsonl');
-      const validation = { rows: POLICIES.map((policy, i) => ({ policy, load: 2, metric: 'goodput', sim: 4 + i, measured: 4.3 + i, relError: -0.3 / (4.3 + i) })), medianAbsGoodputError: 0.06 };
+    it('synthetic sweep › 4 policies × 8 loads × 3 seeds with a failed cell › every plot renders, every service titled, no errors, offline', async () => {
+      const text = fakeSweep(POLICIES, LOADS, [1, 2, 3], true);
+      const { entries, issues } = readResultsText(text, 'sweep.jsonl');
+      const validation = { rows: POLICIES.map((policy, i) => ({ policy, load: 2, scope: 'total', metric: 'goodputRps', sim: 4 + i, measured: 4.3 + i, relError: 0.3 / (4.3 + i) })), medianAbsGoodputError: 0.06 };
       const file = path.join(dir, 'report.html');
       writeReport(file, buildReport({ entries, issues, validation, options: { title: 'ParaSim report — synthetic sweep' } }));
-      const shot = process.env['UPDATE_SCREENSHOT'] === '1' ? path.join(ROOT, 'docs/report-screenshot.png') : path.join(dir, 'report.png');
+      const shot = path.join(dir, 'report.png');
       const r = await render(browser, file, shot);
-      expectClean(r);
-      expect(r.plots.length).toBe(7 + POLICIES.length);
+      expectClean(r, servicesIn(text));
       expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
       const html = fs.readFileSync(file, 'utf8');
       expect(html).toContain('worker crashed');
@@ -107,19 +120,28 @@ describe('report in a browser', { timeout: 300_000 }, () => {
     });
 
     // One page for two concerns (each page load parses 1.5 MB of plotly: ~5–20 s on a loaded
-    // 2-core CI box): the CLI path, and a policy name that tries to close the inline <script>.
-    it('CLI › sweep JSONL with a </script> policy name + a real `parasim run` result › renders every plot, no errors', async () => {
+    // 2-core CI box): the CLI path on the issue-11 sweep (a device-count axis, two policies, two
+    // loads, simulated here), and a policy name that tries to close the inline <script>.
+    it('CLI › device-count sweep + sweep JSONL with a </script> policy name › renders every plot, every service titled, no errors', async () => {
       const evil = 'x</script><script>throw new Error("pwned")</script>';
-      const sweep = path.join(dir, 'sweep.jsonl');
-      fs.writeFileSync(sweep, fakeSweep([...POLICIES, evil], [1, 2, 3], [1, 2, 3], true));
-      const real = path.join(dir, 'real.json');
-      const scenario = path.join(ROOT, 'scenarios/default.yaml');
-      execFileSync(process.execPath, [CLI, 'run', scenario, '--out', real], { encoding: 'utf8', cwd: ROOT, stdio: 'pipe' });
+      const fake = path.join(dir, 'sweep.jsonl');
+      fs.writeFileSync(fake, fakeSweep([...POLICIES, evil], [1, 2, 3], [1, 2, 3], true));
+      const real = path.join(dir, 'dc.jsonl');
+      execFileSync(process.execPath, [CLI, 'sweep', path.join(ROOT, 'test/reports/fixtures/device-count.yaml'), '--out', real], { encoding: 'utf8', cwd: ROOT, stdio: 'pipe' });
       const out = path.join(dir, 'cli.html');
-      execFileSync(process.execPath, [CLI, 'report', sweep, real, '--out', out, '--target', '0.8'], { encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(process.execPath, [CLI, 'report', real, fake, '--out', out, '--target', '0.8'], { encoding: 'utf8', stdio: 'pipe' });
       const r = await render(browser, out);
-      expectClean(r);
-      expect(r.plots.length).toBe(7 + POLICIES.length + 1);
+      const services = [...servicesIn(fs.readFileSync(real, 'utf8')), ...servicesIn(fs.readFileSync(fake, 'utf8'))];
+      expect(services).toEqual(expect.arrayContaining(['cameras', 'chat', 'fpga-sensor', 'tiny-chat', 'seg']));
+      expectClean(r, services);
+    });
+
+    it.runIf(process.env['UPDATE_SCREENSHOT'] === '1' && process.env['SCREENSHOT_RESULTS'] !== undefined)('screenshot › a real sweep › top of its report to docs/report-screenshot.png', async () => {
+      const results = process.env['SCREENSHOT_RESULTS']!;
+      const out = path.join(dir, 'shot.html');
+      execFileSync(process.execPath, [CLI, 'report', results, '--out', out, '--title', 'ParaSim default sweep'], { encoding: 'utf8', stdio: 'pipe' });
+      const r = await render(browser, out, path.join(ROOT, 'docs/report-screenshot.png'), 2600);
+      expectClean(r, servicesIn(fs.readFileSync(results, 'utf8')));
     });
   });
 });

@@ -69,7 +69,8 @@ function expectAllAccounted(out: ReplayOutput, records: readonly RequestRecord[]
 /** Shape of a JSON value: object keys (recursively) and value types; maps keyed by data (dropReasons) and arrays by kind only. */
 function shape(v: unknown, key = ''): unknown {
   if (Array.isArray(v)) return 'array';
-  if (key === 'dropReasons') return 'map';
+  // Maps whose keys depend on the run: drop reasons, and links (the live side measures none).
+  if (key === 'dropReasons' || key === 'links') return 'map';
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape((v as Record<string, unknown>)[k], k)]));
   return v === null ? 'number' : typeof v;
 }

@@ -9,6 +9,8 @@ function service(goodputRps: number, ok: number, offered: number, ttft: LatencyS
   return {
     offered, ok, late: offered - ok, dropped: 0, failed: 0, inflight: 0, goodputRps, sloAttainment: ok / offered,
     ttftS: ttft, tpotS: lat(0, 0, 0), e2eS: e2e, dropReasons: {}, perfSource: {},
+    kind: 'llm', slo: { kind: 'e2e', e2eS: 10 }, offeredRps: offered / 10, ttftInclDropsS: ttft, tpotInclDropsS: lat(0, 0, 0), e2eInclDropsS: e2e,
+    noReadyFraction: 0, inflightTimeline: [],
   };
 }
 
@@ -16,9 +18,10 @@ function result(chat: ServiceResult, cams: ServiceResult): RunResult {
   const ok = chat.ok + cams.ok;
   const offered = chat.offered + cams.offered;
   return {
-    schema: 'parasim.result/1', scenario: 's', seed: 1, policy: 'p', horizonS: 10, timelineBucketS: 1,
-    totals: { offered, ok, late: offered - ok, dropped: 0, failed: 0, inflight: 0, goodputRps: ok / 10, sloAttainment: ok / offered },
-    services: { chat, cameras: cams }, devices: {}, goodputTimeline: [], placementChanges: [], notes: [],
+    schema: 'parasim.result/1', clock: 'simulated', scenario: 's', seed: 1, policy: 'p', horizonS: 10, timelineBucketS: 1,
+    totals: { offered, ok, late: offered - ok, dropped: 0, failed: 0, inflight: 0, goodputRps: ok / 10, sloAttainment: ok / offered,
+      minServiceAttainment: Math.min(chat.sloAttainment, cams.sloAttainment), meanServiceAttainment: (chat.sloAttainment + cams.sloAttainment) / 2 },
+    services: { chat, cameras: cams }, devices: {}, links: {}, goodputTimeline: [], placementChanges: [], notes: [],
   };
 }
 

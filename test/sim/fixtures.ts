@@ -77,7 +77,7 @@ export function scenario(p: ScenarioParts = {}): Scenario {
   const devices = p.devices ?? [device('gpu0')];
   return {
     name: 'test', file: '/test.yaml', seed: p.seed ?? 1, horizonS: p.horizonS ?? 100, timelineBucketS: p.timelineBucketS ?? 10,
-    policy: { name: p.policy ?? 'static-round-robin', params: {} },
+    policy: { name: p.policy ?? 'round-robin', params: {} },
     devices,
     switches: p.switches ?? ['sw'],
     links: p.links ?? devices.map((d) => link(`l-${d.id}`, d.id, 'sw', 1e12, 0)),

@@ -26,7 +26,7 @@ describe.skipIf(!fs.existsSync(MAIN))('run command', () => {
     const a = run(sc, '--out', path.join(dir, 'a.json'), '--records', path.join(dir, 'a.jsonl'));
     const b = run(sc, '--out', path.join(dir, 'b.json'));
     expect(a.status, a.stderr).toBe(0);
-    expect(a.stdout).toContain('TOTAL');
+    expect(a.stdout).toContain('all (req-weighted)');
     expect(a.stdout).toBe(b.stdout);
     expect(fs.readFileSync(path.join(dir, 'a.json'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'b.json'), 'utf8'));
     const lines = fs.readFileSync(path.join(dir, 'a.jsonl'), 'utf8').trim().split('\n');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { advance, newSearch, nextLoads } from '../../sim/sweep/capacity.js';
+import { advance, newSearch, nextLoads, probeAttainments, serviceCapacities } from '../../sim/sweep/capacity.js';
 import { cellKey, coordinatesText, gridPoints, inShard, parseShard, type CellInfo } from '../../sim/sweep/cells.js';
 import { stableJson } from '../../sim/sweep/canonical.js';
 import { parseFieldPath, pathProblem, setAtPath } from '../../sim/sweep/field-path.js';
@@ -131,16 +131,38 @@ describe('results files', () => {
 
 describe('goodput capacity search', () => {
   const mode: CapacityMode = { kind: 'goodput-capacity', target: 0.9, policies: ['p'], minLoad: 0.5, maxLoad: 4, tolerance: 0.1 };
-  /** Drives a search against attainment(load) until it ends. */
-  function search(attainment: (load: number) => number): ReturnType<typeof newSearch> {
+  /** Drives a search against per-service attainment(load) until it ends. */
+  function search(attainment: (load: number) => number, other?: (load: number) => number): ReturnType<typeof newSearch> {
     const s = newSearch('p', {}, mode);
     for (let guard = 0; guard < 100; guard++) {
       const loads = nextLoads(s, mode);
       if (loads.length === 0) break;
-      advance(s, loads.map((load) => ({ load, attainment: attainment(load), cells: [] })), mode);
+      advance(s, loads.map((load) => {
+        const perSeed = [{ chat: attainment(load), ...(other ? { cams: other(load) } : {}) }];
+        return { load, ...probeAttainments(perSeed), cells: [] };
+      }), mode);
     }
     return s;
   }
+
+  it('capacity › two services, chat falls at 1.2, cams at 3 › all-services capacity is chat\'s; per service kept apart', () => {
+    const s = search((m) => (m <= 1.2 ? 0.95 : 0.2), (m) => (m <= 3 ? 0.99 : 0.5));
+    expect(s.bound).toBe('bracketed');
+    expect(s.capacity!).toBeLessThanOrEqual(1.2);
+    expect(s.capacity!).toBeGreaterThan(1.2 - mode.tolerance);
+    const per = serviceCapacities(s.probes, mode.target);
+    expect(per['chat']).toEqual({ load: s.capacity, bound: 'bracketed' });
+    // cams met at every probe up to the highest one below 3, missed at max 4.
+    const camsMet = s.probes.filter((p) => p.load <= 3).map((p) => p.load);
+    expect(per['cams']).toEqual({ load: Math.max(...camsMet), bound: 'bracketed' });
+    expect(serviceCapacities([{ load: 1, attainment: 1, services: { a: 1 }, cells: [] }], 0.9)['a']).toEqual({ load: 1, bound: 'at-max' });
+    expect(serviceCapacities([{ load: 1, attainment: 0, services: { a: 0 }, cells: [] }], 0.9)['a']).toEqual({ load: null, bound: 'below-min' });
+  });
+
+  it('probe attainment › seeds averaged per service, then the lowest service', () => {
+    expect(probeAttainments([{ a: 1, b: 0.8 }, { a: 0.5, b: 1 }])).toEqual({ attainment: 0.75, services: { a: 0.75, b: 0.9 } });
+    expect(probeAttainments([{}])).toEqual({ attainment: null, services: {} });
+  });
 
   it('capacity › attainment falling through the target at 1.7 › brackets it within tolerance', () => {
     const s = search((m) => (m <= 1.7 ? 0.95 : 0.5));
