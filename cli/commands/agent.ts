@@ -5,6 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { Agent, createBackend } from '../../runtime/index.js';
+import { checkToken, positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
 
 export interface AgentArgs {
@@ -63,6 +64,9 @@ export const agentCommand: CommandModule<object, AgentArgs> = {
     if (token === '' && !args['insecure-no-token']) {
       throw new CliError('no token: give --token or set PARASIM_AGENT_TOKEN (or --insecure-no-token for a throwaway local run)', 2);
     }
+    if (token !== '') checkToken(token, args.token !== undefined ? '--token' : 'PARASIM_AGENT_TOKEN');
+    positiveNumber(args['memory-mb'], '--memory-mb');
+    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new CliError(`--port must be an integer 0..65535, got ${args.port}`, 2);
     if (!(args.slowdown >= 1)) throw new CliError(`--slowdown must be >= 1, got ${args.slowdown}`, 2);
     if (!Number.isInteger(args.threads) || args.threads < 1) throw new CliError(`--threads must be a positive integer, got ${args.threads}`, 2);
     const b = createBackend({
