@@ -23,14 +23,15 @@ class MemoryPort extends EventEmitter implements PortLike {
 
 /** A scripted device: `answer` is called per received frame with a `send` for replies. */
 function device(answer: (f: Frame, send: (type: number, payload: Uint8Array) => void) => void): MemoryPort {
-  let link: ReliableLink | undefined;
-  const port = new MemoryPort((b) => link!.receive(b));
-  link = new ReliableLink({
+  const box: { link?: ReliableLink } = {};
+  const port = new MemoryPort((b) => box.link!.receive(b));
+  const link = new ReliableLink({
     baud: BAUD,
     write: (wire) => port.deliver(wire),
-    onFrame: (f) => answer(f, (type, payload) => { void link!.send(type, payload).catch(() => undefined); }),
+    onFrame: (f) => answer(f, (type, payload) => { void link.send(type, payload).catch(() => undefined); }),
   });
-  port.on('close', () => link!.close());
+  box.link = link;
+  port.on('close', () => link.close());
   return port;
 }
 
