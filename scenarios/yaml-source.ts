@@ -89,7 +89,29 @@ export function parseYamlSource(text: string, file: string, what: string): Locat
     const why = err instanceof ReferenceError ? `YAML aliases expand past the bound of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?)` : `YAML: ${(err as Error).message}`;
     return { ok: false, issues: [{ file, ...pos, path: '', message: why, hint: 'write the repeated values out, or use fewer nested aliases' }] };
   }
+  // An alias inside its own anchor (`&a { x: *a }`) makes a cyclic value that every later walk
+  // (schema, hashing, cloning) would follow forever.
+  if (isCyclic(value)) {
+    return { ok: false, issues: [{ file, ...firstAlias(doc, lines), path: '', message: 'a YAML alias refers to a node that contains it (a cycle)', hint: 'an alias may only repeat a complete, earlier node' }] };
+  }
   return { ok: true, value: { file, text, value, locate: yamlLocator(doc, lines) } };
+}
+
+/** True when an object or array contains itself (depth-first with the current ancestor set). */
+function isCyclic(root: unknown): boolean {
+  const onPath = new Set<object>();
+  const done = new Set<object>();
+  const visitNode = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object') return false;
+    if (onPath.has(v)) return true;
+    if (done.has(v)) return false;
+    onPath.add(v);
+    for (const c of Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.values(v)) if (visitNode(c)) return true;
+    onPath.delete(v);
+    done.add(v);
+    return false;
+  };
+  return visitNode(root);
 }
 
 /** Reads and parses in one step (what every loader starts with). */
