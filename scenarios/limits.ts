@@ -28,8 +28,12 @@ export type ScenarioLimitKey = keyof typeof SCENARIO_LIMITS;
 
 /** Largest YAML file (scenario, sweep, testbed) read, bytes; PARASIM_MAX_YAML_BYTES raises it. */
 export const DEFAULT_MAX_YAML_BYTES = 8 * 1024 * 1024;
-/** `yaml`'s alias-expansion bound (count × size of aliased nodes): an alias bomb stops here. */
+/** `yaml`'s alias-expansion bound (count × size of aliased nodes): an alias bomb stops here; PARASIM_MAX_YAML_ALIASES raises it. */
 export const MAX_YAML_ALIAS_COUNT = 1000;
+
+export function maxYamlAliases(): number {
+  return envBound('PARASIM_MAX_YAML_ALIASES', MAX_YAML_ALIAS_COUNT);
+}
 
 export function maxYamlBytes(): number {
   return envBound('PARASIM_MAX_YAML_BYTES', DEFAULT_MAX_YAML_BYTES);

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { ScenarioIssue } from './issues.js';
 import { pathToString } from './issues.js';
 import { yamlLocator, type Locator } from './locate.js';
-import { MAX_YAML_ALIAS_COUNT, maxYamlBytes } from './limits.js';
+import { maxYamlAliases, maxYamlBytes } from './limits.js';
 import { fromZodIssue } from './zod-issues.js';
 
 export type Located<T> =
@@ -83,11 +83,11 @@ export function parseYamlSource(text: string, file: string, what: string): Locat
   if (doc.contents === null) return { ok: false, issues: [{ file, line: 1, col: 1, path: '', message: `the file is empty; a ${what} is a YAML mapping` }] };
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+    value = doc.toJS({ maxAliasCount: maxYamlAliases() });
   } catch (err) {
     const pos = firstAlias(doc, lines);
-    const why = err instanceof ReferenceError ? `YAML aliases expand past the bound of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?)` : `YAML: ${(err as Error).message}`;
-    return { ok: false, issues: [{ file, ...pos, path: '', message: why, hint: 'write the repeated values out, or use fewer nested aliases' }] };
+    const why = err instanceof ReferenceError ? `YAML aliases expand past the bound of ${maxYamlAliases()} (an alias bomb?)` : `YAML: ${(err as Error).message}`;
+    return { ok: false, issues: [{ file, ...pos, path: '', message: why, hint: 'use fewer nested aliases, or raise PARASIM_MAX_YAML_ALIASES (docs/limits.md)' }] };
   }
   // An alias inside its own anchor (`&a { x: *a }`) makes a cyclic value that every later walk
   // (schema, hashing, cloning) would follow forever.

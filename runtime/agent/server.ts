@@ -33,6 +33,8 @@ export interface AgentOptions {
   readonly headersTimeoutMs?: number;
   /** … and its whole request (headers and body) within this; default 30 s. The response may stream longer. */
   readonly requestTimeoutMs?: number;
+  /** Largest request body read (MAX_BODY_BYTES, 1 MiB); raw segmentation frames may need more. */
+  readonly maxBodyBytes?: number;
 }
 
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -169,7 +171,7 @@ export class Agent {
 
   private async deploy(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isJson(req)) return refuseMediaType(req, res);
-    const body = await readBody(req);
+    const body = await readBody(req, this.opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.message);
     const p = parseJson<DeployRequest>(body.body, DeployRequestSchema);
     if (!p.ok) return sendError(res, 'bad_request', p.message);
@@ -204,7 +206,7 @@ export class Agent {
   private async generateWith(req: IncomingMessage, res: ServerResponse, id: string, signal: AbortSignal): Promise<void> {
     const t0 = this.clock.preciseS();
     if (!isJson(req)) return refuseMediaType(req, res);
-    const body = await readBody(req);
+    const body = await readBody(req, this.opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.message);
     const p = parseJson(body.body, GenerateRequestSchema);
     if (!p.ok) return sendError(res, 'bad_request', p.message);
@@ -243,7 +245,7 @@ export class Agent {
 
   private async segmentWith(req: IncomingMessage, res: ServerResponse, id: string, url: URL, signal: AbortSignal): Promise<void> {
     const t0 = this.clock.preciseS();
-    const body = await readBody(req);
+    const body = await readBody(req, this.opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.message);
     const input = this.segmentInput(req, body.body, url);
     if (!input.ok) return sendError(res, input.code, input.message);

@@ -20,6 +20,8 @@ export interface SerialBackendOptions {
   /** Fixed retransmit timeout per frame, ms (default from baud and frame length). */
   readonly ackTimeoutMs?: number;
   readonly retries?: number;
+  /** Bound on one INFER's total RESULT bytes (DEFAULT_MAX_RESULT_BYTES). */
+  readonly maxResultBytes?: number;
 }
 
 export interface SerialBackendStats extends ClientStats {
@@ -119,6 +121,7 @@ export class SerialBackend implements Backend {
       path: this.o.device, baud: this.o.baud,
       ...(this.o.retries !== undefined ? { retries: this.o.retries } : {}),
       ...(this.o.ackTimeoutMs !== undefined ? { rtoMs: this.o.ackTimeoutMs } : {}),
+      ...(this.o.maxResultBytes !== undefined ? { maxResultBytes: this.o.maxResultBytes } : {}),
     }).then((c) => { this.current = c; return c; }).finally(() => { this.connecting = null; });
     return this.connecting;
   }
