@@ -54,6 +54,26 @@ class AtomicWriter {
   }
 }
 
+/**
+ * Commits the records and writes the result; an I/O failure (disk full, the folder removed
+ * meanwhile) is a user-facing error and leaves no temp file behind.
+ */
+function writeOutputs(records: AtomicWriter | undefined, out: string | undefined, result: RunResult): void {
+  let w: AtomicWriter | undefined;
+  try {
+    records?.commit();
+    if (out !== undefined) {
+      w = new AtomicWriter(out);
+      w.write(resultToJson(result));
+      w.commit();
+    }
+  } catch (err) {
+    records?.abort();
+    w?.abort();
+    throw new CliError(`cannot write the results: ${err instanceof Error ? err.message : String(err)}`, 1);
+  }
+}
+
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const ms = (x: number): string => (Number.isFinite(x) ? (x * 1000).toFixed(1) : '-');
 
@@ -125,12 +145,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       throw err;
     }
     if (tty) process.stderr.write('\n');
-    recordsOut?.commit();
-    if (args.out !== undefined) {
-      const w = new AtomicWriter(args.out);
-      w.write(resultToJson(result));
-      w.commit();
-    }
+    writeOutputs(recordsOut, args.out, result);
     process.stdout.write(summaryText(result));
     process.stderr.write(`wall time ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
   },
