@@ -5,6 +5,7 @@
  * its reason; closing the agent ends a running stream with an `error` line; an incomplete request
  * is dropped after the header timeout; JSON endpoints refuse other media types.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { execute } from '../../runtime/controller/request-runner.js';
 import { AgentStateSchema, GenerateChunkSchema } from '../../runtime/protocol/index.js';
 import type { InstanceInfo } from '../../runtime/protocol/index.js';
 import type { ServiceConfig } from '../../scenarios/index.js';
+import { MAIN } from '../cli-paths.js';
 
 const TOKEN = 'cancel-test-token';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -151,5 +153,38 @@ describe('agent › shutdown', () => {
     const record = await recordP;
     expect(record.outcome).toBe('failed');
     expect(record.reason).toBe('cancelled: agent shutting down');
+  });
+});
+
+describe('agent process › SIGTERM', () => {
+  it('`parasim agent` stopped by SIGTERM ends a running stream with a cancelled error line (it was cut silently)', async () => {
+    const child = spawn(process.execPath, [MAIN, 'agent', '--port', '0', '--backend', 'onnx', '--token', TOKEN, '--slowdown', '20'], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          const m = /"url":"([^"]+)"/.exec(out);
+          if (m !== null) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`agent exited early (${code})`)));
+      });
+      const r = await fetch(`${url}/v1/instances`, { method: 'POST', headers: json, body: JSON.stringify({ instanceId: 'lm', service: 'chat', kind: 'llm', model: 'lm-tiny' }) });
+      expect(r.status).toBe(202);
+      await until(async () => (await info(url)).state === 'ready', 20_000);
+      const res = await fetch(`${url}/v1/instances/lm/generate`, { method: 'POST', headers: json, body: JSON.stringify({ promptTokens: 8, outputTokens: 65536 }) });
+      const textP = res.text();
+      await until(async () => (await info(url)).running === 1, 5000);
+      child.kill('SIGTERM');
+      const lines = (await textP).trim().split('\n');
+      const last = GenerateChunkSchema.parse(JSON.parse(lines.at(-1)!));
+      expect(last).toMatchObject({ type: 'error', code: 'cancelled', message: 'agent shutting down' });
+      const code = await new Promise<number | null>((resolve) => { if (child.exitCode !== null) resolve(child.exitCode); else child.on('exit', (c) => resolve(c)); });
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });
