@@ -82,12 +82,11 @@ describe('agent › cancellation', () => {
     ac.abort();
     await until(async () => { const i = await info(a.url); return i.running === 0 && i.queueLength === 0; }, 3000);
     expect((await info(a.url)).served).toBe(servedBefore + 1);
-    // The executor is free: a short request is served without waiting behind 65536 steps.
-    const t0 = Date.now();
+    // The executor is free: a short request is served, not queued behind 65536 slowed-down steps
+    // (minutes: the test's timeout would end it).
     const r = await fetch(`${a.url}/v1/instances/lm/generate`, { method: 'POST', headers: json, body: JSON.stringify({ promptTokens: 8, outputTokens: 4 }) });
     const lines = (await r.text()).trim().split('\n').map((l) => GenerateChunkSchema.parse(JSON.parse(l)));
     expect(lines.at(-1)!.type).toBe('done');
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it('the controller records a request it aborted as failed with the abort reason, and the agent frees it', async () => {
@@ -123,9 +122,10 @@ describe('agent › cancellation', () => {
       s.on('error', () => undefined);
       s.on('close', () => resolve(Date.now() - t0));
       s.resume();
-      setTimeout(() => { s.destroy(); reject(new Error('still open after 10 s')); }, 10_000);
+      setTimeout(() => { s.destroy(); reject(new Error('still open after 20 s')); }, 20_000);
     });
-    expect(closedAfterMs).toBeLessThan(4000);
+    // 500 ms bound + 1 s check interval; Node's defaults held it ≥ 76 s. Loose for a loaded machine.
+    expect(closedAfterMs).toBeLessThan(15_000);
   });
 
   it('JSON endpoints refuse another media type with 415', async () => {

@@ -61,9 +61,7 @@ describe('serial client › hostile device', () => {
       }
     });
     const c = await SerialDeviceClient.over(port, { path: 'mem', baud: BAUD, maxResultBytes: 8 * 1024 });
-    const t0 = performance.now();
     await expect(c.infer(0x01, Uint8Array.of(1, 2, 3))).rejects.toThrow(/exceeds the bound of 8192 bytes \(max result size\)/);
-    expect(performance.now() - t0).toBeLessThan(10_000);
     streaming = false;
     await c.close();
   });

@@ -40,9 +40,7 @@ describe('scenario loader › hostile input', () => {
   });
 
   it('an alias bomb is a located issue, not an exception', () => {
-    const t0 = performance.now();
     expect(issuesOf(`${BASE}\n${ALIAS_BOMB}\n`)).toMatch(/^F:\d+:\d+: YAML aliases expand past the bound of 1000 \(an alias bomb\?\)/);
-    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('duplicate service names are refused (results are keyed by name)', () => {
@@ -59,12 +57,10 @@ describe('scenario loader › hostile input', () => {
     if (!r.ok) expect(formatIssues(r.issues)).toContain('services[0].arrivals.format: format csv needs `columns`');
   });
 
-  it('count: 100000000 stops at once, naming the bound (no expansion)', () => {
-    const t0 = performance.now();
+  it('count: 100000000 stops at once, naming the bound (no expansion: the old loader allocated every member)', () => {
     expect(issuesOf(BASE.replace('{ id: gpu, type: rtx-4090 }', '{ id: gpu, type: rtx-4090, count: 100000000 }')))
       .toBe('F:5:3: devices: the device count (groups expanded) is 100000000, above the bound max_devices = 10000; '
         + 'raise it with `limits: { max_devices: N }` in the scenario if you mean it (docs/limits.md)');
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('horizon_s: 1e300 and rate_per_s: 1e12 are refused before any work', () => {
@@ -90,10 +86,9 @@ describe('scenario loader › hostile input', () => {
 
   it('a 3 MB value is clipped in the message and gets no did-you-mean search', () => {
     const blob = 'r'.repeat(3_000_000);
-    const t0 = performance.now();
     const text = issuesOf(BASE.replace('type: rtx-4090', `type: ${blob}`));
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(text.length).toBeLessThan(400);
+    expect(text).not.toContain('did you mean');
     expect(text).toContain('… (3000000 chars)');
   });
 });
