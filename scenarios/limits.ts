@@ -14,7 +14,7 @@ export const SCENARIO_LIMITS = {
   max_devices: 10_000,
   /** Switches. */
   max_switches: 10_000,
-  /** Links after group endpoints are expanded. */
+  /** Links after group endpoints are expanded (a link to a group of n is n links). */
   max_links: 100_000,
   /** Σ over services of the mean arrival rate × horizon_s (trace replays are finite and not counted). */
   max_expected_requests: 20_000_000,
@@ -75,8 +75,10 @@ export function checkScenarioLimits(raw: RawScenario, report: LimitReport): bool
   if (devices > limits.max_devices) over(['devices'], 'max_devices', 'the device count (groups expanded)', devices);
   const switches = raw.switches?.length ?? 0;
   if (switches > limits.max_switches) over(['switches'], 'max_switches', 'the switch count', switches);
-  const links = (raw.links ?? []).length;
-  if (links > limits.max_links) over(['links'], 'max_links', 'the link count', links);
+  // A link with a device group at one end stands for one link per member.
+  const members = new Map(raw.devices.map((d) => [d.id, d.count ?? 1]));
+  const links = (raw.links ?? []).reduce((n, l) => n + (members.get(l.a) ?? 1) * (members.get(l.b) ?? 1), 0);
+  if (links > limits.max_links) over(['links'], 'max_links', 'the link count (group endpoints expanded)', links);
   if (raw.horizon_s > limits.max_horizon_s) over(['horizon_s'], 'max_horizon_s', 'horizon_s', raw.horizon_s);
   const bucket = raw.timeline_bucket_s ?? raw.horizon_s / 60;
   if (raw.horizon_s / bucket > limits.max_timeline_buckets) {

@@ -59,8 +59,14 @@ describe('scenario loader › hostile input', () => {
 
   it('count: 100000000 stops at once, naming the bound (no expansion: the old loader allocated every member)', () => {
     expect(issuesOf(BASE.replace('{ id: gpu, type: rtx-4090 }', '{ id: gpu, type: rtx-4090, count: 100000000 }')))
-      .toBe('F:5:3: devices: the device count (groups expanded) is 100000000, above the bound max_devices = 10000; '
+      .toContain('F:5:3: devices: the device count (groups expanded) is 100000000, above the bound max_devices = 10000; '
         + 'raise it with `limits: { max_devices: N }` in the scenario if you mean it (docs/limits.md)');
+  });
+
+  it('links to device groups count per member against max_links', () => {
+    const many = BASE.replace('{ id: gpu, type: rtx-4090 }', '{ id: gpu, type: rtx-4090, count: 10000 }')
+      .replace('  - { a: gpu, b: lan, type: 10gbe }', Array.from({ length: 11 }, () => '  - { a: gpu, b: lan, type: 10gbe }').join('\n'));
+    expect(issuesOf(many)).toContain('links: the link count (group endpoints expanded) is 110000, above the bound max_links = 100000');
   });
 
   it('horizon_s: 1e300 and rate_per_s: 1e12 are refused before any work', () => {
