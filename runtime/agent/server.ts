@@ -11,7 +11,7 @@ import type { AgentState, BackendKind, DeployRequest, GenerateChunk } from '../p
 import { DeployRequestSchema, GenerateRequestSchema, PROTOCOL_VERSION, SegmentRequestSchema } from '../protocol/index.js';
 import type { Backend, SegmentInput } from '../backends/types.js';
 import { CancelledError, syntheticFrames } from '../backends/types.js';
-import { WallClock, holdMs } from '../clock/index.js';
+import { WallClock, sleepMs } from '../clock/index.js';
 import { Executor } from './executor.js';
 import { InstanceTable } from './instances.js';
 import { authorized, parseJson, readBody, sendError, sendJson } from './http-io.js';
@@ -89,7 +89,9 @@ export class Agent {
   async close(): Promise<void> {
     const closed = new Promise<void>((r) => { this.server.close(() => r()); });
     for (const ac of this.inflight.keys()) ac.abort(new CancelledError('agent shutting down'));
-    await Promise.race([Promise.allSettled([...this.inflight.values()]), holdMs(CLOSE_GRACE_MS)]);
+    const grace = new AbortController();
+    await Promise.race([Promise.allSettled([...this.inflight.values()]), sleepMs(CLOSE_GRACE_MS, grace.signal)]);
+    grace.abort();
     this.server.closeAllConnections();
     await closed;
     await this.table.closeAll();
