@@ -21,6 +21,13 @@ export function positiveNumber(v: number | undefined, flag: string): number | un
   return v;
 }
 
+/** A finite number ≥ 0 (`--drain-s`). */
+export function nonNegativeNumber(v: number | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!(Number.isFinite(v) && v >= 0)) throw new CliError(`${flag} must be a number ≥ 0, got ${String(v)}`, 2);
+  return v;
+}
+
 /** A finite number (`report --at`). */
 export function finiteNumber(v: number | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;

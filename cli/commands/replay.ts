@@ -12,7 +12,7 @@ import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
 import { formatIssues, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
 import { resultToJson } from '../../sim/index.js';
 import { decisionStats, replay, testbedFromSpec, writeFileAtomic } from '../../runtime/index.js';
-import { parseSeed } from '../args.js';
+import { nonNegativeNumber, parseSeed, positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';
 import { summaryText } from './run.js';
@@ -57,7 +57,9 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     if (!loaded.ok) throw new CliError(formatIssues(loaded.issues), 1);
     const scenario = loaded.value;
     if (args.policy !== undefined && !isPolicyName(args.policy)) throw new CliError(`unknown policy '${args.policy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
-    if (!(args['time-scale'] > 0)) throw new CliError(`--time-scale must be > 0, got ${args['time-scale']}`, 2);
+    positiveNumber(args['time-scale'], '--time-scale');
+    positiveNumber(args['heartbeat-s'], '--heartbeat-s');
+    nonNegativeNumber(args['drain-s'], '--drain-s');
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
     const log = (l: string): void => { process.stderr.write(`${l}\n`); };
     await withTestbed(spec, args['start-testbed'], log, async () => {

@@ -6,6 +6,7 @@
 import type { CommandModule } from 'yargs';
 import { formatIssues } from '../../scenarios/index.js';
 import { loadTestbedSpec, testbedDown, testbedStatus, testbedUp, type TestbedSpec } from '../../runtime/index.js';
+import { positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputDir } from '../output-path.js';
 
@@ -64,6 +65,7 @@ export const testbedCommand: CommandModule<object, TestbedArgs> = {
     .option('timeout-s', { type: 'number', default: 60, describe: 'up: seconds to wait for each agent\'s first heartbeat' })
     .option('json', { type: 'boolean', default: false, describe: 'status: print JSON' }),
   handler: async (args) => {
+    positiveNumber(args['timeout-s'], '--timeout-s');
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
     if (args.action === 'up') {
       checkOutputDir(spec.runDir, 'run dir');

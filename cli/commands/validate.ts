@@ -10,7 +10,7 @@ import { formatIssues, readScenarioObject } from '../../scenarios/index.js';
 import {
   exceedsThreshold, testbedFromSpec, validateOnTestbed, validationJson, validationText, writeFileAtomic,
 } from '../../runtime/index.js';
-import { parseSeed, positiveNumber } from '../args.js';
+import { nonNegativeNumber, parseSeed, positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';
 import { loadSpecOrThrow, withTestbed } from './testbed.js';
@@ -53,6 +53,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   handler: async (args) => {
     checkOutputPath(args.out, '--out');
     positiveNumber(args['horizon-s'], '--horizon-s');
+    nonNegativeNumber(args['drain-s'], '--drain-s');
     const read = readScenarioObject(args.scenario);
     if (!read.ok) throw new CliError(formatIssues(read.issues), 1);
     const policies = args.policies !== undefined ? list(args.policies) : undefined;
