@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     .recommendCommands()
     .help()
     .fail((msg, err) => {
+      // yargs wraps what an option's `coerce` throws (cli/args.ts checks) in a YError: a usage error.
+      if (err?.name === 'YError') throw new CliError(err.message, 2);
       throw err ?? new CliError(msg, 2);
     });
   for (const command of await commandsFor(argv)) cli = cli.command(command as CommandModule);

@@ -14,3 +14,7 @@ export { scenarioJsonSchema } from './schema.js';
 export { DEVICE_CATALOG } from './catalog/devices.js';
 export { LINK_CATALOG } from './catalog/links.js';
 export { MODEL_CATALOG } from './catalog/models.js';
+export { dedupeIssues, issueBuilder, loadYamlFile, parseYamlSource, readYamlText, zodIssuesAt } from './yaml-source.js';
+export type { Located, YamlSource } from './yaml-source.js';
+export { DEFAULT_MAX_YAML_BYTES, MAX_YAML_ALIAS_COUNT, SCENARIO_LIMITS, envBound, meanRatePerS } from './limits.js';
+export { pathToString, didYouMean } from './issues.js';

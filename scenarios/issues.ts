@@ -68,6 +68,8 @@ function stem(key: string): string {
  * (`horizon_min` vs `horizon_s`) wins outright: the user named the right thing in the wrong unit.
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // The edit distance is O(len²) in memory: no name is this long, and a pasted blob must not stall.
+  if (word.length > 128) return undefined;
   const w = word.toLowerCase();
   const sameStem = candidates.find((c) => c.includes('_') && stem(c) === stem(w));
   if (sameStem !== undefined) return sameStem;

@@ -42,6 +42,11 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report):
   const links = resolveLinks(raw, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
   const devices = assignSites(exp.devices, links, new Set(switches));
   const services = raw.services.map((s, i) => resolveService(s, i, file, nodes, exp, report));
+  // Per-service results are keyed by name: two services with one name would be silently merged.
+  raw.services.forEach((s, i) => {
+    const first = raw.services.findIndex((o) => o.name === s.name);
+    if (first < i) report(['services', i, 'name'], `duplicate service name "${s.name}"`, `already used at services[${first}].name`);
+  });
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
   const policyName = raw.policy?.name ?? 'round-robin';
   const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
@@ -222,7 +227,13 @@ function resolveService(
   const model = MODEL_CATALOG[s.model]!;
   if (model.kind !== s.kind) report([...at, 'model'], `model "${s.model}" is a ${model.kind} model but the service kind is ${s.kind}`);
   if (!nodes.has(s.ingress)) report([...at, 'ingress'], `unknown ingress "${s.ingress}"`, didYouMean(s.ingress, [...nodes.keys()]));
-  if (s.arrivals.process === 'trace') checkTracePath(file, s.arrivals.path, (m, h) => report([...at, 'arrivals', 'path'], m, h));
+  if (s.arrivals.process === 'trace') {
+    checkTracePath(file, s.arrivals.path, (m, h) => report([...at, 'arrivals', 'path'], m, h));
+    if (s.arrivals.format === 'csv' && s.arrivals.columns === undefined) {
+      report([...at, 'arrivals', 'format'], 'format csv needs `columns` (which column holds the time, and its unit)',
+        'add columns: { time: <column>, time_unit: s|ms|us|iso }');
+    }
+  }
   for (const tk of ['prompt_tokens', 'output_tokens'] as const) {
     const t = s[tk];
     if (t?.dist === 'uniform' && t.min > t.max) report([...at, tk, 'min'], `min ${t.min} is above max ${t.max}`);

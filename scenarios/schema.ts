@@ -11,13 +11,15 @@ import { POLICY_NAMES } from '../policies/index.js';
 import { DEVICE_CATALOG } from './catalog/devices.js';
 import { LINK_CATALOG } from './catalog/links.js';
 import { MODEL_CATALOG } from './catalog/models.js';
+import { SCENARIO_LIMITS } from './limits.js';
 
 const keysOf = (r: Readonly<Record<string, unknown>>): [string, ...string[]] => Object.keys(r) as [string, ...string[]];
 
 const seconds = () => z.number().positive();
 const atSeconds = () => z.number().nonnegative();
 const ratePerS = () => z.number().positive();
-const id = () => z.string().min(1);
+/** Ids name devices, links and services in messages and results: bounded so a pasted blob is not echoed. */
+const id = () => z.string().min(1).max(256);
 
 const tokenSpec = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('fixed'), value: z.number().int().positive() }),
@@ -126,6 +128,11 @@ const policySchema = z.strictObject({
   params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).optional(),
 });
 
+/** Raises the size bounds of limits.ts for this scenario (docs/limits.md). */
+const limitsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(SCENARIO_LIMITS).map((k) => [k, z.number().positive().optional()])) as Record<keyof typeof SCENARIO_LIMITS, z.ZodOptional<z.ZodNumber>>,
+);
+
 export const scenarioSchema = z.strictObject({
   name: id(),
   seed: z.number().int().nonnegative().optional(),
@@ -137,6 +144,7 @@ export const scenarioSchema = z.strictObject({
   links: z.array(linkSchema).optional(),
   services: z.array(serviceSchema).min(1),
   faults: z.array(faultSchema).optional(),
+  limits: limitsSchema.optional(),
 });
 
 export type RawScenario = z.infer<typeof scenarioSchema>;

@@ -73,8 +73,13 @@ function unitOf(key: string): string {
   return '';
 }
 
+/** A string as echoed in a message: long ones cut, so a 3 MB value never fills the terminal. */
+export function clip(v: string, max = 80): string {
+  return v.length <= max ? v : `${v.slice(0, max)}… (${v.length} chars)`;
+}
+
 function show(v: unknown): string {
-  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'string') return `"${clip(v)}"`;
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -85,7 +90,7 @@ function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string "${v}"`;
+  if (typeof v === 'string') return `the string "${clip(v)}"`;
   return `${typeof v} ${String(v)}`;
 }
 
@@ -109,7 +114,7 @@ export function fromZodIssue(issue: z.core.$ZodIssue, schema: AnySchema, raw: un
       const valid = validKeysAt(schema, raw, path);
       return issue.keys.map((k) => {
         const hint = didYouMean(k, valid);
-        return { path: [...path, k], atKey: true, message: `unknown key "${k}"`, ...(hint !== undefined ? { hint } : {}) };
+        return { path: [...path, k], atKey: true, message: `unknown key "${clip(k)}"`, ...(hint !== undefined ? { hint } : {}) };
       });
     }
     case 'invalid_type': {
@@ -128,7 +133,7 @@ export function fromZodIssue(issue: z.core.$ZodIssue, schema: AnySchema, raw: un
       return [{ path, message: `expected a number ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}${unitOf(key)}, got ${show(input)}` }];
     case 'invalid_value': {
       const values = issue.values.map(String);
-      const hint = didYouMean(String(input), values);
+      const hint = didYouMean(clip(String(input)), values);
       return [{ path, message: `unknown ${enumNoun(path)} ${show(input)}`, ...(hint !== undefined ? { hint } : {}) }];
     }
     case 'invalid_union': {

@@ -41,7 +41,7 @@ export class TimestampClock {
     const h = +m[4]!;
     const min = +m[5]!;
     const sec = +m[6]!;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || min > 59 || sec > 60) return NaN;
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(+m[1]!, month) || h > 23 || min > 59 || sec > 60) return NaN;
     let whole = daysFromCivil(+m[1]!, month, day) * 86400 + h * 3600 + min * 60 + sec;
     const zone = m[8];
     if (zone !== undefined && zone !== 'Z') {
@@ -81,8 +81,14 @@ function fastStamp(s: string): number {
   const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
   const se = digits(s, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return -1;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return -1;
   return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+}
+
+/** Days in a month of the proleptic Gregorian calendar: 2023-02-30 is not a date. */
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 function isDigit(c: number): boolean {

@@ -16,7 +16,7 @@ export class TraceFormatError extends Error {
     /** What is wrong, without the location prefix. */
     readonly detail: string,
   ) {
-    super(row > 0 ? `${file}:${row}:${column}: ${detail}` : `${file}: ${detail}`);
+    super(row > 0 ? `${file}:${row}:${column}: ${clipDetail(detail)}` : `${file}: ${clipDetail(detail)}`);
     this.name = 'TraceFormatError';
   }
 }
@@ -30,7 +30,12 @@ export class FieldError extends Error {
     readonly column: number,
     readonly detail: string,
   ) {
-    super(detail);
+    super(clipDetail(detail));
     this.name = 'FieldError';
   }
+}
+
+/** A message cut to a readable length: a 3 MB field must not be echoed whole into an error. */
+export function clipDetail(detail: string, max = 300): string {
+  return detail.length <= max ? detail : `${detail.slice(0, max)}… (${detail.length} chars)`;
 }

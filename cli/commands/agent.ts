@@ -5,6 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { Agent, createBackend } from '../../runtime/index.js';
+import { checkToken, positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
 
 export interface AgentArgs {
@@ -25,6 +26,10 @@ export interface AgentArgs {
   baud: number;
   'serial-timeout-ms'?: number;
   'serial-retries': number;
+  'max-body-bytes'?: number;
+  'headers-timeout-ms'?: number;
+  'request-timeout-ms'?: number;
+  'serial-max-result-bytes'?: number;
 }
 
 function parseAliases(list: readonly string[] | undefined): Record<string, string> {
@@ -57,12 +62,23 @@ export const agentCommand: CommandModule<object, AgentArgs> = {
     .option('device', { type: 'string', describe: 'serial: port path, e.g. /dev/ttyUSB0' })
     .option('baud', { type: 'number', default: 115200, describe: 'serial: baud rate' })
     .option('serial-timeout-ms', { type: 'number', describe: 'serial: ack timeout per frame (default from baud)' })
-    .option('serial-retries', { type: 'number', default: 5, describe: 'serial: retransmissions per frame' }),
+    .option('serial-retries', { type: 'number', default: 5, describe: 'serial: retransmissions per frame' })
+    .option('max-body-bytes', { type: 'number', describe: 'largest request body read (default 1 MiB; docs/limits.md)' })
+    .option('headers-timeout-ms', { type: 'number', describe: 'a client must send its headers within this (default 10000)' })
+    .option('request-timeout-ms', { type: 'number', describe: '… and its whole request within this (default 30000)' })
+    .option('serial-max-result-bytes', { type: 'number', describe: 'serial: bound on one result (default 1 MiB)' }),
   handler: async (args) => {
     const token = args.token ?? process.env['PARASIM_AGENT_TOKEN'] ?? '';
     if (token === '' && !args['insecure-no-token']) {
       throw new CliError('no token: give --token or set PARASIM_AGENT_TOKEN (or --insecure-no-token for a throwaway local run)', 2);
     }
+    if (token !== '') checkToken(token, args.token !== undefined ? '--token' : 'PARASIM_AGENT_TOKEN');
+    positiveNumber(args['memory-mb'], '--memory-mb');
+    for (const f of ['max-body-bytes', 'headers-timeout-ms', 'request-timeout-ms', 'serial-max-result-bytes'] as const) {
+      const v = args[f];
+      if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) throw new CliError(`--${f} must be a positive integer, got ${v}`, 2);
+    }
+    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new CliError(`--port must be an integer 0..65535, got ${args.port}`, 2);
     if (!(args.slowdown >= 1)) throw new CliError(`--slowdown must be >= 1, got ${args.slowdown}`, 2);
     if (!Number.isInteger(args.threads) || args.threads < 1) throw new CliError(`--threads must be a positive integer, got ${args.threads}`, 2);
     const b = createBackend({
@@ -74,6 +90,7 @@ export const agentCommand: CommandModule<object, AgentArgs> = {
       baud: args.baud,
       ...(args['serial-timeout-ms'] !== undefined ? { ackTimeoutMs: args['serial-timeout-ms'] } : {}),
       retries: args['serial-retries'],
+      ...(args['serial-max-result-bytes'] !== undefined ? { maxResultBytes: args['serial-max-result-bytes'] } : {}),
     });
     if (!b.ok) throw new CliError(b.message, 2);
     const agent = new Agent({
@@ -81,6 +98,9 @@ export const agentCommand: CommandModule<object, AgentArgs> = {
       threads: args.threads, slowdown: args.slowdown,
       ...(args.name !== undefined ? { name: args.name } : {}),
       ...(args['memory-mb'] !== undefined ? { memoryBytes: args['memory-mb'] * 1024 * 1024 } : {}),
+      ...(args['max-body-bytes'] !== undefined ? { maxBodyBytes: args['max-body-bytes'] } : {}),
+      ...(args['headers-timeout-ms'] !== undefined ? { headersTimeoutMs: args['headers-timeout-ms'] } : {}),
+      ...(args['request-timeout-ms'] !== undefined ? { requestTimeoutMs: args['request-timeout-ms'] } : {}),
     });
     let url: string;
     try {

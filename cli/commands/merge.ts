@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { mergeParts, readResultLines, writeLinesAtomically, type ResultLine } from '../../sim/index.js';
 import { CliError } from '../cli-error.js';
+import { checkOutputPath } from '../output-path.js';
 
 interface MergeArgs {
   parts: string[];
@@ -22,6 +23,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     .option('out', { type: 'string', demandOption: true, describe: 'merged results JSONL' })
     .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing --out' }),
   handler: (args) => {
+    checkOutputPath(args.out, '--out');
     if (fs.existsSync(args.out) && !args.force) throw new CliError(`${args.out} exists; use --force or remove it`, 1);
     const parts: Array<{ file: string; lines: readonly ResultLine[] }> = [];
     for (const file of args.parts) {

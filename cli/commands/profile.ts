@@ -6,6 +6,7 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_PLAN, profileAgent, writeProfileCsv } from '../../runtime/index.js';
 import { CliError } from '../cli-error.js';
+import { checkOutputPath } from '../output-path.js';
 
 interface ProfileArgs {
   agent: string;
@@ -45,6 +46,7 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
   handler: async (args) => {
     const token = args.token ?? process.env['PARASIM_AGENT_TOKEN'];
     if (token === undefined || token === '') throw new CliError('profile: no token: pass --token or set PARASIM_AGENT_TOKEN', 2);
+    checkOutputPath(args.out, '--out');
     const frame = /^(\d+)x(\d+)$/.exec(args.frame);
     if (frame === null) throw new CliError(`--frame ${args.frame}: expected WxH, e.g. 64x64`, 2);
     if (!Number.isInteger(args.repeats) || args.repeats < 1) throw new CliError(`--repeats ${args.repeats}: expected an integer ≥ 1`, 2);

@@ -12,7 +12,9 @@ import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
 import { formatIssues, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
 import { resultToJson } from '../../sim/index.js';
 import { decisionStats, replay, testbedFromSpec, writeFileAtomic } from '../../runtime/index.js';
+import { nonNegativeNumber, parseSeed, positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { checkOutputPath } from '../output-path.js';
 import { summaryText } from './run.js';
 import { loadSpecOrThrow, withTestbed } from './testbed.js';
 
@@ -38,7 +40,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML' })
     .option('testbed', { type: 'string', demandOption: true, describe: 'testbed YAML (agents per scenario device)' })
     .option('policy', { type: 'string', describe: `policy override: ${POLICY_NAMES.join(', ')}` })
-    .option('seed', { type: 'number', describe: 'root seed (default: the scenario\'s)' })
+    .option('seed', { type: 'string', coerce: (s: string) => parseSeed(s), describe: 'root seed (default: the scenario\'s)' })
     .option('time-scale', { type: 'number', default: 1, describe: 'scenario seconds per wall second' })
     .option('heartbeat-s', { type: 'number', describe: 'heartbeat period (default: the policy\'s sync period, else 1 s)' })
     .option('drain-s', { type: 'number', default: 30, describe: 'after the last arrival, wait this long for running requests' })
@@ -48,12 +50,16 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     .option('start-testbed', { type: 'boolean', default: false, describe: 'start agents that are not up; stop them afterwards' })
     .option('run-dir', { type: 'string', describe: 'testbed run dir (default: next to the testbed YAML)' }),
   handler: async (args) => {
+    checkOutputPath(args.out, '--out');
+    checkOutputPath(args.records, '--records');
+    checkOutputPath(args.timing, '--timing');
     const loaded = loadScenario(args.scenario);
     if (!loaded.ok) throw new CliError(formatIssues(loaded.issues), 1);
     const scenario = loaded.value;
     if (args.policy !== undefined && !isPolicyName(args.policy)) throw new CliError(`unknown policy '${args.policy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
-    if (!(args['time-scale'] > 0)) throw new CliError(`--time-scale must be > 0, got ${args['time-scale']}`, 2);
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new CliError(`--seed must be an integer (got ${args.seed})`, 2);
+    positiveNumber(args['time-scale'], '--time-scale');
+    positiveNumber(args['heartbeat-s'], '--heartbeat-s');
+    nonNegativeNumber(args['drain-s'], '--drain-s');
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
     const log = (l: string): void => { process.stderr.write(`${l}\n`); };
     await withTestbed(spec, args['start-testbed'], log, async () => {

@@ -6,12 +6,32 @@
  * badly); the command fails when nothing can be plotted or a file mixes two sweeps.
  */
 import type { CommandModule } from 'yargs';
-import type { ReportInputs, ValidationReport } from '../../reports/index.js';
+import type { ReportInputs, ResultEntry, ValidationReport } from '../../reports/index.js';
 import {
-  buildReport, mixedSweeps, outputPathProblem, plural, readResultFiles, readValidationFile, reportCsv, writeAtomically,
+  buildReport, chooseX, groupEntries, mixedSweeps, outputPathProblem, plural, readResultFiles, readValidationFile, reportCsv,
+  writeAtomically,
 } from '../../reports/index.js';
+import { didYouMean } from '../../scenarios/index.js';
 import { codeVersion } from '../../sim/index.js';
+import { finiteNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
+
+/**
+ * `-x` must name a numeric coordinate the results have, and `--at` one of the x values with data:
+ * otherwise the report silently fell back to the load axis and the highest x.
+ */
+function checkAxisArgs(entries: readonly ResultEntry[], x: string | undefined, at: number | undefined): void {
+  const g = groupEntries(entries.filter((e) => e.result !== undefined), x);
+  if (x !== undefined && g.xs.length === 0) {
+    const names = [...new Set(entries.flatMap((e) => Object.keys(e.coords)))].sort();
+    const hint = didYouMean(x, names);
+    throw new CliError(`-x ${x}: no result has a numeric grid coordinate "${x}"${names.length > 0 ? ` (coordinates: ${names.join(', ')})` : ''}`
+      + `${hint !== undefined && hint.startsWith('did') ? `; ${hint}` : ''}`, 2);
+  }
+  if (at !== undefined && chooseX(g, at) !== at) {
+    throw new CliError(`--at ${at}: no results at ${g.xLabel} = ${at}; values with data: ${g.xs.join(', ')}`, 2);
+  }
+}
 
 interface ReportArgs {
   inputs: string[];
@@ -53,12 +73,14 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       const problem = outputPathProblem(file);
       if (problem !== null) throw new CliError(`${flag} ${problem}`, 2);
     }
+    finiteNumber(args.at, '--at');
     const { entries, issues, capacity } = readResultFiles(args.inputs);
     const mixed = mixedSweeps(entries);
     if (mixed.length > 0) throw new CliError(mixed.join('\n'));
     for (const i of issues) process.stderr.write(`report: ${i.source}${i.line ? `:${i.line}` : ''}: ${i.message}\n`);
     const ok = entries.filter((e) => e.result).length;
     if (ok === 0 && capacity.length === 0) throw new CliError(`no readable results in ${args.inputs.join(', ')}`);
+    checkAxisArgs(entries, args.x, args.at);
     let validation: ValidationReport | undefined;
     if (args.validation) {
       const v = readValidationFile(args.validation);

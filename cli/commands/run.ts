@@ -11,7 +11,9 @@ import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
 import { formatIssues, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
 import { resultToJson, simulate } from '../../sim/index.js';
 import { TraceFormatError } from '../../traces/index.js';
+import { parseSeed } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { checkOutputPath } from '../output-path.js';
 
 interface RunArgs {
   scenario: string;
@@ -52,6 +54,26 @@ class AtomicWriter {
   }
 }
 
+/**
+ * Commits the records and writes the result; an I/O failure (disk full, the folder removed
+ * meanwhile) is a user-facing error and leaves no temp file behind.
+ */
+function writeOutputs(records: AtomicWriter | undefined, out: string | undefined, result: RunResult): void {
+  let w: AtomicWriter | undefined;
+  try {
+    records?.commit();
+    if (out !== undefined) {
+      w = new AtomicWriter(out);
+      w.write(resultToJson(result));
+      w.commit();
+    }
+  } catch (err) {
+    records?.abort();
+    w?.abort();
+    throw new CliError(`cannot write the results: ${err instanceof Error ? err.message : String(err)}`, 1);
+  }
+}
+
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const ms = (x: number): string => (x === Infinity ? '∞' : Number.isFinite(x) ? (x * 1000).toFixed(1) : '-');
 
@@ -81,15 +103,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'Simulate one scenario and print a summary (JSON with --out).',
   builder: (y) => y
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML' })
-    .option('seed', { type: 'number', describe: 'root seed (default: the scenario\'s)' })
+    .option('seed', { type: 'string', coerce: (s: string) => parseSeed(s), describe: 'root seed (default: the scenario\'s)' })
     .option('policy', { type: 'string', describe: `policy override: ${POLICY_NAMES.join(', ')}` })
     .option('out', { type: 'string', describe: 'write the canonical result JSON here' })
     .option('records', { type: 'string', describe: 'write one JSON line per request here' }),
   handler: (args) => {
+    checkOutputPath(args.out, '--out');
+    checkOutputPath(args.records, '--records');
+    if (args.out !== undefined && args.records !== undefined && path.resolve(args.out) === path.resolve(args.records)) {
+      throw new CliError('--out and --records name the same file', 2);
+    }
     const loaded = loadScenario(args.scenario);
     if (!loaded.ok) throw new CliError(formatIssues(loaded.issues), 1);
     const scenario = loaded.value;
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new CliError(`--seed must be an integer (got ${args.seed})`, 2);
     if (args.policy !== undefined && !isPolicyName(args.policy)) {
       throw new CliError(`unknown policy '${args.policy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
     }
@@ -118,12 +144,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       throw err;
     }
     if (tty) process.stderr.write('\n');
-    recordsOut?.commit();
-    if (args.out !== undefined) {
-      const w = new AtomicWriter(args.out);
-      w.write(resultToJson(result));
-      w.commit();
-    }
+    writeOutputs(recordsOut, args.out, result);
     process.stdout.write(summaryText(result));
     // Notes say why (starved service, no ready instance, busy link, overload): on stderr, beside progress.
     for (const n of result.notes) process.stderr.write(`note: ${n}\n`);

@@ -10,7 +10,8 @@ import type { CommandModule } from 'yargs';
 import { buildReport, readResultFiles, reportCsv, writeReport } from '../../reports/index.js';
 import { codeVersion, packageRoot, readResultLines, runSweep } from '../../sim/index.js';
 import { CliError } from '../cli-error.js';
-import { defaultWorkers, loadSweepOrThrow, progressPrinter, reportSummary } from './sweep.js';
+import { checkOutputDir } from '../output-path.js';
+import { loadSweepOrThrow, progressPrinter, reportSummary, workersFor } from './sweep.js';
 
 interface StartArgs {
   fresh: boolean;
@@ -29,6 +30,10 @@ export const startCommand: CommandModule<object, StartArgs> = {
     .option('sweep', { type: 'string', describe: 'another sweep file instead of the bundled default' }),
   handler: async (args) => {
     const sweepFile = args.sweep ?? path.join(packageRoot(), 'scenarios', 'sweeps', 'default.yaml');
+    if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {
+      throw new CliError(`--workers must be a positive integer (got ${args.workers})`, 2);
+    }
+    checkOutputDir(args.dir, '--dir');
     const def = loadSweepOrThrow(sweepFile);
     fs.mkdirSync(args.dir, { recursive: true });
     const out = path.join(args.dir, 'results.jsonl');
@@ -43,10 +48,7 @@ export const startCommand: CommandModule<object, StartArgs> = {
     } else if (args.fresh) {
       fs.rmSync(out, { force: true });
     }
-    if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {
-      throw new CliError(`--workers must be a positive integer (got ${args.workers})`, 2);
-    }
-    const workers = args.workers ?? defaultWorkers(def);
+    const workers = workersFor(def, args.workers);
     process.stderr.write(`sweep ${path.relative(process.cwd(), sweepFile) || sweepFile} on ${workers} worker thread(s)\n`);
     const t0 = performance.now();
     const r = await runSweep(def, { out, workers, resume: true, progress: progressPrinter('start') });

@@ -8,12 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { formatIssues } from '../../scenarios/index.js';
+import { envBound, formatIssues } from '../../scenarios/index.js';
 import {
   availableCores, expandGrid, loadSweepFile, parseShard, runSweep,
   type SweepDefinition, type SweepProgress, type SweepRunSummary,
 } from '../../sim/index.js';
 import { CliError } from '../cli-error.js';
+import { checkOutputPath } from '../output-path.js';
 
 interface SweepArgs {
   sweep: string;
@@ -63,10 +64,31 @@ export function loadSweepOrThrow(file: string): SweepDefinition {
   return loaded.value;
 }
 
+/** Cells run at once: every cell of a grid; a capacity search probes two loads per seed at a time. */
+function parallelCells(def: SweepDefinition): number {
+  return def.mode.kind === 'grid' ? expandGrid(def).length : def.seeds.length * 2;
+}
+
 /** Default worker count: min(cells, available cores). */
 export function defaultWorkers(def: SweepDefinition): number {
-  const cells = def.mode.kind === 'grid' ? expandGrid(def).length : def.seeds.length * 2;
-  return Math.max(1, Math.min(cells, availableCores()));
+  return Math.max(1, Math.min(parallelCells(def), availableCores()));
+}
+
+/** Most worker threads a sweep starts (each is a V8 isolate of ~50 MB); PARASIM_MAX_WORKERS raises it. */
+export const DEFAULT_MAX_WORKERS = 64;
+
+/**
+ * `--workers` as asked, capped at the cells that can run at once (300 threads for 8 cells crashed
+ * V8 and left a partial file); above the bound it is an error naming the bound.
+ */
+export function workersFor(def: SweepDefinition, asked: number | undefined): number {
+  if (asked === undefined) return defaultWorkers(def);
+  const max = envBound('PARASIM_MAX_WORKERS', DEFAULT_MAX_WORKERS);
+  const cells = Math.max(1, parallelCells(def));
+  const used = Math.min(asked, cells);
+  if (used > max) throw new CliError(`--workers ${asked} is above the bound of ${max} worker threads; raise it with PARASIM_MAX_WORKERS (docs/limits.md)`, 2);
+  if (used < asked) process.stderr.write(`sweep: --workers ${asked} capped at ${used} (the number of cells)\n`);
+  return used;
 }
 
 /** Prints failures with their coordinates and sets a failing exit code when any cell failed. */
@@ -122,7 +144,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     .option('workers', { type: 'number', describe: 'worker threads (default: min(cells, cores))' })
     .option('out', { type: 'string', describe: 'results JSONL (default results.jsonl, or part-I.jsonl with --shard)' })
     .option('resume', { type: 'boolean', default: false, describe: 'keep finished cells of an existing --out and run the rest' })
-    .option('shard', { type: 'string', describe: 'I/N: run only cells with index % N == I' })
+    .option('shard', { type: 'string', nargs: 1, describe: 'I/N: run only cells with index % N == I' })
     .option('queue', { type: 'string', describe: 'redis://HOST:PORT: enqueue the cells for `parasim worker`s and collect them (implies --resume)' })
     .option('status', { type: 'boolean', default: false, describe: 'with --queue: print queued/running/done/failed counts and exit' }),
   handler: async (args) => {
@@ -131,10 +153,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {
       throw new CliError(`--workers must be a positive integer (got ${args.workers})`, 2);
     }
-    const def = loadSweepOrThrow(args.sweep);
     const out = args.out ?? (shard !== undefined ? `part-${shard.index}.jsonl` : 'results.jsonl');
+    if (!args.status) checkOutputPath(out, '--out', { createParents: true });
+    const def = loadSweepOrThrow(args.sweep);
     if (args.queue !== undefined || args.status) return queueMode(def, args, out);
-    const workers = args.workers ?? defaultWorkers(def);
+    const workers = workersFor(def, args.workers);
     const t0 = performance.now();
     const r = await runSweep(def, {
       out, workers, resume: args.resume, progress: progressPrinter('sweep'), ...(shard !== undefined ? { shard } : {}),

@@ -6,7 +6,9 @@
 import type { CommandModule } from 'yargs';
 import { formatIssues } from '../../scenarios/index.js';
 import { loadTestbedSpec, testbedDown, testbedStatus, testbedUp, type TestbedSpec } from '../../runtime/index.js';
+import { positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { checkOutputDir } from '../output-path.js';
 
 interface TestbedArgs {
   action: 'up' | 'down' | 'status';
@@ -63,8 +65,10 @@ export const testbedCommand: CommandModule<object, TestbedArgs> = {
     .option('timeout-s', { type: 'number', default: 60, describe: 'up: seconds to wait for each agent\'s first heartbeat' })
     .option('json', { type: 'boolean', default: false, describe: 'status: print JSON' }),
   handler: async (args) => {
+    positiveNumber(args['timeout-s'], '--timeout-s');
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
     if (args.action === 'up') {
+      checkOutputDir(spec.runDir, 'run dir');
       const r = await testbedUp(spec, { command: selfCommand(), readyTimeoutS: args['timeout-s'], log: (l) => process.stderr.write(`${l}\n`) });
       if (!r.ok) throw new CliError(`testbed ${spec.name}: ${r.message}\n(run \`parasim testbed down ${args.testbed}\` to stop the agents that did start)`, 1);
       for (const a of r.state.agents) process.stdout.write(`${a.id}\t${a.device}\t${a.url}\tpid ${a.pid}${r.started.includes(a.id) ? '' : '\t(already running)'}\n`);

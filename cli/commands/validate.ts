@@ -10,7 +10,9 @@ import { formatIssues, readScenarioObject } from '../../scenarios/index.js';
 import {
   exceedsThreshold, testbedFromSpec, validateOnTestbed, validationJson, validationText, writeFileAtomic,
 } from '../../runtime/index.js';
+import { nonNegativeNumber, parseSeed, positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { checkOutputPath } from '../output-path.js';
 import { loadSpecOrThrow, withTestbed } from './testbed.js';
 
 interface ValidateArgs {
@@ -39,7 +41,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     .option('testbed', { type: 'string', demandOption: true, describe: 'testbed YAML (agents per scenario device)' })
     .option('policies', { type: 'string', describe: `comma-separated policies (default: the scenario's): ${POLICY_NAMES.join(', ')}` })
     .option('loads', { type: 'string', default: '1', describe: 'comma-separated load multipliers, e.g. 0.5,1,1.5' })
-    .option('seed', { type: 'number', describe: 'root seed (default: the scenario\'s)' })
+    .option('seed', { type: 'string', coerce: (s: string) => parseSeed(s), describe: 'root seed (default: the scenario\'s)' })
     .option('horizon-s', { type: 'number', describe: 'override the scenario\'s horizon_s (shorter runs)' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of the table' })
     .option('max-goodput-error', { type: 'number', describe: 'exit 1 when medianAbsGoodputError is above this fraction (e.g. 0.1)' })
@@ -49,6 +51,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     .option('start-testbed', { type: 'boolean', default: false, describe: 'start agents that are not up; stop them afterwards' })
     .option('run-dir', { type: 'string', describe: 'testbed run dir (default: next to the testbed YAML)' }),
   handler: async (args) => {
+    checkOutputPath(args.out, '--out');
+    positiveNumber(args['horizon-s'], '--horizon-s');
+    nonNegativeNumber(args['drain-s'], '--drain-s');
     const read = readScenarioObject(args.scenario);
     if (!read.ok) throw new CliError(formatIssues(read.issues), 1);
     const policies = args.policies !== undefined ? list(args.policies) : undefined;

@@ -32,21 +32,40 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-/** Starts `bin` on a free loopback port; rejects (with its output) if it is not ready in 20 s. */
-export async function startLocalRedis(bin: string): Promise<LocalRedis> {
-  const port = await freeLoopbackPort();
+/**
+ * Starts `bin` on a free loopback port; rejects (with its output) if it is not ready in 20 s.
+ * redis-server cannot bind port 0, so the port is chosen first and can be taken by another
+ * process (a parallel test's agent, an outgoing connection) before redis binds it: that
+ * collision is detected ("Address already in use") and another port is tried.
+ */
+export async function startLocalRedis(bin: string, choosePort: () => Promise<number> = freeLoopbackPort): Promise<LocalRedis> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await choosePort();
+    const r = await spawnRedis(bin, port);
+    if (r.ok) return r.redis;
+    if (!r.portTaken || attempt >= 5) throw new Error(r.message);
+  }
+}
+
+type Spawned = { ok: true; redis: LocalRedis } | { ok: false; portTaken: boolean; message: string };
+
+async function spawnRedis(bin: string, port: number): Promise<Spawned> {
   const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`redis-server did not start within 20 s:\n${log}`)); }, 20_000);
+  const started = await new Promise<Spawned | null>((resolve) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve({ ok: false, portTaken: false, message: `redis-server did not start within 20 s:\n${log}` }); }, 20_000);
     child.stdout!.on('data', (d: Buffer) => {
       log += d.toString();
-      if (log.includes('Ready to accept connections')) { clearTimeout(timer); resolve(); }
+      if (log.includes('Ready to accept connections')) { clearTimeout(timer); resolve(null); }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited (${code}):\n${log}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ ok: false, portTaken: /address already in use/i.test(log), message: `redis-server exited (${code}):\n${log}` });
+    });
   });
+  if (started !== null) return started;
   child.stderr!.resume();
-  return {
+  return { ok: true, redis: {
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid,
@@ -55,5 +74,5 @@ export async function startLocalRedis(bin: string): Promise<LocalRedis> {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     }),
-  };
+  } };
 }

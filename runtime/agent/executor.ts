@@ -5,6 +5,7 @@
  * step's measured compute time while still holding the device. It also tracks the busy fraction
  * over a sliding window (the heartbeat's `utilization`).
  */
+import { throwIfCancelled } from '../backends/types.js';
 import { WallClock, holdMs } from '../clock/index.js';
 
 export interface StepTiming {
@@ -25,13 +26,20 @@ export class Executor {
     if (!(slowdown >= 1)) throw new Error(`slowdown must be >= 1, got ${slowdown}`);
   }
 
-  /** Runs `fn` as one step when the device is free. */
-  async step<T>(fn: () => Promise<T>): Promise<{ value: T; timing: StepTiming }> {
+  /**
+   * Runs `fn` as one step when the device is free. A step whose `signal` aborted while it waited
+   * is skipped (rejects with the reason) and passes its turn on: a cancelled request holds no step.
+   */
+  async step<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<{ value: T; timing: StepTiming }> {
     const enqueuedS = this.clock.nowS();
     let release!: () => void;
     const turn = this.tail;
     this.tail = new Promise<void>((r) => { release = r; });
     await turn;
+    if (signal?.aborted === true) {
+      release();
+      throwIfCancelled(signal);
+    }
     const startS = this.clock.nowS();
     this.busyStartS = startS;
     try {

@@ -34,8 +34,8 @@ export function authorized(req: IncomingMessage, token: string | null): boolean 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; code: ErrorCode; message: string };
 
 /** Reads the whole body, at most `limit` bytes. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyResult> {
-  const tooBig: BodyResult = { ok: false, code: 'payload_too_large', message: `request body exceeds the limit of ${limit} bytes` };
+export function readBody(req: IncomingMessage, limit: number = MAX_BODY_BYTES): Promise<BodyResult> {
+  const tooBig: BodyResult = { ok: false, code: 'payload_too_large', message: `request body exceeds the limit of ${limit} bytes (raise it with agent --max-body-bytes)` };
   const declared = Number(req.headers['content-length'] ?? NaN);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

@@ -101,7 +101,7 @@ export class InstanceTable {
       started = true;
       inst.info = { ...inst.info, queueLength: inst.info.queueLength - 1, running: inst.info.running + 1 };
     };
-    const exec: StepExecutor = { step: (fn) => this.exec.step(() => { start(); return fn(); }) };
+    const exec: StepExecutor = { step: (fn, signal) => this.exec.step(() => { start(); return fn(); }, signal) };
     let released = false;
     const release = (): void => {
       if (released) return;

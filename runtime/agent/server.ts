@@ -10,8 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentState, BackendKind, DeployRequest, GenerateChunk } from '../protocol/index.js';
 import { DeployRequestSchema, GenerateRequestSchema, PROTOCOL_VERSION, SegmentRequestSchema } from '../protocol/index.js';
 import type { Backend, SegmentInput } from '../backends/types.js';
-import { syntheticFrames } from '../backends/types.js';
-import { WallClock } from '../clock/index.js';
+import { CancelledError, syntheticFrames } from '../backends/types.js';
+import { WallClock, sleepMs } from '../clock/index.js';
 import { Executor } from './executor.js';
 import { InstanceTable } from './instances.js';
 import { authorized, parseJson, readBody, sendError, sendJson } from './http-io.js';
@@ -29,7 +29,18 @@ export interface AgentOptions {
   readonly threads: number;
   readonly slowdown: number;
   readonly memoryBytes?: number;
+  /** A client must send its request headers within this (slowloris); default 10 s. */
+  readonly headersTimeoutMs?: number;
+  /** … and its whole request (headers and body) within this; default 30 s. The response may stream longer. */
+  readonly requestTimeoutMs?: number;
+  /** Largest request body read (MAX_BODY_BYTES, 1 MiB); raw segmentation frames may need more. */
+  readonly maxBodyBytes?: number;
 }
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** On close, in-flight requests get this long to write their `error` line before connections are cut. */
+const CLOSE_GRACE_MS = 2000;
 
 export class Agent {
   private readonly server: http.Server;
@@ -38,12 +49,20 @@ export class Agent {
   private readonly table: InstanceTable;
   private readonly startedAtMs: number;
   private deviceId = '';
+  /** Generate/segment requests running now: aborted on client disconnect or agent close. */
+  private readonly inflight = new Map<AbortController, Promise<void>>();
 
   constructor(private readonly opts: AgentOptions) {
     this.exec = new Executor(opts.slowdown);
     this.table = new InstanceTable(opts.backend, this.exec);
     this.startedAtMs = this.clock.epochMs();
-    this.server = http.createServer((req, res) => {
+    const headersTimeout = opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default): an incomplete
+    // request was held ≥ 76 s. The response itself may stream for as long as the generation takes.
+    this.server = http.createServer({
+      headersTimeout, requestTimeout: Math.max(headersTimeout, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) sendError(res, 'internal', err instanceof Error ? err.message : String(err));
         else res.end();
@@ -63,8 +82,18 @@ export class Agent {
     });
   }
 
+  /**
+   * Stops: new connections are refused, running requests are cancelled and get a short grace to
+   * write their `error` line (a SIGTERM no longer cuts a stream silently), then connections close.
+   */
   async close(): Promise<void> {
-    await new Promise<void>((r) => { this.server.close(() => r()); this.server.closeAllConnections(); });
+    const closed = new Promise<void>((r) => { this.server.close(() => r()); });
+    for (const ac of this.inflight.keys()) ac.abort(new CancelledError('agent shutting down'));
+    const grace = new AbortController();
+    await Promise.race([Promise.allSettled([...this.inflight.values()]), sleepMs(CLOSE_GRACE_MS, grace.signal)]);
+    grace.abort();
+    this.server.closeAllConnections();
+    await closed;
     await this.table.closeAll();
     await this.opts.backend.close();
   }
@@ -143,7 +172,8 @@ export class Agent {
   }
 
   private async deploy(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    if (!isJson(req)) return refuseMediaType(req, res);
+    const body = await readBody(req, this.opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.message);
     const p = parseJson<DeployRequest>(body.body, DeployRequestSchema);
     if (!p.ok) return sendError(res, 'bad_request', p.message);
@@ -152,9 +182,33 @@ export class Agent {
     sendJson(res, 202, r.info);
   }
 
-  private async generate(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  /**
+   * Runs `body` with a signal that aborts when the client goes away before the response is
+   * complete, or when the agent closes; the request is tracked until `body` settles.
+   */
+  private async cancellable(res: ServerResponse, body: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const ac = new AbortController();
+    const onClose = (): void => { if (!res.writableFinished) ac.abort(new CancelledError('client disconnected')); };
+    res.on('close', onClose);
+    const run = body(ac.signal);
+    const tracked = run.then(() => undefined, () => undefined);
+    this.inflight.set(ac, tracked);
+    try {
+      await run;
+    } finally {
+      this.inflight.delete(ac);
+      res.off('close', onClose);
+    }
+  }
+
+  private generate(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    return this.cancellable(res, (signal) => this.generateWith(req, res, id, signal));
+  }
+
+  private async generateWith(req: IncomingMessage, res: ServerResponse, id: string, signal: AbortSignal): Promise<void> {
     const t0 = this.clock.preciseS();
-    const body = await readBody(req);
+    if (!isJson(req)) return refuseMediaType(req, res);
+    const body = await readBody(req, this.opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.message);
     const p = parseJson(body.body, GenerateRequestSchema);
     if (!p.ok) return sendError(res, 'bad_request', p.message);
@@ -172,23 +226,28 @@ export class Agent {
     try {
       const stats = await a.model.generate(p.value, a.exec, (tokenId, text) => {
         write({ type: 'token', index: index++, tokenId, ...(text !== undefined ? { text } : {}), agentMs: ms() });
-      });
+      }, signal);
       if (index !== p.value.outputTokens) {
         write({ type: 'error', code: 'backend_error', message: `backend produced ${index} of ${p.value.outputTokens} tokens`, agentMs: ms() });
       } else {
         write({ type: 'done', ...(p.value.requestId !== undefined ? { requestId: p.value.requestId } : {}), tokens: index, ...stats, agentMs: ms() });
       }
     } catch (err) {
-      write({ type: 'error', code: 'backend_error', message: err instanceof Error ? err.message : String(err), agentMs: ms() });
+      const code = err instanceof CancelledError ? 'cancelled' : 'backend_error';
+      write({ type: 'error', code, message: err instanceof Error ? err.message : String(err), agentMs: ms() });
     } finally {
       a.release();
       res.end();
     }
   }
 
-  private async segment(req: IncomingMessage, res: ServerResponse, id: string, url: URL): Promise<void> {
+  private segment(req: IncomingMessage, res: ServerResponse, id: string, url: URL): Promise<void> {
+    return this.cancellable(res, (signal) => this.segmentWith(req, res, id, url, signal));
+  }
+
+  private async segmentWith(req: IncomingMessage, res: ServerResponse, id: string, url: URL, signal: AbortSignal): Promise<void> {
     const t0 = this.clock.preciseS();
-    const body = await readBody(req);
+    const body = await readBody(req, this.opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.message);
     const input = this.segmentInput(req, body.body, url);
     if (!input.ok) return sendError(res, input.code, input.message);
@@ -196,7 +255,7 @@ export class Agent {
     if (!a.ok) return sendError(res, a.code, a.message);
     try {
       if (a.model.segment === undefined) return sendError(res, 'bad_request', `instance ${id} is not a segmentation instance; use /generate`);
-      const out = await a.model.segment(input.value, a.exec);
+      const out = await a.model.segment(input.value, a.exec, signal);
       const { frames, width, height } = input.value;
       sendJson(res, 200, {
         ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
@@ -232,4 +291,15 @@ export class Agent {
       ...(p.value.requestId !== undefined ? { requestId: p.value.requestId } : {}),
     };
   }
+}
+
+/** A JSON endpoint's body must be JSON: no Content-Type (read as JSON) or application/json. */
+function isJson(req: IncomingMessage): boolean {
+  const h = req.headers['content-type'];
+  return h === undefined || h.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+function refuseMediaType(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  sendError(res, 'unsupported_media_type', `content-type ${req.headers['content-type'] ?? ''}: this endpoint takes application/json`);
 }

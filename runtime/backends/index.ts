@@ -27,6 +27,7 @@ export interface BackendOptions {
   readonly baud?: number;
   readonly ackTimeoutMs?: number;
   readonly retries?: number;
+  readonly maxResultBytes?: number;
 }
 
 export type BackendResult = { ok: true; backend: Backend } | { ok: false; message: string };
@@ -40,6 +41,6 @@ export function createBackend(o: BackendOptions): BackendResult {
       return { ok: true, backend: new OpenAiBackend({ upstream: o.upstream, upstreamModel: o.upstreamModel, api: o.upstreamApi ?? 'completions' }) };
     case 'serial':
       if (o.device === undefined) return { ok: false, message: 'the serial backend needs --device (e.g. /dev/ttyUSB0 or /dev/rfcomm0)' };
-      return { ok: true, backend: new SerialBackend({ device: o.device, baud: o.baud ?? 115200, ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}), ...(o.retries !== undefined ? { retries: o.retries } : {}) }) };
+      return { ok: true, backend: new SerialBackend({ device: o.device, baud: o.baud ?? 115200, ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}), ...(o.retries !== undefined ? { retries: o.retries } : {}), ...(o.maxResultBytes !== undefined ? { maxResultBytes: o.maxResultBytes } : {}) }) };
   }
 }

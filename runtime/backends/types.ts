@@ -5,9 +5,31 @@
  */
 import type { BackendKind, DeployRequest, GenerateRequest } from '../protocol/index.js';
 
-/** The part of the agent's executor a backend uses: run one compute step when the device is free. */
+/**
+ * The part of the agent's executor a backend uses: run one compute step when the device is free.
+ * With `signal`, a step whose request was cancelled while it waited is never run: it rejects with
+ * the signal's reason, so a disconnected client frees its place in the queue at once.
+ */
 export interface StepExecutor {
-  step<T>(fn: () => Promise<T>): Promise<{ value: T; timing: { readonly waitMs: number; readonly busyMs: number } }>;
+  step<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<{ value: T; timing: { readonly waitMs: number; readonly busyMs: number } }>;
+}
+
+/**
+ * Why a request was cancelled (the AbortSignal's reason): the client went away, or the agent is
+ * shutting down. The agent streams it as an `error` chunk with code `cancelled` when it still can.
+ */
+export class CancelledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+/** Throws the signal's reason (a CancelledError) when it has been aborted; backends call it between steps. */
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (!signal.aborted) return;
+  const r: unknown = signal.reason;
+  throw r instanceof Error ? r : new CancelledError(String(r));
 }
 
 export interface GenerateStats {
@@ -34,9 +56,14 @@ export interface SegmentOutput {
 
 export interface LoadedModel {
   readonly memoryBytes: number;
-  /** LLM: calls `onToken` once per output token, in order; rejects on backend failure. */
-  generate?(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number, text?: string) => void): Promise<GenerateStats>;
-  segment?(input: SegmentInput, exec: StepExecutor): Promise<SegmentOutput>;
+  /**
+   * LLM: calls `onToken` once per output token, in order; rejects on backend failure. `signal`
+   * aborts when the client disconnects or the agent shuts down: the backend stops at its next
+   * step (passes it to `exec.step`, to `fetch`, …) and rejects with the signal's reason.
+   */
+  generate?(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number, text?: string) => void, signal: AbortSignal): Promise<GenerateStats>;
+  /** Segmentation; `signal` as for `generate`. */
+  segment?(input: SegmentInput, exec: StepExecutor, signal: AbortSignal): Promise<SegmentOutput>;
   close(): Promise<void>;
 }
 

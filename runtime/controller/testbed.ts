@@ -19,11 +19,9 @@
  * Tokens: an agent's `token`, else the testbed's `token`, else the run dir's generated `token`
  * file (mode 0600, written by `testbed up`), else `$PARASIM_AGENT_TOKEN`.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node } from 'yaml';
 import { z } from 'zod';
+import { issueBuilder, parseYamlSource, readYamlText, zodIssuesAt } from '../../scenarios/index.js';
 import type { ScenarioIssue } from '../../scenarios/index.js';
 
 const agentSchema = z.strictObject({
@@ -107,42 +105,16 @@ export interface Testbed {
 export type SpecResult = { readonly ok: true; readonly value: TestbedSpec } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
 export type TestbedResult = { readonly ok: true; readonly value: Testbed } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
 
-/** Line:col of a YAML path (the deepest existing node). */
-function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, p: readonly PropertyKey[]): { line: number; col: number } {
-  let node: unknown = doc.contents;
-  let offset = (node as Node | null)?.range?.[0] ?? 0;
-  for (const seg of p) {
-    let next: unknown;
-    if (isMap(node)) next = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg))?.value;
-    else if (isSeq(node) && typeof seg === 'number') next = node.items[seg];
-    const start = (next as Node | null | undefined)?.range?.[0];
-    if (start === undefined) break;
-    node = next;
-    offset = start;
-  }
-  return lines.linePos(offset);
-}
-
-const pathText = (p: readonly PropertyKey[]): string => p.map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`)).join('').replace(/^\./, '');
-
 /** Validates testbed YAML text; `file` names it in messages and anchors `run_dir`. */
 export function parseTestbedSpec(text: string, file: string, runDirOverride?: string): SpecResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return { ok: false, issues: doc.errors.map((e) => ({ file, ...lines.linePos(e.pos[0]), path: '', message: `YAML syntax: ${e.message.split('\n')[0] ?? ''}` })) };
-  }
+  const src = parseYamlSource(text, file, 'testbed');
+  if (!src.ok) return src;
+  const raw = src.value.value;
+  const at = issueBuilder(file, src.value.locate);
   const issues: ScenarioIssue[] = [];
-  const add = (p: readonly PropertyKey[], message: string): void => { issues.push({ file, ...locate(doc, lines, p), path: pathText(p), message }); };
-  const parsed = testbedSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) {
-      const keys = i.code === 'unrecognized_keys' ? i.keys : [];
-      if (keys.length > 0) for (const k of keys) add([...i.path, k], `unknown key "${k}"`);
-      else add(i.path, i.message);
-    }
-    return { ok: false, issues };
-  }
+  const add = (p: readonly PropertyKey[], message: string): void => { issues.push(at(p, message)); };
+  const parsed = testbedSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) return { ok: false, issues: zodIssuesAt(testbedSchema, raw, parsed.error.issues, file, src.value.locate) };
   const t = parsed.data;
   const seen = (key: 'id' | 'device'): void => {
     t.agents.forEach((a, i) => { if (t.agents.findIndex((b) => b[key] === a[key]) < i) add(['agents', i, key], `${key} "${a[key]}" appears twice`); });
@@ -179,11 +151,8 @@ export function parseTestbedSpec(text: string, file: string, runDirOverride?: st
 
 export function loadTestbedSpec(file: string, runDirOverride?: string): SpecResult {
   const abs = path.resolve(file);
-  try {
-    return parseTestbedSpec(fs.readFileSync(abs, 'utf8'), abs, runDirOverride);
-  } catch (err) {
-    return { ok: false, issues: [{ file: abs, line: 0, col: 0, path: '', message: `cannot read: ${err instanceof Error ? err.message : String(err)}` }] };
-  }
+  const text = readYamlText(abs, 'testbed');
+  return text.ok ? parseTestbedSpec(text.value, abs, runDirOverride) : text;
 }
 
 /** Where `testbed up` put an agent (state file entry); absent when not launched. */

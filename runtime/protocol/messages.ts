@@ -44,7 +44,8 @@ export const DeployRequestSchema = z.strictObject({
   model: z.string().min(1).max(128),
   layers: LayerRangeSchema.optional(),
   /** Pipeline stage index and count (informational; `layers` decides the compute). */
-  stage: z.strictObject({ index: z.number().int().nonnegative(), of: z.number().int().positive() }).optional(),
+  stage: z.strictObject({ index: z.number().int().nonnegative(), of: z.number().int().positive() })
+    .refine((s) => s.index < s.of, { message: 'stage.index must be below stage.of (stages count from 0)' }).optional(),
 });
 export type DeployRequest = z.infer<typeof DeployRequestSchema>;
 

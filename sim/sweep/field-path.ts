@@ -3,7 +3,7 @@
  * `policy.params.sync_period_s`. Sweeps use them to name grid axes and fixed overrides.
  * Paths are checked against the base object so a typo is an error before any cell runs.
  */
-import { isPlainObject } from '../../scenarios/index.js';
+import { isPlainObject, pathToString } from '../../scenarios/index.js';
 
 export type PathSegment = string | number;
 
@@ -100,8 +100,5 @@ export function getAtPath(obj: unknown, path: readonly PathSegment[]): unknown {
   return cur;
 }
 
-export function show(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
-  return out;
-}
+/** The one path formatter (scenarios/ `pathToString`): `devices[2].count`. */
+export const show = (path: readonly PathSegment[]): string => pathToString(path);

@@ -58,12 +58,14 @@ export function readResultLines(file: string, allowPartial: boolean): ReadOutcom
   const parts = text.split('\n');
   const tail = parts.pop() ?? '';
   let droppedPartial = false;
-  if (tail !== '') {
+  if (tail.trim() !== '') {
     if (!allowPartial) return { ok: false, message: `${file}:${parts.length + 1}: incomplete last line (an interrupted run? resume it with --resume)` };
     droppedPartial = true;
   }
   const lines: ResultLine[] = [];
   for (const [i, t] of parts.entries()) {
+    // Blank lines (an editor's trailing newline) carry no cell; every other line must be one.
+    if (t.trim() === '') continue;
     const line = parseLine(t);
     if (line === null) return { ok: false, message: `${file}:${i + 1}: not a sweep result line` };
     lines.push(line);

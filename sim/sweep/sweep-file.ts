@@ -4,12 +4,12 @@
  * scenario, collecting all issues as file:line:col (the scenarios issue format) before any cell
  * runs. Format reference: docs/sweeps.md.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { POLICY_NAMES } from '../../policies/index.js';
-import { readScenarioObject, type ScenarioIssue } from '../../scenarios/index.js';
+import {
+  isPlainObject, issueBuilder, loadYamlFile, readScenarioObject, zodIssuesAt, type ScenarioIssue,
+} from '../../scenarios/index.js';
 import { codeVersion, shortHash, stableJson } from './canonical.js';
 import { parseFieldPath, pathProblem, setAtPath, type PathSegment } from './field-path.js';
 
@@ -61,44 +61,16 @@ const sweepSchema = z.strictObject({
 type Issue = ScenarioIssue;
 type Loaded = { ok: true; value: SweepDefinition } | { ok: false; issues: readonly Issue[] };
 
-/** Position of the node at `yamlPath` (the key for mapping entries when `atKey`), 1-based. */
-function positionOf(doc: Document, lc: LineCounter, yamlPath: readonly PathSegment[], atKey = false): { line: number; col: number } {
-  for (let n = yamlPath.length; n >= 0; n--) {
-    const sub = yamlPath.slice(0, n);
-    if (atKey && n === yamlPath.length && n > 0) {
-      const parent = doc.getIn(sub.slice(0, -1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === sub[sub.length - 1]);
-        const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-        if (range !== undefined) return lc.linePos(range[0]);
-      }
-    }
-    const node = (n === 0 ? doc.contents : doc.getIn(sub, true)) as { range?: [number, number, number] } | null | undefined;
-    if (node?.range !== undefined) return lc.linePos(node.range[0]);
-  }
-  return { line: 1, col: 1 };
-}
-
 export function loadSweepFile(file: string): Loaded {
   const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (err) {
-    return { ok: false, issues: [{ file, line: 0, col: 0, path: '', message: `cannot read sweep file: ${(err as Error).message}` }] };
-  }
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const at = (p: readonly PathSegment[], message: string, atKey = false, hint?: string): Issue => ({
-    file, ...positionOf(doc, lc, p, atKey), path: p.map(String).join('.'), message, ...(hint !== undefined ? { hint } : {}),
-  });
-  if (doc.errors.length > 0) {
-    return { ok: false, issues: doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? 0, col: e.linePos?.[0].col ?? 0, path: '', message: e.message })) };
-  }
-  const parsed = sweepSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    return { ok: false, issues: parsed.error.issues.map((i) => at(i.path as PathSegment[], i.message, i.code === 'unrecognized_keys')) };
-  }
+  const src = loadYamlFile(file, 'sweep');
+  if (!src.ok) return src;
+  const mk = issueBuilder(file, src.value.locate);
+  const at = (p: readonly PathSegment[], message: string, atKey = false, hint?: string): Issue => mk(p, message, hint, atKey);
+  const doc = src.value.value;
+  if (!isPlainObject(doc)) return { ok: false, issues: [at([], 'a sweep file is a YAML mapping (base, seeds, set, grid, mode)')] };
+  const parsed = sweepSchema.safeParse(doc, { reportInput: true });
+  if (!parsed.success) return { ok: false, issues: zodIssuesAt(sweepSchema, doc, parsed.error.issues, file, src.value.locate) };
   const raw = parsed.data;
   const baseFile = path.resolve(path.dirname(abs), raw.base);
   const baseRead = readScenarioObject(baseFile);

@@ -90,7 +90,7 @@ describe.skipIf(!HAVE_SOCAT)('serial e2e (socat PTY pair + emulator process)', (
   // Process start-up dominates on a loaded machine, so every fixture starts at once, up front.
   beforeAll(async () => {
     const pairs = await Promise.all([ptyPair(), ptyPair(), ptyPair(), ptyPair()]);
-    agentProc = start(process.execPath, [MAIN, 'agent', '--port', '0', '--backend', 'serial', '--device', pairs[3][1], '--baud', '115200', '--token', 'tok', '--name', 'fpga-1']);
+    agentProc = start(process.execPath, [MAIN, 'agent', '--port', '0', '--backend', 'serial', '--device', pairs[3][1], '--baud', '115200', '--token', 'serial-e2e-token', '--name', 'fpga-1']);
     const agentUrl = waitOutput(agentProc, 'stdout', /\{"url".*\}\n/, STARTUP_MS);
     agentUrl.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
     const emus = await Promise.all([
@@ -178,7 +178,7 @@ describe.skipIf(!HAVE_SOCAT)('serial e2e (socat PTY pair + emulator process)', (
 
   it('serial e2e › parasim agent --backend serial › HTTP generate and segment return the device results', { timeout: 45_000 }, async () => {
     const { emu } = rigs.agent;
-    const h = { authorization: 'Bearer tok', 'content-type': 'application/json' };
+    const h = { authorization: 'Bearer serial-e2e-token', 'content-type': 'application/json' };
     const post = (p: string, body: unknown): Promise<Response> => fetch(`${url}${p}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
     expect((await post('/v1/instances', { instanceId: 'lm', service: 'chat', kind: 'llm', model: 'fpga-lm' })).status).toBe(202);
     expect((await post('/v1/instances', { instanceId: 'seg', service: 'cam', kind: 'segmentation', model: 'fpga-seg' })).status).toBe(202);

@@ -33,15 +33,15 @@ class LmModel implements LoadedModel {
     return Number((t.data as BigInt64Array)[0]);
   }
 
-  async generate(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number) => void): Promise<GenerateStats> {
+  async generate(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number) => void, signal: AbortSignal): Promise<GenerateStats> {
     const prompt = syntheticPrompt(req.promptTokens, req.seed ?? 0, this.cfg.vocab);
-    const first = await exec.step(() => this.next(prompt));
+    const first = await exec.step(() => this.next(prompt), signal);
     onToken(first.value);
     let last = first.value;
     let decodeMs = 0;
     for (let i = 1; i < req.outputTokens; i++) {
       const prev = last;
-      const r = await exec.step(() => this.next([prev]));
+      const r = await exec.step(() => this.next([prev]), signal);
       decodeMs += r.timing.waitMs + r.timing.busyMs;
       last = r.value;
       onToken(last);
@@ -57,7 +57,7 @@ class LmModel implements LoadedModel {
 class SegModel implements LoadedModel {
   constructor(private readonly session: ort.InferenceSession, readonly memoryBytes: number) {}
 
-  async segment(input: SegmentInput, exec: StepExecutor): Promise<SegmentOutput> {
+  async segment(input: SegmentInput, exec: StepExecutor, signal: AbortSignal): Promise<SegmentOutput> {
     const { frames, width, height, pixels } = input;
     const plane = width * height;
     const data = new Float32Array(frames * 3 * plane);
@@ -71,7 +71,7 @@ class SegModel implements LoadedModel {
       const m = out['mask'];
       if (m === undefined) throw new Error('model produced no mask');
       return m.data as Float32Array;
-    });
+    }, signal);
     const masks = [];
     for (let f = 0; f < frames; f++) {
       let fg = 0;

@@ -7,7 +7,7 @@
 import { SerialPort } from 'serialport';
 import { WallClock } from '../../clock/index.js';
 import type { Frame } from './frame.js';
-import { FrameType } from './frame.js';
+import { FrameType, PROTOCOL_VERSION } from './frame.js';
 import type { LinkStats } from './link.js';
 import { LinkError, ReliableLink } from './link.js';
 import type { Caps } from './messages.js';
@@ -16,12 +16,30 @@ import { DEFAULT_RETRIES, resultTimeoutMs } from './timing.js';
 
 export class SerialError extends Error {}
 
+/**
+ * Largest result (all RESULT chunks of one INFER together) the host accepts, bytes: a device that
+ * streams chunks with MORE set forever must not keep the request open and grow memory without
+ * limit. The reference ops answer at most 255 × 6 bytes (SEG_MASK); docs/limits.md.
+ */
+export const DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
+
 export interface SerialClientOptions {
   readonly path: string;
   readonly baud: number;
   readonly retries?: number;
   /** Fixed retransmit timeout per frame (default from baud and frame length). */
   readonly rtoMs?: number;
+  /** Default DEFAULT_MAX_RESULT_BYTES. */
+  readonly maxResultBytes?: number;
+}
+
+/** What the client needs of a port: `serialport`'s SerialPort, or an in-process pair in tests. */
+export interface PortLike {
+  write(data: Buffer): unknown;
+  on(event: 'data', listener: (b: Buffer) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  readonly isOpen: boolean;
+  close(cb: () => void): void;
 }
 
 export interface InferTiming {
@@ -54,7 +72,7 @@ export class SerialDeviceClient {
   caps: Caps | null = null;
   readonly extra = { inferences: 0, deviceErrors: 0, resultTimeouts: 0, strayFrames: 0, lastE2eMs: null as number | null, totalE2eMs: 0 };
 
-  private constructor(private readonly port: SerialPort, private readonly o: SerialClientOptions) {
+  private constructor(private readonly port: PortLike, private readonly o: SerialClientOptions) {
     this.link = new ReliableLink({
       baud: o.baud, retries: o.retries ?? DEFAULT_RETRIES, ...(o.rtoMs !== undefined ? { rtoMs: o.rtoMs } : {}),
       write: (wire) => { port.write(Buffer.from(wire.buffer, wire.byteOffset, wire.length)); },
@@ -68,6 +86,11 @@ export class SerialDeviceClient {
   static async open(o: SerialClientOptions): Promise<SerialDeviceClient> {
     const port = new SerialPort({ path: o.path, baudRate: o.baud, dataBits: 8, stopBits: 1, parity: 'none', autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(new SerialError(`cannot open ${o.path}: ${err.message}`)) : resolve())));
+    return SerialDeviceClient.over(port, o);
+  }
+
+  /** Performs the handshake over an already open port (closes it when the handshake fails). */
+  static async over(port: PortLike, o: SerialClientOptions): Promise<SerialDeviceClient> {
     const c = new SerialDeviceClient(port, o);
     try {
       await c.hello();
@@ -91,6 +114,10 @@ export class SerialDeviceClient {
     return this.exclusive(async () => {
       const caps = await this.exchange(FrameType.HELLO, helloPayload(), (f) => (f.type === FrameType.CAPS ? decodeCaps(f.payload) : undefined), 'CAPS');
       if (caps === null) throw new SerialError('malformed CAPS payload');
+      // docs/serial-protocol.md: a version in CAPS other than ours is refused (frames may differ).
+      if (caps.version !== PROTOCOL_VERSION) {
+        throw new SerialError(`device ${caps.name} speaks serial protocol version ${caps.version}; this host speaks ${PROTOCOL_VERSION}`);
+      }
       this.caps = caps;
       return caps;
     });
@@ -120,6 +147,8 @@ export class SerialDeviceClient {
     this.nextTag = (this.nextTag + 1) % NO_TAG;
     const limitMs = resultTimeoutMs(caps.latencyMs, this.o.baud, this.o.retries ?? DEFAULT_RETRIES);
     const parts: Uint8Array[] = [];
+    const maxResult = this.o.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+    let resultBytes = 0;
     let firstAt: number | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let failed = false;
@@ -136,6 +165,11 @@ export class SerialDeviceClient {
           const r = decodeResult(f.payload);
           if (r === null || r.tag !== tag) return false;
           firstAt ??= this.clock.preciseS();
+          resultBytes += r.data.length;
+          if (resultBytes > maxResult) {
+            fail(new SerialError(`RESULT for tag ${tag} exceeds the bound of ${maxResult} bytes (max result size); the device keeps sending`));
+            return true;
+          }
           parts.push(r.data.slice());
           if (!r.more) { clearTimeout(timer); resolve(); } else if (timer !== undefined) arm();
           return true;

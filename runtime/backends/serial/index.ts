@@ -14,6 +14,6 @@ export {
 export { lineMs, retransmitTimeoutMs, resultTimeoutMs, ACK_WIRE_BYTES, MAX_WIRE_BYTES, RTO_SLACK_MS } from './timing.js';
 export { ReliableLink, LinkError, frameTypeName, type LinkStats, type LinkOptions } from './link.js';
 export { Op, ErrorCode as SerialErrorCode, LM_VOCAB, runOp, inferPayloads, resultPayloads, encodeCaps, decodeCaps, type Caps } from './messages.js';
-export { SerialDeviceClient, SerialError, type InferTiming, type ClientStats } from './device-client.js';
+export { SerialDeviceClient, SerialError, DEFAULT_MAX_RESULT_BYTES, type InferTiming, type ClientStats, type PortLike } from './device-client.js';
 export { SerialBackend, type SerialBackendOptions, type SerialBackendStats } from './serial-backend.js';
 export { DeviceEmulator, type EmulatorOptions, type EmulatorStats } from './emulator.js';

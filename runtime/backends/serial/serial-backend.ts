@@ -20,6 +20,8 @@ export interface SerialBackendOptions {
   /** Fixed retransmit timeout per frame, ms (default from baud and frame length). */
   readonly ackTimeoutMs?: number;
   readonly retries?: number;
+  /** Bound on one INFER's total RESULT bytes (DEFAULT_MAX_RESULT_BYTES). */
+  readonly maxResultBytes?: number;
 }
 
 export interface SerialBackendStats extends ClientStats {
@@ -41,19 +43,19 @@ class SerialLm implements LoadedModel {
   readonly memoryBytes = 0;
   constructor(private readonly backend: SerialBackend) {}
 
-  async generate(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number) => void): Promise<GenerateStats> {
+  async generate(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number) => void, signal: AbortSignal): Promise<GenerateStats> {
     const step = async (input: Uint8Array): Promise<number> => {
       const r = await this.backend.infer(Op.LM_NEXT, input);
       if (r.output.length !== 2) throw new Error(`LM_NEXT answered ${r.output.length} bytes, expected 2`);
       return u16(r.output);
     };
-    const first = await exec.step(() => step(tokensToBytes(syntheticPrompt(req.promptTokens, req.seed ?? 0, LM_VOCAB))));
+    const first = await exec.step(() => step(tokensToBytes(syntheticPrompt(req.promptTokens, req.seed ?? 0, LM_VOCAB))), signal);
     onToken(first.value);
     let last = first.value;
     let decodeMs = 0;
     for (let i = 1; i < req.outputTokens; i++) {
       const prev = last;
-      const r = await exec.step(() => step(tokensToBytes([prev])));
+      const r = await exec.step(() => step(tokensToBytes([prev])), signal);
       decodeMs += r.timing.waitMs + r.timing.busyMs;
       last = r.value;
       onToken(last);
@@ -68,13 +70,13 @@ class SerialSeg implements LoadedModel {
   readonly memoryBytes = 0;
   constructor(private readonly backend: SerialBackend) {}
 
-  async segment(input: SegmentInput, exec: StepExecutor): Promise<SegmentOutput> {
+  async segment(input: SegmentInput, exec: StepExecutor, signal: AbortSignal): Promise<SegmentOutput> {
     const { frames, width, height, pixels } = input;
     if (frames > 255 || width > 0xffff || height > 0xffff) throw new Error('SEG_MASK takes at most 255 frames of at most 65535×65535');
     const bytes = new Uint8Array(5 + pixels.length);
     bytes.set([frames, width >>> 8, width & 0xff, height >>> 8, height & 0xff]);
     bytes.set(pixels, 5);
-    const r = await exec.step(() => this.backend.infer(Op.SEG_MASK, bytes));
+    const r = await exec.step(() => this.backend.infer(Op.SEG_MASK, bytes), signal);
     const out = r.value.output;
     if (out.length !== frames * 6) throw new Error(`SEG_MASK answered ${out.length} bytes, expected ${frames * 6}`);
     const v = new DataView(out.buffer, out.byteOffset, out.length);
@@ -119,6 +121,7 @@ export class SerialBackend implements Backend {
       path: this.o.device, baud: this.o.baud,
       ...(this.o.retries !== undefined ? { retries: this.o.retries } : {}),
       ...(this.o.ackTimeoutMs !== undefined ? { rtoMs: this.o.ackTimeoutMs } : {}),
+      ...(this.o.maxResultBytes !== undefined ? { maxResultBytes: this.o.maxResultBytes } : {}),
     }).then((c) => { this.current = c; return c; }).finally(() => { this.connecting = null; });
     return this.connecting;
   }
