@@ -1,6 +1,6 @@
 /**
  * scenarios/ — the scenario YAML schema, its loader (file:line:column errors), the device/model/
- * link catalog, and example scenarios.
+ * link catalog (data files users extend: scenarios/catalog/*.yaml), and example scenarios.
  * Reading guide: `types.ts` (the resolved Scenario every consumer uses).
  */
 export * from './types.js';
@@ -11,6 +11,13 @@ export { isPlainObject } from './plain-object.js';
 export { policyChoiceFor } from './policy-params.js';
 export type { ScenarioIssue } from './issues.js';
 export { scenarioJsonSchema } from './schema.js';
-export { DEVICE_CATALOG } from './catalog/devices.js';
-export { LINK_CATALOG } from './catalog/links.js';
-export { MODEL_CATALOG } from './catalog/models.js';
+export type { LoadOptions } from './load-scenario.js';
+export { builtinCatalog } from './catalog/builtin.js';
+export { loadCatalogFile, parseCatalogText } from './catalog/load-catalog.js';
+export { PROFILE_CSV_COLUMNS, formatProfileCsv, parseProfileCsv } from './catalog/profile-csv.js';
+export type { RawProfile as CatalogProfileRow } from './catalog/schema.js';
+import { builtinCatalog as builtin } from './catalog/builtin.js';
+/** The built-in catalog's entries by key (scenarios/catalog/*.yaml). */
+export const DEVICE_CATALOG = builtin().devices;
+export const LINK_CATALOG = builtin().links;
+export const MODEL_CATALOG = builtin().models;

@@ -5,38 +5,28 @@
  * would only repeat them; within a stage every issue is collected.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
 import type { LoadResult as Result, ScenarioIssue } from './issues.js';
 import { pathToString } from './issues.js';
 import type { Locator } from './locate.js';
 import { NO_POSITION, yamlLocator } from './locate.js';
 import { resolveScenario } from './resolve.js';
-import { scenarioSchema } from './schema.js';
-import type { Scenario } from './types.js';
+import { builtinCatalog } from './catalog/builtin.js';
+import { extendWithSection } from './catalog/load-catalog.js';
+import { scenarioSchema, scenarioSchemaFor } from './schema.js';
+import type { Catalog, Scenario } from './types.js';
 import { fromZodIssue } from './zod-issues.js';
+import { parseYaml } from './yaml-document.js';
 
 export type LoadResult = Result<Scenario>;
+
+export interface LoadOptions {
+  /** The catalog the scenario's own `catalog:` section extends (default: the built-in one). */
+  readonly catalog?: Catalog;
+}
 
 export type ReadResult =
   | { readonly ok: true; readonly value: unknown; readonly text: string }
   | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
-
-interface Parsed { readonly doc: Document; readonly lines: LineCounter; readonly issues: ScenarioIssue[] }
-
-function parseYaml(text: string, file: string): Parsed {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const issues = [...doc.errors, ...doc.warnings].map((e): ScenarioIssue => {
-    const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-    const firstLine = e.message.split('\n')[0] ?? e.message;
-    return { file, line: pos.line, col: pos.col, path: '', message: `YAML syntax: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}` };
-  });
-  if (issues.length === 0 && (doc.contents === null)) {
-    issues.push({ file, line: 1, col: 1, path: '', message: 'the file is empty; a scenario is a YAML mapping' });
-  }
-  return { doc, lines, issues };
-}
 
 function readText(path: string): { ok: true; text: string } | { ok: false; issues: ScenarioIssue[] } {
   try {
@@ -57,26 +47,26 @@ export function readScenarioObject(path: string): ReadResult {
   return { ok: true, value: parsed.doc.toJS({ maxAliasCount: 1000 }) as unknown, text: read.text };
 }
 
-export function loadScenario(path: string): LoadResult {
+export function loadScenario(path: string, opts: LoadOptions = {}): LoadResult {
   const read = readText(path);
   if (!read.ok) return read;
-  return parseScenario(read.text, path);
+  return parseScenario(read.text, path, opts);
 }
 
 /** `file` names the source in messages and anchors relative trace paths. */
-export function parseScenario(text: string, file: string): LoadResult {
+export function parseScenario(text: string, file: string, opts: LoadOptions = {}): LoadResult {
   const parsed = parseYaml(text, file);
   if (parsed.issues.length > 0) return { ok: false, issues: parsed.issues };
   const raw = parsed.doc.toJS({ maxAliasCount: 1000 }) as unknown;
-  return validate(raw, file, yamlLocator(parsed.doc, parsed.lines));
+  return validate(raw, file, yamlLocator(parsed.doc, parsed.lines), opts);
 }
 
 /** Validates an object that has no source text (positions are 0:0, formatted as "set by sweep"). */
-export function validateScenarioObject(raw: unknown, file: string): LoadResult {
-  return validate(raw, file, NO_POSITION);
+export function validateScenarioObject(raw: unknown, file: string, opts: LoadOptions = {}): LoadResult {
+  return validate(raw, file, NO_POSITION, opts);
 }
 
-function validate(raw: unknown, file: string, locate: Locator): LoadResult {
+function validate(raw: unknown, file: string, locate: Locator, opts: LoadOptions): LoadResult {
   const issues: ScenarioIssue[] = [];
   const add = (path: readonly PropertyKey[], message: string, hint?: string, atKey = false): void => {
     const pos = locate(path, atKey);
@@ -86,14 +76,20 @@ function validate(raw: unknown, file: string, locate: Locator): LoadResult {
     add([], 'a scenario is a YAML mapping (name, horizon_s, devices, links, services, …)');
     return { ok: false, issues };
   }
-  const parsed = scenarioSchema.safeParse(raw, { reportInput: true });
+  // The `catalog:` section first: the rest of the document may name what it declares.
+  const base = opts.catalog ?? builtinCatalog();
+  const section = (raw as { catalog?: unknown }).catalog;
+  const catalog = section === undefined ? base : extendWithSection(base, section, file, locate, ['catalog'], issues);
+  if (catalog === null) return { ok: false, issues: dedupe(issues) };
+  const schema = catalog === builtinCatalog() ? scenarioSchema : scenarioSchemaFor(catalog);
+  const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const zi of parsed.error.issues) {
-      for (const l of fromZodIssue(zi, scenarioSchema, raw)) add(l.path, l.message, l.hint, l.atKey ?? false);
+      for (const l of fromZodIssue(zi, schema, raw)) add(l.path, l.message, l.hint, l.atKey ?? false);
     }
     return { ok: false, issues: dedupe(issues) };
   }
-  const scenario = resolveScenario(parsed.data, file, (p, m, h) => add(p, m, h));
+  const scenario = resolveScenario(parsed.data, file, (p, m, h) => add(p, m, h), catalog);
   return issues.length > 0 ? { ok: false, issues: dedupe(issues) } : { ok: true, value: scenario };
 }
 

@@ -8,14 +8,11 @@ import { resolve as resolvePath } from 'node:path';
 import type { Slo } from '../policies/index.js';
 import { WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
 import type { ArrivalSpec, TokenSpec } from '../traces/index.js';
-import { DEVICE_CATALOG } from './catalog/devices.js';
-import { LINK_CATALOG } from './catalog/links.js';
-import { MODEL_CATALOG } from './catalog/models.js';
 import { didYouMean } from './issues.js';
 import { checkPolicyParams } from './policy-params.js';
 import { checkTracePath, tracePathFor } from './trace-path.js';
 import type { RawArrivals, RawFault, RawScenario, RawService } from './schema.js';
-import type { DeviceConfig, FaultConfig, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
+import type { Catalog, DeviceConfig, FaultConfig, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
 
 export type Report = (path: readonly PropertyKey[], message: string, hint?: string) => void;
 
@@ -28,7 +25,7 @@ const GB = 1e9;
 
 interface Expanded { readonly devices: DeviceConfig[]; readonly groups: Map<string, string[]>; readonly index: Map<string, number> }
 
-export function resolveScenario(raw: RawScenario, file: string, report: Report): Scenario {
+export function resolveScenario(raw: RawScenario, file: string, report: Report, catalog: Catalog): Scenario {
   const switches = raw.switches ?? [];
   const nodes = new Map<string, readonly PropertyKey[]>();
   const claim = (name: string, path: readonly PropertyKey[]): void => {
@@ -37,11 +34,11 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report):
     else nodes.set(name, path);
   };
   switches.forEach((s, i) => claim(s, ['switches', i]));
-  const exp = expandDevices(raw, claim);
+  const exp = expandDevices(raw, catalog, claim);
   let linkIssues = 0;
-  const links = resolveLinks(raw, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
+  const links = resolveLinks(raw, catalog, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
   const devices = assignSites(exp.devices, links, new Set(switches));
-  const services = raw.services.map((s, i) => resolveService(s, i, file, nodes, exp, report));
+  const services = raw.services.map((s, i) => resolveService(s, i, file, catalog, nodes, exp, report));
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
   const policyName = raw.policy?.name ?? 'static-round-robin';
   const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
@@ -58,12 +55,12 @@ function pathText(p: readonly PropertyKey[]): string {
   return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join('');
 }
 
-function expandDevices(raw: RawScenario, claim: (n: string, p: readonly PropertyKey[]) => void): Expanded {
+function expandDevices(raw: RawScenario, catalog: Catalog, claim: (n: string, p: readonly PropertyKey[]) => void): Expanded {
   const devices: DeviceConfig[] = [];
   const groups = new Map<string, string[]>();
   const index = new Map<string, number>();
   raw.devices.forEach((d, i) => {
-    const spec = DEVICE_CATALOG[d.type]!;
+    const spec = catalog.devices[d.type]!;
     const count = d.count ?? 1;
     claim(d.id, ['devices', i, 'id']);
     const ids = count === 1 ? [d.id] : Array.from({ length: count }, (_, k) => `${d.id}-${k}`);
@@ -81,13 +78,13 @@ function expandDevices(raw: RawScenario, claim: (n: string, p: readonly Property
 }
 
 function resolveLinks(
-  raw: RawScenario, exp: Expanded, switches: ReadonlySet<string>, nodes: ReadonlyMap<string, unknown>, report: Report,
+  raw: RawScenario, catalog: Catalog, exp: Expanded, switches: ReadonlySet<string>, nodes: ReadonlyMap<string, unknown>, report: Report,
 ): LinkConfig[] {
   const out: LinkConfig[] = [];
   const ids = new Set<string>();
   const known = [...nodes.keys()];
   (raw.links ?? []).forEach((l, i) => {
-    const spec = LINK_CATALOG[l.type]!;
+    const spec = catalog.links[l.type]!;
     let ok = true;
     for (const end of ['a', 'b'] as const) {
       if (!nodes.has(l[end])) {
@@ -216,10 +213,10 @@ function arrivals(a: RawArrivals, file: string): ArrivalSpec {
 }
 
 function resolveService(
-  s: RawService, i: number, file: string, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
+  s: RawService, i: number, file: string, catalog: Catalog, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
 ): ServiceConfig {
   const at = ['services', i] as const;
-  const model = MODEL_CATALOG[s.model]!;
+  const model = catalog.models[s.model]!;
   if (model.kind !== s.kind) report([...at, 'model'], `model "${s.model}" is a ${model.kind} model but the service kind is ${s.kind}`);
   if (!nodes.has(s.ingress)) report([...at, 'ingress'], `unknown ingress "${s.ingress}"`, didYouMean(s.ingress, [...nodes.keys()]));
   if (s.arrivals.process === 'trace') checkTracePath(file, s.arrivals.path, (m, h) => report([...at, 'arrivals', 'path'], m, h));

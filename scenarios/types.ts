@@ -78,6 +78,15 @@ export interface ModelSpec extends Sourced {
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly profiles: readonly ProfileRow[];
+  /** Mixture-of-experts: parameters (billions) one token reads; absent for dense models. */
+  readonly activeParamsB?: number;
+}
+
+/** Device, model and link specs by key: the built-in data extended by catalog files/sections. */
+export interface Catalog {
+  readonly devices: Readonly<Record<string, DeviceSpec>>;
+  readonly models: Readonly<Record<string, ModelSpec>>;
+  readonly links: Readonly<Record<string, LinkSpec>>;
 }
 
 export interface DeviceConfig {

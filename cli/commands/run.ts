@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { RequestRecord, RunResult } from '../../policies/index.js';
 import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
-import { formatIssues, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
+import { builtinCatalog, formatIssues, loadCatalogFile, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
 import { resultToJson, simulate } from '../../sim/index.js';
 import { TraceFormatError } from '../../traces/index.js';
 import { CliError } from '../cli-error.js';
@@ -19,6 +19,7 @@ interface RunArgs {
   policy?: string;
   out?: string;
   records?: string;
+  catalog?: string;
 }
 
 /** Writes to `<file>.tmp-<pid>` in the same directory and renames over `file`. */
@@ -85,9 +86,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('seed', { type: 'number', describe: 'root seed (default: the scenario\'s)' })
     .option('policy', { type: 'string', describe: `policy override: ${POLICY_NAMES.join(', ')}` })
     .option('out', { type: 'string', describe: 'write the canonical result JSON here' })
-    .option('records', { type: 'string', describe: 'write one JSON line per request here' }),
+    .option('records', { type: 'string', describe: 'write one JSON line per request here' })
+    .option('catalog', { type: 'string', describe: 'catalog file (YAML devices/models/links/profiles, or a profile CSV) extending the built-in one' }),
   handler: (args) => {
-    const loaded = loadScenario(args.scenario);
+    const extra = args.catalog !== undefined ? loadCatalogFile(args.catalog, builtinCatalog()) : undefined;
+    if (extra !== undefined && !extra.ok) throw new CliError(formatIssues(extra.issues), 1);
+    const loaded = loadScenario(args.scenario, extra?.ok === true ? { catalog: extra.value } : {});
     if (!loaded.ok) throw new CliError(formatIssues(loaded.issues), 1);
     const scenario = loaded.value;
     if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new CliError(`--seed must be an integer (got ${args.seed})`, 2);
