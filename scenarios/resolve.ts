@@ -187,6 +187,7 @@ function arrivals(a: RawArrivals, file: string): ArrivalSpec {
     case 'diurnal': return { process: 'diurnal', meanRatePerS: a.mean_rate_per_s, amplitude: a.amplitude, periodS: a.period_s };
     case 'onoff': return { process: 'onoff', onRatePerS: a.on_rate_per_s, meanOnS: a.mean_on_s, meanOffS: a.mean_off_s };
     case 'periodic': return { process: 'periodic', streams: a.streams, fps: a.fps };
+    case 'closed': return { process: 'closed', concurrency: a.concurrency, thinkS: a.think_s ?? 0, thinkDist: a.think_dist ?? 'fixed' };
     case 'trace': {
       const t = a.transform;
       return {

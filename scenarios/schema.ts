@@ -56,6 +56,12 @@ export const arrivalSchema = z.discriminatedUnion('process', [
   z.strictObject({ process: z.literal('onoff'), on_rate_per_s: ratePerS(), mean_on_s: seconds(), mean_off_s: seconds() }),
   z.strictObject({ process: z.literal('periodic'), streams: z.number().int().positive(), fps: z.number().positive() }),
   z.strictObject({
+    process: z.literal('closed'),
+    concurrency: z.number().int().positive(),
+    think_s: atSeconds().optional(),
+    think_dist: z.enum(['fixed', 'exponential']).optional(),
+  }),
+  z.strictObject({
     process: z.literal('trace'),
     format: z.enum(['azure-llm-2023', 'azure-llm-2024', 'burstgpt', 'mooncake', 'azure-functions-2021', 'csv']),
     path: z.string().min(1),

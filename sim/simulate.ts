@@ -13,6 +13,7 @@ import { POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestReco
 import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.js';
 import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArrival } from '../traces/index.js';
 import { FaultSchedule } from './faults/faults.js';
+import { ClosedLoop } from './host/closed-loop.js';
 import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
 import { Views } from './host/views.js';
@@ -41,6 +42,9 @@ export interface SimulateOptions {
   /** The placement made at t = 0 is ready at t = 0 (no weight loading), as in a live replay. */
   readonly warmStart?: boolean;
 }
+
+/** The stream of a closed-loop service: its requests come from `ClosedLoop` instead. */
+const EMPTY_SOURCE: ArrivalSource = { next: () => false, close: () => undefined };
 
 /** Refresh period of the fresh view (utilization, links) when the policy does not sync. */
 const VIEW_TICK_S = 1;
@@ -101,12 +105,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   };
 
   const h = w.handlers;
-  h.arrival = kernel.register((s) => {
+  const closed = new ClosedLoop(scenario, streams, kernel, scenario.horizonS);
+  w.closedLoop = closed;
+  /** A request of service `s` reaches its ingress now (`client` −1 for open arrivals). */
+  const arrive = (s: number, prompt: number, output: number, client: number): void => {
     const r = w.requests;
     const svc = scenario.services[s]!;
-    const req = r.add(s, kernel.now, Math.max(0, nextPrompt[s]!), Math.max(1, nextOutput[s]!));
+    const req = r.add(s, kernel.now, Math.max(0, prompt), Math.max(1, output));
+    r.client[req] = client;
     views.arrivalsSincePlace[s] = views.arrivalsSincePlace[s]! + 1;
-    pull(s);
     info.id = req; info.service = svc.name; info.arrivalS = kernel.now;
     info.promptTokens = r.prompt[req]!; info.outputTokens = r.output[req]!; info.ingress = svc.ingress;
     const ingress = w.ingressNode[s]!;
@@ -124,7 +131,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     inst.inTransit++;
     w.enterInstance(inst);
     kernel.scheduleAt(at, h.atInstance, req, PRIORITY.delivery);
+  };
+  h.arrival = kernel.register((s) => {
+    const prompt = nextPrompt[s]!;
+    const output = nextOutput[s]!;
+    pull(s);
+    arrive(s, prompt, output, -1);
   });
+  h.clientArrival = kernel.register((c) => arrive(closed.service[c]!, closed.prompt[c]!, closed.output[c]!, c));
+  closed.handler = h.clientArrival;
   h.atInstance = kernel.register((req) => {
     const inst = w.instances[w.requests.instance[req]!]!;
     inst.inTransit--;
@@ -188,6 +203,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   if (sync !== null) kernel.scheduleAt(sync.spec.periodS, h.syncSend, 0, PRIORITY.sync);
   else kernel.scheduleAt(VIEW_TICK_S, h.viewTick, 0, PRIORITY.sync);
   scenario.services.forEach((svc, s) => {
+    if (closed.isClosed(s)) { sources.push(EMPTY_SOURCE); return; }
     const ao: ArrivalOptions = {
       promptTokens: svc.promptTokens, outputTokens: svc.outputTokens,
       arrivalRng: streams.get(`arrivals:${svc.name}`), tokenRng: streams.get(`tokens:${svc.name}`), horizonS: scenario.horizonS,
@@ -195,6 +211,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     sources.push(opts.arrivals !== undefined ? opts.arrivals(svc, ao) : openArrivals(svc.arrivals, ao));
     pull(s);
   });
+  closed.start();
 
   try {
     if (opts.progress === undefined) kernel.runUntil(scenario.horizonS);

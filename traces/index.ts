@@ -11,3 +11,4 @@ export { TraceFormatError } from './trace-error.js';
 export { TraceReader, type TraceReadOptions } from './trace-reader.js';
 export { TraceArrivals } from './trace-arrivals.js';
 export { traceSummary, replayCount, type TraceSummary, type TokenStats } from './trace-summary.js';
+export { ClosedLoopClients, CLOSED_RETRY_S } from './closed-loop.js';

@@ -9,6 +9,8 @@ export class RequestTable {
   size = 0;
   service = new Int32Array(0);
   instance = new Int32Array(0);
+  /** Closed-loop client that sent the request (index into ClosedLoop), −1 for open arrivals. */
+  client = new Int32Array(0);
   prompt = new Int32Array(0);
   output = new Int32Array(0);
   /** Tokens generated so far (LLM). */
@@ -33,6 +35,7 @@ export class RequestTable {
     const i = this.size++;
     this.service[i] = service;
     this.instance[i] = -1;
+    this.client[i] = -1;
     this.prompt[i] = prompt;
     this.output[i] = output;
     this.generated[i] = 0;
@@ -60,6 +63,7 @@ export class RequestTable {
     const i32 = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
     this.service = i32(this.service);
     this.instance = i32(this.instance);
+    this.client = i32(this.client);
     this.prompt = i32(this.prompt);
     this.output = i32(this.output);
     this.generated = i32(this.generated);

@@ -9,14 +9,14 @@ import type { ArrivalSpec } from '../../traces/index.js';
 import { devicePerf, meanTokens } from '../models/perf.js';
 import type { Mutable } from './instance.js';
 
-/** Offered rate a scenario declares for a service, requests/s (0 for traces: observed later). */
+/** Offered rate a scenario declares for a service, requests/s (0 for traces and closed loops: observed later). */
 export function declaredRate(a: ArrivalSpec): number {
   switch (a.process) {
     case 'poisson': case 'gamma': return a.ratePerS;
     case 'diurnal': return a.meanRatePerS;
     case 'onoff': return (a.onRatePerS * a.meanOnS) / (a.meanOnS + a.meanOffS);
     case 'periodic': return a.streams * a.fps;
-    case 'trace': return 0;
+    case 'trace': case 'closed': return 0;
   }
 }
 

@@ -10,6 +10,7 @@ import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
 import type { LinkNetwork } from '../network/link-network.js';
 import { PRIORITY } from '../priorities.js';
+import type { ClosedLoop } from './closed-loop.js';
 import type { Instance, Mutable } from './instance.js';
 import { OUTCOMES, PENDING, RequestTable } from './requests.js';
 import { declaredRate } from './static-views.js';
@@ -30,6 +31,7 @@ export const LLM_BYTES_PER_TOKEN = 4;
 
 export interface Handlers {
   arrival: number;
+  clientArrival: number;
   atInstance: number;
   iterationEnd: number;
   deliver: number;
@@ -48,7 +50,7 @@ export class World {
   readonly changes: PlacementChange[] = [];
   readonly notes = new Set<string>();
   readonly handlers: Handlers = {
-    arrival: -1, atInstance: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
+    arrival: -1, clientArrival: -1, atInstance: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
   };
   /** Per device (scenario order). */
   readonly alive: Uint8Array;
@@ -65,6 +67,8 @@ export class World {
    * controller starts (it places and waits until ready before t = 0), for sim-vs-live validation.
    */
   warmStart = false;
+  /** Closed-loop clients: told when one of their requests settles (set by the simulator). */
+  closedLoop: ClosedLoop | null = null;
   readonly deviceViews: Mutable<DeviceState>[];
   /** Ingress node index per service. */
   readonly ingressNode: Int32Array;
@@ -210,6 +214,8 @@ export class World {
     // INV-1: exactly one outcome per request.
     if (r.outcome[req] !== PENDING) throw new Error(`INV-1: request ${req} settled twice`);
     r.outcome[req] = OUTCOMES.indexOf(outcome);
+    const c = r.client[req]!;
+    if (c >= 0 && outcome !== 'inflight') this.closedLoop!.ended(c, this.now, outcome === 'ok' || outcome === 'late');
     const reason = r.reason[req]! >= 0 ? r.reasons[r.reason[req]!] : undefined;
     const ft = r.firstToken[req]!;
     this.summarizer.add(r.service[req]!, outcome, r.arrival[req]!, ft, r.finish[req]!, r.output[req]!, reason);
