@@ -138,6 +138,12 @@ export interface Stage {
   readonly endLayer: number;
   /** Tensor-parallel degree inside the device (1 = no TP). */
   readonly gpus: number;
+  /**
+   * Tensor parallelism across devices: the stage's layers are split 1/(1 + peers) over `device`
+   * (the root) and these devices, which synchronise the hidden state every layer over the links
+   * through their common switch (sim/parallel/tensor-parallel.ts). Absent = one device.
+   */
+  readonly peers?: readonly DeviceId[];
 }
 
 export interface InstanceState {

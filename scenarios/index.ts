@@ -6,7 +6,7 @@
 export * from './types.js';
 export { loadScenario, parseScenario, validateScenarioObject, readScenarioObject } from './load-scenario.js';
 export type { LoadResult, ReadResult } from './load-scenario.js';
-export { formatIssues } from './issues.js';
+export { didYouMean, formatIssues } from './issues.js';
 export { isPlainObject } from './plain-object.js';
 export { policyChoiceFor } from './policy-params.js';
 export type { ScenarioIssue } from './issues.js';

@@ -12,7 +12,7 @@ import { didYouMean } from './issues.js';
 import { checkPolicyParams } from './policy-params.js';
 import { checkTracePath, tracePathFor } from './trace-path.js';
 import type { RawArrivals, RawFault, RawScenario, RawService } from './schema.js';
-import type { Catalog, DeviceConfig, FaultConfig, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
+import type { Catalog, DeviceConfig, FaultConfig, ModelSpec, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
 
 export type Report = (path: readonly PropertyKey[], message: string, hint?: string) => void;
 
@@ -38,7 +38,7 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
   let linkIssues = 0;
   const links = resolveLinks(raw, catalog, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
   const devices = assignSites(exp.devices, links, new Set(switches));
-  const services = raw.services.map((s, i) => resolveService(s, i, file, catalog, nodes, exp, report));
+  const services = raw.services.map((s, i) => resolveService(raw, s, i, file, catalog, nodes, exp, report));
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
   const policyName = raw.policy?.name ?? 'static-round-robin';
   const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
@@ -214,7 +214,7 @@ function arrivals(a: RawArrivals, file: string): ArrivalSpec {
 }
 
 function resolveService(
-  s: RawService, i: number, file: string, catalog: Catalog, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
+  raw: RawScenario, s: RawService, i: number, file: string, catalog: Catalog, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
 ): ServiceConfig {
   const at = ['services', i] as const;
   const model = catalog.models[s.model]!;
@@ -225,14 +225,7 @@ function resolveService(
     const t = s[tk];
     if (t?.dist === 'uniform' && t.min > t.max) report([...at, tk, 'min'], `min ${t.min} is above max ${t.max}`);
   }
-  const largest = exp.devices.reduce((best, d) => {
-    const cap = d.spec.gpus * d.spec.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;
-    return cap > best.cap ? { cap, d } : best;
-  }, { cap: 0, d: undefined as DeviceConfig | undefined });
-  if (model.weightBytes > largest.cap && largest.d !== undefined) {
-    report([...at, 'model'], `no device can hold service ${s.name} (needs ${(model.weightBytes / GB).toFixed(2)} GB of weights; `
-      + `largest is ${largest.d.id} (${largest.d.spec.key}) with ${(largest.cap / GB).toFixed(2)} GB usable)`);
-  }
+  checkFits(s, i, model, raw.policy?.name ?? 'static-round-robin', exp, report);
   const isLlm = s.kind === 'llm';
   return {
     name: s.name, kind: s.kind, model, slo: resolveSlo(s, at, report), arrivals: arrivals(s.arrivals, file),
@@ -241,6 +234,27 @@ function resolveService(
     ingress: s.ingress, ...(s.category !== undefined ? { category: s.category } : {}),
     maxBatch: s.max_batch ?? DEFAULT_MAX_BATCH[s.kind],
   };
+}
+
+/**
+ * Policies whose plans split one model over several devices (pipeline stages or tensor-parallel
+ * groups); with one of them a model no single device holds is accepted when the devices together
+ * hold it. Names only (scenarios/ may not import policy code).
+ */
+export const SPLITTING_POLICIES: readonly string[] = ['epara', 'edgeshard-latency', 'edgeshard-throughput', 'cloud-edge-even', 'cloud-edge-opt', 'adaptive-split'];
+
+function checkFits(s: RawService, i: number, model: ModelSpec, policy: string, exp: Expanded, report: Report): void {
+  const usable = (d: DeviceConfig): number => d.spec.gpus * d.spec.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;
+  const largest = exp.devices.reduce((best, d) => (usable(d) > best.cap ? { cap: usable(d), d } : best), { cap: 0, d: undefined as DeviceConfig | undefined });
+  if (model.weightBytes <= largest.cap || largest.d === undefined) return;
+  const total = exp.devices.reduce((a, d) => a + usable(d), 0);
+  const splits = SPLITTING_POLICIES.includes(policy);
+  if (splits && model.weightBytes <= total) return;
+  const hint = model.weightBytes > total
+    ? `the devices together hold only ${(total / GB).toFixed(2)} GB usable`
+    : `policy ${policy} places whole models; ${SPLITTING_POLICIES.join(', ')} can split it across devices`;
+  report(['services', i, 'model'], `no device can hold service ${s.name} (needs ${(model.weightBytes / GB).toFixed(2)} GB of weights; `
+    + `largest is ${largest.d.id} (${largest.d.spec.key}) with ${(largest.cap / GB).toFixed(2)} GB usable)`, hint);
 }
 
 function resolveFault(f: RawFault, i: number, exp: Expanded, links: readonly LinkConfig[], report: Report): FaultConfig[] {

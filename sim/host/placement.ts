@@ -9,6 +9,8 @@
  */
 import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
+import { groupLinks } from '../parallel/group-links.js';
+import { TpGroupPerf } from '../parallel/tensor-parallel.js';
 import { PRIORITY } from '../priorities.js';
 import { Instance, NO_EVENT } from './instance.js';
 import type { World } from './world.js';
@@ -17,10 +19,15 @@ import type { World } from './world.js';
 export const KV_FRACTION = 0.9;
 
 
+/** Device indices holding stage `st` (the root, then its tensor-parallel peers). */
+function membersOf(w: World, st: PlannedInstance['stages'][number]): number[] {
+  return [st.device, ...(st.peers ?? [])].map((id) => w.network.nodeIndex.get(id)!);
+}
+
 function releaseWeights(w: World, inst: Instance): void {
   for (let k = 0; k < inst.stageDevices.length; k++) {
-    const d = inst.stageDevices[k]!;
-    w.weightsReserved[d] = Math.max(0, w.weightsReserved[d]! - inst.stageWeights[k]!);
+    const members = membersOf(w, inst.stages[k]!);
+    for (const d of members) w.weightsReserved[d] = Math.max(0, w.weightsReserved[d]! - inst.stageWeights[k]! / members.length);
   }
 }
 
@@ -76,6 +83,15 @@ function invalid(w: World, p: PlannedInstance, service: number): string | null {
     if (s.kind === 'llm' && (st.firstLayer !== layer || st.endLayer <= st.firstLayer)) return `layers not contiguous at ${st.device}`;
     layer = st.endLayer;
     if (!w.network.reachable(w.ingressNode[service]!, d)) return `${st.device} unreachable from ingress`;
+    if (st.peers !== undefined && st.peers.length > 0) {
+      for (const peer of st.peers) {
+        const pd = w.network.nodeIndex.get(peer);
+        if (pd === undefined || pd >= w.scenario.devices.length) return `unknown device ${peer}`;
+        if (w.alive[pd] !== 1) return `device ${peer} is down`;
+      }
+      const g = groupLinks(w.scenario, [st.device, ...st.peers], (l) => w.network.isUp(w.scenario.links.indexOf(l), w.now));
+      if (!g.ok) return g.why;
+    }
   }
   if (s.kind === 'llm' && layer !== s.model.layers) return `layers cover [0,${layer}) of ${s.model.layers}`;
   return null;
@@ -111,7 +127,10 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     const devs = Int32Array.from(p.stages, (st) => w.network.nodeIndex.get(st.device)!);
     const weights = Float64Array.from(shares, (f) => svc.model.weightBytes * f);
     const need = new Map<number, number>();
-    devs.forEach((d, k) => need.set(d, (need.get(d) ?? 0) + weights[k]!));
+    p.stages.forEach((st, k) => {
+      const members = membersOf(w, st);
+      for (const d of members) need.set(d, (need.get(d) ?? 0) + weights[k]! / members.length);
+    });
     const over = [...need].find(([d, b]) => w.weightsReserved[d]! + b > w.memoryBytes[d]!);
     if (over !== undefined) {
       w.note(`refused instance of ${p.service} on ${sc.devices[over[0]]!.id}: weights exceed free memory`);
@@ -119,7 +138,13 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     }
     for (const [d, b] of need) w.weightsReserved[d] = w.weightsReserved[d]! + b;
     const llm = svc.kind === 'llm'
-      ? p.stages.map((st, k) => { const dc = sc.devices[devs[k]!]!; return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!); })
+      ? p.stages.map((st, k) => {
+        const dc = sc.devices[devs[k]!]!;
+        if (st.peers === undefined || st.peers.length === 0) return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!);
+        const g = groupLinks(sc, [st.device, ...st.peers], () => true);
+        const members = membersOf(w, st).map((d) => ({ spec: sc.devices[d]!.spec, slowdown: sc.devices[d]!.slowdown }));
+        return new TpGroupPerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct);
+      })
       : null;
     const dc0 = sc.devices[devs[0]!]!;
     const item = svc.kind === 'llm' ? null : new ItemPerf(svc.model, dc0.spec, dc0.slowdown, p.stages[0]!.gpus);
@@ -148,9 +173,11 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
     // among the LLM instances placed on it (kept + new), whichever is smaller.
     let sharing = 0;
     for (const o of [...kept, ...created]) if (o.llm !== null && o.usesDevice(d)) sharing++;
+    // A tensor-parallel group holds 1/n of the stage's weights and KV on each member (the root's figures).
+    const n = 1 + (st.peers?.length ?? 0);
     const free = (w.memoryBytes[d]! - w.weightsReserved[d]!) / Math.max(1, sharing);
-    const budget = KV_FRACTION * Math.max(0, Math.min(st.gpus * spec.memoryBytesPerGpu - inst.stageWeights[k]!, free));
-    const share = inst.stageWeights[k]! / model.weightBytes;
+    const budget = KV_FRACTION * Math.max(0, Math.min(st.gpus * spec.memoryBytesPerGpu - inst.stageWeights[k]! / n, free));
+    const share = inst.stageWeights[k]! / model.weightBytes / n;
     kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share)));
   });
   inst.kvCapacity = kv;

@@ -54,6 +54,7 @@ export class LlmStagePerf {
   private readonly decodeAgg: Curve | null; // aggregate tok/s over batch
   private readonly scale: number; // share × slowdown / gpus, applied to profile times
   private readonly weightS: number; // roofline: weight read per step
+  private readonly activeFraction: number; // mixture of experts: parameters one token reads / all
   private readonly flopS: number; // roofline: seconds of compute per token
   private readonly kvS: number; // roofline: seconds to read one token of KV
   private readonly arPerTokenS: number;
@@ -69,12 +70,24 @@ export class LlmStagePerf {
     const bw = ETA_BANDWIDTH * spec.memBandwidthBytesPerS * gpus;
     const fl = ETA_COMPUTE * spec.flopsPerGpu * gpus;
     this.weightS = ((model.weightBytes * share) / bw) * slowdown;
+    this.activeFraction = model.activeParamsB !== undefined ? Math.min(1, model.activeParamsB / model.paramsB) : 1;
     this.flopS = ((model.flopsPerUnit * share) / fl) * slowdown;
     this.kvS = ((model.kvBytesPerToken * share) / bw) * slowdown;
     const layers = Math.max(1, Math.round(model.layers * share));
     const ring = gpus > 1 && spec.intraNodeBps > 0 ? (2 * (gpus - 1)) / gpus : 0;
     this.arFixedS = gpus > 1 ? layers * ALLREDUCES_PER_LAYER * ALLREDUCE_ALPHA_S : 0;
     this.arPerTokenS = ring > 0 ? (layers * ALLREDUCES_PER_LAYER * ring * model.activationBytesPerToken * 8) / spec.intraNodeBps : 0;
+  }
+
+  /**
+   * Seconds to read the weights `tokens` tokens touch. Dense: all of them. Mixture of experts
+   * (catalog `active_params_b`): each token reads a fraction a of the parameters; with experts
+   * drawn independently the tokens of one step touch 1 − (1 − a)^tokens of them (assumption: no
+   * routing skew), so batch 1 reads the active parameters and large batches read nearly all.
+   */
+  private weightReadS(tokens: number): number {
+    const a = this.activeFraction;
+    return a >= 1 ? this.weightS : this.weightS * (1 - (1 - a) ** Math.max(1, tokens));
   }
 
   /** True when either half came from a profile but the other half falls back to the roofline. */
@@ -86,7 +99,7 @@ export class LlmStagePerf {
   prefillS(tokens: number): number {
     if (tokens <= 0) return 0;
     if (this.prefillRate !== null) return (tokens / this.prefillRate.at(tokens)) * this.scale;
-    return Math.max(tokens * this.flopS, this.weightS);
+    return Math.max(tokens * this.flopS, this.weightReadS(tokens));
   }
 
   /** Seconds of one decode step for `batch` sequences holding `kvTokens` tokens of context. */
@@ -94,7 +107,7 @@ export class LlmStagePerf {
     if (batch <= 0) return 0;
     const c = this.decodeAgg;
     if (c !== null) return (Math.max(batch, 1) / c.at(batch)) * this.scale;
-    return Math.max(this.weightS, batch * this.flopS) + kvTokens * this.kvS;
+    return Math.max(this.weightReadS(batch), batch * this.flopS) + kvTokens * this.kvS;
   }
 
   /** TP all-reduce cost of an iteration processing `tokens` tokens (0 without TP). */

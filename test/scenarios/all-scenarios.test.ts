@@ -19,7 +19,7 @@ const SHORT_HORIZON_S = 5;
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) return ['sweeps', 'testbed', 'catalog'].includes(e.name) ? [] : yamlFiles(p);
+    if (e.isDirectory()) return ['sweeps', 'testbed', 'catalog', 'calibration'].includes(e.name) ? [] : yamlFiles(p);
     return /\.ya?ml$/.test(e.name) ? [p] : [];
   }).sort();
 }
