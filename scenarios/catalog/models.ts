@@ -63,8 +63,9 @@ const LLMS: readonly ModelSpec[] = [
   llm({
     key: 'llama-3.1-8b-q4', name: 'Llama-3.1-8B 4-bit (W4A16 / Q4_K_M)', paramsB: 8.03, layers: 32, hidden: 4096, kvHeads: 8, headDim: 128,
     bytesPerWeight: Q4_K_M, note: 'GQA 8 KV heads; ≈ 4.8 bits/weight incl. unquantized embeddings (DERIVED)', profiles: [
-      row('jetson-agx-orin-64gb', 1, 2048, undefined, 28.14, '"Jetson AGX Orin 64GB, Llama-3.1-8B-Instruct, W4A16, batch 1" (jetson-generative-ai-playground benchmarks.json @658afbb, vLLM)'),
-      row('jetson-agx-orin-64gb', 8, 2048, undefined, 112.33, '"Jetson AGX Orin 64GB, Llama-3.1-8B-Instruct, W4A16, batch 8" (benchmarks.json @658afbb, vLLM, aggregate)'),
+      // vLLM "Output token throughput" at max-concurrency 1 / 8, ISL/OSL 2048/128: closed-loop, TTFT included.
+      { ...row('jetson-agx-orin-64gb', 1, 2048, undefined, 28.14, '"Jetson AGX Orin 64GB, Llama-3.1-8B-Instruct, W4A16, batch 1" (jetson-generative-ai-playground benchmarks.json @658afbb, vLLM)'), closedLoop: true, outputTokens: 128 },
+      { ...row('jetson-agx-orin-64gb', 8, 2048, undefined, 112.33, '"Jetson AGX Orin 64GB, Llama-3.1-8B-Instruct, W4A16, batch 8" (benchmarks.json @658afbb, vLLM, aggregate)'), closedLoop: true, outputTokens: 128 },
       row('jetson-orin-nano-8gb', 1, undefined, undefined, 14.0, '"Jetson Orin Nano 8GB (original clocks), Llama-3.1-8B, INT4 MLC" (Jetson AI Lab benchmarks.html)'),
       row('jetson-orin-nano-super-8gb', 1, undefined, undefined, 19.14, '"Jetson Orin Nano Super 8GB, Llama-3.1-8B, INT4 MLC" (Jetson AI Lab benchmarks.html)'),
       row('rtx-3090', 1, 1024, 3865.39, 111.74, `"NVIDIA RTX 3090 24GB, Meta-Llama-3-8B, Q4_K_M" (${XD} @aa72e0e; Llama 3 8B as proxy for 3.1)`),

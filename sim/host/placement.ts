@@ -8,6 +8,8 @@
  * its replacement can load beside it (documented simplification).
  */
 import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
+import { KV_BLOCK_TOKENS, LLM_ENGINE } from '../models/llm/llm-engine.js';
+import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
 import { PRIORITY } from '../priorities.js';
 import { Instance, NO_EVENT } from './instance.js';
@@ -21,6 +23,8 @@ function releaseWeights(w: World, inst: Instance): void {
   for (let k = 0; k < inst.stageDevices.length; k++) {
     const d = inst.stageDevices[k]!;
     w.weightsReserved[d] = Math.max(0, w.weightsReserved[d]! - inst.stageWeights[k]!);
+    const lanes = inst.stageLanes[k]!;
+    if (w.alive[d] === 1) w.lanes.release(lanes, inst.stageWeights[k]! / lanes.length);
   }
 }
 
@@ -42,7 +46,7 @@ export function goneIfIdle(w: World, inst: Instance): void {
 export function failInstance(w: World, inst: Instance): void {
   if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
   inst.iterHandle = NO_EVENT;
-  for (let k = 0; k < inst.stageDevices.length; k++) if (w.runOwner[inst.stageDevices[k]!] === inst.index) w.runOwner[inst.stageDevices[k]!] = -1;
+  for (const lanes of inst.stageLanes) for (const l of lanes) if (w.lanes.owner[l] === inst.index) w.lanes.owner[l] = -1;
   inst.runSteps = 1;
   inst.busy = false;
   for (let i = 0; i < inst.runCount; i++) {
@@ -54,8 +58,7 @@ export function failInstance(w: World, inst: Instance): void {
     w.leaveInstance(inst);
     w.endUnserved(inst.waiting.shift(), 'failed', 'device-crash');
   }
-  inst.kvReserved = 0;
-  inst.kvLive = 0;
+  inst.kvUsedBlocks = 0;
   inst.view.running = 0;
   if (inst.state !== 'draining') releaseWeights(w, inst);
   w.setLifecycle(inst, 'failed');
@@ -113,8 +116,19 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     const need = new Map<number, number>();
     devs.forEach((d, k) => need.set(d, (need.get(d) ?? 0) + weights[k]!));
     const over = [...need].find(([d, b]) => w.weightsReserved[d]! + b > w.memoryBytes[d]!);
-    if (over !== undefined) {
-      w.note(`refused instance of ${p.service} on ${sc.devices[over[0]]!.id}: weights exceed free memory`);
+    // Per GPU: each stage takes the `gpus` lanes of its device with room for weights / gpus.
+    const lanes: Int32Array[] = [];
+    let short = over !== undefined ? over[0] : -1;
+    for (let k = 0; k < devs.length && short < 0; k++) {
+      const g = p.stages[k]!.gpus;
+      const picked = w.lanes.pick(devs[k]!, g, weights[k]! / g);
+      if (picked === null) { short = devs[k]!; break; }
+      w.lanes.reserve(picked, weights[k]! / g);
+      lanes.push(picked);
+    }
+    if (short >= 0) {
+      lanes.forEach((l, k) => w.lanes.release(l, weights[k]! / l.length));
+      w.note(`refused instance of ${p.service} on ${sc.devices[short]!.id}: weights exceed free memory`);
       continue;
     }
     for (const [d, b] of need) w.weightsReserved[d] = w.weightsReserved[d]! + b;
@@ -123,7 +137,12 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       : null;
     const dc0 = sc.devices[devs[0]!]!;
     const item = svc.kind === 'llm' ? null : new ItemPerf(svc.model, dc0.spec, dc0.slowdown, p.stages[0]!.gpus);
-    const inst = new Instance(w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, llm, item, svc.maxBatch);
+    const engine = svc.kind === 'llm' ? LLM_ENGINE : ITEM_ENGINE;
+    const inst = new Instance(
+      w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, lanes, engine, llm, item, svc.maxBatch,
+    );
+    inst.maxStepTokens = svc.maxBatchedTokens ?? Infinity;
+    inst.chunkedPrefill = svc.chunkedPrefill === true;
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);
     w.topologyChanged();
@@ -132,6 +151,11 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
   }
   for (const inst of created) startLoading(w, inst, kept, created);
   return changed;
+}
+
+function sharesLane(o: Instance, lanes: Int32Array): boolean {
+  for (const ls of o.stageLanes) for (const l of ls) if (lanes.includes(l)) return true;
+  return false;
 }
 
 function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: readonly Instance[]): void {
@@ -144,16 +168,16 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
     const spec = sc.devices[d]!.spec;
     loadS = Math.max(loadS, inst.stageWeights[k]! / spec.storageBytesPerS);
     if (inst.llm === null || model.kvBytesPerToken <= 0) return;
-    // KV budget: the stage's GPUs minus its weights, and a fair share of the device's free memory
-    // among the LLM instances placed on it (kept + new), whichever is smaller.
+    // KV budget: the free memory of the stage's GPUs (after all weights on them), shared
+    // equally by the LLM instances with a stage on any of those GPUs (kept + new).
+    const lanes = inst.stageLanes[k]!;
     let sharing = 0;
-    for (const o of [...kept, ...created]) if (o.llm !== null && o.usesDevice(d)) sharing++;
-    const free = (w.memoryBytes[d]! - w.weightsReserved[d]!) / Math.max(1, sharing);
-    const budget = KV_FRACTION * Math.max(0, Math.min(st.gpus * spec.memoryBytesPerGpu - inst.stageWeights[k]!, free));
+    for (const o of [...kept, ...created]) if (o.llm !== null && sharesLane(o, lanes)) sharing++;
+    const budget = (KV_FRACTION * w.lanes.free(lanes)) / Math.max(1, sharing);
     const share = inst.stageWeights[k]! / model.weightBytes;
-    kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share)));
+    kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share * KV_BLOCK_TOKENS)));
   });
-  inst.kvCapacity = kv;
+  inst.kvCapacityBlocks = kv;
   w.setLifecycle(inst, 'loading');
   w.recordChange('load', inst);
   w.kernel.schedule(w.warmStart && w.kernel.now === 0 ? 0 : loadS, w.handlers.ready, inst.index, PRIORITY.placement);
