@@ -233,6 +233,8 @@ function resolveService(
     outputTokens: s.output_tokens ?? (isLlm ? DEFAULT_OUTPUT : ONE_TOKEN),
     ingress: s.ingress, ...(s.category !== undefined ? { category: s.category } : {}),
     maxBatch: s.max_batch ?? DEFAULT_MAX_BATCH[s.kind],
+    ...(s.max_batched_tokens !== undefined ? { maxBatchedTokens: s.max_batched_tokens } : {}),
+    ...(s.chunked_prefill !== undefined ? { chunkedPrefill: s.chunked_prefill } : {}),
   };
 }
 

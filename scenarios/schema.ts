@@ -112,6 +112,9 @@ export function scenarioSchemaFor(catalog: Catalog) {
       gpus: z.enum(['single', 'multi']),
     }).optional(),
     max_batch: z.number().int().positive().optional(),
+    /** LLM engine: prompt tokens per step (vLLM max_num_batched_tokens) and chunked prefill. */
+    max_batched_tokens: z.number().int().positive().optional(),
+    chunked_prefill: z.boolean().optional(),
   });
 
   const deviceSchema = z.strictObject({

@@ -58,6 +58,13 @@ export interface ProfileRow extends Sourced {
   readonly prefillTokPerS?: number;
   /** Aggregate over the batch. */
   readonly decodeTokPerS?: number;
+  /**
+   * True when `decodeTokPerS` is a closed-loop output throughput with TTFT included (vLLM
+   * `bench serve --max-concurrency batch`), not a pure decode rate (llama-bench tg).
+   */
+  readonly closedLoop?: boolean;
+  /** Output tokens per request of the measurement (default 128, llama-bench tg128). */
+  readonly outputTokens?: number;
   /** Segmentation: per-item latency at this batch, seconds. */
   readonly itemLatencyS?: number;
 }
@@ -123,6 +130,10 @@ export interface ServiceConfig {
   readonly category?: Category;
   /** Largest running batch per instance. */
   readonly maxBatch: number;
+  /** LLM: largest prompt tokens prefilled per engine step (vLLM max_num_batched_tokens); absent = no limit. */
+  readonly maxBatchedTokens?: number;
+  /** LLM: split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
+  readonly chunkedPrefill?: boolean;
 }
 
 export type FaultConfig =

@@ -20,8 +20,6 @@ import { Views } from './host/views.js';
 import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
-import { cutRun, llmEnqueue, llmIterationEnd, llmStartIteration } from './models/llm/llm-engine.js';
-import { itemBatchEnd, itemEnqueue, itemStartBatch } from './models/segmentation/segmentation-engine.js';
 import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
 import { PRIORITY } from './priorities.js';
@@ -69,7 +67,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   });
   const w = new World(scenario, kernel, streams, network, summarizer, opts.records);
   const views = new Views(w, policy.sync !== undefined);
-  w.interruptRun = (inst) => cutRun(w, inst);
+  w.interruptRun = (inst) => inst.engine.interrupt(w, inst);
   w.warmStart = opts.warmStart === true;
   perfSource.forEach((src, i) => {
     for (const [type, how] of Object.entries(src)) {
@@ -90,12 +88,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     nextPrompt[s] = buf.promptTokens;
     nextOutput[s] = buf.outputTokens;
     kernel.scheduleAt(buf.timeS, w.handlers.arrival, s, PRIORITY.arrival);
-  };
-
-  const serve = (instIdx: number): void => {
-    const inst = w.instances[instIdx]!;
-    if (inst.llm !== null) llmStartIteration(w, inst);
-    else itemStartBatch(w, inst);
   };
 
   const place = (): void => {
@@ -148,14 +140,12 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
       w.endUnserved(req, 'failed', inst.state === 'failed' ? 'device-crash' : 'instance-gone');
       return;
     }
-    if (inst.llm !== null) llmEnqueue(w, inst, req);
-    else itemEnqueue(w, inst, req);
+    inst.engine.enqueue(w, inst, req);
     goneIfIdle(w, inst);
   });
   h.iterationEnd = kernel.register((i) => {
     const inst = w.instances[i]!;
-    if (inst.llm !== null) llmIterationEnd(w, inst);
-    else itemBatchEnd(w, inst);
+    inst.engine.stepEnd(w, inst);
     goneIfIdle(w, inst);
   });
   h.deliver = kernel.register((req) => w.onDelivered(req));
@@ -164,7 +154,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     if (inst.state !== 'loading') return;
     w.setLifecycle(inst, 'ready');
     w.recordChange('ready', inst);
-    if (!inst.busy) serve(i);
+    if (!inst.busy) inst.engine.start(w, inst);
   });
   h.place = kernel.register((periodic) => {
     place();
@@ -179,7 +169,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
         if (inst.usesDevice(d) && inst.state !== 'gone' && inst.state !== 'failed') failInstance(w, inst);
       }
       w.weightsReserved[d] = 0;
-      w.busyUntil[d] = kernel.now;
+      w.lanes.crash(d, kernel.now);
     } else if (a.kind === 'recover' && w.alive[d] === 0) {
       w.setAlive(d, true);
     }

@@ -68,6 +68,8 @@ function profileRow(p: RawProfile, origin: string): ProfileRow {
     ...(p.prefill_tok_s !== undefined ? { prefillTokPerS: p.prefill_tok_s } : {}),
     ...(p.decode_tok_s !== undefined ? { decodeTokPerS: p.decode_tok_s } : {}),
     ...(p.latency_ms !== undefined ? { itemLatencyS: p.latency_ms / 1000 } : {}),
+    ...(p.output_tokens !== undefined ? { outputTokens: p.output_tokens } : {}),
+    ...(p.closed_loop !== undefined ? { closedLoop: p.closed_loop } : {}),
     source: p.source ?? `declared in ${origin}`,
   };
 }

@@ -11,7 +11,9 @@ import { fromZodIssue } from '../zod-issues.js';
 import { profileEntrySchema, type RawProfile } from './schema.js';
 
 export const PROFILE_CSV_COLUMNS = ['device', 'model', 'batch', 'prompt_tokens', 'prefill_tok_s', 'decode_tok_s', 'latency_ms', 'source'] as const;
-const NUMERIC = new Set(['batch', 'prompt_tokens', 'prefill_tok_s', 'decode_tok_s', 'latency_ms']);
+const NUMERIC = new Set(['batch', 'prompt_tokens', 'prefill_tok_s', 'decode_tok_s', 'latency_ms', 'output_tokens']);
+/** Optional columns a table may add (the engine's measurement conditions). */
+const EXTRA = ['output_tokens', 'closed_loop'];
 
 const cell = (v: number | undefined): string => (v === undefined ? '' : String(Number(v.toPrecision(6))));
 const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -47,8 +49,8 @@ export function parseProfileCsv(text: string, file: string): ProfileCsvResult {
   for (const { record, info } of recs) {
     const obj: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(record)) {
-      if (!(PROFILE_CSV_COLUMNS as readonly string[]).includes(k) || v === '') continue; // extra columns kept out
-      obj[k] = NUMERIC.has(k) && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+      if ((!(PROFILE_CSV_COLUMNS as readonly string[]).includes(k) && !EXTRA.includes(k)) || v === '') continue; // other columns kept out
+      obj[k] = NUMERIC.has(k) && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : k === 'closed_loop' && /^(true|false)$/.test(v) ? v === 'true' : v;
     }
     const parsed = profileEntrySchema.safeParse(obj, { reportInput: true });
     if (parsed.success) { rows.push(parsed.data); continue; }

@@ -87,6 +87,10 @@ export const profileEntrySchema = z.strictObject({
   prefill_tok_s: positive().optional(),
   decode_tok_s: positive().optional(),
   latency_ms: positive().optional(),
+  /** Output tokens per request of the measurement (default 128, llama-bench tg128). */
+  output_tokens: count().optional(),
+  /** decode_tok_s is a closed-loop output throughput with TTFT included (vLLM bench serve), not a pure decode rate. */
+  closed_loop: z.boolean().optional(),
   source: source(),
 });
 

@@ -5,6 +5,22 @@
 import type { InstanceState, Lifecycle, Stage } from '../../policies/index.js';
 import type { ItemPerf, LlmStagePerf } from '../models/perf.js';
 import { IndexQueue } from './requests.js';
+import type { World } from './world.js';
+
+/**
+ * A serving engine: one per service kind (LLM iteration-level batching, per-item batching),
+ * chosen at placement and called by the simulator's handlers without knowing the kind.
+ */
+export interface ServingEngine {
+  /** A request's input reached the instance. */
+  enqueue(w: World, inst: Instance, req: number): void;
+  /** Starts the next step if the instance is idle and has work (after becoming ready). */
+  start(w: World, inst: Instance): void;
+  /** The instance's step (or batch) ended now. */
+  stepEnd(w: World, inst: Instance): void;
+  /** Another instance needs one of this one's lanes: shorten a multi-step run (or nothing). */
+  interrupt(w: World, inst: Instance): void;
+}
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -24,11 +40,24 @@ export class Instance {
   runCount = 0;
   /** Requests routed here whose input is still on the network. */
   inTransit = 0;
-  /** KV budget and reservation in tokens (prompt + output reserved at admission). */
-  kvCapacity = Infinity;
-  kvReserved = 0;
-  /** Context tokens held by running sequences (drives the roofline KV read). */
-  kvLive = 0;
+  /** Paged KV: capacity and blocks held by the running sequences (llm-engine). */
+  kvCapacityBlocks = Infinity;
+  kvUsedBlocks = 0;
+  /** Per running slot: prompt tokens prefilled in the current step (0 = decoding). */
+  readonly stepPrefill: Int32Array;
+  /** Largest prompt tokens per step (vLLM max_num_batched_tokens); Infinity = no limit. */
+  maxStepTokens = Infinity;
+  /** Split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
+  chunkedPrefill = false;
+  /** Engine statistics: busy seconds, Σ batch·dt, Σ (KV used / capacity)·dt, preemptions. */
+  statBusyS = 0;
+  statBatchS = 0;
+  statKvS = 0;
+  preemptions = 0;
+  /** The current step (or run): start time, batch, KV fraction at its start. */
+  stepStartS = 0;
+  stepBatch = 0;
+  stepKv = 0;
   busy = false;
   iterHandle = NO_EVENT;
   /**
@@ -53,11 +82,16 @@ export class Instance {
     readonly stageDevices: Int32Array,
     /** Weight bytes reserved per stage. */
     readonly stageWeights: Float64Array,
+    /** GPU lanes per stage (sim/host/lanes.ts), claimed at placement. */
+    readonly stageLanes: readonly Int32Array[],
+    /** The serving engine of the service's kind. */
+    readonly engine: ServingEngine,
     readonly llm: readonly LlmStagePerf[] | null,
     readonly item: ItemPerf | null,
     readonly maxBatch: number,
   ) {
     this.running = new Int32Array(Math.max(1, maxBatch));
+    this.stepPrefill = new Int32Array(Math.max(1, maxBatch));
     this.deviceIds = stages.map((s) => s.device);
     this.view = { id, service: serviceName, stages, state: 'pending', queued: 0, running: 0 };
   }

@@ -8,9 +8,11 @@
  * its replacement can load beside it (documented simplification).
  */
 import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
+import { KV_BLOCK_TOKENS, LLM_ENGINE } from '../models/llm/llm-engine.js';
+import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
 import { groupLinks } from '../parallel/group-links.js';
-import { TpGroupPerf } from '../parallel/tensor-parallel.js';
+import { tpStagePerf } from '../parallel/tensor-parallel.js';
 import { PRIORITY } from '../priorities.js';
 import { Instance, NO_EVENT } from './instance.js';
 import type { World } from './world.js';
@@ -26,8 +28,13 @@ function membersOf(w: World, st: PlannedInstance['stages'][number]): number[] {
 
 function releaseWeights(w: World, inst: Instance): void {
   for (let k = 0; k < inst.stageDevices.length; k++) {
+    // A tensor-parallel stage holds 1/n of its weights on each member (root lanes + peers).
     const members = membersOf(w, inst.stages[k]!);
-    for (const d of members) w.weightsReserved[d] = Math.max(0, w.weightsReserved[d]! - inst.stageWeights[k]! / members.length);
+    const each = inst.stageWeights[k]! / members.length;
+    for (const m of members) w.weightsReserved[m] = Math.max(0, w.weightsReserved[m]! - each);
+    const d = inst.stageDevices[k]!;
+    const lanes = inst.stageLanes[k]!;
+    if (w.alive[d] === 1) w.lanes.release(lanes, each / lanes.length);
   }
 }
 
@@ -49,7 +56,7 @@ export function goneIfIdle(w: World, inst: Instance): void {
 export function failInstance(w: World, inst: Instance): void {
   if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
   inst.iterHandle = NO_EVENT;
-  for (let k = 0; k < inst.stageDevices.length; k++) if (w.runOwner[inst.stageDevices[k]!] === inst.index) w.runOwner[inst.stageDevices[k]!] = -1;
+  for (const lanes of inst.stageLanes) for (const l of lanes) if (w.lanes.owner[l] === inst.index) w.lanes.owner[l] = -1;
   inst.runSteps = 1;
   inst.busy = false;
   for (let i = 0; i < inst.runCount; i++) {
@@ -61,8 +68,7 @@ export function failInstance(w: World, inst: Instance): void {
     w.leaveInstance(inst);
     w.endUnserved(inst.waiting.shift(), 'failed', 'device-crash');
   }
-  inst.kvReserved = 0;
-  inst.kvLive = 0;
+  inst.kvUsedBlocks = 0;
   inst.view.running = 0;
   if (inst.state !== 'draining') releaseWeights(w, inst);
   w.setLifecycle(inst, 'failed');
@@ -132,8 +138,20 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       for (const d of members) need.set(d, (need.get(d) ?? 0) + weights[k]! / members.length);
     });
     const over = [...need].find(([d, b]) => w.weightsReserved[d]! + b > w.memoryBytes[d]!);
-    if (over !== undefined) {
-      w.note(`refused instance of ${p.service} on ${sc.devices[over[0]]!.id}: weights exceed free memory`);
+    // Per GPU: each stage takes the `gpus` lanes of its device with room for weights / gpus.
+    const lanes: Int32Array[] = [];
+    let short = over !== undefined ? over[0] : -1;
+    for (let k = 0; k < devs.length && short < 0; k++) {
+      const g = p.stages[k]!.gpus;
+      const perGpu = weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / g;
+      const picked = w.lanes.pick(devs[k]!, g, perGpu);
+      if (picked === null) { short = devs[k]!; break; }
+      w.lanes.reserve(picked, perGpu);
+      lanes.push(picked);
+    }
+    if (short >= 0) {
+      lanes.forEach((l, k) => w.lanes.release(l, weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / l.length));
+      w.note(`refused instance of ${p.service} on ${sc.devices[short]!.id}: weights exceed free memory`);
       continue;
     }
     for (const [d, b] of need) w.weightsReserved[d] = w.weightsReserved[d]! + b;
@@ -143,12 +161,17 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
         if (st.peers === undefined || st.peers.length === 0) return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!);
         const g = groupLinks(sc, [st.device, ...st.peers], () => true);
         const members = membersOf(w, st).map((d) => ({ spec: sc.devices[d]!.spec, slowdown: sc.devices[d]!.slowdown }));
-        return new TpGroupPerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct);
+        return tpStagePerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct);
       })
       : null;
     const dc0 = sc.devices[devs[0]!]!;
     const item = svc.kind === 'llm' ? null : new ItemPerf(svc.model, dc0.spec, dc0.slowdown, p.stages[0]!.gpus);
-    const inst = new Instance(w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, llm, item, svc.maxBatch);
+    const engine = svc.kind === 'llm' ? LLM_ENGINE : ITEM_ENGINE;
+    const inst = new Instance(
+      w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, lanes, engine, llm, item, svc.maxBatch,
+    );
+    inst.maxStepTokens = svc.maxBatchedTokens ?? Infinity;
+    inst.chunkedPrefill = svc.chunkedPrefill === true;
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);
     w.topologyChanged();
@@ -157,6 +180,11 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
   }
   for (const inst of created) startLoading(w, inst, kept, created);
   return changed;
+}
+
+function sharesLane(o: Instance, lanes: Int32Array): boolean {
+  for (const ls of o.stageLanes) for (const l of ls) if (lanes.includes(l)) return true;
+  return false;
 }
 
 function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: readonly Instance[]): void {
@@ -169,18 +197,17 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
     const spec = sc.devices[d]!.spec;
     loadS = Math.max(loadS, inst.stageWeights[k]! / spec.storageBytesPerS);
     if (inst.llm === null || model.kvBytesPerToken <= 0) return;
-    // KV budget: the stage's GPUs minus its weights, and a fair share of the device's free memory
-    // among the LLM instances placed on it (kept + new), whichever is smaller.
+    // KV budget: the free memory of the stage's GPUs (after all weights on them), shared
+    // equally by the LLM instances with a stage on any of those GPUs (kept + new).
+    const lanes = inst.stageLanes[k]!;
     let sharing = 0;
-    for (const o of [...kept, ...created]) if (o.llm !== null && o.usesDevice(d)) sharing++;
-    // A tensor-parallel group holds 1/n of the stage's weights and KV on each member (the root's figures).
-    const n = 1 + (st.peers?.length ?? 0);
-    const free = (w.memoryBytes[d]! - w.weightsReserved[d]!) / Math.max(1, sharing);
-    const budget = KV_FRACTION * Math.max(0, Math.min(st.gpus * spec.memoryBytesPerGpu - inst.stageWeights[k]! / n, free));
-    const share = inst.stageWeights[k]! / model.weightBytes / n;
-    kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share)));
+    for (const o of [...kept, ...created]) if (o.llm !== null && sharesLane(o, lanes)) sharing++;
+    const budget = (KV_FRACTION * w.lanes.free(lanes)) / Math.max(1, sharing);
+    // A tensor-parallel group holds 1/n of the stage's KV on each member (the root's figures).
+    const share = inst.stageWeights[k]! / model.weightBytes / (1 + (st.peers?.length ?? 0));
+    kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share * KV_BLOCK_TOKENS)));
   });
-  inst.kvCapacity = kv;
+  inst.kvCapacityBlocks = kv;
   w.setLifecycle(inst, 'loading');
   w.recordChange('load', inst);
   w.kernel.schedule(w.warmStart && w.kernel.now === 0 ? 0 : loadS, w.handlers.ready, inst.index, PRIORITY.placement);

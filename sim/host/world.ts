@@ -12,6 +12,7 @@ import type { LinkNetwork } from '../network/link-network.js';
 import { PRIORITY } from '../priorities.js';
 import type { ClosedLoop } from './closed-loop.js';
 import type { Instance, Mutable } from './instance.js';
+import { Lanes } from './lanes.js';
 import { OUTCOMES, PENDING, RequestTable } from './requests.js';
 import { declaredRate } from './static-views.js';
 
@@ -54,13 +55,13 @@ export class World {
   };
   /** Per device (scenario order). */
   readonly alive: Uint8Array;
-  readonly busyUntil: Float64Array;
+  /** Busy seconds of the device: the sum over its GPU lanes / its GPU count (mean lane busy). */
   readonly busyTotal: Float64Array;
   readonly weightsReserved: Float64Array;
   readonly memoryBytes: Float64Array;
-  /** Instance index running a multi-step decode run on the device, or −1. */
-  readonly runOwner: Int32Array;
-  /** Set by the LLM engine: shortens a device's decode run so other work can start (see llm-engine). */
+  /** The device's accelerators: one compute lane per GPU (see lanes.ts). */
+  readonly lanes: Lanes;
+  /** Set by the LLM engine: shortens a lane's decode run so other work can start (see llm-engine). */
   interruptRun: (inst: Instance) => void = () => undefined;
   /**
    * Instances placed at t = 0 are ready at once instead of loading weights: how the live
@@ -90,10 +91,9 @@ export class World {
     const n = scenario.devices.length;
     this.requests = new RequestTable(expectedRequests(scenario));
     this.alive = new Uint8Array(n).fill(1);
-    this.busyUntil = new Float64Array(n);
     this.busyTotal = new Float64Array(n);
     this.weightsReserved = new Float64Array(n);
-    this.runOwner = new Int32Array(n).fill(-1);
+    this.lanes = new Lanes(scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })));
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
     this.deviceViews = scenario.devices.map((d) => ({
       id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
@@ -133,25 +133,50 @@ export class World {
   }
 
   /**
-   * Runs `durS` of work on device `d` no earlier than `readyS`, after the device's earlier work
-   * (one FIFO compute queue per device, shared by co-located instances); returns the end time.
+   * Runs `durS` of work on the GPU lanes `lanes` of device `d`, no earlier than `readyS` and
+   * after the earlier work of every one of those lanes (each lane is a FIFO; instances on
+   * disjoint lanes run concurrently); returns the end time. A decode run owned by another
+   * instance on one of the lanes is cut first.
    */
-  runOnDevice(d: number, readyS: number, durS: number, owner: number): number {
-    const o = this.runOwner[d]!;
-    if (o >= 0 && o !== owner) this.interruptRun(this.instances[o]!);
-    const start = readyS > this.busyUntil[d]! ? readyS : this.busyUntil[d]!;
+  runOnLanes(d: number, lanes: Int32Array, readyS: number, durS: number, owner: number): number {
+    const L = this.lanes;
+    let start = readyS;
+    for (let k = 0; k < lanes.length; k++) {
+      const l = lanes[k]!;
+      const o = L.owner[l]!;
+      if (o >= 0 && o !== owner) this.interruptRun(this.instances[o]!);
+      if (L.busyUntil[l]! > start) start = L.busyUntil[l]!;
+    }
     const end = start + durS;
-    this.busyUntil[d] = end;
-    this.busyTotal[d] = this.busyTotal[d]! + durS;
-    this.summarizer.addBusy(d, start, end);
+    for (let k = 0; k < lanes.length; k++) {
+      const l = lanes[k]!;
+      L.busyUntil[l] = end;
+      L.busy[l] = L.busy[l]! + durS;
+    }
+    const frac = lanes.length / L.count[d]!;
+    this.busyTotal[d] = this.busyTotal[d]! + durS * frac;
+    this.summarizer.addBusy(d, start, end, frac);
     return end;
   }
 
-  /** Takes back busy time reserved on `d` for [fromS, toS) (a decode run cut short). */
-  releaseDevice(d: number, fromS: number, toS: number): void {
-    this.busyUntil[d] = fromS;
-    this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS);
-    this.summarizer.addBusy(d, fromS, toS, -1);
+  /** Takes back busy time reserved on `lanes` of `d` for [fromS, toS) (a decode run cut short). */
+  releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number): void {
+    const L = this.lanes;
+    for (let k = 0; k < lanes.length; k++) {
+      const l = lanes[k]!;
+      L.busyUntil[l] = fromS;
+      L.busy[l] = L.busy[l]! - (toS - fromS);
+    }
+    const frac = lanes.length / L.count[d]!;
+    this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS) * frac;
+    this.summarizer.addBusy(d, fromS, toS, -frac);
+  }
+
+  /** True when every lane in `lanes` is free at `t`. */
+  lanesFree(lanes: Int32Array, t: number): boolean {
+    const L = this.lanes;
+    for (let k = 0; k < lanes.length; k++) if (L.busyUntil[lanes[k]!]! > t) return false;
+    return true;
   }
 
   /** Counts a request as queued at `inst` and on its devices (views). */

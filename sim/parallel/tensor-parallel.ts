@@ -8,6 +8,7 @@
  * "Cross-device parallelism".
  */
 import type { DeviceSpec, LinkConfig, LinkSpec, ModelSpec } from '../../scenarios/index.js';
+import { stageFigures, type StageFigures } from '../models/llm/step-cost.js';
 import { LlmStagePerf } from '../models/perf.js';
 
 /** Hidden-state synchronisations per layer (attention output, MLP output; Megatron-style TP). */
@@ -40,7 +41,7 @@ export interface TpMember { readonly spec: DeviceSpec; readonly slowdown: number
 
 /** Seconds of one hidden-state synchronisation of `tokens` tokens over the group's links. */
 export function syncS(model: ModelSpec, n: number, links: readonly LinkConfig[], direct: boolean, tokens: number): number {
-  if (n <= 1) return 0;
+  if (n <= 1 || links.length === 0) return 0;
   const root = links[0]!;
   const o = SYNC_OVERHEAD[transport(root.spec)];
   // One-way path root → member: one link when direct, else root link + member link via the switch.
@@ -52,53 +53,38 @@ export function syncS(model: ModelSpec, n: number, links: readonly LinkConfig[],
 }
 
 /**
- * One stage tensor-parallel over `members` (root first). It presents the single-stage interface
- * of LlmStagePerf, so the serving engine runs it like a stage on the root device.
+ * The step-cost figures of one stage tensor-parallel over `members` (root first): each member
+ * holds and reads 1/n of the stage's weights and KV and does 1/n of its FLOPs, at the pace of the
+ * slowest member (lowest memory bandwidth; the split is even, as distributed-llama and vLLM
+ * split heads and columns evenly); the syncs add, per step, a fixed part and a part per token —
+ * exactly the all-reduce terms of the step cost (sim/models/llm/step-cost.ts).
  */
-export class TpGroupPerf extends LlmStagePerf {
-  private readonly parts: readonly LlmStagePerf[];
-  private readonly n: number;
-  private readonly syncs: number;
+export function tpStageFigures(
+  model: ModelSpec, members: readonly TpMember[], share: number, links: readonly LinkConfig[], direct: boolean,
+): { readonly figures: StageFigures; readonly slowest: TpMember } {
+  const n = members.length;
+  const slowest = members.reduce((a, m) => (m.spec.memBandwidthBytesPerS * m.spec.gpus / m.slowdown
+    < a.spec.memBandwidthBytesPerS * a.spec.gpus / a.slowdown ? m : a));
+  const one = stageFigures(model, slowest.spec, slowest.slowdown, slowest.spec.gpus, share);
+  const syncs = SYNCS_PER_LAYER * Math.max(1, Math.round(model.layers * share));
+  const fixed = syncS(model, n, links, direct, 0);
+  const perToken = syncS(model, n, links, direct, 1) - fixed;
+  return {
+    slowest,
+    figures: {
+      ...one,
+      weightBytes: one.weightBytes / n,
+      kvBytesPerToken: one.kvBytesPerToken / n,
+      flopsPerToken: one.flopsPerToken / n,
+      flopsPerPair: one.flopsPerPair / n,
+      allReduceFixedS: one.allReduceFixedS + (n > 1 ? syncs * fixed : 0),
+      allReducePerTokenS: one.allReducePerTokenS + syncs * perToken,
+    },
+  };
+}
 
-  constructor(
-    private readonly model: ModelSpec, members: readonly TpMember[], share: number,
-    private readonly links: readonly LinkConfig[], private readonly direct: boolean,
-  ) {
-    const root = members[0]!;
-    super(model, root.spec, root.slowdown, root.spec.gpus, share);
-    this.parts = members.map((m) => new LlmStagePerf(model, m.spec, m.slowdown, m.spec.gpus, share));
-    this.n = members.length;
-    this.syncs = SYNCS_PER_LAYER * Math.max(1, Math.round(model.layers * share));
-  }
-
-  /** The slowest member's 1/n of the work. */
-  private slowest(f: (p: LlmStagePerf) => number): number {
-    let worst = 0;
-    for (const p of this.parts) worst = Math.max(worst, f(p));
-    return worst / this.n;
-  }
-
-  private syncTotalS(tokens: number): number {
-    return tokens > 0 ? this.syncs * syncS(this.model, this.n, this.links, this.direct, tokens) : 0;
-  }
-
-  override prefillS(tokens: number): number {
-    return this.slowest((p) => p.prefillS(tokens)) + this.syncTotalS(tokens);
-  }
-
-  override decodeStepS(batch: number, kvTokens: number): number {
-    return this.slowest((p) => p.decodeStepS(batch, kvTokens)) + this.syncTotalS(batch);
-  }
-
-  override allReduceS(tokens: number): number {
-    return this.slowest((p) => p.allReduceS(tokens));
-  }
-
-  override decodeGrowthS(batch: number): number {
-    return this.slowest((p) => p.decodeGrowthS(batch));
-  }
-
-  override iterationS(prefillTokens: number, decodeBatch: number, kvTokens: number): number {
-    return this.slowest((p) => p.iterationS(prefillTokens, decodeBatch, kvTokens)) + this.syncTotalS(prefillTokens + decodeBatch);
-  }
+/** The stage's performance: the step cost of its tensor-parallel figures, efficiencies of its slowest member. */
+export function tpStagePerf(model: ModelSpec, members: readonly TpMember[], share: number, links: readonly LinkConfig[], direct: boolean): LlmStagePerf {
+  const { figures, slowest } = tpStageFigures(model, members, share, links, direct);
+  return new LlmStagePerf(model, slowest.spec, slowest.slowdown, slowest.spec.gpus, share, figures);
 }

@@ -7,15 +7,15 @@
  * docs/sim-models.md "Segmentation".
  */
 import { PRIORITY } from '../../priorities.js';
-import { NO_EVENT, type Instance } from '../../host/instance.js';
+import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance.js';
 import type { World } from '../../host/world.js';
 
-export function itemEnqueue(w: World, inst: Instance, req: number): void {
+function itemEnqueue(w: World, inst: Instance, req: number): void {
   inst.waiting.push(req);
   if (inst.state !== 'loading' && inst.state !== 'pending' && !inst.busy) itemStartBatch(w, inst);
 }
 
-export function itemStartBatch(w: World, inst: Instance): void {
+function itemStartBatch(w: World, inst: Instance): void {
   const r = w.requests;
   const perf = inst.item!;
   const cap = Math.max(1, Math.min(inst.maxBatch, perf.maxBatch));
@@ -27,12 +27,12 @@ export function itemStartBatch(w: World, inst: Instance): void {
   }
   inst.view.running = inst.runCount;
   if (inst.runCount === 0) return;
-  const end = w.runOnDevice(inst.stageDevices[0]!, now, perf.batchS(inst.runCount), inst.index);
+  const end = w.runOnLanes(inst.stageDevices[0]!, inst.stageLanes[0]!, now, perf.batchS(inst.runCount), inst.index);
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
 }
 
-export function itemBatchEnd(w: World, inst: Instance): void {
+function itemBatchEnd(w: World, inst: Instance): void {
   inst.busy = false;
   inst.iterHandle = NO_EVENT;
   const d = inst.stageDevices[0]!;
@@ -45,3 +45,11 @@ export function itemBatchEnd(w: World, inst: Instance): void {
   inst.runCount = 0;
   itemStartBatch(w, inst);
 }
+
+/** The per-item engine, as the world calls it (one per service kind, see ServingEngine). */
+export const ITEM_ENGINE: ServingEngine = {
+  enqueue: itemEnqueue,
+  start: itemStartBatch,
+  stepEnd: itemBatchEnd,
+  interrupt: () => undefined,
+};
