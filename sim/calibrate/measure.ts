@@ -1,8 +1,8 @@
 /**
  * Simulates one calibration row and reads the benchmark's figures off the first round of
- * requests (the `batch` clients all send at t = 0 with identical lengths, so every later round
- * repeats it): aggregate prefill tok/s = batch × prompt / TTFT, aggregate decode tok/s =
- * batch × (output − 1) / (finish − first token), means over the round. A horizon too short for
+ * requests (the `batch` clients all send at t = 0 with identical lengths): aggregate prefill
+ * tok/s = batch × prompt / (last first token), aggregate decode tok/s = batch × (output − 1) /
+ * (last finish − last first token), the benchmarks' S_PP and S_TG. A horizon too short for
  * the round is raised tenfold and the row simulated again.
  */
 import type { RequestRecord } from '../../policies/index.js';
@@ -35,18 +35,21 @@ export function measureRow(row: CalibrationRow, catalog: Catalog, file: string):
     const failed = round.find((r) => r.outcome === 'dropped' || r.outcome === 'failed');
     if (failed !== undefined) return { ok: false, reason: `request ${failed.outcome}: ${failed.reason ?? 'no reason'}` };
     if (round.length < row.batch || round.some((r) => r.outcome === 'inflight')) continue;
-    let ttft = 0;
-    let decode = 0;
+    // The round's clients send together, but the engine starts a step at the first arrival, so a
+    // round may prefill in two steps; both figures are taken from the whole round: prefill from
+    // t = 0 to the last first token, decode from the last first token (all sequences decoding)
+    // to the last finish. With one prefill step they are exactly the benchmarks' S_PP and S_TG.
+    let lastFirst = 0;
+    let lastFinish = 0;
     for (const r of round) {
-      ttft += r.firstTokenS - r.arrivalS;
-      decode += r.finishS - r.firstTokenS;
+      lastFirst = Math.max(lastFirst, r.firstTokenS);
+      lastFinish = Math.max(lastFinish, r.finishS);
     }
-    ttft /= round.length;
-    decode /= round.length;
+    const decodeS = lastFinish - lastFirst;
     return {
       ok: true,
-      prefillTokPerS: (row.batch * row.promptTokens) / ttft,
-      decodeTokPerS: row.outputTokens > 1 && decode > 0 ? (row.batch * (row.outputTokens - 1)) / decode : null,
+      prefillTokPerS: (row.batch * row.promptTokens) / lastFirst,
+      decodeTokPerS: row.outputTokens > 1 && decodeS > 0 ? (row.batch * (row.outputTokens - 1)) / decodeS : null,
     };
   }
   return { ok: false, reason: `the first round did not finish within ${HORIZONS_S[HORIZONS_S.length - 1]} s of simulated time` };

@@ -1,7 +1,8 @@
 /**
  * One calibration row → the closed-loop scenario that reproduces its benchmark: `nodes` devices
  * (one switch, each joined to it by `link_key`), one LLM service whose `batch` clients each keep
- * one request of prompt_tokens + output_tokens outstanding (think time 0), and the split the row
+ * one request of prompt_tokens + output_tokens outstanding (think time 0; a step may prefill
+ * every prompt of the round), and the split the row
  * names, placed by a fixed plan: the whole model on the root (`none`), layers split over the
  * nodes in proportion to their memory (`pp`), or one stage tensor-parallel over all nodes (`tp`).
  * The scenario goes through the normal loader, so the catalog and every load-time check apply.
@@ -36,6 +37,9 @@ export function rowScenario(row: CalibrationRow, catalog: Catalog, horizonS: num
       prompt_tokens: { dist: 'fixed', value: row.promptTokens },
       output_tokens: { dist: 'fixed', value: row.outputTokens },
       max_batch: row.batch,
+      // All prompts of a round in one prefill step, then the batch decodes in lockstep — the
+      // benchmarks' shape (llama-batched-bench: PP then TG; vLLM at max-concurrency B).
+      max_batched_tokens: row.batch * row.promptTokens,
     }],
   };
   return validateScenarioObject(raw, file, { catalog });
