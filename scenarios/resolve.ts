@@ -243,7 +243,7 @@ function resolveService(
  * groups); with one of them a model no single device holds is accepted when the devices together
  * hold it. Names only (scenarios/ may not import policy code).
  */
-export const SPLITTING_POLICIES: readonly string[] = ['epara', 'edgeshard-latency', 'edgeshard-throughput', 'cloud-edge-even', 'cloud-edge-opt', 'adaptive-split'];
+export const SPLITTING_POLICIES: readonly string[] = ['epara', 'edgeshard-latency', 'edgeshard-throughput', 'cloud-edge-even', 'cloud-edge-opt', 'adaptive-split', 'device-group'];
 
 function checkFits(s: RawService, i: number, model: ModelSpec, policy: string, exp: Expanded, report: Report): void {
   const usable = (d: DeviceConfig): number => d.spec.gpus * d.spec.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;

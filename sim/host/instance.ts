@@ -92,7 +92,7 @@ export class Instance {
   ) {
     this.running = new Int32Array(Math.max(1, maxBatch));
     this.stepPrefill = new Int32Array(Math.max(1, maxBatch));
-    this.deviceIds = stages.map((s) => s.device);
+    this.deviceIds = stages.flatMap((s) => [s.device, ...(s.peers ?? [])]);
     this.view = { id, service: serviceName, stages, state: 'pending', queued: 0, running: 0 };
   }
 

@@ -195,7 +195,8 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
   inst.stages.forEach((st, k) => {
     const d = inst.stageDevices[k]!;
     const spec = sc.devices[d]!.spec;
-    loadS = Math.max(loadS, inst.stageWeights[k]! / spec.storageBytesPerS);
+    // Tensor-parallel members load their 1/n of the weights in parallel from their own storage.
+    loadS = Math.max(loadS, inst.stageWeights[k]! / (1 + (st.peers?.length ?? 0)) / spec.storageBytesPerS);
     if (inst.llm === null || model.kvBytesPerToken <= 0) return;
     // KV budget: the free memory of the stage's GPUs (after all weights on them), shared
     // equally by the LLM instances with a stage on any of those GPUs (kept + new).

@@ -106,7 +106,7 @@ describe('loader › models larger than one device', () => {
     const r = parseScenario(text('edge-solo'), 'F');
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(formatIssues(r.issues)).toMatch(/no device can hold service big .*; policy edge-solo places whole models; epara, edgeshard-latency, edgeshard-throughput, cloud-edge-even, cloud-edge-opt, adaptive-split can split it across devices$/);
+      expect(formatIssues(r.issues)).toMatch(/no device can hold service big .*; policy edge-solo places whole models; epara, edgeshard-latency, edgeshard-throughput, cloud-edge-even, cloud-edge-opt, adaptive-split, device-group can split it across devices$/);
     }
   });
 });
