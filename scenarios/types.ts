@@ -80,8 +80,13 @@ export interface ModelSpec extends Sourced {
   readonly weightBytes: number;
   readonly kvBytesPerToken: number;
   readonly activationBytesPerToken: number;
-  /** FLOPs per token (LLM, ≈ 2 × params) or per item (segmentation). */
+  /** FLOPs per token (LLM, ≈ 2 × active params) or per item (segmentation). */
   readonly flopsPerUnit: number;
+  /**
+   * Mixture of experts: `experts` per layer, `activeExperts` per token, and the bytes of all
+   * experts together (part of weightBytes). Absent for dense models.
+   */
+  readonly moe?: { readonly experts: number; readonly activeExperts: number; readonly expertBytes: number };
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly profiles: readonly ProfileRow[];

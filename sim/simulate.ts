@@ -143,6 +143,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     inst.engine.enqueue(w, inst, req);
     goneIfIdle(w, inst);
   });
+  h.kick = kernel.register((i) => {
+    const inst = w.instances[i]!;
+    inst.kickPending = false;
+    if (!inst.busy && (inst.state === 'ready' || inst.state === 'draining')) inst.engine.start(w, inst);
+  });
   h.iterationEnd = kernel.register((i) => {
     const inst = w.instances[i]!;
     inst.engine.stepEnd(w, inst);

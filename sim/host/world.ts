@@ -34,6 +34,7 @@ export interface Handlers {
   arrival: number;
   clientArrival: number;
   atInstance: number;
+  kick: number;
   iterationEnd: number;
   deliver: number;
   ready: number;
@@ -51,7 +52,7 @@ export class World {
   readonly changes: PlacementChange[] = [];
   readonly notes = new Set<string>();
   readonly handlers: Handlers = {
-    arrival: -1, clientArrival: -1, atInstance: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
+    arrival: -1, clientArrival: -1, atInstance: -1, kick: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
   };
   /** Per device (scenario order). */
   readonly alive: Uint8Array;
@@ -177,6 +178,18 @@ export class World {
     const L = this.lanes;
     for (let k = 0; k < lanes.length; k++) if (L.busyUntil[lanes[k]!]! > t) return false;
     return true;
+  }
+
+  /**
+   * An idle, ready instance got work: its engine starts a step once everything else at this
+   * instant has happened (PRIORITY.kick), so requests arriving together are batched together —
+   * the engine loop of a server sees every request that reached it before it schedules.
+   */
+  kick(inst: Instance): void {
+    if (inst.kickPending || inst.busy) return;
+    if (inst.state === 'loading' || inst.state === 'pending') return;
+    inst.kickPending = true;
+    this.kernel.scheduleAt(this.kernel.now, this.handlers.kick, inst.index, PRIORITY.kick);
   }
 
   /** Counts a request as queued at `inst` and on its devices (views). */
