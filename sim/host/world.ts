@@ -149,10 +149,13 @@ export class World {
       if (L.busyUntil[l]! > start) start = L.busyUntil[l]!;
     }
     const end = start + durS;
+    const h = this.scenario.horizonS;
+    const inRun = (end < h ? end : h) - (start < h ? start : h);
     for (let k = 0; k < lanes.length; k++) {
       const l = lanes[k]!;
       L.busyUntil[l] = end;
       L.busy[l] = L.busy[l]! + durS;
+      L.busyInRun[l] = L.busyInRun[l]! + inRun;
     }
     const frac = lanes.length / L.count[d]!;
     this.busyTotal[d] = this.busyTotal[d]! + durS * frac;
@@ -163,10 +166,13 @@ export class World {
   /** Takes back busy time reserved on `lanes` of `d` for [fromS, toS) (a decode run cut short). */
   releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number): void {
     const L = this.lanes;
+    const h = this.scenario.horizonS;
+    const inRun = (toS < h ? toS : h) - (fromS < h ? fromS : h);
     for (let k = 0; k < lanes.length; k++) {
       const l = lanes[k]!;
       L.busyUntil[l] = fromS;
       L.busy[l] = L.busy[l]! - (toS - fromS);
+      L.busyInRun[l] = L.busyInRun[l]! - inRun;
     }
     const frac = lanes.length / L.count[d]!;
     this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS) * frac;
