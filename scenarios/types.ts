@@ -80,13 +80,16 @@ export interface ModelSpec extends Sourced {
   readonly weightBytes: number;
   readonly kvBytesPerToken: number;
   readonly activationBytesPerToken: number;
-  /** FLOPs per token (LLM, ≈ 2 × params) or per item (segmentation). */
+  /** FLOPs per token (LLM, ≈ 2 × active params) or per item (segmentation). */
   readonly flopsPerUnit: number;
+  /**
+   * Mixture of experts: `experts` per layer, `activeExperts` per token, and the bytes of all
+   * experts together (part of weightBytes). Absent for dense models.
+   */
+  readonly moe?: { readonly experts: number; readonly activeExperts: number; readonly expertBytes: number };
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly profiles: readonly ProfileRow[];
-  /** Mixture-of-experts: parameters (billions) one token reads; absent for dense models. */
-  readonly activeParamsB?: number;
 }
 
 /** Device, model and link specs by key: the built-in data extended by catalog files/sections. */

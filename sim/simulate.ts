@@ -14,6 +14,7 @@ import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.j
 import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArrival } from '../traces/index.js';
 import { FaultSchedule } from './faults/faults.js';
 import { ClosedLoop } from './host/closed-loop.js';
+import { engineStats } from './host/engine-stats.js';
 import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
 import { Views } from './host/views.js';
@@ -143,6 +144,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     inst.engine.enqueue(w, inst, req);
     goneIfIdle(w, inst);
   });
+  h.kick = kernel.register((i) => {
+    const inst = w.instances[i]!;
+    inst.kickPending = false;
+    if (!inst.busy && (inst.state === 'ready' || inst.state === 'draining')) inst.engine.start(w, inst);
+  });
   h.iterationEnd = kernel.register((i) => {
     const inst = w.instances[i]!;
     inst.engine.stepEnd(w, inst);
@@ -215,5 +221,5 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     for (const s of sources) s.close();
   }
   w.settleInflight();
-  return summarizer.finish(w.changes, [...w.notes].sort());
+  return { ...summarizer.finish(w.changes, [...w.notes].sort()), engine: engineStats(w) };
 }

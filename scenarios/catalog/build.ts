@@ -41,6 +41,14 @@ export function linkSpec(l: RawLink, origin: string): LinkSpec {
   };
 }
 
+/**
+ * Bytes of all experts: with shared parameters S and expert parameters X, params = S + X and
+ * active = S + X·k/E, so X = (params − active) / (1 − k/E).
+ */
+function expertBytes(paramsB: number, activeB: number, fraction: number, bytesPerWeight: number): number {
+  return Math.round(((paramsB - activeB) / (1 - fraction)) * 1e9 * bytesPerWeight);
+}
+
 /** Derived sizes: docs at the top of scenarios/catalog/models.yaml. */
 export function modelSpec(m: RawModel, origin: string, profiles: readonly ProfileRow[]): ModelSpec {
   const common = {
@@ -52,7 +60,9 @@ export function modelSpec(m: RawModel, origin: string, profiles: readonly Profil
     return {
       ...common, kind: 'llm', hidden: m.hidden, kvBytesPerToken: 2 * m.layers * m.kv_heads * m.head_dim * 2,
       activationBytesPerToken: m.hidden * 2, flopsPerUnit: 2 * active * 1e9, inputBytes: 0, outputBytes: 0,
-      ...(m.active_params_b !== undefined ? { activeParamsB: m.active_params_b } : {}),
+      ...(m.active_params_b !== undefined && m.experts !== undefined && m.active_experts !== undefined
+        ? { moe: { experts: m.experts, activeExperts: m.active_experts, expertBytes: expertBytes(m.params_b, m.active_params_b, m.active_experts / m.experts, m.bytes_per_weight) } }
+        : {}),
     };
   }
   return {
@@ -93,6 +103,13 @@ export function extendCatalog(base: Catalog, raw: RawCatalog, rows: readonly Raw
   claimKeys(raw.devices ?? [], 'devices', report);
   claimKeys(raw.models ?? [], 'models', report);
   claimKeys(raw.links ?? [], 'links', report);
+  (raw.models ?? []).forEach((m, i) => {
+    if (m.kind !== 'llm') return;
+    const given = [m.active_params_b, m.experts, m.active_experts].filter((x) => x !== undefined).length;
+    if (given !== 0 && given !== 3) report(['models', i], 'a mixture-of-experts model needs active_params_b, experts and active_experts together');
+    else if (m.active_params_b !== undefined && m.active_params_b > m.params_b) report(['models', i, 'active_params_b'], `active_params_b ${m.active_params_b} is above params_b ${m.params_b}`);
+    else if (m.experts !== undefined && m.active_experts !== undefined && m.active_experts >= m.experts) report(['models', i, 'active_experts'], `active_experts ${m.active_experts} must be below experts ${m.experts}`);
+  });
   for (const d of raw.devices ?? []) devices[d.key] = deviceSpec(d, origin);
   for (const l of raw.links ?? []) links[l.key] = linkSpec(l, origin);
   const rawModels = new Map((raw.models ?? []).map((m) => [m.key, m]));

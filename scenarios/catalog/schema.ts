@@ -37,8 +37,13 @@ const llmEntry = z.strictObject({
   name: z.string().min(1),
   kind: z.literal('llm'),
   params_b: positive(),
-  /** Mixture-of-experts: parameters one token reads (absent = dense, all of params_b). */
+  /**
+   * Mixture of experts (all three or none): parameters one token reads (billions), experts per
+   * layer, experts per token.
+   */
   active_params_b: positive().optional(),
+  experts: count().optional(),
+  active_experts: count().optional(),
   layers: count(),
   hidden: count(),
   kv_heads: count(),

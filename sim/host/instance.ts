@@ -59,6 +59,8 @@ export class Instance {
   stepBatch = 0;
   stepKv = 0;
   busy = false;
+  /** A kick (start of a step) is scheduled at the current instant. */
+  kickPending = false;
   iterHandle = NO_EVENT;
   /**
    * Decode run (see llm-engine): `runSteps` decode iterations scheduled as one event; step i

@@ -12,6 +12,8 @@ export class Lanes {
   /** Per lane. */
   readonly busyUntil: Float64Array;
   readonly busy: Float64Array;
+  /** Busy seconds within the run's horizon (the result's per-lane busy fraction). */
+  readonly busyInRun: Float64Array;
   /** Instance running a multi-step decode run on the lane, or −1. */
   readonly owner: Int32Array;
   readonly weights: Float64Array;
@@ -26,6 +28,7 @@ export class Lanes {
     devices.forEach((_, i) => { this.base[i] = n; n += this.count[i]!; });
     this.busyUntil = new Float64Array(n);
     this.busy = new Float64Array(n);
+    this.busyInRun = new Float64Array(n);
     this.owner = new Int32Array(n).fill(-1);
     this.weights = new Float64Array(n);
     this.memoryBytes = new Float64Array(n);

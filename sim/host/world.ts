@@ -34,6 +34,7 @@ export interface Handlers {
   arrival: number;
   clientArrival: number;
   atInstance: number;
+  kick: number;
   iterationEnd: number;
   deliver: number;
   ready: number;
@@ -51,7 +52,7 @@ export class World {
   readonly changes: PlacementChange[] = [];
   readonly notes = new Set<string>();
   readonly handlers: Handlers = {
-    arrival: -1, clientArrival: -1, atInstance: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
+    arrival: -1, clientArrival: -1, atInstance: -1, kick: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
   };
   /** Per device (scenario order). */
   readonly alive: Uint8Array;
@@ -148,10 +149,13 @@ export class World {
       if (L.busyUntil[l]! > start) start = L.busyUntil[l]!;
     }
     const end = start + durS;
+    const h = this.scenario.horizonS;
+    const inRun = (end < h ? end : h) - (start < h ? start : h);
     for (let k = 0; k < lanes.length; k++) {
       const l = lanes[k]!;
       L.busyUntil[l] = end;
       L.busy[l] = L.busy[l]! + durS;
+      L.busyInRun[l] = L.busyInRun[l]! + inRun;
     }
     const frac = lanes.length / L.count[d]!;
     this.busyTotal[d] = this.busyTotal[d]! + durS * frac;
@@ -162,10 +166,13 @@ export class World {
   /** Takes back busy time reserved on `lanes` of `d` for [fromS, toS) (a decode run cut short). */
   releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number): void {
     const L = this.lanes;
+    const h = this.scenario.horizonS;
+    const inRun = (toS < h ? toS : h) - (fromS < h ? fromS : h);
     for (let k = 0; k < lanes.length; k++) {
       const l = lanes[k]!;
       L.busyUntil[l] = fromS;
       L.busy[l] = L.busy[l]! - (toS - fromS);
+      L.busyInRun[l] = L.busyInRun[l]! - inRun;
     }
     const frac = lanes.length / L.count[d]!;
     this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS) * frac;
@@ -177,6 +184,18 @@ export class World {
     const L = this.lanes;
     for (let k = 0; k < lanes.length; k++) if (L.busyUntil[lanes[k]!]! > t) return false;
     return true;
+  }
+
+  /**
+   * An idle, ready instance got work: its engine starts a step once everything else at this
+   * instant has happened (PRIORITY.kick), so requests arriving together are batched together —
+   * the engine loop of a server sees every request that reached it before it schedules.
+   */
+  kick(inst: Instance): void {
+    if (inst.kickPending || inst.busy) return;
+    if (inst.state === 'loading' || inst.state === 'pending') return;
+    inst.kickPending = true;
+    this.kernel.scheduleAt(this.kernel.now, this.handlers.kick, inst.index, PRIORITY.kick);
   }
 
   /** Counts a request as queued at `inst` and on its devices (views). */

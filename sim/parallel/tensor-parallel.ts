@@ -74,6 +74,7 @@ export function tpStageFigures(
     figures: {
       ...one,
       weightBytes: one.weightBytes / n,
+      expertBytes: one.expertBytes / n,
       kvBytesPerToken: one.kvBytesPerToken / n,
       flopsPerToken: one.flopsPerToken / n,
       flopsPerPair: one.flopsPerPair / n,

@@ -1,20 +1,26 @@
 /**
  * Closed-loop arrivals (`process: closed`): each client has one request outstanding and sends the
- * next one think_s after its previous one ends. Toy profile (fixtures.toyProfile): prefill
- * 1000 tok/s, decode 0.1 s per step at batch 1; weights load in 2 s; links have no latency.
+ * next one think_s after its previous one ends. Toy model without profile rows (step times from
+ * its cost model); weights load in 2 s; links have no latency. Prompt 100, output 3: one request
+ * takes a prefill step and two decode steps.
  */
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../sim/index.js';
 import { CLOSED_RETRY_S } from '../../traces/index.js';
 import type { RequestRecord } from '../../policies/index.js';
-import { fixedPlanPolicy, llmService, recorder, scenario } from './fixtures.js';
+import { LlmStagePerf } from '../../sim/index.js';
+import { deviceSpec, fixedPlanPolicy, llmService, modelSpec, recorder, scenario } from './fixtures.js';
+
+const model = modelSpec();
+const cost = new LlmStagePerf(model, deviceSpec(), 1, 1, 1).cost;
+const cycle = cost.stepS(100, 0, 0, 5000) + cost.stepS(0, 1, 101, 0) + cost.stepS(0, 1, 102, 0);
 
 const plan = [{ service: 'chat', stages: [{ device: 'gpu0', gpus: 1, firstLayer: 0, endLayer: 10 }] }];
 
 function run(concurrency: number, thinkS: number, horizonS = 20.05) {
   const sc = scenario({
     horizonS,
-    services: [llmService({ arrivals: { process: 'closed', concurrency, thinkS, thinkDist: 'fixed' }, maxBatch: 8 })],
+    services: [llmService({ model, arrivals: { process: 'closed', concurrency, thinkS, thinkDist: 'fixed' }, maxBatch: 8 })],
   });
   const rec = recorder();
   const result = simulate(sc, { records: rec.records, policyImpl: fixedPlanPolicy(plan) });
@@ -38,10 +44,12 @@ function maxOutstanding(recs: readonly RequestRecord[]): number {
 describe('closed-loop arrivals', () => {
   it('closed loop › one client, no think: the next request leaves when the previous ends', () => {
     const { recs } = run(1, 0);
-    // Dropped (no ready instance) until t = 2, retried every CLOSED_RETRY_S; then each request
-    // takes prefill 0.1 + 2 decode steps of 0.1 = 0.3 s.
+    // Dropped (no ready instance) until t = 2, retried every CLOSED_RETRY_S; then back to back.
     const served = recs.filter((r) => r.outcome === 'ok' || r.outcome === 'late');
-    expect(served.length).toBe(60); // (20.05 − 2) / 0.3
+    const first = served[0]!.arrivalS;
+    expect(first).toBeGreaterThanOrEqual(2);
+    expect(first).toBeLessThan(2 + CLOSED_RETRY_S + 1e-9);
+    expect(served.length).toBe(Math.floor((20.05 - first) / cycle));
     for (let i = 1; i < recs.length; i++) {
       const prev = recs[i - 1]!;
       const gap = recs[i]!.arrivalS - prev.finishS;
@@ -54,9 +62,9 @@ describe('closed-loop arrivals', () => {
     const { recs } = run(1, 0.5);
     const served = recs.filter((r) => r.outcome === 'ok' || r.outcome === 'late');
     for (let i = 1; i < recs.length; i++) expect(recs[i]!.arrivalS - recs[i - 1]!.finishS).toBeCloseTo(0.5, 9);
-    // Cycles of 0.3 s service + 0.5 s think after the first ready instant.
-    expect(served.length).toBeGreaterThanOrEqual(Math.floor((20 - 2.5) / 0.8));
-    expect(served.length).toBeLessThanOrEqual(Math.ceil((20 - 2) / 0.8));
+    // Cycles of service + 0.5 s think after the first ready instant.
+    expect(served.length).toBeGreaterThanOrEqual(Math.floor((20 - 2.5) / (cycle + 0.5)));
+    expect(served.length).toBeLessThanOrEqual(Math.ceil((20.05 - 2) / (cycle + 0.5)));
   });
 
   it('closed loop › concurrency N keeps exactly N requests outstanding', () => {

@@ -1,8 +1,8 @@
 /**
- * Calibration of the step cost (step-cost.ts) per (device, model) pair: the efficiencies ηbw, ηc
- * that make the cost model reproduce the pair's profile rows, fitted by least squares on
+ * Calibration of the step cost (step-cost.ts) per (device, model) pair: the efficiencies ηbw, ηp,
+ * ηd that make the cost model reproduce the pair's profile rows, fitted by least squares on
  * log(predicted / published) with a weak pull towards the defaults (so a pair with only a
- * decode row keeps the default ηc, one with only a prefill row the default ηbw). Pairs without
+ * decode row keeps the default prefill efficiency). Pairs without
  * rows use the defaults, fitted once on the shared batched rows as a whole (docs/sim-models.md
  * "Calibration"; scripts/engine-rows.mjs prints that fit and the error of every row).
  *
@@ -21,7 +21,7 @@ import { StepCost, stageFigures, type Efficiency } from './step-cost.js';
  * Defaults for pairs without profile rows: fitted on all shared batched rows together
  * (scripts/engine-rows.mjs, "global fit"); values and their error in docs/sim-models.md.
  */
-export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 0.6, etaC: 0.35, overheadS: 0.002 };
+export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.44, etaDecode: 0.19, overheadS: 0.0052 };
 
 /** Prompt tokens assumed when a row does not state them (llama-bench's default pp512). */
 export const DEFAULT_PROMPT = 512;
@@ -60,50 +60,65 @@ export function predictRow(c: StepCost, r: ProfileRow, measure: RowMeasure, dept
 }
 
 /** Weight of the pull towards the defaults, per log-efficiency squared (small: rows dominate). */
-const PRIOR = 0.01;
-const GRID_LO = Math.log(1e-3);
-const GRID_HI = Math.log(10);
-const GRID_N = 48;
+const PRIOR = 0.002;
+const LOG_LO = Math.log(1e-3);
+const LOG_HI = Math.log(10);
+const GRID_N = 40;
+const ROUNDS = 4;
 
-export interface FitPoint { readonly row: ProfileRow; readonly measure: RowMeasure; readonly value: number; readonly model: ModelSpec; readonly spec: DeviceSpec }
+export interface FitPoint {
+  readonly row: ProfileRow; readonly measure: RowMeasure; readonly value: number; readonly model: ModelSpec; readonly spec: DeviceSpec;
+}
 
-/** Sum of squared log errors of `points` at efficiency `e` (plus the prior), for the fit. */
-function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | null): number {
+const KEYS = ['etaBw', 'etaPrefill', 'etaDecode', 'overheadS'] as const;
+/** Scan range of the overhead τ, as log seconds (10 µs … 30 ms). */
+const TAU_LO = Math.log(1e-5);
+const TAU_HI = Math.log(0.03);
+
+/**
+ * Loss of `points` at efficiency `e` (plus the prior): squared log errors, or absolute log errors
+ * (`robust`: a median-like fit that a few outlying rows cannot drag, for the global defaults).
+ */
+function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | null, robust: boolean): number {
   let s = 0;
   for (const p of points) {
     const c = new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), e);
     const d = Math.log(predictRow(c, p.row, p.measure) / p.value);
-    s += d * d;
+    s += robust ? Math.abs(d) : d * d;
   }
-  if (prior !== null) {
-    const a = Math.log(e.etaBw / prior.etaBw);
-    const b = Math.log(e.etaC / prior.etaC);
-    s += PRIOR * (a * a + b * b);
-  }
+  if (prior !== null) for (const k of KEYS) { const a = Math.log(e[k] / prior[k]); s += PRIOR * a * a; }
   return s;
 }
 
 /**
- * Least-squares efficiencies for `points`: a log grid over (ηbw, ηc), then a finer grid around
- * the best cell. `overheadS` is held at `base.overheadS`. Deterministic.
+ * Efficiencies (ηbw, ηp, ηd) minimizing the loss over `points`, by coordinate descent: each
+ * round scans each efficiency over a log grid (the others held), the grid narrowing round by
+ * round around the best value; τ likewise (10 µs … 30 ms). Efficiencies are capped at `maxEta`. Deterministic; a few thousand loss evaluations.
  */
-export function fitEfficiency(points: readonly FitPoint[], base: Efficiency, prior: Efficiency | null): Efficiency {
-  let best = base;
-  let bestLoss = loss(points, base, prior);
-  let lo0 = GRID_LO;
-  let lo1 = GRID_LO;
-  let step = (GRID_HI - GRID_LO) / (GRID_N - 1);
-  for (let round = 0; round < 3; round++) {
-    for (let i = 0; i < GRID_N; i++) {
-      for (let j = 0; j < GRID_N; j++) {
-        const e = { etaBw: Math.exp(lo0 + i * step), etaC: Math.exp(lo1 + j * step), overheadS: base.overheadS };
-        const l = loss(points, e, prior);
+export function fitEfficiency(
+  points: readonly FitPoint[], base: Efficiency, prior: Efficiency | null, robust = false, maxEta = Math.exp(LOG_HI),
+): Efficiency {
+  let best: Efficiency = base;
+  let bestLoss = loss(points, base, prior, robust);
+  let half = (LOG_HI - LOG_LO) / 2;
+  let tauHalf = (TAU_HI - TAU_LO) / 2;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const k of KEYS) {
+      const tau = k === 'overheadS';
+      const h = tau ? tauHalf : half;
+      const centre = round === 0 ? (tau ? (TAU_HI + TAU_LO) / 2 : (LOG_HI + LOG_LO) / 2) : Math.log(best[k]);
+      for (let i = 0; i < GRID_N; i++) {
+        const x = Math.exp(centre - h + (2 * h * i) / (GRID_N - 1));
+        // Bandwidth never above the device's peak; compute capped at maxEta (rows that imply
+        // more than peak compute are data to question — docs/sim-models.md — not to hide).
+        const v = tau ? x : Math.min(k === 'etaBw' ? 1 : maxEta, x);
+        const e = { ...best, [k]: v };
+        const l = loss(points, e, prior, robust);
         if (l < bestLoss) { bestLoss = l; best = e; }
       }
     }
-    lo0 = Math.log(best.etaBw) - step;
-    lo1 = Math.log(best.etaC) - step;
-    step = (2 * step) / (GRID_N - 1);
+    half /= 4;
+    tauHalf /= 4;
   }
   return best;
 }

@@ -3,7 +3,8 @@
  * of type `spec` (all its GPUs unless `gpus` says otherwise), loaded closed-loop by `concurrency`
  * clients with fixed prompt / output lengths, no network between client and server, weights
  * loaded before t = 0. Returns the aggregate output throughput the benchmark tools print
- * (output tokens of the requests finished in the run / the run's length) and the engine block.
+ * (output tokens of the finished requests / the time the last of them finished: the
+ * benchmark's duration, which ends when its requests are done) and the run's result.
  * Used by the done-when test (test/sim/engine.test.ts) and scripts/engine-rows.mjs.
  */
 import type { Policy, RequestRecord, RunResult } from '../../../policies/index.js';
@@ -66,11 +67,12 @@ function benchPolicy(b: ClosedLoopBench): Policy {
 export function runClosedLoop(b: ClosedLoopBench): ClosedLoopOutcome {
   let tokens = 0;
   let finished = 0;
+  let lastS = 0;
   const result = simulate(closedLoopScenario(b), {
     warmStart: true, policyImpl: benchPolicy(b),
     records: (r: RequestRecord) => {
-      if (r.outcome === 'ok' || r.outcome === 'late') { tokens += r.outputTokens; finished++; }
+      if (r.outcome === 'ok' || r.outcome === 'late') { tokens += r.outputTokens; finished++; lastS = Math.max(lastS, r.finishS); }
     },
   });
-  return { outputTokPerS: tokens / b.horizonS, finished, result };
+  return { outputTokPerS: lastS > 0 ? tokens / lastS : 0, finished, result };
 }

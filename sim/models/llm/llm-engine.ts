@@ -18,9 +18,8 @@
  * Decode runs (a speed-up that changes no timestamp): when a step prefills nothing on a
  * single-stage instance whose lanes are free, nothing can change before the next sequence
  * finishes except a request reaching this instance or other work reaching its lanes. So the m
- * decode steps up to that finish are one event (step i lasts A + i·B: B = KV-read growth when
- * memory-bound, 0 when compute-bound; m also stops where the regime changes and before the
- * blocks could run out). If a request arrives or other work claims a lane meanwhile, the run is
+ * decode steps up to that finish are one event (step i lasts A + i·B: B = the growth of the KV
+ * read and attention per step; m also stops before the blocks could run out). If a request arrives or other work claims a lane meanwhile, the run is
  * cut at the first step boundary after now — exactly where one event per step would have
  * started its next step. docs/sim-models.md "LLM serving".
  */
@@ -48,7 +47,7 @@ function enqueue(w: World, inst: Instance, req: number): void {
   r.prefillLeft[req] = r.prompt[req]!;
   inst.waiting.push(req);
   if (inst.runSteps > 1) cutRun(w, inst);
-  if (inst.state !== 'loading' && inst.state !== 'pending' && !inst.busy) startStep(w, inst);
+  w.kick(inst);
 }
 
 /** End time of the first `j` steps of the instance's decode run. */
@@ -177,12 +176,10 @@ function startStep(w: World, inst: Instance): void {
     const free = inst.kvCapacityBlocks - used;
     const kvRoom = 1 + KV_BLOCK_TOKENS * Math.floor(free / decoding);
     if (kvRoom < m) m = kvRoom;
-    const regime = cost.regimeSteps(decoding, kv);
-    if (regime < m) m = regime;
     inst.runSteps = Math.max(1, m);
     inst.runStartS = now;
     inst.runA = cost.stepS(0, decoding, kv, 0);
-    inst.runB = cost.decodeGrowthS(decoding, kv);
+    inst.runB = cost.decodeGrowthS(decoding);
     t = w.runOnLanes(sd[0]!, lanes0, now, boundary(inst, inst.runSteps) - now, inst.index);
     if (inst.runSteps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = inst.index;
   } else {

@@ -12,7 +12,7 @@ import type { World } from '../../host/world.js';
 
 function itemEnqueue(w: World, inst: Instance, req: number): void {
   inst.waiting.push(req);
-  if (inst.state !== 'loading' && inst.state !== 'pending' && !inst.busy) itemStartBatch(w, inst);
+  w.kick(inst);
 }
 
 function itemStartBatch(w: World, inst: Instance): void {
