@@ -110,6 +110,12 @@ def single(path, rel):
         if not re.fullmatch(r'\d+', r['batch']): skipped.append((rel, i, f'batch "{r["batch"]}" is not a number')); continue
         if re.search(r'@ d[1-9]', notes): skipped.append((rel, i, 'prompt processed on top of a non-empty context (depth > 0)')); continue
         batch, prompt = int(r['batch']), r['prompt_tokens']
+        assumed = ''
+        if not prompt:
+            mm = re.search(r'average (\d+) tokens prompt eval', notes)
+            if mm: prompt = mm.group(1)
+            elif 'LLaMA 2 tables (prompt length not stated' in notes:
+                prompt, assumed = '512', '; prompt_tokens 512 ASSUMED (llama-bench default pp512; not stated)'
         if prompt and ('total across the batch' in notes or 'batch total' in notes or 'in total' in notes) and batch > 1:
             prompt = str(round(int(prompt) / batch))
         decode, prefill = r['decode_tok_s'], r['prefill_tok_s']
@@ -120,7 +126,7 @@ def single(path, rel):
         if not decode and not prefill: skipped.append((rel, i, 'no prefill or decode figure')); continue
         rows.append(dict(device_key=dev, model_key=model, nodes='1', parallelism='none', link_key='', batch=str(batch),
                          prompt_tokens=prompt, output_tokens=output_tokens(notes), prefill_tok_s=prefill, decode_tok_s=decode,
-                         source=src + (f' (DERIVED aggregate = per-GPU × {scale})' if scale > 1 else '')))
+                         source=src + (f' (DERIVED aggregate = per-GPU × {scale})' if scale > 1 else '') + assumed))
     return rows, skipped
 
 SPLIT = [  # (regex on device, device_key or None, nodes, parallelism, link) for split-multidevice.csv
