@@ -24,6 +24,7 @@
  * started its next step. docs/sim-models.md "LLM serving".
  */
 import { PRIORITY } from '../../priorities.js';
+import { pipelineStepEnd } from '../../parallel/pipeline.js';
 import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance.js';
 import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
 
@@ -183,12 +184,8 @@ function startStep(w: World, inst: Instance): void {
     t = w.runOnLanes(sd[0]!, lanes0, now, boundary(inst, inst.runSteps) - now, inst.index);
     if (inst.runSteps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = inst.index;
   } else {
-    const actBytes = w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding);
-    t = now;
-    for (let k = 0; k < sd.length; k++) {
-      t = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, t, perf[k]!.iterationS(prefill, decoding, kv, pairs), inst.index);
-      if (k + 1 < sd.length && sd[k + 1] !== sd[k]) t = w.network.transfer(sd[k]!, sd[k + 1]!, actBytes, t);
-    }
+    // Stage by stage, micro-batched across devices (sim/parallel/pipeline.ts).
+    t = pipelineStepEnd(w, inst, now, prefill, decoding, kv, pairs);
   }
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
