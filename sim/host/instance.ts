@@ -32,6 +32,8 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export const NO_EVENT = -Infinity;
 
+const NO_PEERS = new Int32Array(0);
+
 export class Instance {
   readonly view: Mutable<InstanceState>;
   readonly waiting = new IndexQueue();
@@ -108,8 +110,12 @@ export class Instance {
     return s === 'loading' || s === 'ready' || s === 'draining' || s === 'pending';
   }
 
+  /** Device indices of tensor-parallel peers (Stage.peers), set at placement; a peer's crash fails the instance. */
+  peerDevices: Int32Array = NO_PEERS;
+
   usesDevice(d: number): boolean {
     for (let k = 0; k < this.stageDevices.length; k++) if (this.stageDevices[k] === d) return true;
+    for (let k = 0; k < this.peerDevices.length; k++) if (this.peerDevices[k] === d) return true;
     return false;
   }
 

@@ -172,6 +172,8 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     );
     inst.maxStepTokens = svc.maxBatchedTokens ?? Infinity;
     inst.chunkedPrefill = svc.chunkedPrefill === true;
+    const peers = p.stages.flatMap((st) => (st.peers ?? []).map((id) => w.network.nodeIndex.get(id)!));
+    if (peers.length > 0) inst.peerDevices = Int32Array.from(peers);
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);
     w.topologyChanged();

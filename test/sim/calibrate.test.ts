@@ -4,8 +4,11 @@
  * saturates or reverses on slow links as published.
  */
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
 import { builtinCatalog, formatIssues, parseScenario } from '../../scenarios/index.js';
-import { calibrate, parseCalibrationRows } from '../../sim/index.js';
+import { ROOT } from '../cli-paths.js';
+import { calibrate, parseCalibrationRows, simulate } from '../../sim/index.js';
 import { syncS } from '../../sim/parallel/tensor-parallel.js';
 
 const C = builtinCatalog();
@@ -87,6 +90,20 @@ describe('tensor parallel › across devices', () => {
     expect(wifi[1]! / wifi[0]!).toBeLessThan(1.15); // per-layer latency dominates: doubling the nodes buys little
     const ble = [2, 4].map((n) => decode(n, 'ble-2m'));
     expect(ble[1]!).toBeLessThan(ble[0]!); // the root's link serialises n − 1 messages per sync
+  });
+});
+
+describe('tensor parallel › faults', () => {
+  it('tensor parallel › a peer crashes › the group fails and device-group re-places over the survivors', () => {
+    const file = path.join(ROOT, 'scenarios', 'pi-cluster-tp.yaml');
+    const text = `${fs.readFileSync(file, 'utf8')}faults:\n  - { kind: device-crash, device: pi-2, at_s: 100 }\n`;
+    const r = parseScenario(text.replace('horizon_s: 600', 'horizon_s: 300'), file);
+    if (!r.ok) throw new Error(formatIssues(r.issues));
+    const res = simulate(r.value);
+    const changes = res.placementChanges.map((c) => `${c.action} ${c.devices.join('+')}`);
+    expect(changes).toContain('load pi-0+pi-1+pi-2+pi-3');
+    expect(changes).toContain('failed pi-0+pi-1+pi-2+pi-3');
+    expect(changes).toContain('load pi-0+pi-1+pi-3');
   });
 });
 
