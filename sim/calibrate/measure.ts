@@ -6,7 +6,7 @@
  * the round is raised tenfold and the row simulated again.
  */
 import type { RequestRecord } from '../../policies/index.js';
-import { type Catalog, formatIssues } from '../../scenarios/index.js';
+import type { Catalog } from '../../scenarios/index.js';
 import { simulate } from '../simulate.js';
 import type { CalibrationRow } from './rows.js';
 import { FixedSplit, rowScenario, rowStages } from './row-scenario.js';
@@ -24,7 +24,7 @@ export function measureRow(row: CalibrationRow, catalog: Catalog, file: string):
   const stages = rowStages(row, catalog);
   for (const h of HORIZONS_S) {
     const loaded = rowScenario(row, catalog, h, file);
-    if (!loaded.ok) return { ok: false, reason: formatIssues(loaded.issues).split('\n').map((l) => l.replace(/^[^ ]+ /, '')).join('; ') };
+    if (!loaded.ok) return { ok: false, reason: loaded.issues.map((i) => `${i.path}: ${i.message}${i.hint !== undefined ? `; ${i.hint}` : ''}`).join(' | ') };
     const round: RequestRecord[] = [];
     const result = simulate(loaded.value, {
       policyImpl: new FixedSplit(stages), warmStart: true,
