@@ -13,7 +13,11 @@ if not os.path.isdir(SHARED):
     SHARED = '/work/shared/profiles'
 OUT = os.path.join(os.path.dirname(__file__), '..', 'scenarios', 'calibration')
 COLS = ['device_key', 'model_key', 'nodes', 'parallelism', 'link_key', 'batch', 'prompt_tokens', 'output_tokens',
-        'prefill_tok_s', 'decode_tok_s', 'source']
+        'prefill_tok_s', 'decode_tok_s', 'closed_loop', 'source']
+
+def closed_loop(notes):
+    """decode_tok_s is output tokens over whole requests (TTFT included), as cli/bench/batched-rows.ts reads the notes."""
+    return 'true' if re.search(r'Output token throughput|output tok/s at concurrency|peak offline throughput|output tok/s PER GPU', notes, re.I) else ''
 
 DEVICES = [  # (regex on the device column, key); first match wins
     (r'H100 SXM 80GB \(x2, TP2\)', 'h100-sxm-80gb-x2'), (r'A100 \(x4, TP4', 'a100-80gb-sxm-x4'),
@@ -126,7 +130,7 @@ def single(path, rel):
         if not decode and not prefill: skipped.append((rel, i, 'no prefill or decode figure')); continue
         rows.append(dict(device_key=dev, model_key=model, nodes='1', parallelism='none', link_key='', batch=str(batch),
                          prompt_tokens=prompt, output_tokens=output_tokens(notes), prefill_tok_s=prefill, decode_tok_s=decode,
-                         source=src + (f' (DERIVED aggregate = per-GPU × {scale})' if scale > 1 else '') + assumed))
+                         closed_loop=closed_loop(notes) if decode else '', source=src + (f' (DERIVED aggregate = per-GPU × {scale})' if scale > 1 else '') + assumed))
     return rows, skipped
 
 SPLIT = [  # (regex on device, device_key or None, nodes, parallelism, link) for split-multidevice.csv
@@ -156,7 +160,7 @@ def split(path, rel):
         if 'llama.cpp RPC' in r['framework']: par = 'pp'
         rows.append(dict(device_key=key, model_key=model, nodes=str(nodes), parallelism=par, link_key=link if nodes > 1 else '',
                          batch=r['batch'], prompt_tokens=r['prompt_tokens'], output_tokens=output_tokens(notes),
-                         prefill_tok_s=r['prefill_tok_s'], decode_tok_s=r['decode_tok_s'],
+                         prefill_tok_s=r['prefill_tok_s'], decode_tok_s=r['decode_tok_s'], closed_loop=closed_loop(notes),
                          source=f'{rel}:{i}; {r["source"]}' + ('; link not stated: ' + link + ' ASSUMED' if 'not stated' in dev and nodes > 1 else '')))
     return rows, skipped
 

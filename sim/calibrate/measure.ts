@@ -2,7 +2,8 @@
  * Simulates one calibration row and reads the benchmark's figures off the first round of
  * requests (the `batch` clients all send at t = 0 with identical lengths): aggregate prefill
  * tok/s = batch × prompt / (last first token), aggregate decode tok/s = batch × (output − 1) /
- * (last finish − last first token), the benchmarks' S_PP and S_TG. A horizon too short for
+ * (last finish − last first token), the benchmarks' S_PP and S_TG; for a closed-loop row
+ * (`closed_loop: true`) decode is batch × output / last finish, TTFT included. A horizon too short for
  * the round is raised tenfold and the row simulated again.
  */
 import type { RequestRecord } from '../../policies/index.js';
@@ -49,7 +50,9 @@ export function measureRow(row: CalibrationRow, catalog: Catalog, file: string):
     return {
       ok: true,
       prefillTokPerS: (row.batch * row.promptTokens) / lastFirst,
-      decodeTokPerS: row.outputTokens > 1 && decodeS > 0 ? (row.batch * (row.outputTokens - 1)) / decodeS : null,
+      decodeTokPerS: row.closedLoop
+        ? (row.batch * row.outputTokens) / lastFinish
+        : row.outputTokens > 1 && decodeS > 0 ? (row.batch * (row.outputTokens - 1)) / decodeS : null,
     };
   }
   return { ok: false, reason: `the first round did not finish within ${HORIZONS_S[HORIZONS_S.length - 1]} s of simulated time` };

@@ -24,6 +24,12 @@ export interface CalibrationRow {
   readonly outputTokens: number;
   readonly prefillTokPerS: number | null;
   readonly decodeTokPerS: number | null;
+  /**
+   * Optional column `closed_loop` (true/false, default false): decode_tok_s is a closed-loop
+   * output throughput with TTFT included (vLLM `bench serve` "output token throughput", TRT-LLM
+   * offline throughput) rather than a decode rate (llama-bench tg, llama-batched-bench S_TG).
+   */
+  readonly closedLoop: boolean;
 }
 
 export type RowsResult = { ok: true; value: CalibrationRow[] } | { ok: false; issues: ScenarioIssue[] };
@@ -87,6 +93,8 @@ export function parseCalibrationRows(text: string, file: string, catalog: Catalo
     const linkKey = (r['link_key'] ?? '') === '' ? null : r['link_key']!;
     if (nodes > 1 && linkKey === null) bad('link_key', `nodes is ${nodes} but link_key is empty`, 'the link joining each node to the switch');
     if (linkKey !== null) known('link_key', linkKey, catalog.links, 'link');
+    const closed = (r['closed_loop'] ?? '').toLowerCase();
+    if (closed !== '' && closed !== 'true' && closed !== 'false') bad('closed_loop', `expected true or false, got "${r['closed_loop']}"`);
     const prefill = rate('prefill_tok_s');
     const decode = rate('decode_tok_s');
     if (prefill === null && decode === null && (r['prefill_tok_s'] ?? '') === '' && (r['decode_tok_s'] ?? '') === '') {
@@ -96,7 +104,7 @@ export function parseCalibrationRows(text: string, file: string, catalog: Catalo
       line, deviceKey, devices: devices.length === 1 ? Array.from({ length: nodes }, () => devices[0]!) : devices, modelKey, nodes,
       parallelism: nodes === 1 ? 'none' : (par as Parallelism), linkKey, batch: int('batch', 1),
       promptTokens: int('prompt_tokens', DEFAULT_TOKENS), outputTokens: int('output_tokens', DEFAULT_TOKENS),
-      prefillTokPerS: prefill, decodeTokPerS: decode,
+      prefillTokPerS: prefill, decodeTokPerS: decode, closedLoop: closed === 'true',
     });
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: rows };
