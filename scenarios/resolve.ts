@@ -38,9 +38,9 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
   let linkIssues = 0;
   const links = resolveLinks(raw, catalog, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
   const devices = assignSites(exp.devices, links, new Set(switches));
-  const services = raw.services.map((s, i) => resolveService(raw, s, i, file, catalog, nodes, exp, report));
-  const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
   const policyName = raw.policy?.name ?? 'static-round-robin';
+  const services = raw.services.map((s, i) => resolveService(policyName, s, i, file, catalog, nodes, exp, report));
+  const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
   const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
   // A bad link is dropped, so "not connected" would only echo its issue; so would an unknown ingress.
   if (linkIssues === 0) checkReachability(raw, services.filter((s) => nodes.has(s.ingress)), exp, links, report);
@@ -214,7 +214,7 @@ function arrivals(a: RawArrivals, file: string): ArrivalSpec {
 }
 
 function resolveService(
-  raw: RawScenario, s: RawService, i: number, file: string, catalog: Catalog, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
+  policyName: string, s: RawService, i: number, file: string, catalog: Catalog, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
 ): ServiceConfig {
   const at = ['services', i] as const;
   const model = catalog.models[s.model]!;
@@ -225,7 +225,7 @@ function resolveService(
     const t = s[tk];
     if (t?.dist === 'uniform' && t.min > t.max) report([...at, tk, 'min'], `min ${t.min} is above max ${t.max}`);
   }
-  checkFits(s, i, model, raw.policy?.name ?? 'static-round-robin', exp, report);
+  checkFits(s, i, model, policyName, exp, report);
   const isLlm = s.kind === 'llm';
   return {
     name: s.name, kind: s.kind, model, slo: resolveSlo(s, at, report), arrivals: arrivals(s.arrivals, file),

@@ -12,7 +12,10 @@ import { type Catalog, type LoadResult, validateScenarioObject } from '../../sce
 import type { CalibrationRow } from './rows.js';
 
 const SERVICE = 'bench';
-/** A policy that splits models, so the loader accepts a model no single node holds (the plan below does the split). */
+/**
+ * Named in the scenario so the loader accepts a model no single node holds; FixedSplit (below)
+ * does the placing.
+ */
 const SPLITTING_POLICY = 'adaptive-split';
 
 export function nodeIds(row: CalibrationRow): string[] {
@@ -26,7 +29,7 @@ export function rowScenario(row: CalibrationRow, catalog: Catalog, horizonS: num
     name: `calibrate-line-${row.line}`,
     seed: 1,
     horizon_s: horizonS,
-    policy: { name: multi ? SPLITTING_POLICY : 'static-round-robin' },
+    policy: { name: SPLITTING_POLICY },
     ...(multi ? { switches: ['sw'] } : {}),
     devices: row.devices.map((type, i) => ({ id: ids[i]!, type })),
     ...(multi ? { links: ids.map((id) => ({ a: id, b: 'sw', type: row.linkKey! })) } : {}),
