@@ -110,8 +110,13 @@ export class Instance {
     return s === 'loading' || s === 'ready' || s === 'draining' || s === 'pending';
   }
 
-  /** Device indices of tensor-parallel peers (Stage.peers), set at placement; a peer's crash fails the instance. */
+  /**
+   * Tensor-parallel peers (Stage.peers), set at placement: device index, stage index and GPU
+   * lanes of each. A peer's crash fails the instance; its lanes mirror the root's busy time.
+   */
   peerDevices: Int32Array = NO_PEERS;
+  peerStage: Int32Array = NO_PEERS;
+  peerLanes: readonly Int32Array[] = [];
 
   usesDevice(d: number): boolean {
     for (let k = 0; k < this.stageDevices.length; k++) if (this.stageDevices[k] === d) return true;

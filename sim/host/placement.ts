@@ -36,6 +36,12 @@ function releaseWeights(w: World, inst: Instance): void {
     const lanes = inst.stageLanes[k]!;
     if (w.alive[d] === 1) w.lanes.release(lanes, each / lanes.length);
   }
+  for (let q = 0; q < inst.peerDevices.length; q++) {
+    const k = inst.peerStage[q]!;
+    const lanes = inst.peerLanes[q]!;
+    const each = inst.stageWeights[k]! / membersOf(w, inst.stages[k]!).length;
+    if (w.alive[inst.peerDevices[q]!] === 1) w.lanes.release(lanes, each / lanes.length);
+  }
 }
 
 export function drain(w: World, inst: Instance): void {
@@ -149,8 +155,21 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       w.lanes.reserve(picked, perGpu);
       lanes.push(picked);
     }
+    // Tensor-parallel peers: all their GPUs, each holding its 1/n of the stage's weights.
+    const peers = p.stages.flatMap((st, k) => (st.peers ?? []).map((id) => ({ d: w.network.nodeIndex.get(id)!, k })));
+    const peerLanes: Int32Array[] = [];
+    for (const { d, k } of peers) {
+      if (short >= 0) break;
+      const g = sc.devices[d]!.spec.gpus;
+      const perGpu = weights[k]! / (1 + p.stages[k]!.peers!.length) / g;
+      const picked = w.lanes.pick(d, g, perGpu);
+      if (picked === null) { short = d; break; }
+      w.lanes.reserve(picked, perGpu);
+      peerLanes.push(picked);
+    }
     if (short >= 0) {
       lanes.forEach((l, k) => w.lanes.release(l, weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / l.length));
+      peerLanes.forEach((l, q) => w.lanes.release(l, weights[peers[q]!.k]! / (1 + p.stages[peers[q]!.k]!.peers!.length) / l.length));
       w.note(`refused instance of ${p.service} on ${sc.devices[short]!.id}: weights exceed free memory`);
       continue;
     }
@@ -172,8 +191,11 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     );
     inst.maxStepTokens = svc.maxBatchedTokens ?? Infinity;
     inst.chunkedPrefill = svc.chunkedPrefill === true;
-    const peers = p.stages.flatMap((st) => (st.peers ?? []).map((id) => w.network.nodeIndex.get(id)!));
-    if (peers.length > 0) inst.peerDevices = Int32Array.from(peers);
+    if (peers.length > 0) {
+      inst.peerDevices = Int32Array.from(peers, (x) => x.d);
+      inst.peerStage = Int32Array.from(peers, (x) => x.k);
+      inst.peerLanes = peerLanes;
+    }
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);
     w.topologyChanged();

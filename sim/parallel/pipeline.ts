@@ -10,6 +10,7 @@
  */
 import type { Instance } from '../host/instance.js';
 import type { World } from '../host/world.js';
+import { peersRun } from './tp-busy.js';
 
 /** When each micro-batch reaches the current stage (scratch: no allocation per step). */
 let ready = new Float64Array(16);
@@ -23,11 +24,13 @@ export function pipelineStepEnd(w: World, inst: Instance, now: number, prefill: 
   if (ready.length < m) ready = new Float64Array(2 * m);
   const bytes = (w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding)) / m;
   for (let j = 0; j < m; j++) ready[j] = now;
+  const peers = inst.peerDevices.length > 0;
   for (let k = 0; k < stages; k++) {
     const dur = perf[k]!.iterationS(prefill / m, decoding / m, kv / m, pairs / m);
     const next = k + 1 < stages && sd[k + 1] !== sd[k];
     for (let j = 0; j < m; j++) {
       const end = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, ready[j]!, dur, inst.index);
+      if (peers) peersRun(w, inst, k, end - dur, dur);
       ready[j] = next ? w.network.transfer(sd[k]!, sd[k + 1]!, bytes, end) : end;
     }
   }

@@ -93,6 +93,17 @@ describe('tensor parallel › across devices', () => {
   });
 });
 
+describe('tensor parallel › accounting', () => {
+  it('tensor parallel › four Pis › every member is as busy as the root', () => {
+    const file = path.join(ROOT, 'scenarios', 'pi-cluster-tp.yaml');
+    const r = parseScenario(fs.readFileSync(file, 'utf8').replace('horizon_s: 600', 'horizon_s: 120'), file);
+    if (!r.ok) throw new Error(formatIssues(r.issues));
+    const util = simulate(r.value).devices.map((d) => d.utilization);
+    expect(util[0]!).toBeGreaterThan(0.1);
+    for (const u of util) expect(u).toBeCloseTo(util[0]!, 9);
+  });
+});
+
 describe('tensor parallel › faults', () => {
   it('tensor parallel › a peer crashes › the group fails and device-group re-places over the survivors', () => {
     const file = path.join(ROOT, 'scenarios', 'pi-cluster-tp.yaml');

@@ -25,6 +25,7 @@
  */
 import { PRIORITY } from '../../priorities.js';
 import { pipelineStepEnd } from '../../parallel/pipeline.js';
+import { peersRelease, peersRun } from '../../parallel/tp-busy.js';
 import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance.js';
 import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
 
@@ -75,6 +76,7 @@ export function cutRun(w: World, inst: Instance): void {
   const oldEnd = boundary(inst, m);
   const end = boundary(inst, j);
   w.releaseLanes(inst.stageDevices[0]!, lanes, end, oldEnd);
+  if (inst.peerDevices.length > 0) peersRelease(w, inst, end, oldEnd);
   w.kernel.cancel(inst.iterHandle);
   inst.runSteps = j;
   inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
@@ -181,7 +183,9 @@ function startStep(w: World, inst: Instance): void {
     inst.runStartS = now;
     inst.runA = cost.stepS(0, decoding, kv, 0);
     inst.runB = cost.decodeGrowthS(decoding);
-    t = w.runOnLanes(sd[0]!, lanes0, now, boundary(inst, inst.runSteps) - now, inst.index);
+    const runS = boundary(inst, inst.runSteps) - now;
+    t = w.runOnLanes(sd[0]!, lanes0, now, runS, inst.index);
+    if (inst.peerDevices.length > 0) peersRun(w, inst, -1, t - runS, runS);
     if (inst.runSteps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = inst.index;
   } else {
     // Stage by stage, micro-batched across devices (sim/parallel/pipeline.ts).
