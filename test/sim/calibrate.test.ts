@@ -98,7 +98,8 @@ describe('tensor parallel › accounting', () => {
     const file = path.join(ROOT, 'scenarios', 'pi-cluster-tp.yaml');
     const r = parseScenario(fs.readFileSync(file, 'utf8').replace('horizon_s: 600', 'horizon_s: 120'), file);
     if (!r.ok) throw new Error(formatIssues(r.issues));
-    const util = simulate(r.value).devices.map((d) => d.utilization);
+    const util = Object.values(simulate(r.value).devices).map((d) => d.utilization);
+    expect(util).toHaveLength(4);
     expect(util[0]!).toBeGreaterThan(0.1);
     for (const u of util) expect(u).toBeCloseTo(util[0]!, 9);
   });
