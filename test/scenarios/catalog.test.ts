@@ -107,6 +107,19 @@ describe('catalog › files', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('catalog › section › `profiles: FILE.csv` loads rows relative to the scenario; a bad row is located in the CSV', () => {
+    const csv = path.join(TMP, 'measured.csv');
+    fs.writeFileSync(csv, formatProfileCsv([{ device: 'rtx-3090', model: 'llama-2-7b-q4', batch: 1, decode_tok_s: 77, source: 'bench' }]));
+    const file = path.join(TMP, 'sc.yaml');
+    const r = parseScenario([BASE, 'catalog:', '  profiles: measured.csv', body('rtx-3090', 'llama-2-7b-q4')].join('\n'), file);
+    if (!r.ok) throw new Error(formatIssues(r.issues));
+    expect(r.value.services[0]!.model.profiles.filter((p) => p.deviceType === 'rtx-3090').map((p) => p.decodeTokPerS)).toEqual([77]);
+    fs.writeFileSync(csv, 'device,model,batch,decode_tok_s\nrtx-3090,llama-2-7b-q4,1,-3\n');
+    const bad = parseScenario([BASE, 'catalog:', '  profiles: measured.csv', body('rtx-3090', 'llama-2-7b-q4')].join('\n'), file);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(formatIssues(bad.issues)).toBe(`${csv}:2:4: decode_tok_s: expected a positive number of tokens/s, got -3`);
+  });
+
   it('catalog › profile CSV › what profile writes loads back; bad rows are located by line and column', () => {
     const text = formatProfileCsv([{ device: 'rtx-3090', model: 'llama-2-7b-q4', batch: 4, prompt_tokens: 512, decode_tok_s: 300, source: 'x' }]);
     expect(text.split('\n')[0]).toBe('device,model,batch,prompt_tokens,prefill_tok_s,decode_tok_s,latency_ms,source');
