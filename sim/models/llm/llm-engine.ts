@@ -94,45 +94,44 @@ function preemptOne(w: World, inst: Instance): number {
   return blocks(r.prompt[q]! + r.generated[q]! + 1);
 }
 
-/** Blocks the running sequences need for the next step (context + the token it writes). */
-function blocksNeeded(w: World, inst: Instance): number {
-  const r = w.requests;
-  let n = 0;
-  for (let i = 0; i < inst.runCount; i++) {
-    const q = inst.running[i]!;
-    n += blocks(r.prompt[q]! + r.generated[q]! + 1);
-  }
-  return n;
-}
-
 /** Composes and schedules the next step (nothing when idle). */
 function startStep(w: World, inst: Instance): void {
   const r = w.requests;
   const now = w.now;
-  // 1. Blocks for the running sequences; preempt the latest arrivals while they do not fit.
-  let used = blocksNeeded(w, inst);
-  while (used > inst.kvCapacityBlocks && inst.runCount > 1) used -= preemptOne(w, inst);
-  // 2. Running sequences: continue chunked prefills within the budget, decode the others.
-  let budget = inst.maxStepTokens;
+  // 1. One pass over the running sequences: blocks they need for the next step, chunks of the
+  // prefills within the token budget, decodes, KV read, and the fewest tokens any has left.
+  // When the blocks do not fit, preempt the latest arrivals and compose again (rare).
+  let used = 0;
+  let budget = 0;
   let prefill = 0;
   let decoding = 0;
   let kv = 0;
   let pairs = 0;
-  for (let i = 0; i < inst.runCount; i++) {
-    const q = inst.running[i]!;
-    const left = r.prefillLeft[q]!;
-    const ctx = r.prompt[q]! + r.generated[q]! - left;
-    kv += ctx;
-    if (left > 0) {
-      const c = left < budget ? left : budget;
-      pairs += c * (ctx + c / 2);
-      inst.stepPrefill[i] = c;
-      prefill += c;
-      budget -= c;
-    } else {
-      inst.stepPrefill[i] = 0;
-      decoding++;
+  let minLeft = Infinity;
+  for (;;) {
+    used = 0; budget = inst.maxStepTokens; prefill = 0; decoding = 0; kv = 0; pairs = 0; minLeft = Infinity;
+    for (let i = 0; i < inst.runCount; i++) {
+      const q = inst.running[i]!;
+      const g = r.generated[q]!;
+      const left = r.prefillLeft[q]!;
+      const ctx = r.prompt[q]! + g - left;
+      used += blocks(r.prompt[q]! + g + 1);
+      kv += ctx;
+      if (left > 0) {
+        const c = left < budget ? left : budget;
+        pairs += c * (ctx + c / 2);
+        inst.stepPrefill[i] = c;
+        prefill += c;
+        budget -= c;
+      } else {
+        inst.stepPrefill[i] = 0;
+        decoding++;
+        const out = r.output[q]! - g;
+        if (out < minLeft) minLeft = out;
+      }
     }
+    if (used <= inst.kvCapacityBlocks || inst.runCount <= 1) break;
+    while (used > inst.kvCapacityBlocks && inst.runCount > 1) used -= preemptOne(w, inst);
   }
   // 3. Admit waiting requests (FIFO) into free slots, blocks and the token budget.
   while (inst.waiting.length > 0 && inst.runCount < inst.maxBatch && budget > 0) {
@@ -165,13 +164,8 @@ function startStep(w: World, inst: Instance): void {
   inst.stepKv = used / inst.kvCapacityBlocks;
   const lanes0 = inst.stageLanes[0]!;
   if (prefill === 0 && sd.length === 1 && w.lanesFree(lanes0, now)) {
-    // Decode run (see the file comment): up to the next finish, a regime change, or the blocks.
-    let m = Infinity;
-    for (let i = 0; i < inst.runCount; i++) {
-      const q = inst.running[i]!;
-      const left = r.output[q]! - r.generated[q]!;
-      if (left < m) m = left;
-    }
+    // Decode run (see the file comment): up to the next finish, or before the blocks run out.
+    let m = minLeft;
     const cost = perf[0]!.cost;
     const free = inst.kvCapacityBlocks - used;
     const kvRoom = 1 + KV_BLOCK_TOKENS * Math.floor(free / decoding);
