@@ -13,3 +13,4 @@ export { declaredRate, serviceInfos, linkStates } from './host/static-views.js';
 export { LinkNetwork } from './network/link-network.js';
 export { EventKernel, RngStreams, rngStream } from './kernel/index.js';
 export * from './sweep/index.js';
+export { Timeline } from './host/timeline.js';

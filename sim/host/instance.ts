@@ -58,6 +58,10 @@ export class Instance {
   stepStartS = 0;
   stepBatch = 0;
   stepKv = 0;
+  /** Timeline: when the step started on its lanes, its prefill tokens and decodes. */
+  laneStartS = 0;
+  stepPrefillTokens = 0;
+  stepDecodes = 0;
   busy = false;
   /** A kick (start of a step) is scheduled at the current instant. */
   kickPending = false;

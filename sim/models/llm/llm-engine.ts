@@ -162,6 +162,8 @@ function startStep(w: World, inst: Instance): void {
   inst.stepStartS = now;
   inst.stepBatch = inst.runCount;
   inst.stepKv = used / inst.kvCapacityBlocks;
+  inst.stepPrefillTokens = prefill;
+  inst.stepDecodes = decoding;
   const lanes0 = inst.stageLanes[0]!;
   if (prefill === 0 && sd.length === 1 && w.lanesFree(lanes0, now)) {
     // Decode run (see the file comment): up to the next finish, or before the blocks run out.
@@ -175,13 +177,19 @@ function startStep(w: World, inst: Instance): void {
     inst.runA = cost.stepS(0, decoding, kv, 0);
     inst.runB = cost.decodeGrowthS(decoding);
     t = w.runOnLanes(sd[0]!, lanes0, now, boundary(inst, inst.runSteps) - now, inst.index);
+    inst.laneStartS = w.lastStartS;
     if (inst.runSteps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = inst.index;
   } else {
     const actBytes = w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding);
     t = now;
     for (let k = 0; k < sd.length; k++) {
       t = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, t, perf[k]!.iterationS(prefill, decoding, kv, pairs), inst.index);
-      if (k + 1 < sd.length && sd[k + 1] !== sd[k]) t = w.network.transfer(sd[k]!, sd[k + 1]!, actBytes, t);
+      if (k === 0) inst.laneStartS = w.lastStartS;
+      if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
+        const from = t;
+        t = w.network.transfer(sd[k]!, sd[k + 1]!, actBytes, t);
+        if (w.timeline !== null) w.traceTransfer(sd[k]!, sd[k + 1]!, from, t, actBytes);
+      }
     }
   }
   inst.busy = true;
@@ -202,6 +210,12 @@ function stepEnd(w: World, inst: Instance): void {
   inst.statBatchS += inst.stepBatch * dt;
   // KV grows by about stepBatch/16 blocks per step of a run: count its mean over the run.
   inst.statKvS += (inst.stepKv + ((steps - 1) * inst.stepBatch) / (2 * KV_BLOCK_TOKENS * inst.kvCapacityBlocks)) * dt;
+  if (w.timeline !== null) {
+    w.timeline.step(inst.stageDevices[0]!, inst.index, inst.id, inst.laneStartS, now, {
+      batch: inst.stepBatch, prefillTokens: inst.stepPrefillTokens, decodes: inst.stepDecodes, steps,
+      kvBlocksUsed: inst.kvUsedBlocks, kvBlocks: inst.kvCapacityBlocks, waiting: inst.waiting.length,
+    });
+  }
   const last = inst.stageDevices[inst.stageDevices.length - 1]!;
   const backLatency = w.network.latency(last, w.ingressNode[inst.service]!);
   for (let i = inst.runCount - 1; i >= 0; i--) {
