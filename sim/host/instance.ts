@@ -49,6 +49,8 @@ export class Instance {
   maxStepTokens = Infinity;
   /** Split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
   chunkedPrefill = false;
+  /** Time-slice sharing: prompt tokens per step that keep a step within one quantum. */
+  sliceTokens = Infinity;
   /** Engine statistics: busy seconds, Σ batch·dt, Σ (KV used / capacity)·dt, preemptions. */
   statBusyS = 0;
   statBatchS = 0;
@@ -110,6 +112,15 @@ export class Instance {
   get serving(): boolean {
     const s = this.view.state;
     return s === 'loading' || s === 'ready' || s === 'draining' || s === 'pending';
+  }
+
+  /** True when another stage (of any instance) is placed on one of this instance's GPU lanes. */
+  sharesLane(stagesOnLane: Int32Array): boolean {
+    for (let k = 0; k < this.stageLanes.length; k++) {
+      const ls = this.stageLanes[k]!;
+      for (let i = 0; i < ls.length; i++) if (stagesOnLane[ls[i]!]! > 1) return true;
+    }
+    return false;
   }
 
   usesDevice(d: number): boolean {

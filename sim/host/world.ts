@@ -72,6 +72,8 @@ export class World {
   warmStart = false;
   /** Closed-loop clients: told when one of their requests settles (set by the simulator). */
   closedLoop: ClosedLoop | null = null;
+  /** Co-located instances time-slice a shared GPU (scenario `device_sharing`, default). */
+  readonly timeSlice: boolean;
   /** `parasim run --timeline`: steps, requests and transfers for a Perfetto trace, or null. */
   timeline: Timeline | null = null;
   /** Start time of the work placed by the last `runOnLanes` (after the lanes' earlier work). */
@@ -99,6 +101,7 @@ export class World {
     this.alive = new Uint8Array(n).fill(1);
     this.busyTotal = new Float64Array(n);
     this.weightsReserved = new Float64Array(n);
+    this.timeSlice = scenario.deviceSharing !== 'fifo';
     this.lanes = new Lanes(scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })));
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
     this.deviceViews = scenario.devices.map((d) => ({

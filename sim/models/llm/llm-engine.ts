@@ -26,9 +26,26 @@
 import { PRIORITY } from '../../priorities.js';
 import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance.js';
 import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
+import type { StepCost } from './step-cost.js';
 
 /** Tokens per KV block (vLLM's default block size). */
 export const KV_BLOCK_TOKENS = 16;
+
+/**
+ * Time-slice quantum on a shared GPU, seconds (assumption: the order of a CUDA time-slice /
+ * scheduler quantum, a few to tens of ms; 50 ms keeps a 100 ms camera frame's wait within half
+ * its period). A step of an instance whose GPU is shared prefills at most the prompt tokens that
+ * fit one quantum (chunked), so co-located work interleaves instead of waiting out a long prefill.
+ */
+export const TIME_SLICE_S = 0.05;
+/** Fewest prompt tokens a time-sliced step prefills (progress on devices too slow for the quantum). */
+const MIN_SLICE_TOKENS = 16;
+
+/** Prompt tokens per step that keep a prefill step of `cost` within one quantum. */
+export function sliceTokens(cost: StepCost): number {
+  const room = TIME_SLICE_S - cost.overheadS - cost.weightReadS(Infinity);
+  return Math.max(MIN_SLICE_TOKENS, Math.floor(room / cost.prefillTokenS));
+}
 
 function blocks(tokens: number): number {
   return Math.ceil(tokens / KV_BLOCK_TOKENS);
@@ -108,8 +125,12 @@ function startStep(w: World, inst: Instance): void {
   let kv = 0;
   let pairs = 0;
   let minLeft = Infinity;
+  // Time-slice: on a shared GPU, a step prefills at most one quantum's worth (chunked).
+  const sliced = w.timeSlice && inst.sliceTokens < inst.maxStepTokens && inst.sharesLane(w.lanes.stages);
+  const stepBudget = sliced ? inst.sliceTokens : inst.maxStepTokens;
+  const chunked = sliced || inst.chunkedPrefill;
   for (;;) {
-    used = 0; budget = inst.maxStepTokens; prefill = 0; decoding = 0; kv = 0; pairs = 0; minLeft = Infinity;
+    used = 0; budget = stepBudget; prefill = 0; decoding = 0; kv = 0; pairs = 0; minLeft = Infinity;
     for (let i = 0; i < inst.runCount; i++) {
       const q = inst.running[i]!;
       const g = r.generated[q]!;
@@ -140,7 +161,7 @@ function startStep(w: World, inst: Instance): void {
     if (used + need > inst.kvCapacityBlocks) break;
     let c = r.prefillLeft[q]!;
     if (c > budget) {
-      if (inst.chunkedPrefill) c = budget;
+      if (chunked) c = budget;
       else if (prefill > 0) break;
     }
     inst.waiting.shift();
