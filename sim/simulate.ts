@@ -22,6 +22,7 @@ import { Views } from './host/views.js';
 import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
+import { stageReady } from './models/llm/llm-engine.js';
 import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
 import { PRIORITY } from './priorities.js';
@@ -154,6 +155,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     inst.kickPending = false;
     if (!inst.busy && (inst.state === 'ready' || inst.state === 'draining')) inst.engine.start(w, inst);
   });
+  h.stageReady = kernel.register((i) => stageReady(w, w.instances[i]!));
   h.iterationEnd = kernel.register((i) => {
     const inst = w.instances[i]!;
     inst.engine.stepEnd(w, inst);

@@ -64,6 +64,10 @@ export class Instance {
   laneStartS = 0;
   stepPrefillTokens = 0;
   stepDecodes = 0;
+  /** The step's KV tokens and prefill attention pairs; the pipeline stage it has reached. */
+  stepKvTokens = 0;
+  stepPairs = 0;
+  pipeStage = 0;
   busy = false;
   /** A kick (start of a step) is scheduled at the current instant. */
   kickPending = false;

@@ -36,6 +36,7 @@ export interface Handlers {
   clientArrival: number;
   atInstance: number;
   kick: number;
+  stageReady: number;
   iterationEnd: number;
   deliver: number;
   ready: number;
@@ -53,7 +54,7 @@ export class World {
   readonly changes: PlacementChange[] = [];
   readonly notes = new Set<string>();
   readonly handlers: Handlers = {
-    arrival: -1, clientArrival: -1, atInstance: -1, kick: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
+    arrival: -1, clientArrival: -1, atInstance: -1, kick: -1, stageReady: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
   };
   /** Per device (scenario order). */
   readonly alive: Uint8Array;

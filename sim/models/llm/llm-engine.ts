@@ -201,20 +201,47 @@ function startStep(w: World, inst: Instance): void {
     inst.laneStartS = w.lastStartS;
     if (inst.runSteps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = inst.index;
   } else {
-    const actBytes = w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding);
-    t = now;
-    for (let k = 0; k < sd.length; k++) {
-      t = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, t, perf[k]!.iterationS(prefill, decoding, kv, pairs), inst.index);
-      if (k === 0) inst.laneStartS = w.lastStartS;
-      if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
-        const from = t;
-        t = w.network.transfer(sd[k]!, sd[k + 1]!, actBytes, t);
-        if (w.timeline !== null) w.traceTransfer(sd[k]!, sd[k + 1]!, from, t, actBytes);
-      }
-    }
+    inst.stepKvTokens = kv;
+    inst.stepPairs = pairs;
+    inst.pipeStage = 0;
+    inst.busy = true;
+    runStages(w, inst, now);
+    return;
   }
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
+}
+
+/**
+ * Runs the step's stages from `inst.pipeStage` on, starting at `readyS`: consecutive stages on one
+ * device follow at once; the step's activations then cross to the next device and that stage's
+ * work is placed on its lanes when they arrive (`stageReady` event) — not reserved ahead, so other
+ * work may use those lanes meanwhile. The last stage schedules the end of the step.
+ */
+function runStages(w: World, inst: Instance, readyS: number): void {
+  const sd = inst.stageDevices;
+  const perf = inst.llm!;
+  const prefill = inst.stepPrefillTokens;
+  const decoding = inst.stepDecodes;
+  let t = readyS;
+  for (let k = inst.pipeStage; k < sd.length; k++) {
+    t = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, t, perf[k]!.iterationS(prefill, decoding, inst.stepKvTokens, inst.stepPairs), inst.index);
+    if (k === 0) inst.laneStartS = w.lastStartS;
+    if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
+      const actBytes = w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding);
+      const at = w.network.transfer(sd[k]!, sd[k + 1]!, actBytes, t);
+      if (w.timeline !== null) w.traceTransfer(sd[k]!, sd[k + 1]!, t, at, actBytes);
+      inst.pipeStage = k + 1;
+      inst.iterHandle = w.kernel.scheduleAt(at, w.handlers.stageReady, inst.index, PRIORITY.completion);
+      return;
+    }
+  }
+  inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
+}
+
+/** The step's activations reached the next stage's device (see runStages). */
+export function stageReady(w: World, inst: Instance): void {
+  runStages(w, inst, w.now);
 }
 
 /** End of a step (or decode run): tokens per sequence; finished ones respond. */
