@@ -48,6 +48,7 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
     name: raw.name, file: resolvePath(file), seed: raw.seed ?? 1, horizonS: raw.horizon_s,
     timelineBucketS: raw.timeline_bucket_s ?? raw.horizon_s / 60, policy: { name: policyName, params },
     devices, switches, links, services, faults,
+    ...(raw.device_sharing !== undefined ? { deviceSharing: raw.device_sharing } : {}),
   };
 }
 

@@ -140,6 +140,8 @@ export function scenarioSchemaFor(catalog: Catalog) {
     name: id(),
     seed: z.number().int().nonnegative().optional(),
     horizon_s: seconds(),
+    /** How instances co-located on one GPU share it: time-slice (default) or fifo. */
+    device_sharing: z.enum(['fifo', 'time-slice']).optional(),
     timeline_bucket_s: seconds().optional(),
     policy: policySchema.optional(),
     switches: z.array(id()).optional(),

@@ -165,4 +165,10 @@ export interface Scenario {
   readonly links: readonly LinkConfig[];
   readonly services: readonly ServiceConfig[];
   readonly faults: readonly FaultConfig[];
+  /**
+   * How instances on one GPU share it (docs/sim-models.md "GPU lanes"): `time-slice` (default)
+   * bounds each step of an instance whose GPU is shared to one quantum, so co-located work
+   * interleaves; `fifo` runs steps whole, in the order issued.
+   */
+  readonly deviceSharing?: 'fifo' | 'time-slice';
 }

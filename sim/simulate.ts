@@ -15,12 +15,14 @@ import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArri
 import { FaultSchedule } from './faults/faults.js';
 import { ClosedLoop } from './host/closed-loop.js';
 import { engineStats } from './host/engine-stats.js';
+import type { Timeline } from './host/timeline.js';
 import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
 import { Views } from './host/views.js';
 import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
+import { stageReady } from './models/llm/llm-engine.js';
 import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
 import { PRIORITY } from './priorities.js';
@@ -40,6 +42,8 @@ export interface SimulateOptions {
   readonly arrivals?: (service: ServiceConfig, opts: ArrivalOptions) => ArrivalSource;
   /** The placement made at t = 0 is ready at t = 0 (no weight loading), as in a live replay. */
   readonly warmStart?: boolean;
+  /** Collects engine steps, requests and transfers for a Perfetto trace (`run --timeline`). */
+  readonly timeline?: Timeline;
 }
 
 /** The stream of a closed-loop service: its requests come from `ClosedLoop` instead. */
@@ -70,6 +74,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   const views = new Views(w, policy.sync !== undefined);
   w.interruptRun = (inst) => inst.engine.interrupt(w, inst);
   w.warmStart = opts.warmStart === true;
+  w.timeline = opts.timeline ?? null;
   perfSource.forEach((src, i) => {
     for (const [type, how] of Object.entries(src)) {
       if (how === 'roofline') w.note(`perf: ${scenario.services[i]!.name} on ${type} uses the roofline (no profile rows)`);
@@ -121,6 +126,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     const bytes = svc.kind === 'llm' ? r.prompt[req]! * LLM_BYTES_PER_TOKEN : svc.model.inputBytes;
     const at = network.transfer(ingress, inst.stageDevices[0]!, bytes, kernel.now);
     if (at === Infinity) { w.endUnserved(req, 'failed', 'no-route'); return; }
+    if (w.timeline !== null) w.traceTransfer(ingress, inst.stageDevices[0]!, kernel.now, at, bytes);
     inst.inTransit++;
     w.enterInstance(inst);
     kernel.scheduleAt(at, h.atInstance, req, PRIORITY.delivery);
@@ -149,6 +155,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     inst.kickPending = false;
     if (!inst.busy && (inst.state === 'ready' || inst.state === 'draining')) inst.engine.start(w, inst);
   });
+  h.stageReady = kernel.register((i) => stageReady(w, w.instances[i]!));
   h.iterationEnd = kernel.register((i) => {
     const inst = w.instances[i]!;
     inst.engine.stepEnd(w, inst);

@@ -100,11 +100,11 @@ export interface SharedRow {
 
 /**
  * Tensor-core rate of the data type the row computes in, relative to FP16: FP8 (W8A8) runs at
- * twice the FP16 rate on Ada/Hopper/Blackwell, NVFP4 (W4A4) at four times on Blackwell (vendor
- * datasheets); weight-only formats (W4A16, GGUF) compute in FP16.
+ * twice the FP16 rate on Ada/Hopper/Blackwell (vendor datasheets); weight-only formats (W4A16,
+ * GGUF) compute in FP16. NVFP4 rows are left at the FP16 rate: crediting Blackwell's 4× FP4 rate
+ * made the Thor NVFP4 prefill rows 3× too fast (tried: their median error went from +67% to +194%).
  */
-function computeFactor(quant: string, device: string): number {
-  if (/NVFP4/i.test(quant) && !/A16/i.test(quant) && /thor|spark/i.test(device)) return 4;
+function computeFactor(quant: string): number {
   if (/FP8/i.test(quant) && !/KV/i.test(quant)) return 2;
   return 1;
 }
@@ -153,7 +153,7 @@ export function loadSharedRows(profilesDir: string): LoadedRows {
     recs.forEach((r, i) => {
       const where = `${file}:${i + 2}`;
       const batch = Number(r['batch']);
-      if (!Number.isInteger(batch) || batch < 1) { if (!onlyBatched) skipped.push({ where, why: `batch "${r['batch']}"` }); return; }
+      if (!Number.isInteger(batch) || batch < 1) { skipped.push({ where, why: `batch "${r['batch']}" is not a number` }); return; }
       if (onlyBatched && batch <= 1) return;
       const dev = DEVICES.find(([re]) => re.test(r['device'] ?? ''));
       if (dev === undefined) { skipped.push({ where, why: `device "${r['device']}" not mapped` }); return; }
@@ -169,7 +169,7 @@ export function loadSharedRows(profilesDir: string): LoadedRows {
       const depthM = /@ d(\d+)/.exec(notes);
       const depth = depthM !== null ? Number(depthM[1]) : 0;
       const meaning = decodeMeaning(fw, notes);
-      const spec = deviceSpec(dev[1], computeFactor(r['quant'] ?? '', dev[1].key));
+      const spec = deviceSpec(dev[1], computeFactor(r['quant'] ?? ''));
       const modelName = `${r['model']} ${r['quant']}`;
       const m = modelSpec(modelName, Number(r['params_b']), bits, shape[1]);
       const base = { deviceType: spec.key, batch, ...(prompt !== undefined ? { promptTokens: prompt } : {}), source: where };

@@ -48,28 +48,17 @@ function catalogPair(r: SharedRow): { model: ModelSpec; spec: DeviceSpec; row: P
   return null;
 }
 
-/** Sum of absolute log errors of `points` at efficiency `e` (analytic prediction). */
-function sae(points: readonly FitPoint[], e: Efficiency): number {
-  let s = 0;
-  for (const p of points) {
-    const c = new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), e);
-    s += Math.abs(Math.log(predictRow(c, p.row, p.measure) / p.value));
-  }
-  return s;
-}
-
 /**
- * One (ηbw, ηc, τ) for all not-fitted rows at depth 0: least absolute log error (robust: the
- * table's headline is the median error, and a few rows from slow builds — SOURCE.md §11 — must
- * not drag every device), τ on a grid.
+ * One (ηbw, ηp, ηd, τ) for all not-fitted rows at depth 0, minimizing their median relative error
+ * (fitEfficiency's robust loss); efficiencies capped at 1: a default must not claim more than a
+ * device's peak.
  */
-export function globalFit(rows: readonly SharedRow[]): { efficiency: Efficiency; meanAbsLogError: number } {
+export function globalFit(rows: readonly SharedRow[]): { efficiency: Efficiency; medianError: number } {
   const free = rows.filter((r) => catalogPair(r) === null && r.depth === 0);
   const points: FitPoint[] = free.map((r) => ({ row: r.row, measure: r.measure, value: r.published, model: r.modelSpec, spec: r.spec }));
-  // Efficiencies capped at 1: a default must not claim more than the device's peak.
   const best = fitEfficiency(points, DEFAULT_EFFICIENCY, null, true, 1);
-  const bestLoss = sae(points, best);
-  return { efficiency: best, meanAbsLogError: bestLoss / Math.max(1, points.length) };
+  const errs = points.map((p) => Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), best), p.row, p.measure) / p.value - 1));
+  return { efficiency: best, medianError: median(errs) };
 }
 
 /** Simulated value of a row: a closed-loop run read like the row was measured. */

@@ -51,6 +51,8 @@ export class Instance {
   maxStepTokens = Infinity;
   /** Split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
   chunkedPrefill = false;
+  /** Time-slice sharing: prompt tokens per step that keep a step within one quantum. */
+  sliceTokens = Infinity;
   /** Engine statistics: busy seconds, Σ batch·dt, Σ (KV used / capacity)·dt, preemptions. */
   statBusyS = 0;
   statBatchS = 0;
@@ -60,6 +62,14 @@ export class Instance {
   stepStartS = 0;
   stepBatch = 0;
   stepKv = 0;
+  /** Timeline: when the step started on its lanes, its prefill tokens and decodes. */
+  laneStartS = 0;
+  stepPrefillTokens = 0;
+  stepDecodes = 0;
+  /** The step's KV tokens and prefill attention pairs; the pipeline stage it has reached. */
+  stepKvTokens = 0;
+  stepPairs = 0;
+  pipeStage = 0;
   busy = false;
   /** A kick (start of a step) is scheduled at the current instant. */
   kickPending = false;
@@ -117,6 +127,15 @@ export class Instance {
   peerDevices: Int32Array = NO_PEERS;
   peerStage: Int32Array = NO_PEERS;
   peerLanes: readonly Int32Array[] = [];
+
+  /** True when another stage (of any instance) is placed on one of this instance's GPU lanes. */
+  sharesLane(stagesOnLane: Int32Array): boolean {
+    for (let k = 0; k < this.stageLanes.length; k++) {
+      const ls = this.stageLanes[k]!;
+      for (let i = 0; i < ls.length; i++) if (stagesOnLane[ls[i]!]! > 1) return true;
+    }
+    return false;
+  }
 
   usesDevice(d: number): boolean {
     for (let k = 0; k < this.stageDevices.length; k++) if (this.stageDevices[k] === d) return true;

@@ -8,7 +8,7 @@
  * its replacement can load beside it (documented simplification).
  */
 import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
-import { KV_BLOCK_TOKENS, LLM_ENGINE } from '../models/llm/llm-engine.js';
+import { KV_BLOCK_TOKENS, LLM_ENGINE, sliceTokens } from '../models/llm/llm-engine.js';
 import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
 import { groupLinks } from '../parallel/group-links.js';
@@ -190,6 +190,7 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, lanes, engine, llm, item, svc.maxBatch,
     );
     inst.maxStepTokens = svc.maxBatchedTokens ?? Infinity;
+    if (llm !== null) inst.sliceTokens = Math.min(...llm.map((p) => sliceTokens(p.cost)));
     inst.chunkedPrefill = svc.chunkedPrefill === true;
     if (peers.length > 0) {
       inst.peerDevices = Int32Array.from(peers, (x) => x.d);

@@ -13,6 +13,7 @@ import { PRIORITY } from '../priorities.js';
 import type { ClosedLoop } from './closed-loop.js';
 import type { Instance, Mutable } from './instance.js';
 import { Lanes } from './lanes.js';
+import type { Timeline } from './timeline.js';
 import { OUTCOMES, PENDING, RequestTable } from './requests.js';
 import { declaredRate } from './static-views.js';
 
@@ -35,6 +36,7 @@ export interface Handlers {
   clientArrival: number;
   atInstance: number;
   kick: number;
+  stageReady: number;
   iterationEnd: number;
   deliver: number;
   ready: number;
@@ -52,7 +54,7 @@ export class World {
   readonly changes: PlacementChange[] = [];
   readonly notes = new Set<string>();
   readonly handlers: Handlers = {
-    arrival: -1, clientArrival: -1, atInstance: -1, kick: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
+    arrival: -1, clientArrival: -1, atInstance: -1, kick: -1, stageReady: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
   };
   /** Per device (scenario order). */
   readonly alive: Uint8Array;
@@ -71,6 +73,12 @@ export class World {
   warmStart = false;
   /** Closed-loop clients: told when one of their requests settles (set by the simulator). */
   closedLoop: ClosedLoop | null = null;
+  /** Co-located instances time-slice a shared GPU (scenario `device_sharing`, default). */
+  readonly timeSlice: boolean;
+  /** `parasim run --timeline`: steps, requests and transfers for a Perfetto trace, or null. */
+  timeline: Timeline | null = null;
+  /** Start time of the work placed by the last `runOnLanes` (after the lanes' earlier work). */
+  lastStartS = 0;
   readonly deviceViews: Mutable<DeviceState>[];
   /** Ingress node index per service. */
   readonly ingressNode: Int32Array;
@@ -94,6 +102,7 @@ export class World {
     this.alive = new Uint8Array(n).fill(1);
     this.busyTotal = new Float64Array(n);
     this.weightsReserved = new Float64Array(n);
+    this.timeSlice = scenario.deviceSharing !== 'fifo';
     this.lanes = new Lanes(scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })));
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
     this.deviceViews = scenario.devices.map((d) => ({
@@ -149,6 +158,7 @@ export class World {
       if (L.busyUntil[l]! > start) start = L.busyUntil[l]!;
     }
     const end = start + durS;
+    this.lastStartS = start;
     const h = this.scenario.horizonS;
     const inRun = (end < h ? end : h) - (start < h ? start : h);
     for (let k = 0; k < lanes.length; k++) {
@@ -198,6 +208,12 @@ export class World {
     this.kernel.scheduleAt(this.kernel.now, this.handlers.kick, inst.index, PRIORITY.kick);
   }
 
+  /** Timeline only: a transfer between nodes `from` and `to` (network indices). */
+  traceTransfer(from: number, to: number, startS: number, endS: number, bytes: number): void {
+    const ids = this.network.nodeIds;
+    this.timeline!.transfer(ids[from]!, ids[to]!, startS, endS, bytes);
+  }
+
   /** Counts a request as queued at `inst` and on its devices (views). */
   enterInstance(inst: Instance): void {
     inst.view.queued++;
@@ -222,7 +238,9 @@ export class World {
   /** The response of a finished request leaves device `d` at `readyS` towards its ingress. */
   sendResponse(req: number, d: number, readyS: number, bytes: number): void {
     const r = this.requests;
-    const at = this.network.transfer(d, this.ingressNode[r.service[req]!]!, bytes, readyS);
+    const to = this.ingressNode[r.service[req]!]!;
+    const at = this.network.transfer(d, to, bytes, readyS);
+    if (this.timeline !== null && at !== Infinity) this.traceTransfer(d, to, readyS, at, bytes);
     if (at === Infinity) {
       r.finish[req] = readyS;
       r.reason[req] = r.reasonId('no-route');
@@ -258,6 +276,7 @@ export class World {
     // INV-1: exactly one outcome per request.
     if (r.outcome[req] !== PENDING) throw new Error(`INV-1: request ${req} settled twice`);
     r.outcome[req] = OUTCOMES.indexOf(outcome);
+    if (this.timeline !== null) this.timeline.request(r.service[req]!, req, r.arrival[req]!, r.finish[req]!, outcome);
     const c = r.client[req]!;
     if (c >= 0 && outcome !== 'inflight') this.closedLoop!.ended(c, this.now, outcome === 'ok' || outcome === 'late');
     const reason = r.reason[req]! >= 0 ? r.reasons[r.reason[req]!] : undefined;

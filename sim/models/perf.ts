@@ -92,9 +92,14 @@ export class ItemPerf {
     this.flopS = (model.flopsPerUnit / (ETA_COMPUTE * spec.flopsPerGpu * gpus)) * slowdown;
   }
 
-  /** FPGA pipelines take one item at a time. */
+  /**
+   * Largest batch: FPGA pipelines take one item at a time; a profiled model batches up to its
+   * largest profiled batch (the measured per-batch latency holds only there); the roofline has
+   * no limit.
+   */
   get maxBatch(): number {
-    return this.fixedS !== null ? 1 : Infinity;
+    if (this.fixedS !== null) return 1;
+    return this.itemLatency !== null ? this.itemLatency.maxX : Infinity;
   }
 
   /** Seconds to process a batch of `n` items (profile latency is per item at that batch). */

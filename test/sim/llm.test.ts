@@ -135,3 +135,25 @@ describe('llm › decode runs', () => {
     expect(r0!.firstTokenS).toBeCloseTo(e1 + L, P);
   });
 });
+
+describe('llm › chunked prefill', () => {
+  // max_batched_tokens 64: with chunked prefill a 100-token prompt takes two steps (64 tokens on
+  // an empty context, then 36 on 64 — its attention pairs 64·32 and 36·(64 + 18)); the first
+  // token comes with the second. Without chunking a lone prompt still goes in one step.
+  const run = (chunkedPrefill: boolean) => {
+    const rec = recorder();
+    simulate(scenario({ links, services: [llmService({ model, maxBatchedTokens: 64, chunkedPrefill })], horizonS: 20 }), {
+      records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 2]] }),
+    });
+    return rec.byId[0]!;
+  };
+  it('chunked prefill › a prompt over the step budget is split over steps', () => {
+    const r = run(true);
+    const e2 = 10 + L + c.stepS(64, 0, 0, 64 * 32) + c.stepS(36, 0, 64, 36 * (64 + 18));
+    expect(r.firstTokenS).toBeCloseTo(e2 + L, P);
+    expect(r.finishS).toBeCloseTo(e2 + c.stepS(0, 1, 101, 0) + L, P);
+  });
+  it('chunked prefill › off: a lone prompt larger than the budget goes in one step', () => {
+    expect(run(false).firstTokenS).toBeCloseTo(10 + L + prefill(1, 100) + L, P);
+  });
+});

@@ -21,7 +21,7 @@ import { StepCost, stageFigures, type Efficiency } from './step-cost.js';
  * Defaults for pairs without profile rows: fitted on all shared batched rows together
  * (scripts/engine-rows.mjs, "global fit"); values and their error in docs/sim-models.md.
  */
-export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.44, etaDecode: 0.19, overheadS: 0.0052 };
+export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.365, etaDecode: 0.193, overheadS: 0.0059 };
 
 /** Prompt tokens assumed when a row does not state them (llama-bench's default pp512). */
 export const DEFAULT_PROMPT = 512;
@@ -76,15 +76,23 @@ const TAU_LO = Math.log(1e-5);
 const TAU_HI = Math.log(0.03);
 
 /**
- * Loss of `points` at efficiency `e` (plus the prior): squared log errors, or absolute log errors
- * (`robust`: a median-like fit that a few outlying rows cannot drag, for the global defaults).
+ * Loss of `points` at efficiency `e`: squared log errors plus the prior (a pair's rows), or —
+ * `robust`, for the global defaults — the median relative error |predicted/published − 1|
+ * (least median, Rousseeuw 1984: the headline figure of the row table itself, which a minority of
+ * rows from odd builds cannot drag).
  */
 function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | null, robust: boolean): number {
+  if (robust) {
+    const errs = points.map((p) => Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), e), p.row, p.measure) / p.value - 1));
+    errs.sort((a, b) => a - b);
+    const m = errs.length >> 1;
+    return errs.length % 2 === 1 ? errs[m]! : (errs[m - 1]! + errs[m]!) / 2;
+  }
   let s = 0;
   for (const p of points) {
     const c = new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), e);
     const d = Math.log(predictRow(c, p.row, p.measure) / p.value);
-    s += robust ? Math.abs(d) : d * d;
+    s += d * d;
   }
   if (prior !== null) for (const k of KEYS) { const a = Math.log(e[k] / prior[k]); s += PRIOR * a * a; }
   return s;

@@ -24,13 +24,30 @@
  * started its next step. docs/sim-models.md "LLM serving".
  */
 import { PRIORITY } from '../../priorities.js';
-import { pipelineStepEnd } from '../../parallel/pipeline.js';
-import { peersRelease, peersRun } from '../../parallel/tp-busy.js';
 import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance.js';
 import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
+import type { StepCost } from './step-cost.js';
+import { runStage } from '../../parallel/pipeline.js';
+import { peersRelease, peersRun } from '../../parallel/tp-busy.js';
 
 /** Tokens per KV block (vLLM's default block size). */
 export const KV_BLOCK_TOKENS = 16;
+
+/**
+ * Time-slice quantum on a shared GPU, seconds (assumption: the order of a CUDA time-slice /
+ * scheduler quantum, a few to tens of ms; 50 ms keeps a 100 ms camera frame's wait within half
+ * its period). A step of an instance whose GPU is shared prefills at most the prompt tokens that
+ * fit one quantum (chunked), so co-located work interleaves instead of waiting out a long prefill.
+ */
+export const TIME_SLICE_S = 0.05;
+/** Fewest prompt tokens a time-sliced step prefills (progress on devices too slow for the quantum). */
+const MIN_SLICE_TOKENS = 16;
+
+/** Prompt tokens per step that keep a prefill step of `cost` within one quantum. */
+export function sliceTokens(cost: StepCost): number {
+  const room = TIME_SLICE_S - cost.overheadS - cost.weightReadS(Infinity);
+  return Math.max(MIN_SLICE_TOKENS, Math.floor(room / cost.prefillTokenS));
+}
 
 function blocks(tokens: number): number {
   return Math.ceil(tokens / KV_BLOCK_TOKENS);
@@ -97,45 +114,48 @@ function preemptOne(w: World, inst: Instance): number {
   return blocks(r.prompt[q]! + r.generated[q]! + 1);
 }
 
-/** Blocks the running sequences need for the next step (context + the token it writes). */
-function blocksNeeded(w: World, inst: Instance): number {
-  const r = w.requests;
-  let n = 0;
-  for (let i = 0; i < inst.runCount; i++) {
-    const q = inst.running[i]!;
-    n += blocks(r.prompt[q]! + r.generated[q]! + 1);
-  }
-  return n;
-}
-
 /** Composes and schedules the next step (nothing when idle). */
 function startStep(w: World, inst: Instance): void {
   const r = w.requests;
   const now = w.now;
-  // 1. Blocks for the running sequences; preempt the latest arrivals while they do not fit.
-  let used = blocksNeeded(w, inst);
-  while (used > inst.kvCapacityBlocks && inst.runCount > 1) used -= preemptOne(w, inst);
-  // 2. Running sequences: continue chunked prefills within the budget, decode the others.
-  let budget = inst.maxStepTokens;
+  // 1. One pass over the running sequences: blocks they need for the next step, chunks of the
+  // prefills within the token budget, decodes, KV read, and the fewest tokens any has left.
+  // When the blocks do not fit, preempt the latest arrivals and compose again (rare).
+  let used = 0;
+  let budget = 0;
   let prefill = 0;
   let decoding = 0;
   let kv = 0;
   let pairs = 0;
-  for (let i = 0; i < inst.runCount; i++) {
-    const q = inst.running[i]!;
-    const left = r.prefillLeft[q]!;
-    const ctx = r.prompt[q]! + r.generated[q]! - left;
-    kv += ctx;
-    if (left > 0) {
-      const c = left < budget ? left : budget;
-      pairs += c * (ctx + c / 2);
-      inst.stepPrefill[i] = c;
-      prefill += c;
-      budget -= c;
-    } else {
-      inst.stepPrefill[i] = 0;
-      decoding++;
+  let minLeft = Infinity;
+  // Time-slice: on a shared GPU, a step prefills at most one quantum's worth (chunked).
+  const sliced = w.timeSlice && inst.sliceTokens < inst.maxStepTokens && inst.sharesLane(w.lanes.stages);
+  const stepBudget = sliced ? inst.sliceTokens : inst.maxStepTokens;
+  const chunked = sliced || inst.chunkedPrefill;
+  for (;;) {
+    used = 0; budget = stepBudget; prefill = 0; decoding = 0; kv = 0; pairs = 0; minLeft = Infinity;
+    for (let i = 0; i < inst.runCount; i++) {
+      const q = inst.running[i]!;
+      const g = r.generated[q]!;
+      const left = r.prefillLeft[q]!;
+      const ctx = r.prompt[q]! + g - left;
+      used += blocks(r.prompt[q]! + g + 1);
+      kv += ctx;
+      if (left > 0) {
+        const c = left < budget ? left : budget;
+        pairs += c * (ctx + c / 2);
+        inst.stepPrefill[i] = c;
+        prefill += c;
+        budget -= c;
+      } else {
+        inst.stepPrefill[i] = 0;
+        decoding++;
+        const out = r.output[q]! - g;
+        if (out < minLeft) minLeft = out;
+      }
     }
+    if (used <= inst.kvCapacityBlocks || inst.runCount <= 1) break;
+    while (used > inst.kvCapacityBlocks && inst.runCount > 1) used -= preemptOne(w, inst);
   }
   // 3. Admit waiting requests (FIFO) into free slots, blocks and the token budget.
   while (inst.waiting.length > 0 && inst.runCount < inst.maxBatch && budget > 0) {
@@ -144,7 +164,7 @@ function startStep(w: World, inst: Instance): void {
     if (used + need > inst.kvCapacityBlocks) break;
     let c = r.prefillLeft[q]!;
     if (c > budget) {
-      if (inst.chunkedPrefill) c = budget;
+      if (chunked) c = budget;
       else if (prefill > 0) break;
     }
     inst.waiting.shift();
@@ -166,15 +186,12 @@ function startStep(w: World, inst: Instance): void {
   inst.stepStartS = now;
   inst.stepBatch = inst.runCount;
   inst.stepKv = used / inst.kvCapacityBlocks;
+  inst.stepPrefillTokens = prefill;
+  inst.stepDecodes = decoding;
   const lanes0 = inst.stageLanes[0]!;
   if (prefill === 0 && sd.length === 1 && w.lanesFree(lanes0, now)) {
-    // Decode run (see the file comment): up to the next finish, a regime change, or the blocks.
-    let m = Infinity;
-    for (let i = 0; i < inst.runCount; i++) {
-      const q = inst.running[i]!;
-      const left = r.output[q]! - r.generated[q]!;
-      if (left < m) m = left;
-    }
+    // Decode run (see the file comment): up to the next finish, or before the blocks run out.
+    let m = minLeft;
     const cost = perf[0]!.cost;
     const free = inst.kvCapacityBlocks - used;
     const kvRoom = 1 + KV_BLOCK_TOKENS * Math.floor(free / decoding);
@@ -185,14 +202,46 @@ function startStep(w: World, inst: Instance): void {
     inst.runB = cost.decodeGrowthS(decoding);
     const runS = boundary(inst, inst.runSteps) - now;
     t = w.runOnLanes(sd[0]!, lanes0, now, runS, inst.index);
+    inst.laneStartS = w.lastStartS;
     if (inst.peerDevices.length > 0) peersRun(w, inst, -1, t - runS, runS);
     if (inst.runSteps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = inst.index;
   } else {
-    // Stage by stage, micro-batched across devices (sim/parallel/pipeline.ts).
-    t = pipelineStepEnd(w, inst, now, prefill, decoding, kv, pairs);
+    inst.stepKvTokens = kv;
+    inst.stepPairs = pairs;
+    inst.pipeStage = 0;
+    inst.busy = true;
+    runStages(w, inst, now);
+    return;
   }
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
+}
+
+/**
+ * Runs the step's stages from `inst.pipeStage` on, starting at `readyS`: consecutive stages on one
+ * device follow at once; the step's activations then cross to the next device and that stage's
+ * work is placed on its lanes when they arrive (`stageReady` event) — not reserved ahead, so other
+ * work may use those lanes meanwhile. At batch > 1 the stages overlap on micro-batches
+ * (sim/parallel/pipeline.ts). The last stage schedules the end of the step.
+ */
+function runStages(w: World, inst: Instance, readyS: number): void {
+  const sd = inst.stageDevices;
+  let t = readyS;
+  for (let k = inst.pipeStage; k < sd.length; k++) {
+    // Micro-batched across devices (sim/parallel/pipeline.ts); t = when stage k + 1 may start.
+    t = runStage(w, inst, k, t);
+    if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
+      inst.pipeStage = k + 1;
+      inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.stageReady, inst.index, PRIORITY.completion);
+      return;
+    }
+  }
+  inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
+}
+
+/** The step's activations reached the next stage's device (see runStages). */
+export function stageReady(w: World, inst: Instance): void {
+  runStages(w, inst, w.now);
 }
 
 /** End of a step (or decode run): tokens per sequence; finished ones respond. */
@@ -209,6 +258,12 @@ function stepEnd(w: World, inst: Instance): void {
   inst.statBatchS += inst.stepBatch * dt;
   // KV grows by about stepBatch/16 blocks per step of a run: count its mean over the run.
   inst.statKvS += (inst.stepKv + ((steps - 1) * inst.stepBatch) / (2 * KV_BLOCK_TOKENS * inst.kvCapacityBlocks)) * dt;
+  if (w.timeline !== null) {
+    w.timeline.step(inst.stageDevices[0]!, inst.index, inst.id, inst.laneStartS, now, {
+      batch: inst.stepBatch, prefillTokens: inst.stepPrefillTokens, decodes: inst.stepDecodes, steps,
+      kvBlocksUsed: inst.kvUsedBlocks, kvBlocks: inst.kvCapacityBlocks, waiting: inst.waiting.length,
+    });
+  }
   const last = inst.stageDevices[inst.stageDevices.length - 1]!;
   const backLatency = w.network.latency(last, w.ingressNode[inst.service]!);
   for (let i = inst.runCount - 1; i >= 0; i--) {
