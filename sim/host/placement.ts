@@ -123,7 +123,7 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       const g = p.stages[k]!.gpus;
       const picked = w.lanes.pick(devs[k]!, g, weights[k]! / g);
       if (picked === null) { short = devs[k]!; break; }
-      w.lanes.reserve(picked, weights[k]! / g);
+      w.lanes.reserve(picked, weights[k]! / g, w.instances.length);
       lanes.push(picked);
     }
     if (short >= 0) {
