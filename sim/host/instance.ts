@@ -136,6 +136,8 @@ export class Instance {
     }
     return false;
   }
+  /** Last time a request reached this instance (time-slicing: is this co-tenant active?). */
+  lastWorkS = -Infinity;
 
   usesDevice(d: number): boolean {
     for (let k = 0; k < this.stageDevices.length; k++) if (this.stageDevices[k] === d) return true;

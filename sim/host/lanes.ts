@@ -20,6 +20,8 @@ export class Lanes {
   readonly memoryBytes: Float64Array;
   /** Stages placed on the lane (spreads new stages over idle GPUs). */
   readonly stages: Int32Array;
+  /** Instances ever placed on the lane (time-slicing asks whether a co-tenant is active). */
+  readonly tenants: number[][];
 
   constructor(devices: readonly { readonly gpus: number; readonly memoryBytesPerGpu: number }[]) {
     this.base = new Int32Array(devices.length);
@@ -33,6 +35,7 @@ export class Lanes {
     this.weights = new Float64Array(n);
     this.memoryBytes = new Float64Array(n);
     this.stages = new Int32Array(n);
+    this.tenants = Array.from({ length: n }, () => []);
     devices.forEach((d, i) => { for (let g = 0; g < this.count[i]!; g++) this.memoryBytes[this.base[i]! + g] = d.memoryBytesPerGpu; });
   }
 
@@ -52,8 +55,12 @@ export class Lanes {
     return Int32Array.from(ids.slice(0, g)).sort();
   }
 
-  reserve(lanes: Int32Array, bytesPerGpu: number): void {
-    for (const l of lanes) { this.weights[l] = this.weights[l]! + bytesPerGpu; this.stages[l] = this.stages[l]! + 1; }
+  reserve(lanes: Int32Array, bytesPerGpu: number, instance: number): void {
+    for (const l of lanes) {
+      this.weights[l] = this.weights[l]! + bytesPerGpu;
+      this.stages[l] = this.stages[l]! + 1;
+      this.tenants[l]!.push(instance);
+    }
   }
 
   release(lanes: Int32Array, bytesPerGpu: number): void {

@@ -152,7 +152,7 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       const perGpu = weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / g;
       const picked = w.lanes.pick(devs[k]!, g, perGpu);
       if (picked === null) { short = devs[k]!; break; }
-      w.lanes.reserve(picked, perGpu);
+      w.lanes.reserve(picked, perGpu, w.instances.length);
       lanes.push(picked);
     }
     // Tensor-parallel peers: all their GPUs, each holding its 1/n of the stage's weights.
@@ -164,7 +164,7 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       const perGpu = weights[k]! / (1 + p.stages[k]!.peers!.length) / g;
       const picked = w.lanes.pick(d, g, perGpu);
       if (picked === null) { short = d; break; }
-      w.lanes.reserve(picked, perGpu);
+      w.lanes.reserve(picked, perGpu, w.instances.length);
       peerLanes.push(picked);
     }
     if (short >= 0) {

@@ -1,8 +1,8 @@
 /**
  * Shared accelerators (`device_sharing`): a chat prefill of 2048 tokens and camera frames on the
  * one GPU of an AGX Orin. `fifo` runs the prefill whole, so a frame arriving just after it waits
- * the whole step; `time-slice` (default) bounds the chat's steps to one quantum while the GPU is
- * shared, so the frame waits at most about one quantum.
+ * the whole step; `time-slice` (default) bounds the chat's steps to one quantum while a co-tenant
+ * on its GPU is active, so the frame waits at most about one quantum.
  */
 import { describe, expect, it } from 'vitest';
 import { DEVICE_CATALOG, MODEL_CATALOG } from '../../scenarios/index.js';
@@ -15,7 +15,7 @@ const orin = DEVICE_CATALOG['jetson-agx-orin-64gb']!;
 const llama = MODEL_CATALOG['llama-3.1-8b-q4']!;
 const sam = MODEL_CATALOG['mobilesam']!;
 
-function run(sharing: 'fifo' | 'time-slice' | undefined): RequestRecord[] {
+function run(sharing: 'fifo' | 'time-slice' | undefined, withFrames = true): RequestRecord[] {
   const sc = {
     ...scenario({
       devices: [device('orin', orin)], links: [link('l0', 'orin', 'sw', 1e30, 0)], horizonS: 20,
@@ -28,7 +28,8 @@ function run(sharing: 'fifo' | 'time-slice' | undefined): RequestRecord[] {
   };
   const rec = recorder();
   const frames: [number, number, number][] = [];
-  for (let t = 10.001; t < 11; t += 0.1) frames.push([t, 1, 1]);
+  // A camera stream at 10 fps from t = 9 (active when the chat request comes at t = 10).
+  for (let t = 9.001; withFrames && t < 11; t += 0.1) frames.push([t, 1, 1]);
   simulate(sc, {
     records: rec.records, warmStart: true,
     policyImpl: fixedPlanPolicy([
@@ -47,7 +48,7 @@ describe('device sharing', () => {
   const e2e = (r: RequestRecord) => r.finishS - r.arrivalS;
 
   it('sharing › fifo › a frame arriving after a long prefill waits for the whole step', () => {
-    const frame = run('fifo').find((r) => r.service === 'cam')!;
+    const frame = run('fifo').find((r) => r.service === 'cam' && r.arrivalS > 10)!;
     expect(prefillS).toBeGreaterThan(4 * TIME_SLICE_S);
     expect(e2e(frame)).toBeGreaterThan(prefillS - 0.01);
   });
@@ -55,7 +56,7 @@ describe('device sharing', () => {
   it('sharing › time-slice (default) › frames wait at most about one quantum; the chat still completes', () => {
     for (const recs of [run('time-slice'), run(undefined)]) {
       const frames = recs.filter((r) => r.service === 'cam');
-      expect(frames.length).toBe(10);
+      expect(frames.length).toBe(20);
       // At most the chat step in progress (≤ one quantum) and its own batch.
       for (const f of frames) expect(e2e(f)).toBeLessThanOrEqual(TIME_SLICE_S + frameS + 0.001);
       const chat = recs.find((r) => r.service === 'chat')!;
@@ -63,5 +64,13 @@ describe('device sharing', () => {
       // Sliced prefill costs the chat more than one whole step (weights read once per slice).
       expect(chat.firstTokenS - chat.arrivalS).toBeGreaterThan(prefillS);
     }
+  });
+});
+
+describe('device sharing › idle co-tenant', () => {
+  it('sharing › time-slice › a co-tenant without work does not slice the chat', () => {
+    const chat = run('time-slice', false).find((r) => r.service === 'chat')!;
+    const whole = new LlmStagePerf(llama, orin, 1, 1, 1).prefillS(2048);
+    expect(chat.firstTokenS - chat.arrivalS).toBeCloseTo(whole, 9);
   });
 });

@@ -43,6 +43,32 @@ export const TIME_SLICE_S = 0.05;
 /** Fewest prompt tokens a time-sliced step prefills (progress on devices too slow for the quantum). */
 const MIN_SLICE_TOKENS = 16;
 
+/**
+ * A co-tenant counts as active when a request reached it within this window, seconds (assumption:
+ * a GPU time-slices between contexts that have work; a periodic stream — a camera at ≥ 1 fps — is
+ * treated as active between its frames, so its next frame does not meet a whole prefill).
+ */
+export const ACTIVE_WINDOW_S = 1;
+
+/** True when another instance on one of `inst`'s GPU lanes is active (see ACTIVE_WINDOW_S). */
+function contended(w: World, inst: Instance): boolean {
+  const L = w.lanes;
+  const since = w.now - ACTIVE_WINDOW_S;
+  for (let k = 0; k < inst.stageLanes.length; k++) {
+    const ls = inst.stageLanes[k]!;
+    for (let i = 0; i < ls.length; i++) {
+      const l = ls[i]!;
+      if (L.stages[l]! <= 1) continue;
+      const ts = L.tenants[l]!;
+      for (let j = 0; j < ts.length; j++) {
+        const o = w.instances[ts[j]!]!;
+        if (o !== inst && o.serving && (o.lastWorkS >= since || o.busy || o.waiting.length > 0)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** Prompt tokens per step that keep a prefill step of `cost` within one quantum. */
 export function sliceTokens(cost: StepCost): number {
   const room = TIME_SLICE_S - cost.overheadS - cost.weightReadS(Infinity);
@@ -64,6 +90,7 @@ function enqueue(w: World, inst: Instance, req: number): void {
     return;
   }
   r.prefillLeft[req] = r.prompt[req]!;
+  inst.lastWorkS = w.now;
   inst.waiting.push(req);
   if (inst.runSteps > 1) cutRun(w, inst);
   w.kick(inst);
@@ -129,7 +156,7 @@ function startStep(w: World, inst: Instance): void {
   let pairs = 0;
   let minLeft = Infinity;
   // Time-slice: on a shared GPU, a step prefills at most one quantum's worth (chunked).
-  const sliced = w.timeSlice && inst.sliceTokens < inst.maxStepTokens && inst.sharesLane(w.lanes.stages);
+  const sliced = w.timeSlice && inst.sliceTokens < inst.maxStepTokens && contended(w, inst);
   const stepBudget = sliced ? inst.sliceTokens : inst.maxStepTokens;
   const chunked = sliced || inst.chunkedPrefill;
   for (;;) {
@@ -221,8 +248,9 @@ function startStep(w: World, inst: Instance): void {
  * Runs the step's stages from `inst.pipeStage` on, starting at `readyS`: consecutive stages on one
  * device follow at once; the step's activations then cross to the next device and that stage's
  * work is placed on its lanes when they arrive (`stageReady` event) — not reserved ahead, so other
- * work may use those lanes meanwhile. At batch > 1 the stages overlap on micro-batches
- * (sim/parallel/pipeline.ts). The last stage schedules the end of the step.
+ * work may use those lanes meanwhile (lanes no other stage uses are reserved ahead: the same times
+ * without the event). At batch > 1 the stages overlap on micro-batches (sim/parallel/pipeline.ts).
+ * The last stage schedules the end of the step.
  */
 function runStages(w: World, inst: Instance, readyS: number): void {
   const sd = inst.stageDevices;
@@ -231,12 +259,23 @@ function runStages(w: World, inst: Instance, readyS: number): void {
     // Micro-batched across devices (sim/parallel/pipeline.ts); t = when stage k + 1 may start.
     t = runStage(w, inst, k, t);
     if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
-      inst.pipeStage = k + 1;
-      inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.stageReady, inst.index, PRIORITY.completion);
-      return;
+      // A GPU no other stage uses can be reserved ahead (nothing else could use it meanwhile):
+      // same times, one event fewer per hop.
+      if (!alone(w, inst.stageLanes[k + 1]!)) {
+        inst.pipeStage = k + 1;
+        inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.stageReady, inst.index, PRIORITY.completion);
+        return;
+      }
     }
   }
   inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
+}
+
+/** True when no other stage is placed on any of `lanes`. */
+function alone(w: World, lanes: Int32Array): boolean {
+  const st = w.lanes.stages;
+  for (let i = 0; i < lanes.length; i++) if (st[lanes[i]!]! > 1) return false;
+  return true;
 }
 
 /** The step's activations reached the next stage's device (see runStages). */

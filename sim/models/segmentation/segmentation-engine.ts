@@ -11,6 +11,7 @@ import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance
 import type { World } from '../../host/world.js';
 
 function itemEnqueue(w: World, inst: Instance, req: number): void {
+  inst.lastWorkS = w.now;
   inst.waiting.push(req);
   w.kick(inst);
 }
