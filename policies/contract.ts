@@ -147,6 +147,12 @@ export interface Stage {
    * (stagesKey): a new fraction is a new instance.
    */
   readonly gpuFraction?: number;
+  /**
+   * Tensor parallelism across devices: the stage's layers are split 1/(1 + peers) over `device`
+   * (the root) and these devices, which synchronise the hidden state every layer over the links
+   * through their common switch (sim/parallel/tensor-parallel.ts). Absent = one device.
+   */
+  readonly peers?: readonly DeviceId[];
 }
 
 export interface InstanceState {

@@ -55,7 +55,11 @@ export function planMemoryByDevice(view: Pick<ClusterView, 'services'>, instance
   for (const inst of instances) {
     const service = view.services.find((s) => s.name === inst.service);
     if (!service) continue;
-    for (const s of inst.stages) out.set(s.device, (out.get(s.device) ?? 0) + stageWeightBytes(service, s));
+    for (const s of inst.stages) {
+      // A tensor-parallel stage (peers) holds 1/n of its weights on each member.
+      const members = [s.device, ...(s.peers ?? [])];
+      for (const m of members) out.set(m, (out.get(m) ?? 0) + stageWeightBytes(service, s) / members.length);
+    }
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { edgeSolo } from './baselines/edge-solo.js';
 import { cloudEdgeEven, cloudEdgeOpt } from './baselines/cloud-edge.js';
 import { adaptiveSplit } from './baselines/adaptive-split.js';
 import { leastLoaded, powerOfTwo, roundRobin } from './baselines/routers.js';
+import { deviceGroup } from './baselines/device-group.js';
 
 export const POLICIES = {
   epara,
@@ -18,6 +19,7 @@ export const POLICIES = {
   'cloud-edge-even': cloudEdgeEven,
   'cloud-edge-opt': cloudEdgeOpt,
   'adaptive-split': adaptiveSplit,
+  'device-group': deviceGroup,
   'round-robin': roundRobin,
   'least-loaded': leastLoaded,
   'power-of-two': powerOfTwo,

@@ -136,4 +136,22 @@ export interface RunResult {
   readonly placementChanges: readonly PlacementChange[];
   /** Anything the run wants a reader to know (e.g. roofline fallbacks used). */
   readonly notes: readonly string[];
+  /** The serving engine's own figures (simulator only; sim/host/engine-stats.ts). */
+  readonly engine?: EngineResult;
+}
+
+/** Per LLM service, over the busy time of its instances (steps ended within the run). */
+export interface EngineServiceResult {
+  /** Running sequences per step, weighted by step time. */
+  readonly meanRunningBatch: number;
+  /** KV blocks held / KV capacity, weighted by step time. */
+  readonly kvUtilization: number;
+  /** Sequences preempted (by recompute) because KV blocks ran out. */
+  readonly preemptions: number;
+}
+
+export interface EngineResult {
+  readonly services: Readonly<Record<ServiceName, EngineServiceResult>>;
+  /** Per device: busy fraction of the run of each GPU lane (one per accelerator). */
+  readonly lanes: Readonly<Record<DeviceId, readonly number[]>>;
 }

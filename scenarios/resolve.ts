@@ -8,14 +8,11 @@ import { resolve as resolvePath } from 'node:path';
 import type { Slo } from '../policies/index.js';
 import { WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
 import type { ArrivalSpec, TokenSpec } from '../traces/index.js';
-import { DEVICE_CATALOG } from './catalog/devices.js';
-import { LINK_CATALOG } from './catalog/links.js';
-import { MODEL_CATALOG } from './catalog/models.js';
 import { didYouMean } from './issues.js';
 import { checkPolicyParams } from './policy-params.js';
 import { checkTracePath, tracePathFor } from './trace-path.js';
 import type { RawArrivals, RawFault, RawScenario, RawService } from './schema.js';
-import type { DeviceConfig, FaultConfig, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
+import type { Catalog, DeviceConfig, FaultConfig, ModelSpec, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
 
 export type Report = (path: readonly PropertyKey[], message: string, hint?: string) => void;
 
@@ -28,7 +25,7 @@ const GB = 1e9;
 
 interface Expanded { readonly devices: DeviceConfig[]; readonly groups: Map<string, string[]>; readonly index: Map<string, number> }
 
-export function resolveScenario(raw: RawScenario, file: string, report: Report): Scenario {
+export function resolveScenario(raw: RawScenario, file: string, report: Report, catalog: Catalog): Scenario {
   const switches = raw.switches ?? [];
   const nodes = new Map<string, readonly PropertyKey[]>();
   const claim = (name: string, path: readonly PropertyKey[]): void => {
@@ -37,18 +34,18 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report):
     else nodes.set(name, path);
   };
   switches.forEach((s, i) => claim(s, ['switches', i]));
-  const exp = expandDevices(raw, claim);
+  const exp = expandDevices(raw, catalog, claim);
   let linkIssues = 0;
-  const links = resolveLinks(raw, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
+  const links = resolveLinks(raw, catalog, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
   const devices = assignSites(exp.devices, links, new Set(switches));
-  const services = raw.services.map((s, i) => resolveService(s, i, file, nodes, exp, report));
+  const policyName = raw.policy?.name ?? 'round-robin';
+  const services = raw.services.map((s, i) => resolveService(policyName, s, i, file, catalog, nodes, exp, report));
   // Per-service results are keyed by name: two services with one name would be silently merged.
   raw.services.forEach((s, i) => {
     const first = raw.services.findIndex((o) => o.name === s.name);
     if (first < i) report(['services', i, 'name'], `duplicate service name "${s.name}"`, `already used at services[${first}].name`);
   });
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
-  const policyName = raw.policy?.name ?? 'round-robin';
   const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
   // A bad link is dropped, so "not connected" would only echo its issue; so would an unknown ingress.
   if (linkIssues === 0) checkReachability(raw, services.filter((s) => nodes.has(s.ingress)), exp, links, report);
@@ -56,6 +53,7 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report):
     name: raw.name, file: resolvePath(file), seed: raw.seed ?? 1, horizonS: raw.horizon_s,
     timelineBucketS: raw.timeline_bucket_s ?? raw.horizon_s / 60, policy: { name: policyName, params },
     devices, switches, links, services, faults,
+    ...(raw.device_sharing !== undefined ? { deviceSharing: raw.device_sharing } : {}),
   };
 }
 
@@ -63,12 +61,12 @@ function pathText(p: readonly PropertyKey[]): string {
   return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join('');
 }
 
-function expandDevices(raw: RawScenario, claim: (n: string, p: readonly PropertyKey[]) => void): Expanded {
+function expandDevices(raw: RawScenario, catalog: Catalog, claim: (n: string, p: readonly PropertyKey[]) => void): Expanded {
   const devices: DeviceConfig[] = [];
   const groups = new Map<string, string[]>();
   const index = new Map<string, number>();
   raw.devices.forEach((d, i) => {
-    const spec = DEVICE_CATALOG[d.type]!;
+    const spec = catalog.devices[d.type]!;
     const count = d.count ?? 1;
     claim(d.id, ['devices', i, 'id']);
     const ids = count === 1 ? [d.id] : Array.from({ length: count }, (_, k) => `${d.id}-${k}`);
@@ -86,13 +84,13 @@ function expandDevices(raw: RawScenario, claim: (n: string, p: readonly Property
 }
 
 function resolveLinks(
-  raw: RawScenario, exp: Expanded, switches: ReadonlySet<string>, nodes: ReadonlyMap<string, unknown>, report: Report,
+  raw: RawScenario, catalog: Catalog, exp: Expanded, switches: ReadonlySet<string>, nodes: ReadonlyMap<string, unknown>, report: Report,
 ): LinkConfig[] {
   const out: LinkConfig[] = [];
   const ids = new Set<string>();
   const known = [...nodes.keys()];
   (raw.links ?? []).forEach((l, i) => {
-    const spec = LINK_CATALOG[l.type]!;
+    const spec = catalog.links[l.type]!;
     let ok = true;
     for (const end of ['a', 'b'] as const) {
       if (!nodes.has(l[end])) {
@@ -195,6 +193,7 @@ function arrivals(a: RawArrivals, file: string): ArrivalSpec {
     case 'diurnal': return { process: 'diurnal', meanRatePerS: a.mean_rate_per_s, amplitude: a.amplitude, periodS: a.period_s };
     case 'onoff': return { process: 'onoff', onRatePerS: a.on_rate_per_s, meanOnS: a.mean_on_s, meanOffS: a.mean_off_s };
     case 'periodic': return { process: 'periodic', streams: a.streams, fps: a.fps };
+    case 'closed': return { process: 'closed', concurrency: a.concurrency, thinkS: a.think_s ?? 0, thinkDist: a.think_dist ?? 'fixed' };
     case 'trace': {
       const t = a.transform;
       return {
@@ -221,10 +220,10 @@ function arrivals(a: RawArrivals, file: string): ArrivalSpec {
 }
 
 function resolveService(
-  s: RawService, i: number, file: string, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
+  policyName: string, s: RawService, i: number, file: string, catalog: Catalog, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
 ): ServiceConfig {
   const at = ['services', i] as const;
-  const model = MODEL_CATALOG[s.model]!;
+  const model = catalog.models[s.model]!;
   if (model.kind !== s.kind) report([...at, 'model'], `model "${s.model}" is a ${model.kind} model but the service kind is ${s.kind}`);
   if (!nodes.has(s.ingress)) report([...at, 'ingress'], `unknown ingress "${s.ingress}"`, didYouMean(s.ingress, [...nodes.keys()]));
   if (s.arrivals.process === 'trace') {
@@ -238,14 +237,7 @@ function resolveService(
     const t = s[tk];
     if (t?.dist === 'uniform' && t.min > t.max) report([...at, tk, 'min'], `min ${t.min} is above max ${t.max}`);
   }
-  const largest = exp.devices.reduce((best, d) => {
-    const cap = d.spec.gpus * d.spec.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;
-    return cap > best.cap ? { cap, d } : best;
-  }, { cap: 0, d: undefined as DeviceConfig | undefined });
-  if (model.weightBytes > largest.cap && largest.d !== undefined) {
-    report([...at, 'model'], `no device can hold service ${s.name} (needs ${(model.weightBytes / GB).toFixed(2)} GB of weights; `
-      + `largest is ${largest.d.id} (${largest.d.spec.key}) with ${(largest.cap / GB).toFixed(2)} GB usable)`);
-  }
+  checkFits(s, i, model, policyName, exp, report);
   const isLlm = s.kind === 'llm';
   return {
     name: s.name, kind: s.kind, model, slo: resolveSlo(s, at, report), arrivals: arrivals(s.arrivals, file),
@@ -253,7 +245,30 @@ function resolveService(
     outputTokens: s.output_tokens ?? (isLlm ? DEFAULT_OUTPUT : ONE_TOKEN),
     ingress: s.ingress, ...(s.category !== undefined ? { category: s.category } : {}),
     maxBatch: s.max_batch ?? DEFAULT_MAX_BATCH[s.kind],
+    ...(s.max_batched_tokens !== undefined ? { maxBatchedTokens: s.max_batched_tokens } : {}),
+    ...(s.chunked_prefill !== undefined ? { chunkedPrefill: s.chunked_prefill } : {}),
   };
+}
+
+/**
+ * Policies whose plans split one model over several devices (pipeline stages or tensor-parallel
+ * groups); with one of them a model no single device holds is accepted when the devices together
+ * hold it. Names only (scenarios/ may not import policy code).
+ */
+export const SPLITTING_POLICIES: readonly string[] = ['epara', 'edgeshard-latency', 'edgeshard-throughput', 'cloud-edge-even', 'cloud-edge-opt', 'adaptive-split', 'device-group'];
+
+function checkFits(s: RawService, i: number, model: ModelSpec, policy: string, exp: Expanded, report: Report): void {
+  const usable = (d: DeviceConfig): number => d.spec.gpus * d.spec.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;
+  const largest = exp.devices.reduce((best, d) => (usable(d) > best.cap ? { cap: usable(d), d } : best), { cap: 0, d: undefined as DeviceConfig | undefined });
+  if (model.weightBytes <= largest.cap || largest.d === undefined) return;
+  const total = exp.devices.reduce((a, d) => a + usable(d), 0);
+  const splits = SPLITTING_POLICIES.includes(policy);
+  if (splits && model.weightBytes <= total) return;
+  const hint = model.weightBytes > total
+    ? `the devices together hold only ${(total / GB).toFixed(2)} GB usable`
+    : `policy ${policy} places whole models; ${SPLITTING_POLICIES.join(', ')} can split it across devices`;
+  report(['services', i, 'model'], `no device can hold service ${s.name} (needs ${(model.weightBytes / GB).toFixed(2)} GB of weights; `
+    + `largest is ${largest.d.id} (${largest.d.spec.key}) with ${(largest.cap / GB).toFixed(2)} GB usable)`, hint);
 }
 
 function resolveFault(f: RawFault, i: number, exp: Expanded, links: readonly LinkConfig[], report: Report): FaultConfig[] {

@@ -2,15 +2,15 @@
  * The scenario YAML schema (zod 4). Keys are snake_case and carry their unit (`horizon_s`,
  * `rate_per_s`, `latency_ms`), so a number never has to be guessed. Every object is strict: an
  * unknown key is an error with a did-you-mean, never silently ignored. Catalog keys and policy
- * names are enums so the JSON Schema (`parasim schema`) lets editors complete them.
+ * names are enums (built per catalog: `scenarioSchemaFor`) so the JSON Schema (`parasim schema`) lets editors complete them.
  * Cross-references (link endpoints, ingress, fault targets, policy params) are checked later in
  * resolve.ts, which has the whole document.
  */
 import { z } from 'zod';
 import { POLICY_NAMES } from '../policies/index.js';
-import { DEVICE_CATALOG } from './catalog/devices.js';
-import { LINK_CATALOG } from './catalog/links.js';
-import { MODEL_CATALOG } from './catalog/models.js';
+import { builtinCatalog } from './catalog/builtin.js';
+import { catalogSectionSchema } from './catalog/schema.js';
+import type { Catalog } from './types.js';
 import { SCENARIO_LIMITS } from './limits.js';
 
 const keysOf = (r: Readonly<Record<string, unknown>>): [string, ...string[]] => Object.keys(r) as [string, ...string[]];
@@ -58,6 +58,12 @@ export const arrivalSchema = z.discriminatedUnion('process', [
   z.strictObject({ process: z.literal('onoff'), on_rate_per_s: ratePerS(), mean_on_s: seconds(), mean_off_s: seconds() }),
   z.strictObject({ process: z.literal('periodic'), streams: z.number().int().positive(), fps: z.number().positive() }),
   z.strictObject({
+    process: z.literal('closed'),
+    concurrency: z.number().int().positive(),
+    think_s: atSeconds().optional(),
+    think_dist: z.enum(['fixed', 'exponential']).optional(),
+  }),
+  z.strictObject({
     process: z.literal('trace'),
     format: z.enum(['azure-llm-2023', 'azure-llm-2024', 'burstgpt', 'mooncake', 'azure-functions-2021', 'csv']),
     path: z.string().min(1),
@@ -73,42 +79,6 @@ const sloSchema = z.strictObject({
   tpot_s: seconds().optional(),
   e2e_s: seconds().optional(),
   deadline_s: seconds().optional(),
-});
-
-const serviceSchema = z.strictObject({
-  name: id(),
-  kind: z.enum(['llm', 'segmentation']),
-  model: z.enum(keysOf(MODEL_CATALOG)),
-  slo: sloSchema,
-  arrivals: arrivalSchema,
-  prompt_tokens: tokenSpec.optional(),
-  output_tokens: tokenSpec.optional(),
-  ingress: id(),
-  category: z.strictObject({
-    sensitivity: z.enum(['latency', 'frequency']),
-    gpus: z.enum(['single', 'multi']),
-  }).optional(),
-  max_batch: z.number().int().positive().optional(),
-});
-
-const deviceSchema = z.strictObject({
-  id: id(),
-  type: z.enum(keysOf(DEVICE_CATALOG)),
-  /** A group: ids become `<id>-0` … `<id>-<count-1>`. */
-  count: z.number().int().positive().optional(),
-  /** Emulated slowdown ≥ 1 for weaker variants of the same board. */
-  slowdown: z.number().min(1).optional(),
-});
-
-const linkSchema = z.strictObject({
-  id: id().optional(),
-  a: id(),
-  b: id(),
-  type: z.enum(keysOf(LINK_CATALOG)),
-  baud: z.number().int().positive().optional(),
-  latency_ms: z.number().nonnegative().optional(),
-  bandwidth_mbps: z.number().positive().optional(),
-  loss_rate: z.number().min(0).lt(1).optional(),
 });
 
 const faultSchema = z.discriminatedUnion('kind', [
@@ -133,19 +103,66 @@ const limitsSchema = z.strictObject(
   Object.fromEntries(Object.keys(SCENARIO_LIMITS).map((k) => [k, z.number().positive().optional()])) as Record<keyof typeof SCENARIO_LIMITS, z.ZodOptional<z.ZodNumber>>,
 );
 
-export const scenarioSchema = z.strictObject({
-  name: id(),
-  seed: z.number().int().nonnegative().optional(),
-  horizon_s: seconds(),
-  timeline_bucket_s: seconds().optional(),
-  policy: policySchema.optional(),
-  switches: z.array(id()).optional(),
-  devices: z.array(deviceSchema).min(1),
-  links: z.array(linkSchema).optional(),
-  services: z.array(serviceSchema).min(1),
-  faults: z.array(faultSchema).optional(),
-  limits: limitsSchema.optional(),
-});
+/** The scenario schema whose catalog enums list `catalog`'s keys (a `catalog:` section extends them). */
+export function scenarioSchemaFor(catalog: Catalog) {
+  const serviceSchema = z.strictObject({
+    name: id(),
+    kind: z.enum(['llm', 'segmentation']),
+    model: z.enum(keysOf(catalog.models)),
+    slo: sloSchema,
+    arrivals: arrivalSchema,
+    prompt_tokens: tokenSpec.optional(),
+    output_tokens: tokenSpec.optional(),
+    ingress: id(),
+    category: z.strictObject({
+      sensitivity: z.enum(['latency', 'frequency']),
+      gpus: z.enum(['single', 'multi']),
+    }).optional(),
+    max_batch: z.number().int().positive().optional(),
+    /** LLM engine: prompt tokens per step (vLLM max_num_batched_tokens) and chunked prefill. */
+    max_batched_tokens: z.number().int().positive().optional(),
+    chunked_prefill: z.boolean().optional(),
+  });
+
+  const deviceSchema = z.strictObject({
+    id: id(),
+    type: z.enum(keysOf(catalog.devices)),
+    /** A group: ids become `<id>-0` … `<id>-<count-1>`. */
+    count: z.number().int().positive().optional(),
+    /** Emulated slowdown ≥ 1 for weaker variants of the same board. */
+    slowdown: z.number().min(1).optional(),
+  });
+
+  const linkSchema = z.strictObject({
+    id: id().optional(),
+    a: id(),
+    b: id(),
+    type: z.enum(keysOf(catalog.links)),
+    baud: z.number().int().positive().optional(),
+    latency_ms: z.number().nonnegative().optional(),
+    bandwidth_mbps: z.number().positive().optional(),
+    loss_rate: z.number().min(0).lt(1).optional(),
+  });
+  return z.strictObject({
+    name: id(),
+    seed: z.number().int().nonnegative().optional(),
+    horizon_s: seconds(),
+    /** How instances co-located on one GPU share it: time-slice (default) or fifo. */
+    device_sharing: z.enum(['fifo', 'time-slice']).optional(),
+    timeline_bucket_s: seconds().optional(),
+    policy: policySchema.optional(),
+    switches: z.array(id()).optional(),
+    devices: z.array(deviceSchema).min(1),
+    links: z.array(linkSchema).optional(),
+    services: z.array(serviceSchema).min(1),
+    faults: z.array(faultSchema).optional(),
+    catalog: catalogSectionSchema.optional(),
+    limits: limitsSchema.optional(),
+  });
+}
+
+/** The schema over the built-in catalog (JSON Schema, types). */
+export const scenarioSchema = scenarioSchemaFor(builtinCatalog());
 
 export type RawScenario = z.infer<typeof scenarioSchema>;
 export type RawService = RawScenario['services'][number];

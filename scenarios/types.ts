@@ -58,6 +58,13 @@ export interface ProfileRow extends Sourced {
   readonly prefillTokPerS?: number;
   /** Aggregate over the batch. */
   readonly decodeTokPerS?: number;
+  /**
+   * True when `decodeTokPerS` is a closed-loop output throughput with TTFT included (vLLM
+   * `bench serve --max-concurrency batch`), not a pure decode rate (llama-bench tg).
+   */
+  readonly closedLoop?: boolean;
+  /** Output tokens per request of the measurement (default 128, llama-bench tg128). */
+  readonly outputTokens?: number;
   /** Segmentation: per-item latency at this batch, seconds. */
   readonly itemLatencyS?: number;
 }
@@ -73,11 +80,23 @@ export interface ModelSpec extends Sourced {
   readonly weightBytes: number;
   readonly kvBytesPerToken: number;
   readonly activationBytesPerToken: number;
-  /** FLOPs per token (LLM, ≈ 2 × params) or per item (segmentation). */
+  /** FLOPs per token (LLM, ≈ 2 × active params) or per item (segmentation). */
   readonly flopsPerUnit: number;
+  /**
+   * Mixture of experts: `experts` per layer, `activeExperts` per token, and the bytes of all
+   * experts together (part of weightBytes). Absent for dense models.
+   */
+  readonly moe?: { readonly experts: number; readonly activeExperts: number; readonly expertBytes: number };
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly profiles: readonly ProfileRow[];
+}
+
+/** Device, model and link specs by key: the built-in data extended by catalog files/sections. */
+export interface Catalog {
+  readonly devices: Readonly<Record<string, DeviceSpec>>;
+  readonly models: Readonly<Record<string, ModelSpec>>;
+  readonly links: Readonly<Record<string, LinkSpec>>;
 }
 
 export interface DeviceConfig {
@@ -114,6 +133,10 @@ export interface ServiceConfig {
   readonly category?: Category;
   /** Largest running batch per instance. */
   readonly maxBatch: number;
+  /** LLM: largest prompt tokens prefilled per engine step (vLLM max_num_batched_tokens); absent = no limit. */
+  readonly maxBatchedTokens?: number;
+  /** LLM: split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
+  readonly chunkedPrefill?: boolean;
 }
 
 export type FaultConfig =
@@ -142,4 +165,10 @@ export interface Scenario {
   readonly links: readonly LinkConfig[];
   readonly services: readonly ServiceConfig[];
   readonly faults: readonly FaultConfig[];
+  /**
+   * How instances on one GPU share it (docs/sim-models.md "GPU lanes"): `time-slice` (default)
+   * bounds each step of an instance whose GPU is shared to one quantum, so co-located work
+   * interleaves; `fifo` runs steps whole, in the order issued.
+   */
+  readonly deviceSharing?: 'fifo' | 'time-slice';
 }

@@ -67,6 +67,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function unitOf(key: string): string {
   if (key.endsWith('_per_s')) return ' per second';
+  if (key.endsWith('_tok_s')) return ' of tokens/s';
+  if (key.endsWith('_gb_s')) return ' of GB/s';
   if (key.endsWith('_ms')) return ' of milliseconds';
   if (key.endsWith('_s')) return ' of seconds';
   if (key.endsWith('_mbps')) return ' of Mbit/s';

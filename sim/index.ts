@@ -13,3 +13,5 @@ export { declaredRate, serviceInfos, linkStates, initialDemand, zeroDemandNotes,
 export { LinkNetwork } from './network/link-network.js';
 export { EventKernel, RngStreams, rngStream } from './kernel/index.js';
 export * from './sweep/index.js';
+export * from './calibrate/index.js';
+export { Timeline } from './host/timeline.js';

@@ -13,6 +13,8 @@ export const PRIORITY = {
   completion: 0,
   /** Requests reaching an instance after completions at the same time. */
   delivery: 5,
-  /** New arrivals last: they see the state after everything else at that time. */
+  /** New arrivals: they see the state after everything else at that time. */
   arrival: 10,
+  /** An idle engine starts its step after every arrival and delivery at that time (batches them). */
+  kick: 15,
 } as const;

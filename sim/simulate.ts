@@ -13,14 +13,16 @@ import { POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestReco
 import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.js';
 import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArrival } from '../traces/index.js';
 import { FaultSchedule } from './faults/faults.js';
+import { ClosedLoop } from './host/closed-loop.js';
+import { engineStats } from './host/engine-stats.js';
+import type { Timeline } from './host/timeline.js';
 import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
 import { Views } from './host/views.js';
 import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
-import { cutRun, llmEnqueue, llmIterationEnd, llmStartIteration } from './models/llm/llm-engine.js';
-import { itemBatchEnd, itemEnqueue, itemStartBatch } from './models/segmentation/segmentation-engine.js';
+import { stageReady } from './models/llm/llm-engine.js';
 import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
 import { PRIORITY } from './priorities.js';
@@ -40,7 +42,12 @@ export interface SimulateOptions {
   readonly arrivals?: (service: ServiceConfig, opts: ArrivalOptions) => ArrivalSource;
   /** The placement made at t = 0 is ready at t = 0 (no weight loading), as in a live replay. */
   readonly warmStart?: boolean;
+  /** Collects engine steps, requests and transfers for a Perfetto trace (`run --timeline`). */
+  readonly timeline?: Timeline;
 }
+
+/** The stream of a closed-loop service: its requests come from `ClosedLoop` instead. */
+const EMPTY_SOURCE: ArrivalSource = { next: () => false, close: () => undefined };
 
 /** Refresh period of the fresh view (utilization, links) when the policy does not sync. */
 const VIEW_TICK_S = 1;
@@ -66,8 +73,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   });
   const w = new World(scenario, kernel, streams, network, summarizer, opts.records);
   const views = new Views(w, policy.sync !== undefined);
-  w.interruptRun = (inst) => cutRun(w, inst);
+  w.interruptRun = (inst) => inst.engine.interrupt(w, inst);
   w.warmStart = opts.warmStart === true;
+  w.timeline = opts.timeline ?? null;
   perfSource.forEach((src, i) => {
     for (const [type, how] of Object.entries(src)) {
       if (how === 'roofline') w.note(`perf: ${scenario.services[i]!.name} on ${type} uses the roofline (no profile rows)`);
@@ -89,12 +97,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     kernel.scheduleAt(buf.timeS, w.handlers.arrival, s, PRIORITY.arrival);
   };
 
-  const serve = (instIdx: number): void => {
-    const inst = w.instances[instIdx]!;
-    if (inst.llm !== null) llmStartIteration(w, inst);
-    else itemStartBatch(w, inst);
-  };
-
   const place = (): void => {
     views.beforePlacement();
     const plan = policy.place(views.cluster, policyRng);
@@ -102,12 +104,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   };
 
   const h = w.handlers;
-  h.arrival = kernel.register((s) => {
+  const closed = new ClosedLoop(scenario, streams, kernel, scenario.horizonS);
+  w.closedLoop = closed;
+  /** A request of service `s` reaches its ingress now (`client` −1 for open arrivals). */
+  const arrive = (s: number, prompt: number, output: number, client: number): void => {
     const r = w.requests;
     const svc = scenario.services[s]!;
-    const req = r.add(s, kernel.now, Math.max(0, nextPrompt[s]!), Math.max(1, nextOutput[s]!));
+    const req = r.add(s, kernel.now, Math.max(0, prompt), Math.max(1, output));
+    r.client[req] = client;
     views.arrivalsSincePlace[s] = views.arrivalsSincePlace[s]! + 1;
-    pull(s);
     info.id = req; info.service = svc.name; info.arrivalS = kernel.now;
     info.promptTokens = r.prompt[req]!; info.outputTokens = r.output[req]!; info.ingress = svc.ingress;
     const ingress = w.ingressNode[s]!;
@@ -122,10 +127,19 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     const bytes = svc.kind === 'llm' ? r.prompt[req]! * LLM_BYTES_PER_TOKEN : svc.model.inputBytes;
     const at = network.transfer(ingress, inst.stageDevices[0]!, bytes, kernel.now);
     if (at === Infinity) { w.endUnserved(req, 'failed', 'no-route'); return; }
+    if (w.timeline !== null) w.traceTransfer(ingress, inst.stageDevices[0]!, kernel.now, at, bytes);
     inst.inTransit++;
     w.enterInstance(inst);
     kernel.scheduleAt(at, h.atInstance, req, PRIORITY.delivery);
+  };
+  h.arrival = kernel.register((s) => {
+    const prompt = nextPrompt[s]!;
+    const output = nextOutput[s]!;
+    pull(s);
+    arrive(s, prompt, output, -1);
   });
+  h.clientArrival = kernel.register((c) => arrive(closed.service[c]!, closed.prompt[c]!, closed.output[c]!, c));
+  closed.handler = h.clientArrival;
   h.atInstance = kernel.register((req) => {
     const inst = w.instances[w.requests.instance[req]!]!;
     inst.inTransit--;
@@ -134,14 +148,18 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
       w.endUnserved(req, 'failed', inst.state === 'failed' ? 'device-crash' : 'instance-gone');
       return;
     }
-    if (inst.llm !== null) llmEnqueue(w, inst, req);
-    else itemEnqueue(w, inst, req);
+    inst.engine.enqueue(w, inst, req);
     goneIfIdle(w, inst);
   });
+  h.kick = kernel.register((i) => {
+    const inst = w.instances[i]!;
+    inst.kickPending = false;
+    if (!inst.busy && (inst.state === 'ready' || inst.state === 'draining')) inst.engine.start(w, inst);
+  });
+  h.stageReady = kernel.register((i) => stageReady(w, w.instances[i]!));
   h.iterationEnd = kernel.register((i) => {
     const inst = w.instances[i]!;
-    if (inst.llm !== null) llmIterationEnd(w, inst);
-    else itemBatchEnd(w, inst);
+    inst.engine.stepEnd(w, inst);
     goneIfIdle(w, inst);
   });
   h.deliver = kernel.register((req) => w.onDelivered(req));
@@ -150,7 +168,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     if (inst.state !== 'loading') return;
     w.setLifecycle(inst, 'ready');
     w.recordChange('ready', inst);
-    if (!inst.busy) serve(i);
+    if (!inst.busy) inst.engine.start(w, inst);
   });
   h.place = kernel.register((periodic) => {
     place();
@@ -165,7 +183,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
         if (inst.usesDevice(d) && inst.state !== 'gone' && inst.state !== 'failed') failInstance(w, inst);
       }
       w.weightsReserved[d] = 0;
-      w.busyUntil[d] = kernel.now;
+      w.lanes.crash(d, kernel.now);
     } else if (a.kind === 'recover' && w.alive[d] === 0) {
       w.setAlive(d, true);
     }
@@ -189,6 +207,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   if (sync !== null) kernel.scheduleAt(sync.spec.periodS, h.syncSend, 0, PRIORITY.sync);
   else kernel.scheduleAt(VIEW_TICK_S, h.viewTick, 0, PRIORITY.sync);
   scenario.services.forEach((svc, s) => {
+    if (closed.isClosed(s)) { sources.push(EMPTY_SOURCE); return; }
     const ao: ArrivalOptions = {
       promptTokens: svc.promptTokens, outputTokens: svc.outputTokens,
       arrivalRng: streams.get(`arrivals:${svc.name}`), tokenRng: streams.get(`tokens:${svc.name}`), horizonS: scenario.horizonS,
@@ -196,6 +215,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     sources.push(opts.arrivals !== undefined ? opts.arrivals(svc, ao) : openArrivals(svc.arrivals, ao));
     pull(s);
   });
+  closed.start();
 
   try {
     if (opts.progress === undefined) kernel.runUntil(scenario.horizonS);
@@ -210,5 +230,5 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   }
   w.settleInflight();
   scenario.links.forEach((_, l) => summarizer.setLinkBusy(l, network.busiestDirectionS(l)));
-  return summarizer.finish(w.changes, [...w.notes].sort());
+  return { ...summarizer.finish(w.changes, [...w.notes].sort()), engine: engineStats(w) };
 }

@@ -13,3 +13,4 @@ export { TraceReader, type TraceReadOptions } from './trace-reader.js';
 export { TraceArrivals } from './trace-arrivals.js';
 export { traceFirstWindow, type FirstWindow } from './first-window.js';
 export { traceSummary, replayCount, type TraceSummary, type TokenStats } from './trace-summary.js';
+export { ClosedLoopClients, CLOSED_RETRY_S } from './closed-loop.js';

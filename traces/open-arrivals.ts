@@ -34,6 +34,8 @@ export function openArrivals(spec: ArrivalSpec, opts: ArrivalOptions): ArrivalSo
       return new PeriodicSource(spec.streams, spec.fps, rng, h, prompt, output);
     case 'trace':
       return openTraceArrivals(spec, h, prompt, output);
+    case 'closed':
+      throw new RangeError('closed-loop arrivals are issued on completions, not as a stream: use ClosedLoopClients');
     default: {
       const never: never = spec;
       throw new Error(`unknown arrival process ${JSON.stringify(never)}`);

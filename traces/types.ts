@@ -60,6 +60,21 @@ export type ArrivalSpec =
       readonly fps: number;
     }
   | {
+      /**
+       * Closed loop: `concurrency` clients, each with one request outstanding; when its request
+       * ends (delivered, dropped or failed) a client thinks `thinkS` and sends the next. How
+       * published serving benchmarks load a server (`vllm bench serve --max-concurrency`,
+       * llama-batched-bench, LMDeploy static batches). Issued by the host on completions, not
+       * pulled as a time-ordered stream (see `ClosedLoopClients`).
+       */
+      readonly process: 'closed';
+      readonly concurrency: number;
+      /** Think time between a response and the next request, seconds (≥ 0). */
+      readonly thinkS: number;
+      /** `fixed` (default): exactly thinkS; `exponential`: exponential with mean thinkS. */
+      readonly thinkDist: 'fixed' | 'exponential';
+    }
+  | {
       readonly process: 'trace';
       readonly format: TraceFormat;
       /** Path, resolved relative to the scenario file by the scenario loader. */

@@ -27,6 +27,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<readonly Any
   validate: async () => [(await import('./validate.js')).validateCommand],
   schema: async () => [(await import('./schema.js')).schemaCommand],
   check: async () => [(await import('./schema.js')).checkCommand],
+  calibrate: async () => [(await import('./calibrate.js')).calibrateCommand],
 };
 
 /**

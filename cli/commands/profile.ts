@@ -1,7 +1,7 @@
 /**
  * `parasim profile --agent URL --model M --kind llm|segmentation --device-type T --out profile.csv`:
- * measures latency vs batch / prompt length on a live agent into the profile-table CSV the
- * simulator reads (runtime/profile/profiler.ts says what each row measures).
+ * measures latency vs batch / prompt length on a live agent into catalog profile rows (CSV) a
+ * scenario loads as they are (runtime/profile/profiler.ts says what each row measures).
  */
 import type { CommandModule } from 'yargs';
 import { DEFAULT_PLAN, profileAgent, writeProfileCsv } from '../../runtime/index.js';
@@ -14,6 +14,7 @@ interface ProfileArgs {
   model: string;
   kind: 'llm' | 'segmentation';
   'device-type': string;
+  'model-key'?: string;
   out: string;
   batches: string;
   prompts: string;
@@ -37,7 +38,8 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
     .option('model', { type: 'string', demandOption: true, describe: 'model name on the agent (onnx: lm-tiny, seg-small, …)' })
     .option('kind', { choices: ['llm', 'segmentation'] as const, demandOption: true })
     .option('device-type', { type: 'string', demandOption: true, describe: 'catalog device type the rows describe' })
-    .option('out', { type: 'string', demandOption: true, describe: 'profile CSV to write' })
+    .option('model-key', { type: 'string', describe: 'catalog model key the rows describe (default: --model)' })
+    .option('out', { type: 'string', demandOption: true, describe: 'profile CSV to write (catalog profile rows: load with --catalog or catalog.profiles)' })
     .option('batches', { type: 'string', default: DEFAULT_PLAN.batches.join(','), describe: 'batch sizes' })
     .option('prompts', { type: 'string', default: DEFAULT_PLAN.promptTokens.join(','), describe: 'LLM prefill prompt lengths' })
     .option('output-tokens', { type: 'number', default: DEFAULT_PLAN.outputTokens, describe: 'LLM decode tokens per request' })
@@ -59,7 +61,7 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
     }, (m) => process.stderr.write(`profile: ${m}\n`)).catch((e: unknown) => {
       throw new CliError(`profile: ${e instanceof Error ? e.message : String(e)}`, 1);
     });
-    writeProfileCsv(args.out, rows);
+    writeProfileCsv(args.out, args['model-key'] ?? args.model, rows);
     process.stderr.write(`profile: wrote ${rows.length} rows to ${args.out}\n`);
   },
 };

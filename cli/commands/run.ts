@@ -1,6 +1,7 @@
 /**
  * `parasim run <scenario.yaml>` — simulate one scenario: summary table on stdout, canonical JSON
- * (`--out`) and request records (`--records`, JSON lines) written atomically; progress and wall
+ * (`--out`), request records (`--records`, JSON lines) and a Perfetto trace of a window
+ * (`--timeline FILE --window A:B`) written atomically; progress and wall
  * time on stderr only, so stdout and the files are identical across runs with the same seed.
  */
 import fs from 'node:fs';
@@ -8,8 +9,8 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { RequestRecord, RunResult } from '../../policies/index.js';
 import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
-import { formatIssues, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
-import { resultToJson, simulate } from '../../sim/index.js';
+import { builtinCatalog, formatIssues, loadCatalogFile, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
+import { Timeline, resultToJson, simulate } from '../../sim/index.js';
 import { TraceFormatError } from '../../traces/index.js';
 import { parseSeed } from '../args.js';
 import { CliError } from '../cli-error.js';
@@ -21,6 +22,21 @@ interface RunArgs {
   policy?: string;
   out?: string;
   records?: string;
+  catalog?: string;
+  timeline?: string;
+  window?: string;
+}
+
+/** `--window A:B` in seconds of simulated time (either end may be empty: `:60`, `30:`). */
+export function parseWindow(w: string | undefined, horizonS: number): [number, number] {
+  if (w === undefined) return [0, horizonS];
+  const m = /^\s*([0-9.eE+-]*)\s*:\s*([0-9.eE+-]*)\s*$/.exec(w);
+  const a = m !== null ? (m[1] === '' ? 0 : Number(m[1])) : NaN;
+  const b = m !== null ? (m[2] === '' ? horizonS : Number(m[2])) : NaN;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !(b > a) || a < 0) {
+    throw new CliError(`--window must be A:B seconds with 0 ≤ A < B (got '${w}')`, 2);
+  }
+  return [a, b];
 }
 
 /** Writes to `<file>.tmp-<pid>` in the same directory and renames over `file`. */
@@ -58,8 +74,11 @@ class AtomicWriter {
  * Commits the records and writes the result; an I/O failure (disk full, the folder removed
  * meanwhile) is a user-facing error and leaves no temp file behind.
  */
-function writeOutputs(records: AtomicWriter | undefined, out: string | undefined, result: RunResult): void {
+function writeOutputs(
+  records: AtomicWriter | undefined, out: string | undefined, result: RunResult, trace?: { file: string; data: Timeline },
+): void {
   let w: AtomicWriter | undefined;
+  let t: AtomicWriter | undefined;
   try {
     records?.commit();
     if (out !== undefined) {
@@ -67,9 +86,15 @@ function writeOutputs(records: AtomicWriter | undefined, out: string | undefined
       w.write(resultToJson(result));
       w.commit();
     }
+    if (trace !== undefined) {
+      t = new AtomicWriter(trace.file);
+      t.write(JSON.stringify(trace.data));
+      t.commit();
+    }
   } catch (err) {
     records?.abort();
     w?.abort();
+    t?.abort();
     throw new CliError(`cannot write the results: ${err instanceof Error ? err.message : String(err)}`, 1);
   }
 }
@@ -94,6 +119,14 @@ export function summaryText(r: RunResult): string {
     id, d.type, fmt(d.utilization), d.energyJ === null ? '-' : fmt(d.energyJ / 1000, 1),
   ])];
   const lines = [`scenario ${r.scenario}  policy ${r.policy}  seed ${r.seed}  horizon ${r.horizonS} s`, '', table(rows), '', table(dev)];
+  const eng = r.engine;
+  if (eng !== undefined && Object.keys(eng.services).length > 0) {
+    lines.push('', table([['LLM engine', 'mean batch', 'KV util', 'preemptions'], ...Object.entries(eng.services).map(([name, e]) => [
+      name, fmt(e.meanRunningBatch, 2), fmt(e.kvUtilization), String(e.preemptions),
+    ])]));
+    const multi = Object.entries(eng.lanes).filter(([, l]) => l.length > 1);
+    if (multi.length > 0) lines.push('', 'GPU lane busy:', ...multi.map(([id, l]) => `  ${id}: ${l.map((b) => fmt(b)).join(' ')}`));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -106,20 +139,28 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('seed', { type: 'string', coerce: (s: string) => parseSeed(s), describe: 'root seed (default: the scenario\'s)' })
     .option('policy', { type: 'string', describe: `policy override: ${POLICY_NAMES.join(', ')}` })
     .option('out', { type: 'string', describe: 'write the canonical result JSON here' })
-    .option('records', { type: 'string', describe: 'write one JSON line per request here' }),
+    .option('records', { type: 'string', describe: 'write one JSON line per request here' })
+    .option('catalog', { type: 'string', describe: 'catalog file (YAML devices/models/links/profiles, or a profile CSV) extending the built-in one' })
+    .option('timeline', { type: 'string', describe: 'write a Perfetto / chrome://tracing trace (engine steps, requests, transfers) here' })
+    .option('window', { type: 'string', describe: 'with --timeline: only this window of simulated seconds, A:B' }),
   handler: (args) => {
     checkOutputPath(args.out, '--out');
     checkOutputPath(args.records, '--records');
     if (args.out !== undefined && args.records !== undefined && path.resolve(args.out) === path.resolve(args.records)) {
       throw new CliError('--out and --records name the same file', 2);
     }
-    const loaded = loadScenario(args.scenario);
+    checkOutputPath(args.timeline, '--timeline');
+    const extra = args.catalog !== undefined ? loadCatalogFile(args.catalog, builtinCatalog()) : undefined;
+    if (extra !== undefined && !extra.ok) throw new CliError(formatIssues(extra.issues), 1);
+    const loaded = loadScenario(args.scenario, extra?.ok === true ? { catalog: extra.value } : {});
     if (!loaded.ok) throw new CliError(formatIssues(loaded.issues), 1);
     const scenario = loaded.value;
     if (args.policy !== undefined && !isPolicyName(args.policy)) {
       throw new CliError(`unknown policy '${args.policy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
     }
     const policy = args.policy !== undefined ? policyChoiceFor(scenario, args.policy) : undefined;
+    if (args.window !== undefined && args.timeline === undefined) throw new CliError('--window needs --timeline FILE', 2);
+    const timeline = args.timeline !== undefined ? new Timeline(scenario, ...parseWindow(args.window, scenario.horizonS)) : undefined;
     const recordsOut = args.records !== undefined ? new AtomicWriter(args.records) : undefined;
     const tty = process.stderr.isTTY === true;
     let lastShown = 0;
@@ -135,6 +176,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         ...(policy !== undefined ? { policy } : {}),
         ...(recordsOut !== undefined ? { records: (r: RequestRecord) => recordsOut.write(`${JSON.stringify(r)}\n`) } : {}),
+        ...(timeline !== undefined ? { timeline } : {}),
         progress,
       });
     } catch (err) {
@@ -144,7 +186,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       throw err;
     }
     if (tty) process.stderr.write('\n');
-    writeOutputs(recordsOut, args.out, result);
+    writeOutputs(recordsOut, args.out, result, timeline !== undefined ? { file: args.timeline!, data: timeline } : undefined);
     process.stdout.write(summaryText(result));
     // Notes say why (starved service, no ready instance, busy link, overload): on stderr, beside progress.
     for (const n of result.notes) process.stderr.write(`note: ${n}\n`);

@@ -5,6 +5,22 @@
 import type { InstanceState, Lifecycle, Stage } from '../../policies/index.js';
 import type { ItemPerf, LlmStagePerf } from '../models/perf.js';
 import { IndexQueue } from './requests.js';
+import type { World } from './world.js';
+
+/**
+ * A serving engine: one per service kind (LLM iteration-level batching, per-item batching),
+ * chosen at placement and called by the simulator's handlers without knowing the kind.
+ */
+export interface ServingEngine {
+  /** A request's input reached the instance. */
+  enqueue(w: World, inst: Instance, req: number): void;
+  /** Starts the next step if the instance is idle and has work (after becoming ready). */
+  start(w: World, inst: Instance): void;
+  /** The instance's step (or batch) ended now. */
+  stepEnd(w: World, inst: Instance): void;
+  /** Another instance needs one of this one's lanes: shorten a multi-step run (or nothing). */
+  interrupt(w: World, inst: Instance): void;
+}
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -16,6 +32,8 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export const NO_EVENT = -Infinity;
 
+const NO_PEERS = new Int32Array(0);
+
 export class Instance {
   readonly view: Mutable<InstanceState>;
   readonly waiting = new IndexQueue();
@@ -24,12 +42,37 @@ export class Instance {
   runCount = 0;
   /** Requests routed here whose input is still on the network. */
   inTransit = 0;
-  /** KV budget and reservation in tokens (prompt + output reserved at admission). */
-  kvCapacity = Infinity;
-  kvReserved = 0;
-  /** Context tokens held by running sequences (drives the roofline KV read). */
-  kvLive = 0;
+  /** Paged KV: capacity and blocks held by the running sequences (llm-engine). */
+  kvCapacityBlocks = Infinity;
+  kvUsedBlocks = 0;
+  /** Per running slot: prompt tokens prefilled in the current step (0 = decoding). */
+  readonly stepPrefill: Int32Array;
+  /** Largest prompt tokens per step (vLLM max_num_batched_tokens); Infinity = no limit. */
+  maxStepTokens = Infinity;
+  /** Split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
+  chunkedPrefill = false;
+  /** Time-slice sharing: prompt tokens per step that keep a step within one quantum. */
+  sliceTokens = Infinity;
+  /** Engine statistics: busy seconds, Σ batch·dt, Σ (KV used / capacity)·dt, preemptions. */
+  statBusyS = 0;
+  statBatchS = 0;
+  statKvS = 0;
+  preemptions = 0;
+  /** The current step (or run): start time, batch, KV fraction at its start. */
+  stepStartS = 0;
+  stepBatch = 0;
+  stepKv = 0;
+  /** Timeline: when the step started on its lanes, its prefill tokens and decodes. */
+  laneStartS = 0;
+  stepPrefillTokens = 0;
+  stepDecodes = 0;
+  /** The step's KV tokens and prefill attention pairs; the pipeline stage it has reached. */
+  stepKvTokens = 0;
+  stepPairs = 0;
+  pipeStage = 0;
   busy = false;
+  /** A kick (start of a step) is scheduled at the current instant. */
+  kickPending = false;
   iterHandle = NO_EVENT;
   /**
    * Decode run (see llm-engine): `runSteps` decode iterations scheduled as one event; step i
@@ -53,12 +96,17 @@ export class Instance {
     readonly stageDevices: Int32Array,
     /** Weight bytes reserved per stage. */
     readonly stageWeights: Float64Array,
+    /** GPU lanes per stage (sim/host/lanes.ts), claimed at placement. */
+    readonly stageLanes: readonly Int32Array[],
+    /** The serving engine of the service's kind. */
+    readonly engine: ServingEngine,
     readonly llm: readonly LlmStagePerf[] | null,
     readonly item: ItemPerf | null,
     readonly maxBatch: number,
   ) {
     this.running = new Int32Array(Math.max(1, maxBatch));
-    this.deviceIds = stages.map((s) => s.device);
+    this.stepPrefill = new Int32Array(Math.max(1, maxBatch));
+    this.deviceIds = stages.flatMap((s) => [s.device, ...(s.peers ?? [])]);
     this.view = { id, service: serviceName, stages, state: 'pending', queued: 0, running: 0 };
   }
 
@@ -72,8 +120,28 @@ export class Instance {
     return s === 'loading' || s === 'ready' || s === 'draining' || s === 'pending';
   }
 
+  /**
+   * Tensor-parallel peers (Stage.peers), set at placement: device index, stage index and GPU
+   * lanes of each. A peer's crash fails the instance; its lanes mirror the root's busy time.
+   */
+  peerDevices: Int32Array = NO_PEERS;
+  peerStage: Int32Array = NO_PEERS;
+  peerLanes: readonly Int32Array[] = [];
+
+  /** True when another stage (of any instance) is placed on one of this instance's GPU lanes. */
+  sharesLane(stagesOnLane: Int32Array): boolean {
+    for (let k = 0; k < this.stageLanes.length; k++) {
+      const ls = this.stageLanes[k]!;
+      for (let i = 0; i < ls.length; i++) if (stagesOnLane[ls[i]!]! > 1) return true;
+    }
+    return false;
+  }
+  /** Last time a request reached this instance (time-slicing: is this co-tenant active?). */
+  lastWorkS = -Infinity;
+
   usesDevice(d: number): boolean {
     for (let k = 0; k < this.stageDevices.length; k++) if (this.stageDevices[k] === d) return true;
+    for (let k = 0; k < this.peerDevices.length; k++) if (this.peerDevices[k] === d) return true;
     return false;
   }
 

@@ -8,7 +8,11 @@
  * its replacement can load beside it (documented simplification).
  */
 import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
+import { KV_BLOCK_TOKENS, LLM_ENGINE, sliceTokens } from '../models/llm/llm-engine.js';
+import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
+import { groupLinks } from '../parallel/group-links.js';
+import { tpStagePerf } from '../parallel/tensor-parallel.js';
 import { PRIORITY } from '../priorities.js';
 import { Instance, NO_EVENT } from './instance.js';
 import type { World } from './world.js';
@@ -17,10 +21,26 @@ import type { World } from './world.js';
 export const KV_FRACTION = 0.9;
 
 
+/** Device indices holding stage `st` (the root, then its tensor-parallel peers). */
+function membersOf(w: World, st: PlannedInstance['stages'][number]): number[] {
+  return [st.device, ...(st.peers ?? [])].map((id) => w.network.nodeIndex.get(id)!);
+}
+
 function releaseWeights(w: World, inst: Instance): void {
   for (let k = 0; k < inst.stageDevices.length; k++) {
+    // A tensor-parallel stage holds 1/n of its weights on each member (root lanes + peers).
+    const members = membersOf(w, inst.stages[k]!);
+    const each = inst.stageWeights[k]! / members.length;
+    for (const m of members) w.weightsReserved[m] = Math.max(0, w.weightsReserved[m]! - each);
     const d = inst.stageDevices[k]!;
-    w.weightsReserved[d] = Math.max(0, w.weightsReserved[d]! - inst.stageWeights[k]!);
+    const lanes = inst.stageLanes[k]!;
+    if (w.alive[d] === 1) w.lanes.release(lanes, each / lanes.length);
+  }
+  for (let q = 0; q < inst.peerDevices.length; q++) {
+    const k = inst.peerStage[q]!;
+    const lanes = inst.peerLanes[q]!;
+    const each = inst.stageWeights[k]! / membersOf(w, inst.stages[k]!).length;
+    if (w.alive[inst.peerDevices[q]!] === 1) w.lanes.release(lanes, each / lanes.length);
   }
 }
 
@@ -42,7 +62,7 @@ export function goneIfIdle(w: World, inst: Instance): void {
 export function failInstance(w: World, inst: Instance): void {
   if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
   inst.iterHandle = NO_EVENT;
-  for (let k = 0; k < inst.stageDevices.length; k++) if (w.runOwner[inst.stageDevices[k]!] === inst.index) w.runOwner[inst.stageDevices[k]!] = -1;
+  for (const lanes of inst.stageLanes) for (const l of lanes) if (w.lanes.owner[l] === inst.index) w.lanes.owner[l] = -1;
   inst.runSteps = 1;
   inst.busy = false;
   for (let i = 0; i < inst.runCount; i++) {
@@ -54,8 +74,7 @@ export function failInstance(w: World, inst: Instance): void {
     w.leaveInstance(inst);
     w.endUnserved(inst.waiting.shift(), 'failed', 'device-crash');
   }
-  inst.kvReserved = 0;
-  inst.kvLive = 0;
+  inst.kvUsedBlocks = 0;
   inst.view.running = 0;
   if (inst.state !== 'draining') releaseWeights(w, inst);
   w.setLifecycle(inst, 'failed');
@@ -76,6 +95,15 @@ function invalid(w: World, p: PlannedInstance, service: number): string | null {
     if (s.kind === 'llm' && (st.firstLayer !== layer || st.endLayer <= st.firstLayer)) return `layers not contiguous at ${st.device}`;
     layer = st.endLayer;
     if (!w.network.reachable(w.ingressNode[service]!, d)) return `${st.device} unreachable from ingress`;
+    if (st.peers !== undefined && st.peers.length > 0) {
+      for (const peer of st.peers) {
+        const pd = w.network.nodeIndex.get(peer);
+        if (pd === undefined || pd >= w.scenario.devices.length) return `unknown device ${peer}`;
+        if (w.alive[pd] !== 1) return `device ${peer} is down`;
+      }
+      const g = groupLinks(w.scenario, [st.device, ...st.peers], (l) => w.network.isUp(w.scenario.links.indexOf(l), w.now));
+      if (!g.ok) return g.why;
+    }
   }
   if (s.kind === 'llm' && layer !== s.model.layers) return `layers cover [0,${layer}) of ${s.model.layers}`;
   return null;
@@ -111,19 +139,64 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     const devs = Int32Array.from(p.stages, (st) => w.network.nodeIndex.get(st.device)!);
     const weights = Float64Array.from(shares, (f) => svc.model.weightBytes * f);
     const need = new Map<number, number>();
-    devs.forEach((d, k) => need.set(d, (need.get(d) ?? 0) + weights[k]!));
+    p.stages.forEach((st, k) => {
+      const members = membersOf(w, st);
+      for (const d of members) need.set(d, (need.get(d) ?? 0) + weights[k]! / members.length);
+    });
     const over = [...need].find(([d, b]) => w.weightsReserved[d]! + b > w.memoryBytes[d]!);
-    if (over !== undefined) {
-      w.note(`refused instance of ${p.service} on ${sc.devices[over[0]]!.id}: weights exceed free memory`);
+    // Per GPU: each stage takes the `gpus` lanes of its device with room for weights / gpus.
+    const lanes: Int32Array[] = [];
+    let short = over !== undefined ? over[0] : -1;
+    for (let k = 0; k < devs.length && short < 0; k++) {
+      const g = p.stages[k]!.gpus;
+      const perGpu = weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / g;
+      const picked = w.lanes.pick(devs[k]!, g, perGpu);
+      if (picked === null) { short = devs[k]!; break; }
+      w.lanes.reserve(picked, perGpu, w.instances.length);
+      lanes.push(picked);
+    }
+    // Tensor-parallel peers: all their GPUs, each holding its 1/n of the stage's weights.
+    const peers = p.stages.flatMap((st, k) => (st.peers ?? []).map((id) => ({ d: w.network.nodeIndex.get(id)!, k })));
+    const peerLanes: Int32Array[] = [];
+    for (const { d, k } of peers) {
+      if (short >= 0) break;
+      const g = sc.devices[d]!.spec.gpus;
+      const perGpu = weights[k]! / (1 + p.stages[k]!.peers!.length) / g;
+      const picked = w.lanes.pick(d, g, perGpu);
+      if (picked === null) { short = d; break; }
+      w.lanes.reserve(picked, perGpu, w.instances.length);
+      peerLanes.push(picked);
+    }
+    if (short >= 0) {
+      lanes.forEach((l, k) => w.lanes.release(l, weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / l.length));
+      peerLanes.forEach((l, q) => w.lanes.release(l, weights[peers[q]!.k]! / (1 + p.stages[peers[q]!.k]!.peers!.length) / l.length));
+      w.note(`refused instance of ${p.service} on ${sc.devices[short]!.id}: weights exceed free memory`);
       continue;
     }
     for (const [d, b] of need) w.weightsReserved[d] = w.weightsReserved[d]! + b;
     const llm = svc.kind === 'llm'
-      ? p.stages.map((st, k) => { const dc = sc.devices[devs[k]!]!; return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!); })
+      ? p.stages.map((st, k) => {
+        const dc = sc.devices[devs[k]!]!;
+        if (st.peers === undefined || st.peers.length === 0) return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!);
+        const g = groupLinks(sc, [st.device, ...st.peers], () => true);
+        const members = membersOf(w, st).map((d) => ({ spec: sc.devices[d]!.spec, slowdown: sc.devices[d]!.slowdown }));
+        return tpStagePerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct);
+      })
       : null;
     const dc0 = sc.devices[devs[0]!]!;
     const item = svc.kind === 'llm' ? null : new ItemPerf(svc.model, dc0.spec, dc0.slowdown, p.stages[0]!.gpus);
-    const inst = new Instance(w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, llm, item, svc.maxBatch);
+    const engine = svc.kind === 'llm' ? LLM_ENGINE : ITEM_ENGINE;
+    const inst = new Instance(
+      w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, lanes, engine, llm, item, svc.maxBatch,
+    );
+    inst.maxStepTokens = svc.maxBatchedTokens ?? Infinity;
+    if (llm !== null) inst.sliceTokens = Math.min(...llm.map((p) => sliceTokens(p.cost)));
+    inst.chunkedPrefill = svc.chunkedPrefill === true;
+    if (peers.length > 0) {
+      inst.peerDevices = Int32Array.from(peers, (x) => x.d);
+      inst.peerStage = Int32Array.from(peers, (x) => x.k);
+      inst.peerLanes = peerLanes;
+    }
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);
     w.topologyChanged();
@@ -134,6 +207,11 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
   return changed;
 }
 
+function sharesLane(o: Instance, lanes: Int32Array): boolean {
+  for (const ls of o.stageLanes) for (const l of ls) if (lanes.includes(l)) return true;
+  return false;
+}
+
 function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: readonly Instance[]): void {
   const sc = w.scenario;
   const model = sc.services[inst.service]!.model;
@@ -142,18 +220,20 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
   inst.stages.forEach((st, k) => {
     const d = inst.stageDevices[k]!;
     const spec = sc.devices[d]!.spec;
-    loadS = Math.max(loadS, inst.stageWeights[k]! / spec.storageBytesPerS);
+    // Tensor-parallel members load their 1/n of the weights in parallel from their own storage.
+    loadS = Math.max(loadS, inst.stageWeights[k]! / (1 + (st.peers?.length ?? 0)) / spec.storageBytesPerS);
     if (inst.llm === null || model.kvBytesPerToken <= 0) return;
-    // KV budget: the stage's GPUs minus its weights, and a fair share of the device's free memory
-    // among the LLM instances placed on it (kept + new), whichever is smaller.
+    // KV budget: the free memory of the stage's GPUs (after all weights on them), shared
+    // equally by the LLM instances with a stage on any of those GPUs (kept + new).
+    const lanes = inst.stageLanes[k]!;
     let sharing = 0;
-    for (const o of [...kept, ...created]) if (o.llm !== null && o.usesDevice(d)) sharing++;
-    const free = (w.memoryBytes[d]! - w.weightsReserved[d]!) / Math.max(1, sharing);
-    const budget = KV_FRACTION * Math.max(0, Math.min(st.gpus * spec.memoryBytesPerGpu - inst.stageWeights[k]!, free));
-    const share = inst.stageWeights[k]! / model.weightBytes;
-    kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share)));
+    for (const o of [...kept, ...created]) if (o.llm !== null && sharesLane(o, lanes)) sharing++;
+    const budget = (KV_FRACTION * w.lanes.free(lanes)) / Math.max(1, sharing);
+    // A tensor-parallel group holds 1/n of the stage's KV on each member (the root's figures).
+    const share = inst.stageWeights[k]! / model.weightBytes / (1 + (st.peers?.length ?? 0));
+    kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share * KV_BLOCK_TOKENS)));
   });
-  inst.kvCapacity = kv;
+  inst.kvCapacityBlocks = kv;
   w.setLifecycle(inst, 'loading');
   w.recordChange('load', inst);
   w.kernel.schedule(w.warmStart && w.kernel.now === 0 ? 0 : loadS, w.handlers.ready, inst.index, PRIORITY.placement);

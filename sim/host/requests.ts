@@ -9,10 +9,14 @@ export class RequestTable {
   size = 0;
   service = new Int32Array(0);
   instance = new Int32Array(0);
+  /** Closed-loop client that sent the request (index into ClosedLoop), −1 for open arrivals. */
+  client = new Int32Array(0);
   prompt = new Int32Array(0);
   output = new Int32Array(0);
   /** Tokens generated so far (LLM). */
   generated = new Int32Array(0);
+  /** Tokens still to prefill before the next decode (prompt, or prompt + generated after a preemption). */
+  prefillLeft = new Int32Array(0);
   arrival = new Float64Array(0);
   start = new Float64Array(0);
   firstToken = new Float64Array(0);
@@ -33,9 +37,11 @@ export class RequestTable {
     const i = this.size++;
     this.service[i] = service;
     this.instance[i] = -1;
+    this.client[i] = -1;
     this.prompt[i] = prompt;
     this.output[i] = output;
     this.generated[i] = 0;
+    this.prefillLeft[i] = prompt;
     this.arrival[i] = arrivalS;
     this.start[i] = NaN;
     this.firstToken[i] = NaN;
@@ -60,9 +66,11 @@ export class RequestTable {
     const i32 = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
     this.service = i32(this.service);
     this.instance = i32(this.instance);
+    this.client = i32(this.client);
     this.prompt = i32(this.prompt);
     this.output = i32(this.output);
     this.generated = i32(this.generated);
+    this.prefillLeft = i32(this.prefillLeft);
     this.arrival = f(this.arrival);
     this.start = f(this.start);
     this.firstToken = f(this.firstToken);
@@ -85,13 +93,21 @@ export class IndexQueue {
   length = 0;
 
   push(x: number): void {
-    if (this.length === this.buf.length) {
-      const b = new Int32Array(Math.max(16, this.buf.length * 2));
-      for (let i = 0; i < this.length; i++) b[i] = this.buf[(this.head + i) & (this.buf.length - 1)]!;
-      this.buf = b;
-      this.head = 0;
-    }
+    if (this.length === this.buf.length) this.grow();
     this.buf[(this.head + this.length++) & (this.buf.length - 1)] = x;
+  }
+  private grow(): void {
+    const b = new Int32Array(Math.max(16, this.buf.length * 2));
+    for (let i = 0; i < this.length; i++) b[i] = this.buf[(this.head + i) & (this.buf.length - 1)]!;
+    this.buf = b;
+    this.head = 0;
+  }
+  /** Puts `x` back at the head (a preempted sequence is the next to be admitted). */
+  unshift(x: number): void {
+    if (this.length === this.buf.length) this.grow();
+    this.head = (this.head - 1 + this.buf.length) & (this.buf.length - 1);
+    this.buf[this.head] = x;
+    this.length++;
   }
   peek(): number {
     return this.buf[this.head]!;

@@ -16,14 +16,14 @@ import type { Mutable } from './instance.js';
  */
 export const FIRST_WINDOW_S = 60;
 
-/** Offered rate a scenario declares for a service, requests/s (0 for traces: see `initialDemand`). */
+/** Offered rate a scenario declares for a service, requests/s (0 for traces — see `initialDemand` — and closed loops: observed later). */
 export function declaredRate(a: ArrivalSpec): number {
   switch (a.process) {
     case 'poisson': case 'gamma': return a.ratePerS;
     case 'diurnal': return a.meanRatePerS;
     case 'onoff': return (a.onRatePerS * a.meanOnS) / (a.meanOnS + a.meanOffS);
     case 'periodic': return a.streams * a.fps;
-    case 'trace': return 0;
+    case 'trace': case 'closed': return 0;
   }
 }
 

@@ -10,7 +10,10 @@ import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
 import type { LinkNetwork } from '../network/link-network.js';
 import { PRIORITY } from '../priorities.js';
+import type { ClosedLoop } from './closed-loop.js';
 import type { Instance, Mutable } from './instance.js';
+import { Lanes } from './lanes.js';
+import type { Timeline } from './timeline.js';
 import { OUTCOMES, PENDING, RequestTable } from './requests.js';
 import { declaredRate } from './static-views.js';
 
@@ -30,7 +33,10 @@ export const LLM_BYTES_PER_TOKEN = 4;
 
 export interface Handlers {
   arrival: number;
+  clientArrival: number;
   atInstance: number;
+  kick: number;
+  stageReady: number;
   iterationEnd: number;
   deliver: number;
   ready: number;
@@ -48,23 +54,31 @@ export class World {
   readonly changes: PlacementChange[] = [];
   readonly notes = new Set<string>();
   readonly handlers: Handlers = {
-    arrival: -1, atInstance: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
+    arrival: -1, clientArrival: -1, atInstance: -1, kick: -1, stageReady: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
   };
   /** Per device (scenario order). */
   readonly alive: Uint8Array;
-  readonly busyUntil: Float64Array;
+  /** Busy seconds of the device: the sum over its GPU lanes / its GPU count (mean lane busy). */
   readonly busyTotal: Float64Array;
   readonly weightsReserved: Float64Array;
   readonly memoryBytes: Float64Array;
-  /** Instance index running a multi-step decode run on the device, or −1. */
-  readonly runOwner: Int32Array;
-  /** Set by the LLM engine: shortens a device's decode run so other work can start (see llm-engine). */
+  /** The device's accelerators: one compute lane per GPU (see lanes.ts). */
+  readonly lanes: Lanes;
+  /** Set by the LLM engine: shortens a lane's decode run so other work can start (see llm-engine). */
   interruptRun: (inst: Instance) => void = () => undefined;
   /**
    * Instances placed at t = 0 are ready at once instead of loading weights: how the live
    * controller starts (it places and waits until ready before t = 0), for sim-vs-live validation.
    */
   warmStart = false;
+  /** Closed-loop clients: told when one of their requests settles (set by the simulator). */
+  closedLoop: ClosedLoop | null = null;
+  /** Co-located instances time-slice a shared GPU (scenario `device_sharing`, default). */
+  readonly timeSlice: boolean;
+  /** `parasim run --timeline`: steps, requests and transfers for a Perfetto trace, or null. */
+  timeline: Timeline | null = null;
+  /** Start time of the work placed by the last `runOnLanes` (after the lanes' earlier work). */
+  lastStartS = 0;
   readonly deviceViews: Mutable<DeviceState>[];
   /** Ingress node index per service. */
   readonly ingressNode: Int32Array;
@@ -86,10 +100,10 @@ export class World {
     const n = scenario.devices.length;
     this.requests = new RequestTable(expectedRequests(scenario));
     this.alive = new Uint8Array(n).fill(1);
-    this.busyUntil = new Float64Array(n);
     this.busyTotal = new Float64Array(n);
     this.weightsReserved = new Float64Array(n);
-    this.runOwner = new Int32Array(n).fill(-1);
+    this.timeSlice = scenario.deviceSharing !== 'fifo';
+    this.lanes = new Lanes(scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })));
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
     this.deviceViews = scenario.devices.map((d) => ({
       id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
@@ -129,25 +143,75 @@ export class World {
   }
 
   /**
-   * Runs `durS` of work on device `d` no earlier than `readyS`, after the device's earlier work
-   * (one FIFO compute queue per device, shared by co-located instances); returns the end time.
+   * Runs `durS` of work on the GPU lanes `lanes` of device `d`, no earlier than `readyS` and
+   * after the earlier work of every one of those lanes (each lane is a FIFO; instances on
+   * disjoint lanes run concurrently); returns the end time. A decode run owned by another
+   * instance on one of the lanes is cut first.
    */
-  runOnDevice(d: number, readyS: number, durS: number, owner: number): number {
-    const o = this.runOwner[d]!;
-    if (o >= 0 && o !== owner) this.interruptRun(this.instances[o]!);
-    const start = readyS > this.busyUntil[d]! ? readyS : this.busyUntil[d]!;
+  runOnLanes(d: number, lanes: Int32Array, readyS: number, durS: number, owner: number): number {
+    const L = this.lanes;
+    let start = readyS;
+    for (let k = 0; k < lanes.length; k++) {
+      const l = lanes[k]!;
+      const o = L.owner[l]!;
+      if (o >= 0 && o !== owner) this.interruptRun(this.instances[o]!);
+      if (L.busyUntil[l]! > start) start = L.busyUntil[l]!;
+    }
     const end = start + durS;
-    this.busyUntil[d] = end;
-    this.busyTotal[d] = this.busyTotal[d]! + durS;
-    this.summarizer.addBusy(d, start, end);
+    this.lastStartS = start;
+    const h = this.scenario.horizonS;
+    const inRun = (end < h ? end : h) - (start < h ? start : h);
+    for (let k = 0; k < lanes.length; k++) {
+      const l = lanes[k]!;
+      L.busyUntil[l] = end;
+      L.busy[l] = L.busy[l]! + durS;
+      L.busyInRun[l] = L.busyInRun[l]! + inRun;
+    }
+    const frac = lanes.length / L.count[d]!;
+    this.busyTotal[d] = this.busyTotal[d]! + durS * frac;
+    this.summarizer.addBusy(d, start, end, frac);
     return end;
   }
 
-  /** Takes back busy time reserved on `d` for [fromS, toS) (a decode run cut short). */
-  releaseDevice(d: number, fromS: number, toS: number): void {
-    this.busyUntil[d] = fromS;
-    this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS);
-    this.summarizer.addBusy(d, fromS, toS, -1);
+  /** Takes back busy time reserved on `lanes` of `d` for [fromS, toS) (a decode run cut short). */
+  releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number): void {
+    const L = this.lanes;
+    const h = this.scenario.horizonS;
+    const inRun = (toS < h ? toS : h) - (fromS < h ? fromS : h);
+    for (let k = 0; k < lanes.length; k++) {
+      const l = lanes[k]!;
+      L.busyUntil[l] = fromS;
+      L.busy[l] = L.busy[l]! - (toS - fromS);
+      L.busyInRun[l] = L.busyInRun[l]! - inRun;
+    }
+    const frac = lanes.length / L.count[d]!;
+    this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS) * frac;
+    this.summarizer.addBusy(d, fromS, toS, -frac);
+  }
+
+  /** True when every lane in `lanes` is free at `t`. */
+  lanesFree(lanes: Int32Array, t: number): boolean {
+    const L = this.lanes;
+    for (let k = 0; k < lanes.length; k++) if (L.busyUntil[lanes[k]!]! > t) return false;
+    return true;
+  }
+
+  /**
+   * An idle, ready instance got work: its engine starts a step once everything else at this
+   * instant has happened (PRIORITY.kick), so requests arriving together are batched together —
+   * the engine loop of a server sees every request that reached it before it schedules.
+   */
+  kick(inst: Instance): void {
+    if (inst.kickPending || inst.busy) return;
+    if (inst.state === 'loading' || inst.state === 'pending') return;
+    inst.kickPending = true;
+    this.kernel.scheduleAt(this.kernel.now, this.handlers.kick, inst.index, PRIORITY.kick);
+  }
+
+  /** Timeline only: a transfer between nodes `from` and `to` (network indices). */
+  traceTransfer(from: number, to: number, startS: number, endS: number, bytes: number): void {
+    const ids = this.network.nodeIds;
+    this.timeline!.transfer(ids[from]!, ids[to]!, startS, endS, bytes);
   }
 
   /** Counts a request as queued at `inst` and on its devices (views). */
@@ -174,7 +238,9 @@ export class World {
   /** The response of a finished request leaves device `d` at `readyS` towards its ingress. */
   sendResponse(req: number, d: number, readyS: number, bytes: number): void {
     const r = this.requests;
-    const at = this.network.transfer(d, this.ingressNode[r.service[req]!]!, bytes, readyS);
+    const to = this.ingressNode[r.service[req]!]!;
+    const at = this.network.transfer(d, to, bytes, readyS);
+    if (this.timeline !== null && at !== Infinity) this.traceTransfer(d, to, readyS, at, bytes);
     if (at === Infinity) {
       r.finish[req] = readyS;
       r.reason[req] = r.reasonId('no-route');
@@ -210,6 +276,9 @@ export class World {
     // INV-1: exactly one outcome per request.
     if (r.outcome[req] !== PENDING) throw new Error(`INV-1: request ${req} settled twice`);
     r.outcome[req] = OUTCOMES.indexOf(outcome);
+    if (this.timeline !== null) this.timeline.request(r.service[req]!, req, r.arrival[req]!, r.finish[req]!, outcome);
+    const c = r.client[req]!;
+    if (c >= 0 && outcome !== 'inflight') this.closedLoop!.ended(c, this.now, outcome === 'ok' || outcome === 'late');
     const reason = r.reason[req]! >= 0 ? r.reasons[r.reason[req]!] : undefined;
     const ft = r.firstToken[req]!;
     this.summarizer.add(r.service[req]!, outcome, r.arrival[req]!, ft, r.finish[req]!, r.output[req]!, reason);

@@ -1,22 +1,19 @@
 /**
  * Performance estimator: how long an LLM iteration or a segmentation batch takes on one stage
  * (a block of layers on one device, tensor-parallel over `gpus` accelerators). Figures come from
- * the model's profile rows for the device type when there are any (interpolated), else from a
- * roofline with efficiency η. The host also uses it to fill `ServiceInfo.perf` for policies.
+ * the LLM step cost (llm/step-cost.ts) calibrated on the pair's profile rows (llm/calibrate.ts);
+ * segmentation from the profile's per-item latency (interpolated) or a roofline with efficiency η. The host also uses it to fill `ServiceInfo.perf` for policies.
  * Formulas, assumptions and units: docs/sim-models.md "Performance".
  */
 import type { DevicePerf } from '../../policies/index.js';
 import type { DeviceSpec, ModelSpec, ProfileRow, ServiceConfig } from '../../scenarios/index.js';
 import type { TokenSpec } from '../../traces/index.js';
+import { calibrate } from './llm/calibrate.js';
+import { StepCost, stageFigures, type StageFigures } from './llm/step-cost.js';
 
-/** Fraction of peak memory bandwidth reached (SOURCE.md "Roofline check": η ≈ 0.5). */
+/** Roofline efficiencies of per-item (segmentation) models without profile rows. */
 export const ETA_BANDWIDTH = 0.5;
-/** Fraction of peak FLOP/s reached by prefill / batched decode. */
 export const ETA_COMPUTE = 0.5;
-/** Fixed start-up cost of one all-reduce, seconds (NCCL small-message latency order). */
-export const ALLREDUCE_ALPHA_S = 10e-6;
-/** All-reduces per transformer layer under Megatron-style TP (attention out + MLP out). */
-export const ALLREDUCES_PER_LAYER = 2;
 
 /** A piecewise-linear function through points sorted by x, held constant outside. */
 class Curve {
@@ -47,69 +44,33 @@ function rowsFor(model: ModelSpec, spec: DeviceSpec): readonly ProfileRow[] {
   return model.profiles.filter((r) => r.deviceType === spec.key);
 }
 
-/** One LLM pipeline stage: layers [share of the model] on `spec`, TP over `gpus`. */
+/**
+ * One LLM pipeline stage: `share` of the layers on `gpus` accelerators of `spec`. Its step cost
+ * (sim/models/llm/step-cost.ts) uses the efficiencies calibrated for the (device, model) pair
+ * (calibrate.ts): fitted on the pair's profile rows, or the defaults (`source: 'roofline'`).
+ */
 export class LlmStagePerf {
   readonly source: 'profile' | 'roofline';
-  private readonly prefillRate: Curve | null; // tok/s over prompt length (batch 1)
-  private readonly decodeAgg: Curve | null; // aggregate tok/s over batch
-  private readonly scale: number; // share × slowdown / gpus, applied to profile times
-  private readonly weightS: number; // roofline: weight read per step
-  private readonly flopS: number; // roofline: seconds of compute per token
-  private readonly kvS: number; // roofline: seconds to read one token of KV
-  private readonly arPerTokenS: number;
-  private readonly arFixedS: number;
+  readonly cost: StepCost;
 
-  constructor(model: ModelSpec, spec: DeviceSpec, slowdown: number, gpus: number, share: number) {
-    const rows = rowsFor(model, spec);
-    const pre = rows.filter((r) => r.prefillTokPerS !== undefined && r.batch === 1);
-    this.prefillRate = Curve.of(pre.map((r) => [r.promptTokens ?? 0, r.prefillTokPerS!]));
-    this.decodeAgg = Curve.of(rows.filter((r) => r.decodeTokPerS !== undefined).map((r) => [r.batch, r.decodeTokPerS!]));
-    this.source = this.prefillRate !== null || this.decodeAgg !== null ? 'profile' : 'roofline';
-    this.scale = (share * slowdown) / gpus;
-    const bw = ETA_BANDWIDTH * spec.memBandwidthBytesPerS * gpus;
-    const fl = ETA_COMPUTE * spec.flopsPerGpu * gpus;
-    this.weightS = ((model.weightBytes * share) / bw) * slowdown;
-    this.flopS = ((model.flopsPerUnit * share) / fl) * slowdown;
-    this.kvS = ((model.kvBytesPerToken * share) / bw) * slowdown;
-    const layers = Math.max(1, Math.round(model.layers * share));
-    const ring = gpus > 1 && spec.intraNodeBps > 0 ? (2 * (gpus - 1)) / gpus : 0;
-    this.arFixedS = gpus > 1 ? layers * ALLREDUCES_PER_LAYER * ALLREDUCE_ALPHA_S : 0;
-    this.arPerTokenS = ring > 0 ? (layers * ALLREDUCES_PER_LAYER * ring * model.activationBytesPerToken * 8) / spec.intraNodeBps : 0;
+  /**
+   * `figures` replaces the one-device figures of the stage (tensor parallelism across devices,
+   * sim/parallel/tensor-parallel.ts); the efficiencies stay those of (`spec`, model).
+   */
+  constructor(model: ModelSpec, spec: DeviceSpec, slowdown: number, gpus: number, share: number, figures?: StageFigures) {
+    const cal = calibrate(model, spec);
+    this.source = cal.source;
+    this.cost = new StepCost(figures ?? stageFigures(model, spec, slowdown, gpus, share), cal.efficiency);
   }
 
-  /** True when either half came from a profile but the other half falls back to the roofline. */
-  get partial(): boolean {
-    return this.source === 'profile' && (this.prefillRate === null || this.decodeAgg === null);
-  }
-
-  /** Seconds to prefill `tokens` prompt tokens (sum over admitted requests). */
+  /** Seconds to prefill `tokens` prompt tokens alone in one step. */
   prefillS(tokens: number): number {
-    if (tokens <= 0) return 0;
-    if (this.prefillRate !== null) return (tokens / this.prefillRate.at(tokens)) * this.scale;
-    return Math.max(tokens * this.flopS, this.weightS);
+    return tokens <= 0 ? 0 : this.cost.stepS(tokens, 0, 0, (tokens * tokens) / 2);
   }
 
-  /** Seconds of one decode step for `batch` sequences holding `kvTokens` tokens of context. */
-  decodeStepS(batch: number, kvTokens: number): number {
-    if (batch <= 0) return 0;
-    const c = this.decodeAgg;
-    if (c !== null) return (Math.max(batch, 1) / c.at(batch)) * this.scale;
-    return Math.max(this.weightS, batch * this.flopS) + kvTokens * this.kvS;
-  }
-
-  /** TP all-reduce cost of an iteration processing `tokens` tokens (0 without TP). */
-  allReduceS(tokens: number): number {
-    return this.arFixedS + this.arPerTokenS * tokens;
-  }
-
-  /** Growth of the decode step time per step for `batch` sequences (KV grows by `batch` tokens). */
-  decodeGrowthS(batch: number): number {
-    return this.decodeAgg !== null ? 0 : batch * this.kvS;
-  }
-
-  /** Seconds of one iteration on this stage. */
-  iterationS(prefillTokens: number, decodeBatch: number, kvTokens: number): number {
-    return this.prefillS(prefillTokens) + this.decodeStepS(decodeBatch, kvTokens) + this.allReduceS(prefillTokens + decodeBatch);
+  /** Seconds of one step (see StepCost.stepS). */
+  iterationS(prefillTokens: number, decodeSeqs: number, kvTokens: number, prefillPairs = 0): number {
+    return this.cost.stepS(prefillTokens, decodeSeqs, kvTokens, prefillPairs);
   }
 }
 
@@ -131,9 +92,14 @@ export class ItemPerf {
     this.flopS = (model.flopsPerUnit / (ETA_COMPUTE * spec.flopsPerGpu * gpus)) * slowdown;
   }
 
-  /** FPGA pipelines take one item at a time. */
+  /**
+   * Largest batch: FPGA pipelines take one item at a time; a profiled model batches up to its
+   * largest profiled batch (the measured per-batch latency holds only there); the roofline has
+   * no limit.
+   */
   get maxBatch(): number {
-    return this.fixedS !== null ? 1 : Infinity;
+    if (this.fixedS !== null) return 1;
+    return this.itemLatency !== null ? this.itemLatency.maxX : Infinity;
   }
 
   /** Seconds to process a batch of `n` items (profile latency is per item at that batch). */
@@ -163,7 +129,7 @@ export function devicePerf(service: ServiceConfig, spec: DeviceSpec): DevicePerf
     const ctx = prompt + meanTokens(service.outputTokens) / 2;
     const b = Math.max(1, service.maxBatch);
     return {
-      prefillTokPerS: prompt / (p.prefillS(prompt) + p.allReduceS(prompt)),
+      prefillTokPerS: prompt / p.prefillS(prompt),
       decodeTokPerS: 1 / p.iterationS(0, 1, ctx),
       decodeTokPerSAtMaxBatch: b / p.iterationS(0, b, ctx * b),
       maxBatch: b,

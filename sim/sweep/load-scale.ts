@@ -3,7 +3,8 @@
  * object (YAML keys). Rates scale by m (poisson/gamma `rate_per_s`, diurnal `mean_rate_per_s`,
  * onoff `on_rate_per_s`); periodic services scale `fps` by m (the stream count stays an integer,
  * and each stream's frames arrive m times as often); trace services scale
- * `transform.rate_scale` by m (compressing inter-arrival times, as the trace reader does).
+ * `transform.rate_scale` by m (compressing inter-arrival times, as the trace reader does);
+ * closed-loop services scale `concurrency` by m (rounded, at least 1).
  */
 import { isPlainObject } from '../../scenarios/index.js';
 
@@ -18,6 +19,11 @@ export function scaleLoad(scenario: Record<string, unknown>, m: number): void {
     const a = svc['arrivals'];
     if (a['process'] === 'periodic') {
       if (typeof a['fps'] === 'number') a['fps'] = a['fps'] * m;
+      continue;
+    }
+    if (a['process'] === 'closed') {
+      // More clients, each with one request outstanding (at least one client).
+      if (typeof a['concurrency'] === 'number') a['concurrency'] = Math.max(1, Math.round(a['concurrency'] * m));
       continue;
     }
     if (a['process'] === 'trace') {

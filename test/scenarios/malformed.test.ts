@@ -132,7 +132,8 @@ const CASES: readonly Case[] = [
     name: 'model too big for every device',
     text: scenario({ services: service({ model: 'llama-2-70b-q4' }) }),
     expected: [`F:13:12: services[0].model: no device can hold service chat (needs ${gb(MODEL_CATALOG['llama-2-70b-q4']!.weightBytes)} GB `
-      + `of weights; largest is gpu (rtx-4090) with ${gb(usable('rtx-4090'))} GB usable)`],
+      + `of weights; largest is gpu (rtx-4090) with ${gb(usable('rtx-4090'))} GB usable); `
+      + `the devices together hold only ${gb(usable('rtx-4090') + usable('raspberry-pi-5-8gb'))} GB usable`],
   },
   {
     name: 'duplicate device id',

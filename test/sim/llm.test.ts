@@ -1,129 +1,159 @@
 /**
- * Hand-computed LLM cases. Toy profile (fixtures.toyProfile): prefill 1000 tok/s, decode step
- * 1/10 s at batch 1 and 2/16 = 0.125 s at batch 2. Weights 2 GB at 1 GB/s storage: the instance
- * is ready at t = 2, so arrivals are placed after that.
+ * The LLM engine's schedule, step by step: what each step holds (prefills, decodes, KV read) and
+ * when it ends. Step times come from the stage's cost model (`c.stepS`, sim/models/llm/step-cost.ts,
+ * tested on its own in engine.test.ts), so these cases check the engine — admission, batching of
+ * simultaneous arrivals, slots, paged KV and preemption, decode runs — not the figures.
+ * Toy model without profile rows (default efficiencies); weights 2 GB at 1 GB/s storage: the
+ * instance is ready at t = 2, so arrivals are placed after that. Links: 0.01 s each way.
  */
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../sim/index.js';
-import { GB, device, deviceSpec, fixedArrivals, link, llmService, modelSpec, recorder, scenario, toyProfile } from './fixtures.js';
+import { LlmStagePerf, simulate } from '../../sim/index.js';
+import { KV_BLOCK_TOKENS } from '../../sim/models/llm/llm-engine.js';
+import { GB, device, deviceSpec, fixedArrivals, link, llmService, modelSpec, recorder, scenario } from './fixtures.js';
 
-const P = 6; // toBeCloseTo digits: serialization of a few hundred bytes at 1e12 b/s is ~1e-9 s
+const P = 9;
+const L = 0.01;
+const model = modelSpec();
+const spec = deviceSpec();
+const c = new LlmStagePerf(model, spec, 1, 1, 1).cost;
+/** Prefill step of `n` prompts of `p` tokens (attention pairs p²/2 each). */
+const prefill = (n: number, p: number, decodes = 0, kv = 0) => c.stepS(n * p, decodes, kv, (n * p * p) / 2);
+// Bandwidth so large that serialization (bytes · 8 / bandwidth) vanishes: requests sent together arrive together.
+const links = [link('l0', 'gpu0', 'sw', 1e30, L)];
 
-describe('llm › three requests on one device', () => {
-  // Link sw–gpu0: latency 0.01 s each way, bandwidth 1e12 b/s (serialization negligible).
-  // R0 t=10, prompt 100, out 3 | R1 t=10.05, prompt 200, out 2 | R2 t=11, prompt 100, out 1.
-  // R0 reaches gpu0 at 10.01; iteration 1 = prefill 100/1000 = 0.1 → 10.11; first token
-  //   streamed back: 10.12. R1 reached gpu0 at 10.06 and waited.
-  // Iteration 2 at 10.11: prefill R1 (0.2) + decode R0 at batch 1 (0.1) = 0.3 → 10.41.
-  //   R1 first token 10.42; R0 has 2 tokens.
-  // Iteration 3 at 10.41: decode batch 2 = 0.125 → 10.535: R0 (3) and R1 (2) finish;
-  //   responses reach the ingress at 10.545.
-  // R2 reaches gpu0 at 11.01; prefill 0.1 → 11.11 (its only token); finish 11.12.
-  // SLO ttft ≤ 1, tpot ≤ 0.2: R0 tpot = (10.545 − 10.12)/2 = 0.2125 → late; R1 0.125 → ok; R2 ok.
-  const sc = scenario({ links: [link('l0', 'gpu0', 'sw', 1e12, 0.01)], horizonS: 20 });
+describe('llm › simultaneous arrivals', () => {
+  // R0, R1 at t=10 (prompt 100, out 3) reach gpu0 together at 10.01 and share one prefill step;
+  // then two decode steps at batch 2 (KV 2·101, then 2·102).
   const rec = recorder();
-  const result = simulate(sc, {
-    records: rec.records,
-    arrivals: fixedArrivals({ chat: [[10, 100, 3], [10.05, 200, 2], [11, 100, 1]] }),
+  const result = simulate(scenario({ links, services: [llmService({ model })], horizonS: 20 }), {
+    records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 3], [10, 100, 3]] }),
+  });
+  const [r0, r1] = rec.byId;
+  const e1 = 10 + L + prefill(2, 100);
+  const e3 = e1 + c.stepS(0, 2, 202, 0) + c.stepS(0, 2, 204, 0);
+
+  it('llm › simultaneous arrivals › one prefill step for both, first tokens streamed back', () => {
+    expect(r0!.startS).toBeCloseTo(10 + L, P);
+    expect(r1!.startS).toBeCloseTo(10 + L, P);
+    expect(r0!.firstTokenS).toBeCloseTo(e1 + L, P);
+    expect(r1!.firstTokenS).toBeCloseTo(e1 + L, P);
+  });
+  it('llm › simultaneous arrivals › decode steps at batch 2 with the KV read growing', () => {
+    expect(r0!.finishS).toBeCloseTo(e3 + L, P);
+    expect(r1!.finishS).toBeCloseTo(e3 + L, P);
+  });
+  it('llm › simultaneous arrivals › busy time is the sum of steps; engine block reports batch 2', () => {
+    expect(result.devices.gpu0!.utilization).toBeCloseTo((e3 - 10 - L) / 20, P);
+    const eng = result.engine!.services.chat!;
+    expect(eng.meanRunningBatch).toBeCloseTo(2, P);
+    expect(eng.preemptions).toBe(0);
+    expect(result.engine!.lanes.gpu0).toEqual([result.devices.gpu0!.utilization]);
+  });
+});
+
+describe('llm › batch slots', () => {
+  // maxBatch 2, three requests at t=10 (prompt 100, out 2): R0 and R1 share the first prefill
+  // and a decode step; R2 waits for a slot and is admitted at that boundary.
+  const rec = recorder();
+  simulate(scenario({ links, services: [llmService({ model, maxBatch: 2 })], horizonS: 20 }), {
+    records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 2], [10, 100, 2], [10, 100, 2]] }),
   });
   const [r0, r1, r2] = rec.byId;
+  const e1 = 10 + L + prefill(2, 100);
+  const e2 = e1 + c.stepS(0, 2, 202, 0);
+  const e3 = e2 + prefill(1, 100);
+  const e4 = e3 + c.stepS(0, 1, 101, 0);
 
-  it('llm › three requests › start times are admission times', () => {
-    expect(r0!.startS).toBeCloseTo(10.01, P);
-    expect(r1!.startS).toBeCloseTo(10.11, P);
-    expect(r2!.startS).toBeCloseTo(11.01, P);
-  });
-  it('llm › three requests › first tokens follow the prefill iterations', () => {
-    expect(r0!.firstTokenS).toBeCloseTo(10.12, P);
-    expect(r1!.firstTokenS).toBeCloseTo(10.42, P);
-    expect(r2!.firstTokenS).toBeCloseTo(11.12, P);
-  });
-  it('llm › three requests › finishes include the response path', () => {
-    expect(r0!.finishS).toBeCloseTo(10.545, P);
-    expect(r1!.finishS).toBeCloseTo(10.545, P);
-    expect(r2!.finishS).toBeCloseTo(11.12, P);
-  });
-  it('llm › three requests › outcomes judged on TTFT and mean TPOT', () => {
-    expect([r0!.outcome, r1!.outcome, r2!.outcome]).toEqual(['late', 'ok', 'ok']);
-    expect(result.services.chat!.tpotS.count).toBe(2);
-    expect(result.services.chat!.ttftS.p50).toBeCloseTo(0.12, P);
-    expect(r0!.devices).toEqual(['gpu0']);
-  });
-  it('llm › three requests › busy time is the sum of iterations', () => {
-    // 0.1 + 0.3 + 0.125 + 0.1 = 0.625 s busy over 20 s.
-    expect(result.devices.gpu0!.utilization).toBeCloseTo(0.625 / 20, P);
-    expect(result.devices.gpu0!.energyJ).toBeCloseTo(50 * 20 + 200 * 0.625, 6);
+  it('llm › maxBatch 2 › the third request waits for a slot, then runs alone', () => {
+    expect(r0!.finishS).toBeCloseTo(e2 + L, P);
+    expect(r1!.finishS).toBeCloseTo(e2 + L, P);
+    expect(r2!.startS).toBeCloseTo(e2, P);
+    expect(r2!.firstTokenS).toBeCloseTo(e3 + L, P);
+    expect(r2!.finishS).toBeCloseTo(e4 + L, P);
   });
 });
 
-describe('llm › continuous batching', () => {
-  // maxBatch 2. R0 at t=10 (prompt 100, out 1) keeps the instance busy: prefill 0.1 → 10.1.
-  // R1, R2, R3 arrive at 10.05 (prompt 100, out 2) and wait. At 10.1 R0 finishes and R1 + R2
-  // are admitted together: prefill 200 tokens → 0.2 s → 10.3 (both first tokens); decode at
-  // batch 2 → 0.125 → 10.425 (both finish). R3 waited for a slot: prefill → 10.525, decode at
-  // batch 1 → 10.625. (An idle instance starts at once: no batching window.)
-  const sc = scenario({ services: [llmService({ maxBatch: 2 })], horizonS: 20 });
-  const rec = recorder();
-  simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 1], [10.05, 100, 2], [10.05, 100, 2], [10.05, 100, 2]] }) });
-  const [r0, r1, r2, r3] = rec.byId;
-
-  it('continuous batching › two waiting requests › share the prefill and decode iterations', () => {
-    expect(r0!.finishS).toBeCloseTo(10.1, P);
-    expect(r1!.startS).toBeCloseTo(10.1, P);
-    expect(r2!.startS).toBeCloseTo(10.1, P);
-    expect(r1!.firstTokenS).toBeCloseTo(10.3, P);
-    expect(r2!.firstTokenS).toBeCloseTo(10.3, P);
-    expect(r1!.finishS).toBeCloseTo(10.425, P);
-    expect(r2!.finishS).toBeCloseTo(10.425, P);
-  });
-  it('continuous batching › maxBatch 2 › the third request waits for a slot', () => {
-    expect(r3!.startS).toBeCloseTo(10.425, P);
-    expect(r3!.firstTokenS).toBeCloseTo(10.525, P);
-    expect(r3!.finishS).toBeCloseTo(10.625, P);
-  });
-});
-
-describe('llm › KV capacity', () => {
-  // 2.23 GB memory, 2 GB weights, 1.5 MB KV per token: budget ⌊0.9·0.23e9 / 1.5e6⌋ ≈ 138 tokens.
-  // A request needs prompt + output = 103 tokens: one fits, two do not. R2 needs 203: dropped.
-  // R0 at 10: prefill 0.1 → 10.1, decode 0.1 ×2 → 10.3. R1 (same time) waits until 10.3,
-  // although the batch has room: 10.3 prefill → 10.4, → 10.6.
-  const spec = deviceSpec({ memoryBytesPerGpu: 2.23 * GB });
+describe('llm › paged KV', () => {
+  // KV 1.5 MB per token = 24 MB per 16-token block; memory 2 GB weights + 386.7 MB:
+  // ⌊0.9 · 386.7e6 / 24e6⌋ = 14 blocks. R0, R1 (prompt 100, out 40) are admitted together
+  // (7 blocks each for 101 tokens: admission knows only the prompt); at context 112 each needs an
+  // 8th block: 16 > 14, so R1 (the later arrival) is preempted by recompute and resumes when R0
+  // is done. R2 (prompt 300: 19 blocks > 14) can never fit: dropped.
+  const kvModel = modelSpec({ kvBytesPerToken: 1.5e6 });
   const sc = scenario({
-    devices: [device('gpu0', spec)],
-    services: [llmService({ model: modelSpec({ kvBytesPerToken: 1.5e6, profiles: toyProfile() }) })],
-    horizonS: 20,
+    links, devices: [device('gpu0', deviceSpec({ memoryBytesPerGpu: 2.3867 * GB }))],
+    services: [llmService({ model: kvModel })], horizonS: 30,
   });
   const rec = recorder();
-  const result = simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 3], [10, 100, 3], [12, 200, 3]] }) });
+  const result = simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 40], [10, 100, 40], [12, 300, 3]] }) });
   const [r0, r1, r2] = rec.byId;
 
-  it('kv capacity › tiny memory › second request waits until the first finishes', () => {
-    expect(r0!.finishS).toBeCloseTo(10.3, 6);
-    expect(r1!.startS).toBeCloseTo(10.3, 6);
-    expect(r1!.finishS).toBeCloseTo(10.6, 6);
+  it('paged kv › blocks run out › the later sequence is preempted, never lost', () => {
+    expect(result.engine!.services.chat!.preemptions).toBe(1);
+    expect(r0!.outcome === 'ok' || r0!.outcome === 'late').toBe(true);
+    expect(r1!.outcome === 'ok' || r1!.outcome === 'late').toBe(true);
+    expect(r1!.outputTokens).toBe(40);
+    expect(r1!.finishS).toBeGreaterThan(r0!.finishS);
+    // Both had their first token in the shared prefill step, before the preemption.
+    expect(r1!.firstTokenS).toBeCloseTo(r0!.firstTokenS, P);
+    expect(KV_BLOCK_TOKENS).toBe(16);
   });
-  it('kv capacity › request larger than the cache › dropped with reason kv-capacity', () => {
+  it('paged kv › request larger than the cache › dropped with reason kv-capacity', () => {
     expect(r2!.outcome).toBe('dropped');
     expect(r2!.reason).toBe('kv-capacity');
     expect(result.services.chat!.dropReasons).toEqual({ 'kv-capacity': 1 });
   });
+  it('paged kv › KV utilisation is reported in (0, 1]', () => {
+    const u = result.engine!.services.chat!.kvUtilization;
+    expect(u).toBeGreaterThan(0.5);
+    expect(u).toBeLessThanOrEqual(1);
+  });
 });
 
 describe('llm › decode runs', () => {
-  // R0 at t=10 (prompt 100, out 10): prefill → 10.1, then decode steps of 0.1 s, scheduled as
-  // one run. R1 arrives at 10.35 (prompt 100, out 2): the run is cut at the next step boundary,
-  // 10.4 (R0 has 4 tokens). Iteration: prefill R1 0.1 + decode R0 0.1 → 10.6 (R1 first token,
-  // R0 5). Decode at batch 2, 0.125 → 10.725: R1 done. R0 alone: 4 × 0.1 → 11.125.
+  // R0 at t=10 (prompt 100, out 10): prefill, then 9 decode steps scheduled as one run (step i
+  // lasts A + i·B). R1 arrives mid-run: the run is cut at the first step boundary after R1
+  // reaches gpu0, and the next step prefills R1 beside R0's decode — the times one event per
+  // step would give.
   const rec = recorder();
-  simulate(scenario({ horizonS: 20 }), { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 10], [10.35, 100, 2]] }) });
+  const e1 = 10 + L + prefill(1, 100);
+  const A = c.stepS(0, 1, 101, 0);
+  const B = c.decodeGrowthS(1);
+  const arriveAt = e1 + 2.5 * A; // reaches gpu0 during the third decode step
+  simulate(scenario({ links, services: [llmService({ model })], horizonS: 20 }), {
+    records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 10], [arriveAt - L, 100, 2]] }),
+  });
   const [r0, r1] = rec.byId;
+  const boundary = e1 + 3 * A + 3 * B; // 3 steps: A, A+B, A+2B
+  // R0 has 1 + 3 tokens: context 104; the mixed step reads its KV and prefills R1.
+  const mixed = boundary + c.stepS(100, 1, 104, 5000);
 
   it('decode runs › arrival during a run › admitted at the next step boundary, times unchanged', () => {
-    expect(r1!.startS).toBeCloseTo(10.4, P);
-    expect(r1!.firstTokenS).toBeCloseTo(10.6, P);
-    expect(r1!.finishS).toBeCloseTo(10.725, P);
-    expect(r0!.firstTokenS).toBeCloseTo(10.1, P);
-    expect(r0!.finishS).toBeCloseTo(11.125, P);
+    expect(r1!.startS).toBeCloseTo(boundary, P);
+    expect(r1!.firstTokenS).toBeCloseTo(mixed + L, P);
+    expect(r1!.finishS).toBeCloseTo(mixed + c.stepS(0, 2, 105 + 101, 0) + L, P);
+    expect(r0!.firstTokenS).toBeCloseTo(e1 + L, P);
+  });
+});
+
+describe('llm › chunked prefill', () => {
+  // max_batched_tokens 64: with chunked prefill a 100-token prompt takes two steps (64 tokens on
+  // an empty context, then 36 on 64 — its attention pairs 64·32 and 36·(64 + 18)); the first
+  // token comes with the second. Without chunking a lone prompt still goes in one step.
+  const run = (chunkedPrefill: boolean) => {
+    const rec = recorder();
+    simulate(scenario({ links, services: [llmService({ model, maxBatchedTokens: 64, chunkedPrefill })], horizonS: 20 }), {
+      records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 2]] }),
+    });
+    return rec.byId[0]!;
+  };
+  it('chunked prefill › a prompt over the step budget is split over steps', () => {
+    const r = run(true);
+    const e2 = 10 + L + c.stepS(64, 0, 0, 64 * 32) + c.stepS(36, 0, 64, 36 * (64 + 18));
+    expect(r.firstTokenS).toBeCloseTo(e2 + L, P);
+    expect(r.finishS).toBeCloseTo(e2 + c.stepS(0, 1, 101, 0) + L, P);
+  });
+  it('chunked prefill › off: a lone prompt larger than the budget goes in one step', () => {
+    expect(run(false).firstTokenS).toBeCloseTo(10 + L + prefill(1, 100) + L, P);
   });
 });

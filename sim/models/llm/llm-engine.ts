@@ -1,36 +1,99 @@
 /**
- * LLM serving on one instance: iteration-level continuous batching (Orca/vLLM style).
- * Each iteration prefills every newly admitted request (no chunking) and decodes one token for
- * every sequence already running; a prefill iteration yields the request's first token.
- * Admission is FIFO and needs a free batch slot and KV room for prompt + output tokens
- * (reserved up front, so a running sequence never runs out of KV). A pipeline instance runs
- * each iteration stage by stage, sending activations (activationBytesPerToken × tokens of the
- * iteration) over the link between stages. docs/sim-models.md "LLM".
+ * LLM serving on one instance: an iteration-level engine (Orca / vLLM / llama.cpp-server
+ * semantics). Each step prefills the prompts (or chunks of them) admitted into it and decodes one
+ * token for every running sequence past its prefill; its time is the stage's step cost
+ * (step-cost.ts) of (prefill tokens, decoding sequences, KV tokens read). A pipeline instance runs
+ * each step stage by stage, sending the step's activations between stages.
  *
- * Decode runs (a speed-up that changes no timestamp): when an iteration admits nothing on a
- * single-stage instance whose device is free, nothing can change before the next sequence
- * finishes except a new request reaching this instance or other work reaching the device. So
- * the m decode steps up to that finish are scheduled as one event (step i lasts A + i·B: B is
- * the KV-read growth of the roofline, 0 with profiles). If a request arrives or other work
- * claims the device meanwhile, the run is cut at the first step boundary after now — exactly
- * where the one-step-per-event schedule would have started its next iteration.
+ * Paged KV (vLLM PagedAttention, Kwon et al. SOSP 2023): a sequence holds ⌈(context + 1)/16⌉
+ * blocks of 16 tokens — its context plus the token the next step writes. Admission needs blocks
+ * for the prompt only (no server knows the output length); blocks are taken as sequences grow.
+ * When a step's sequences need more blocks than are free, the latest-arrived running sequence is
+ * preempted by recompute (vLLM's default): its blocks are freed, it goes back to the head of the
+ * queue, and on readmission it prefills prompt + generated tokens again (its tokens already sent
+ * stay sent). Preemptions are counted per instance (`preemptions` in the result).
+ * Admission is FIFO: a free batch slot (`max_batch`), blocks, and the step's token budget
+ * (`max_batched_tokens`; chunked prefill splits a prompt over steps instead of waiting).
+ *
+ * Decode runs (a speed-up that changes no timestamp): when a step prefills nothing on a
+ * single-stage instance whose lanes are free, nothing can change before the next sequence
+ * finishes except a request reaching this instance or other work reaching its lanes. So the m
+ * decode steps up to that finish are one event (step i lasts A + i·B: B = the growth of the KV
+ * read and attention per step; m also stops before the blocks could run out). If a request arrives or other work claims a lane meanwhile, the run is
+ * cut at the first step boundary after now — exactly where one event per step would have
+ * started its next step. docs/sim-models.md "LLM serving".
  */
 import { PRIORITY } from '../../priorities.js';
-import { NO_EVENT, type Instance } from '../../host/instance.js';
+import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance.js';
 import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
+import type { StepCost } from './step-cost.js';
+import { runStage } from '../../parallel/pipeline.js';
+import { peersRelease, peersRun } from '../../parallel/tp-busy.js';
+
+/** Tokens per KV block (vLLM's default block size). */
+export const KV_BLOCK_TOKENS = 16;
+
+/**
+ * Time-slice quantum on a shared GPU, seconds (assumption: the order of a CUDA time-slice /
+ * scheduler quantum, a few to tens of ms; 50 ms keeps a 100 ms camera frame's wait within half
+ * its period). A step of an instance whose GPU is shared prefills at most the prompt tokens that
+ * fit one quantum (chunked), so co-located work interleaves instead of waiting out a long prefill.
+ */
+export const TIME_SLICE_S = 0.05;
+/** Fewest prompt tokens a time-sliced step prefills (progress on devices too slow for the quantum). */
+const MIN_SLICE_TOKENS = 16;
+
+/**
+ * A co-tenant counts as active when a request reached it within this window, seconds (assumption:
+ * a GPU time-slices between contexts that have work; a periodic stream — a camera at ≥ 1 fps — is
+ * treated as active between its frames, so its next frame does not meet a whole prefill).
+ */
+export const ACTIVE_WINDOW_S = 1;
+
+/** True when another instance on one of `inst`'s GPU lanes is active (see ACTIVE_WINDOW_S). */
+function contended(w: World, inst: Instance): boolean {
+  const L = w.lanes;
+  const since = w.now - ACTIVE_WINDOW_S;
+  for (let k = 0; k < inst.stageLanes.length; k++) {
+    const ls = inst.stageLanes[k]!;
+    for (let i = 0; i < ls.length; i++) {
+      const l = ls[i]!;
+      if (L.stages[l]! <= 1) continue;
+      const ts = L.tenants[l]!;
+      for (let j = 0; j < ts.length; j++) {
+        const o = w.instances[ts[j]!]!;
+        if (o !== inst && o.serving && (o.lastWorkS >= since || o.busy || o.waiting.length > 0)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Prompt tokens per step that keep a prefill step of `cost` within one quantum. */
+export function sliceTokens(cost: StepCost): number {
+  const room = TIME_SLICE_S - cost.overheadS - cost.weightReadS(Infinity);
+  return Math.max(MIN_SLICE_TOKENS, Math.floor(room / cost.prefillTokenS));
+}
+
+function blocks(tokens: number): number {
+  return Math.ceil(tokens / KV_BLOCK_TOKENS);
+}
 
 /** A request's input reached the instance. */
-export function llmEnqueue(w: World, inst: Instance, req: number): void {
+function enqueue(w: World, inst: Instance, req: number): void {
   const r = w.requests;
-  const need = r.prompt[req]! + r.output[req]!;
-  if (need > inst.kvCapacity) {
+  if (blocks(r.prompt[req]! + r.output[req]!) > inst.kvCapacityBlocks) {
+    // It could never finish, even alone (kept from the reserve-up-front engine: a server
+    // rejects a request longer than its KV, e.g. vLLM's max_model_len check).
     w.leaveInstance(inst);
     w.endUnserved(req, 'dropped', 'kv-capacity');
     return;
   }
+  r.prefillLeft[req] = r.prompt[req]!;
+  inst.lastWorkS = w.now;
   inst.waiting.push(req);
   if (inst.runSteps > 1) cutRun(w, inst);
-  if (inst.state !== 'loading' && inst.state !== 'pending' && !inst.busy) llmStartIteration(w, inst);
+  w.kick(inst);
 }
 
 /** End time of the first `j` steps of the instance's decode run. */
@@ -50,91 +113,225 @@ export function cutRun(w: World, inst: Instance): void {
   j = Math.min(m, Math.max(1, j));
   while (j < m && boundary(inst, j) <= now) j++;
   while (j > 1 && boundary(inst, j - 1) > now) j--;
-  const d = inst.stageDevices[0]!;
-  w.runOwner[d] = -1;
+  const lanes = inst.stageLanes[0]!;
+  const L = w.lanes;
+  for (let k = 0; k < lanes.length; k++) L.owner[lanes[k]!] = -1;
   if (j === m) return;
   const oldEnd = boundary(inst, m);
   const end = boundary(inst, j);
-  w.releaseDevice(d, end, oldEnd);
+  w.releaseLanes(inst.stageDevices[0]!, lanes, end, oldEnd);
+  if (inst.peerDevices.length > 0) peersRelease(w, inst, end, oldEnd);
   w.kernel.cancel(inst.iterHandle);
   inst.runSteps = j;
   inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
 }
 
-/** Admits what fits, then schedules the end of one iteration (nothing when idle). */
-export function llmStartIteration(w: World, inst: Instance): void {
+/** Preempts (by recompute) the latest-arrived running sequence; returns the blocks freed. */
+function preemptOne(w: World, inst: Instance): number {
   const r = w.requests;
-  const decoding = inst.runCount;
-  const kvDecode = inst.kvLive;
-  let prefill = 0;
+  let v = 0;
+  for (let i = 1; i < inst.runCount; i++) if (inst.running[i]! > inst.running[v]!) v = i;
+  const q = inst.running[v]!;
+  inst.runCount--;
+  inst.running[v] = inst.running[inst.runCount]!;
+  inst.stepPrefill[v] = inst.stepPrefill[inst.runCount]!;
+  r.prefillLeft[q] = r.prompt[q]! + r.generated[q]!;
+  inst.waiting.unshift(q);
+  inst.preemptions++;
+  return blocks(r.prompt[q]! + r.generated[q]! + 1);
+}
+
+/** Composes and schedules the next step (nothing when idle). */
+function startStep(w: World, inst: Instance): void {
+  const r = w.requests;
   const now = w.now;
-  while (inst.waiting.length > 0 && inst.runCount < inst.maxBatch) {
-    const q = inst.waiting.peek();
-    const need = r.prompt[q]! + r.output[q]!;
-    if (inst.kvReserved + need > inst.kvCapacity) break;
-    inst.waiting.shift();
-    inst.running[inst.runCount++] = q;
-    inst.kvReserved += need;
-    inst.kvLive += r.prompt[q]!;
-    r.start[q] = now;
-    prefill += r.prompt[q]!;
+  // 1. One pass over the running sequences: blocks they need for the next step, chunks of the
+  // prefills within the token budget, decodes, KV read, and the fewest tokens any has left.
+  // When the blocks do not fit, preempt the latest arrivals and compose again (rare).
+  let used = 0;
+  let budget = 0;
+  let prefill = 0;
+  let decoding = 0;
+  let kv = 0;
+  let pairs = 0;
+  let minLeft = Infinity;
+  // Time-slice: on a shared GPU, a step prefills at most one quantum's worth (chunked).
+  const sliced = w.timeSlice && inst.sliceTokens < inst.maxStepTokens && contended(w, inst);
+  const stepBudget = sliced ? inst.sliceTokens : inst.maxStepTokens;
+  const chunked = sliced || inst.chunkedPrefill;
+  for (;;) {
+    used = 0; budget = stepBudget; prefill = 0; decoding = 0; kv = 0; pairs = 0; minLeft = Infinity;
+    for (let i = 0; i < inst.runCount; i++) {
+      const q = inst.running[i]!;
+      const g = r.generated[q]!;
+      const left = r.prefillLeft[q]!;
+      const ctx = r.prompt[q]! + g - left;
+      used += blocks(r.prompt[q]! + g + 1);
+      kv += ctx;
+      if (left > 0) {
+        const c = left < budget ? left : budget;
+        pairs += c * (ctx + c / 2);
+        inst.stepPrefill[i] = c;
+        prefill += c;
+        budget -= c;
+      } else {
+        inst.stepPrefill[i] = 0;
+        decoding++;
+        const out = r.output[q]! - g;
+        if (out < minLeft) minLeft = out;
+      }
+    }
+    if (used <= inst.kvCapacityBlocks || inst.runCount <= 1) break;
+    while (used > inst.kvCapacityBlocks && inst.runCount > 1) used -= preemptOne(w, inst);
   }
+  // 3. Admit waiting requests (FIFO) into free slots, blocks and the token budget.
+  while (inst.waiting.length > 0 && inst.runCount < inst.maxBatch && budget > 0) {
+    const q = inst.waiting.peek();
+    const need = blocks(r.prompt[q]! + r.generated[q]! + 1);
+    if (used + need > inst.kvCapacityBlocks) break;
+    let c = r.prefillLeft[q]!;
+    if (c > budget) {
+      if (chunked) c = budget;
+      else if (prefill > 0) break;
+    }
+    inst.waiting.shift();
+    inst.stepPrefill[inst.runCount] = c;
+    inst.running[inst.runCount++] = q;
+    used += need;
+    if (r.start[q] !== r.start[q]) r.start[q] = now;
+    pairs += c * c / 2;
+    prefill += c;
+    budget -= c;
+  }
+  inst.kvUsedBlocks = used;
   inst.view.running = inst.runCount;
   inst.runSteps = 1;
   if (inst.runCount === 0) return;
   const perf = inst.llm!;
   const sd = inst.stageDevices;
   let t: number;
-  if (prefill === 0 && sd.length === 1 && w.busyUntil[sd[0]!]! <= now) {
-    // Decode run up to the next finish (see the file comment).
-    let m = Infinity;
-    for (let i = 0; i < inst.runCount; i++) {
-      const q = inst.running[i]!;
-      const left = r.output[q]! - r.generated[q]!;
-      if (left < m) m = left;
-    }
-    const d = sd[0]!;
+  inst.stepStartS = now;
+  inst.stepBatch = inst.runCount;
+  inst.stepKv = used / inst.kvCapacityBlocks;
+  inst.stepPrefillTokens = prefill;
+  inst.stepDecodes = decoding;
+  const lanes0 = inst.stageLanes[0]!;
+  if (prefill === 0 && sd.length === 1 && w.lanesFree(lanes0, now)) {
+    // Decode run (see the file comment): up to the next finish, or before the blocks run out.
+    let m = minLeft;
+    const cost = perf[0]!.cost;
+    const free = inst.kvCapacityBlocks - used;
+    const kvRoom = 1 + KV_BLOCK_TOKENS * Math.floor(free / decoding);
+    if (kvRoom < m) m = kvRoom;
     inst.runSteps = Math.max(1, m);
     inst.runStartS = now;
-    inst.runA = perf[0]!.iterationS(0, decoding, kvDecode);
-    inst.runB = perf[0]!.decodeGrowthS(decoding);
-    t = w.runOnDevice(d, now, boundary(inst, inst.runSteps) - now, inst.index);
-    if (inst.runSteps > 1) w.runOwner[d] = inst.index;
+    inst.runA = cost.stepS(0, decoding, kv, 0);
+    inst.runB = cost.decodeGrowthS(decoding);
+    const runS = boundary(inst, inst.runSteps) - now;
+    t = w.runOnLanes(sd[0]!, lanes0, now, runS, inst.index);
+    inst.laneStartS = w.lastStartS;
+    if (inst.peerDevices.length > 0) peersRun(w, inst, -1, t - runS, runS);
+    if (inst.runSteps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = inst.index;
   } else {
-    const actBytes = w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding);
-    t = now;
-    for (let k = 0; k < sd.length; k++) {
-      t = w.runOnDevice(sd[k]!, t, perf[k]!.iterationS(prefill, decoding, kvDecode), inst.index);
-      if (k + 1 < sd.length && sd[k + 1] !== sd[k]) t = w.network.transfer(sd[k]!, sd[k + 1]!, actBytes, t);
-    }
+    inst.stepKvTokens = kv;
+    inst.stepPairs = pairs;
+    inst.pipeStage = 0;
+    inst.busy = true;
+    runStages(w, inst, now);
+    return;
   }
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
 }
 
-/** End of an iteration (or decode run): tokens per running sequence; finished ones respond. */
-export function llmIterationEnd(w: World, inst: Instance): void {
+/**
+ * Runs the step's stages from `inst.pipeStage` on, starting at `readyS`: consecutive stages on one
+ * device follow at once; the step's activations then cross to the next device and that stage's
+ * work is placed on its lanes when they arrive (`stageReady` event) — not reserved ahead, so other
+ * work may use those lanes meanwhile (lanes no other stage uses are reserved ahead: the same times
+ * without the event). At batch > 1 the stages overlap on micro-batches (sim/parallel/pipeline.ts).
+ * The last stage schedules the end of the step.
+ */
+function runStages(w: World, inst: Instance, readyS: number): void {
+  const sd = inst.stageDevices;
+  let t = readyS;
+  for (let k = inst.pipeStage; k < sd.length; k++) {
+    // Micro-batched across devices (sim/parallel/pipeline.ts); t = when stage k + 1 may start.
+    t = runStage(w, inst, k, t);
+    if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
+      // A GPU no other stage uses can be reserved ahead (nothing else could use it meanwhile):
+      // same times, one event fewer per hop.
+      if (!alone(w, inst.stageLanes[k + 1]!)) {
+        inst.pipeStage = k + 1;
+        inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.stageReady, inst.index, PRIORITY.completion);
+        return;
+      }
+    }
+  }
+  inst.iterHandle = w.kernel.scheduleAt(t, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
+}
+
+/** True when no other stage is placed on any of `lanes`. */
+function alone(w: World, lanes: Int32Array): boolean {
+  const st = w.lanes.stages;
+  for (let i = 0; i < lanes.length; i++) if (st[lanes[i]!]! > 1) return false;
+  return true;
+}
+
+/** The step's activations reached the next stage's device (see runStages). */
+export function stageReady(w: World, inst: Instance): void {
+  runStages(w, inst, w.now);
+}
+
+/** End of a step (or decode run): tokens per sequence; finished ones respond. */
+function stepEnd(w: World, inst: Instance): void {
   const r = w.requests;
   const steps = inst.runSteps;
-  if (steps > 1) w.runOwner[inst.stageDevices[0]!] = -1;
+  const lanes0 = inst.stageLanes[0]!;
+  if (steps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = -1;
   inst.busy = false;
   inst.iterHandle = NO_EVENT;
   const now = w.now;
+  const dt = now - inst.stepStartS;
+  inst.statBusyS += dt;
+  inst.statBatchS += inst.stepBatch * dt;
+  // KV grows by about stepBatch/16 blocks per step of a run: count its mean over the run.
+  inst.statKvS += (inst.stepKv + ((steps - 1) * inst.stepBatch) / (2 * KV_BLOCK_TOKENS * inst.kvCapacityBlocks)) * dt;
+  if (w.timeline !== null) {
+    w.timeline.step(inst.stageDevices[0]!, inst.index, inst.id, inst.laneStartS, now, {
+      batch: inst.stepBatch, prefillTokens: inst.stepPrefillTokens, decodes: inst.stepDecodes, steps,
+      kvBlocksUsed: inst.kvUsedBlocks, kvBlocks: inst.kvCapacityBlocks, waiting: inst.waiting.length,
+    });
+  }
   const last = inst.stageDevices[inst.stageDevices.length - 1]!;
   const backLatency = w.network.latency(last, w.ingressNode[inst.service]!);
   for (let i = inst.runCount - 1; i >= 0; i--) {
     const q = inst.running[i]!;
-    const g = (r.generated[q] = r.generated[q]! + steps);
-    inst.kvLive += steps;
-    // The first token is produced by the prefill iteration and streamed back (propagation only).
-    if (g === 1) r.firstToken[q] = now + backLatency;
+    const c = inst.stepPrefill[i]!;
+    let g: number;
+    if (c > 0) {
+      const left = (r.prefillLeft[q] = r.prefillLeft[q]! - c);
+      g = left === 0 ? (r.generated[q] = r.generated[q]! + 1) : r.generated[q]!;
+    } else {
+      g = r.generated[q] = r.generated[q]! + steps;
+    }
+    // The first token is produced by the prefill step and streamed back (propagation only).
+    if (g >= 1 && r.firstToken[q] !== r.firstToken[q]) r.firstToken[q] = now + backLatency;
     if (g >= r.output[q]!) {
-      inst.running[i] = inst.running[--inst.runCount]!;
-      inst.kvReserved -= r.prompt[q]! + r.output[q]!;
-      inst.kvLive -= r.prompt[q]! + g;
+      inst.runCount--;
+      inst.running[i] = inst.running[inst.runCount]!;
+      inst.stepPrefill[i] = inst.stepPrefill[inst.runCount]!;
       w.leaveInstance(inst);
       w.sendResponse(q, last, now, r.output[q]! * LLM_BYTES_PER_TOKEN);
     }
   }
-  llmStartIteration(w, inst);
+  startStep(w, inst);
 }
+
+/** The LLM engine, as the world calls it (one per service kind, see ServingEngine). */
+export const LLM_ENGINE: ServingEngine = {
+  enqueue,
+  start: startStep,
+  stepEnd,
+  interrupt: cutRun,
+};

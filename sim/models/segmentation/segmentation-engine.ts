@@ -7,15 +7,16 @@
  * docs/sim-models.md "Segmentation".
  */
 import { PRIORITY } from '../../priorities.js';
-import { NO_EVENT, type Instance } from '../../host/instance.js';
+import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance.js';
 import type { World } from '../../host/world.js';
 
-export function itemEnqueue(w: World, inst: Instance, req: number): void {
+function itemEnqueue(w: World, inst: Instance, req: number): void {
+  inst.lastWorkS = w.now;
   inst.waiting.push(req);
-  if (inst.state !== 'loading' && inst.state !== 'pending' && !inst.busy) itemStartBatch(w, inst);
+  w.kick(inst);
 }
 
-export function itemStartBatch(w: World, inst: Instance): void {
+function itemStartBatch(w: World, inst: Instance): void {
   const r = w.requests;
   const perf = inst.item!;
   const cap = Math.max(1, Math.min(inst.maxBatch, perf.maxBatch));
@@ -27,16 +28,20 @@ export function itemStartBatch(w: World, inst: Instance): void {
   }
   inst.view.running = inst.runCount;
   if (inst.runCount === 0) return;
-  const end = w.runOnDevice(inst.stageDevices[0]!, now, perf.batchS(inst.runCount), inst.index);
+  const end = w.runOnLanes(inst.stageDevices[0]!, inst.stageLanes[0]!, now, perf.batchS(inst.runCount), inst.index);
+  inst.laneStartS = w.lastStartS;
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
 }
 
-export function itemBatchEnd(w: World, inst: Instance): void {
+function itemBatchEnd(w: World, inst: Instance): void {
   inst.busy = false;
   inst.iterHandle = NO_EVENT;
   const d = inst.stageDevices[0]!;
   const bytes = w.scenario.services[inst.service]!.model.outputBytes;
+  if (w.timeline !== null) {
+    w.timeline.step(d, inst.index, inst.id, inst.laneStartS, w.now, { batch: inst.runCount, prefillTokens: 0, decodes: 0, steps: 1, waiting: inst.waiting.length });
+  }
   for (let i = 0; i < inst.runCount; i++) {
     const q = inst.running[i]!;
     w.leaveInstance(inst);
@@ -45,3 +50,11 @@ export function itemBatchEnd(w: World, inst: Instance): void {
   inst.runCount = 0;
   itemStartBatch(w, inst);
 }
+
+/** The per-item engine, as the world calls it (one per service kind, see ServingEngine). */
+export const ITEM_ENGINE: ServingEngine = {
+  enqueue: itemEnqueue,
+  start: itemStartBatch,
+  stepEnd: itemBatchEnd,
+  interrupt: () => undefined,
+};

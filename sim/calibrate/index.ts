@@ -1,0 +1,6 @@
+/**
+ * sim/calibrate — `parasim calibrate`: published figures (rows.ts) → one closed-loop scenario per
+ * row (row-scenario.ts) → simulated and compared (measure.ts, calibrate.ts).
+ */
+export { parseCalibrationRows, CALIBRATE_COLUMNS, type CalibrationRow, type Parallelism } from './rows.js';
+export { calibrate, median, type CalibrationReport, type ComparedRow, type Metric } from './calibrate.js';

@@ -1,0 +1,151 @@
+/**
+ * The cost of one engine step (iteration) of an LLM stage — the one place the serving engine,
+ * the policy views and the calibration ask "how long does this step take?". Pipeline and tensor
+ * parallelism build on it: a stage is a share of the layers on `gpus` accelerators of one device.
+ *
+ * Interface (all seconds):
+ *   stepS(prefillTokens, decodeSeqs, kvTokens, prefillPairs) — one step that prefills
+ *   `prefillTokens` prompt tokens (sum over the step's chunks), decodes one token for each of
+ *   `decodeSeqs` sequences, reads `kvTokens` tokens of KV cache (the context of the sequences in
+ *   the step), and whose prefill tokens attend to `prefillPairs` (token, context token) pairs in
+ *   all (a chunk of c tokens on a context of d: c·(d + c/2)).
+ *
+ * Model (a roofline per step without overlap — Williams et al., CACM 2009; applied to LLM
+ * inference in arXiv 2402.16363 "LLM Inference Unveiled"):
+ *   step = τ + mem + prefill compute + decode compute + allReduce(tokens)
+ *   mem            = (W(tokens) + kvTokens · kv) / (ηbw · BW)
+ *   prefill compute = (prefillTokens · F + prefillPairs · A) / (ηp · C)
+ *   decode compute  = (decodeSeqs · F + kvTokens · A) / (ηd · C)
+ * with W the stage weight bytes (MoE: dense part + the experts the step's tokens route to, see
+ * weightReadS), kv = KV bytes per token of the stage's layers, F = FLOPs per token (2 × active
+ * parameters, Kaplan et al. 2020), A = 4 · layers · hidden FLOPs per attended (token, context
+ * token) pair (QKᵀ and A·V), BW and C the device's memory bandwidth and peak dense FP16 FLOP/s
+ * × gpus, τ a fixed per-step overhead (kernel launches, scheduling), and three fitted
+ * efficiencies (calibrate.ts): ηbw of the bandwidth, ηp of prefill GEMMs (many rows per weight),
+ * ηd of decode GEMMs (one row per sequence: far from peak on every engine measured, e.g.
+ * llama.cpp decode compute at batch 32 on GB10 runs at ≈13% of the FP16 peak while its prefill
+ * reaches ≈65%: ../shared/profiles/batched/llm-batched.csv, Gemma-3-4B rows).
+ * A sum, not max(mem, compute): the terms run one after the other in layer-by-layer kernels;
+ * on the shared batched rows the sum fits better (mean |log error| 0.331 vs 0.380 for max, global
+ * fit, docs/sim-models.md). All times × the emulated slowdown ≥ 1.
+ */
+import type { DeviceSpec, ModelSpec } from '../../../scenarios/index.js';
+
+/** Fixed start-up cost of one all-reduce, seconds (NCCL small-message latency order). */
+export const ALLREDUCE_ALPHA_S = 10e-6;
+/** All-reduces per transformer layer under Megatron-style TP (attention out + MLP out). */
+export const ALLREDUCES_PER_LAYER = 2;
+
+/** Efficiencies and overhead of one (device, model) pair. */
+export interface Efficiency {
+  /** Fraction of peak memory bandwidth reached. */
+  readonly etaBw: number;
+  /** Fraction of peak dense FLOP/s reached by prefill tokens. */
+  readonly etaPrefill: number;
+  /** Fraction of peak dense FLOP/s reached by decode tokens. */
+  readonly etaDecode: number;
+  /** Fixed overhead per step, seconds. */
+  readonly overheadS: number;
+}
+
+/** The physical figures the cost needs, per stage (already scaled by share and gpus). */
+export interface StageFigures {
+  /** Weights read by every step (MoE: the dense part). */
+  readonly weightBytes: number;
+  /** MoE: bytes of all experts, and the fraction of them one token uses (k / E); 0 when dense. */
+  readonly expertBytes: number;
+  readonly expertFraction: number;
+  readonly kvBytesPerToken: number;
+  readonly flopsPerToken: number;
+  /** Attention FLOPs per (token, context token) pair: 4 · layers · hidden. */
+  readonly flopsPerPair: number;
+  readonly bandwidthBytesPerS: number;
+  readonly flops: number;
+  readonly slowdown: number;
+  /** All-reduce: fixed seconds per step and seconds per token (0 without TP). */
+  readonly allReduceFixedS: number;
+  readonly allReducePerTokenS: number;
+}
+
+/** Figures of `share` of `model`'s layers on `gpus` accelerators of `spec`. */
+export function stageFigures(model: ModelSpec, spec: DeviceSpec, slowdown: number, gpus: number, share: number): StageFigures {
+  const layers = Math.max(1, Math.round(model.layers * share));
+  const ring = gpus > 1 && spec.intraNodeBps > 0 ? (2 * (gpus - 1)) / gpus : 0;
+  const moe = model.moe;
+  return {
+    weightBytes: (model.weightBytes - (moe?.expertBytes ?? 0)) * share,
+    expertBytes: (moe?.expertBytes ?? 0) * share,
+    expertFraction: moe !== undefined ? moe.activeExperts / moe.experts : 0,
+    kvBytesPerToken: model.kvBytesPerToken * share,
+    flopsPerToken: model.flopsPerUnit * share,
+    flopsPerPair: 4 * model.layers * model.hidden * share,
+    bandwidthBytesPerS: spec.memBandwidthBytesPerS * gpus,
+    flops: spec.flopsPerGpu * gpus,
+    slowdown,
+    allReduceFixedS: gpus > 1 ? layers * ALLREDUCES_PER_LAYER * ALLREDUCE_ALPHA_S : 0,
+    allReducePerTokenS: ring > 0 ? (layers * ALLREDUCES_PER_LAYER * ring * model.activationBytesPerToken * 8) / spec.intraNodeBps : 0,
+  };
+}
+
+/**
+ * Step cost of one stage with given efficiencies. Plain numbers in fields: the engine calls
+ * `stepS` once per step (or per decode run), so it must not allocate.
+ */
+export class StepCost {
+  /** Seconds to read the stage's (dense) weights once. */
+  readonly weightS: number;
+  /** MoE: seconds to read every expert once, and log(1 − k/E); 0 when dense. */
+  readonly expertS: number;
+  private readonly logMiss: number;
+  /** Seconds to read one token of KV. */
+  readonly kvS: number;
+  /** Seconds of compute per prefill token / per attended pair of a prefill token. */
+  readonly prefillTokenS: number;
+  readonly prefillPairS: number;
+  /** Seconds of compute per decode token / per context token it attends to. */
+  readonly decodeTokenS: number;
+  readonly decodePairS: number;
+  readonly overheadS: number;
+  private readonly arFixedS: number;
+  private readonly arPerTokenS: number;
+
+  constructor(f: StageFigures, eff: Efficiency) {
+    const bw = eff.etaBw * f.bandwidthBytesPerS;
+    const sd = f.slowdown;
+    this.weightS = (f.weightBytes / bw) * sd;
+    this.expertS = (f.expertBytes / bw) * sd;
+    this.logMiss = f.expertFraction > 0 ? Math.log(1 - f.expertFraction) : 0;
+    this.kvS = (f.kvBytesPerToken / bw) * sd;
+    this.prefillTokenS = (f.flopsPerToken / (eff.etaPrefill * f.flops)) * sd;
+    this.prefillPairS = (f.flopsPerPair / (eff.etaPrefill * f.flops)) * sd;
+    this.decodeTokenS = (f.flopsPerToken / (eff.etaDecode * f.flops)) * sd;
+    this.decodePairS = (f.flopsPerPair / (eff.etaDecode * f.flops)) * sd;
+    this.overheadS = eff.overheadS * sd;
+    this.arFixedS = f.allReduceFixedS;
+    this.arPerTokenS = f.allReducePerTokenS;
+  }
+
+  /** Seconds of one step (see the file comment); 0 for an empty step. */
+  stepS(prefillTokens: number, decodeSeqs: number, kvTokens: number, prefillPairs: number): number {
+    const tokens = prefillTokens + decodeSeqs;
+    if (tokens <= 0) return 0;
+    return this.overheadS + this.weightReadS(tokens) + kvTokens * (this.kvS + this.decodePairS)
+      + prefillTokens * this.prefillTokenS + prefillPairs * this.prefillPairS + decodeSeqs * this.decodeTokenS
+      + this.arFixedS + this.arPerTokenS * tokens;
+  }
+
+  /**
+   * Seconds of weight reads of a step of `tokens` tokens: the dense weights, plus (MoE) the
+   * experts at least one token routes to — with k of E experts per token drawn uniformly, a
+   * fraction 1 − (1 − k/E)^tokens of them (assumption: uniform routing; real routers are skewed,
+   * so this is an upper bound on the experts touched).
+   */
+  weightReadS(tokens: number): number {
+    return this.expertS > 0 ? this.weightS + this.expertS * (1 - Math.exp(this.logMiss * tokens)) : this.weightS;
+  }
+
+  /** Growth of a decode step of `seqs` sequences per step (their KV grows `seqs` tokens a step). */
+  decodeGrowthS(seqs: number): number {
+    return seqs * (this.kvS + this.decodePairS);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Micro-batching of a pipeline step (stages on different devices): the step's sequences are split
+ * into m = min(sequences, stages) micro-batches that flow through the stages one after another,
+ * so stage k works on micro-batch j while stage k + 1 works on j − 1 (GPipe within one step).
+ * Each micro-batch costs its stage the step cost of 1/m of the step's tokens (with the step's
+ * fixed overhead each time) and sends 1/m of the hidden states over the link path to the next
+ * stage (LinkNetwork.transfer: serialisation + latency, shared with other traffic). The engine
+ * (llm-engine.ts `runStages`) calls `runStage` when a stage's first micro-batch has arrived; the
+ * stage's micro-batches are then placed on its lanes in order, each no earlier than its arrival.
+ * With one sequence (m = 1) this is exactly the sequential pipeline.
+ * docs/sim-models.md "Cross-device parallelism".
+ */
+import type { Instance } from '../host/instance.js';
+import type { World } from '../host/world.js';
+import { peersRun } from './tp-busy.js';
+
+/** Per instance: when each micro-batch reaches the current stage (reused from step to step). */
+const arrivals = new WeakMap<Instance, Float64Array>();
+
+function scratch(inst: Instance, m: number): Float64Array {
+  let a = arrivals.get(inst);
+  if (a === undefined || a.length < m) {
+    a = new Float64Array(Math.max(m, 4));
+    arrivals.set(inst, a);
+  }
+  return a;
+}
+
+/**
+ * Runs the micro-batches of stage `k` of the current step (stage 0 at `readyS`); leaves their
+ * arrival times at stage k + 1 in the scratch array and returns the first of them — or, for the
+ * last stage, the time the step ends.
+ */
+export function runStage(w: World, inst: Instance, k: number, readyS: number): number {
+  const sd = inst.stageDevices;
+  const stages = sd.length;
+  const m = Math.max(1, Math.min(inst.runCount, stages));
+  const arr = scratch(inst, m);
+  if (k === 0) for (let j = 0; j < m; j++) arr[j] = readyS;
+  const prefill = inst.stepPrefillTokens;
+  const decoding = inst.stepDecodes;
+  const dur = inst.llm![k]!.iterationS(prefill / m, decoding / m, inst.stepKvTokens / m, inst.stepPairs / m);
+  const next = k + 1 < stages && sd[k + 1] !== sd[k];
+  const bytes = next ? (w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding)) / m : 0;
+  const peers = inst.peerDevices.length > 0;
+  let first = Infinity;
+  let last = -Infinity;
+  for (let j = 0; j < m; j++) {
+    const end = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, arr[j]! > readyS ? arr[j]! : readyS, dur, inst.index);
+    if (k === 0 && j === 0) inst.laneStartS = w.lastStartS;
+    if (peers) peersRun(w, inst, k, end - dur, dur);
+    let at = end;
+    if (next) {
+      at = w.network.transfer(sd[k]!, sd[k + 1]!, bytes, end);
+      if (w.timeline !== null) w.traceTransfer(sd[k]!, sd[k + 1]!, end, at, bytes);
+    }
+    arr[j] = at;
+    if (at < first) first = at;
+    if (at > last) last = at;
+  }
+  return k + 1 < stages ? first : last;
+}
