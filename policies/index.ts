@@ -12,4 +12,4 @@ export { resolveParams } from './params.js';
 export { planMemoryByDevice, deviceWeightCapacity } from './memory-ledger.js';
 export { estimateChain, sloRatio, stageWeightBytes, tpScale } from './perf-model.js';
 export type { InstanceEstimate, Work } from './perf-model.js';
-export { transferTimeS } from './network.js';
+export { linksChanged, manageLinks, transferTimeS } from './network.js';

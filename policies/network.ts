@@ -9,10 +9,14 @@
  */
 import type { LinkState, NodeId } from './contract.js';
 
-interface Hop { readonly latencyS: number; readonly bandwidthBps: number }
-type PathTable = Map<NodeId, readonly Hop[]>;
+/** A route's hops from its source, flat: latency and bandwidth of hop k at [k]. */
+interface Hops { readonly latencyS: readonly number[]; readonly bandwidthBps: readonly number[] }
+/** Per source: hops to every reachable node, and whether any shortest path there was tied. */
+interface PathTable { readonly cost: Map<NodeId, Hops>; readonly ambiguous: boolean }
 
 const ROUTE_PROBE_BITS = 8 * 1000;
+/** Relative slack under which two route lengths count as tied (float sums in different orders). */
+const TIE_EPS = 1e-9;
 
 type Entry = { adj: Map<NodeId, LinkState[]>; paths: Map<NodeId, PathTable> };
 
@@ -21,10 +25,29 @@ type Entry = { adj: Map<NodeId, LinkState[]>; paths: Map<NodeId, PathTable> };
  * links array in place (outages, degradation) or build a new one per view, so an entry is found
  * by identity and then checked against a numeric fingerprint of what routing depends on (up,
  * bandwidth, latency); a few recent snapshots are also kept by content signature.
+ * A host that says when it mutates its array (`manageLinks` / `linksChanged`) skips the O(links)
+ * fingerprint on every query: at fleet size that scan was most of a routing decision.
  */
-const byIdentity = new WeakMap<readonly LinkState[], { entry: Entry; fp: number }>();
+const byIdentity = new WeakMap<readonly LinkState[], { entry: Entry; fp: number; managed: boolean; dirty: boolean }>();
 const bySignature = new Map<string, Entry>();
 const SIGNATURE_CACHE_SIZE = 8;
+
+/**
+ * The host promises to call `linksChanged(links)` after every in-place change of this array's
+ * links (up, bandwidth, latency); until then queries trust the cached routes without re-checking.
+ */
+export function manageLinks(links: readonly LinkState[]): void {
+  const known = byIdentity.get(links);
+  if (known) { known.managed = true; known.dirty = true; return; }
+  entry(links);
+  byIdentity.get(links)!.managed = true;
+}
+
+/** A managed links array was mutated in place: the next query re-checks its fingerprint. */
+export function linksChanged(links: readonly LinkState[]): void {
+  const known = byIdentity.get(links);
+  if (known) known.dirty = true;
+}
 
 function fingerprint(links: readonly LinkState[]): number {
   let h = links.length;
@@ -54,9 +77,10 @@ function build(links: readonly LinkState[]): Entry {
 }
 
 function entry(links: readonly LinkState[]): Entry {
-  const fp = fingerprint(links);
   const known = byIdentity.get(links);
-  if (known && known.fp === fp) return known.entry;
+  if (known && known.managed && !known.dirty) return known.entry;
+  const fp = fingerprint(links);
+  if (known && known.fp === fp) { known.dirty = false; return known.entry; }
   const sig = signature(links);
   let e = bySignature.get(sig);
   if (!e) {
@@ -64,66 +88,138 @@ function entry(links: readonly LinkState[]): Entry {
     if (bySignature.size >= SIGNATURE_CACHE_SIZE) bySignature.delete(bySignature.keys().next().value!);
     bySignature.set(sig, e);
   }
-  byIdentity.set(links, { entry: e, fp });
+  byIdentity.set(links, { entry: e, fp, managed: known?.managed ?? false, dirty: false });
   return e;
 }
 
+/** Min-heap order of Dijkstra's frontier: distance, then node id (the linear scan's order). */
+function before(da: number, a: NodeId, db: number, b: NodeId): boolean {
+  return da < db || (da === db && a < b);
+}
+
+/**
+ * Dijkstra on `latency + probe / bandwidth` with a binary heap (stale entries skipped); nodes
+ * leave the frontier in (distance, id) order, as the earlier linear scan took them, so the
+ * chosen routes are the same. Records whether any node had two equally short routes: only a
+ * table without ties may be read backwards for the reverse direction.
+ */
 function dijkstra(adj: Map<NodeId, LinkState[]>, from: NodeId): PathTable {
   const dist = new Map<NodeId, number>([[from, 0]]);
-  const hops = new Map<NodeId, readonly Hop[]>([[from, []]]);
+  const cost = new Map<NodeId, Hops>([[from, NO_HOPS]]);
   const done = new Set<NodeId>();
-  for (;;) {
-    // Small graphs (tens of nodes): a linear scan is simpler than a heap and deterministic.
-    let best: NodeId | undefined;
-    let bestD = Infinity;
-    for (const [n, d] of dist) {
-      if (!done.has(n) && (d < bestD || (d === bestD && best !== undefined && n < best))) {
-        best = n;
-        bestD = d;
-      }
+  const hd: number[] = [0];
+  const hn: NodeId[] = [from];
+  let ambiguous = false;
+  const push = (d: number, n: NodeId): void => {
+    let i = hd.length;
+    hd.push(d); hn.push(n);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(d, n, hd[p]!, hn[p]!)) break;
+      hd[i] = hd[p]!; hn[i] = hn[p]!; i = p;
     }
-    if (best === undefined) break;
+    hd[i] = d; hn[i] = n;
+  };
+  const pop = (): void => {
+    const d = hd.pop()!, n = hn.pop()!;
+    if (hd.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= hd.length) break;
+      const r = l + 1;
+      const c = r < hd.length && before(hd[r]!, hn[r]!, hd[l]!, hn[l]!) ? r : l;
+      if (!before(hd[c]!, hn[c]!, d, n)) break;
+      hd[i] = hd[c]!; hn[i] = hn[c]!; i = c;
+    }
+    hd[i] = d; hn[i] = n;
+  };
+  while (hd.length > 0) {
+    const best = hn[0]!, bestD = hd[0]!;
+    pop();
+    if (done.has(best) || bestD !== dist.get(best)) continue;
     done.add(best);
+    const c0 = cost.get(best)!;
     for (const l of adj.get(best) ?? []) {
       const other = l.a === best ? l.b : l.a;
       const d = bestD + l.latencyS + ROUTE_PROBE_BITS / l.bandwidthBps;
-      if (d < (dist.get(other) ?? Infinity)) {
+      const known = dist.get(other) ?? Infinity;
+      if (d < known) {
+        if (known - d <= TIE_EPS * known) ambiguous = true;
         dist.set(other, d);
-        hops.set(other, [...hops.get(best)!, { latencyS: l.latencyS, bandwidthBps: l.bandwidthBps }]);
+        cost.set(other, { latencyS: [...c0.latencyS, l.latencyS], bandwidthBps: [...c0.bandwidthBps, l.bandwidthBps] });
+        push(d, other);
+      } else if (other !== from && !done.has(other) && d - known <= TIE_EPS * d) {
+        ambiguous = true;
       }
     }
   }
-  return hops;
+  return { cost, ambiguous };
 }
 
-function path(links: readonly LinkState[], from: NodeId, to: NodeId): readonly Hop[] | undefined {
-  if (from === to) return [];
+const NO_HOPS: Hops = { latencyS: [], bandwidthBps: [] };
+
+/** Set by `path`: whether the hops it returned run backwards (read them last to first). */
+let reversed = false;
+
+/**
+ * The hops of the route `from` → `to`, cached per (links snapshot, source). Links are symmetric,
+ * so when `from` has no table yet but `to` has one without ties, `to`'s route read backwards is
+ * the same route (a unique shortest path is the same both ways): the response leg device →
+ * ingress then costs no Dijkstra per device. Callers sum hops in travel order either way, so
+ * the floating-point result is the same as from `from`'s own table.
+ */
+function path(links: readonly LinkState[], from: NodeId, to: NodeId): Hops | undefined {
+  reversed = false;
+  if (from === to) return NO_HOPS;
   const e = entry(links);
   let table = e.paths.get(from);
   if (!table) {
+    const back = e.paths.get(to);
+    if (back && !back.ambiguous) {
+      reversed = true;
+      return back.cost.get(from);
+    }
     table = dijkstra(e.adj, from);
     e.paths.set(from, table);
   }
-  return table.get(to);
+  return table.cost.get(to);
+}
+
+/** Node ids that are an endpoint of some link (up or down), per links array (ids never change). */
+const endpointCache = new WeakMap<readonly LinkState[], { n: number; ids: Set<NodeId> }>();
+
+/** Whether `id` is an endpoint of any link in `links` (cached per array and length). */
+export function isLinkEndpoint(links: readonly LinkState[], id: NodeId): boolean {
+  let c = endpointCache.get(links);
+  if (!c || c.n !== links.length) {
+    const ids = new Set<NodeId>();
+    for (const l of links) { ids.add(l.a); ids.add(l.b); }
+    c = { n: links.length, ids };
+    endpointCache.set(links, c);
+  }
+  return c.ids.has(id);
 }
 
 /** Seconds to move `bytes` from `from` to `to` (0 when same node or no links in the view). */
 export function transferTimeS(links: readonly LinkState[], from: NodeId, to: NodeId, bytes: number): number {
   if (links.length === 0) return 0;
-  const hops = path(links, from, to);
-  if (!hops) return Infinity;
+  const h = path(links, from, to);
+  if (!h) return Infinity;
+  const n = h.latencyS.length;
   let t = 0;
-  for (const h of hops) t += h.latencyS + (8 * bytes) / h.bandwidthBps;
+  if (reversed) for (let k = n - 1; k >= 0; k--) t += h.latencyS[k]! + (8 * bytes) / h.bandwidthBps[k]!;
+  else for (let k = 0; k < n; k++) t += h.latencyS[k]! + (8 * bytes) / h.bandwidthBps[k]!;
   return t;
 }
 
 /** Seconds of the slowest hop's serialization for `bytes`: the path's throughput bottleneck. */
 export function bottleneckTimeS(links: readonly LinkState[], from: NodeId, to: NodeId, bytes: number): number {
   if (links.length === 0) return 0;
-  const hops = path(links, from, to);
-  if (!hops) return Infinity;
+  const h = path(links, from, to);
+  if (!h) return Infinity;
   let t = 0;
-  for (const h of hops) t = Math.max(t, (8 * bytes) / h.bandwidthBps);
+  for (let k = 0; k < h.bandwidthBps.length; k++) t = Math.max(t, (8 * bytes) / h.bandwidthBps[k]!);
   return t;
 }
 

@@ -13,7 +13,7 @@
  * for the feature map, documented as such). Prompts travel as 4-byte token ids, outputs the same.
  */
 import type { ClusterView, DevicePerf, DeviceState, LinkState, ServiceInfo, Slo, Stage } from './contract.js';
-import { bottleneckTimeS, transferTimeS } from './network.js';
+import { bottleneckTimeS, isLinkEndpoint, transferTimeS } from './network.js';
 
 export const TOKEN_ID_BYTES = 4;
 const TP_EFFICIENCY: Readonly<Record<DeviceState['intraNode'], number>> = { nvlink: 0.9, pcie: 0.75, none: 1 };
@@ -53,8 +53,27 @@ export function stageWeightBytes(service: ServiceInfo, stage: Pick<Stage, 'first
 }
 
 /** Network node of a device: itself if the links mention it, else its site. */
+/** Device position by id, per devices array (ids stable; states change in place). */
+const deviceIndex = new WeakMap<readonly DeviceState[], Map<string, number>>();
+
+/**
+ * `devices.find((d) => d.id === id)` in O(1): positions indexed once per array and re-checked
+ * on use (a hand-built view may swap elements; then the index is rebuilt). First match wins.
+ */
+export function findDevice(devices: readonly DeviceState[], id: string): DeviceState | undefined {
+  let m = deviceIndex.get(devices);
+  let k = m?.get(id);
+  if (m === undefined || m.size > devices.length || (k !== undefined && devices[k]?.id !== id) || (k === undefined && m.size < devices.length)) {
+    m = new Map();
+    devices.forEach((x, i) => { if (!m!.has(x.id)) m!.set(x.id, i); });
+    deviceIndex.set(devices, m);
+    k = m.get(id);
+  }
+  return k === undefined ? undefined : devices[k];
+}
+
 export function deviceNode(links: readonly LinkState[], device: DeviceState): string {
-  return links.some((l) => l.a === device.id || l.b === device.id) ? device.id : device.site;
+  return isLinkEndpoint(links, device.id) ? device.id : device.site;
 }
 
 /** Bytes entering the first stage, leaving the last, and crossing each cut, per request. */
@@ -127,7 +146,7 @@ export function estimateChain(
   let prevNode = ingress;
   for (let i = 0; i < stages.length; i++) {
     const st = stages[i]!;
-    const device = view.devices.find((d) => d.id === st.device);
+    const device = findDevice(view.devices, st.device);
     if (!device) return undefined;
     const t = stageTimes(service, device, stageShare(service, st), st.gpus, work, st.gpuFraction);
     if (!t) return undefined;

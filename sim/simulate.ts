@@ -9,7 +9,7 @@
  * Randomness: streams `arrivals:<service>`, `tokens:<service>`, `faults`, `policy:<name>`,
  * `links:loss`, `sync` (INV-3, INV-4).
  */
-import { POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
+import { POLICIES, isPolicyName, linksChanged, manageLinks, type Policy, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
 import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.js';
 import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArrival } from '../traces/index.js';
 import { FaultSchedule } from './faults/faults.js';
@@ -73,6 +73,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   });
   const w = new World(scenario, kernel, streams, network, summarizer, opts.records);
   const views = new Views(w, policy.sync !== undefined);
+  // Views.tick is the only writer of these links: each tick below is followed by linksChanged.
+  manageLinks(views.links);
   w.interruptRun = (inst) => inst.engine.interrupt(w, inst);
   w.warmStart = opts.warmStart === true;
   w.timeline = opts.timeline ?? null;
@@ -99,6 +101,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
 
   const place = (): void => {
     views.beforePlacement();
+    linksChanged(views.links);
     const plan = policy.place(views.cluster, policyRng);
     if (applyPlan(w, plan)) views.instancesChanged();
   };
@@ -192,6 +195,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   });
   h.viewTick = kernel.register(() => {
     views.tick();
+    linksChanged(views.links);
     kernel.schedule(VIEW_TICK_S, h.viewTick, 0, PRIORITY.sync);
   });
   h.syncSend = kernel.register(() => {

@@ -22,7 +22,7 @@
  * miss anyway and only delay the others.
  */
 import type { InstanceState, NodeView, RequestInfo, RouteDecision, ServiceInfo } from '../contract.js';
-import { estimateChain, sloRatio } from '../perf-model.js';
+import { estimateChain, findDevice, sloRatio } from '../perf-model.js';
 import { dropFor, routableInstances } from '../routing.js';
 import { DispatchBacklog } from './dispatch-backlog.js';
 
@@ -45,10 +45,12 @@ export class RequestHandler {
   constructor(private readonly opt: HandlerOptions) {}
 
   private score(req: RequestInfo, view: NodeView, service: ServiceInfo, inst: InstanceState): Scored | undefined {
-    const devices = inst.stages.map((s) => view.devices.find((d) => d.id === s.device)!);
-    const first = devices[0]!;
+    const stages = inst.stages;
+    const first = findDevice(view.devices, stages[0]!.device)!;
     const local = first.id === view.self || first.site === view.self;
-    const age = Math.max(0, view.now - Math.min(...devices.map((d) => d.asOfS)));
+    let oldest = first.asOfS;
+    for (let k = 1; k < stages.length; k++) oldest = Math.min(oldest, findDevice(view.devices, stages[k]!.device)!.asOfS);
+    const age = Math.max(0, view.now - oldest);
     const est = estimateChain(view, service, inst.stages, req, req.ingress, { queued: 0, running: inst.running });
     if (!est) return undefined;
     // The instance's queue is reported by its first stage's device (as of that device's sync).

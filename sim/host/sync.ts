@@ -10,7 +10,7 @@
  * Simplification: a message carries the sender's latest snapshot; if a newer round was sent
  * before an older message arrives (delivery > period), the older message shows the newer state.
  */
-import type { DeviceState, InstanceState, SyncSpec } from '../../policies/index.js';
+import { linksChanged, type DeviceState, type InstanceState, type SyncSpec } from '../../policies/index.js';
 import { PRIORITY } from '../priorities.js';
 import type { Mutable } from './instance.js';
 import type { Views } from './views.js';
@@ -48,6 +48,7 @@ export class SyncChannel {
     const w = this.w;
     const now = w.now;
     this.views.tick();
+    linksChanged(this.views.links);
     const pLoss = this.lossProbability(now);
     const delay = this.extraDelay(now);
     const rng = w.streams.get('sync');
