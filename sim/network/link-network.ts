@@ -16,6 +16,10 @@ import type { LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { RngStream } from '../kernel/index.js';
 
 interface Window { readonly fromS: number; readonly toS: number; readonly factor: number }
+/** One source's shortest-path tree: the directed hop into each node, and the route latency. */
+interface Tree { readonly via: Int32Array; readonly lat: Float64Array; readonly ambiguous: boolean }
+/** Relative slack under which two route latencies count as tied. */
+const TIE_EPS = 1e-9;
 
 export class LinkNetwork {
   /** Node ids: devices first (same index as scenario.devices), then switches. */
@@ -23,9 +27,12 @@ export class LinkNetwork {
   readonly nodeIndex: ReadonlyMap<string, number>;
   readonly links: readonly LinkConfig[];
   private readonly busyUntil: Float64Array;
-  /** Directed hops per (src·n + dst): link index ·2 + direction (0 = a→b). Empty when src = dst. */
-  private readonly paths: (Int32Array | null)[];
-  private readonly pathLatency: Float64Array;
+  /** Directed hops per (src·n + dst), computed on first use: link index ·2 + direction (0 = a→b). */
+  private readonly routes = new Map<number, Int32Array | null>();
+  /** Shortest-path tree per source node, computed on first use. */
+  private readonly trees: (Tree | undefined)[];
+  private readonly adj: [number, number, number][][];
+  private readonly hopFrom: Int32Array;
   private readonly outages: Window[][];
   private readonly degrades: Window[][];
   /** Serialization seconds per link direction (index `2 · link + direction`), for link utilization. */
@@ -49,33 +56,41 @@ export class LinkNetwork {
     }
     for (const w of this.outages) w.sort((x, y) => x.fromS - y.fromS);
     const n = ids.length;
-    this.paths = new Array<Int32Array | null>(n * n).fill(null);
-    this.pathLatency = new Float64Array(n * n).fill(Infinity);
     // Adjacency (neighbour, directed hop, latency), built once for every source.
-    const adj: [number, number, number][][] = Array.from({ length: n }, () => []);
+    this.adj = Array.from({ length: n }, () => []);
     this.links.forEach((l, i) => {
       const a = this.nodeIndex.get(l.a);
       const b = this.nodeIndex.get(l.b);
       if (a === undefined || b === undefined) return;
-      adj[a]!.push([b, i * 2, l.latencyS]);
-      adj[b]!.push([a, i * 2 + 1, l.latencyS]);
+      this.adj[a]!.push([b, i * 2, l.latencyS]);
+      this.adj[b]!.push([a, i * 2 + 1, l.latencyS]);
     });
     // Node at the `from` end of each directed hop, for walking a route back.
-    const hopFrom = new Int32Array(this.links.length * 2);
+    this.hopFrom = new Int32Array(this.links.length * 2);
     this.links.forEach((l, i) => {
-      hopFrom[i * 2] = this.nodeIndex.get(l.a) ?? -1;
-      hopFrom[i * 2 + 1] = this.nodeIndex.get(l.b) ?? -1;
+      this.hopFrom[i * 2] = this.nodeIndex.get(l.a) ?? -1;
+      this.hopFrom[i * 2 + 1] = this.nodeIndex.get(l.b) ?? -1;
     });
-    for (let s = 0; s < n; s++) this.shortestFrom(s, adj, hopFrom);
+    this.trees = new Array<Tree | undefined>(n).fill(undefined);
   }
 
-  /** Dijkstra from `src` ordered by (hops, latency): fewest hops, then least latency. */
-  private shortestFrom(src: number, adj: readonly (readonly [number, number, number])[][], hopFrom: Int32Array): void {
+  /**
+   * Dijkstra from `src` ordered by (hops, latency): fewest hops, then least latency; among equal
+   * candidates the lowest node index is settled first. Computed once per source, on first use:
+   * a fleet of 10,000 devices needs the ingress's tree and the routes back to it, not n² routes.
+   * `ambiguous` records a second, equally short route to some node (then only this source's own
+   * tree may answer for it; see `route`).
+   */
+  private tree(src: number): Tree {
+    const cached = this.trees[src];
+    if (cached !== undefined) return cached;
     const n = this.nodeIds.length;
+    const adj = this.adj;
     const hops = new Float64Array(n).fill(Infinity);
     const lat = new Float64Array(n).fill(Infinity);
     const via = new Int32Array(n).fill(-1);
     const done = new Uint8Array(n);
+    let ambiguous = false;
     hops[src] = 0;
     lat[src] = 0;
     for (;;) {
@@ -90,33 +105,71 @@ export class LinkNetwork {
         const h = hops[u]! + 1;
         const t = lat[u]! + l;
         if (h < hops[v]! || (h === hops[v] && t < lat[v]!)) {
+          if (h === hops[v] && lat[v]! - t <= TIE_EPS * lat[v]!) ambiguous = true;
           hops[v] = h;
           lat[v] = t;
           via[v] = dir;
+        } else if (v !== src && h === hops[v] && via[v] !== dir && t - lat[v]! <= TIE_EPS * t) {
+          ambiguous = true;
         }
       }
     }
-    for (let dst = 0; dst < n; dst++) {
-      if (hops[dst] === Infinity) continue;
-      const seq: number[] = [];
-      let v = dst;
-      while (v !== src) {
-        const dir = via[v]!;
-        seq.push(dir);
-        v = hopFrom[dir]!;
+    const tree: Tree = { via, lat, ambiguous };
+    this.trees[src] = tree;
+    return tree;
+  }
+
+  /**
+   * The directed hops of the route src → dst (null when unreachable), cached per pair. Links are
+   * symmetric, so when dst's tree exists and has no ties, its route to src read backwards (each
+   * hop in the other direction) is the route src's own tree would give: a unique shortest path is
+   * the same both ways. Responses and sync messages towards an ingress thus reuse its one tree.
+   */
+  private route(src: number, dst: number): Int32Array | null {
+    const key = src * this.nodeIds.length + dst;
+    const known = this.routes.get(key);
+    if (known !== undefined) return known;
+    let seq: number[] | null = null;
+    const back = this.trees[dst];
+    if (this.trees[src] === undefined && back !== undefined && !back.ambiguous) {
+      if (back.lat[src] !== Infinity) {
+        seq = [];
+        for (let v = src; v !== dst; ) {
+          const dir = back.via[v]!;
+          seq.push(dir ^ 1);
+          v = this.hopFrom[dir]!;
+        }
       }
-      this.paths[src * n + dst] = Int32Array.from(seq.reverse());
-      this.pathLatency[src * n + dst] = lat[dst]!;
+    } else {
+      const t = this.tree(src);
+      if (t.lat[dst] !== Infinity) {
+        seq = [];
+        for (let v = dst; v !== src; ) {
+          const dir = t.via[v]!;
+          seq.push(dir);
+          v = this.hopFrom[dir]!;
+        }
+        seq.reverse();
+      }
     }
+    const path = seq === null ? null : Int32Array.from(seq);
+    this.routes.set(key, path);
+    return path;
   }
 
   /** One-way propagation latency of the route, seconds; Infinity when unreachable. */
   latency(src: number, dst: number): number {
-    return src === dst ? 0 : this.pathLatency[src * this.nodeIds.length + dst]!;
+    if (src === dst) return 0;
+    const path = this.route(src, dst);
+    if (path === null) return Infinity;
+    // Summed from the source, as the tree does, so the figure is the same whichever tree gave the route.
+    let t = 0;
+    for (let h = 0; h < path.length; h++) t += this.links[path[h]! >> 1]!.latencyS;
+    return t;
   }
 
   reachable(src: number, dst: number): boolean {
-    return src === dst || this.paths[src * this.nodeIds.length + dst] !== null;
+    return src === dst || this.route(src, dst) !== null;
   }
 
   /**
@@ -125,8 +178,8 @@ export class LinkNetwork {
    */
   transfer(src: number, dst: number, bytes: number, readyS: number): number {
     if (src === dst) return readyS;
-    const path = this.paths[src * this.nodeIds.length + dst];
-    if (path === null || path === undefined) return Infinity;
+    const path = this.route(src, dst);
+    if (path === null) return Infinity;
     let t = readyS;
     for (let h = 0; h < path.length; h++) {
       const dir = path[h]!;
