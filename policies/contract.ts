@@ -195,6 +195,18 @@ export interface ClusterView {
    * per (view object, version); absent means "never cache" (tests, hand-built views).
    */
   readonly version?: number;
+  /**
+   * Optional host-kept index of loads (issue #15): `leastLoaded(view, service)` returns what
+   * `leastLoaded(routableInstances(view, service))` would — the least (queued + running), ties
+   * to the first in id order — in O(1), maintained in O(log n) per load change. Only on views
+   * whose instances are the host's live objects (no sync); absent means "scan".
+   */
+  readonly loadIndex?: LoadIndex;
+}
+
+/** See ClusterView.loadIndex. */
+export interface LoadIndex {
+  leastLoaded(view: ClusterView, service: string): InstanceState | undefined;
 }
 
 /** What a request handler on node `self` sees: its own state fresh, peers as last synced. */

@@ -117,7 +117,7 @@ export class ClassicRouter {
         return { kind: 'instance', instanceId: ready[index]!.id, reason: roundRobinReason(index) };
       }
       case 'least-loaded': {
-        const i = leastLoaded(ready);
+        const i = view.loadIndex?.leastLoaded(view, service) ?? leastLoaded(ready);
         return { kind: 'instance', instanceId: i.id, reason: `least-loaded (${load(i)})` };
       }
       case 'power-of-two': {

@@ -18,6 +18,7 @@ import { engineStats } from './host/engine-stats.js';
 import type { Timeline } from './host/timeline.js';
 import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
+import { HostLoadIndex } from './host/load-index.js';
 import { Views } from './host/views.js';
 import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
@@ -75,6 +76,13 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   const views = new Views(w, policy.sync !== undefined);
   // Views.tick is the only writer of these links: each tick below is followed by linksChanged.
   manageLinks(views.links);
+  if (policy.sync === undefined) {
+    // Fresh views share the host's live instance objects: a load index can answer for them.
+    const index = new HostLoadIndex(() => w.topology);
+    w.loadIndex = index;
+    views.cluster.loadIndex = index;
+    for (const p of views.nodes.values()) p.view.loadIndex = index;
+  }
   w.interruptRun = (inst) => inst.engine.interrupt(w, inst);
   w.warmStart = opts.warmStart === true;
   w.timeline = opts.timeline ?? null;

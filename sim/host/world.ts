@@ -8,6 +8,7 @@ import type { Scenario } from '../../scenarios/index.js';
 import type { EventKernel, RngStreams } from '../kernel/index.js';
 import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
+import type { HostLoadIndex } from './load-index.js';
 import type { LinkNetwork } from '../network/link-network.js';
 import { PRIORITY } from '../priorities.js';
 import type { ClosedLoop } from './closed-loop.js';
@@ -88,6 +89,8 @@ export class World {
    * only through `setLifecycle` / `setAlive` / `topologyChanged`, or cached routes go stale.
    */
   topology = 0;
+  /** Least-loaded index told of every queued/running change (issue #15); null when unused. */
+  loadIndex: HostLoadIndex | null = null;
 
   constructor(
     readonly scenario: Scenario,
@@ -217,12 +220,14 @@ export class World {
   /** Counts a request as queued at `inst` and on its devices (views). */
   enterInstance(inst: Instance): void {
     inst.view.queued++;
+    this.loadIndex?.changed(inst.view);
     const sd = inst.stageDevices;
     for (let k = 0; k < sd.length; k++) this.deviceViews[sd[k]!]!.queuedRequests++;
   }
 
   leaveInstance(inst: Instance): void {
     inst.view.queued--;
+    this.loadIndex?.changed(inst.view);
     const sd = inst.stageDevices;
     for (let k = 0; k < sd.length; k++) this.deviceViews[sd[k]!]!.queuedRequests--;
   }

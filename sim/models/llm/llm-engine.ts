@@ -205,6 +205,7 @@ function startStep(w: World, inst: Instance): void {
   }
   inst.kvUsedBlocks = used;
   inst.view.running = inst.runCount;
+  w.loadIndex?.changed(inst.view);
   inst.runSteps = 1;
   if (inst.runCount === 0) return;
   const perf = inst.llm!;

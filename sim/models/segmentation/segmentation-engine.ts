@@ -27,6 +27,7 @@ function itemStartBatch(w: World, inst: Instance): void {
     r.start[q] = now;
   }
   inst.view.running = inst.runCount;
+  w.loadIndex?.changed(inst.view);
   if (inst.runCount === 0) return;
   const end = w.runOnLanes(inst.stageDevices[0]!, inst.stageLanes[0]!, now, perf.batchS(inst.runCount), inst.index);
   inst.laneStartS = w.lastStartS;
