@@ -18,7 +18,13 @@ const ROUTE_PROBE_BITS = 8 * 1000;
 /** Relative slack under which two route lengths count as tied (float sums in different orders). */
 const TIE_EPS = 1e-9;
 
-type Entry = { adj: Map<NodeId, LinkState[]>; paths: Map<NodeId, PathTable> };
+/**
+ * `paths`: full tables per source; `pairs`: single routes found by a Dijkstra stopped at its
+ * destination, per source, until the source has asked for `FULL_TABLE_AFTER` destinations
+ * (an ingress asks for every device; a device in a split chain asks for a few neighbours).
+ */
+type Entry = { adj: Map<NodeId, LinkState[]>; paths: Map<NodeId, PathTable>; pairs: Map<NodeId, Map<NodeId, Hops | undefined>> };
+const FULL_TABLE_AFTER = 32;
 
 /**
  * Per links snapshot: adjacency plus per-source path tables, computed lazily. Hosts may mutate a
@@ -73,7 +79,7 @@ function build(links: readonly LinkState[]): Entry {
     adj.get(l.a)!.push(l);
     adj.get(l.b)!.push(l);
   }
-  return { adj, paths: new Map() };
+  return { adj, paths: new Map(), pairs: new Map() };
 }
 
 function entry(links: readonly LinkState[]): Entry {
@@ -103,7 +109,7 @@ function before(da: number, a: NodeId, db: number, b: NodeId): boolean {
  * chosen routes are the same. Records whether any node had two equally short routes: only a
  * table without ties may be read backwards for the reverse direction.
  */
-function dijkstra(adj: Map<NodeId, LinkState[]>, from: NodeId): PathTable {
+function dijkstra(adj: Map<NodeId, LinkState[]>, from: NodeId, stopAt?: NodeId): PathTable {
   const dist = new Map<NodeId, number>([[from, 0]]);
   const cost = new Map<NodeId, Hops>([[from, NO_HOPS]]);
   const done = new Set<NodeId>();
@@ -139,6 +145,8 @@ function dijkstra(adj: Map<NodeId, LinkState[]>, from: NodeId): PathTable {
     pop();
     if (done.has(best) || bestD !== dist.get(best)) continue;
     done.add(best);
+    // Settled nodes are final: a search for one destination may stop here (same route as a full one).
+    if (best === stopAt) break;
     const c0 = cost.get(best)!;
     for (const l of adj.get(best) ?? []) {
       const other = l.a === best ? l.b : l.a;
@@ -180,8 +188,17 @@ function path(links: readonly LinkState[], from: NodeId, to: NodeId): Hops | und
       reversed = true;
       return back.cost.get(from);
     }
+    let pairs = e.pairs.get(from);
+    if (pairs === undefined) { pairs = new Map(); e.pairs.set(from, pairs); }
+    if (pairs.has(to)) return pairs.get(to);
+    if (pairs.size < FULL_TABLE_AFTER) {
+      const hops = dijkstra(e.adj, from, to).cost.get(to);
+      pairs.set(to, hops);
+      return hops;
+    }
     table = dijkstra(e.adj, from);
     e.paths.set(from, table);
+    e.pairs.delete(from);
   }
   return table.cost.get(to);
 }
