@@ -12,23 +12,41 @@
  */
 import { linksChanged, type DeviceState, type InstanceState, type SyncSpec } from '../../policies/index.js';
 import { PRIORITY } from '../priorities.js';
-import type { Mutable } from './instance.js';
+import type { Instance, Mutable } from './instance.js';
 import type { Views } from './views.js';
 import type { World } from './world.js';
 
 /** Sync periods without a message after which a peer counts as down. */
 export const PEER_TIMEOUT_PERIODS = 3;
 
-type InstSnap = Pick<InstanceState, 'state' | 'queued' | 'running'>;
+type InstSnap = Mutable<Pick<InstanceState, 'state' | 'queued' | 'running'>>;
 
 export class SyncChannel {
   private readonly devSnap: Mutable<DeviceState>[];
   private readonly instSnap = new Map<number, InstSnap>();
   private readonly nodes: number;
+  /**
+   * Instances by the device of their first stage (the device that reports them), extended as
+   * `w.instances` grows (placement only appends): a round and a message then touch a device's
+   * own instances, not the fleet's — without it a round cost devices × instances (issue #15).
+   */
+  private readonly byDevice: Instance[][];
+  private indexed = 0;
 
   constructor(private readonly w: World, private readonly views: Views, readonly spec: SyncSpec) {
     this.devSnap = w.deviceViews.map((d) => ({ ...d }));
     this.nodes = w.network.nodeIds.length;
+    this.byDevice = w.deviceViews.map(() => []);
+  }
+
+  /** The instances device `d` reports, in `w.instances` order. */
+  private reportedBy(d: number): readonly Instance[] {
+    const all = this.w.instances;
+    for (; this.indexed < all.length; this.indexed++) {
+      const inst = all[this.indexed]!;
+      this.byDevice[inst.stageDevices[0]!]?.push(inst);
+    }
+    return this.byDevice[d]!;
   }
 
   private lossProbability(t: number): number {
@@ -56,10 +74,11 @@ export class SyncChannel {
     for (let d = 0; d < w.deviceViews.length; d++) {
       if (w.alive[d] !== 1) continue;
       Object.assign(this.devSnap[d]!, w.deviceViews[d]!, { asOfS: now });
-      for (const inst of w.instances) {
-        if (inst.stageDevices[0] === d && inst.state !== 'gone') {
-          this.instSnap.set(inst.index, { state: inst.view.state, queued: inst.view.queued, running: inst.view.running });
-        }
+      for (const inst of this.reportedBy(d)) {
+        if (inst.state === 'gone') continue;
+        const snap = this.instSnap.get(inst.index);
+        if (snap === undefined) this.instSnap.set(inst.index, { state: inst.view.state, queued: inst.view.queued, running: inst.view.running });
+        else { snap.state = inst.view.state; snap.queued = inst.view.queued; snap.running = inst.view.running; }
       }
       for (const p of this.views.nodes.values()) {
         if (p.node === d) continue;
@@ -96,8 +115,7 @@ export class SyncChannel {
     const wasAlive = dev.alive;
     Object.assign(dev, this.devSnap[d]!);
     if (dev.alive !== wasAlive) this.w.topologyChanged();
-    for (const inst of this.w.instances) {
-      if (inst.stageDevices[0] !== d) continue;
+    for (const inst of this.reportedBy(d)) {
       const copy = p.instanceCopies.get(inst.index);
       const snap = this.instSnap.get(inst.index);
       if (copy === undefined || snap === undefined) continue;
