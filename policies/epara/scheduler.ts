@@ -131,26 +131,117 @@ class Fill {
     return v;
   }
 
+  /** Score of a candidate now: marginal gain per GB of weights (0 when it cannot be taken). */
+  score(c: Candidate): number {
+    return this.gain(c) / c.memGB;
+  }
+
+  /**
+   * The original selection rule over `items` in pool order: the largest score, scores within a
+   * relative 1e-9 counting as equal, then fewer GPU units, then key order.
+   */
+  private pick(items: readonly Candidate[], scores: readonly number[]): number {
+    let best = -1;
+    let bestScore = 0;
+    for (let k = 0; k < items.length; k++) {
+      const c = items[k]!;
+      const score = scores[k]!;
+      const tol = 1e-9 * Math.max(score, bestScore) + 1e-12;
+      // Equal scores: the candidate claiming fewer GPU units (a fractional share when it meets
+      // the remaining demand as well as a whole GPU would), then key order.
+      if (score > bestScore + tol || (best >= 0 && score > 0 && Math.abs(score - bestScore) <= tol
+        && (units(c) < units(items[best]!) - 1e-12 || (Math.abs(units(c) - units(items[best]!)) <= 1e-12 && c.key < items[best]!.key)))) {
+        best = k;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Cost-benefit greedy with lazy evaluation (Minoux's accelerated greedy; Leskovec et al. 2007):
+   * a candidate's gain only falls as the fill grows (demand left, compute and memory shrink), so
+   * its last computed score bounds its current one. Candidates sit in a max-heap of those bounds;
+   * each round refreshes only the tops until the best is fresh, then gathers every candidate whose
+   * bound is within the tie tolerance of it (refreshing those too) and applies the original rule
+   * among them in pool order. Same choices as scanning the whole pool each round (up to chains
+   * of distinct scores each within 1e-9 of the next; docs/decisions.md), in far fewer evaluations.
+   */
   greedy(pool: readonly Candidate[]): void {
     const taken = new Set(this.chosen.map((c) => c.key));
-    for (;;) {
-      let best: Candidate | undefined;
-      let bestScore = 0;
-      for (const c of pool) {
-        if (taken.has(c.key)) continue;
-        const score = this.gain(c) / c.memGB;
-        const tol = 1e-9 * Math.max(score, bestScore) + 1e-12;
-        // Equal scores: the candidate claiming fewer GPU units (a fractional share when it meets
-        // the remaining demand as well as a whole GPU would), then key order.
-        if (score > bestScore + tol || (best !== undefined && score > 0 && Math.abs(score - bestScore) <= tol
-          && (units(c) < units(best) - 1e-12 || (Math.abs(units(c) - units(best)) <= 1e-12 && c.key < best.key)))) {
-          best = c;
-          bestScore = score;
-        }
+    const n = pool.length;
+    const bound = new Float64Array(n);
+    const round = new Int32Array(n).fill(-1);
+    const heap: number[] = [];
+    const above = (i: number, j: number) => bound[i]! > bound[j]! || (bound[i] === bound[j] && i < j);
+    const up = (k: number) => {
+      const x = heap[k]!;
+      while (k > 0) {
+        const p = (k - 1) >> 1;
+        if (!above(x, heap[p]!)) break;
+        heap[k] = heap[p]!; k = p;
       }
-      if (!best) return;
-      this.take(best);
-      taken.add(best.key);
+      heap[k] = x;
+    };
+    const down = (k: number) => {
+      const x = heap[k]!;
+      for (;;) {
+        const l = 2 * k + 1;
+        if (l >= heap.length) break;
+        const r = l + 1;
+        const c = r < heap.length && above(heap[r]!, heap[l]!) ? r : l;
+        if (!above(heap[c]!, x)) break;
+        heap[k] = heap[c]!; k = c;
+      }
+      heap[k] = x;
+    };
+    const popTop = (): number => {
+      const top = heap[0]!;
+      const last = heap.pop()!;
+      if (heap.length > 0) { heap[0] = last; down(0); }
+      return top;
+    };
+    const positive = (x: number) => x > 1e-12 + 1e-9 * x;
+    for (let i = 0; i < n; i++) {
+      if (taken.has(pool[i]!.key)) continue;
+      bound[i] = this.score(pool[i]!);
+      round[i] = 0;
+      if (positive(bound[i]!)) { heap.push(i); up(heap.length - 1); }
+    }
+    for (let r = 1; heap.length > 0; r++) {
+      // Refresh the top until it is fresh: then no other candidate can score above it.
+      while (heap.length > 0 && round[heap[0]!] !== r) {
+        const i = heap[0]!;
+        bound[i] = this.score(pool[i]!);
+        round[i] = r;
+        if (positive(bound[i]!)) down(0);
+        else popTop();
+      }
+      if (heap.length === 0) return;
+      const top = bound[heap[0]!]!;
+      const floor = top - 2 * (1e-9 * top + 1e-12);
+      // Everyone within the tie tolerance of the best, fresh, in pool order.
+      const near: number[] = [];
+      while (heap.length > 0 && bound[heap[0]!]! >= floor) {
+        const i = heap[0]!;
+        if (round[i] !== r) {
+          bound[i] = this.score(pool[i]!);
+          round[i] = r;
+          if (positive(bound[i]!)) down(0);
+          else popTop();
+          continue;
+        }
+        near.push(popTop());
+      }
+      near.sort((x, y) => x - y);
+      const k = this.pick(near.map((i) => pool[i]!), near.map((i) => bound[i]!));
+      if (k < 0) return;
+      this.take(pool[near[k]!]!);
+      taken.add(pool[near[k]!]!.key);
+      for (let j = 0; j < near.length; j++) {
+        if (j === k) continue;
+        heap.push(near[j]!); up(heap.length - 1);
+      }
     }
   }
 }
