@@ -40,7 +40,7 @@ export interface SchedulerOptions {
   readonly shareFractions?: readonly number[];
 }
 
-interface Candidate {
+export interface Candidate {
   readonly key: string;
   readonly service: ServiceInfo;
   readonly instance: PlannedInstance;
@@ -90,7 +90,7 @@ function units(c: Candidate): number {
 }
 
 /** Greedy state: memory, compute (GPU units) per device, rate served per service. */
-class Fill {
+export class Fill {
   readonly ledger: MemoryLedger;
   readonly compute = new Map<DeviceId, number>();
   readonly served = new Map<string, number>();
