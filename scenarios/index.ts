@@ -8,6 +8,7 @@ export { loadScenario, parseScenario, validateScenarioObject, readScenarioObject
 export type { LoadResult, ReadResult } from './load-scenario.js';
 export { didYouMean, formatIssues } from './issues.js';
 export { isPlainObject } from './plain-object.js';
+export { scaleLoad } from './load-scale.js';
 export { policyChoiceFor } from './policy-params.js';
 export type { ScenarioIssue } from './issues.js';
 export { scenarioJsonSchema } from './schema.js';

@@ -14,9 +14,8 @@
  */
 import type { RunResult } from '../../policies/index.js';
 import {
-  formatIssues, isPlainObject, policyChoiceFor, validateScenarioObject, type ProfileRow, type Scenario, type ServiceConfig,
+  formatIssues, isPlainObject, policyChoiceFor, scaleLoad, validateScenarioObject, type ProfileRow, type Scenario, type ServiceConfig,
 } from '../../scenarios/index.js';
-import { scaleLoad } from '../../sim/index.js';
 import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
 import { profileAgent, withProfiles, type ProfilePlan } from '../profile/index.js';
 import { compareCell, medianAbsGoodputError, type CellComparison } from './compare.js';
