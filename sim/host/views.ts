@@ -9,6 +9,7 @@
 import type {
   ClusterView, DeviceState, InstanceState, LinkState, NodeView, ServiceInfo,
 } from '../../policies/index.js';
+import { visibleInViews } from '../../host/index.js';
 import { linkStates, serviceInfos, zeroDemandNotes } from './static-views.js';
 import type { Instance, Mutable } from './instance.js';
 import type { World } from './world.js';
@@ -92,7 +93,7 @@ export class Views {
   /** After the instance set changed: rebuild the instance lists (gone instances leave the views). */
   instancesChanged(): void {
     this.w.topologyChanged();
-    const live = this.w.instances.filter((i) => i.state !== 'gone');
+    const live = this.w.instances.filter((i) => visibleInViews(i.state));
     this.cluster.instances = live.map((i) => i.view);
     for (const p of this.nodes.values()) {
       p.view.instances = this.syncing ? live.map((i) => this.peerInstance(p, i)) : this.cluster.instances;
