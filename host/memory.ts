@@ -44,15 +44,26 @@ export function holdsWeights(state: Lifecycle): boolean {
   return isActive(state);
 }
 
-/** Free bytes per device: capacity minus the weights of the instances that hold theirs. */
-export function freeMemory(
-  capacity: ArrayLike<number>,
+/** Weight bytes held per device by the instances that hold theirs. */
+export function heldWeights(
+  devices: number,
   instances: Iterable<{ readonly state: Lifecycle; readonly need: ReadonlyMap<number, number> }>,
 ): Float64Array {
-  const used = new Float64Array(capacity.length);
+  const used = new Float64Array(devices);
   for (const inst of instances) {
     if (!holdsWeights(inst.state)) continue;
     for (const [d, b] of inst.need) used[d] = used[d]! + b;
   }
-  return Float64Array.from(used, (u, d) => Math.max(0, capacity[d]! - u));
+  return used;
+}
+
+/** Free bytes per device: capacity minus the weights held there. */
+export function freeMemory(capacity: ArrayLike<number>, held: ArrayLike<number>): Float64Array {
+  return Float64Array.from(held, (u, d) => Math.max(0, capacity[d]! - u));
+}
+
+/** The first device whose memory the new weights `need` would overflow, or −1 when they fit. */
+export function overflowDevice(need: ReadonlyMap<number, number>, held: ArrayLike<number>, capacity: ArrayLike<number>): number {
+  for (const [d, b] of need) if (held[d]! + b > capacity[d]!) return d;
+  return -1;
 }

@@ -7,13 +7,13 @@
  * its own in-flight counts (fresh), while device liveness and utilization are as of the last
  * heartbeat (`asOfS`). Device views, free memory (weights per stage, which states hold them) and
  * which instances the views show follow the rules shared with the simulator (host/), so policies
- * place identically; test/runtime/host-parity.test.ts drives both sides through the same events.
+ * place identically; test/host/host-parity.test.ts drives both sides through the same events.
  */
 import type {
   ClusterView, DeviceState, InstanceState, Lifecycle, LinkState, NodeView, ServiceInfo, Stage,
 } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
-import { deviceStates, freeMemory, visibleInViews } from '../../host/index.js';
+import { deviceStates, freeMemory, heldWeights, visibleInViews } from '../../host/index.js';
 import { linkStates, serviceInfos, zeroDemandNotes } from '../../sim/index.js';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -43,7 +43,7 @@ export class ClusterViews {
   readonly instances = new Map<string, LiveInstance>();
   private readonly nodeViews = new Map<string, Mutable<NodeView>>();
   readonly deviceIndex: Map<string, number>;
-  private readonly capacity: Float64Array;
+  readonly capacity: Float64Array;
   /** Arrivals per service since the last placement (observed demand). */
   readonly arrivalsSincePlace: Float64Array;
   private lastPlaceS = 0;
@@ -84,8 +84,13 @@ export class ClusterViews {
 
   /** Free memory = catalog memory − weights of the instances that hold theirs (host/memory.ts). */
   refreshMemory(): void {
-    const free = freeMemory(this.capacity, [...this.instances.values()].map((i) => ({ state: i.view.state, need: i.need })));
+    const free = freeMemory(this.capacity, this.heldWeights());
     this.devices.forEach((d, i) => { d.freeMemoryBytes = free[i]!; });
+  }
+
+  /** Weight bytes held per device (host/memory.ts). */
+  heldWeights(): Float64Array {
+    return heldWeights(this.devices.length, [...this.instances.values()].map((i) => ({ state: i.view.state, need: i.need })));
   }
 
   add(inst: LiveInstance): void {

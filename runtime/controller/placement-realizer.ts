@@ -8,7 +8,7 @@
  * to a dead or agent-less device fail the instance, never the run.
  */
 import {
-  diffPlan, failsOnCrash, planProblem, stageMembers, stageWeights, weightNeed, type PlacementTopology,
+  diffPlan, failsOnCrash, overflowDevice, planProblem, stageMembers, stageWeights, weightNeed, type PlacementTopology,
 } from '../../host/index.js';
 import type { PlacementChange, PlacementPlan, PlannedInstance } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
@@ -35,6 +35,10 @@ function liveTopology(scenario: Scenario, views: ClusterViews): PlacementTopolog
 }
 
 export class PlacementRealizer {
+  /**
+   * Ordinal of the next instance built, from 0, as the simulator numbers them (`chat#3`): routers
+   * break ties by instance id, so both hosts must order one service's instances the same way.
+   */
   private counter = 0;
   /**
    * Part of every instance id, unique per run: agents keep the records of gone instances, and a
@@ -69,15 +73,17 @@ export class PlacementRealizer {
     const placed = [...this.views.instances.values()].map((inst) => ({ key: inst.key, state: inst.view.state, inst }));
     const diff = diffPlan(plan, placed, (name) => this.scenario.services.some((x) => x.name === name));
     for (const name of diff.unknownServices) this.views.notes.add(`plan names unknown service ${name}; ignored`);
-    // Drains first: their weights are free in the views at once (host/memory.ts), so the agents
-    // unload them before loading the plan's new instances.
+    // As the simulator: drained instances leave first (their weights are free at once, host/memory.ts),
+    // then the fresh ones are checked and start loading; the agents unload before they load.
     const drained = diff.drained.map((x) => x.inst);
-    await Promise.all(drained.map((i) => this.drain(i)));
+    for (const inst of drained) { this.views.setState(inst, 'draining'); this.change(inst, 'drain'); }
     const fresh: LiveInstance[] = [];
     for (const { planned, key } of diff.fresh) {
       const inst = this.create(planned, key);
       if (inst !== null) fresh.push(inst);
     }
+    for (const inst of fresh) { this.views.setState(inst, 'loading'); this.change(inst, 'load'); }
+    await Promise.all(drained.map((i) => this.undeploy(i)));
     await Promise.all(fresh.map((i) => this.deploy(i)));
     return fresh.length > 0 || drained.length > 0;
   }
@@ -91,7 +97,9 @@ export class PlacementRealizer {
     const deviceIdx = p.stages.map((st) => index(st.device));
     const memberIdx = [...new Set(p.stages.flatMap((st) => stageMembers(st).map(index)))];
     const need = weightNeed(p.stages, stageWeights(svc, p.stages), index);
-    const id = `${svc.name.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 100)}.${this.runTag}.${++this.counter}`;
+    const over = overflowDevice(need, this.views.heldWeights(), this.views.capacity);
+    if (over >= 0) { this.views.notes.add(`refused instance of ${p.service} on ${this.scenario.devices[over]!.id}: weights exceed free memory`); return null; }
+    const id = `${svc.name.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 100)}.${this.runTag}.${this.counter++}`;
     const inst: LiveInstance = {
       id, service: svc.name, serviceIndex: s, key, stages: p.stages, deviceIdx, memberIdx, need,
       view: { id, service: svc.name, stages: p.stages, state: 'pending', queued: 0, running: 0 },
@@ -102,8 +110,6 @@ export class PlacementRealizer {
 
   private async deploy(inst: LiveInstance): Promise<void> {
     const svc = this.scenario.services[inst.serviceIndex]!;
-    this.views.setState(inst, 'loading');
-    this.change(inst, 'load');
     const results = await Promise.all(inst.stages.map((st, k) => {
       const agent = this.agents[inst.deviceIdx[k]!] ?? null;
       if (agent === null || !this.views.devices[inst.deviceIdx[k]!]!.alive) return Promise.resolve({ ok: false as const, error: 'device down' });
@@ -118,9 +124,8 @@ export class PlacementRealizer {
     }
   }
 
-  private async drain(inst: LiveInstance): Promise<void> {
-    this.views.setState(inst, 'draining');
-    this.change(inst, 'drain');
+  /** A draining instance: undeployed on its agents, then gone. */
+  private async undeploy(inst: LiveInstance): Promise<void> {
     await Promise.all(inst.deviceIdx.map((d) => this.agents[d]?.undeploy(inst.id)));
     this.views.setState(inst, 'gone');
     this.change(inst, 'gone');

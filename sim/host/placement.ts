@@ -8,7 +8,7 @@
  * (host/memory.ts), so its replacement can load beside it.
  */
 import type { PlacementPlan, PlannedInstance } from '../../policies/index.js';
-import { diffPlan, failsOnCrash, planProblem, stageMembers, stageShares, stageWeights, weightNeed, type PlacementTopology } from '../../host/index.js';
+import { diffPlan, failsOnCrash, overflowDevice, planProblem, stageMembers, stageShares, stageWeights, weightNeed, type PlacementTopology } from '../../host/index.js';
 import { KV_BLOCK_TOKENS, LLM_ENGINE, sliceTokens } from '../models/llm/llm-engine.js';
 import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
@@ -139,10 +139,10 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     const devs = Int32Array.from(p.stages, (st) => w.network.nodeIndex.get(st.device)!);
     const weights = stageWeights(svc, p.stages);
     const need = weightNeed(p.stages, weights, (id) => w.network.nodeIndex.get(id)!);
-    const over = [...need].find(([d, b]) => w.weightsReserved[d]! + b > w.memoryBytes[d]!);
-    // Per GPU: each stage takes the `gpus` lanes of its device with room for weights / gpus.
+    // Per device (host/memory.ts), then per GPU: each stage takes the `gpus` lanes of its device
+    // with room for weights / gpus.
     const lanes: Int32Array[] = [];
-    let short = over !== undefined ? over[0] : -1;
+    let short = overflowDevice(need, w.weightsReserved, w.memoryBytes);
     for (let k = 0; k < devs.length && short < 0; k++) {
       const g = p.stages[k]!.gpus;
       const perGpu = weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / g;

@@ -62,13 +62,13 @@ export class Views {
       const d = w.deviceViews[i]!;
       if (dt > 0) d.utilization = Math.min(1, Math.max(0, (w.busyTotal[i]! - this.lastBusy[i]!) / dt));
       this.lastBusy[i] = w.busyTotal[i]!;
-      d.freeMemoryBytes = Math.max(0, w.memoryBytes[i]! - w.weightsReserved[i]!);
       if (d.alive !== (w.alive[i] === 1)) {
         d.alive = w.alive[i] === 1;
         w.topologyChanged();
       }
       d.asOfS = now;
     }
+    this.refreshMemory();
     for (let i = 0; i < this.links.length; i++) {
       const l = this.links[i]!;
       l.up = w.network.isUp(i, now);
@@ -90,9 +90,16 @@ export class Views {
     this.cluster.version = this.w.topology;
   }
 
-  /** After the instance set changed: rebuild the instance lists (gone instances leave the views). */
+  /** Free memory = capacity − the weights held there (host/memory.ts; reserved at placement, released at drain or failure). */
+  private refreshMemory(): void {
+    const w = this.w;
+    for (let i = 0; i < w.deviceViews.length; i++) w.deviceViews[i]!.freeMemoryBytes = Math.max(0, w.memoryBytes[i]! - w.weightsReserved[i]!);
+  }
+
+  /** After the instance set changed: rebuild the instance lists (gone instances leave the views, failed ones stay) and free memory. */
   instancesChanged(): void {
     this.w.topologyChanged();
+    this.refreshMemory();
     const live = this.w.instances.filter((i) => visibleInViews(i.state));
     this.cluster.instances = live.map((i) => i.view);
     for (const p of this.nodes.values()) {
