@@ -13,7 +13,7 @@ import type {
   ClusterView, DeviceState, InstanceState, Lifecycle, LinkState, NodeView, ServiceInfo, Stage,
 } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
-import { deviceStates, freeMemory, heldWeights, visibleInViews } from '../../host/index.js';
+import { DemandMeter, deviceStates, freeMemory, heldWeights, visibleInViews } from '../../host/index.js';
 import { linkStates, serviceInfos, zeroDemandNotes } from '../../sim/index.js';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -46,7 +46,8 @@ export class ClusterViews {
   readonly capacity: Float64Array;
   /** Arrivals per service since the last placement (observed demand). */
   readonly arrivalsSincePlace: Float64Array;
-  private lastPlaceS = 0;
+  /** Observed demand (host/demand.ts): `restart()` it when the run clock starts. */
+  readonly demand: DemandMeter;
   /** Notes for the result (services planned with demand 0), as the simulator's host adds them. */
   readonly notes = new Set<string>();
 
@@ -57,7 +58,8 @@ export class ClusterViews {
     this.services = serviceInfos(scenario);
     this.links = linkStates(scenario);
     this.cluster = { now: 0, devices: this.devices, links: this.links, services: this.services, instances: [] };
-    this.arrivalsSincePlace = new Float64Array(scenario.services.length);
+    this.demand = new DemandMeter(scenario.services.length);
+    this.arrivalsSincePlace = this.demand.arrivals;
   }
 
   /** The view a router at `node` sees now (central router: one shared fresh state). */
@@ -74,10 +76,8 @@ export class ClusterViews {
 
   /** Before `place`: observed demand since the last placement (declared rate at the start). */
   beforePlacement(now: number): void {
-    const dt = now - this.lastPlaceS;
-    if (dt > 0 && this.lastPlaceS > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
+    const dt = this.demand.beforePlacement(this.services, now);
     for (const note of zeroDemandNotes(this.services, now, dt)) this.notes.add(note);
-    if (dt > 0) { this.arrivalsSincePlace.fill(0); this.lastPlaceS = Math.max(now, 1e-9); }
     this.cluster.now = now;
     this.refreshMemory();
   }

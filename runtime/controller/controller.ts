@@ -190,6 +190,7 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   }
   realizer.changes.length = 0;
   clock.start?.();
+  views.demand.restart();
   opts.onStart?.();
   for (const d of views.devices) d.asOfS = 0;
   monitors.forEach((m) => { if (m !== null) { m.lenient = false; m.start(); } });

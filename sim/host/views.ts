@@ -9,7 +9,7 @@
 import type {
   ClusterView, DeviceState, InstanceState, LinkState, NodeView, ServiceInfo,
 } from '../../policies/index.js';
-import { visibleInViews } from '../../host/index.js';
+import { DemandMeter, visibleInViews } from '../../host/index.js';
 import { linkStates, serviceInfos, zeroDemandNotes } from './static-views.js';
 import type { Instance, Mutable } from './instance.js';
 import type { World } from './world.js';
@@ -33,8 +33,9 @@ export class Views {
   private readonly byNode: (PeerView | undefined)[] = [];
   private readonly lastBusy: Float64Array;
   private lastTickS = 0;
+  /** Observed demand (host/demand.ts); `arrivalsSincePlace` is its per-service arrival count. */
+  private readonly demand: DemandMeter;
   readonly arrivalsSincePlace: Float64Array;
-  private lastPlaceS = 0;
 
   constructor(private readonly w: World, readonly syncing: boolean) {
     const sc = w.scenario;
@@ -42,7 +43,8 @@ export class Views {
     this.links = linkStates(sc);
     this.cluster = { now: 0, devices: w.deviceViews, links: this.links, services: this.services, instances: [], version: 0 };
     this.lastBusy = new Float64Array(sc.devices.length);
-    this.arrivalsSincePlace = new Float64Array(sc.services.length);
+    this.demand = new DemandMeter(sc.services.length);
+    this.arrivalsSincePlace = this.demand.arrivals;
     for (const node of new Set(w.ingressNode)) {
       if (node < 0) continue;
       const devices = syncing ? w.deviceViews.map((d, i) => (i === node ? d : { ...d })) : w.deviceViews;
@@ -80,11 +82,8 @@ export class Views {
   /** Before `place`: demand observed since the last placement (declared rate at t = 0). */
   beforePlacement(): void {
     const now = this.w.now;
-    const dt = now - this.lastPlaceS;
-    if (dt > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
+    const dt = this.demand.beforePlacement(this.services, now);
     for (const note of zeroDemandNotes(this.services, now, dt)) this.w.note(note);
-    this.arrivalsSincePlace.fill(0);
-    this.lastPlaceS = now;
     this.tick();
     this.cluster.now = now;
     this.cluster.version = this.w.topology;
