@@ -96,6 +96,7 @@ const serviceSchema = z.strictObject({
   /** LLM engine: prompt tokens per step (vLLM max_num_batched_tokens) and chunked prefill. */
   max_batched_tokens: z.number().int().positive().optional(),
   chunked_prefill: z.boolean().optional(),
+  preemption: z.enum(['recompute', 'swap']).optional(),
 });
 
 const deviceSchema = z.strictObject({

@@ -130,6 +130,8 @@ export interface ServiceConfig {
   readonly maxBatchedTokens?: number;
   /** LLM: split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
   readonly chunkedPrefill?: boolean;
+  /** LLM: what happens to a sequence preempted when KV blocks run out (default recompute). */
+  readonly preemption?: 'recompute' | 'swap';
 }
 
 export type FaultConfig =

@@ -59,6 +59,7 @@ export function failInstance(w: World, inst: Instance): void {
     w.endUnserved(inst.waiting.shift(), 'failed', 'device-crash');
   }
   inst.kvUsedBlocks = 0;
+  inst.pendingSwapS = 0;
   inst.view.running = 0;
   if (inst.state !== 'draining') releaseWeights(w, inst);
   w.setLifecycle(inst, 'failed');
@@ -144,6 +145,8 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     inst.maxStepTokens = svc.maxBatchedTokens ?? Infinity;
     if (llm !== null) inst.sliceTokens = Math.min(...llm.map((p) => sliceTokens(p.cost)));
     inst.chunkedPrefill = svc.chunkedPrefill === true;
+    inst.swapPreemption = svc.preemption === 'swap';
+    inst.kvBytesPerToken = svc.model.kvBytesPerToken;
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);
     w.topologyChanged();

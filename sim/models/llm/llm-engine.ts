@@ -11,7 +11,9 @@
  * When a step's sequences need more blocks than are free, the latest-arrived running sequence is
  * preempted by recompute (vLLM's default): its blocks are freed, it goes back to the head of the
  * queue, and on readmission it prefills prompt + generated tokens again (its tokens already sent
- * stay sent). Preemptions are counted per instance (`preemptions` in the result).
+ * stay sent) — or, with `preemption: swap`, its KV is copied out to host memory and back in on
+ * readmission (SWAP_BYTES_PER_S, added to the step). Preemptions are counted per instance
+ * (`preemptions` in the result).
  * Admission is FIFO: a free batch slot (`max_batch`), blocks, and the step's token budget
  * (`max_batched_tokens`; chunked prefill splits a prompt over steps instead of waiting).
  *
@@ -27,6 +29,12 @@ import { PRIORITY } from '../../priorities.js';
 import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance.js';
 import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
 import type { StepCost } from './step-cost.js';
+
+/**
+ * Host ↔ GPU copy bandwidth for swap preemption, bytes/s (assumption: PCIe 4.0 ×16 — 32 GB/s
+ * nominal, ≈25 GB/s achieved in copies; a Jetson's unified memory copies at a similar rate).
+ */
+export const SWAP_BYTES_PER_S = 25e9;
 
 /** Tokens per KV block (vLLM's default block size). */
 export const KV_BLOCK_TOKENS = 16;
@@ -132,7 +140,12 @@ function preemptOne(w: World, inst: Instance): number {
   inst.runCount--;
   inst.running[v] = inst.running[inst.runCount]!;
   inst.stepPrefill[v] = inst.stepPrefill[inst.runCount]!;
-  r.prefillLeft[q] = r.prompt[q]! + r.generated[q]!;
+  if (inst.swapPreemption) {
+    // Swap: its KV is copied to host memory (added to the next step) and back on readmission.
+    inst.pendingSwapS += ((r.prompt[q]! + r.generated[q]! - r.prefillLeft[q]!) * inst.kvBytesPerToken) / SWAP_BYTES_PER_S;
+  } else {
+    r.prefillLeft[q] = r.prompt[q]! + r.generated[q]!;
+  }
   inst.waiting.unshift(q);
   inst.preemptions++;
   return blocks(r.prompt[q]! + r.generated[q]! + 1);
@@ -196,7 +209,19 @@ function startStep(w: World, inst: Instance): void {
     inst.running[inst.runCount++] = q;
     used += need;
     if (r.start[q] !== r.start[q]) r.start[q] = now;
-    pairs += c * c / 2;
+    // Context already held: 0 for a new or recompute-preempted request; a swapped-out one
+    // brings its KV back (swap-in) and, past its prefill, decodes at once.
+    const ctx = r.prompt[q]! + r.generated[q]! - r.prefillLeft[q]!;
+    if (ctx > 0) {
+      inst.pendingSwapS += (ctx * inst.kvBytesPerToken) / SWAP_BYTES_PER_S;
+      kv += ctx;
+      if (c === 0) {
+        decoding++;
+        const out = r.output[q]! - r.generated[q]!;
+        if (out < minLeft) minLeft = out;
+      }
+    }
+    pairs += c * (ctx + c / 2);
     prefill += c;
     budget -= c;
   }
@@ -221,7 +246,8 @@ function startStep(w: World, inst: Instance): void {
     const kvRoom = 1 + KV_BLOCK_TOKENS * Math.floor(free / decoding);
     if (kvRoom < m) m = kvRoom;
     inst.runSteps = Math.max(1, m);
-    inst.runStartS = now;
+    inst.runStartS = now + inst.pendingSwapS;
+    inst.pendingSwapS = 0;
     inst.runA = cost.stepS(0, decoding, kv, 0);
     inst.runB = cost.decodeGrowthS(decoding);
     t = w.runOnLanes(sd[0]!, lanes0, now, boundary(inst, inst.runSteps) - now, inst.index);
@@ -253,7 +279,9 @@ function runStages(w: World, inst: Instance, readyS: number): void {
   const decoding = inst.stepDecodes;
   let t = readyS;
   for (let k = inst.pipeStage; k < sd.length; k++) {
-    t = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, t, perf[k]!.iterationS(prefill, decoding, inst.stepKvTokens, inst.stepPairs), inst.index);
+    let dur = perf[k]!.iterationS(prefill, decoding, inst.stepKvTokens, inst.stepPairs);
+    if (k === 0) { dur += inst.pendingSwapS; inst.pendingSwapS = 0; }
+    t = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, t, dur, inst.index);
     if (k === 0) inst.laneStartS = w.lastStartS;
     if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
       const actBytes = w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding);
