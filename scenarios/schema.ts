@@ -140,8 +140,8 @@ export const scenarioSchema = z.strictObject({
   name: id(),
   seed: z.number().int().nonnegative().optional(),
   horizon_s: seconds(),
-  /** How instances co-located on one GPU share it: time-slice (default) or fifo. */
-  device_sharing: z.enum(['fifo', 'time-slice']).optional(),
+  /** How instances co-located on one GPU share it: time-slice (default), priority or fifo. */
+  device_sharing: z.enum(['fifo', 'time-slice', 'priority']).optional(),
   timeline_bucket_s: seconds().optional(),
   policy: policySchema.optional(),
   switches: z.array(id()).optional(),

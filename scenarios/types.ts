@@ -163,7 +163,8 @@ export interface Scenario {
   /**
    * How instances on one GPU share it (docs/sim-models.md "GPU lanes"): `time-slice` (default)
    * bounds each step of an instance whose GPU is shared to one quantum, so co-located work
-   * interleaves; `fifo` runs steps whole, in the order issued.
+   * interleaves; `priority` does so only for an instance beside a higher-priority one (frame
+   * deadlines over token SLOs over end-to-end SLOs); `fifo` runs steps whole, in the order issued.
    */
-  readonly deviceSharing?: 'fifo' | 'time-slice';
+  readonly deviceSharing?: 'fifo' | 'time-slice' | 'priority';
 }

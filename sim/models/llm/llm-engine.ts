@@ -56,10 +56,14 @@ const MIN_SLICE_TOKENS = 16;
  */
 export const ACTIVE_WINDOW_S = 1;
 
-/** True when another instance on one of `inst`'s GPU lanes is active (see ACTIVE_WINDOW_S). */
+/**
+ * True when another instance on one of `inst`'s GPU lanes is active (see ACTIVE_WINDOW_S) — with
+ * `device_sharing: priority`, another of a higher priority (World.sharePriority).
+ */
 function contended(w: World, inst: Instance): boolean {
   const L = w.lanes;
   const since = w.now - ACTIVE_WINDOW_S;
+  const above = w.priorityShare ? w.sharePriority[inst.service]! : -1;
   for (let k = 0; k < inst.stageLanes.length; k++) {
     const ls = inst.stageLanes[k]!;
     for (let i = 0; i < ls.length; i++) {
@@ -68,7 +72,8 @@ function contended(w: World, inst: Instance): boolean {
       const ts = L.tenants[l]!;
       for (let j = 0; j < ts.length; j++) {
         const o = w.instances[ts[j]!]!;
-        if (o !== inst && o.serving && (o.lastWorkS >= since || o.busy || o.waiting.length > 0)) return true;
+        if (o === inst || !o.serving || w.sharePriority[o.service]! <= above) continue;
+        if (o.lastWorkS >= since || o.busy || o.waiting.length > 0) return true;
       }
     }
   }
