@@ -34,8 +34,12 @@ export interface SegmentOutput {
 
 export interface LoadedModel {
   readonly memoryBytes: number;
-  /** LLM: calls `onToken` once per output token, in order; rejects on backend failure. */
-  generate?(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number, text?: string) => void): Promise<GenerateStats>;
+  /**
+   * LLM: calls `onToken` once per output token, in order; rejects on backend failure. When
+   * `signal` aborts (the client went away) a backend that honours it stops generating, frees what
+   * the request held, and rejects.
+   */
+  generate?(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number, text?: string) => void, signal?: AbortSignal): Promise<GenerateStats>;
   segment?(input: SegmentInput, exec: StepExecutor): Promise<SegmentOutput>;
   close(): Promise<void>;
 }
