@@ -6,6 +6,9 @@
  *    measured once per run with `profileAgent`, on the first agent of that type; the rows are
  *    injected into every load-scaled scenario (`withProfiles`), so the simulator serves each
  *    device at the speed its agent showed. The scenario ↔ agent mapping is the testbed file's.
+ *    The same profiling measures each pair's round trip (request → first byte beyond compute, per
+ *    payload size); its fitted line goes on the simulated side as the device's link latency and
+ *    bandwidth (round-trip-links.ts), unless `roundTrip: false`.
  * 2. Per cell (policy, load): the scenario object is load-scaled (`scaleLoad`, the sweep's load
  *    axis), validated, simulated with the cell's policy and seed (to horizon + drain, as the live
  *    replay measures: sim-window.ts), then replayed live with the same policy and seed (same
@@ -18,12 +21,15 @@ import {
 } from '../../scenarios/index.js';
 import { scaleLoad } from '../../sim/index.js';
 import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
-import { profileAgent, withProfiles, type ProfilePlan } from '../profile/index.js';
-import { compareCell, medianAbsGoodputError, type CellComparison } from './compare.js';
+import { fitOverhead, profileDevice, withProfiles, type OverheadFit, type OverheadRow, type ProfilePlan } from '../profile/index.js';
+import {
+  compareCell, medianAbsGoodputError, summarizeServices, worstServiceMedian, type CellComparison, type ServiceErrorSummary,
+} from './compare.js';
+import { withRoundTrip } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
 
 /** Profile grid per pair (the rest of ProfilePlan comes from the scenario and testbed). */
-export type ProfileGrid = Pick<ProfilePlan, 'batches' | 'promptTokens' | 'outputTokens' | 'repeats'>;
+export type ProfileGrid = Pick<ProfilePlan, 'batches' | 'promptTokens' | 'outputTokens' | 'repeats' | 'decodePromptTokens'>;
 
 export const DEFAULT_PROFILE_GRID: ProfileGrid = { batches: [1, 2, 4, 8], promptTokens: [16, 64, 256], outputTokens: 16, repeats: 3 };
 
@@ -41,6 +47,8 @@ export interface ValidateOptions {
   readonly replay?: Omit<ReplayOptions, 'policy' | 'seed' | 'records' | 'timeScale'>;
   /** Label written into each profile row's `source`. */
   readonly profileLabel?: string;
+  /** Put the measured round trip on the simulated side (default true). */
+  readonly roundTrip?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -58,7 +66,18 @@ export interface ValidationReport {
   readonly loads: readonly number[];
   readonly profiles: readonly ProfileRow[];
   readonly cells: readonly CellRun[];
+  /** Median over cells of the total-goodput error. */
   readonly medianAbsGoodputError: number;
+  /** Per service, per metric: median over cells of |relative error| (compare.ts `summarizeServices`). */
+  readonly services: Readonly<Record<string, ServiceErrorSummary>>;
+  /** The worst service's median over cells, per metric (compare.ts `worstServiceMedian`). */
+  readonly medianAbsServiceGoodputError: number;
+  readonly medianAbsE2eP50Error: number;
+  readonly medianAbsE2eP99Error: number;
+  readonly medianAbsTtftP99Error: number;
+  /** Round trip measured per device type (rows) and what the simulated side used (fits). */
+  readonly overhead: readonly OverheadRow[];
+  readonly roundTripFits: Readonly<Record<string, OverheadFit>>;
   readonly notes: readonly string[];
 }
 
@@ -76,11 +95,13 @@ function scenarioAt(base: Record<string, unknown>, file: string, m: number, hori
 
 const agentModel = (tb: Testbed, svc: ServiceConfig): string => tb.models[svc.name] ?? tb.models[svc.model.key] ?? svc.model.key;
 
-/** Profiles each (device type × model) pair once; returns rows per service name. */
-async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGrid, label: string, log: (l: string) => void): Promise<Map<string, ProfileRow[]>> {
+/** Profiles each (device type × model) pair once; returns rows per service name and round-trip rows. */
+async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGrid, label: string, log: (l: string) => void):
+  Promise<{ perService: Map<string, ProfileRow[]>; overhead: OverheadRow[] }> {
   const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
   const byPair = new Map<string, ProfileRow[]>();
   const perService = new Map<string, ProfileRow[]>();
+  const overhead: OverheadRow[] = [];
   for (const svc of scenario.services) {
     const rows: ProfileRow[] = [];
     const seenTypes = new Set<string>();
@@ -93,18 +114,30 @@ async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGri
       let pair = byPair.get(key);
       if (pair === undefined) {
         log(`profiling ${model} (${svc.kind}) on ${agent.name} as ${deviceType}`);
-        pair = await profileAgent({ url: agent.url, token: agent.token }, {
+        const run = await profileDevice({ url: agent.url, token: agent.token }, {
           kind: svc.kind, model, deviceType, ...grid,
           frameWidth: testbed.segment.width, frameHeight: testbed.segment.height,
-          sourceLabel: `${label} ${agent.url} ${model}`,
+          sourceLabel: `${label} ${agent.url} ${model}`, roundTrip: true,
         });
+        pair = run.rows;
+        overhead.push(...run.overhead);
         byPair.set(key, pair);
       }
       rows.push(...pair);
     }
     perService.set(svc.name, rows);
   }
-  return perService;
+  return { perService, overhead };
+}
+
+/** One fitted round-trip line per device type, over the rows of every model profiled on it. */
+function fitsByType(rows: readonly OverheadRow[]): Map<string, OverheadFit> {
+  const out = new Map<string, OverheadFit>();
+  for (const t of new Set(rows.map((r) => r.deviceType))) {
+    const f = fitOverhead(rows.filter((r) => r.deviceType === t));
+    if (f !== null) out.set(t, f);
+  }
+  return out;
 }
 
 /**
@@ -129,13 +162,18 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
   if (unmapped.length > 0) notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
 
   const grid = opts.profileGrid ?? DEFAULT_PROFILE_GRID;
-  const profiles = await profileAll(first, testbed, grid, opts.profileLabel ?? 'measured: parasim validate', log);
+  const { perService: profiles, overhead } = await profileAll(first, testbed, grid, opts.profileLabel ?? 'measured: parasim validate', log);
+  const fits = opts.roundTrip === false ? new Map<string, OverheadFit>() : fitsByType(overhead);
+  if (opts.roundTrip === false) notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
   const seed = opts.seed ?? first.seed;
   const cells: CellRun[] = [];
   for (const load of loads) {
     let scenario = scenarioAt(base, file, load, opts.horizonS);
     if (typeof scenario === 'string') return { ok: false, issues: [scenario] };
     for (const [svc, rows] of profiles) scenario = withProfiles(scenario, svc, rows);
+    const rt = withRoundTrip(scenario, fits);
+    scenario = rt.scenario;
+    if (load === loads[0]) notes.push(...rt.notes);
     for (const name of policies) {
       const policy = policyChoiceFor(scenario, name);
       log(`cell ${name} × load ${load}: simulating`);
@@ -149,11 +187,17 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
   }
   const allRows = [...profiles.values()].flat();
   const uniqueRows = [...new Set(allRows)];
+  const services = summarizeServices(cells);
   return {
     ok: true,
     value: {
       schema: 'parasim.validation/1', scenario: first.name, testbed: testbed.file, seed, policies, loads,
-      profiles: uniqueRows, cells, medianAbsGoodputError: medianAbsGoodputError(cells), notes,
+      profiles: uniqueRows, cells, medianAbsGoodputError: medianAbsGoodputError(cells), services,
+      medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
+      medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
+      medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
+      medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
+      overhead, roundTripFits: Object.fromEntries(fits), notes,
     },
   };
 }

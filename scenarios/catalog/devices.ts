@@ -78,6 +78,17 @@ const ENTRIES: readonly DeviceSpec[] = [
   single('raspberry-pi-4-8gb', 'Raspberry Pi 4 Model B 8GB', 'Raspberry Pi 4 Model B 8GB', 8, 12.8, null, 0.03e12,
     'ESTIMATE ≈ 0.03 TFLOPS FP32 NEON (4× A72 @ 1.8 GHz), not in ../shared/profiles', 0.09 * GB, SD, 'microcomputer'),
   {
+    // The llama testbed's device (scenarios/testbed/llama-cpu.yaml): one core of the x86-64 VM the
+    // agents run on, as one llama.cpp agent with a 1-thread budget sees it. Its speed for the
+    // built-in llama models is the measured profile rows in models.ts; these figures only feed the
+    // roofline fallback and placement.
+    key: 'x86-vm-core', name: 'One core of an x86-64 VM (AVX2)', deviceClass: 'microcomputer', gpus: 1,
+    memoryBytesPerGpu: 2 * GB, flopsPerGpu: 0.05e12, memBandwidthBytesPerS: 10 * GB, intraNode: 'none', intraNodeBps: 0,
+    storageBytesPerS: 1 * GB, idleW: null, busyW: null,
+    source: 'ASSUMPTION, not in ../shared/profiles: memory = the agent\'s 2 GB budget; 0.05 TFLOPS ≈ 60% of one AVX2 core\'s '
+      + 'FP32 FMA peak (2 × 8 lanes × 2 flop × ~2.5 GHz); 10 GB/s ≈ one core\'s share of server DDR4; storage 1 GB/s virtio disk; no power figure',
+  },
+  {
     key: 'basys3-fpga', name: 'Digilent Basys 3 (Artix-7 XC7A35T)', deviceClass: 'fpga', gpus: 1,
     memoryBytesPerGpu: 225e3, flopsPerGpu: 18e9, memBandwidthBytesPerS: 45 * GB, intraNode: 'none', intraNodeBps: 0,
     storageBytesPerS: 1e6, idleW: null, busyW: null, pipelineLatencyS: 0.005,

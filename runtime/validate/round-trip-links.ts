@@ -1,0 +1,31 @@
+/**
+ * Puts the measured agent round trip on the simulated side, as the links it travels: a live
+ * request pays HTTP, JSON and the agent's own handling (runtime/profile/round-trip.ts), which the
+ * catalog's link figures (a 1 GbE hop: 100 µs) do not contain. For every device of a profiled
+ * type, the link(s) joining it to a switch get `latency = intercept / 2` each way (the simulator
+ * charges the input latency before the work and the output latency after it, so a request pays
+ * the whole intercept) and, when the fit has a per-byte cost, `bandwidth = min(catalog, 8 /
+ * perByte)` bits/s (the simulator sends 4 B × prompt tokens in and the frames' bytes for
+ * segmentation, the payload convention of the measurement). Only the hop next to the device is
+ * changed: that is where the agent sits. Pure: returns a new scenario and a note per change.
+ */
+import type { LinkConfig, Scenario } from '../../scenarios/index.js';
+import type { OverheadFit } from '../profile/index.js';
+
+export function withRoundTrip(scenario: Scenario, fits: ReadonlyMap<string, OverheadFit>): { scenario: Scenario; notes: string[] } {
+  const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
+  const switches = new Set(scenario.switches);
+  const notes: string[] = [];
+  const links: LinkConfig[] = scenario.links.map((l) => {
+    const device = typeOf.has(l.a) && switches.has(l.b) ? l.a : typeOf.has(l.b) && switches.has(l.a) ? l.b : undefined;
+    const fit = device === undefined ? undefined : fits.get(typeOf.get(device)!);
+    if (fit === undefined) return l;
+    const latencyS = fit.interceptS / 2;
+    const bandwidthBps = fit.perByteS > 0 ? Math.min(l.bandwidthBps, 8 / fit.perByteS) : l.bandwidthBps;
+    notes.push(`round trip on ${l.id}: latency ${(l.latencyS * 1000).toFixed(3)} → ${(latencyS * 1000).toFixed(3)} ms each way, `
+      + `bandwidth ${(l.bandwidthBps / 1e6).toFixed(1)} → ${(bandwidthBps / 1e6).toFixed(1)} Mbit/s `
+      + `(measured ${(fit.interceptS * 1000).toFixed(2)} ms + ${(fit.perByteS * 1e9).toFixed(2)} ns/B, max residual ${(fit.maxResidualS * 1000).toFixed(2)} ms)`);
+    return { ...l, latencyS, bandwidthBps };
+  });
+  return { scenario: { ...scenario, links }, notes };
+}
