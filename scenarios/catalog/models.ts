@@ -45,8 +45,30 @@ const Q4_0 = 0.5625; // 4.5 bits/weight (4-bit + fp16 scale per 32)
 const Q4_K_M = 0.6; // ≈ 4.8 bits/weight; Llama-3-8B Q4_K_M file ≈ 4.9 GB (DERIVED)
 const XD = 'XiongjieDai/GPU-Benchmarks-on-LLM-Inference';
 
-/** Measured on the testbed host: `parasim profile` against a llama agent (1 thread), see docs/validation.md. */
-const LLAMA_20M_ROWS: readonly ProfileRow[] = [];
+/** A row measured on the testbed host by `parasim profile` (llama agent, 1 thread, 4 sequences). */
+function measured(deviceType: string, batch: number, prompt: number | undefined, prefill: number | undefined, decode: number | undefined): ProfileRow {
+  return {
+    deviceType, batch,
+    ...(prompt !== undefined ? { promptTokens: prompt } : {}),
+    ...(prefill !== undefined ? { prefillTokPerS: prefill } : {}),
+    ...(decode !== undefined ? { decodeTokPerS: decode } : {}),
+    source: 'measured: parasim profile, llama agent (1 thread, 4 sequences) on the 2-core testbed VM, 2026-12-01 (docs/validation.md)',
+  };
+}
+
+/** llama-20m on one core of the testbed host (x86-vm-core), re-measured by every `parasim validate`. */
+const LLAMA_20M_ROWS: readonly ProfileRow[] = [
+  measured('x86-vm-core', 1, 16, 1077.9, undefined),
+  measured('x86-vm-core', 1, 64, 1136.1, undefined),
+  measured('x86-vm-core', 1, 256, 1364.1, undefined),
+  measured('x86-vm-core', 1, 448, 1262.1, undefined),
+  measured('x86-vm-core', 1, 64, undefined, 301.3),
+  measured('x86-vm-core', 2, 64, undefined, 135.2),
+  measured('x86-vm-core', 4, 64, undefined, 170.5),
+  measured('x86-vm-core', 1, 256, undefined, 397.0),
+  measured('x86-vm-core', 2, 256, undefined, 123.7),
+  measured('x86-vm-core', 4, 256, undefined, 235.4),
+];
 
 const LLMS: readonly ModelSpec[] = [
   llm({
@@ -163,6 +185,12 @@ const SEGS: readonly ModelSpec[] = [
       seg('t4', 1, 1.8, `"NVIDIA T4, YOLO11n-seg, 640x640" (${ULTRA}, TensorRT 10)`),
       seg('jetson-orin-nano-super-8gb', 1, 4.91, '"Jetson Orin Nano Super 8GB, YOLO11n (DETECTION proxy)" (ultralytics nvidia-jetson.md, TensorRT FP16)'),
       seg('raspberry-pi-5-8gb', 1, 93.938, '"Raspberry Pi 5, YOLO11n (DETECTION proxy)" (ultralytics raspberry-pi.md, NCNN)'),
+      // The llama testbed serves this service with ParaSim's seg-tiny onnx model at 32×32 (a stand-in),
+      // measured by `parasim validate` on one core of the testbed VM (docs/validation.md).
+      ...[[1, 0.1684], [2, 0.0861], [4, 0.0546]].map(([b, ms]) => ({
+        deviceType: 'x86-vm-core', batch: b!, itemLatencyS: ms! / 1000,
+        source: 'measured: parasim validate, seg-tiny 32×32 stand-in on the onnx executor of a llama agent (1 thread), testbed VM 2026-12-01',
+      })),
     ],
   }),
   segModel({

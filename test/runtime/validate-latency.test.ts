@@ -1,0 +1,116 @@
+/**
+ * The latency side of validation, pure parts: per-service medians over cells, the round-trip fit
+ * and how it lands on the simulated links, the catalog-format profile CSV, and the catalog's
+ * llama models matching the GGUF files the backend writes. Every expected figure is computed by hand.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MODEL_CATALOG, loadScenario } from '../../scenarios/index.js';
+import { BUILTIN_LLAMA_MODELS, paramCount, kvBytesPerToken } from '../../runtime/backends/index.js';
+import { fitOverhead, parseProfileCsv, profileCsv, type OverheadRow } from '../../runtime/profile/index.js';
+import { summarizeServices, worstServiceMedian, withRoundTrip, type MetricRow } from '../../runtime/validate/index.js';
+import { ROOT } from '../cli-paths.js';
+
+const r = (scope: string, metric: MetricRow['metric'], relError: number | null): MetricRow => ({ scope, metric, sim: 0, measured: 0, absError: 0, relError });
+
+describe('validate › per-service medians', () => {
+  const cells = [
+    { rows: [r('total', 'goodputRps', 0.9), r('chat', 'goodputRps', 0.1), r('chat', 'e2eP99S', 0.3), r('cam', 'goodputRps', 0), r('cam', 'e2eP99S', 0.5)] },
+    { rows: [r('chat', 'goodputRps', 0.2), r('chat', 'e2eP99S', null), r('cam', 'goodputRps', 0.02), r('cam', 'e2eP99S', 0.1)] },
+    { rows: [r('chat', 'goodputRps', 0.05), r('chat', 'e2eP99S', 0.1), r('cam', 'goodputRps', 0.04), r('cam', 'e2eP99S', 0.2)] },
+  ];
+
+  it('summarize › three cells › median per service and metric, undefined errors count as infinite, total excluded', () => {
+    const s = summarizeServices(cells);
+    expect(Object.keys(s)).toEqual(['cam', 'chat']);
+    expect(s['chat']).toEqual({ goodputRps: 0.1, e2eP99S: 0.3 }); // [0.05, 0.1, 0.2], [0.1, 0.3, ∞]
+    expect(s['cam']).toEqual({ goodputRps: 0.02, e2eP99S: 0.2 });
+  });
+
+  it('headline › worst service › max of the per-service medians; NaN when no service has the metric', () => {
+    const s = summarizeServices(cells);
+    expect(worstServiceMedian(s, 'goodputRps')).toBe(0.1);
+    expect(worstServiceMedian(s, 'e2eP99S')).toBe(0.3);
+    expect(worstServiceMedian(s, 'ttftP99S')).toBeNaN();
+  });
+});
+
+const oh = (payloadBytes: number, overheadS: number): OverheadRow => ({ deviceType: 'x86-vm-core', kind: 'llm', payloadBytes, overheadS, source: 't' });
+
+describe('validate › round trip', () => {
+  it('fit › points on a line › recovers intercept and slope, zero residual', () => {
+    const f = fitOverhead([oh(0, 0.002), oh(1000, 0.003), oh(3000, 0.005)])!;
+    expect(f.interceptS).toBeCloseTo(0.002, 12);
+    expect(f.perByteS).toBeCloseTo(1e-6, 15);
+    expect(f.maxResidualS).toBeCloseTo(0, 12);
+    expect(f.points).toBe(3);
+  });
+
+  it('fit › falling overhead › slope clamped at 0, intercept = mean; none › null', () => {
+    const f = fitOverhead([oh(100, 0.004), oh(200, 0.002)])!;
+    expect(f.perByteS).toBe(0);
+    expect(f.interceptS).toBeCloseTo(0.003, 12);
+    expect(f.maxResidualS).toBeCloseTo(0.001, 12);
+    expect(fitOverhead([])).toBeNull();
+  });
+
+  it('links › device-to-switch links of a fitted type › half the intercept each way, bandwidth 8/perByte when lower', () => {
+    const loaded = loadScenario(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    const before = loaded.value.links;
+    const { scenario, notes } = withRoundTrip(loaded.value, new Map([['x86-vm-core', { interceptS: 0.004, perByteS: 1e-8, maxResidualS: 0, points: 2 }]]));
+    expect(scenario.links).toHaveLength(before.length);
+    for (const l of scenario.links) {
+      expect(l.latencyS).toBeCloseTo(0.002, 12);
+      expect(l.bandwidthBps).toBeCloseTo(8e8, 0); // 8 bit / 1e-8 s per byte < 928 Mbit/s
+    }
+    expect(notes).toHaveLength(before.length);
+    // another device type: nothing changes
+    expect(withRoundTrip(loaded.value, new Map([['rtx-4090', { interceptS: 1, perByteS: 0, maxResidualS: 0, points: 1 }]])).scenario.links).toEqual(before);
+  });
+});
+
+describe('profile › catalog-format CSV', () => {
+  const rows = [
+    { deviceType: 'x86-vm-core', batch: 1, promptTokens: 64, prefillTokPerS: 1200, source: 'measured: a' },
+    { deviceType: 'x86-vm-core', batch: 4, promptTokens: 64, decodeTokPerS: 250.5, source: 'measured: "b", c' },
+  ];
+
+  it('write › header and rows › device, model, batch, prompt_tokens, prefill_tok_s, decode_tok_s first; reads back the same rows', () => {
+    const text = profileCsv(rows, 'llama-20m');
+    expect(text.split('\n')[0]).toBe('device,model,batch,prompt_tokens,prefill_tok_s,decode_tok_s,item_latency_s,source');
+    expect(text.split('\n')[2]).toBe('x86-vm-core,llama-20m,4,64,,250.5,,"measured: ""b"", c"');
+    expect(parseProfileCsv(text, 'p.csv')).toEqual({ ok: true, value: rows });
+  });
+
+  it('read › model filter › keeps that model\'s rows; the earlier field-named header still reads', () => {
+    const text = `${profileCsv(rows, 'llama-20m')}x86-vm-core,other,1,16,99,,,x\n`;
+    const only = parseProfileCsv(text, 'p.csv', 'llama-20m');
+    expect(only.ok && only.value).toHaveLength(2);
+    const old = parseProfileCsv('deviceType,batch,promptTokens,prefillTokPerS,decodeTokPerS,itemLatencyS,source\nrtx-4090,1,16,500,,,s\n', 'o.csv');
+    expect(old).toEqual({ ok: true, value: [{ deviceType: 'rtx-4090', batch: 1, promptTokens: 16, prefillTokPerS: 500, source: 's' }] });
+  });
+
+  it('read › bad cells › every issue with file, line and the column name the file uses', () => {
+    const bad = parseProfileCsv('device,model,batch,prompt_tokens,prefill_tok_s\n,m,0,16,-3\n', 'bad.csv');
+    expect(bad).toEqual({ ok: false, issues: ['bad.csv:2: device: missing', 'bad.csv:2: batch: must be an integer ≥ 1', 'bad.csv:2: prefill_tok_s: not a non-negative number: -3'] });
+  });
+});
+
+describe('catalog › built-in llama models', () => {
+  it('catalog entries › same parameters, layers, hidden and KV bytes as the GGUF files the backend writes', () => {
+    for (const [key, shape] of Object.entries(BUILTIN_LLAMA_MODELS)) {
+      const m = MODEL_CATALOG[key]!;
+      expect(m.paramsB * 1e9).toBeCloseTo(paramCount(shape), 0);
+      expect(m.layers).toBe(shape.layers);
+      expect(m.hidden).toBe(shape.hidden);
+      expect(m.kvBytesPerToken).toBe(kvBytesPerToken(shape));
+    }
+  });
+
+  it('scenario files › both llama testbed files exist and the scenario loads', () => {
+    expect(fs.existsSync(path.join(ROOT, 'scenarios/testbed/llama-cpu.yaml'))).toBe(true);
+    expect(loadScenario(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml')).ok).toBe(true);
+  });
+});
