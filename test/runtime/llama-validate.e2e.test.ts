@@ -49,7 +49,7 @@ describe('validate › llama testbed', () => {
     if (!read.ok) throw new Error(JSON.stringify(read.issues));
     const r = await validateOnTestbed(read.value, path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'), testbedFromSpec(spec), {
       policies: ['least-loaded'], loads: [1], horizonS: 15,
-      profileGrid: { batches: [1, 2, 4], promptTokens: [16, 64, 256], decodePromptTokens: [64, 256], outputTokens: 16, repeats: 2 },
+      profileGrid: { batches: [1, 2, 4], promptTokens: [16, 64, 256], decodePromptTokens: [64, 256], outputTokens: 16, repeats: 3 },
       replay: { drainS: 10 },
     });
     expect(r.ok).toBe(true);
