@@ -28,6 +28,7 @@ interface ValidateArgs {
   'profile-prompts': string;
   'profile-decode-prompts'?: string;
   'round-trip': boolean;
+  'profile-around': boolean;
   out?: string;
   'drain-s': number;
   repeats: number;
@@ -54,6 +55,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     .option('profile-prompts', { type: 'string', default: '16,64,256', describe: 'profile: LLM prefill prompt lengths' })
     .option('profile-decode-prompts', { type: 'string', describe: 'profile: also measure each decode batch at these prompt lengths' })
     .option('round-trip', { type: 'boolean', default: true, describe: 'model the measured agent round trip as link latency/bandwidth (--no-round-trip: catalog links)' })
+    .option('profile-around', { type: 'boolean', default: false, describe: 'profile again after every live cell and simulate it with the mean of the profiles before and after (a drifting shared host)' })
     .option('out', { type: 'string', describe: 'also write the JSON here' })
     .option('drain-s', { type: 'number', default: 30, describe: 'live: wait this long after the last arrival' })
     .option('repeats', { type: 'number', default: 3, describe: 'profile: measurements per point (median)' })
@@ -88,7 +90,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         ...(args['horizon-s'] !== undefined ? { horizonS: args['horizon-s'] } : {}),
         profileGrid: { batches, promptTokens: prompts, outputTokens: 16, repeats: args.repeats, ...(decodePrompts !== undefined ? { decodePromptTokens: decodePrompts } : {}) },
-        roundTrip: args['round-trip'],
+        roundTrip: args['round-trip'], profileAround: args['profile-around'],
         profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
         replay: { drainS: args['drain-s'] }, log,
       }).catch((e: unknown) => { throw new CliError(`validate: ${e instanceof Error ? e.message : String(e)}`, 1); });

@@ -7,8 +7,9 @@
  * - LLM prefill, batch 1, per prompt length p: `prefillTokPerS = p / prefill step time`, the
  *   median over `repeats` single requests with one output token.
  * - LLM decode, per batch b and prompt length p: b requests of p prompt tokens started together,
- *   each generating `outputTokens`; `decodeTokPerS` = decode tokens of all b / (last token − first
- *   token of the decode phase), the aggregate rate the simulator's `decodeStepS(b) = b / rate(b)`
+ *   each generating `outputTokens`; `decodeTokPerS` = decode tokens of all b / the longest
+ *   agent-reported decode time among them (first to last token inside the agent; they decode
+ *   side by side), the aggregate rate the simulator's `decodeStepS(b) = b / rate(b)`
  *   expects (it averages the rows of one batch over p). The onnx agent interleaves steps
  *   (docs/agent-protocol.md), the llama backend batches sequences in one llama.cpp step, so this
  *   is what batching buys on that device.
@@ -41,8 +42,8 @@ export interface ProfilePlan {
   readonly sourceLabel: string;
   /** LLM decode: prompt lengths to measure each batch at (default: the first prefill length only, rows without prompt_tokens). */
   readonly decodePromptTokens?: readonly number[];
-  /** Also measure the round trip per payload size (default false). */
-  readonly roundTrip?: boolean;
+  /** Also measure the round trip per payload size (default false); 'only': just that, no rate rows. */
+  readonly roundTrip?: boolean | 'only';
 }
 
 export interface ProfileRun {
@@ -101,12 +102,13 @@ async function profileLlm(client: AgentClient, id: string, plan: ProfilePlan, pr
       for (let r = 0; r < plan.repeats; r++) {
         const runs = await Promise.all(Array.from({ length: b }, async (_, i) => {
           const g = await client.generate(id, { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i }, () => clock.nowS());
-          return g.ok ? { first: g.value.firstTokenAt, last: clock.nowS() } : g.error;
+          return g.ok ? g.value.decodeS : g.error;
         }));
         const bad = runs.find((x): x is string => typeof x === 'string');
         if (bad !== undefined) throw new Error(`decode batch ${b}: ${bad}`);
-        const ok = runs as { first: number; last: number }[];
-        const span = Math.max(...ok.map((x) => x.last)) - Math.min(...ok.map((x) => x.first));
+        // Agent-side decode time (the done chunk): the client's clock would also count its own
+        // event loop, which on a busy host delivers a stream's tokens in bursts.
+        const span = Math.max(...(runs as number[]));
         rates.push((b * (out - 1)) / Math.max(span, 1e-6));
       }
       rows.push({
@@ -180,7 +182,8 @@ export async function profileDevice(endpoint: AgentEndpoint, plan: ProfilePlan, 
     // Warm-up: the first run of a session pays one-off allocation costs that are not the device's speed.
     if (plan.kind === 'llm') await client.generate(id, { promptTokens: plan.promptTokens[0] ?? 16, outputTokens: 2 }, () => 0);
     else await client.segment(id, { frames: 1, width: plan.frameWidth, height: plan.frameHeight });
-    const overhead = plan.roundTrip === true ? await measureRoundTrip(client, id, plan, progress) : [];
+    const overhead = plan.roundTrip === true || plan.roundTrip === 'only' ? await measureRoundTrip(client, id, plan, progress) : [];
+    if (plan.roundTrip === 'only') return { rows: [], overhead };
     const rows = plan.kind === 'llm' ? await profileLlm(client, id, plan, progress) : await profileSegmentation(client, id, plan, progress);
     return { rows, overhead };
   } finally {

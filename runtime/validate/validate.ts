@@ -20,7 +20,7 @@ import {
   formatIssues, isPlainObject, policyChoiceFor, validateScenarioObject, type ProfileRow, type Scenario, type ServiceConfig,
 } from '../../scenarios/index.js';
 import { scaleLoad } from '../../sim/index.js';
-import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
+import { replay, type ReplayOptions, type Testbed, type TestbedAgent } from '../controller/index.js';
 import { fitOverhead, profileDevice, withProfiles, type OverheadFit, type OverheadRow, type ProfilePlan } from '../profile/index.js';
 import {
   compareCell, medianAbsGoodputError, summarizeServices, worstServiceMedian, type CellComparison, type ServiceErrorSummary,
@@ -49,6 +49,12 @@ export interface ValidateOptions {
   readonly profileLabel?: string;
   /** Put the measured round trip on the simulated side (default true). */
   readonly roundTrip?: boolean;
+  /**
+   * Profile again after every live cell and simulate each cell with the mean of the profiles
+   * before and after it (default false): on a shared host whose speed drifts, one profile taken
+   * minutes before a cell measures another machine than the cell met.
+   */
+  readonly profileAround?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -136,13 +142,16 @@ async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGri
       if (pair === undefined) {
         const agents = testbed.agents.filter((a) => typeOf.get(a.device) === deviceType);
         log(`profiling ${model} (${svc.kind}) on ${agents.map((a) => a.name).join(', ')} at once as ${deviceType}`);
-        const runs = await Promise.all(agents.map((agent) => profileDevice({ url: agent.url, token: agent.token }, {
+        const plan = (agent: TestbedAgent, roundTrip: 'only' | false): ProfilePlan => ({
           kind: svc.kind, model, deviceType, ...grid,
           frameWidth: testbed.segment.width, frameHeight: testbed.segment.height,
-          sourceLabel: `${label} ${agent.url} ${model}`, roundTrip: true,
-        })));
+          sourceLabel: `${label} ${agent.url} ${model}`, roundTrip,
+        });
+        // The round trip is client time: measured one agent at a time, or the client's own event
+        // loop, busy with the other agents' streams, would be counted as the agents' overhead.
+        for (const agent of agents) overhead.push(...(await profileDevice({ url: agent.url, token: agent.token }, plan(agent, 'only'))).overhead);
+        const runs = await Promise.all(agents.map((agent) => profileDevice({ url: agent.url, token: agent.token }, plan(agent, false))));
         pair = meanRows(runs.map((r) => r.rows));
-        for (const r of runs) overhead.push(...r.overhead);
         byPair.set(key, pair);
       }
       rows.push(...pair);
@@ -191,31 +200,48 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
   if (unmapped.length > 0) notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
 
   const grid = opts.profileGrid ?? DEFAULT_PROFILE_GRID;
-  const { perService: profiles, overhead } = await profileAll(first, testbed, grid, opts.profileLabel ?? 'measured: parasim validate', log);
-  const fits = opts.roundTrip === false ? new Map<string, OverheadFit>() : fitsByType(overhead);
+  const label = opts.profileLabel ?? 'measured: parasim validate';
+  const around = opts.profileAround === true;
+  let before = await profileAll(first, testbed, grid, label, log);
+  const overhead: OverheadRow[] = [...before.overhead];
+  const usedRows: ProfileRow[] = [];
   if (opts.roundTrip === false) notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
+  if (around) notes.push('profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host\'s speed)');
+  let fits = new Map<string, OverheadFit>();
+  /** The cell's scenario with `profiles` injected and the round trip on its links. */
+  const withMeasured = (scenario: Scenario, profiles: ReadonlyMap<string, ProfileRow[]>, noteLinks = false): Scenario => {
+    let s = scenario;
+    for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
+    const rt = withRoundTrip(s, fits);
+    if (noteLinks) notes.push(...rt.notes);
+    return rt.scenario;
+  };
   const seed = opts.seed ?? first.seed;
   const cells: CellRun[] = [];
   for (const load of loads) {
-    let scenario = scenarioAt(base, file, load, opts.horizonS);
-    if (typeof scenario === 'string') return { ok: false, issues: [scenario] };
-    for (const [svc, rows] of profiles) scenario = withProfiles(scenario, svc, rows);
-    const rt = withRoundTrip(scenario, fits);
-    scenario = rt.scenario;
-    if (load === loads[0]) notes.push(...rt.notes);
+    const scaled = scenarioAt(base, file, load, opts.horizonS);
+    if (typeof scaled === 'string') return { ok: false, issues: [scaled] };
     for (const name of policies) {
-      const policy = policyChoiceFor(scenario, name);
+      fits = opts.roundTrip === false ? new Map<string, OverheadFit>() : fitsByType(overhead);
+      const liveScenario = withMeasured(scaled, before.perService);
+      const policy = policyChoiceFor(liveScenario, name);
+      log(`cell ${name} × load ${load}: replaying live (${liveScenario.horizonS} s of arrivals)`);
+      const live = await replay(liveScenario, testbed, { ...opts.replay, policy, seed, ...(opts.replay?.log === undefined ? { log } : {}) });
+      const after = around ? await profileAll(first, testbed, grid, label, log) : before;
+      if (around) overhead.push(...after.overhead);
+      const profiles = around
+        ? new Map([...before.perService].map(([svc, rows]) => [svc, meanRows([rows, after.perService.get(svc) ?? rows])]))
+        : before.perService;
+      for (const rows of profiles.values()) usedRows.push(...rows);
       log(`cell ${name} × load ${load}: simulating`);
-      const sim = simulateLikeReplay(scenario, seed, policy, opts.replay?.drainS ?? 30);
-      log(`cell ${name} × load ${load}: replaying live (${scenario.horizonS} s of arrivals)`);
-      const live = await replay(scenario, testbed, { ...opts.replay, policy, seed, ...(opts.replay?.log === undefined ? { log } : {}) });
+      const sim = simulateLikeReplay(withMeasured(scaled, profiles, cells.length === 0), seed, policy, opts.replay?.drainS ?? 30);
       const cell = compareCell(name, load, sim, live.result);
       log(`cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${live.result.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`);
       cells.push({ ...cell, sim, measured: live.result });
+      before = after;
     }
   }
-  const allRows = [...profiles.values()].flat();
-  const uniqueRows = [...new Set(allRows)];
+  const uniqueRows = [...new Set(usedRows)];
   const services = summarizeServices(cells);
   return {
     ok: true,

@@ -50,13 +50,19 @@ describe('validate › llama testbed', () => {
     const r = await validateOnTestbed(read.value, path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'), testbedFromSpec(spec), {
       policies: ['least-loaded'], loads: [1], horizonS: 15,
       profileGrid: { batches: [1, 2, 4], promptTokens: [16, 64, 256], decodePromptTokens: [64, 256], outputTokens: 16, repeats: 3 },
-      replay: { drainS: 10 },
+      replay: { drainS: 10 }, profileAround: true,
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const v = r.value;
+    fs.writeFileSync(path.join(os.tmpdir(), 'parasim-llama-validate-e2e.json'), validationJson(v)); // for a look after a failure
     const cell = v.cells[0]!;
     const err = (scope: string, metric: string): number => cell.rows.find((x) => x.scope === scope && x.metric === metric)?.relError ?? Infinity;
+    const pair = (scope: string, metric: string): string => {
+      const x = cell.rows.find((y) => y.scope === scope && y.metric === metric);
+      return x === undefined ? '-' : `sim ${(x.sim * 1000).toFixed(1)} ms live ${(x.measured * 1000).toFixed(1)} ms`;
+    };
+    process.stderr.write(`llama validate e2e: chat TTFT p50 ${pair('chat', 'ttftP50S')}, TPOT p50 ${pair('chat', 'tpotP50S')}, E2E p50 ${pair('chat', 'e2eP50S')}; cameras E2E p50 ${pair('cameras', 'e2eP50S')}\n`);
     process.stderr.write(`llama validate e2e: goodput ${(v.medianAbsGoodputError * 100).toFixed(1)}%, chat goodput ${(err('chat', 'goodputRps') * 100).toFixed(1)}%, `
       + `cameras goodput ${(err('cameras', 'goodputRps') * 100).toFixed(1)}%, chat E2E p50 ${(err('chat', 'e2eP50S') * 100).toFixed(1)}% `
       + `p99 ${(err('chat', 'e2eP99S') * 100).toFixed(1)}%, cameras E2E p50 ${(err('cameras', 'e2eP50S') * 100).toFixed(1)}%\n`);
