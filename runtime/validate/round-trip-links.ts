@@ -4,10 +4,11 @@
  * catalog's link figures (a 1 GbE hop: 100 µs) do not contain. For every device of a profiled
  * type, the link(s) joining it to a switch get `latency = intercept / 2` each way (the simulator
  * charges the input latency before the work and the output latency after it, so a request pays
- * the whole intercept) and, when the fit has a per-byte cost, `bandwidth = min(catalog, 8 /
- * perByte)` bits/s (the simulator sends 4 B × prompt tokens in and the frames' bytes for
- * segmentation, the payload convention of the measurement). Only the hop next to the device is
- * changed: that is where the agent sits. Pure: returns a new scenario and a note per change.
+ * the whole intercept). The per-byte slope is reported, not applied: the testbed's requests carry
+ * no payload (the agent synthesizes prompt and frames from a seed), while the simulator sends the
+ * catalog model's input — 1.2 MB for a 640×640 frame of the yolo11n-seg stand-in — so a slope of
+ * noise (tens of ns/B) would cost seconds per frame. Only the hop next to the device is changed:
+ * that is where the agent sits. Pure: returns a new scenario and a note per change.
  */
 import type { LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { OverheadFit } from '../profile/index.js';
@@ -21,11 +22,9 @@ export function withRoundTrip(scenario: Scenario, fits: ReadonlyMap<string, Over
     const fit = device === undefined ? undefined : fits.get(typeOf.get(device)!);
     if (fit === undefined) return l;
     const latencyS = fit.interceptS / 2;
-    const bandwidthBps = fit.perByteS > 0 ? Math.min(l.bandwidthBps, 8 / fit.perByteS) : l.bandwidthBps;
-    notes.push(`round trip on ${l.id}: latency ${(l.latencyS * 1000).toFixed(3)} → ${(latencyS * 1000).toFixed(3)} ms each way, `
-      + `bandwidth ${(l.bandwidthBps / 1e6).toFixed(1)} → ${(bandwidthBps / 1e6).toFixed(1)} Mbit/s `
-      + `(measured ${(fit.interceptS * 1000).toFixed(2)} ms + ${(fit.perByteS * 1e9).toFixed(2)} ns/B, max residual ${(fit.maxResidualS * 1000).toFixed(2)} ms)`);
-    return { ...l, latencyS, bandwidthBps };
+    notes.push(`round trip on ${l.id}: latency ${(l.latencyS * 1000).toFixed(3)} → ${(latencyS * 1000).toFixed(3)} ms each way `
+      + `(measured ${(fit.interceptS * 1000).toFixed(2)} ms + ${(fit.perByteS * 1e9).toFixed(2)} ns/B, slope not applied; max residual ${(fit.maxResidualS * 1000).toFixed(2)} ms)`);
+    return { ...l, latencyS };
   });
   return { scenario: { ...scenario, links }, notes };
 }

@@ -119,6 +119,16 @@ function meanRows(runs: readonly (readonly ProfileRow[])[]): ProfileRow[] {
   });
 }
 
+/** One line per profile: prefill tok/s by prompt, decode tok/s by batch@prompt, item ms by batch. */
+function profileSummary(rows: readonly ProfileRow[]): string {
+  const f = (x: number): string => x.toPrecision(3);
+  const pre = rows.filter((r) => r.prefillTokPerS !== undefined).map((r) => `${r.promptTokens ?? '-'}:${f(r.prefillTokPerS!)}`);
+  const dec = rows.filter((r) => r.decodeTokPerS !== undefined).map((r) => `b${r.batch}@${r.promptTokens ?? '-'}:${f(r.decodeTokPerS!)}`);
+  const item = rows.filter((r) => r.itemLatencyS !== undefined).map((r) => `b${r.batch}:${f(r.itemLatencyS! * 1000)}`);
+  return [pre.length > 0 ? `prefill tok/s ${pre.join(' ')}` : '', dec.length > 0 ? `decode tok/s ${dec.join(' ')}` : '',
+    item.length > 0 ? `ms/item ${item.join(' ')}` : ''].filter((x) => x !== '').join('; ');
+}
+
 /**
  * Profiles each (device type × model) pair once, on every agent of that type at the same time,
  * and keeps the mean per row: during the replay those agents run at the same time, sharing the
@@ -152,6 +162,7 @@ async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGri
         for (const agent of agents) overhead.push(...(await profileDevice({ url: agent.url, token: agent.token }, plan(agent, 'only'))).overhead);
         const runs = await Promise.all(agents.map((agent) => profileDevice({ url: agent.url, token: agent.token }, plan(agent, false))));
         pair = meanRows(runs.map((r) => r.rows));
+        log(`  ${model} on ${deviceType}: ${profileSummary(pair)}`);
         byPair.set(key, pair);
       }
       rows.push(...pair);
