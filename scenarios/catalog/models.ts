@@ -45,29 +45,32 @@ const Q4_0 = 0.5625; // 4.5 bits/weight (4-bit + fp16 scale per 32)
 const Q4_K_M = 0.6; // ≈ 4.8 bits/weight; Llama-3-8B Q4_K_M file ≈ 4.9 GB (DERIVED)
 const XD = 'XiongjieDai/GPU-Benchmarks-on-LLM-Inference';
 
-/** A row measured on the testbed host by `parasim profile` (llama agent, 1 thread, 4 sequences). */
+/**
+ * A row measured on the testbed host: the mean over the six cells of the validation run in
+ * docs/validation.md ("Measured (llama testbed)"), each cell's row being the mean of two llama
+ * agents (1 thread, 4 sequences) profiled at once, before and after the cell.
+ */
 function measured(deviceType: string, batch: number, prompt: number | undefined, prefill: number | undefined, decode: number | undefined): ProfileRow {
   return {
     deviceType, batch,
     ...(prompt !== undefined ? { promptTokens: prompt } : {}),
     ...(prefill !== undefined ? { prefillTokPerS: prefill } : {}),
     ...(decode !== undefined ? { decodeTokPerS: decode } : {}),
-    source: 'measured: parasim profile, llama agent (1 thread, 4 sequences) on the 2-core testbed VM, 2026-12-01 (docs/validation.md)',
+    source: 'measured: parasim validate --profile-around on the 2-core testbed VM, 2026-12-01, mean of 6 cells (docs/validation.md)',
   };
 }
 
-/** llama-20m on one core of the testbed host (x86-vm-core), re-measured by every `parasim validate`. */
+/** llama-20m on one core of the testbed host (x86-vm-core); `parasim validate` re-measures it. */
 const LLAMA_20M_ROWS: readonly ProfileRow[] = [
-  measured('x86-vm-core', 1, 16, 1077.9, undefined),
-  measured('x86-vm-core', 1, 64, 1136.1, undefined),
-  measured('x86-vm-core', 1, 256, 1364.1, undefined),
-  measured('x86-vm-core', 1, 448, 1262.1, undefined),
-  measured('x86-vm-core', 1, 64, undefined, 301.3),
-  measured('x86-vm-core', 2, 64, undefined, 135.2),
-  measured('x86-vm-core', 4, 64, undefined, 170.5),
-  measured('x86-vm-core', 1, 256, undefined, 397.0),
-  measured('x86-vm-core', 2, 256, undefined, 123.7),
-  measured('x86-vm-core', 4, 256, undefined, 235.4),
+  measured('x86-vm-core', 1, 16, 1115.9, undefined),
+  measured('x86-vm-core', 1, 64, 842.5, undefined),
+  measured('x86-vm-core', 1, 256, 1084.4, undefined),
+  measured('x86-vm-core', 1, 64, undefined, 349.7),
+  measured('x86-vm-core', 2, 64, undefined, 196.1),
+  measured('x86-vm-core', 4, 64, undefined, 165.9),
+  measured('x86-vm-core', 1, 256, undefined, 233.0),
+  measured('x86-vm-core', 2, 256, undefined, 159.9),
+  measured('x86-vm-core', 4, 256, undefined, 89.6),
 ];
 
 const LLMS: readonly ModelSpec[] = [
@@ -187,9 +190,9 @@ const SEGS: readonly ModelSpec[] = [
       seg('raspberry-pi-5-8gb', 1, 93.938, '"Raspberry Pi 5, YOLO11n (DETECTION proxy)" (ultralytics raspberry-pi.md, NCNN)'),
       // The llama testbed serves this service with ParaSim's seg-tiny onnx model at 32×32 (a stand-in),
       // measured by `parasim validate` on one core of the testbed VM (docs/validation.md).
-      ...[[1, 0.1684], [2, 0.0861], [4, 0.0546]].map(([b, ms]) => ({
+      ...[[1, 0.127], [2, 0.066], [4, 0.048]].map(([b, ms]) => ({
         deviceType: 'x86-vm-core', batch: b!, itemLatencyS: ms! / 1000,
-        source: 'measured: parasim validate, seg-tiny 32×32 stand-in on the onnx executor of a llama agent (1 thread), testbed VM 2026-12-01',
+        source: 'measured: parasim validate, seg-tiny 32×32 stand-in on the onnx executor of a llama agent (1 thread), testbed VM 2026-12-01, mean of 6 cells',
       })),
     ],
   }),
