@@ -11,4 +11,4 @@ export {
 } from './compare.js';
 export { validateOnTestbed, DEFAULT_PROFILE_GRID, type ValidateOptions, type ValidationReport, type ValidateResult, type CellRun, type ProfileGrid } from './validate.js';
 export { validationText, validationJson } from './report-text.js';
-export { withRoundTrip } from './round-trip-links.js';
+export { withRoundTrip, withTestbedFrames } from './round-trip-links.js';

@@ -28,3 +28,22 @@ export function withRoundTrip(scenario: Scenario, fits: ReadonlyMap<string, Over
   });
   return { scenario: { ...scenario, links }, notes };
 }
+
+/**
+ * Segmentation requests as the testbed sends them: frames of `segment.width × height` (RGB in, one
+ * class byte per pixel out), not the catalog model's own input size — the catalog stand-in
+ * (yolo11n-seg, 640×640) would put 1.6 MB per frame on the simulated link, 14 ms on 1 GbE, for a
+ * live request that carries a 32×32 frame's worth.
+ */
+export function withTestbedFrames(scenario: Scenario, segment: { readonly width: number; readonly height: number }): { scenario: Scenario; notes: string[] } {
+  const notes: string[] = [];
+  const services = scenario.services.map((s) => {
+    if (s.kind !== 'segmentation') return s;
+    const inputBytes = segment.width * segment.height * 3;
+    const outputBytes = segment.width * segment.height;
+    if (s.model.inputBytes === inputBytes && s.model.outputBytes === outputBytes) return s;
+    notes.push(`${s.name}: frames of ${segment.width}×${segment.height} as the testbed sends them (${inputBytes} B in, ${outputBytes} B out; catalog ${s.model.key}: ${s.model.inputBytes} B in, ${s.model.outputBytes} B out)`);
+    return { ...s, model: { ...s.model, inputBytes, outputBytes } };
+  });
+  return { scenario: { ...scenario, services }, notes };
+}

@@ -25,7 +25,7 @@ import { fitOverhead, profileDevice, withProfiles, type OverheadFit, type Overhe
 import {
   compareCell, medianAbsGoodputError, summarizeServices, worstServiceMedian, type CellComparison, type ServiceErrorSummary,
 } from './compare.js';
-import { withRoundTrip } from './round-trip-links.js';
+import { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
 
 /** Profile grid per pair (the rest of ProfilePlan comes from the scenario and testbed). */
@@ -224,8 +224,9 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
     let s = scenario;
     for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
     const rt = withRoundTrip(s, fits);
-    if (noteLinks) notes.push(...rt.notes);
-    return rt.scenario;
+    const fr = withTestbedFrames(rt.scenario, testbed.segment);
+    if (noteLinks) notes.push(...rt.notes, ...fr.notes);
+    return fr.scenario;
   };
   const seed = opts.seed ?? first.seed;
   const cells: CellRun[] = [];

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG, loadScenario } from '../../scenarios/index.js';
 import { BUILTIN_LLAMA_MODELS, paramCount, kvBytesPerToken } from '../../runtime/backends/index.js';
 import { fitOverhead, parseProfileCsv, profileCsv, type OverheadRow } from '../../runtime/profile/index.js';
-import { summarizeServices, worstServiceMedian, withRoundTrip, type MetricRow } from '../../runtime/validate/index.js';
+import { summarizeServices, worstServiceMedian, withRoundTrip, withTestbedFrames, type MetricRow } from '../../runtime/validate/index.js';
 import { ROOT } from '../cli-paths.js';
 
 const r = (scope: string, metric: MetricRow['metric'], relError: number | null): MetricRow => ({ scope, metric, sim: 0, measured: 0, absError: 0, relError });
@@ -68,6 +68,19 @@ describe('validate › round trip', () => {
     expect(notes).toHaveLength(before.length);
     // another device type: nothing changes
     expect(withRoundTrip(loaded.value, new Map([['rtx-4090', { interceptS: 1, perByteS: 0, maxResidualS: 0, points: 1 }]])).scenario.links).toEqual(before);
+  });
+});
+
+describe('validate › testbed frames', () => {
+  it('segmentation services › carry the testbed frame (W×H×3 in, W×H out); LLM services untouched', () => {
+    const loaded = loadScenario(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    const { scenario, notes } = withTestbedFrames(loaded.value, { width: 32, height: 16 });
+    const cams = scenario.services.find((s) => s.name === 'cameras')!;
+    expect([cams.model.inputBytes, cams.model.outputBytes]).toEqual([32 * 16 * 3, 32 * 16]);
+    expect(scenario.services.find((s) => s.name === 'chat')).toBe(loaded.value.services.find((s) => s.name === 'chat'));
+    expect(notes).toEqual(['cameras: frames of 32×16 as the testbed sends them (1536 B in, 512 B out; catalog yolo11n-seg: 1228800 B in, 409600 B out)']);
+    expect(MODEL_CATALOG['yolo11n-seg']!.inputBytes).toBe(1228800); // the catalog is not changed
   });
 });
 
