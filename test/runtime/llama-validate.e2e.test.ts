@@ -3,7 +3,7 @@
  * (llama.cpp through node-llama-cpp, the ~20 M-parameter built-in model, 1 thread each, port 0,
  * own run dir) serve scenarios/testbed/llama-cpu-scenario.yaml — the Azure code trace on chat,
  * segmentation on the agents' onnx executor — live and simulated with the profile measured just
- * before. Asserts what a 15 s run on a shared 2-core machine can carry: total and per-service
+ * before. Asserts what a 22 s run on a shared 2-core machine can carry: total and per-service
  * goodput within 10%, and chat's median E2E latency within 25% of the live one (a ratio of two
  * latencies measured under the same load, not an absolute time). The full figures are in
  * docs/validation.md.
@@ -44,13 +44,13 @@ afterAll(async () => {
 }, 20_000);
 
 describe('validate › llama testbed', () => {
-  it('validate › least-loaded × load 1, 15 s › goodput within 10%, chat p50 E2E within 25%', async () => {
+  it('validate › least-loaded × load 1, 22 s › goodput within 10%, chat p50 E2E within 25%', async () => {
     const read = readScenarioObject(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
     if (!read.ok) throw new Error(JSON.stringify(read.issues));
     const r = await validateOnTestbed(read.value, path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'), testbedFromSpec(spec), {
-      policies: ['least-loaded'], loads: [1], horizonS: 15,
+      policies: ['least-loaded'], loads: [1], horizonS: 22,
       profileGrid: { batches: [1, 2, 4], promptTokens: [16, 64, 256], decodePromptTokens: [64, 256], outputTokens: 16, repeats: 3 },
-      replay: { drainS: 10 }, profileAround: true,
+      replay: { drainS: 8 }, profileAround: true,
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
