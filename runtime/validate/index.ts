@@ -3,7 +3,8 @@
  * policy × load, compare per metric (docs/validation.md).
  * Reading guide: `compare.ts` (pure: rows, relative errors, medians per service, threshold),
  * `validate.ts` (orchestration), `sim-window.ts` (sim measured like the replay),
- * `round-trip-links.ts` (the measured agent round trip as link figures), `report-text.ts` (table and JSON).
+ * `profile-pairs.ts` (profiling every device type × model pair), `round-trip-links.ts` (the measured
+ * agent round trip as link figures; testbed frame sizes), `report-text.ts` (table and JSON).
  */
 export {
   compareResults, compareCell, relativeError, medianAbsGoodputError, exceedsThreshold, medianError, summarizeServices, worstServiceMedian,
