@@ -8,7 +8,9 @@
  * (host/memory.ts), so its replacement can load beside it.
  */
 import type { PlacementPlan, PlannedInstance } from '../../policies/index.js';
-import { diffPlan, failsOnCrash, overflowDevice, planProblem, stageMembers, stageShares, stageWeights, weightNeed, type PlacementTopology } from '../../host/index.js';
+import {
+  diffPlan, failsOnCrash, overflowDevice, planProblem, stageMembers, stageShares, stageWeights, weightNeed, type PlacementTopology,
+} from '../../host/index.js';
 import { KV_BLOCK_TOKENS, LLM_ENGINE, sliceTokens } from '../models/llm/llm-engine.js';
 import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
