@@ -2,7 +2,8 @@
  * Host parity: the simulator's host (sim/host: World, Views, applyPlan, markReady, crashDevice,
  * recoverDevice, drain) and the live controller's (runtime/controller: ClusterViews,
  * PlacementRealizer) are driven through the same events — place, load, ready, crash, recover,
- * drain — in-process, and must show every policy the same view and get the same decisions back.
+ * drain — in-process, and must show every policy the same view and get the same decisions back
+ * (plans, refusals, routes), on three shipped scenarios.
  * The agents are the controller's I/O, so they are in-process doubles that accept every deploy;
  * everything the test compares is computed by the two hosts' real code.
  */
@@ -101,13 +102,16 @@ function routeKey(d: ReturnType<Policy['route']>, view: NodeView): string {
   return inst === undefined ? `unknown:${d.instanceId}` : `${inst.service}|${stagesKey(inst.stages)}`;
 }
 
-const loaded = loadScenario(path.join(ROOT, 'scenarios/default.yaml'));
-if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
-const SCENARIO = loaded.value;
+/** The main scenario, one with tensor-parallel groups across devices, one with a 70B pipeline split. */
+const SCENARIOS = ['scenarios/default.yaml', 'scenarios/pi-cluster-tp.yaml', 'scenarios/two-gpu-70b.yaml'].map((file) => {
+  const loaded = loadScenario(path.join(ROOT, file));
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+  return { file, scenario: loaded.value };
+});
 
 describe('host parity (simulator vs live controller)', () => {
-  for (const name of POLICY_NAMES) {
-    it(`parity › ${name} › place, load, ready, crash, recover, drain: equal views and decisions`, async () => {
+  for (const { file, scenario: SCENARIO } of SCENARIOS) for (const name of POLICY_NAMES) {
+    it(`parity › ${file} › ${name} › place, load, ready, crash, recover, drain: equal views and decisions`, async () => {
       const make = (): Policy => POLICIES[name].create(name === SCENARIO.policy.name ? SCENARIO.policy.params : {});
       const simPolicy = make();
       const livePolicy = make();
@@ -188,6 +192,19 @@ describe('host parity (simulator vs live controller)', () => {
       expectSameViews('ready again');
       routes('after recover');
       await place('steady');
+
+      // crash a device that holds only a tensor-parallel peer of an instance (when there is one):
+      // the instance fails on both hosts, not only when its stage root goes.
+      const roots = new Set(sim.w.instances.filter((i) => i.state === 'ready').flatMap((i) => i.stages.map((st) => st.device)));
+      const peer = sim.w.instances.filter((i) => i.state === 'ready').flatMap((i) => i.stages.flatMap((st) => st.peers ?? []))
+        .find((id) => !roots.has(id));
+      if (peer !== undefined) {
+        const d = SCENARIO.devices.findIndex((x) => x.id === peer);
+        sim.crash(d);
+        live.crash(d);
+        expectSameViews('crash of a peer');
+        expect(sim.views.cluster.instances.some((i) => i.state === 'failed' && i.stages.some((st) => st.peers?.includes(peer)))).toBe(true);
+      }
     });
   }
 });
