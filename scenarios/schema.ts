@@ -131,6 +131,10 @@ export function scenarioSchemaFor(catalog: Catalog) {
     count: z.number().int().positive().optional(),
     /** Emulated slowdown ≥ 1 for weaker variants of the same board. */
     slowdown: z.number().min(1).optional(),
+    /** A power mode of the device type (catalog `power_modes`, e.g. Jetson `15W`, `MAXN_SUPER`). */
+    power_mode: z.string().min(1).optional(),
+    /** Enables the thermal model (throttling) with this cooling; absent = never throttles. */
+    cooling: z.enum(['active', 'passive', 'none']).optional(),
   });
 
   const linkSchema = z.strictObject({

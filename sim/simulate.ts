@@ -229,6 +229,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     for (const s of sources) s.close();
   }
   w.settleInflight();
+  if (w.thermal !== null) {
+    for (const t of w.thermal.finish(scenario.devices.map((d) => d.id))) { summarizer.setClockTimeline(t.d, t.clockTimeline); w.note(t.note); }
+  }
   scenario.links.forEach((_, l) => summarizer.setLinkBusy(l, network.busiestDirectionS(l)));
   return { ...summarizer.finish(w.changes, [...w.notes].sort()), engine: engineStats(w) };
 }

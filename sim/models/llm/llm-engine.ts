@@ -119,7 +119,7 @@ export function cutRun(w: World, inst: Instance): void {
   if (j === m) return;
   const oldEnd = boundary(inst, m);
   const end = boundary(inst, j);
-  w.releaseLanes(inst.stageDevices[0]!, lanes, end, oldEnd);
+  w.releaseLanes(inst.stageDevices[0]!, lanes, end, oldEnd, inst.index);
   if (inst.peerDevices.length > 0) peersRelease(w, inst, end, oldEnd);
   w.kernel.cancel(inst.iterHandle);
   inst.runSteps = j;
@@ -225,8 +225,9 @@ function startStep(w: World, inst: Instance): void {
     if (kvRoom < m) m = kvRoom;
     inst.runSteps = Math.max(1, m);
     inst.runStartS = now;
-    inst.runA = cost.stepS(0, decoding, kv, 0);
-    inst.runB = cost.decodeGrowthS(decoding);
+    const slow = w.timeScale(sd[0]!);
+    inst.runA = cost.stepS(0, decoding, kv, 0) * slow;
+    inst.runB = cost.decodeGrowthS(decoding) * slow;
     const runS = boundary(inst, inst.runSteps) - now;
     t = w.runOnLanes(sd[0]!, lanes0, now, runS, inst.index);
     inst.laneStartS = w.lastStartS;
