@@ -8,7 +8,9 @@ import type { CommandModule } from 'yargs';
 import { builtinCatalog, didYouMean, formatIssues, loadCatalogFile, loadScenario, readScenarioObject, validateScenarioObject } from '../../scenarios/index.js';
 import { simulate } from '../../sim/index.js';
 import { planDevices, planMix, type PlanResult } from '../../sim/sweep/index.js';
+import { loadPlotlySource, planPage, writeAtomically } from '../../reports/index.js';
 import { CliError } from '../cli-error.js';
+import { checkOutputPath } from '../output-path.js';
 
 interface PlanArgs {
   scenario: string;
@@ -21,6 +23,7 @@ interface PlanArgs {
   'max-count': number;
   seeds?: string;
   catalog?: string;
+  html?: string;
 }
 
 const fmt = (x: number | null, d = 3): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
@@ -47,8 +50,10 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     .option('link', { type: 'string', default: '1gbe', describe: 'link type joining each device to the ingress' })
     .option('max-count', { type: 'number', default: 64, describe: 'largest count tried per type' })
     .option('seeds', { type: 'string', describe: 'comma-separated seeds averaged per probe (default: the scenario\'s)' })
-    .option('catalog', { type: 'string', describe: 'catalog file extending the built-in one' }),
+    .option('catalog', { type: 'string', describe: 'catalog file extending the built-in one' })
+    .option('html', { type: 'string', describe: 'also write the plan as an HTML page (a figure and a table) here' }),
   handler: (args) => {
+    checkOutputPath(args.html, '--html');
     if (!(args.target > 0 && args.target <= 1)) throw new CliError(`--target must be in (0, 1] (got ${args.target})`, 2);
     const maxCount = args['max-count'];
     if (!Number.isInteger(maxCount) || maxCount < 1) throw new CliError(`--max-count must be a positive integer (got ${maxCount})`, 2);
@@ -80,6 +85,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     const result = planDevices(base, planOpts, sim);
     const mix = args.mix === true ? planMix(base, planOpts, result, sim) : undefined;
     const out = mix !== undefined ? { ...result, mix } : result;
+    if (args.html !== undefined) writeAtomically(args.html, planPage(result, loadPlotlySource()));
     if (args.json === true) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     else {
       process.stdout.write(planTable(result));
