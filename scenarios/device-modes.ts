@@ -25,7 +25,10 @@ export interface ResolvedMode {
 }
 
 /** `at` is the device entry's path (`['devices', i]`); problems go through `report`. */
-export function resolveDeviceMode(d: DeviceModeInput, spec: DeviceSpec, at: readonly PropertyKey[], report: ModeReport): ResolvedMode {
+export function resolveDeviceMode(d: DeviceModeInput, catalogSpec: DeviceSpec, at: readonly PropertyKey[], report: ModeReport): ResolvedMode {
+  // Unified memory: the OS/runtime reserve is not the accelerator's (sim/devices/memory-pressure.ts).
+  const reserve = catalogSpec.osReserveBytes ?? 0;
+  const spec = reserve > 0 ? { ...catalogSpec, memoryBytesPerGpu: Math.max(0, catalogSpec.memoryBytesPerGpu - reserve / catalogSpec.gpus) } : catalogSpec;
   let out: ResolvedMode = { spec, slowdownFactor: 1 };
   const modes = spec.powerModes ?? [];
   const modeName = d.power_mode ?? spec.defaultPowerMode;

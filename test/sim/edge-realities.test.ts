@@ -158,3 +158,38 @@ services:
     expect(o['switches']).toEqual(['lan']);
   });
 });
+
+describe('memory pressure', () => {
+  const oom = (prompt: number, output = 4000): string => `name: oom
+horizon_s: 600
+switches: [lan]
+devices:
+  - { id: pi5, type: raspberry-pi-5-8gb }
+links:
+  - { a: pi5, b: lan, type: 1gbe }
+services:
+  - name: chat
+    kind: llm
+    model: llama-3.1-8b-q4
+    ingress: lan
+    slo: { ttft_s: 1000, tpot_s: 50 }
+    arrivals: { process: poisson, rate_per_s: 0.05 }
+    prompt_tokens: { dist: fixed, value: ${prompt} }
+    output_tokens: { dist: fixed, value: ${output} }
+`;
+  it('memory › OS reserve › policies see the pool without it', () => {
+    const d = load(oom(100)).devices[0]!;
+    expect(d.spec.memoryBytesPerGpu).toBeCloseTo(7.2e9, 0);
+  });
+  it('memory › context beyond the free unified memory › OOM kill, requests fail with reason oom', () => {
+    const r = simulate(load(oom(16000)));
+    expect(r.services['chat']!.dropReasons['oom']).toBeGreaterThanOrEqual(1);
+    expect(r.placementChanges.some((c) => c.action === 'failed')).toBe(true);
+    expect(r.notes.some((n) => n.startsWith('oom: chat killed on pi5'))).toBe(true);
+  });
+  it('memory › context that fits › no OOM', () => {
+    const r = simulate(load(oom(100, 8)));
+    expect(r.services['chat']!.dropReasons['oom']).toBeUndefined();
+    expect(r.placementChanges.some((c) => c.action === 'failed')).toBe(false);
+  });
+});
