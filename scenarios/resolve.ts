@@ -229,7 +229,11 @@ function resolveService(
   policyName: string, s: RawService, i: number, file: string, catalog: Catalog, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
 ): ServiceConfig {
   const at = ['services', i] as const;
-  const model = catalog.models[s.model]!;
+  const catalogModel = catalog.models[s.model]!;
+  // Cameras send encoded frames (JPEG/H.264), not the model's raw input tensor: `frame_bytes`
+  // replaces the bytes on the wire; decoding on the device is assumed negligible beside inference.
+  if (s.frame_bytes !== undefined && s.kind !== 'segmentation') report([...at, 'frame_bytes'], 'frame_bytes applies to segmentation (camera) services only');
+  const model = s.frame_bytes !== undefined && s.kind === 'segmentation' ? { ...catalogModel, inputBytes: s.frame_bytes } : catalogModel;
   if (model.kind !== s.kind) report([...at, 'model'], `model "${s.model}" is a ${model.kind} model but the service kind is ${s.kind}`);
   if (!nodes.has(s.ingress)) report([...at, 'ingress'], `unknown ingress "${s.ingress}"`, didYouMean(s.ingress, [...nodes.keys()]));
   if (s.arrivals.process === 'trace') {

@@ -122,6 +122,8 @@ export function scenarioSchemaFor(catalog: Catalog) {
     /** LLM engine: prompt tokens per step (vLLM max_num_batched_tokens) and chunked prefill. */
     max_batched_tokens: z.number().int().positive().optional(),
     chunked_prefill: z.boolean().optional(),
+    /** Segmentation: bytes of one encoded frame sent to the device (e.g. a JPEG), instead of the raw input tensor. */
+    frame_bytes: z.number().int().positive().optional(),
   });
 
   const deviceSchema = z.strictObject({
