@@ -14,6 +14,7 @@ export interface DeviceModeInput {
   readonly type: string;
   readonly power_mode?: string | undefined;
   readonly cooling?: Cooling | undefined;
+  readonly memory_pressure?: boolean | undefined;
 }
 
 export interface ResolvedMode {
@@ -26,9 +27,18 @@ export interface ResolvedMode {
 
 /** `at` is the device entry's path (`['devices', i]`); problems go through `report`. */
 export function resolveDeviceMode(d: DeviceModeInput, catalogSpec: DeviceSpec, at: readonly PropertyKey[], report: ModeReport): ResolvedMode {
-  // Unified memory: the OS/runtime reserve is not the accelerator's (sim/devices/memory-pressure.ts).
-  const reserve = catalogSpec.osReserveBytes ?? 0;
-  const spec = reserve > 0 ? { ...catalogSpec, memoryBytesPerGpu: Math.max(0, catalogSpec.memoryBytesPerGpu - reserve / catalogSpec.gpus) } : catalogSpec;
+  // Unified memory (opt-in, the reserves are assumptions): the OS/runtime reserve is not the
+  // accelerator's, and what does not fit is OOM-killed (sim/devices/memory-pressure.ts). Without
+  // `memory_pressure` the spec carries no reserve, which also turns the OOM rule off.
+  const { osReserveBytes, ...plain } = catalogSpec;
+  let spec: DeviceSpec = plain;
+  if (d.memory_pressure === true) {
+    if (osReserveBytes === undefined) {
+      report([...at, 'memory_pressure'], `device type "${d.type}" declares no os_reserve_gb in the catalog`, 'add os_reserve_gb to its catalog entry (unified-memory boards), or remove memory_pressure');
+    } else {
+      spec = { ...catalogSpec, memoryBytesPerGpu: Math.max(0, catalogSpec.memoryBytesPerGpu - osReserveBytes / catalogSpec.gpus) };
+    }
+  }
   let out: ResolvedMode = { spec, slowdownFactor: 1 };
   const modes = spec.powerModes ?? [];
   const modeName = d.power_mode ?? spec.defaultPowerMode;

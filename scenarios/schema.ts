@@ -138,6 +138,8 @@ export function scenarioSchemaFor(catalog: Catalog) {
     power_mode: z.string().min(1).optional(),
     /** Enables the thermal model (throttling) with this cooling; absent = never throttles. */
     cooling: z.enum(['active', 'passive', 'none']).optional(),
+    /** Unified memory: keep the catalog's OS reserve out of the pool and OOM-kill what does not fit. */
+    memory_pressure: z.boolean().optional(),
   });
 
   const linkSchema = z.strictObject({

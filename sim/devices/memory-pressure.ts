@@ -1,15 +1,16 @@
 /**
- * Memory pressure on unified-memory boards (issue 18). The OS and runtime keep `os_reserve_gb`
- * of the board's RAM (applied to the pool when the scenario is resolved, so placement and
- * policies see the real free memory); weights, KV cache and activations share what is left.
+ * Memory pressure on unified-memory boards (issue 18), for devices with `memory_pressure: true`.
+ * The OS and runtime keep the catalog's `os_reserve_gb` of the board's RAM (taken off the pool
+ * when the scenario is resolved, so placement and policies see the real free memory); weights, KV
+ * cache and activations share what is left.
  *
  * llama.cpp-style engines allocate the KV cache for their whole context when the model is set up,
  * and edge runtimes (Ollama) set it up at the first request: an instance whose context cannot fit
  * beside the weights on the board is killed by the OOM killer at its first request — it becomes
  * `failed`, and the requests it holds (and any later routed to it) fail with reason `oom`.
  * The context is the largest prompt + output the service can draw (a lognormal without `max`:
- * mean × 8, an assumption covering its 99.9th percentile at cv ≤ 1). Only boards with a declared
- * reserve are checked: datacenter GPUs keep their own memory apart from the host OS.
+ * mean × 8, an assumption covering its 99.9th percentile at cv ≤ 1). Only devices with the reserve
+ * applied are checked: datacenter GPUs keep their own memory apart from the host OS.
  */
 import type { ServiceConfig } from '../../scenarios/index.js';
 import type { TokenSpec } from '../../traces/index.js';

@@ -164,7 +164,7 @@ describe('memory pressure', () => {
 horizon_s: 600
 switches: [lan]
 devices:
-  - { id: pi5, type: raspberry-pi-5-8gb }
+  - { id: pi5, type: raspberry-pi-5-8gb, memory_pressure: true }
 links:
   - { a: pi5, b: lan, type: 1gbe }
 services:
@@ -186,6 +186,14 @@ services:
     expect(r.services['chat']!.dropReasons['oom']).toBeGreaterThanOrEqual(1);
     expect(r.placementChanges.some((c) => c.action === 'failed')).toBe(true);
     expect(r.notes.some((n) => n.startsWith('oom: chat killed on pi5'))).toBe(true);
+  });
+  it('memory › without memory_pressure › the whole 8 GB and no OOM rule', () => {
+    const text = oom(16000).replace(', memory_pressure: true', '');
+    expect(load(text).devices[0]!.spec.memoryBytesPerGpu).toBe(8e9);
+    expect(simulate(load(text)).services['chat']!.dropReasons['oom']).toBeUndefined();
+  });
+  it('memory › memory_pressure on a type without a reserve › located error', () => {
+    expect(issues(nano('MAXN_SUPER').replace('type: jetson-orin-nano-super-8gb, power_mode: MAXN_SUPER', 'type: rtx-4090, memory_pressure: true'))).toMatch(/devices\[0\]\.memory_pressure: device type "rtx-4090" declares no os_reserve_gb/);
   });
   it('memory › context that fits › no OOM', () => {
     const r = simulate(load(oom(100, 8)));
