@@ -17,13 +17,14 @@ import { FaultSchedule } from './faults/faults.js';
 import { ClosedLoop } from './host/closed-loop.js';
 import { engineStats } from './host/engine-stats.js';
 import type { Timeline } from './host/timeline.js';
-import { applyPlan, crashDevice, goneIfIdle, markReady, recoverDevice } from './host/placement.js';
+import { applyPlan, crashDevice, failInstance, goneIfIdle, markReady, recoverDevice } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
 import { Views } from './host/views.js';
 import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
 import { stageReady } from './models/llm/llm-engine.js';
+import { contextTokens } from './devices/memory-pressure.js';
 import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
 import { PRIORITY } from './priorities.js';
@@ -121,7 +122,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     if (d.kind === 'drop') { w.endUnserved(req, 'dropped', d.reason); return; }
     const inst = w.instanceById.get(d.instanceId);
     if (inst === undefined || !inst.serving) {
-      w.endUnserved(req, 'failed', inst === undefined ? 'unknown-instance' : inst.state === 'failed' ? 'device-crash' : 'instance-gone');
+      w.endUnserved(req, 'failed', inst === undefined ? 'unknown-instance' : inst.state === 'failed' ? (inst.oom ? 'oom' : 'device-crash') : 'instance-gone');
       return;
     }
     r.instance[req] = inst.index;
@@ -146,7 +147,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     inst.inTransit--;
     if (!inst.serving) {
       w.leaveInstance(inst);
-      w.endUnserved(req, 'failed', inst.state === 'failed' ? 'device-crash' : 'instance-gone');
+      w.endUnserved(req, 'failed', inst.state === 'failed' ? (inst.oom ? 'oom' : 'device-crash') : 'instance-gone');
+      return;
+    }
+    if (inst.oom) {
+      // The runtime allocates its context on the first request (Ollama-style lazy load): killed.
+      w.leaveInstance(inst);
+      w.endUnserved(req, 'failed', 'oom');
+      failInstance(w, inst, 'oom');
+      w.note(`oom: ${inst.serviceName} killed on ${inst.deviceIds.join('+')} at its first request (weights + KV for one ${contextTokens(scenario.services[inst.service]!)}-token context exceed the free unified memory)`);
       return;
     }
     inst.engine.enqueue(w, inst, req);
@@ -216,6 +225,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     for (const s of sources) s.close();
   }
   w.settleInflight();
+  if (w.thermal !== null) {
+    for (const t of w.thermal.finish(scenario.devices.map((d) => d.id))) { summarizer.setClockTimeline(t.d, t.clockTimeline); w.note(t.note); }
+  }
   scenario.links.forEach((_, l) => summarizer.setLinkBusy(l, network.busiestDirectionS(l)));
   return { ...summarizer.finish(w.changes, [...w.notes].sort()), engine: engineStats(w) };
 }

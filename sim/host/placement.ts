@@ -7,6 +7,7 @@
  * once their in-flight work is done. A draining instance releases its weight memory at once
  * (host/memory.ts), so its replacement can load beside it.
  */
+import { oomAtLoad } from '../devices/memory-pressure.js';
 import type { PlacementPlan, PlannedInstance } from '../../policies/index.js';
 import {
   diffPlan, failsOnCrash, overflowDevice, planProblem, stageMembers, stageShares, stageWeights, weightNeed, type PlacementTopology,
@@ -62,7 +63,7 @@ export function goneIfIdle(w: World, inst: Instance): void {
 }
 
 /** A crash on one of its devices: queued and running requests fail (reason `device-crash`). */
-export function failInstance(w: World, inst: Instance): void {
+export function failInstance(w: World, inst: Instance, reason = 'device-crash'): void {
   if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
   inst.iterHandle = NO_EVENT;
   for (const lanes of inst.stageLanes) for (const l of lanes) if (w.lanes.owner[l] === inst.index) w.lanes.owner[l] = -1;
@@ -70,12 +71,12 @@ export function failInstance(w: World, inst: Instance): void {
   inst.busy = false;
   for (let i = 0; i < inst.runCount; i++) {
     w.leaveInstance(inst);
-    w.endUnserved(inst.running[i]!, 'failed', 'device-crash');
+    w.endUnserved(inst.running[i]!, 'failed', reason);
   }
   inst.runCount = 0;
   while (inst.waiting.length > 0) {
     w.leaveInstance(inst);
-    w.endUnserved(inst.waiting.shift(), 'failed', 'device-crash');
+    w.endUnserved(inst.waiting.shift(), 'failed', reason);
   }
   inst.kvUsedBlocks = 0;
   inst.pendingSwapS = 0;
@@ -235,6 +236,7 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
     kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share * KV_BLOCK_TOKENS)));
   });
   inst.kvCapacityBlocks = kv;
+  inst.oom = oomAtLoad(w, inst);
   w.setLifecycle(inst, 'loading');
   w.recordChange('load', inst);
   w.kernel.schedule(w.warmStart && w.kernel.now === 0 ? 0 : loadS, w.handlers.ready, inst.index, PRIORITY.placement);
