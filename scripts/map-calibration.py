@@ -16,7 +16,7 @@ COLS = ['device_key', 'model_key', 'nodes', 'parallelism', 'link_key', 'batch', 
         'prefill_tok_s', 'decode_tok_s', 'closed_loop', 'source']
 
 def closed_loop(notes):
-    """decode_tok_s is output tokens over whole requests (TTFT included), as cli/bench/batched-rows.ts reads the notes."""
+    """decode_tok_s is output tokens over whole requests (TTFT included), (vLLM bench serve, TRT-LLM offline) per the notes."""
     return 'true' if re.search(r'Output token throughput|output tok/s at concurrency|peak offline throughput|output tok/s PER GPU', notes, re.I) else ''
 
 DEVICES = [  # (regex on the device column, key); first match wins

@@ -4,7 +4,7 @@
  * log(predicted / published) with a weak pull towards the defaults (so a pair with only a
  * decode row keeps the default prefill efficiency). Pairs without
  * rows use the defaults, fitted once on the shared batched rows as a whole (docs/sim-models.md
- * "Calibration"; scripts/engine-rows.mjs prints that fit and the error of every row).
+ * "Calibration"; scripts/fidelity-report.mjs --fit re-derives that fit on the mapped tables and prints the error of every row).
  *
  * A row is predicted like it was measured (compare like with like):
  *  - prefill rate at batch B, prompt P per sequence: B·P / step(B·P, 0, 0);
@@ -19,7 +19,7 @@ import { StepCost, stageFigures, type Efficiency } from './step-cost.js';
 
 /**
  * Defaults for pairs without profile rows: fitted on all shared batched rows together
- * (scripts/engine-rows.mjs, "global fit"); values and their error in docs/sim-models.md.
+ * (sim/calibrate/fit-defaults.ts, `node scripts/fidelity-report.mjs --fit`); values and their error in docs/sim-models.md.
  */
 export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.365, etaDecode: 0.205, overheadS: 0.0036 };
 
