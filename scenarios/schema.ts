@@ -12,6 +12,7 @@ import { builtinCatalog } from './catalog/builtin.js';
 import { catalogSectionSchema } from './catalog/schema.js';
 import type { Catalog } from './types.js';
 import { SCENARIO_LIMITS } from './limits.js';
+import { SERVING_FRAMEWORKS } from './frameworks.js';
 
 const keysOf = (r: Readonly<Record<string, unknown>>): [string, ...string[]] => Object.keys(r) as [string, ...string[]];
 
@@ -123,6 +124,8 @@ export function scenarioSchemaFor(catalog: Catalog) {
     max_batched_tokens: z.number().int().positive().optional(),
     chunked_prefill: z.boolean().optional(),
     preemption: z.enum(['recompute', 'swap']).optional(),
+    /** LLM: serving framework (scenarios/frameworks.ts); default generic. */
+    framework: z.enum(SERVING_FRAMEWORKS).optional(),
   });
 
   const deviceSchema = z.strictObject({

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinCatalog, formatIssues, loadCatalogFile } from '../dist/scenarios/index.js';
-import { calibrate, defaultsPoints, fitDefaults, holdOutByDevice, median, parseCalibrationRows, pointErrors } from '../dist/sim/index.js';
-import { DEFAULT_EFFICIENCY, calibrate as pairCalibration } from '../dist/sim/models/llm/calibrate.js';
+import { calibrate, defaultsPoints, fitFrameworkDefaults, holdOutByDevice, median, parseCalibrationRows, pointErrors } from '../dist/sim/index.js';
+import { DEFAULT_EFFICIENCY, FRAMEWORK_EFFICIENCY, calibrate as pairCalibration } from '../dist/sim/models/llm/calibrate.js';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.join(ROOT, 'scenarios', 'calibration');
@@ -97,10 +97,12 @@ console.log(`\nfidelity-medians: all=${(100 * medianAll).toFixed(1)} multi-devic
 const fmtEff = (e) => `etaBw ${e.etaBw.toPrecision(3)} etaPrefill ${e.etaPrefill.toPrecision(3)} etaDecode ${e.etaDecode.toPrecision(3)} overhead ${(e.overheadS * 1e3).toPrecision(3)} ms`;
 if (args.includes('--fit') || args.includes('--holdout')) {
   const points = defaultsPoints(allRows, catalog);
-  console.log(`\ndefaults in use: ${fmtEff(DEFAULT_EFFICIENCY)}; step-cost median |error| on ${points.length} not-fitted one-device figures ${pct(median(pointErrors(points, DEFAULT_EFFICIENCY)))}`);
+  console.log(`\ndefaults in use: step-cost median |error| on ${points.length} not-fitted one-device figures ${pct(median(pointErrors(points, FRAMEWORK_EFFICIENCY)))}`);
+  for (const [f, e] of Object.entries(FRAMEWORK_EFFICIENCY)) console.log(`  ${f}: ${fmtEff(e)} (${points.filter((p) => p.framework === f).length} points)`);
   if (args.includes('--fit')) {
-    const g = fitDefaults(points, DEFAULT_EFFICIENCY);
-    console.log(`fit: ${fmtEff(g.efficiency)}; median |error| ${pct(g.medianError)}`);
+    const g = fitFrameworkDefaults(points, DEFAULT_EFFICIENCY);
+    console.log(`fit: median |error| ${pct(median(pointErrors(points, g)))}`);
+    for (const [f, e] of Object.entries(g)) console.log(`  '${f}': { etaBw: ${e.etaBw.toPrecision(3)}, etaPrefill: ${e.etaPrefill.toPrecision(3)}, etaDecode: ${e.etaDecode.toPrecision(3)}, overheadS: ${e.overheadS.toPrecision(3)} },`);
   }
   if (args.includes('--holdout')) {
     const h = holdOutByDevice(points, DEFAULT_EFFICIENCY);
@@ -126,3 +128,4 @@ if (args.includes('--done-when')) {
   const a4 = run('a100-80gb-sxm-x4', 32, 512, 128, { gpus: 1, replicas: 4 });
   console.log(`done-when: 4xA100 one replica ${a1.outputTokPerS.toFixed(1)} tok/s, four one-GPU replicas ${a4.outputTokPerS.toFixed(1)} tok/s (${(a4.outputTokPerS / a1.outputTokPerS).toFixed(2)}x)`);
 }
+

@@ -24,6 +24,7 @@ function row(line: number, device: string, model: string, batch: number, prompt:
     line, deviceKey: device, devices: Array.from({ length: nodes }, () => device), modelKey: model, nodes,
     parallelism: nodes > 1 ? 'tp' : 'none', linkKey: nodes > 1 ? '1gbe' : null, batch, promptTokens: prompt, outputTokens: 128,
     prefillTokPerS: predictRow(cost, profile, 'prefill'), decodeTokPerS: predictRow(cost, profile, 'decode'), closedLoop: false,
+    framework: 'generic',
   };
 }
 

@@ -257,7 +257,7 @@ function startStep(w: World, inst: Instance): void {
     inst.runStartS = now + inst.pendingSwapS;
     inst.pendingSwapS = 0;
     inst.runA = cost.stepS(0, decoding, kv, 0);
-    inst.runB = cost.decodeGrowthS(decoding);
+    inst.runB = cost.decodeGrowthS(decoding, kv);
     const runS = boundary(inst, inst.runSteps) - now;
     t = w.runOnLanes(sd[0]!, lanes0, now, runS, inst.index);
     inst.laneStartS = w.lastStartS;
