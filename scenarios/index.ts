@@ -4,6 +4,7 @@
  * Reading guide: `types.ts` (the resolved Scenario every consumer uses).
  */
 export * from './types.js';
+export { DEFAULT_FRAMEWORK, SERVING_FRAMEWORKS, isServingFramework, type ServingFramework } from './frameworks.js';
 export { loadScenario, parseScenario, validateScenarioObject, readScenarioObject } from './load-scenario.js';
 export type { LoadResult, ReadResult } from './load-scenario.js';
 export { didYouMean, formatIssues } from './issues.js';

@@ -177,10 +177,10 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     const llm = svc.kind === 'llm'
       ? p.stages.map((st, k) => {
         const dc = sc.devices[devs[k]!]!;
-        if (st.peers === undefined || st.peers.length === 0) return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!);
+        if (st.peers === undefined || st.peers.length === 0) return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!, undefined, svc.framework);
         const g = groupLinks(sc, [st.device, ...st.peers], () => true);
         const members = membersOf(w, st).map((d) => ({ spec: sc.devices[d]!.spec, slowdown: sc.devices[d]!.slowdown }));
-        return tpStagePerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct);
+        return tpStagePerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct, svc.framework);
       })
       : null;
     const dc0 = sc.devices[devs[0]!]!;
