@@ -12,6 +12,7 @@ import { builtinCatalog } from './catalog/builtin.js';
 import { catalogSectionSchema } from './catalog/schema.js';
 import type { Catalog } from './types.js';
 import { SCENARIO_LIMITS } from './limits.js';
+import { SERVING_FRAMEWORKS } from './frameworks.js';
 
 const keysOf = (r: Readonly<Record<string, unknown>>): [string, ...string[]] => Object.keys(r) as [string, ...string[]];
 
@@ -122,6 +123,11 @@ export function scenarioSchemaFor(catalog: Catalog) {
     /** LLM engine: prompt tokens per step (vLLM max_num_batched_tokens) and chunked prefill. */
     max_batched_tokens: z.number().int().positive().optional(),
     chunked_prefill: z.boolean().optional(),
+    preemption: z.enum(['recompute', 'swap']).optional(),
+    /** Segmentation: bytes of one encoded frame sent to the device (e.g. a JPEG), instead of the raw input tensor. */
+    frame_bytes: z.number().int().positive().optional(),
+    /** LLM: serving framework (scenarios/frameworks.ts); default generic. */
+    framework: z.enum(SERVING_FRAMEWORKS).optional(),
   });
 
   const deviceSchema = z.strictObject({
@@ -131,6 +137,12 @@ export function scenarioSchemaFor(catalog: Catalog) {
     count: z.number().int().positive().optional(),
     /** Emulated slowdown ≥ 1 for weaker variants of the same board. */
     slowdown: z.number().min(1).optional(),
+    /** A power mode of the device type (catalog `power_modes`, e.g. Jetson `15W`, `MAXN_SUPER`). */
+    power_mode: z.string().min(1).optional(),
+    /** Enables the thermal model (throttling) with this cooling; absent = never throttles. */
+    cooling: z.enum(['active', 'passive', 'none']).optional(),
+    /** Unified memory: keep the catalog's OS reserve out of the pool and OOM-kill what does not fit. */
+    memory_pressure: z.boolean().optional(),
   });
 
   const linkSchema = z.strictObject({
@@ -147,8 +159,8 @@ export function scenarioSchemaFor(catalog: Catalog) {
     name: id(),
     seed: z.number().int().nonnegative().optional(),
     horizon_s: seconds(),
-    /** How instances co-located on one GPU share it: time-slice (default) or fifo. */
-    device_sharing: z.enum(['fifo', 'time-slice']).optional(),
+    /** How instances co-located on one GPU share it: time-slice (default), priority or fifo. */
+    device_sharing: z.enum(['fifo', 'time-slice', 'priority']).optional(),
     timeline_bucket_s: seconds().optional(),
     policy: policySchema.optional(),
     switches: z.array(id()).optional(),

@@ -9,6 +9,7 @@
  * Randomness: streams `arrivals:<service>`, `tokens:<service>`, `faults`, `policy:<name>`,
  * `links:loss`, `sync` (INV-3, INV-4).
  */
+import { replaceAfterFault } from '../host/index.js';
 import { POLICIES, isPolicyName, linksChanged, manageLinks, type Policy, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
 import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.js';
 import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArrival } from '../traces/index.js';
@@ -16,7 +17,7 @@ import { FaultSchedule } from './faults/faults.js';
 import { ClosedLoop } from './host/closed-loop.js';
 import { engineStats } from './host/engine-stats.js';
 import type { Timeline } from './host/timeline.js';
-import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
+import { applyPlan, crashDevice, failInstance, goneIfIdle, markReady, recoverDevice } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
 import { HostLoadIndex } from './host/load-index.js';
 import { Views } from './host/views.js';
@@ -24,6 +25,7 @@ import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
 import { stageReady } from './models/llm/llm-engine.js';
+import { contextTokens } from './devices/memory-pressure.js';
 import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
 import { PRIORITY } from './priorities.js';
@@ -131,7 +133,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     if (d.kind === 'drop') { w.endUnserved(req, 'dropped', d.reason); return; }
     const inst = w.instanceById.get(d.instanceId);
     if (inst === undefined || !inst.serving) {
-      w.endUnserved(req, 'failed', inst === undefined ? 'unknown-instance' : inst.state === 'failed' ? 'device-crash' : 'instance-gone');
+      w.endUnserved(req, 'failed', inst === undefined ? 'unknown-instance' : inst.state === 'failed' ? (inst.oom ? 'oom' : 'device-crash') : 'instance-gone');
       return;
     }
     r.instance[req] = inst.index;
@@ -156,7 +158,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     inst.inTransit--;
     if (!inst.serving) {
       w.leaveInstance(inst);
-      w.endUnserved(req, 'failed', inst.state === 'failed' ? 'device-crash' : 'instance-gone');
+      w.endUnserved(req, 'failed', inst.state === 'failed' ? (inst.oom ? 'oom' : 'device-crash') : 'instance-gone');
+      return;
+    }
+    if (inst.oom) {
+      // The runtime allocates its context on the first request (Ollama-style lazy load): killed.
+      w.leaveInstance(inst);
+      w.endUnserved(req, 'failed', 'oom');
+      failInstance(w, inst, 'oom');
+      w.note(`oom: ${inst.serviceName} killed on ${inst.deviceIds.join('+')} at its first request (weights + KV for one ${contextTokens(scenario.services[inst.service]!)}-token context exceed the free unified memory)`);
       return;
     }
     inst.engine.enqueue(w, inst, req);
@@ -174,13 +184,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     goneIfIdle(w, inst);
   });
   h.deliver = kernel.register((req) => w.onDelivered(req));
-  h.ready = kernel.register((i) => {
-    const inst = w.instances[i]!;
-    if (inst.state !== 'loading') return;
-    w.setLifecycle(inst, 'ready');
-    w.recordChange('ready', inst);
-    if (!inst.busy) inst.engine.start(w, inst);
-  });
+  h.ready = kernel.register((i) => markReady(w, w.instances[i]!));
   h.place = kernel.register((periodic) => {
     place();
     if (periodic === 1 && policy.placementPeriodS !== undefined) kernel.schedule(policy.placementPeriodS, h.place, 1, PRIORITY.placement);
@@ -188,18 +192,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   h.fault = kernel.register((k) => {
     const a = faults.actions[k]!;
     const d = a.device;
-    if (a.kind === 'crash' && w.alive[d] === 1) {
-      w.setAlive(d, false);
-      for (const inst of w.instances) {
-        if (inst.usesDevice(d) && inst.state !== 'gone' && inst.state !== 'failed') failInstance(w, inst);
-      }
-      w.weightsReserved[d] = 0;
-      w.lanes.crash(d, kernel.now);
-    } else if (a.kind === 'recover' && w.alive[d] === 0) {
-      w.setAlive(d, true);
-    }
+    if (a.kind === 'crash') crashDevice(w, d);
+    else recoverDevice(w, d);
     faults.rearm(a);
-    if (policy.placementPeriodS === undefined) kernel.schedule(0, h.place, 0, PRIORITY.placement);
+    if (replaceAfterFault(policy)) kernel.schedule(0, h.place, 0, PRIORITY.placement);
   });
   h.viewTick = kernel.register(() => {
     views.tick();
@@ -241,6 +237,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     for (const s of sources) s.close();
   }
   w.settleInflight();
+  if (w.thermal !== null) {
+    for (const t of w.thermal.finish(scenario.devices.map((d) => d.id))) { summarizer.setClockTimeline(t.d, t.clockTimeline); w.note(t.note); }
+  }
   scenario.links.forEach((_, l) => summarizer.setLinkBusy(l, network.busiestDirectionS(l)));
   return { ...summarizer.finish(w.changes, [...w.notes].sort()), engine: engineStats(w) };
 }

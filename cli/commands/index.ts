@@ -29,6 +29,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<readonly Any
   check: async () => [(await import('./schema.js')).checkCommand],
   calibrate: async () => [(await import('./calibrate.js')).calibrateCommand],
   generate: async () => [(await import('./generate.js')).generateCommand],
+  plan: async () => [(await import('./plan.js')).planCommand],
 };
 
 /**

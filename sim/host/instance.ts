@@ -44,6 +44,8 @@ export class Instance {
   inTransit = 0;
   /** Paged KV: capacity and blocks held by the running sequences (llm-engine). */
   kvCapacityBlocks = Infinity;
+  /** Killed by the OOM killer when it loads (sim/devices/memory-pressure.ts): its requests fail with `oom`. */
+  oom = false;
   kvUsedBlocks = 0;
   /** Per running slot: prompt tokens prefilled in the current step (0 = decoding). */
   readonly stepPrefill: Int32Array;
@@ -51,6 +53,10 @@ export class Instance {
   maxStepTokens = Infinity;
   /** Split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
   chunkedPrefill = false;
+  /** Preemption by swapping KV to host memory instead of recompute; KV bytes per token; swap time owed. */
+  swapPreemption = false;
+  kvBytesPerToken = 0;
+  pendingSwapS = 0;
   /** Time-slice sharing: prompt tokens per step that keep a step within one quantum. */
   sliceTokens = Infinity;
   /** Engine statistics: busy seconds, Σ batch·dt, Σ (KV used / capacity)·dt, preemptions. */

@@ -4,12 +4,14 @@
  * delivery, records. Models (sim/models/*) call these; the handlers live in sim/simulate.ts.
  */
 import type { DeviceState, Lifecycle, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
+import { deviceStates } from '../../host/index.js';
 import type { Scenario } from '../../scenarios/index.js';
 import type { EventKernel, RngStreams } from '../kernel/index.js';
 import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
 import type { HostLoadIndex } from './load-index.js';
 import type { LinkNetwork } from '../network/link-network.js';
+import { ThermalModel } from '../devices/thermal.js';
 import { PRIORITY } from '../priorities.js';
 import type { ClosedLoop } from './closed-loop.js';
 import type { Instance, Mutable } from './instance.js';
@@ -74,8 +76,14 @@ export class World {
   warmStart = false;
   /** Closed-loop clients: told when one of their requests settles (set by the simulator). */
   closedLoop: ClosedLoop | null = null;
-  /** Co-located instances time-slice a shared GPU (scenario `device_sharing`, default). */
+  /** Co-located instances time-slice a shared GPU (scenario `device_sharing`: time-slice, the default, or priority). */
   readonly timeSlice: boolean;
+  /** Devices with `cooling`: temperature and clock (sim/devices/thermal.ts); null when none has. */
+  readonly thermal: ThermalModel | null;
+  /** `device_sharing: priority`: only an instance with a higher-priority active co-tenant yields. */
+  readonly priorityShare: boolean;
+  /** Per service: its priority on a shared GPU (frame deadline 2 > token SLO 1 > end-to-end 0). */
+  readonly sharePriority: Int8Array;
   /** `parasim run --timeline`: steps, requests and transfers for a Perfetto trace, or null. */
   timeline: Timeline | null = null;
   /** Start time of the work placed by the last `runOnLanes` (after the lanes' earlier work). */
@@ -106,15 +114,19 @@ export class World {
     this.busyTotal = new Float64Array(n);
     this.weightsReserved = new Float64Array(n);
     this.timeSlice = scenario.deviceSharing !== 'fifo';
+    this.priorityShare = scenario.deviceSharing === 'priority';
+    this.sharePriority = Int8Array.from(scenario.services, (s) => (s.slo.kind === 'frame' ? 2 : s.slo.kind === 'token' ? 1 : 0));
     this.lanes = new Lanes(scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })));
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
-    this.deviceViews = scenario.devices.map((d) => ({
-      id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
-      memoryBytesPerGpu: d.spec.memoryBytesPerGpu, freeMemoryBytes: d.spec.gpus * d.spec.memoryBytesPerGpu,
-      flopsPerGpu: d.spec.flopsPerGpu / d.slowdown, memBandwidthBytesPerS: d.spec.memBandwidthBytesPerS / d.slowdown,
-      intraNode: d.spec.intraNode, alive: true, queuedRequests: 0, utilization: 0, asOfS: 0,
-    }));
+    this.deviceViews = deviceStates(scenario, true);
     this.ingressNode = Int32Array.from(scenario.services, (s) => network.nodeIndex.get(s.ingress) ?? -1);
+    const thermal = new ThermalModel(scenario);
+    this.thermal = thermal.any ? thermal : null;
+  }
+
+  /** Multiplier on the duration of work device `d` starts now: 1 / its clock ratio (thermal throttling). */
+  timeScale(d: number): number {
+    return this.thermal === null ? 1 : this.thermal.timeScale(d, this.kernel.now);
   }
 
   get now(): number {
@@ -173,11 +185,13 @@ export class World {
     const frac = lanes.length / L.count[d]!;
     this.busyTotal[d] = this.busyTotal[d]! + durS * frac;
     this.summarizer.addBusy(d, start, end, frac);
+    if (owner >= 0) this.summarizer.addServiceBusy(this.instances[owner]!.service, d, inRun * frac);
+    if (this.thermal !== null) this.thermal.addBusy(d, start, end, frac);
     return end;
   }
 
   /** Takes back busy time reserved on `lanes` of `d` for [fromS, toS) (a decode run cut short). */
-  releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number): void {
+  releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number, owner = -1): void {
     const L = this.lanes;
     const h = this.scenario.horizonS;
     const inRun = (toS < h ? toS : h) - (fromS < h ? fromS : h);
@@ -190,6 +204,8 @@ export class World {
     const frac = lanes.length / L.count[d]!;
     this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS) * frac;
     this.summarizer.addBusy(d, fromS, toS, -frac);
+    if (owner >= 0) this.summarizer.addServiceBusy(this.instances[owner]!.service, d, -inRun * frac);
+    if (this.thermal !== null) this.thermal.addBusy(d, fromS, toS, -frac);
   }
 
   /** True when every lane in `lanes` is free at `t`. */
