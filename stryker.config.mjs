@@ -1,0 +1,39 @@
+// @ts-check
+/**
+ * Mutation testing (`npm run mutate`, not part of `npm test`: it is slow). One folder at a time,
+ * with the unit tests that exercise it, so a run finishes on a shared 2-core machine:
+ *   MUTATE=sim/host npm run mutate        (folders: sim/host, sim/models, sim/metrics, policies, ...)
+ * MUTATE picks the sources to mutate and the test files from FOLDERS below (override with
+ * STRYKER_TESTS=comma,separated,globs). The golden test is left out on purpose: it kills every
+ * mutant that changes a result hash, which says nothing about whether a behaviour is pinned by a
+ * test that explains it. Scores per folder: docs/testing.md.
+ */
+const FOLDERS = {
+  'sim/host': ['test/sim/**/*.test.ts'],
+  'sim/models': ['test/sim/**/*.test.ts'],
+  'sim/metrics': ['test/sim/**/*.test.ts', 'test/runtime/validate-*.test.ts', 'test/reports/pure.test.ts'],
+  'sim/kernel': ['test/sim/kernel*.test.ts', 'test/sim/invariants.test.ts'],
+  'sim/network': ['test/sim/**/*.test.ts'],
+  policies: ['test/policies/**/*.test.ts', 'test/sim/**/*.test.ts'],
+  'runtime/validate': ['test/runtime/validate-*.test.ts'],
+};
+const folder = process.env.MUTATE ?? 'sim/metrics';
+const tests = process.env.STRYKER_TESTS?.split(',') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
+process.env.STRYKER_TESTS = tests.join(',');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.stryker.config.ts', related: false },
+  mutate: [`${folder}/**/*.ts`, `!${folder}/**/index.ts`],
+  coverageAnalysis: 'perTest',
+  ignoreStatic: true,
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: `mutation-reports/${folder.replaceAll('/', '-')}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['dist', 'mutation-reports', '.stryker-tmp', 'results', '*.log'],
+};
