@@ -9,6 +9,7 @@ export type { LoadResult, ReadResult } from './load-scenario.js';
 export { formatIssues } from './issues.js';
 export { isPlainObject } from './plain-object.js';
 export { policyChoiceFor } from './policy-params.js';
+export { loadPolicyModule, createPolicy, moduleChoice, type PolicyModuleResult } from './policy-module.js';
 export type { ScenarioIssue } from './issues.js';
 export { scenarioJsonSchema } from './schema.js';
 export { DEVICE_CATALOG } from './catalog/devices.js';

@@ -4,7 +4,8 @@
  * the checks that need the whole document (fit, reachability, policy params). Every problem is
  * reported through `report`; the caller returns the Scenario only when nothing was reported.
  */
-import { resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type { Slo } from '../policies/index.js';
 import { WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
 import type { ArrivalSpec, TokenSpec } from '../traces/index.js';
@@ -13,9 +14,10 @@ import { LINK_CATALOG } from './catalog/links.js';
 import { MODEL_CATALOG } from './catalog/models.js';
 import { didYouMean } from './issues.js';
 import { checkPolicyParams } from './policy-params.js';
+import { policyModuleName } from './policy-module.js';
 import { checkTracePath, tracePathFor } from './trace-path.js';
 import type { RawArrivals, RawFault, RawScenario, RawService } from './schema.js';
-import type { DeviceConfig, FaultConfig, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
+import type { DeviceConfig, FaultConfig, LinkConfig, LinkSpec, PolicyChoice, Scenario, ServiceConfig } from './types.js';
 
 export type Report = (path: readonly PropertyKey[], message: string, hint?: string) => void;
 
@@ -43,15 +45,29 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report):
   const devices = assignSites(exp.devices, links, new Set(switches));
   const services = raw.services.map((s, i) => resolveService(s, i, file, nodes, exp, report));
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
-  const policyName = raw.policy?.name ?? 'static-round-robin';
-  const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
+  const policy = resolvePolicyChoice(raw.policy, file, report);
   // A bad link is dropped, so "not connected" would only echo its issue; so would an unknown ingress.
   if (linkIssues === 0) checkReachability(raw, services.filter((s) => nodes.has(s.ingress)), exp, links, report);
   return {
     name: raw.name, file: resolvePath(file), seed: raw.seed ?? 1, horizonS: raw.horizon_s,
-    timelineBucketS: raw.timeline_bucket_s ?? raw.horizon_s / 60, policy: { name: policyName, params },
+    timelineBucketS: raw.timeline_bucket_s ?? raw.horizon_s / 60, policy,
     devices, switches, links, services, faults,
   };
+}
+
+/**
+ * `policy`: a registry name with its params checked now, or a user's module (`module`, relative to
+ * the scenario file) whose file must exist; its export and params are checked when it is loaded.
+ */
+function resolvePolicyChoice(raw: RawScenario['policy'], file: string, report: Report): PolicyChoice {
+  if (raw?.module !== undefined) {
+    if (raw.name !== undefined) report(['policy', 'name'], 'give either policy.name or policy.module, not both');
+    const abs = resolvePath(dirname(file), raw.module);
+    if (!existsSync(abs)) report(['policy', 'module'], `policy module "${raw.module}" does not exist (looked for ${abs})`, 'relative paths start at the scenario file\'s folder');
+    return { name: policyModuleName(abs), params: raw.params ?? {}, module: abs };
+  }
+  const name = raw?.name ?? 'static-round-robin';
+  return { name, params: checkPolicyParams(name, raw?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h)) };
 }
 
 function pathText(p: readonly PropertyKey[]): string {

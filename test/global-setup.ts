@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './cli-paths.js';
 
-const SOURCES = ['sim', 'policies', 'traces', 'scenarios', 'runtime', 'reports', 'cli', 'test'];
+const SOURCES = ['api', 'sim', 'policies', 'traces', 'scenarios', 'runtime', 'reports', 'cli', 'test'];
 const BUILD_INFO = path.join(ROOT, 'dist/.tsbuildinfo');
 
 /** Newest .ts file under `dir` (mtime and path), or null when there is none. */

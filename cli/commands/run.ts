@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { RequestRecord, RunResult } from '../../policies/index.js';
 import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
-import { formatIssues, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
+import { createPolicy, formatIssues, loadScenario, moduleChoice, policyChoiceFor } from '../../scenarios/index.js';
 import { resultToJson, simulate } from '../../sim/index.js';
 import { TraceFormatError } from '../../traces/index.js';
 import { CliError } from '../cli-error.js';
@@ -17,6 +17,7 @@ interface RunArgs {
   scenario: string;
   seed?: number;
   policy?: string;
+  'policy-module'?: string;
   out?: string;
   records?: string;
 }
@@ -84,9 +85,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML' })
     .option('seed', { type: 'number', describe: 'root seed (default: the scenario\'s)' })
     .option('policy', { type: 'string', describe: `policy override: ${POLICY_NAMES.join(', ')}` })
+    .option('policy-module', { type: 'string', describe: 'policy override: an ES module exporting a policy factory (docs/writing-a-policy.md)' })
     .option('out', { type: 'string', describe: 'write the canonical result JSON here' })
     .option('records', { type: 'string', describe: 'write one JSON line per request here' }),
-  handler: (args) => {
+  handler: async (args) => {
     const loaded = loadScenario(args.scenario);
     if (!loaded.ok) throw new CliError(formatIssues(loaded.issues), 1);
     const scenario = loaded.value;
@@ -94,7 +96,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.policy !== undefined && !isPolicyName(args.policy)) {
       throw new CliError(`unknown policy '${args.policy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
     }
-    const policy = args.policy !== undefined ? policyChoiceFor(scenario, args.policy) : undefined;
+    if (args.policy !== undefined && args['policy-module'] !== undefined) throw new CliError('give either --policy or --policy-module, not both', 2);
+    const policy = args.policy !== undefined ? policyChoiceFor(scenario, args.policy)
+      : args['policy-module'] !== undefined ? moduleChoice(args['policy-module'], scenario.policy) : undefined;
+    const created = await createPolicy(policy ?? scenario.policy);
+    if (!created.ok) throw new CliError(created.issues.join('\n'), args['policy-module'] !== undefined ? 2 : 1);
     const recordsOut = args.records !== undefined ? new AtomicWriter(args.records) : undefined;
     const tty = process.stderr.isTTY === true;
     let lastShown = 0;
@@ -109,6 +115,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       result = simulate(scenario, {
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         ...(policy !== undefined ? { policy } : {}),
+        policyImpl: created.value,
         ...(recordsOut !== undefined ? { records: (r: RequestRecord) => recordsOut.write(`${JSON.stringify(r)}\n`) } : {}),
         progress,
       });
