@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Slo } from '../policies/index.js';
-import { WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
+import { POLICY_NAMES, WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
 import type { ArrivalSpec, TokenSpec } from '../traces/index.js';
 import { DEVICE_CATALOG } from './catalog/devices.js';
 import { LINK_CATALOG } from './catalog/links.js';
@@ -66,6 +66,7 @@ function resolvePolicyChoice(raw: RawScenario['policy'], file: string, report: R
     if (!existsSync(abs)) report(['policy', 'module'], `policy module "${raw.module}" does not exist (looked for ${abs})`, 'relative paths start at the scenario file\'s folder');
     return { name: policyModuleName(abs), params: raw.params ?? {}, module: abs };
   }
+  if (raw !== undefined && raw.name === undefined) report(['policy'], 'policy needs a name (a built-in policy) or a module (your own)', `built-in: ${POLICY_NAMES.join(', ')}`);
   const name = raw?.name ?? 'static-round-robin';
   return { name, params: checkPolicyParams(name, raw?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h)) };
 }
