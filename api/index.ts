@@ -3,7 +3,7 @@
  * Everything here is also what the CLI uses; the CLI adds argument parsing and exit codes only.
  * A what-if study in a few lines (examples/simulate.mjs):
  *
- *   import { loadScenario, simulate } from 'parasim';
+ *   import { formatIssues, loadScenario, simulate } from 'parasim';
  *   const s = loadScenario('scenarios/default.yaml');
  *   if (!s.ok) throw new Error(formatIssues(s.issues));
  *   const r = simulate(s.value, { policy: { name: 'epara', params: {} }, seed: 7 });
