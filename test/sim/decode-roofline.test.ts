@@ -49,8 +49,11 @@ describe('decode timing › roofline-only device', () => {
     // Decode at batch 2 (run of 1 step, R1 has 1 token left): W + 406·K = 0.0040812 → 10.0362432,
     // R1 done. R0 alone, 6 tokens, context 206: 4 steps = 4·(W + 206·K) + 6·K = 0.016166 → 10.0524092.
     const rec = recorder();
-    simulate(roofline(), { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 200, 10], [10.02, 200, 2]] }) });
+    const res = simulate(roofline(), { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 200, 10], [10.02, 200, 2]] }) });
     const [r0, r1] = rec.byId;
+    // The device is busy without a gap from 10 to R0's last step: the cut run's remaining 6
+    // steps, reserved when it started, are handed back (INV-6).
+    expect(res.devices.gpu0!.utilization * 20).toBeCloseTo(0.0524092, P);
     expect(r1!.startS).toBeCloseTo(10.0201212, P);
     expect(r1!.firstTokenS).toBeCloseTo(10.032162, P);
     expect(r1!.finishS).toBeCloseTo(10.0362432, P);
