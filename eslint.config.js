@@ -69,7 +69,7 @@ const policyPurity = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/*.js', '!eslint.config.js', '.stryker-tmp/**', 'mutation-reports/**', '.tmp-*/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '**/*.js', '!eslint.config.js', '.stryker-tmp*/**', 'mutation-reports/**', '.tmp-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
