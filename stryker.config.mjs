@@ -4,7 +4,7 @@
  * with the unit tests that exercise it, so a run finishes on a shared 2-core machine:
  *   MUTATE=sim/host npm run mutate        (folders: sim/host, sim/models, sim/metrics, policies, ...)
  * MUTATE picks the sources to mutate and the test files from FOLDERS below (override with
- * STRYKER_TESTS=comma,separated,globs). The golden test is left out on purpose: it kills every
+ * STRYKER_TESTS='glob;glob'). The golden test is left out on purpose: it kills every
  * mutant that changes a result hash, which says nothing about whether a behaviour is pinned by a
  * test that explains it. Scores per folder: docs/testing.md.
  */
@@ -18,8 +18,8 @@ const FOLDERS = {
   'runtime/validate': ['test/runtime/validate-*.test.ts'],
 };
 const folder = process.env.MUTATE ?? 'sim/metrics';
-const tests = process.env.STRYKER_TESTS?.split(',') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
-process.env.STRYKER_TESTS = tests.join(',');
+const tests = process.env.STRYKER_TESTS?.split(';') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
+process.env.STRYKER_TESTS = tests.join(';');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
