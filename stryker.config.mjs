@@ -17,7 +17,10 @@ const FOLDERS = {
   policies: ['test/policies/**/*.test.ts'],
   'runtime/validate': ['test/runtime/validate-*.test.ts'],
 };
-const folder = process.env.MUTATE ?? 'sim/metrics';
+/** A folder (`sim/host`) or one file in it (`sim/host/world.ts`, tests of its folder). */
+const target = process.env.MUTATE ?? 'sim/metrics';
+const isFile = target.endsWith('.ts');
+const folder = isFile ? target.slice(0, target.lastIndexOf('/')) : target;
 const tests = process.env.STRYKER_TESTS?.split(';') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
 process.env.STRYKER_TESTS = tests.join(';');
 
@@ -25,7 +28,7 @@ process.env.STRYKER_TESTS = tests.join(';');
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.stryker.config.ts', related: false },
-  mutate: [`${folder}/**/*.ts`, `!${folder}/**/index.ts`],
+  mutate: isFile ? [target] : [`${folder}/**/*.ts`, `!${folder}/**/index.ts`],
   coverageAnalysis: 'perTest',
   // Most sim tests simulate once in a describe body and assert in several `it`s: that code runs
   // before Stryker's per-test activation, so every mutant it reaches is "static". Running those
@@ -34,9 +37,9 @@ export default {
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: `mutation-reports/${folder.replaceAll('/', '-')}.json` },
+  jsonReporter: { fileName: `mutation-reports/${target.replaceAll('/', '-')}.json` },
+  tempDirName: `.stryker-tmp-${target.replaceAll('/', '-')}`,
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
-  tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   ignorePatterns: ['dist', 'mutation-reports', '.stryker-tmp', 'results', '*.log'],
 };
