@@ -80,3 +80,40 @@ export function addPlannedLoad(view: Pick<ClusterView, 'devices' | 'links'>, ser
   if (!costs) return;
   stages.forEach((s, i) => load.set(s.device, (load.get(s.device) ?? 0) + Math.max(0, service.demandRps) * costs[i]!.busyS));
 }
+
+/**
+ * The view with each device's measured utilization less the part that is `service`'s own work
+ * (ours: the paper reads utilization as load on a node, not whose). A measurement on the devices
+ * the service runs on contains its own load, which moves with it; compared against devices it
+ * does not use, that load counted on one side only makes every placement look worse than any
+ * alternative — on scenarios/default.yaml chat alternated edge-a100 ↔ a cloud split every period.
+ * The measured busy fraction on a device is attributed to the live instances there in proportion
+ * to their modelled load (their service's demand shared over its live instances × busy time per
+ * request on that stage); with no modelled load, in proportion to instance counts.
+ */
+export function withoutOwnLoad(view: ClusterView, service: ServiceInfo): ClusterView {
+  const live = view.instances.filter((i) => i.state === 'ready' || i.state === 'loading' || i.state === 'pending');
+  if (!live.some((i) => i.service === service.name)) return view;
+  const byName = new Map(view.services.map((s) => [s.name, s]));
+  const count = new Map<string, number>();
+  for (const i of live) count.set(i.service, (count.get(i.service) ?? 0) + 1);
+  const own = new Map<DeviceId, { own: number; all: number; ownN: number; allN: number }>();
+  for (const i of live) {
+    const s = byName.get(i.service);
+    if (!s) continue;
+    const costs = stageCosts(view, s, i.stages);
+    i.stages.forEach((st, k) => {
+      const w = costs ? (Math.max(0, s.demandRps) / (count.get(i.service) ?? 1)) * costs[k]!.busyS : 0;
+      const e = own.get(st.device) ?? { own: 0, all: 0, ownN: 0, allN: 0 };
+      const mine = i.service === service.name;
+      own.set(st.device, { own: e.own + (mine ? w : 0), all: e.all + w, ownN: e.ownN + (mine ? 1 : 0), allN: e.allN + 1 });
+    });
+  }
+  const devices = view.devices.map((d) => {
+    const e = own.get(d.id);
+    if (!e || e.ownN === 0) return d;
+    const share = e.all > 0 ? e.own / e.all : e.ownN / e.allN;
+    return { ...d, utilization: d.utilization * (1 - share) };
+  });
+  return { ...view, devices };
+}

@@ -23,7 +23,9 @@
  * - "continuous profiling" is read as an exponentially weighted average over the re-split periods
  *   (weight `profile_alpha` for the latest) of each device's measured utilization and each
  *   service's observed demand: one bursty 10-s window does not move weights (ours; the paper says
- *   profiles are continuous, not how they are filtered).
+ *   profiles are continuous, not how they are filtered);
+ * - a service's candidates are compared with its own share of the measured utilization removed
+ *   (split-latency.ts `withoutOwnLoad`, ours): the load it brings moves with it.
  */
 import type { ClusterView, DeviceState, InstanceState, PlacementPlan, PlannedInstance, PolicyFactory, ServiceInfo, Stage } from '../contract.js';
 import { fullTensorDegree } from '../chain-costs.js';
@@ -33,7 +35,7 @@ import { numberParam, resolveParams } from '../params.js';
 import { deviceNode, meanWork, perfOn, stageTimes } from '../perf-model.js';
 import { tensorDegreeToFit, WEIGHT_MEMORY_FRACTION, wholeModelStage } from '../placement-helpers.js';
 import type { PlannedLoad } from '../split-latency.js';
-import { addPlannedLoad, deviceLoad, predictChain } from '../split-latency.js';
+import { addPlannedLoad, deviceLoad, predictChain, withoutOwnLoad } from '../split-latency.js';
 import { byDemand, PlannedPolicy } from './planned-policy.js';
 
 export interface AdaptiveOptions { readonly maxDevices: number; readonly resplitThreshold: number }
@@ -140,11 +142,12 @@ export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): Plac
       .filter((i) => i.service === service.name && (i.state === 'ready' || i.state === 'loading' || i.state === 'pending'))
       .filter((i) => i.stages.every((s) => alive.has(s.device)))
       .sort((a, b) => (a.id < b.id ? -1 : 1))[0];
-    const fresh = bestChain(view, service, ledger, load, opt);
+    const own = withoutOwnLoad(view, service);
+    const fresh = bestChain(own, service, ledger, load, opt);
     let choice = fresh;
     let kept = false;
     if (current && ledger.fits(service, current.stages)) {
-      const nowS = predictChain(view, service, current.stages, load);
+      const nowS = predictChain(own, service, current.stages, load);
       if (!fresh || !(fresh.latencyS < nowS * (1 - opt.resplitThreshold))) {
         choice = { stages: current.stages, latencyS: nowS };
         kept = true;

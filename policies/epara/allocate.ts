@@ -10,7 +10,8 @@
  *   every device including small boards (throughput per GB, not latency, is what counts);
  * - the model fits no single box → pipeline split across devices: layers partitioned by the
  *   EdgeShard DP (memory-capped; sum-latency objective for latency-sensitive, bottleneck for
- *   frequency-sensitive), up to `MAX_PIPELINES` disjoint chains.
+ *   frequency-sensitive), up to `MAX_PIPELINES` disjoint chains, plus the first chain's DP re-run
+ *   without each of its devices (ours: leaner chains that leave a GPU to other services).
  * Latency-sensitive shapes must meet the SLO unloaded with headroom (`LATENCY_HEADROOM`), so
  * queueing has room; frequency-sensitive ones just meet it.
  *
@@ -62,16 +63,31 @@ function wholeBoxShapes(service: ServiceInfo, devices: readonly DeviceState[], d
 
 function pipelineShapes(view: ClusterView, service: ServiceInfo, devices: readonly DeviceState[], category: Category): PlannedInstance[] {
   const ledger = new MemoryLedger(devices);
-  const out: PlannedInstance[] = [];
-  let pool = dpCandidates(service, devices, ledger);
-  for (let n = 0; n < MAX_PIPELINES && pool.length > 0; n++) {
-    const cp = chainProblem(view, service, pool, ledger, category.sensitivity === 'latency' ? 'latency' : 'throughput');
+  const objective = category.sensitivity === 'latency' ? 'latency' : 'throughput';
+  const solve = (pool: readonly DeviceState[]) => {
+    const cp = chainProblem(view, service, pool, ledger, objective);
     const sol = solvePartition(cp.problem);
-    if (!sol) break;
-    const stages = toStages(service, cp, sol.stages);
+    return sol ? toStages(service, cp, sol.stages) : undefined;
+  };
+  const out: PlannedInstance[] = [];
+  const all = dpCandidates(service, devices, ledger);
+  let pool = all;
+  for (let n = 0; n < MAX_PIPELINES && pool.length > 0; n++) {
+    const stages = solve(pool);
+    if (!stages) break;
     out.push({ service: service.name, stages });
     const used = new Set(stages.map((s) => s.device));
     pool = pool.filter((d) => !used.has(d.id));
+  }
+  // Leaner chains (ours): the DP's best chain without each of its devices in turn, so the
+  // scheduler can choose a pipeline that leaves a GPU to other services when one with fewer
+  // stages still holds the model (the DP alone takes every device that lowers latency).
+  const first = out[0];
+  if (first && first.stages.length > 2) {
+    for (const s of first.stages) {
+      const stages = solve(all.filter((d) => d.id !== s.device));
+      if (stages && stages.length < first.stages.length) out.push({ service: service.name, stages });
+    }
   }
   return out;
 }
