@@ -247,6 +247,7 @@ function resolveService(
     maxBatch: s.max_batch ?? DEFAULT_MAX_BATCH[s.kind],
     ...(s.max_batched_tokens !== undefined ? { maxBatchedTokens: s.max_batched_tokens } : {}),
     ...(s.chunked_prefill !== undefined ? { chunkedPrefill: s.chunked_prefill } : {}),
+    ...(s.preemption !== undefined ? { preemption: s.preemption } : {}),
   };
 }
 

@@ -122,6 +122,7 @@ export function scenarioSchemaFor(catalog: Catalog) {
     /** LLM engine: prompt tokens per step (vLLM max_num_batched_tokens) and chunked prefill. */
     max_batched_tokens: z.number().int().positive().optional(),
     chunked_prefill: z.boolean().optional(),
+    preemption: z.enum(['recompute', 'swap']).optional(),
   });
 
   const deviceSchema = z.strictObject({
@@ -147,8 +148,8 @@ export function scenarioSchemaFor(catalog: Catalog) {
     name: id(),
     seed: z.number().int().nonnegative().optional(),
     horizon_s: seconds(),
-    /** How instances co-located on one GPU share it: time-slice (default) or fifo. */
-    device_sharing: z.enum(['fifo', 'time-slice']).optional(),
+    /** How instances co-located on one GPU share it: time-slice (default), priority or fifo. */
+    device_sharing: z.enum(['fifo', 'time-slice', 'priority']).optional(),
     timeline_bucket_s: seconds().optional(),
     policy: policySchema.optional(),
     switches: z.array(id()).optional(),

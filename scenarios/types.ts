@@ -137,6 +137,8 @@ export interface ServiceConfig {
   readonly maxBatchedTokens?: number;
   /** LLM: split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
   readonly chunkedPrefill?: boolean;
+  /** LLM: what happens to a sequence preempted when KV blocks run out (default recompute). */
+  readonly preemption?: 'recompute' | 'swap';
 }
 
 export type FaultConfig =
@@ -168,7 +170,8 @@ export interface Scenario {
   /**
    * How instances on one GPU share it (docs/sim-models.md "GPU lanes"): `time-slice` (default)
    * bounds each step of an instance whose GPU is shared to one quantum, so co-located work
-   * interleaves; `fifo` runs steps whole, in the order issued.
+   * interleaves; `priority` does so only for an instance beside a higher-priority one (frame
+   * deadlines over token SLOs over end-to-end SLOs); `fifo` runs steps whole, in the order issued.
    */
-  readonly deviceSharing?: 'fifo' | 'time-slice';
+  readonly deviceSharing?: 'fifo' | 'time-slice' | 'priority';
 }

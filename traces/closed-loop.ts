@@ -12,10 +12,12 @@ type ClosedSpec = Extract<ArrivalSpec, { process: 'closed' }>;
 
 /**
  * Delay before a client retries after its request was dropped or failed (assumption: a
- * benchmark client moves on at once, but with zero think time a service that refuses every
- * request would re-issue forever at one instant; 0.1 s keeps virtual time moving).
+ * benchmark harness waits for the server — e.g. vLLM's bench polls until the endpoint answers —
+ * rather than re-sending at once; with zero think time a service that refuses every request
+ * would otherwise re-issue forever at one instant. 1 s keeps the refusals while instances load
+ * to a few per client, each still counted).
  */
-export const CLOSED_RETRY_S = 0.1;
+export const CLOSED_RETRY_S = 1;
 
 export class ClosedLoopClients {
   readonly concurrency: number;

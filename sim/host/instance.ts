@@ -51,6 +51,10 @@ export class Instance {
   maxStepTokens = Infinity;
   /** Split a prompt over steps when it exceeds the step's token budget (chunked prefill). */
   chunkedPrefill = false;
+  /** Preemption by swapping KV to host memory instead of recompute; KV bytes per token; swap time owed. */
+  swapPreemption = false;
+  kvBytesPerToken = 0;
+  pendingSwapS = 0;
   /** Time-slice sharing: prompt tokens per step that keep a step within one quantum. */
   sliceTokens = Infinity;
   /** Engine statistics: busy seconds, Σ batch·dt, Σ (KV used / capacity)·dt, preemptions. */

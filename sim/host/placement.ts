@@ -75,6 +75,7 @@ export function failInstance(w: World, inst: Instance): void {
     w.endUnserved(inst.waiting.shift(), 'failed', 'device-crash');
   }
   inst.kvUsedBlocks = 0;
+  inst.pendingSwapS = 0;
   inst.view.running = 0;
   if (inst.state !== 'draining') releaseWeights(w, inst);
   w.setLifecycle(inst, 'failed');
@@ -197,6 +198,8 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       inst.peerStage = Int32Array.from(peers, (x) => x.k);
       inst.peerLanes = peerLanes;
     }
+    inst.swapPreemption = svc.preemption === 'swap';
+    inst.kvBytesPerToken = svc.model.kvBytesPerToken;
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);
     w.topologyChanged();

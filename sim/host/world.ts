@@ -73,8 +73,12 @@ export class World {
   warmStart = false;
   /** Closed-loop clients: told when one of their requests settles (set by the simulator). */
   closedLoop: ClosedLoop | null = null;
-  /** Co-located instances time-slice a shared GPU (scenario `device_sharing`, default). */
+  /** Co-located instances time-slice a shared GPU (scenario `device_sharing`: time-slice, the default, or priority). */
   readonly timeSlice: boolean;
+  /** `device_sharing: priority`: only an instance with a higher-priority active co-tenant yields. */
+  readonly priorityShare: boolean;
+  /** Per service: its priority on a shared GPU (frame deadline 2 > token SLO 1 > end-to-end 0). */
+  readonly sharePriority: Int8Array;
   /** `parasim run --timeline`: steps, requests and transfers for a Perfetto trace, or null. */
   timeline: Timeline | null = null;
   /** Start time of the work placed by the last `runOnLanes` (after the lanes' earlier work). */
@@ -103,6 +107,8 @@ export class World {
     this.busyTotal = new Float64Array(n);
     this.weightsReserved = new Float64Array(n);
     this.timeSlice = scenario.deviceSharing !== 'fifo';
+    this.priorityShare = scenario.deviceSharing === 'priority';
+    this.sharePriority = Int8Array.from(scenario.services, (s) => (s.slo.kind === 'frame' ? 2 : s.slo.kind === 'token' ? 1 : 0));
     this.lanes = new Lanes(scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })));
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
     this.deviceViews = scenario.devices.map((d) => ({

@@ -61,9 +61,12 @@ describe('closed-loop arrivals', () => {
   it('closed loop › think time separates a response from the next request', () => {
     const { recs } = run(1, 0.5);
     const served = recs.filter((r) => r.outcome === 'ok' || r.outcome === 'late');
-    for (let i = 1; i < recs.length; i++) expect(recs[i]!.arrivalS - recs[i - 1]!.finishS).toBeCloseTo(0.5, 9);
+    for (let i = 1; i < recs.length; i++) {
+      const prev = recs[i - 1]!;
+      expect(recs[i]!.arrivalS - prev.finishS).toBeCloseTo(prev.outcome === 'dropped' ? Math.max(0.5, CLOSED_RETRY_S) : 0.5, 9);
+    }
     // Cycles of service + 0.5 s think after the first ready instant.
-    expect(served.length).toBeGreaterThanOrEqual(Math.floor((20 - 2.5) / (cycle + 0.5)));
+    expect(served.length).toBeGreaterThanOrEqual(Math.floor((20 - 2 - CLOSED_RETRY_S) / (cycle + 0.5)));
     expect(served.length).toBeLessThanOrEqual(Math.ceil((20.05 - 2) / (cycle + 0.5)));
   });
 

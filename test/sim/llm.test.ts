@@ -157,3 +157,30 @@ describe('llm › chunked prefill', () => {
     expect(run(false).firstTokenS).toBeCloseTo(10 + L + prefill(1, 100) + L, P);
   });
 });
+
+describe('llm › swap preemption', () => {
+  // The paged-KV case above with `preemption: swap`: R1's KV (its ≈112-token context when
+  // preempted) goes to host memory and back instead of being recomputed: still one preemption,
+  // nothing lost. On this toy device the two copies (112 × 1.5 MB at 25 GB/s = 6.7 ms each way,
+  // the first added to R0's steps) cost more than prefilling 112 tokens again (≈9 ms), so R1 ends
+  // later than with recompute — why recompute is vLLM's default.
+  const kvModel = modelSpec({ kvBytesPerToken: 1.5e6 });
+  const run = (preemption: 'recompute' | 'swap') => {
+    const sc = scenario({
+      links, devices: [device('gpu0', deviceSpec({ memoryBytesPerGpu: 2.3867 * GB }))],
+      services: [llmService({ model: kvModel, preemption })], horizonS: 30,
+    });
+    const rec = recorder();
+    const result = simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 40], [10, 100, 40]] }) });
+    return { result, r1: rec.byId[1]! };
+  };
+  it('swap preemption › KV copied out and back: never lost, dearer than recompute here', () => {
+    const swap = run('swap');
+    const recompute = run('recompute');
+    expect(swap.result.engine!.services.chat!.preemptions).toBe(1);
+    expect(swap.r1.outcome === 'ok' || swap.r1.outcome === 'late').toBe(true);
+    expect(swap.r1.finishS).toBeGreaterThan(recompute.r1.finishS);
+    const c2 = new LlmStagePerf(kvModel, spec, 1, 1, 1).cost;
+    expect(2 * (112 * 1.5e6) / 25e9).toBeGreaterThan(c2.stepS(112, 0, 0, 112 * 56));
+  });
+});

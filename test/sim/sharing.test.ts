@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEVICE_CATALOG, MODEL_CATALOG } from '../../scenarios/index.js';
-import type { RequestRecord } from '../../policies/index.js';
+import type { RequestRecord, Slo } from '../../policies/index.js';
 import { LlmStagePerf, simulate } from '../../sim/index.js';
 import { TIME_SLICE_S } from '../../sim/models/llm/llm-engine.js';
 import { device, fixedArrivals, fixedPlanPolicy, link, llmService, recorder, scenario } from './fixtures.js';
@@ -15,13 +15,13 @@ const orin = DEVICE_CATALOG['jetson-agx-orin-64gb']!;
 const llama = MODEL_CATALOG['llama-3.1-8b-q4']!;
 const sam = MODEL_CATALOG['mobilesam']!;
 
-function run(sharing: 'fifo' | 'time-slice' | undefined, withFrames = true): RequestRecord[] {
+function run(sharing: 'fifo' | 'time-slice' | 'priority' | undefined, withFrames = true, camSlo: Slo = { kind: 'frame', deadlineS: 0.1 }): RequestRecord[] {
   const sc = {
     ...scenario({
       devices: [device('orin', orin)], links: [link('l0', 'orin', 'sw', 1e30, 0)], horizonS: 20,
       services: [
         llmService({ name: 'chat', model: llama, slo: { kind: 'e2e', e2eS: 100 } }),
-        llmService({ name: 'cam', kind: 'segmentation', model: sam, slo: { kind: 'frame', deadlineS: 0.1 }, maxBatch: 1 }),
+        llmService({ name: 'cam', kind: 'segmentation', model: sam, slo: camSlo, maxBatch: 1 }),
       ],
     }),
     ...(sharing !== undefined ? { deviceSharing: sharing } : {}),
@@ -72,5 +72,21 @@ describe('device sharing › idle co-tenant', () => {
     const chat = run('time-slice', false).find((r) => r.service === 'chat')!;
     const whole = new LlmStagePerf(llama, orin, 1, 1, 1).prefillS(2048);
     expect(chat.firstTokenS - chat.arrivalS).toBeCloseTo(whole, 9);
+  });
+});
+
+describe('device sharing › priority', () => {
+  const whole = new LlmStagePerf(llama, orin, 1, 1, 1).prefillS(2048);
+  it('sharing › priority › the chat (end-to-end SLO) yields to frames (deadline SLO)', () => {
+    const recs = run('priority');
+    for (const f of recs.filter((r) => r.service === 'cam')) expect(f.finishS - f.arrivalS).toBeLessThanOrEqual(TIME_SLICE_S + 0.039 + 0.001);
+  });
+  it('sharing › priority › beside a lower-priority co-tenant the chat runs whole steps', () => {
+    // The camera service given an end-to-end SLO: same priority as the chat, which need not yield.
+    const recs = run('priority', true, { kind: 'e2e', e2eS: 10 });
+    const chat = recs.find((r) => r.service === 'chat')!;
+    expect(chat.firstTokenS - chat.arrivalS).toBeLessThan(whole + 0.1);
+    const sliced = run('time-slice', true, { kind: 'e2e', e2eS: 10 }).find((r) => r.service === 'chat')!;
+    expect(sliced.firstTokenS - sliced.arrivalS).toBeGreaterThan(chat.firstTokenS - chat.arrivalS);
   });
 });

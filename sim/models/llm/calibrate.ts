@@ -21,7 +21,7 @@ import { StepCost, stageFigures, type Efficiency } from './step-cost.js';
  * Defaults for pairs without profile rows: fitted on all shared batched rows together
  * (scripts/engine-rows.mjs, "global fit"); values and their error in docs/sim-models.md.
  */
-export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.365, etaDecode: 0.193, overheadS: 0.0059 };
+export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.365, etaDecode: 0.205, overheadS: 0.0036 };
 
 /** Prompt tokens assumed when a row does not state them (llama-bench's default pp512). */
 export const DEFAULT_PROMPT = 512;

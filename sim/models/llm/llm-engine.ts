@@ -11,7 +11,9 @@
  * When a step's sequences need more blocks than are free, the latest-arrived running sequence is
  * preempted by recompute (vLLM's default): its blocks are freed, it goes back to the head of the
  * queue, and on readmission it prefills prompt + generated tokens again (its tokens already sent
- * stay sent). Preemptions are counted per instance (`preemptions` in the result).
+ * stay sent) — or, with `preemption: swap`, its KV is copied out to host memory and back in on
+ * readmission (SWAP_BYTES_PER_S, added to the step). Preemptions are counted per instance
+ * (`preemptions` in the result).
  * Admission is FIFO: a free batch slot (`max_batch`), blocks, and the step's token budget
  * (`max_batched_tokens`; chunked prefill splits a prompt over steps instead of waiting).
  *
@@ -29,6 +31,12 @@ import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
 import type { StepCost } from './step-cost.js';
 import { runStage } from '../../parallel/pipeline.js';
 import { peersRelease, peersRun } from '../../parallel/tp-busy.js';
+
+/**
+ * Host ↔ GPU copy bandwidth for swap preemption, bytes/s (assumption: PCIe 4.0 ×16 — 32 GB/s
+ * nominal, ≈25 GB/s achieved in copies; a Jetson's unified memory copies at a similar rate).
+ */
+export const SWAP_BYTES_PER_S = 25e9;
 
 /** Tokens per KV block (vLLM's default block size). */
 export const KV_BLOCK_TOKENS = 16;
@@ -50,10 +58,14 @@ const MIN_SLICE_TOKENS = 16;
  */
 export const ACTIVE_WINDOW_S = 1;
 
-/** True when another instance on one of `inst`'s GPU lanes is active (see ACTIVE_WINDOW_S). */
+/**
+ * True when another instance on one of `inst`'s GPU lanes is active (see ACTIVE_WINDOW_S) — with
+ * `device_sharing: priority`, another of a higher priority (World.sharePriority).
+ */
 function contended(w: World, inst: Instance): boolean {
   const L = w.lanes;
   const since = w.now - ACTIVE_WINDOW_S;
+  const above = w.priorityShare ? w.sharePriority[inst.service]! : -1;
   for (let k = 0; k < inst.stageLanes.length; k++) {
     const ls = inst.stageLanes[k]!;
     for (let i = 0; i < ls.length; i++) {
@@ -62,7 +74,8 @@ function contended(w: World, inst: Instance): boolean {
       const ts = L.tenants[l]!;
       for (let j = 0; j < ts.length; j++) {
         const o = w.instances[ts[j]!]!;
-        if (o !== inst && o.serving && (o.lastWorkS >= since || o.busy || o.waiting.length > 0)) return true;
+        if (o === inst || !o.serving || w.sharePriority[o.service]! <= above) continue;
+        if (o.lastWorkS >= since || o.busy || o.waiting.length > 0) return true;
       }
     }
   }
@@ -135,7 +148,12 @@ function preemptOne(w: World, inst: Instance): number {
   inst.runCount--;
   inst.running[v] = inst.running[inst.runCount]!;
   inst.stepPrefill[v] = inst.stepPrefill[inst.runCount]!;
-  r.prefillLeft[q] = r.prompt[q]! + r.generated[q]!;
+  if (inst.swapPreemption) {
+    // Swap: its KV is copied to host memory (added to the next step) and back on readmission.
+    inst.pendingSwapS += ((r.prompt[q]! + r.generated[q]! - r.prefillLeft[q]!) * inst.kvBytesPerToken) / SWAP_BYTES_PER_S;
+  } else {
+    r.prefillLeft[q] = r.prompt[q]! + r.generated[q]!;
+  }
   inst.waiting.unshift(q);
   inst.preemptions++;
   return blocks(r.prompt[q]! + r.generated[q]! + 1);
@@ -199,7 +217,19 @@ function startStep(w: World, inst: Instance): void {
     inst.running[inst.runCount++] = q;
     used += need;
     if (r.start[q] !== r.start[q]) r.start[q] = now;
-    pairs += c * c / 2;
+    // Context already held: 0 for a new or recompute-preempted request; a swapped-out one
+    // brings its KV back (swap-in) and, past its prefill, decodes at once.
+    const ctx = r.prompt[q]! + r.generated[q]! - r.prefillLeft[q]!;
+    if (ctx > 0) {
+      inst.pendingSwapS += (ctx * inst.kvBytesPerToken) / SWAP_BYTES_PER_S;
+      kv += ctx;
+      if (c === 0) {
+        decoding++;
+        const out = r.output[q]! - r.generated[q]!;
+        if (out < minLeft) minLeft = out;
+      }
+    }
+    pairs += c * (ctx + c / 2);
     prefill += c;
     budget -= c;
   }
@@ -224,7 +254,8 @@ function startStep(w: World, inst: Instance): void {
     const kvRoom = 1 + KV_BLOCK_TOKENS * Math.floor(free / decoding);
     if (kvRoom < m) m = kvRoom;
     inst.runSteps = Math.max(1, m);
-    inst.runStartS = now;
+    inst.runStartS = now + inst.pendingSwapS;
+    inst.pendingSwapS = 0;
     inst.runA = cost.stepS(0, decoding, kv, 0);
     inst.runB = cost.decodeGrowthS(decoding);
     const runS = boundary(inst, inst.runSteps) - now;
@@ -256,6 +287,8 @@ function runStages(w: World, inst: Instance, readyS: number): void {
   const sd = inst.stageDevices;
   let t = readyS;
   for (let k = inst.pipeStage; k < sd.length; k++) {
+    // Swap-in of preempted KV delays the first stage (a host→GPU copy, not compute on the lane).
+    if (k === 0 && inst.pendingSwapS > 0) { t += inst.pendingSwapS; inst.pendingSwapS = 0; }
     // Micro-batched across devices (sim/parallel/pipeline.ts); t = when stage k + 1 may start.
     t = runStage(w, inst, k, t);
     if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {

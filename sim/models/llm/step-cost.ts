@@ -20,7 +20,8 @@
  * weightReadS), kv = KV bytes per token of the stage's layers, F = FLOPs per token (2 × active
  * parameters, Kaplan et al. 2020), A = 4 · layers · hidden FLOPs per attended (token, context
  * token) pair (QKᵀ and A·V), BW and C the device's memory bandwidth and peak dense FP16 FLOP/s
- * × gpus, τ a fixed per-step overhead (kernel launches, scheduling), and three fitted
+ * × gpus, τ a per-step overhead (kernel launches, synchronization: per layer, so τ · layers / 32),
+ * and three fitted
  * efficiencies (calibrate.ts): ηbw of the bandwidth, ηp of prefill GEMMs (many rows per weight),
  * ηd of decode GEMMs (one row per sequence: far from peak on every engine measured, e.g.
  * llama.cpp decode compute at batch 32 on GB10 runs at ≈13% of the FP16 peak while its prefill
@@ -31,6 +32,12 @@
  */
 import type { DeviceSpec, ModelSpec } from '../../../scenarios/index.js';
 
+/**
+ * The step overhead τ is stated for a 32-layer model and scales with the stage's layers: it is
+ * kernel launches and synchronization, a fixed count per layer (fitted per layer, the shared rows'
+ * median error is 18.9% against 19.1% for one τ per step whatever the model).
+ */
+export const TAU_REFERENCE_LAYERS = 32;
 /** Fixed start-up cost of one all-reduce, seconds (NCCL small-message latency order). */
 export const ALLREDUCE_ALPHA_S = 10e-6;
 /** All-reduces per transformer layer under Megatron-style TP (attention out + MLP out). */
@@ -44,7 +51,7 @@ export interface Efficiency {
   readonly etaPrefill: number;
   /** Fraction of peak dense FLOP/s reached by decode tokens. */
   readonly etaDecode: number;
-  /** Fixed overhead per step, seconds. */
+  /** Fixed overhead per step of a 32-layer model, seconds (scaled by the stage's layers). */
   readonly overheadS: number;
 }
 
@@ -65,6 +72,8 @@ export interface StageFigures {
   /** All-reduce: fixed seconds per step and seconds per token (0 without TP). */
   readonly allReduceFixedS: number;
   readonly allReducePerTokenS: number;
+  /** Layers of the stage (the step overhead is per layer: kernel launches). */
+  readonly layers: number;
 }
 
 /** Figures of `share` of `model`'s layers on `gpus` accelerators of `spec`. */
@@ -79,6 +88,7 @@ export function stageFigures(model: ModelSpec, spec: DeviceSpec, slowdown: numbe
     kvBytesPerToken: model.kvBytesPerToken * share,
     flopsPerToken: model.flopsPerUnit * share,
     flopsPerPair: 4 * model.layers * model.hidden * share,
+    layers: model.layers * share,
     bandwidthBytesPerS: spec.memBandwidthBytesPerS * gpus,
     flops: spec.flopsPerGpu * gpus,
     slowdown,
@@ -120,7 +130,7 @@ export class StepCost {
     this.prefillPairS = (f.flopsPerPair / (eff.etaPrefill * f.flops)) * sd;
     this.decodeTokenS = (f.flopsPerToken / (eff.etaDecode * f.flops)) * sd;
     this.decodePairS = (f.flopsPerPair / (eff.etaDecode * f.flops)) * sd;
-    this.overheadS = eff.overheadS * sd;
+    this.overheadS = ((eff.overheadS * f.layers) / TAU_REFERENCE_LAYERS) * sd;
     this.arFixedS = f.allReduceFixedS;
     this.arPerTokenS = f.allReducePerTokenS;
   }
