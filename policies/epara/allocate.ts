@@ -11,7 +11,9 @@
  * - the model fits no single box → pipeline split across devices: layers partitioned by the
  *   EdgeShard DP (memory-capped; sum-latency objective for latency-sensitive, bottleneck for
  *   frequency-sensitive), up to `MAX_PIPELINES` disjoint chains, plus the first chain's DP re-run
- *   without each of its devices (ours: leaner chains that leave a GPU to other services).
+ *   without each of its devices (ours: leaner chains that leave a GPU to other services), and
+ *   tensor-parallel groups across devices (Stage.peers, tp-group.ts; ours) — EPARA's
+ *   multi-device mode, the scheduler choosing among chains and groups by capacity.
  * Latency-sensitive shapes must meet the SLO unloaded with headroom (`LATENCY_HEADROOM`), so
  * queueing has room; frequency-sensitive ones just meet it.
  *
@@ -27,6 +29,7 @@ import { chainProblem, dpCandidates, fullTensorDegree, toStages } from '../chain
 import { MemoryLedger } from '../memory-ledger.js';
 import { solvePartition } from '../partition-dp.js';
 import { perfOn } from '../perf-model.js';
+import { tpGroupCandidates } from '../tp-group.js';
 import { tensorDegreeToFit, WEIGHT_MEMORY_FRACTION, wholeModelStage } from '../placement-helpers.js';
 
 export type ParallelMode = 'replica' | 'data-parallel' | 'tensor-parallel' | 'pipeline';
@@ -89,6 +92,11 @@ function pipelineShapes(view: ClusterView, service: ServiceInfo, devices: readon
       if (stages && stages.length < first.stages.length) out.push({ service: service.name, stages });
     }
   }
+  // Tensor-parallel groups across devices (Stage.peers; ours, issue 13): the first chain's
+  // devices as one group and the fastest 2 / 4 per switch; the scheduler weighs them by the same
+  // capacity and SLO test as chains (perf-model prices the syncs as the simulator does).
+  const extra = first && first.stages.length > 1 ? [first.stages.map((s) => s.device)] : [];
+  for (const g of tpGroupCandidates(view, service, devices, ledger, extra)) out.push({ service: service.name, stages: [g] });
   return out;
 }
 
