@@ -61,8 +61,15 @@ if (mode === 'run') {
         attain: s.sloAttainment, p99: s.e2eS.p99,
         p99InclDrops: Number.isFinite(s.e2eInclDropsS.p99) ? s.e2eInclDropsS.p99 : 'inf', dropReasons: s.dropReasons,
       }]));
-      const changes = res.placementChanges.filter((c) => c.action === 'load').length;
-      process.stdout.write(JSON.stringify({ scenario: res.scenario, policy: p.label, seed, ...res.totals, p99WorstServiceE2eS: p99, loads: changes, perService }) + '\n');
+      const loads = res.placementChanges.filter((c) => c.action === 'load');
+      // The splits the policy loaded (devices+peers[first,end) per stage, @share, ×micro-batches), counted per service.
+      const splits = {};
+      for (const c of loads) {
+        const key = (c.stages ?? []).map((s) => `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})${s.gpuFraction !== undefined ? `@${s.gpuFraction}` : ''}`).join('>') + (c.microBatches ? ` mb${c.microBatches}` : '');
+        splits[c.service] ??= {};
+        splits[c.service][key] = (splits[c.service][key] ?? 0) + 1;
+      }
+      process.stdout.write(JSON.stringify({ scenario: res.scenario, policy: p.label, seed, ...res.totals, p99WorstServiceE2eS: p99, loads: loads.length, perService, splits, notes: res.notes.slice(0, 5) }) + '\n');
       process.stderr.write(`${res.scenario} ${p.label} seed ${seed}: ${(Date.now() - t0) / 1000}s\n`);
     }
   }
