@@ -38,7 +38,6 @@ async function readRows() {
 }
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 /** Two-sided 95% Student t quantiles for n − 1 degrees of freedom (n ≤ 10; normal beyond). */
 const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
 function ci95(xs) {

@@ -10,7 +10,9 @@ import { CliError } from '../cli-error.js';
 
 export interface AgentArgs {
   port: number;
-  backend: 'onnx' | 'openai' | 'serial';
+  backend: 'onnx' | 'openai' | 'serial' | 'llama';
+  sequences: number;
+  'context-tokens': number;
   token?: string;
   host: string;
   threads: number;
@@ -44,18 +46,20 @@ function parseAliases(list: readonly string[] | undefined): Record<string, strin
 
 export const agentCommand: CommandModule<object, AgentArgs> = {
   command: 'agent',
-  describe: 'Run a device agent (HTTP, bearer token) on an onnx, openai or serial backend',
+  describe: 'Run a device agent (HTTP, bearer token) on an onnx, openai, serial or llama backend',
   builder: (y) => y
     .option('port', { type: 'number', demandOption: true, describe: 'TCP port (0 = any free port)' })
-    .option('backend', { choices: ['onnx', 'openai', 'serial'] as const, demandOption: true })
+    .option('backend', { choices: ['onnx', 'openai', 'serial', 'llama'] as const, demandOption: true })
     .option('token', { type: 'string', describe: 'bearer token (default: env PARASIM_AGENT_TOKEN)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind' })
-    .option('threads', { type: 'number', default: 1, describe: 'onnxruntime intraOpNumThreads' })
+    .option('threads', { type: 'number', default: 1, describe: 'onnxruntime intraOpNumThreads; llama: llama.cpp threads (≤ cores)' })
+    .option('sequences', { type: 'number', default: 4, describe: 'llama: parallel sequences per instance (continuous-batching width)' })
+    .option('context-tokens', { type: 'number', default: 1024, describe: 'llama: context tokens per sequence' })
     .option('slowdown', { type: 'number', default: 1, describe: 'emulated slowdown F >= 1: sleep (F-1)x each step\'s compute time' })
     .option('name', { type: 'string', describe: 'device id reported in /v1/state' })
     .option('memory-mb', { type: 'number', describe: 'memory capacity to report (default: host memory)' })
     .option('insecure-no-token', { type: 'boolean', default: false, describe: 'allow running without a token' })
-    .option('alias', { type: 'string', array: true, describe: 'NAME=BUILTIN: map a model name to a built-in onnx model' })
+    .option('alias', { type: 'string', array: true, describe: 'NAME=BUILTIN: map a model name to a built-in onnx model (llama: a built-in llama model or a .gguf path)' })
     .option('upstream', { type: 'string', describe: 'openai: base URL, e.g. http://127.0.0.1:8080/v1' })
     .option('upstream-model', { type: 'string', describe: 'openai: model name sent upstream' })
     .option('upstream-api', { choices: ['completions', 'chat'] as const, default: 'completions' as const })
@@ -91,6 +95,8 @@ export const agentCommand: CommandModule<object, AgentArgs> = {
       ...(args['serial-timeout-ms'] !== undefined ? { ackTimeoutMs: args['serial-timeout-ms'] } : {}),
       retries: args['serial-retries'],
       ...(args['serial-max-result-bytes'] !== undefined ? { maxResultBytes: args['serial-max-result-bytes'] } : {}),
+      sequences: args.sequences, contextTokens: args['context-tokens'],
+      ...(args['memory-mb'] !== undefined ? { memoryBytes: args['memory-mb'] * 1024 * 1024 } : {}),
     });
     if (!b.ok) throw new CliError(b.message, 2);
     const agent = new Agent({

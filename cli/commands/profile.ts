@@ -1,10 +1,12 @@
 /**
  * `parasim profile --agent URL --model M --kind llm|segmentation --device-type T --out profile.csv`:
- * measures latency vs batch / prompt length on a live agent into catalog profile rows (CSV) a
- * scenario loads as they are (runtime/profile/profiler.ts says what each row measures).
+ * measures latency vs batch / prompt length on a live agent into the profile-table CSV the
+ * simulator reads, in the catalog row format (`device, model, batch, prompt_tokens,
+ * prefill_tok_s, decode_tok_s, …`; runtime/profile/profiler.ts says what each row measures).
+ * `--overhead-out` also writes the agent round trip per payload size (runtime/profile/round-trip.ts).
  */
 import type { CommandModule } from 'yargs';
-import { DEFAULT_PLAN, profileAgent, writeProfileCsv } from '../../runtime/index.js';
+import { DEFAULT_PLAN, fitOverhead, profileDevice, writeOverheadCsv, writeProfileCsv } from '../../runtime/index.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';
 
@@ -21,6 +23,8 @@ interface ProfileArgs {
   'output-tokens': number;
   frame: string;
   repeats: number;
+  'decode-prompts'?: string;
+  'overhead-out'?: string;
 }
 
 function intList(flag: string, text: string): number[] {
@@ -44,7 +48,9 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
     .option('prompts', { type: 'string', default: DEFAULT_PLAN.promptTokens.join(','), describe: 'LLM prefill prompt lengths' })
     .option('output-tokens', { type: 'number', default: DEFAULT_PLAN.outputTokens, describe: 'LLM decode tokens per request' })
     .option('frame', { type: 'string', default: `${DEFAULT_PLAN.frameWidth}x${DEFAULT_PLAN.frameHeight}`, describe: 'segmentation frame WxH' })
-    .option('repeats', { type: 'number', default: DEFAULT_PLAN.repeats, describe: 'measurements per point (median)' }),
+    .option('repeats', { type: 'number', default: DEFAULT_PLAN.repeats, describe: 'measurements per point (median)' })
+    .option('decode-prompts', { type: 'string', describe: 'LLM: also measure each decode batch at these prompt lengths (default: the first --prompts only)' })
+    .option('overhead-out', { type: 'string', describe: 'also measure the agent round trip per payload size into this CSV' }),
   handler: async (args) => {
     const token = args.token ?? process.env['PARASIM_AGENT_TOKEN'];
     if (token === undefined || token === '') throw new CliError('profile: no token: pass --token or set PARASIM_AGENT_TOKEN', 2);
@@ -53,15 +59,24 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
     if (frame === null) throw new CliError(`--frame ${args.frame}: expected WxH, e.g. 64x64`, 2);
     if (!Number.isInteger(args.repeats) || args.repeats < 1) throw new CliError(`--repeats ${args.repeats}: expected an integer ≥ 1`, 2);
     const url = args.agent.replace(/\/+$/, '');
-    const rows = await profileAgent({ url, token }, {
+    const run = await profileDevice({ url, token }, {
       kind: args.kind, model: args.model, deviceType: args['device-type'],
       batches: intList('batches', args.batches), promptTokens: intList('prompts', args.prompts),
       outputTokens: args['output-tokens'], frameWidth: Number(frame[1]), frameHeight: Number(frame[2]), repeats: args.repeats,
       sourceLabel: `measured: parasim profile ${url} ${args.model} ${new Date().toISOString().slice(0, 10)}`,
+      ...(args['decode-prompts'] !== undefined ? { decodePromptTokens: intList('decode-prompts', args['decode-prompts']) } : {}),
+      roundTrip: args['overhead-out'] !== undefined,
     }, (m) => process.stderr.write(`profile: ${m}\n`)).catch((e: unknown) => {
       throw new CliError(`profile: ${e instanceof Error ? e.message : String(e)}`, 1);
     });
-    writeProfileCsv(args.out, args['model-key'] ?? args.model, rows);
-    process.stderr.write(`profile: wrote ${rows.length} rows to ${args.out}\n`);
+    writeProfileCsv(args.out, args['model-key'] ?? args.model, run.rows);
+    process.stderr.write(`profile: wrote ${run.rows.length} rows to ${args.out}\n`);
+    const overheadOut = args['overhead-out'];
+    if (overheadOut !== undefined) {
+      writeOverheadCsv(overheadOut, run.overhead);
+      const fit = fitOverhead(run.overhead);
+      const line = fit === null ? 'no points' : `${(fit.interceptS * 1000).toFixed(2)} ms + ${(fit.perByteS * 1e9).toFixed(3)} ns/B (max residual ${(fit.maxResidualS * 1000).toFixed(2)} ms over ${fit.points} sizes)`;
+      process.stderr.write(`profile: round trip ${line}; wrote ${run.overhead.length} rows to ${overheadOut}\n`);
+    }
   },
 };

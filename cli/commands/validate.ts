@@ -2,7 +2,8 @@
  * `parasim validate <scenario.yaml> --testbed <testbed.yaml>`: profile each agent, then for each
  * policy × load simulate and replay live, and print the per-metric comparison (runtime/validate;
  * docs/validation.md). `--json` prints one JSON object instead of the table; exit code 1 when
- * `--max-goodput-error` is given and the median goodput error is above it (or undefined).
+ * `--max-goodput-error` is given and the median goodput error is above it (or undefined), or
+ * `--max-p99-error` is given and the worst service's median E2E p99 error is.
  */
 import type { CommandModule } from 'yargs';
 import { isPolicyName, POLICY_NAMES } from '../../policies/index.js';
@@ -24,6 +25,12 @@ interface ValidateArgs {
   'horizon-s'?: number;
   json: boolean;
   'max-goodput-error'?: number;
+  'max-p99-error'?: number;
+  'profile-batches': string;
+  'profile-prompts': string;
+  'profile-decode-prompts'?: string;
+  'round-trip': boolean;
+  'profile-around': boolean;
   out?: string;
   'drain-s': number;
   repeats: number;
@@ -45,6 +52,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     .option('horizon-s', { type: 'number', describe: 'override the scenario\'s horizon_s (shorter runs)' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of the table' })
     .option('max-goodput-error', { type: 'number', describe: 'exit 1 when medianAbsGoodputError is above this fraction (e.g. 0.1)' })
+    .option('max-p99-error', { type: 'number', describe: 'exit 1 when medianAbsE2eP99Error (worst service) is above this fraction (e.g. 0.15)' })
+    .option('profile-batches', { type: 'string', default: '1,2,4,8', describe: 'profile: batch sizes' })
+    .option('profile-prompts', { type: 'string', default: '16,64,256', describe: 'profile: LLM prefill prompt lengths' })
+    .option('profile-decode-prompts', { type: 'string', describe: 'profile: also measure each decode batch at these prompt lengths' })
+    .option('round-trip', { type: 'boolean', default: true, describe: 'model the measured agent round trip as link latency/bandwidth (--no-round-trip: catalog links)' })
+    .option('profile-around', { type: 'boolean', default: false, describe: 'profile again after every live cell and simulate it with the mean of the profiles before and after (a drifting shared host)' })
     .option('out', { type: 'string', describe: 'also write the JSON here' })
     .option('drain-s', { type: 'number', default: 30, describe: 'live: wait this long after the last arrival' })
     .option('repeats', { type: 'number', default: 3, describe: 'profile: measurements per point (median)' })
@@ -63,6 +76,16 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     if (loads.length === 0 || loads.some((m) => !(m > 0) || !Number.isFinite(m))) throw new CliError(`--loads ${args.loads}: expected positive numbers, e.g. 0.5,1,1.5`, 2);
     const max = args['max-goodput-error'];
     if (max !== undefined && !(max >= 0)) throw new CliError(`--max-goodput-error must be ≥ 0 (a fraction), got ${max}`, 2);
+    const maxP99 = args['max-p99-error'];
+    if (maxP99 !== undefined && !(maxP99 >= 0)) throw new CliError(`--max-p99-error must be ≥ 0 (a fraction), got ${maxP99}`, 2);
+    const ints = (flag: string, text: string): number[] => {
+      const xs = list(text).map(Number);
+      if (xs.length === 0 || xs.some((x) => !Number.isInteger(x) || x < 1)) throw new CliError(`--${flag} ${text}: expected comma-separated integers ≥ 1`, 2);
+      return xs;
+    };
+    const batches = ints('profile-batches', args['profile-batches']);
+    const prompts = ints('profile-prompts', args['profile-prompts']);
+    const decodePrompts = args['profile-decode-prompts'] !== undefined ? ints('profile-decode-prompts', args['profile-decode-prompts']) : undefined;
     if (!Number.isInteger(args.repeats) || args.repeats < 1) throw new CliError(`--repeats must be an integer ≥ 1, got ${args.repeats}`, 2);
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
     const log = (l: string): void => { process.stderr.write(`validate: ${l}\n`); };
@@ -71,16 +94,21 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         ...(policies !== undefined ? { policies } : {}), loads,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         ...(args['horizon-s'] !== undefined ? { horizonS: args['horizon-s'] } : {}),
-        profileGrid: { batches: [1, 2, 4, 8], promptTokens: [16, 64, 256], outputTokens: 16, repeats: args.repeats },
+        profileGrid: { batches, promptTokens: prompts, outputTokens: 16, repeats: args.repeats, ...(decodePrompts !== undefined ? { decodePromptTokens: decodePrompts } : {}) },
+        roundTrip: args['round-trip'], profileAround: args['profile-around'],
         profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
         replay: { drainS: args['drain-s'] }, log,
       }).catch((e: unknown) => { throw new CliError(`validate: ${e instanceof Error ? e.message : String(e)}`, 1); });
       if (!r.ok) throw new CliError(r.issues.join('\n'), 1);
-      const json = validationJson(r.value, max);
+      const json = validationJson(r.value, max, maxP99);
       if (args.out !== undefined) writeFileAtomic(args.out, json);
-      process.stdout.write(args.json ? json : validationText(r.value, max));
+      process.stdout.write(args.json ? json : validationText(r.value, max, maxP99));
       if (max !== undefined && exceedsThreshold(r.value.medianAbsGoodputError, max)) {
         log(`medianAbsGoodputError ${r.value.medianAbsGoodputError} is above --max-goodput-error ${max}`);
+        process.exitCode = 1;
+      }
+      if (maxP99 !== undefined && exceedsThreshold(r.value.medianAbsE2eP99Error, maxP99)) {
+        log(`medianAbsE2eP99Error ${r.value.medianAbsE2eP99Error} is above --max-p99-error ${maxP99}`);
         process.exitCode = 1;
       }
     });

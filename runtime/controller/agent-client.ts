@@ -35,6 +35,8 @@ export interface GenerateTiming {
   readonly tokens: number;
   /** Agent-reported prefill compute time, seconds. */
   readonly prefillS: number;
+  /** Agent-reported time of all decode steps, seconds (first to last token inside the agent). */
+  readonly decodeS: number;
 }
 
 function describe(err: unknown): string {
@@ -120,7 +122,7 @@ export class AgentClient {
           } else if (chunk.type === 'error') {
             return { ok: false, error: `${chunk.code}: ${chunk.message}` };
           } else {
-            return tokens === req.outputTokens ? { ok: true, value: { firstTokenAt, tokens, prefillS: chunk.prefillMs / 1000 } } : { ok: false, error: `short stream ${tokens}` };
+            return tokens === req.outputTokens ? { ok: true, value: { firstTokenAt, tokens, prefillS: chunk.prefillMs / 1000, decodeS: chunk.decodeMs / 1000 } } : { ok: false, error: `short stream ${tokens}` };
           }
         }
       }

@@ -123,6 +123,8 @@ function agentArgs(a: TestbedAgentSpec, port: number, models: Readonly<Record<st
   const args = ['agent', '--name', a.id, '--host', a.host, '--port', String(port), '--backend', a.backend,
     '--threads', String(a.threads), '--slowdown', String(a.slowdown)];
   if (a.memoryMb !== undefined) args.push('--memory-mb', String(a.memoryMb));
+  if (a.sequences !== undefined) args.push('--sequences', String(a.sequences));
+  if (a.contextTokens !== undefined) args.push('--context-tokens', String(a.contextTokens));
   if (a.backend === 'onnx') for (const [k, v] of Object.entries(models)) args.push('--alias', `${k}=${v}`);
   if (a.upstream !== undefined) args.push('--upstream', a.upstream);
   if (a.upstreamModel !== undefined) args.push('--upstream-model', a.upstreamModel);

@@ -12,7 +12,9 @@
  *   - id: server                  # agent name (its deviceId), unique
  *     device: edge-server         # scenario device id it realizes, unique
  *     port: 7101                  # 0 = any free port (resolved from the state file)
- *     threads: 2                  # onnxruntime intra-op threads
+ *     threads: 2                  # onnxruntime intra-op threads (llama: llama.cpp threads)
+ *     backend: llama              # onnx (default) | openai | serial | llama
+ *     sequences: 4                # llama: parallel sequences (batch width); context_tokens: per sequence
  *     slowdown: 1                 # emulated slowdown ≥ 1 (docs/agent-protocol.md)
  *   - { id: remote, device: jetson, url: http://10.0.0.7:7101, token: … }   # not launched
  * ```
@@ -31,8 +33,10 @@ const agentSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).optional(),
   url: z.url().optional(),
   token: z.string().min(8).optional(),
-  backend: z.enum(['onnx', 'openai', 'serial']).optional(),
+  backend: z.enum(['onnx', 'openai', 'serial', 'llama']).optional(),
   threads: z.number().int().positive().max(64).optional(),
+  sequences: z.number().int().positive().max(64).optional(),
+  context_tokens: z.number().int().min(16).optional(),
   slowdown: z.number().min(1).max(1000).optional(),
   memory_mb: z.number().positive().optional(),
   upstream: z.string().min(1).optional(),
@@ -60,8 +64,11 @@ export interface TestbedAgentSpec {
   /** Set for agents the launcher does not start (already running elsewhere). */
   readonly url?: string;
   readonly token?: string;
-  readonly backend: 'onnx' | 'openai' | 'serial';
+  readonly backend: 'onnx' | 'openai' | 'serial' | 'llama';
   readonly threads: number;
+  /** llama: parallel sequences per instance and context tokens per sequence. */
+  readonly sequences?: number;
+  readonly contextTokens?: number;
   readonly slowdown: number;
   readonly memoryMb?: number;
   readonly upstream?: string;
@@ -140,6 +147,8 @@ export function parseTestbedSpec(text: string, file: string, runDirOverride?: st
         ...(a.url !== undefined ? { url: a.url.replace(/\/+$/, '') } : {}),
         ...(a.token !== undefined ? { token: a.token } : {}),
         ...(a.memory_mb !== undefined ? { memoryMb: a.memory_mb } : {}),
+        ...(a.sequences !== undefined ? { sequences: a.sequences } : {}),
+        ...(a.context_tokens !== undefined ? { contextTokens: a.context_tokens } : {}),
         ...(a.upstream !== undefined ? { upstream: a.upstream } : {}),
         ...(a.upstream_model !== undefined ? { upstreamModel: a.upstream_model } : {}),
         ...(a.serial_device !== undefined ? { serialDevice: a.serial_device } : {}),

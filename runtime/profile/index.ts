@@ -1,3 +1,4 @@
-/** runtime/profile — the profile-table CSV (ProfileRow columns): reader, writer, injection into a scenario. */
+/** runtime/profile — measuring a live agent (profiler.ts, round-trip.ts) into the profile-table CSV (catalog row format): reader, writer, injection into a scenario. */
 export { PROFILE_COLUMNS, profileCsv, writeProfileCsv, parseProfileCsv, readProfileCsv, withProfiles, type ProfileReadResult } from './profile-csv.js';
-export { profileAgent, DEFAULT_PLAN, type ProfilePlan, type ProfileProgress } from './profiler.js';
+export { profileAgent, profileDevice, DEFAULT_PLAN, type ProfilePlan, type ProfileProgress, type ProfileRun } from './profiler.js';
+export { fitOverhead, overheadCsv, writeOverheadCsv, OVERHEAD_COLUMNS, type OverheadRow, type OverheadFit } from './round-trip.js';

@@ -39,12 +39,13 @@ export function writeProfileCsv(file: string, model: string, rows: readonly Prof
 
 export type ProfileReadResult = { ok: true; value: (ProfileRow & { readonly model: string })[] } | { ok: false; issues: string[] };
 
-export function parseProfileCsv(text: string, file: string): ProfileReadResult {
+/** Rows of `text`; with `model`, only that model's rows. */
+export function parseProfileCsv(text: string, file: string, model?: string): ProfileReadResult {
   const r = parseRows(text, file);
   if (!r.ok) return { ok: false, issues: formatIssues(r.issues).split('\n') };
   return {
     ok: true,
-    value: r.value.map((p) => ({
+    value: r.value.filter((p) => model === undefined || p.model === model).map((p) => ({
       model: p.model, deviceType: p.device, batch: p.batch,
       ...(p.prompt_tokens !== undefined ? { promptTokens: p.prompt_tokens } : {}),
       ...(p.prefill_tok_s !== undefined ? { prefillTokPerS: p.prefill_tok_s } : {}),
@@ -55,9 +56,9 @@ export function parseProfileCsv(text: string, file: string): ProfileReadResult {
   };
 }
 
-export function readProfileCsv(file: string): ProfileReadResult {
+export function readProfileCsv(file: string, model?: string): ProfileReadResult {
   try {
-    return parseProfileCsv(fs.readFileSync(file, 'utf8'), file);
+    return parseProfileCsv(fs.readFileSync(file, 'utf8'), file, model);
   } catch (err) {
     return { ok: false, issues: [`${file}: ${err instanceof Error ? err.message : String(err)}`] };
   }

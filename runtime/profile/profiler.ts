@@ -6,17 +6,22 @@
  * the segment answer, so HTTP and queueing do not leak into device time — links model those):
  * - LLM prefill, batch 1, per prompt length p: `prefillTokPerS = p / prefill step time`, the
  *   median over `repeats` single requests with one output token.
- * - LLM decode, per batch b: b requests started together, each generating `outputTokens`;
- *   `decodeTokPerS` = decode tokens of all b / (last token − first token of the decode phase),
- *   the aggregate rate the simulator's `decodeStepS(b) = b / rate(b)` expects. The agent
- *   interleaves steps (docs/agent-protocol.md), so this is what batching buys on that device.
+ * - LLM decode, per batch b and prompt length p: b requests of p prompt tokens started together,
+ *   each generating `outputTokens`; `decodeTokPerS` = decode tokens of all b / the longest
+ *   agent-reported decode time among them (first to last token inside the agent; they decode
+ *   side by side), the aggregate rate the simulator's `decodeStepS(b) = b / rate(b)`
+ *   expects (it averages the rows of one batch over p). The onnx agent interleaves steps
+ *   (docs/agent-protocol.md), the llama backend batches sequences in one llama.cpp step, so this
+ *   is what batching buys on that device.
  * - Segmentation, per batch b: one request of b frames; `itemLatencyS = compute time / b`, median.
+ * - The round trip (round-trip.ts): per payload size, client time minus agent compute.
  * Every row carries `source: measured <agent url> <model> <date>`.
  */
 import type { ProfileRow } from '../../scenarios/index.js';
 import type { AgentServiceKind } from '../protocol/index.js';
 import { AgentClient, type AgentEndpoint } from '../controller/agent-client.js';
 import { WallClock, sleepMs } from '../clock/index.js';
+import type { OverheadRow } from './round-trip.js';
 
 export interface ProfilePlan {
   readonly kind: AgentServiceKind;
@@ -35,6 +40,15 @@ export interface ProfilePlan {
   readonly repeats: number;
   /** Label written in each row's `source`. */
   readonly sourceLabel: string;
+  /** LLM decode: prompt lengths to measure each batch at (default: the first prefill length only, rows without prompt_tokens). */
+  readonly decodePromptTokens?: readonly number[];
+  /** Also measure the round trip per payload size (default false); 'only': just that, no rate rows. */
+  readonly roundTrip?: boolean | 'only';
+}
+
+export interface ProfileRun {
+  readonly rows: ProfileRow[];
+  readonly overhead: OverheadRow[];
 }
 
 export const DEFAULT_PLAN: Omit<ProfilePlan, 'kind' | 'model' | 'deviceType' | 'sourceLabel'> = {
@@ -81,22 +95,28 @@ async function profileLlm(client: AgentClient, id: string, plan: ProfilePlan, pr
     progress(`prefill p=${p}: ${median(rates).toFixed(0)} tok/s`);
   }
   const out = Math.max(2, plan.outputTokens);
-  const prompt = plan.promptTokens[0] ?? 16;
-  for (const b of plan.batches) {
-    const rates: number[] = [];
-    for (let r = 0; r < plan.repeats; r++) {
-      const runs = await Promise.all(Array.from({ length: b }, async (_, i) => {
-        const g = await client.generate(id, { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i }, () => clock.nowS());
-        return g.ok ? { first: g.value.firstTokenAt, last: clock.nowS() } : g.error;
-      }));
-      const bad = runs.find((x): x is string => typeof x === 'string');
-      if (bad !== undefined) throw new Error(`decode batch ${b}: ${bad}`);
-      const ok = runs as { first: number; last: number }[];
-      const span = Math.max(...ok.map((x) => x.last)) - Math.min(...ok.map((x) => x.first));
-      rates.push((b * (out - 1)) / Math.max(span, 1e-6));
+  const prompts = plan.decodePromptTokens ?? [plan.promptTokens[0] ?? 16];
+  for (const prompt of prompts) {
+    for (const b of plan.batches) {
+      const rates: number[] = [];
+      for (let r = 0; r < plan.repeats; r++) {
+        const runs = await Promise.all(Array.from({ length: b }, async (_, i) => {
+          const g = await client.generate(id, { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i }, () => clock.nowS());
+          return g.ok ? g.value.decodeS : g.error;
+        }));
+        const bad = runs.find((x): x is string => typeof x === 'string');
+        if (bad !== undefined) throw new Error(`decode batch ${b}: ${bad}`);
+        // Agent-side decode time (the done chunk): the client's clock would also count its own
+        // event loop, which on a busy host delivers a stream's tokens in bursts.
+        const span = Math.max(...(runs as number[]));
+        rates.push((b * (out - 1)) / Math.max(span, 1e-6));
+      }
+      rows.push({
+        deviceType: plan.deviceType, batch: b, ...(plan.decodePromptTokens !== undefined ? { promptTokens: prompt } : {}),
+        decodeTokPerS: median(rates), source: plan.sourceLabel,
+      });
+      progress(`decode batch=${b} prompt=${prompt}: ${median(rates).toFixed(1)} tok/s aggregate`);
     }
-    rows.push({ deviceType: plan.deviceType, batch: b, decodeTokPerS: median(rates), source: plan.sourceLabel });
-    progress(`decode batch=${b}: ${median(rates).toFixed(1)} tok/s aggregate`);
   }
   return rows;
 }
@@ -121,6 +141,37 @@ async function profileSegmentation(client: AgentClient, id: string, plan: Profil
  * undeploy (also when a measurement fails). Throws with a message naming the agent and step.
  */
 export async function profileAgent(endpoint: AgentEndpoint, plan: ProfilePlan, progress: ProfileProgress = () => {}, deployTimeoutMs = 60_000): Promise<ProfileRow[]> {
+  return (await profileDevice(endpoint, plan, progress, deployTimeoutMs)).rows;
+}
+
+/** Round trip on the idle instance: per payload, the median over `repeats` of client time − agent compute. */
+async function measureRoundTrip(client: AgentClient, id: string, plan: ProfilePlan, progress: ProfileProgress): Promise<OverheadRow[]> {
+  const clock = new WallClock();
+  const out: OverheadRow[] = [];
+  const sizes = plan.kind === 'llm' ? plan.promptTokens : plan.batches;
+  for (const n of sizes) {
+    const xs: number[] = [];
+    for (let r = 0; r < Math.max(3, plan.repeats); r++) {
+      const t0 = clock.nowS();
+      if (plan.kind === 'llm') {
+        const g = await client.generate(id, { promptTokens: n, outputTokens: 1, seed: 7 + r }, () => clock.nowS());
+        if (!g.ok) throw new Error(`round trip, prompt ${n}: ${g.error}`);
+        xs.push(Math.max(0, g.value.firstTokenAt - t0 - g.value.prefillS));
+      } else {
+        const s = await client.segment(id, { frames: n, width: plan.frameWidth, height: plan.frameHeight, seed: r });
+        if (!s.ok) throw new Error(`round trip, ${n} frames: ${s.error}`);
+        xs.push(Math.max(0, clock.nowS() - t0 - (s.value.queueMs + s.value.computeMs) / 1000));
+      }
+    }
+    const payloadBytes = plan.kind === 'llm' ? 4 * n : n * plan.frameWidth * plan.frameHeight * 3;
+    out.push({ deviceType: plan.deviceType, kind: plan.kind, payloadBytes, overheadS: median(xs), source: plan.sourceLabel });
+    progress(`round trip ${payloadBytes} B: ${(median(xs) * 1000).toFixed(2)} ms beyond compute`);
+  }
+  return out;
+}
+
+/** `profileAgent` plus, with `plan.roundTrip`, the round-trip overhead rows. */
+export async function profileDevice(endpoint: AgentEndpoint, plan: ProfilePlan, progress: ProfileProgress = () => {}, deployTimeoutMs = 60_000): Promise<ProfileRun> {
   if (plan.batches.length === 0 || plan.batches.some((b) => !Number.isInteger(b) || b < 1)) throw new Error('batches must be integers ≥ 1');
   if (plan.repeats < 1) throw new Error('repeats must be ≥ 1');
   // Generous control timeout: profiling is not latency-critical and often runs on a busy device.
@@ -131,7 +182,10 @@ export async function profileAgent(endpoint: AgentEndpoint, plan: ProfilePlan, p
     // Warm-up: the first run of a session pays one-off allocation costs that are not the device's speed.
     if (plan.kind === 'llm') await client.generate(id, { promptTokens: plan.promptTokens[0] ?? 16, outputTokens: 2 }, () => 0);
     else await client.segment(id, { frames: 1, width: plan.frameWidth, height: plan.frameHeight });
-    return plan.kind === 'llm' ? await profileLlm(client, id, plan, progress) : await profileSegmentation(client, id, plan, progress);
+    const overhead = plan.roundTrip === true || plan.roundTrip === 'only' ? await measureRoundTrip(client, id, plan, progress) : [];
+    if (plan.roundTrip === 'only') return { rows: [], overhead };
+    const rows = plan.kind === 'llm' ? await profileLlm(client, id, plan, progress) : await profileSegmentation(client, id, plan, progress);
+    return { rows, overhead };
   } finally {
     await client.undeploy(id);
   }

@@ -21,7 +21,7 @@ export type AgentServiceKind = z.infer<typeof ServiceKindSchema>;
 export const LifecycleStateSchema = z.enum(['pending', 'loading', 'ready', 'draining', 'gone', 'failed']);
 export type LifecycleState = z.infer<typeof LifecycleStateSchema>;
 
-export const BackendKindSchema = z.enum(['onnx', 'openai', 'serial']);
+export const BackendKindSchema = z.enum(['onnx', 'openai', 'serial', 'llama']);
 export type BackendKind = z.infer<typeof BackendKindSchema>;
 
 /** Identifier accepted in URLs: letters, digits, `.`, `_`, `-`, `:`; 1–128 chars. */

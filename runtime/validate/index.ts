@@ -1,12 +1,15 @@
 /**
  * runtime/validate — sim vs live: profile each agent, simulate and replay the same scenario per
  * policy × load, compare per metric (docs/validation.md).
- * Reading guide: `compare.ts` (pure: rows, relative errors, median goodput error, threshold),
- * `validate.ts` (orchestration), `sim-window.ts` (sim measured like the replay), `report-text.ts` (table and JSON).
+ * Reading guide: `compare.ts` (pure: rows, relative errors, medians per service, threshold),
+ * `validate.ts` (orchestration), `sim-window.ts` (sim measured like the replay),
+ * `profile-pairs.ts` (profiling every device type × model pair), `round-trip-links.ts` (the measured
+ * agent round trip as link figures; testbed frame sizes), `report-text.ts` (table and JSON).
  */
 export {
-  compareResults, compareCell, relativeError, medianAbsGoodputError, exceedsThreshold,
-  type MetricName, type MetricRow, type CellComparison,
+  compareResults, compareCell, relativeError, medianAbsGoodputError, exceedsThreshold, medianError, summarizeServices, worstServiceMedian,
+  type MetricName, type MetricRow, type CellComparison, type ServiceErrorSummary,
 } from './compare.js';
 export { validateOnTestbed, DEFAULT_PROFILE_GRID, type ValidateOptions, type ValidationReport, type ValidateResult, type CellRun, type ProfileGrid } from './validate.js';
 export { validationText, validationJson } from './report-text.js';
+export { withRoundTrip, withTestbedFrames } from './round-trip-links.js';

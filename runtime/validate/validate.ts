@@ -3,9 +3,12 @@
  * one testbed (docs/validation.md).
  *
  * 1. Profile: every (catalog device type of a testbed agent × agent model of a service) pair is
- *    measured once per run with `profileAgent`, on the first agent of that type; the rows are
+ *    measured once per run with `profileDevice`, on all agents of that type at once (mean); the rows are
  *    injected into every load-scaled scenario (`withProfiles`), so the simulator serves each
  *    device at the speed its agent showed. The scenario ↔ agent mapping is the testbed file's.
+ *    The same profiling measures each pair's round trip (request → first byte beyond compute, per
+ *    payload size); its fitted line goes on the simulated side as the device's link latency and
+ *    bandwidth (round-trip-links.ts), unless `roundTrip: false`.
  * 2. Per cell (policy, load): the scenario object is load-scaled (`scaleLoad`, the sweep's load
  *    axis), validated, simulated with the cell's policy and seed (to horizon + drain, as the live
  *    replay measures: sim-window.ts), then replayed live with the same policy and seed (same
@@ -14,16 +17,19 @@
  */
 import type { RunResult } from '../../policies/index.js';
 import {
-  formatIssues, isPlainObject, policyChoiceFor, validateScenarioObject, type ProfileRow, type Scenario, type ServiceConfig,
+  formatIssues, isPlainObject, policyChoiceFor, validateScenarioObject, type ProfileRow, type Scenario,
 } from '../../scenarios/index.js';
 import { scaleLoad } from '../../sim/index.js';
 import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
-import { profileAgent, withProfiles, type ProfilePlan } from '../profile/index.js';
-import { compareCell, medianAbsGoodputError, type CellComparison } from './compare.js';
+import { withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
+import { fitsByType, meanRows, profileAll, type ProfileGrid } from './profile-pairs.js';
+import {
+  compareCell, medianAbsGoodputError, summarizeServices, worstServiceMedian, type CellComparison, type ServiceErrorSummary,
+} from './compare.js';
+import { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
 
-/** Profile grid per pair (the rest of ProfilePlan comes from the scenario and testbed). */
-export type ProfileGrid = Pick<ProfilePlan, 'batches' | 'promptTokens' | 'outputTokens' | 'repeats'>;
+export type { ProfileGrid } from './profile-pairs.js';
 
 export const DEFAULT_PROFILE_GRID: ProfileGrid = { batches: [1, 2, 4, 8], promptTokens: [16, 64, 256], outputTokens: 16, repeats: 3 };
 
@@ -41,6 +47,14 @@ export interface ValidateOptions {
   readonly replay?: Omit<ReplayOptions, 'policy' | 'seed' | 'records' | 'timeScale'>;
   /** Label written into each profile row's `source`. */
   readonly profileLabel?: string;
+  /** Put the measured round trip on the simulated side (default true). */
+  readonly roundTrip?: boolean;
+  /**
+   * Profile again after every live cell and simulate each cell with the mean of the profiles
+   * before and after it (default false): on a shared host whose speed drifts, one profile taken
+   * minutes before a cell measures another machine than the cell met.
+   */
+  readonly profileAround?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -58,7 +72,18 @@ export interface ValidationReport {
   readonly loads: readonly number[];
   readonly profiles: readonly ProfileRow[];
   readonly cells: readonly CellRun[];
+  /** Median over cells of the total-goodput error. */
   readonly medianAbsGoodputError: number;
+  /** Per service, per metric: median over cells of |relative error| (compare.ts `summarizeServices`). */
+  readonly services: Readonly<Record<string, ServiceErrorSummary>>;
+  /** The worst service's median over cells, per metric (compare.ts `worstServiceMedian`). */
+  readonly medianAbsServiceGoodputError: number;
+  readonly medianAbsE2eP50Error: number;
+  readonly medianAbsE2eP99Error: number;
+  readonly medianAbsTtftP99Error: number;
+  /** Round trip measured per device type (rows) and what the simulated side used (fits). */
+  readonly overhead: readonly OverheadRow[];
+  readonly roundTripFits: Readonly<Record<string, OverheadFit>>;
   readonly notes: readonly string[];
 }
 
@@ -74,38 +99,6 @@ function scenarioAt(base: Record<string, unknown>, file: string, m: number, hori
   return r.ok ? r.value : formatIssues(r.issues);
 }
 
-const agentModel = (tb: Testbed, svc: ServiceConfig): string => tb.models[svc.name] ?? tb.models[svc.model.key] ?? svc.model.key;
-
-/** Profiles each (device type × model) pair once; returns rows per service name. */
-async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGrid, label: string, log: (l: string) => void): Promise<Map<string, ProfileRow[]>> {
-  const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
-  const byPair = new Map<string, ProfileRow[]>();
-  const perService = new Map<string, ProfileRow[]>();
-  for (const svc of scenario.services) {
-    const rows: ProfileRow[] = [];
-    const seenTypes = new Set<string>();
-    const model = agentModel(testbed, svc);
-    for (const agent of testbed.agents) {
-      const deviceType = typeOf.get(agent.device);
-      if (deviceType === undefined || seenTypes.has(deviceType)) continue;
-      seenTypes.add(deviceType);
-      const key = `${deviceType}\0${svc.kind}\0${model}`;
-      let pair = byPair.get(key);
-      if (pair === undefined) {
-        log(`profiling ${model} (${svc.kind}) on ${agent.name} as ${deviceType}`);
-        pair = await profileAgent({ url: agent.url, token: agent.token }, {
-          kind: svc.kind, model, deviceType, ...grid,
-          frameWidth: testbed.segment.width, frameHeight: testbed.segment.height,
-          sourceLabel: `${label} ${agent.url} ${model}`,
-        });
-        byPair.set(key, pair);
-      }
-      rows.push(...pair);
-    }
-    perService.set(svc.name, rows);
-  }
-  return perService;
-}
 
 /**
  * Runs the validation. `base` is the scenario as a plain YAML object (readScenarioObject), `file`
@@ -129,31 +122,60 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
   if (unmapped.length > 0) notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
 
   const grid = opts.profileGrid ?? DEFAULT_PROFILE_GRID;
-  const profiles = await profileAll(first, testbed, grid, opts.profileLabel ?? 'measured: parasim validate', log);
+  const label = opts.profileLabel ?? 'measured: parasim validate';
+  const around = opts.profileAround === true;
+  let before = await profileAll(first, testbed, grid, label, log);
+  const overhead: OverheadRow[] = [...before.overhead];
+  const usedRows: ProfileRow[] = [];
+  if (opts.roundTrip === false) notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
+  if (around) notes.push('profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host\'s speed)');
+  let fits = new Map<string, OverheadFit>();
+  /** The cell's scenario with `profiles` injected and the round trip on its links. */
+  const withMeasured = (scenario: Scenario, profiles: ReadonlyMap<string, ProfileRow[]>, noteLinks = false): Scenario => {
+    let s = scenario;
+    for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
+    const rt = withRoundTrip(s, fits);
+    const fr = withTestbedFrames(rt.scenario, testbed.segment);
+    if (noteLinks) notes.push(...rt.notes, ...fr.notes);
+    return fr.scenario;
+  };
   const seed = opts.seed ?? first.seed;
   const cells: CellRun[] = [];
   for (const load of loads) {
-    let scenario = scenarioAt(base, file, load, opts.horizonS);
-    if (typeof scenario === 'string') return { ok: false, issues: [scenario] };
-    for (const [svc, rows] of profiles) scenario = withProfiles(scenario, svc, rows);
+    const scaled = scenarioAt(base, file, load, opts.horizonS);
+    if (typeof scaled === 'string') return { ok: false, issues: [scaled] };
     for (const name of policies) {
-      const policy = policyChoiceFor(scenario, name);
+      fits = opts.roundTrip === false ? new Map<string, OverheadFit>() : fitsByType(overhead);
+      const liveScenario = withMeasured(scaled, before.perService);
+      const policy = policyChoiceFor(liveScenario, name);
+      log(`cell ${name} × load ${load}: replaying live (${liveScenario.horizonS} s of arrivals)`);
+      const live = await replay(liveScenario, testbed, { ...opts.replay, policy, seed, ...(opts.replay?.log === undefined ? { log } : {}) });
+      const after = around ? await profileAll(first, testbed, grid, label, log) : before;
+      if (around) overhead.push(...after.overhead);
+      const profiles = around
+        ? new Map([...before.perService].map(([svc, rows]) => [svc, meanRows([rows, after.perService.get(svc) ?? rows])]))
+        : before.perService;
+      for (const rows of profiles.values()) usedRows.push(...rows);
       log(`cell ${name} × load ${load}: simulating`);
-      const sim = simulateLikeReplay(scenario, seed, policy, opts.replay?.drainS ?? 30);
-      log(`cell ${name} × load ${load}: replaying live (${scenario.horizonS} s of arrivals)`);
-      const live = await replay(scenario, testbed, { ...opts.replay, policy, seed, ...(opts.replay?.log === undefined ? { log } : {}) });
+      const sim = simulateLikeReplay(withMeasured(scaled, profiles, cells.length === 0), seed, policy, opts.replay?.drainS ?? 30);
       const cell = compareCell(name, load, sim, live.result);
       log(`cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${live.result.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`);
       cells.push({ ...cell, sim, measured: live.result });
+      before = after;
     }
   }
-  const allRows = [...profiles.values()].flat();
-  const uniqueRows = [...new Set(allRows)];
+  const uniqueRows = [...new Set(usedRows)];
+  const services = summarizeServices(cells);
   return {
     ok: true,
     value: {
       schema: 'parasim.validation/1', scenario: first.name, testbed: testbed.file, seed, policies, loads,
-      profiles: uniqueRows, cells, medianAbsGoodputError: medianAbsGoodputError(cells), notes,
+      profiles: uniqueRows, cells, medianAbsGoodputError: medianAbsGoodputError(cells), services,
+      medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
+      medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
+      medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
+      medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
+      overhead, roundTripFits: Object.fromEntries(fits), notes,
     },
   };
 }

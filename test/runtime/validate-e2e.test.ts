@@ -50,7 +50,7 @@ describe('validate › loopback testbed', () => {
     const cell = v.cells[0]!;
     expect(cell.rows.map((x) => `${x.scope}.${x.metric}`)).toEqual([
       'total.goodputRps', 'total.sloAttainment',
-      'chat.goodputRps', 'chat.sloAttainment', 'chat.ttftP50S', 'chat.ttftP99S', 'chat.e2eP50S', 'chat.e2eP99S',
+      'chat.goodputRps', 'chat.sloAttainment', 'chat.ttftP50S', 'chat.ttftP99S', 'chat.tpotP50S', 'chat.tpotP99S', 'chat.e2eP50S', 'chat.e2eP99S',
       'cameras.goodputRps', 'cameras.sloAttainment', 'cameras.e2eP50S', 'cameras.e2eP99S',
     ]);
     // Same arrivals on both sides (same seed and streams), all accounted for live.

@@ -39,7 +39,7 @@ describe('catalog › built-in data', () => {
     for (const spec of [...Object.values(c.devices), ...Object.values(c.links), ...Object.values(c.models)]) {
       expect(spec.source.length).toBeGreaterThan(20);
     }
-    expect(Object.values(c.models).flatMap((x) => x.profiles).every((r) => r.source.includes('profiles') || r.source.includes('ASSUMPTION'))).toBe(true);
+    expect(Object.values(c.models).flatMap((x) => x.profiles).every((r) => r.source.includes('profiles') || r.source.includes('ASSUMPTION') || r.source.startsWith('measured:'))).toBe(true);
   });
 });
 

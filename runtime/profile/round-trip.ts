@@ -1,0 +1,62 @@
+/**
+ * The agent round trip: what a request costs beyond the device's own work — HTTP, JSON, the
+ * agent's parsing and scheduling, the stream's first chunk. Measured on an idle instance as
+ * client time minus agent-reported compute: LLM `overhead = (first token at client − sent) −
+ * prefill`, segmentation `overhead = (answer at client − sent) − (queue + compute)`, per payload
+ * size (LLM: 4 B × prompt tokens, the simulator's LLM_BYTES_PER_TOKEN; segmentation: the frames'
+ * frames × W × H × 3 bytes the agent decodes). A straight line `intercept + perByte × bytes`
+ * fitted by least squares is what validation puts on the simulated side (a link's latency and
+ * bandwidth), so short requests' latency matches the live one.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AgentServiceKind } from '../protocol/index.js';
+
+export interface OverheadRow {
+  readonly deviceType: string;
+  readonly kind: AgentServiceKind;
+  readonly payloadBytes: number;
+  /** Median round-trip overhead at this payload, seconds. */
+  readonly overheadS: number;
+  readonly source: string;
+}
+
+export interface OverheadFit {
+  /** Overhead of an empty request, seconds (≥ 0). */
+  readonly interceptS: number;
+  /** Extra seconds per payload byte (≥ 0). */
+  readonly perByteS: number;
+  /** Largest |measured − fitted| over the rows, seconds: the fit's error, printed. */
+  readonly maxResidualS: number;
+  readonly points: number;
+}
+
+/** Least-squares line through (payloadBytes, overheadS), clamped to non-negative coefficients. */
+export function fitOverhead(rows: readonly OverheadRow[]): OverheadFit | null {
+  if (rows.length === 0) return null;
+  const n = rows.length;
+  const mx = rows.reduce((a, r) => a + r.payloadBytes, 0) / n;
+  const my = rows.reduce((a, r) => a + r.overheadS, 0) / n;
+  const sxx = rows.reduce((a, r) => a + (r.payloadBytes - mx) ** 2, 0);
+  const sxy = rows.reduce((a, r) => a + (r.payloadBytes - mx) * (r.overheadS - my), 0);
+  let perByteS = sxx > 0 ? Math.max(0, sxy / sxx) : 0;
+  let interceptS = my - perByteS * mx;
+  if (interceptS < 0) { interceptS = 0; perByteS = Math.max(0, my / Math.max(mx, 1)); }
+  const maxResidualS = Math.max(...rows.map((r) => Math.abs(r.overheadS - (interceptS + perByteS * r.payloadBytes))));
+  return { interceptS, perByteS, maxResidualS, points: n };
+}
+
+export const OVERHEAD_COLUMNS = ['device', 'kind', 'payload_bytes', 'overhead_s', 'source'] as const;
+
+export function overheadCsv(rows: readonly OverheadRow[]): string {
+  const q = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [OVERHEAD_COLUMNS.join(',')];
+  for (const r of rows) lines.push([q(r.deviceType), r.kind, String(r.payloadBytes), String(Number(r.overheadS.toPrecision(6))), q(r.source)].join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeOverheadCsv(file: string, rows: readonly OverheadRow[]): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
+  fs.writeFileSync(tmp, overheadCsv(rows));
+  fs.renameSync(tmp, file);
+}
