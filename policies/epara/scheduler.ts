@@ -100,14 +100,24 @@ class Fill {
   readonly served = new Map<string, number>();
   readonly chosen: Candidate[] = [];
 
+  private readonly gpusOf = new Map<DeviceId, number>();
+
   constructor(devices: readonly DeviceState[], private readonly targets: ReadonlyMap<string, number>) {
     this.ledger = new MemoryLedger(devices);
-    for (const d of devices) this.compute.set(d.id, d.alive ? d.gpus : 0);
+    for (const d of devices) {
+      this.compute.set(d.id, d.alive ? d.gpus : 0);
+      this.gpusOf.set(d.id, d.gpus);
+    }
+  }
+
+  /** GPU units a stage claims on each device it runs on: its own units on the root, all GPUs of a TP peer (as the host places peers). */
+  private claims(s: Stage): [DeviceId, number][] {
+    return [[s.device, gpuUnits(s)], ...(s.peers ?? []).map((p): [DeviceId, number] => [p, this.gpusOf.get(p) ?? 1])];
   }
 
   private effective(c: Candidate): number {
     let f = 1;
-    for (const s of c.instance.stages) f = Math.min(f, (this.compute.get(s.device) ?? 0) / gpuUnits(s));
+    for (const s of c.instance.stages) for (const [id, u] of this.claims(s)) f = Math.min(f, (this.compute.get(id) ?? 0) / u);
     return c.capacity * Math.max(0, f);
   }
 
@@ -124,7 +134,7 @@ class Fill {
   take(c: Candidate): void {
     const eff = this.effective(c);
     this.ledger.reserve(c.service, c.instance.stages);
-    for (const s of c.instance.stages) this.compute.set(s.device, Math.max(0, (this.compute.get(s.device) ?? 0) - gpuUnits(s)));
+    for (const s of c.instance.stages) for (const [id, u] of this.claims(s)) this.compute.set(id, Math.max(0, (this.compute.get(id) ?? 0) - u));
     this.served.set(c.service.name, (this.served.get(c.service.name) ?? 0) + eff);
     this.chosen.push(c);
   }

@@ -90,3 +90,20 @@ describe('tp groups › results', () => {
     expect(load.microBatches).toBe(2);
   });
 });
+
+describe('tp groups › epara compute', () => {
+  it('epara › a 70B as a TP pair over two boxes › the peer box counts as used: nothing else claims its GPUs', async () => {
+    const { schedule } = await import('../../policies/epara/scheduler.js');
+    const orins = [device('o0', 'orin', { memoryBytesPerGpu: 32e9 }), device('o1', 'orin', { memoryBytesPerGpu: 32e9 })];
+    const links = orins.map((d) => link(d.id, 's1', 1e11, 0.00001));
+    const v = view({ devices: orins, links, services: [service('big', { demandRps: 0.01 }), service('chat', { demandRps: 0.01 })] });
+    const pair = { device: 'o0', peers: ['o1'], firstLayer: 0, endLayer: 80, gpus: 1 };
+    const live = { ...v, instances: [{ id: 'i', service: 'big', stages: [pair], state: 'ready' as const, queued: 0, running: 0 }] };
+    const r = schedule(live, orins, { migrationThreshold: 10, loadBytesPerS: 1e9, placementPeriodS: 60, demandHeadroom: 1.25, shareFractions: [] });
+    const kept = r.instances.find((i) => i.service === 'big');
+    expect(kept?.stages).toEqual([pair]);
+    // chat (4.5 GB) fits beside the 20-GB halves (28.8 GB budget each), but both GPUs are claimed
+    // by the group — before the fix the peer o1 counted as free and chat was placed there.
+    expect(r.instances.some((i) => i.service === 'chat')).toBe(false);
+  });
+});
