@@ -75,6 +75,16 @@ export interface ServiceResult extends OutcomeCounts {
   readonly dropReasons: Readonly<Record<string, number>>;
   /** Which device types used measured profiles vs the roofline fallback. */
   readonly perfSource: Readonly<Record<string, 'profile' | 'roofline'>>;
+  /**
+   * Energy this service used, joules: each device's energy split by the service's share of its
+   * busy time (sim/metrics/energy.ts); null when no device it ran on has a power figure (or the
+   * host does not attribute busy time, as live replays today).
+   */
+  readonly energyJ?: number | null;
+  /** energyJ / finished requests (ok + late); null when unknown or nothing finished. */
+  readonly energyPerRequestJ?: number | null;
+  /** LLM services: energyJ / output tokens of finished requests. */
+  readonly energyPerOutputTokenJ?: number | null;
 }
 
 export interface DeviceResult {
@@ -85,6 +95,8 @@ export interface DeviceResult {
   readonly energyJ: number | null;
   /** Busy fraction per timeline bucket. */
   readonly utilizationTimeline: readonly number[];
+  /** Devices with a thermal model (`cooling`): mean clock ratio (1 = full clock) per timeline bucket. */
+  readonly clockTimeline?: readonly number[];
 }
 
 export interface LinkResult {

@@ -14,6 +14,7 @@ import { BEST_BASELINE_RULE, bestBaselines } from './capacity.js';
 import { policyColors } from './colors.js';
 import { summaryCsv } from './csv.js';
 import type { Figure } from './figure.js';
+import { energyFigure } from './figures-energy.js';
 import { attainmentFigure, capacityFigure, goodputFigure } from './figures-load.js';
 import { cdfFigure, lossFigure } from './figures-latency.js';
 import { linkHeatmap, placementMap, utilizationHeatmap } from './figures-devices.js';
@@ -75,6 +76,8 @@ export function buildReport(inputs: ReportInputs): string {
     const figures: Figure[] = [goodputFigure(g, svc, color), attainmentFigure(g, svc, color, target)];
     if (llm) figures.push(cdfFigure(g, svc, atX, 'ttftInclDropsS', color));
     figures.push(cdfFigure(g, svc, atX, 'e2eInclDropsS', color), lossFigure(g, svc, atX));
+    const energy = energyFigure(g, svc, color);
+    if (energy !== null) figures.push(energy);
     sections.push({ heading: `Service ${svc}`, figures });
   }
   sections.push({ heading: 'Devices and links', figures: [utilizationHeatmap(g, atX), linkHeatmap(g, atX)] });

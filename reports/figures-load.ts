@@ -24,7 +24,7 @@ export function styleOf(g: Grouped, color: ColorOf, policy: string, facet: strin
 const clip = (v: number, lo: number, hi: number): number => (Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : v);
 
 /** Band (upper, lower filled to upper) then the mean line, per series; bands clipped to [lo, hi]. */
-function bandTraces(g: Grouped, series: readonly Series[], color: ColorOf, unit: string, lo: number, hi: number): Record<string, unknown>[] {
+export function bandTraces(g: Grouped, series: readonly Series[], color: ColorOf, unit: string, lo: number, hi: number): Record<string, unknown>[] {
   const traces: Record<string, unknown>[] = [];
   for (const s of series) {
     const st = styleOf(g, color, s.policy, s.facet);

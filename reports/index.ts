@@ -9,6 +9,7 @@
  */
 export * from './types.js';
 export { buildReport, loadPlotlySource, reportCsv } from './build.js';
+export { planFigure, planPage, type PlanReport } from './plan.js';
 export { readResultFiles, readValidationFile, writeReport, writeAtomically, outputPathProblem } from './write.js';
 export { readResultsText, readValidationText, isRunResult, mixedSweeps } from './read.js';
 export type { ReadOutcome } from './read.js';

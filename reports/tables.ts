@@ -9,6 +9,7 @@ import { capacityRatio, formatCapacity, goodputCapacity } from './capacity.js';
 import { escapeHtml } from './escape.js';
 import type { Grouped } from './group.js';
 import { plural } from './group.js';
+import { energyPerRequestOf } from './figures-energy.js';
 import { ALL, attainmentOf, energyPerRequest, latencyValue, meanKeepingInf } from './series.js';
 import { summarize } from './stats.js';
 import type { CapacitySummary, ReadIssue, ResultEntry, ValidationReport } from './types.js';
@@ -137,13 +138,14 @@ export function summaryTable(g: Grouped): string {
       Number.isFinite(att.halfWidth) ? `${pct(att.mean)} ± ${pct(att.halfWidth)}` : pct(att.mean),
       pct(summarize(c.runs.map((r) => r.totals.meanServiceAttainment ?? Number.NaN)).mean), per,
       fmt(meanKeepingInf(c.runs.map(worstE2eP99))),
-      fmt(summarize(c.runs.map(energyPerRequest)).mean), fmt(lost.mean, 4),
+      fmt(summarize(c.runs.map(energyPerRequest)).mean),
+      g.services.map((sv) => `${sv} ${fmt(summarize(c.runs.map((r) => energyPerRequestOf(r, sv))).mean)}`).join(' · '), fmt(lost.mean, 4),
       fmt(summarize(c.runs.map((r) => r.totals.goodputRps)).mean),
     ];
   });
   return table([
     'policy', ...(multi ? ['configuration'] : []), g.xLabel, 'seeds', 'lowest service SLO attainment (± 95% CI)', 'mean service SLO attainment', 'SLO attainment per service',
-    'E2E p99 s incl. drops (worst service)', 'energy J per finished request (devices with power figures)', 'dropped + failed per run', 'goodput req/s, all requests pooled',
+    'E2E p99 s incl. drops (worst service)', 'energy J per finished request (devices with power figures)', 'energy J per request per service', 'dropped + failed per run', 'goodput req/s, all requests pooled',
   ], rows, multi ? 2 : 1);
 }
 

@@ -8,6 +8,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { Slo } from '../policies/index.js';
 import { WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
 import type { ArrivalSpec, TokenSpec } from '../traces/index.js';
+import { resolveDeviceMode } from './device-modes.js';
 import { didYouMean } from './issues.js';
 import { checkPolicyParams } from './policy-params.js';
 import { checkTracePath, tracePathFor } from './trace-path.js';
@@ -34,7 +35,7 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
     else nodes.set(name, path);
   };
   switches.forEach((s, i) => claim(s, ['switches', i]));
-  const exp = expandDevices(raw, catalog, claim);
+  const exp = expandDevices(raw, catalog, claim, report);
   let linkIssues = 0;
   const links = resolveLinks(raw, catalog, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
   const devices = assignSites(exp.devices, links, new Set(switches));
@@ -61,12 +62,13 @@ function pathText(p: readonly PropertyKey[]): string {
   return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join('');
 }
 
-function expandDevices(raw: RawScenario, catalog: Catalog, claim: (n: string, p: readonly PropertyKey[]) => void): Expanded {
+function expandDevices(raw: RawScenario, catalog: Catalog, claim: (n: string, p: readonly PropertyKey[]) => void, report: Report): Expanded {
   const devices: DeviceConfig[] = [];
   const groups = new Map<string, string[]>();
   const index = new Map<string, number>();
   raw.devices.forEach((d, i) => {
-    const spec = catalog.devices[d.type]!;
+    const mode = resolveDeviceMode(d, catalog.devices[d.type]!, ['devices', i], report);
+    const spec = mode.spec;
     const count = d.count ?? 1;
     claim(d.id, ['devices', i, 'id']);
     const ids = count === 1 ? [d.id] : Array.from({ length: count }, (_, k) => `${d.id}-${k}`);
@@ -75,7 +77,11 @@ function expandDevices(raw: RawScenario, catalog: Catalog, claim: (n: string, p:
       for (const m of ids.slice(0)) claim(m, ['devices', i, 'count']);
     }
     for (const id of ids) {
-      devices.push({ id, spec, site: '', slowdown: d.slowdown ?? 1 });
+      devices.push({
+        id, spec, site: '', slowdown: (d.slowdown ?? 1) * mode.slowdownFactor,
+        ...(mode.powerMode !== undefined ? { powerMode: mode.powerMode } : {}),
+        ...(mode.thermal !== undefined ? { thermal: mode.thermal } : {}),
+      });
       index.set(id, i);
     }
     index.set(d.id, i);
@@ -223,7 +229,11 @@ function resolveService(
   policyName: string, s: RawService, i: number, file: string, catalog: Catalog, nodes: ReadonlyMap<string, unknown>, exp: Expanded, report: Report,
 ): ServiceConfig {
   const at = ['services', i] as const;
-  const model = catalog.models[s.model]!;
+  const catalogModel = catalog.models[s.model]!;
+  // Cameras send encoded frames (JPEG/H.264), not the model's raw input tensor: `frame_bytes`
+  // replaces the bytes on the wire; decoding on the device is assumed negligible beside inference.
+  if (s.frame_bytes !== undefined && s.kind !== 'segmentation') report([...at, 'frame_bytes'], 'frame_bytes applies to segmentation (camera) services only');
+  const model = s.frame_bytes !== undefined && s.kind === 'segmentation' ? { ...catalogModel, inputBytes: s.frame_bytes } : catalogModel;
   if (model.kind !== s.kind) report([...at, 'model'], `model "${s.model}" is a ${model.kind} model but the service kind is ${s.kind}`);
   if (!nodes.has(s.ingress)) report([...at, 'ingress'], `unknown ingress "${s.ingress}"`, didYouMean(s.ingress, [...nodes.keys()]));
   if (s.arrivals.process === 'trace') {

@@ -123,6 +123,8 @@ export function scenarioSchemaFor(catalog: Catalog) {
     max_batched_tokens: z.number().int().positive().optional(),
     chunked_prefill: z.boolean().optional(),
     preemption: z.enum(['recompute', 'swap']).optional(),
+    /** Segmentation: bytes of one encoded frame sent to the device (e.g. a JPEG), instead of the raw input tensor. */
+    frame_bytes: z.number().int().positive().optional(),
   });
 
   const deviceSchema = z.strictObject({
@@ -132,6 +134,12 @@ export function scenarioSchemaFor(catalog: Catalog) {
     count: z.number().int().positive().optional(),
     /** Emulated slowdown ≥ 1 for weaker variants of the same board. */
     slowdown: z.number().min(1).optional(),
+    /** A power mode of the device type (catalog `power_modes`, e.g. Jetson `15W`, `MAXN_SUPER`). */
+    power_mode: z.string().min(1).optional(),
+    /** Enables the thermal model (throttling) with this cooling; absent = never throttles. */
+    cooling: z.enum(['active', 'passive', 'none']).optional(),
+    /** Unified memory: keep the catalog's OS reserve out of the pool and OOM-kill what does not fit. */
+    memory_pressure: z.boolean().optional(),
   });
 
   const linkSchema = z.strictObject({

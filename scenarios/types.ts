@@ -30,6 +30,44 @@ export interface DeviceSpec extends Sourced {
   readonly busyW: number | null;
   /** FPGA only: fixed pipeline latency per item, seconds. */
   readonly pipelineLatencyS?: number;
+  /** Selectable power modes (Jetson nvpmodel) and the one the entry's figures were measured in. */
+  readonly powerModes?: readonly PowerMode[];
+  readonly defaultPowerMode?: string;
+  readonly thermal?: ThermalSpec;
+  /** Unified-memory boards: bytes the OS/runtime keep out of the accelerator pool (0 = none). */
+  readonly osReserveBytes?: number;
+}
+
+export interface PowerMode extends Sourced {
+  readonly name: string;
+  /** Throughput relative to the device entry (and its profile rows). */
+  readonly throughputScale: number;
+  readonly busyW: number;
+  readonly idleW?: number;
+}
+
+export type Cooling = 'active' | 'passive' | 'none';
+
+export interface CoolingSpec extends Sourced {
+  /** Junction-to-ambient thermal resistance, K/W. */
+  readonly rKPerW: number;
+  /** Thermal time constant, seconds. */
+  readonly tauS: number;
+}
+
+export interface ThermalSpec extends Sourced {
+  readonly ambientC: number;
+  readonly throttleC: number;
+  readonly criticalC: number;
+  readonly minClockRatio: number;
+  readonly cooling: Readonly<Partial<Record<Cooling, CoolingSpec>>>;
+}
+
+/** A device's thermal model as placed in the scenario: its spec and the cooling chosen. */
+export interface DeviceThermal extends ThermalSpec {
+  readonly coolingKind: Cooling;
+  readonly rKPerW: number;
+  readonly tauS: number;
 }
 
 export interface LinkSpec extends Sourced {
@@ -104,8 +142,12 @@ export interface DeviceConfig {
   readonly spec: DeviceSpec;
   /** Switch this device is attached to, if any (first link to a switch). */
   readonly site: string;
-  /** Emulated slowdown (≥ 1) applied to compute and bandwidth, for weaker variants. */
+  /** Emulated slowdown (≥ 1) applied to compute and bandwidth, for weaker variants (× 1/throughput of the power mode). */
   readonly slowdown: number;
+  /** The power mode in use (`power_mode`, else the catalog's default); absent when the type has none. */
+  readonly powerMode?: string;
+  /** `cooling` set on a type with a thermal model: the simulator throttles it (sim/devices/thermal.ts). */
+  readonly thermal?: DeviceThermal;
 }
 
 export interface LinkConfig {

@@ -23,6 +23,7 @@ import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
 import { EventKernel, RngStreams } from './kernel/index.js';
 import { RunSummarizer } from './metrics/index.js';
 import { stageReady } from './models/llm/llm-engine.js';
+import { contextTokens } from './devices/memory-pressure.js';
 import { devicePerf } from './models/perf.js';
 import { LinkNetwork } from './network/link-network.js';
 import { PRIORITY } from './priorities.js';
@@ -120,7 +121,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     if (d.kind === 'drop') { w.endUnserved(req, 'dropped', d.reason); return; }
     const inst = w.instanceById.get(d.instanceId);
     if (inst === undefined || !inst.serving) {
-      w.endUnserved(req, 'failed', inst === undefined ? 'unknown-instance' : inst.state === 'failed' ? 'device-crash' : 'instance-gone');
+      w.endUnserved(req, 'failed', inst === undefined ? 'unknown-instance' : inst.state === 'failed' ? (inst.oom ? 'oom' : 'device-crash') : 'instance-gone');
       return;
     }
     r.instance[req] = inst.index;
@@ -145,7 +146,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     inst.inTransit--;
     if (!inst.serving) {
       w.leaveInstance(inst);
-      w.endUnserved(req, 'failed', inst.state === 'failed' ? 'device-crash' : 'instance-gone');
+      w.endUnserved(req, 'failed', inst.state === 'failed' ? (inst.oom ? 'oom' : 'device-crash') : 'instance-gone');
+      return;
+    }
+    if (inst.oom) {
+      // The runtime allocates its context on the first request (Ollama-style lazy load): killed.
+      w.leaveInstance(inst);
+      w.endUnserved(req, 'failed', 'oom');
+      failInstance(w, inst, 'oom');
+      w.note(`oom: ${inst.serviceName} killed on ${inst.deviceIds.join('+')} at its first request (weights + KV for one ${contextTokens(scenario.services[inst.service]!)}-token context exceed the free unified memory)`);
       return;
     }
     inst.engine.enqueue(w, inst, req);
@@ -229,6 +238,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     for (const s of sources) s.close();
   }
   w.settleInflight();
+  if (w.thermal !== null) {
+    for (const t of w.thermal.finish(scenario.devices.map((d) => d.id))) { summarizer.setClockTimeline(t.d, t.clockTimeline); w.note(t.note); }
+  }
   scenario.links.forEach((_, l) => summarizer.setLinkBusy(l, network.busiestDirectionS(l)));
   return { ...summarizer.finish(w.changes, [...w.notes].sort()), engine: engineStats(w) };
 }

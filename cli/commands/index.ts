@@ -28,6 +28,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<readonly Any
   schema: async () => [(await import('./schema.js')).schemaCommand],
   check: async () => [(await import('./schema.js')).checkCommand],
   calibrate: async () => [(await import('./calibrate.js')).calibrateCommand],
+  plan: async () => [(await import('./plan.js')).planCommand],
 };
 
 /**

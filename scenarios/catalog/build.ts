@@ -6,7 +6,7 @@
  * one. Every problem goes through `report`; the caller uses the result only when none was.
  */
 import { didYouMean } from '../issues.js';
-import type { Catalog, DeviceSpec, LinkSpec, ModelSpec, ProfileRow } from '../types.js';
+import type { Catalog, Cooling, CoolingSpec, DeviceSpec, LinkSpec, ModelSpec, ProfileRow, ThermalSpec } from '../types.js';
 import type { RawCatalog, RawDevice, RawLink, RawModel, RawProfile } from './schema.js';
 
 export type CatalogReport = (path: readonly PropertyKey[], message: string, hint?: string) => void;
@@ -25,7 +25,28 @@ export function deviceSpec(d: RawDevice, origin: string): DeviceSpec {
     intraNodeBps: d.intra_node_gbps !== undefined ? d.intra_node_gbps * GB : 0,
     storageBytesPerS: (d.storage_gb_s ?? DEFAULT_STORAGE_GB_S) * GB, idleW: d.idle_w, busyW: d.busy_w,
     ...(d.pipeline_latency_ms !== undefined ? { pipelineLatencyS: d.pipeline_latency_ms / 1000 } : {}),
+    ...(d.power_modes !== undefined ? {
+      powerModes: d.power_modes.map((m) => ({
+        name: m.name, throughputScale: m.throughput_scale, busyW: m.busy_w, ...(m.idle_w !== undefined ? { idleW: m.idle_w } : {}),
+        source: m.source ?? `declared in ${origin}`,
+      })),
+    } : {}),
+    ...(d.default_power_mode !== undefined ? { defaultPowerMode: d.default_power_mode } : {}),
+    ...(d.thermal !== undefined ? { thermal: thermalSpec(d.thermal, origin) } : {}),
+    ...(d.os_reserve_gb !== undefined ? { osReserveBytes: d.os_reserve_gb * GB } : {}),
     source: d.source ?? `declared in ${origin}`,
+  };
+}
+
+function thermalSpec(t: NonNullable<RawDevice['thermal']>, origin: string): ThermalSpec {
+  const cooling: Partial<Record<Cooling, CoolingSpec>> = {};
+  for (const k of ['active', 'passive', 'none'] as const) {
+    const c = t.cooling[k];
+    if (c !== undefined) cooling[k] = { rKPerW: c.r_k_per_w, tauS: c.tau_s, source: c.source ?? `declared in ${origin}` };
+  }
+  return {
+    ambientC: t.ambient_c, throttleC: t.throttle_c, criticalC: t.critical_c, minClockRatio: t.min_clock_ratio, cooling,
+    source: t.source ?? `declared in ${origin}`,
   };
 }
 
@@ -109,6 +130,14 @@ export function extendCatalog(base: Catalog, raw: RawCatalog, rows: readonly Raw
     if (given !== 0 && given !== 3) report(['models', i], 'a mixture-of-experts model needs active_params_b, experts and active_experts together');
     else if (m.active_params_b !== undefined && m.active_params_b > m.params_b) report(['models', i, 'active_params_b'], `active_params_b ${m.active_params_b} is above params_b ${m.params_b}`);
     else if (m.experts !== undefined && m.active_experts !== undefined && m.active_experts >= m.experts) report(['models', i, 'active_experts'], `active_experts ${m.active_experts} must be below experts ${m.experts}`);
+  });
+  (raw.devices ?? []).forEach((d, i) => {
+    const names = (d.power_modes ?? []).map((m) => m.name);
+    if (d.default_power_mode !== undefined && !names.includes(d.default_power_mode)) {
+      report(['devices', i, 'default_power_mode'], `default_power_mode "${d.default_power_mode}" is not one of power_modes (${names.join(', ') || 'none declared'})`, didYouMean(d.default_power_mode, names));
+    }
+    if (d.power_modes !== undefined && d.default_power_mode === undefined) report(['devices', i, 'default_power_mode'], 'power_modes need default_power_mode (the mode the entry\'s figures were measured in)');
+    if (d.thermal !== undefined && !(d.thermal.critical_c > d.thermal.throttle_c)) report(['devices', i, 'thermal', 'critical_c'], `critical_c ${d.thermal.critical_c} must be above throttle_c ${d.thermal.throttle_c}`);
   });
   for (const d of raw.devices ?? []) devices[d.key] = deviceSpec(d, origin);
   for (const l of raw.links ?? []) links[l.key] = linkSpec(l, origin);

@@ -15,6 +15,28 @@ const source = () => z.string().min(1).optional();
 
 export const LINK_KINDS = ['nvlink', 'pcie', 'ethernet', 'wifi', 'wan', 'ble', 'bt-serial', 'usb-uart'] as const;
 
+/** One nvpmodel-style power mode: a measured throughput ratio to the entry's own figures and its power. */
+const powerModeEntry = z.strictObject({
+  name: z.string().min(1),
+  /** Throughput relative to the entry's figures and profile rows (1 = the mode they were measured in). */
+  throughput_scale: positive(),
+  busy_w: z.number().nonnegative(),
+  idle_w: z.number().nonnegative().optional(),
+  source: source(),
+});
+
+/** First-order thermal model (docs/sim-models.md "Thermal throttling"); one (R, τ) per cooling. */
+const coolingEntry = z.strictObject({ r_k_per_w: positive(), tau_s: positive(), source: source() });
+const thermalEntry = z.strictObject({
+  ambient_c: z.number(),
+  throttle_c: z.number(),
+  critical_c: z.number(),
+  /** Clock ratio at or past critical_c (e.g. Pi 5: 1.5 / 2.4 GHz). */
+  min_clock_ratio: z.number().positive().max(1),
+  cooling: z.strictObject({ active: coolingEntry.optional(), passive: coolingEntry.optional(), none: coolingEntry.optional() }),
+  source: source(),
+});
+
 export const deviceEntrySchema = z.strictObject({
   key: key(),
   name: z.string().min(1),
@@ -29,6 +51,12 @@ export const deviceEntrySchema = z.strictObject({
   intra_node_gbps: positive().optional(),
   storage_gb_s: positive().optional(),
   pipeline_latency_ms: positive().optional(),
+  /** Power modes a scenario may pick with `power_mode` (Jetson nvpmodel); `default_power_mode` names the entry's own. */
+  power_modes: z.array(powerModeEntry).min(1).optional(),
+  default_power_mode: z.string().min(1).optional(),
+  thermal: thermalEntry.optional(),
+  /** Unified-memory boards: GB the OS and runtime keep (not available to weights, KV or activations). */
+  os_reserve_gb: z.number().nonnegative().optional(),
   source: source(),
 });
 

@@ -44,6 +44,8 @@ export class Instance {
   inTransit = 0;
   /** Paged KV: capacity and blocks held by the running sequences (llm-engine). */
   kvCapacityBlocks = Infinity;
+  /** Killed by the OOM killer when it loads (sim/devices/memory-pressure.ts): its requests fail with `oom`. */
+  oom = false;
   kvUsedBlocks = 0;
   /** Per running slot: prompt tokens prefilled in the current step (0 = decoding). */
   readonly stepPrefill: Int32Array;

@@ -9,6 +9,7 @@
  * takes one GPU lane shared with others (Lanes.pickShared packs shares); `microBatches` caps
  * the pipeline's micro-batches (sim/parallel/pipeline.ts).
  */
+import { oomAtLoad } from '../devices/memory-pressure.js';
 import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
 import { KV_BLOCK_TOKENS, LLM_ENGINE, sliceTokens } from '../models/llm/llm-engine.js';
 import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
@@ -66,7 +67,7 @@ export function goneIfIdle(w: World, inst: Instance): void {
 }
 
 /** A crash on one of its devices: queued and running requests fail (reason `device-crash`). */
-export function failInstance(w: World, inst: Instance): void {
+export function failInstance(w: World, inst: Instance, reason = 'device-crash'): void {
   if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
   inst.iterHandle = NO_EVENT;
   for (const lanes of inst.stageLanes) for (const l of lanes) if (w.lanes.owner[l] === inst.index) w.lanes.owner[l] = -1;
@@ -74,12 +75,12 @@ export function failInstance(w: World, inst: Instance): void {
   inst.busy = false;
   for (let i = 0; i < inst.runCount; i++) {
     w.leaveInstance(inst);
-    w.endUnserved(inst.running[i]!, 'failed', 'device-crash');
+    w.endUnserved(inst.running[i]!, 'failed', reason);
   }
   inst.runCount = 0;
   while (inst.waiting.length > 0) {
     w.leaveInstance(inst);
-    w.endUnserved(inst.waiting.shift(), 'failed', 'device-crash');
+    w.endUnserved(inst.waiting.shift(), 'failed', reason);
   }
   inst.kvUsedBlocks = 0;
   inst.pendingSwapS = 0;
@@ -246,6 +247,7 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
     kv = Math.min(kv, Math.floor(budget / (model.kvBytesPerToken * share * KV_BLOCK_TOKENS)));
   });
   inst.kvCapacityBlocks = kv;
+  inst.oom = oomAtLoad(w, inst);
   w.setLifecycle(inst, 'loading');
   w.recordChange('load', inst);
   w.kernel.schedule(w.warmStart && w.kernel.now === 0 ? 0 : loadS, w.handlers.ready, inst.index, PRIORITY.placement);

@@ -9,6 +9,7 @@ import type { EventKernel, RngStreams } from '../kernel/index.js';
 import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
 import type { LinkNetwork } from '../network/link-network.js';
+import { ThermalModel } from '../devices/thermal.js';
 import { PRIORITY } from '../priorities.js';
 import type { ClosedLoop } from './closed-loop.js';
 import type { Instance, Mutable } from './instance.js';
@@ -75,6 +76,8 @@ export class World {
   closedLoop: ClosedLoop | null = null;
   /** Co-located instances time-slice a shared GPU (scenario `device_sharing`: time-slice, the default, or priority). */
   readonly timeSlice: boolean;
+  /** Devices with `cooling`: temperature and clock (sim/devices/thermal.ts); null when none has. */
+  readonly thermal: ThermalModel | null;
   /** `device_sharing: priority`: only an instance with a higher-priority active co-tenant yields. */
   readonly priorityShare: boolean;
   /** Per service: its priority on a shared GPU (frame deadline 2 > token SLO 1 > end-to-end 0). */
@@ -118,6 +121,13 @@ export class World {
       intraNode: d.spec.intraNode, alive: true, queuedRequests: 0, utilization: 0, asOfS: 0,
     }));
     this.ingressNode = Int32Array.from(scenario.services, (s) => network.nodeIndex.get(s.ingress) ?? -1);
+    const thermal = new ThermalModel(scenario);
+    this.thermal = thermal.any ? thermal : null;
+  }
+
+  /** Multiplier on the duration of work device `d` starts now: 1 / its clock ratio (thermal throttling). */
+  timeScale(d: number): number {
+    return this.thermal === null ? 1 : this.thermal.timeScale(d, this.kernel.now);
   }
 
   get now(): number {
@@ -176,11 +186,13 @@ export class World {
     const frac = lanes.length / L.count[d]!;
     this.busyTotal[d] = this.busyTotal[d]! + durS * frac;
     this.summarizer.addBusy(d, start, end, frac);
+    if (owner >= 0) this.summarizer.addServiceBusy(this.instances[owner]!.service, d, inRun * frac);
+    if (this.thermal !== null) this.thermal.addBusy(d, start, end, frac);
     return end;
   }
 
   /** Takes back busy time reserved on `lanes` of `d` for [fromS, toS) (a decode run cut short). */
-  releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number): void {
+  releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number, owner = -1): void {
     const L = this.lanes;
     const h = this.scenario.horizonS;
     const inRun = (toS < h ? toS : h) - (fromS < h ? fromS : h);
@@ -193,6 +205,8 @@ export class World {
     const frac = lanes.length / L.count[d]!;
     this.busyTotal[d] = this.busyTotal[d]! - (toS - fromS) * frac;
     this.summarizer.addBusy(d, fromS, toS, -frac);
+    if (owner >= 0) this.summarizer.addServiceBusy(this.instances[owner]!.service, d, -inRun * frac);
+    if (this.thermal !== null) this.thermal.addBusy(d, fromS, toS, -frac);
   }
 
   /** True when every lane in `lanes` is free at `t`. */

@@ -12,6 +12,7 @@
 import type {
   DeviceResult, LinkResult, Outcome, OutcomeCounts, PlacementChange, RequestRecord, RunResult, ServiceKind, ServiceResult, Slo,
 } from '../../policies/index.js';
+import { perUnit, serviceEnergyJ } from './energy.js';
 import { explainRun } from './notes.js';
 import { Samples } from './samples.js';
 import { noReadyFractions } from './ready-time.js';
@@ -88,6 +89,10 @@ export class RunSummarizer {
   private readonly busy: Float64Array;
   private readonly busyBuckets: Float64Array[];
   private readonly linkBusy: Float64Array;
+  /** Busy seconds per service per device (energy attribution, sim/metrics/energy.ts). */
+  private readonly svcBusy: Float64Array[];
+  private readonly deviceNotes: string[] = [];
+  private readonly clockTimelines = new Map<number, readonly number[]>();
 
   constructor(private readonly meta: RunMeta) {
     this.buckets = Math.max(1, Math.ceil(meta.horizonS / meta.timelineBucketS - 1e-9));
@@ -97,6 +102,17 @@ export class RunSummarizer {
     this.okPerBucket = new Float64Array(this.buckets);
     this.busy = new Float64Array(meta.devices.length);
     this.busyBuckets = meta.devices.map(() => new Float64Array(this.buckets));
+    this.svcBusy = meta.services.map(() => new Float64Array(meta.devices.length));
+  }
+
+  /** Busy seconds of service `s` on device `d` (may be negative: a shortened run). */
+  addServiceBusy(s: number, d: number, seconds: number): void {
+    this.svcBusy[s]![d] = this.svcBusy[s]![d]! + seconds;
+  }
+
+  /** A device's clock ratio per timeline bucket (thermal throttling, sim/devices/thermal.ts). */
+  setClockTimeline(d: number, ratios: readonly number[]): void {
+    this.clockTimelines.set(d, ratios);
   }
 
   /** Records one request's single outcome (times in seconds; NaN where not reached). */
@@ -223,13 +239,27 @@ export class RunSummarizer {
     });
     const attained = Object.values(services).filter((s) => s.offered > 0).map((s) => s.sloAttainment);
     const devices: Record<string, DeviceResult> = {};
+    const energies = m.devices.map((d, i) => (d.idleW !== null && d.busyW !== null ? d.idleW * m.horizonS + (d.busyW - d.idleW) * this.busy[i]! : null));
     m.devices.forEach((d, i) => {
       const busy = this.busy[i]!;
+      const clock = this.clockTimelines.get(i);
       devices[d.id] = {
         type: d.type,
         utilization: busy / m.horizonS,
-        energyJ: d.idleW !== null && d.busyW !== null ? d.idleW * m.horizonS + (d.busyW - d.idleW) * busy : null,
+        energyJ: energies[i]!,
         utilizationTimeline: Array.from(this.busyBuckets[i]!, (x, b) => x / (Math.min(m.horizonS, (b + 1) * m.timelineBucketS) - b * m.timelineBucketS)),
+        ...(clock !== undefined ? { clockTimeline: clock } : {}),
+      };
+    });
+    const svcEnergy = serviceEnergyJ(energies, this.svcBusy);
+    m.services.forEach((s, i) => {
+      const a = this.acc[i]!;
+      const e = svcEnergy[i]!;
+      services[s.name] = {
+        ...services[s.name]!,
+        energyJ: e,
+        energyPerRequestJ: perUnit(e, a.ok + a.late),
+        ...(s.kind === 'llm' ? { energyPerOutputTokenJ: perUnit(e, a.outputTokens) } : {}),
       };
     });
     const links: Record<string, LinkResult> = {};

@@ -14,6 +14,7 @@
  */
 import type { LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { RngStream } from '../kernel/index.js';
+import { serializerOf } from './wifi-medium.js';
 
 interface Window { readonly fromS: number; readonly toS: number; readonly factor: number }
 
@@ -22,7 +23,9 @@ export class LinkNetwork {
   readonly nodeIds: readonly string[];
   readonly nodeIndex: ReadonlyMap<string, number>;
   readonly links: readonly LinkConfig[];
+  /** Busy-until per serializer slot (one per link direction; one per AP for Wi-Fi, wifi-medium.ts). */
   private readonly busyUntil: Float64Array;
+  private readonly slotOf: Int32Array;
   /** Directed hops per (src·n + dst): link index ·2 + direction (0 = a→b). Empty when src = dst. */
   private readonly paths: (Int32Array | null)[];
   private readonly pathLatency: Float64Array;
@@ -36,7 +39,9 @@ export class LinkNetwork {
     this.nodeIds = ids;
     this.nodeIndex = new Map(ids.map((id, i) => [id, i]));
     this.links = scenario.links;
-    this.busyUntil = new Float64Array(this.links.length * 2);
+    const ser = serializerOf(scenario);
+    this.slotOf = ser.slotOf;
+    this.busyUntil = new Float64Array(ser.slots);
     this.busySeconds = new Float64Array(this.links.length * 2);
     this.outages = this.links.map(() => []);
     this.degrades = this.links.map(() => []);
@@ -132,7 +137,8 @@ export class LinkNetwork {
       const dir = path[h]!;
       const li = dir >> 1;
       const link = this.links[li]!;
-      let start = this.upAt(li, Math.max(t, this.busyUntil[dir]!));
+      const slot = this.slotOf[dir]!;
+      let start = this.upAt(li, Math.max(t, this.busyUntil[slot]!));
       const bw = link.bandwidthBps * this.factorAt(li, start);
       const ser = bytes > 0 ? (bytes * 8) / bw : 0;
       let end = start + ser;
@@ -141,7 +147,7 @@ export class LinkNetwork {
         end = start + ser;
         this.busySeconds[dir] = this.busySeconds[dir]! + ser;
       }
-      this.busyUntil[dir] = end;
+      this.busyUntil[slot] = end;
       this.busySeconds[dir] = this.busySeconds[dir]! + ser;
       t = end + link.latencyS;
     }

@@ -20,5 +20,5 @@ export function peersRun(w: World, inst: Instance, stage: number, startS: number
 /** Takes back the peers' busy time of [fromS, toS) (a decode run cut short). */
 export function peersRelease(w: World, inst: Instance, fromS: number, toS: number): void {
   const devs = inst.peerDevices;
-  for (let q = 0; q < devs.length; q++) w.releaseLanes(devs[q]!, inst.peerLanes[q]!, fromS, toS);
+  for (let q = 0; q < devs.length; q++) w.releaseLanes(devs[q]!, inst.peerLanes[q]!, fromS, toS, inst.index);
 }

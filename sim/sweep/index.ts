@@ -18,4 +18,5 @@ export { runSweep, capacityFileFor, type SweepProgress, type SweepRunOptions, ty
 export { availableCores } from './cell-pool.js';
 export { advance, newSearch, nextLoads, probeAttainments, serviceCapacities, type CapacitySearch, type Probe, type ServiceCapacity } from './capacity.js';
 export { CellPool } from './cell-pool.js';
+export { PlanError, planDevices, planMix, planScenario, type MixAnswer, type PlanAnswer, type PlanOptions, type PlanResult, type PlanSimulate } from './device-plan.js';
 export type { CellOutcome, CellTask } from './worker.js';

@@ -16,7 +16,7 @@ const DIR = path.join(ROOT, 'scenarios');
 /** Long enough for a cold start (weights loaded from storage) plus a few requests. */
 const SHORT_HORIZON_S = 5;
 /** Examples whose first request cannot finish in 5 s: a cold 7B over four Pis, a 70B over two GPUs. */
-const SLOW_START_S: Readonly<Record<string, number>> = { 'scenarios/pi-cluster-tp.yaml': 120, 'scenarios/two-gpu-70b.yaml': 120 };
+const SLOW_START_S: Readonly<Record<string, number>> = { 'scenarios/pi-cluster-tp.yaml': 120, 'scenarios/two-gpu-70b.yaml': 120, 'scenarios/edge/pi5-thermal.yaml': 120 };
 
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -132,7 +132,7 @@ export function cutRun(w: World, inst: Instance): void {
   if (j === m) return;
   const oldEnd = boundary(inst, m);
   const end = boundary(inst, j);
-  w.releaseLanes(inst.stageDevices[0]!, lanes, end, oldEnd);
+  w.releaseLanes(inst.stageDevices[0]!, lanes, end, oldEnd, inst.index);
   if (inst.peerDevices.length > 0) peersRelease(w, inst, end, oldEnd);
   w.kernel.cancel(inst.iterHandle);
   inst.runSteps = j;
@@ -256,8 +256,9 @@ function startStep(w: World, inst: Instance): void {
     inst.runSteps = Math.max(1, m);
     inst.runStartS = now + inst.pendingSwapS;
     inst.pendingSwapS = 0;
-    inst.runA = cost.stepS(0, decoding, kv, 0);
-    inst.runB = cost.decodeGrowthS(decoding);
+    const slow = w.timeScale(sd[0]!);
+    inst.runA = cost.stepS(0, decoding, kv, 0) * slow;
+    inst.runB = cost.decodeGrowthS(decoding) * slow;
     const runS = boundary(inst, inst.runSteps) - now;
     t = w.runOnLanes(sd[0]!, lanes0, now, runS, inst.index);
     inst.laneStartS = w.lastStartS;

@@ -28,7 +28,7 @@ function itemStartBatch(w: World, inst: Instance): void {
   }
   inst.view.running = inst.runCount;
   if (inst.runCount === 0) return;
-  const end = w.runOnLanes(inst.stageDevices[0]!, inst.stageLanes[0]!, now, perf.batchS(inst.runCount), inst.index);
+  const end = w.runOnLanes(inst.stageDevices[0]!, inst.stageLanes[0]!, now, perf.batchS(inst.runCount) * w.timeScale(inst.stageDevices[0]!), inst.index);
   inst.laneStartS = w.lastStartS;
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
