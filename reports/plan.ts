@@ -2,7 +2,7 @@
  * The capacity-plan page (`parasim plan … --html FILE`, issue 18): bars of the smallest device
  * count per candidate type that meets the service's attainment target, with the energy per
  * request at that count beside them, and the probes as a table. The plan's shape is declared here
- * (reports/ imports no simulator module); sim/sweep/device-plan.ts produces it.
+ * (reports/ imports no simulator module); sweeps/device-plan.ts produces it.
  */
 import { escapeHtml } from './escape.js';
 import type { Figure } from './figure.js';

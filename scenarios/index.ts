@@ -4,10 +4,12 @@
  * Reading guide: `types.ts` (the resolved Scenario every consumer uses).
  */
 export * from './types.js';
+export { DEFAULT_FRAMEWORK, SERVING_FRAMEWORKS, isServingFramework, type ServingFramework } from './frameworks.js';
 export { loadScenario, parseScenario, validateScenarioObject, readScenarioObject } from './load-scenario.js';
 export type { LoadResult, ReadResult } from './load-scenario.js';
 export { didYouMean, formatIssues } from './issues.js';
 export { isPlainObject } from './plain-object.js';
+export { scaleLoad } from './load-scale.js';
 export { policyChoiceFor } from './policy-params.js';
 export type { ScenarioIssue } from './issues.js';
 export { scenarioJsonSchema } from './schema.js';

@@ -258,6 +258,7 @@ function resolveService(
     ...(s.max_batched_tokens !== undefined ? { maxBatchedTokens: s.max_batched_tokens } : {}),
     ...(s.chunked_prefill !== undefined ? { chunkedPrefill: s.chunked_prefill } : {}),
     ...(s.preemption !== undefined ? { preemption: s.preemption } : {}),
+    ...(s.framework !== undefined ? { framework: s.framework } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { builtinCatalog } from './catalog/builtin.js';
 import { catalogSectionSchema } from './catalog/schema.js';
 import type { Catalog } from './types.js';
 import { SCENARIO_LIMITS } from './limits.js';
+import { SERVING_FRAMEWORKS } from './frameworks.js';
 
 const keysOf = (r: Readonly<Record<string, unknown>>): [string, ...string[]] => Object.keys(r) as [string, ...string[]];
 
@@ -125,6 +126,8 @@ export function scenarioSchemaFor(catalog: Catalog) {
     preemption: z.enum(['recompute', 'swap']).optional(),
     /** Segmentation: bytes of one encoded frame sent to the device (e.g. a JPEG), instead of the raw input tensor. */
     frame_bytes: z.number().int().positive().optional(),
+    /** LLM: serving framework (scenarios/frameworks.ts); default generic. */
+    framework: z.enum(SERVING_FRAMEWORKS).optional(),
   });
 
   const deviceSchema = z.strictObject({

@@ -4,6 +4,7 @@
  */
 import type { Category, DeviceClass, LinkKind, ParamValue, ServiceKind, Slo } from '../policies/index.js';
 import type { ArrivalSpec, TokenSpec } from '../traces/index.js';
+import type { ServingFramework } from './frameworks.js';
 
 /** A catalog figure with where it came from. */
 export interface Sourced {
@@ -181,6 +182,8 @@ export interface ServiceConfig {
   readonly chunkedPrefill?: boolean;
   /** LLM: what happens to a sequence preempted when KV blocks run out (default recompute). */
   readonly preemption?: 'recompute' | 'swap';
+  /** LLM: the serving framework, whose default efficiencies the step cost uses (default generic). */
+  readonly framework?: ServingFramework;
 }
 
 export type FaultConfig =

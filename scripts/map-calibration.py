@@ -13,11 +13,23 @@ if not os.path.isdir(SHARED):
     SHARED = '/work/shared/profiles'
 OUT = os.path.join(os.path.dirname(__file__), '..', 'scenarios', 'calibration')
 COLS = ['device_key', 'model_key', 'nodes', 'parallelism', 'link_key', 'batch', 'prompt_tokens', 'output_tokens',
-        'prefill_tok_s', 'decode_tok_s', 'closed_loop', 'source']
+        'prefill_tok_s', 'decode_tok_s', 'closed_loop', 'framework', 'source']
 
 def closed_loop(notes):
-    """decode_tok_s is output tokens over whole requests (TTFT included), as cli/bench/batched-rows.ts reads the notes."""
+    """decode_tok_s is output tokens over whole requests (TTFT included), (vLLM bench serve, TRT-LLM offline) per the notes."""
     return 'true' if re.search(r'Output token throughput|output tok/s at concurrency|peak offline throughput|output tok/s PER GPU', notes, re.I) else ''
+
+def framework(fw):
+    """The serving framework of a row (calibrate's optional `framework` column): the software
+    decides how far from the hardware's peak prefill and batched decode run. Forks and wrappers
+    of llama.cpp (Ollama, llamafile, LM Studio, llama.cpp RPC) are llama.cpp; frameworks with
+    too few rows to fit (distributed-llama, exo/MLX, TinyChat, HF transformers, TornadoVM) stay
+    `generic`, the defaults fitted on every row."""
+    if re.search(r'TensorRT|TRT', fw): return 'tensorrt-llm'
+    if re.search(r'vLLM', fw, re.I): return 'vllm'
+    if re.search(r'MLC', fw): return 'mlc'
+    if re.search(r'llama\.cpp|llama-bench|llama-batched-bench|Ollama|llamafile|LM Studio', fw, re.I): return 'llama.cpp'
+    return 'generic'
 
 DEVICES = [  # (regex on the device column, key); first match wins
     (r'H100 SXM 80GB \(x2, TP2\)', 'h100-sxm-80gb-x2'), (r'A100 \(x4, TP4', 'a100-80gb-sxm-x4'),
@@ -130,7 +142,7 @@ def single(path, rel):
         if not decode and not prefill: skipped.append((rel, i, 'no prefill or decode figure')); continue
         rows.append(dict(device_key=dev, model_key=model, nodes='1', parallelism='none', link_key='', batch=str(batch),
                          prompt_tokens=prompt, output_tokens=output_tokens(notes), prefill_tok_s=prefill, decode_tok_s=decode,
-                         closed_loop=closed_loop(notes) if decode else '', source=src + (f' (DERIVED aggregate = per-GPU × {scale})' if scale > 1 else '') + assumed))
+                         closed_loop=closed_loop(notes) if decode else '', framework=framework(r['framework']), source=src + (f' (DERIVED aggregate = per-GPU × {scale})' if scale > 1 else '') + assumed))
     return rows, skipped
 
 SPLIT = [  # (regex on device, device_key or None, nodes, parallelism, link) for split-multidevice.csv
@@ -160,7 +172,7 @@ def split(path, rel):
         if 'llama.cpp RPC' in r['framework']: par = 'pp'
         rows.append(dict(device_key=key, model_key=model, nodes=str(nodes), parallelism=par, link_key=link if nodes > 1 else '',
                          batch=r['batch'], prompt_tokens=r['prompt_tokens'], output_tokens=output_tokens(notes),
-                         prefill_tok_s=r['prefill_tok_s'], decode_tok_s=r['decode_tok_s'], closed_loop=closed_loop(notes),
+                         prefill_tok_s=r['prefill_tok_s'], decode_tok_s=r['decode_tok_s'], closed_loop=closed_loop(notes), framework=framework(r['framework']),
                          source=f'{rel}:{i}; {r["source"]}' + ('; link not stated: ' + link + ' ASSUMED' if 'not stated' in dev and nodes > 1 else '')))
     return rows, skipped
 

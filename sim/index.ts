@@ -12,6 +12,5 @@ export { devicePerf, LlmStagePerf, ItemPerf } from './models/perf.js';
 export { declaredRate, serviceInfos, linkStates, initialDemand, zeroDemandNotes, FIRST_WINDOW_S, type InitialDemand } from './host/static-views.js';
 export { LinkNetwork } from './network/link-network.js';
 export { EventKernel, RngStreams, rngStream } from './kernel/index.js';
-export * from './sweep/index.js';
 export * from './calibrate/index.js';
 export { Timeline } from './host/timeline.js';

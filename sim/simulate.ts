@@ -9,6 +9,7 @@
  * Randomness: streams `arrivals:<service>`, `tokens:<service>`, `faults`, `policy:<name>`,
  * `links:loss`, `sync` (INV-3, INV-4).
  */
+import { replaceAfterFault } from '../host/index.js';
 import { POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
 import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.js';
 import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArrival } from '../traces/index.js';
@@ -16,7 +17,7 @@ import { FaultSchedule } from './faults/faults.js';
 import { ClosedLoop } from './host/closed-loop.js';
 import { engineStats } from './host/engine-stats.js';
 import type { Timeline } from './host/timeline.js';
-import { applyPlan, failInstance, goneIfIdle } from './host/placement.js';
+import { applyPlan, crashDevice, failInstance, goneIfIdle, markReady, recoverDevice } from './host/placement.js';
 import { SyncChannel } from './host/sync.js';
 import { Views } from './host/views.js';
 import { LLM_BYTES_PER_TOKEN, World } from './host/world.js';
@@ -172,13 +173,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     goneIfIdle(w, inst);
   });
   h.deliver = kernel.register((req) => w.onDelivered(req));
-  h.ready = kernel.register((i) => {
-    const inst = w.instances[i]!;
-    if (inst.state !== 'loading') return;
-    w.setLifecycle(inst, 'ready');
-    w.recordChange('ready', inst);
-    if (!inst.busy) inst.engine.start(w, inst);
-  });
+  h.ready = kernel.register((i) => markReady(w, w.instances[i]!));
   h.place = kernel.register((periodic) => {
     place();
     if (periodic === 1 && policy.placementPeriodS !== undefined) kernel.schedule(policy.placementPeriodS, h.place, 1, PRIORITY.placement);
@@ -186,18 +181,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   h.fault = kernel.register((k) => {
     const a = faults.actions[k]!;
     const d = a.device;
-    if (a.kind === 'crash' && w.alive[d] === 1) {
-      w.setAlive(d, false);
-      for (const inst of w.instances) {
-        if (inst.usesDevice(d) && inst.state !== 'gone' && inst.state !== 'failed') failInstance(w, inst);
-      }
-      w.weightsReserved[d] = 0;
-      w.lanes.crash(d, kernel.now);
-    } else if (a.kind === 'recover' && w.alive[d] === 0) {
-      w.setAlive(d, true);
-    }
+    if (a.kind === 'crash') crashDevice(w, d);
+    else recoverDevice(w, d);
     faults.rearm(a);
-    if (policy.placementPeriodS === undefined) kernel.schedule(0, h.place, 0, PRIORITY.placement);
+    if (replaceAfterFault(policy)) kernel.schedule(0, h.place, 0, PRIORITY.placement);
   });
   h.viewTick = kernel.register(() => {
     views.tick();

@@ -11,7 +11,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { CellPool, expandGrid } from '../../sim/index.js';
+import { CellPool, expandGrid } from '../../sweeps/index.js';
 import { loadSweepOrThrow, measureSweepThroughput } from '../commands/sweep.js';
 import { PROJECT_ROOT } from './model-bench.js';
 import { traceReplayBench } from './trace-replay-bench.js';

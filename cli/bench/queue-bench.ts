@@ -9,10 +9,10 @@
  */
 import fs from 'node:fs';
 import { Worker } from 'bullmq';
-import { QueueExecutor } from '../queue/coordinator.js';
-import { redisBinary, startLocalRedis, type LocalRedis } from '../queue/local-redis.js';
-import { PREFIX, type CellJobData, type CellJobResult } from '../queue/protocol.js';
-import { parseRedisUrl, type RedisTarget } from '../queue/redis-url.js';
+import { QueueExecutor } from '../../sweeps/queue/coordinator.js';
+import { redisBinary, startLocalRedis, type LocalRedis } from '../../sweeps/queue/local-redis.js';
+import { PREFIX, type CellJobData, type CellJobResult } from '../../sweeps/queue/protocol.js';
+import { parseRedisUrl, type RedisTarget } from '../../sweeps/queue/redis-url.js';
 
 const JOBS = 400;
 

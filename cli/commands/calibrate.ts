@@ -29,7 +29,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
   command: 'calibrate <rows>',
   describe: 'Simulate each row of a table of published figures (closed loop, concurrency = batch) and compare',
   builder: (y) => y
-    .positional('rows', { type: 'string', demandOption: true, describe: 'CSV: device_key, model_key, nodes, parallelism, link_key, batch, prompt_tokens, output_tokens, prefill_tok_s, decode_tok_s' })
+    .positional('rows', { type: 'string', demandOption: true, describe: 'CSV: device_key, model_key, nodes, parallelism, link_key, batch, prompt_tokens, output_tokens, prefill_tok_s, decode_tok_s (optional: closed_loop, framework = generic|llama.cpp|vllm|tensorrt-llm|mlc)' })
     .option('catalog', { type: 'string', describe: 'catalog file (YAML devices/models/links/profiles, or a profile CSV) extending the built-in one' })
     .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
   handler: (args) => {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { mergeParts, readResultLines, writeLinesAtomically, type ResultLine } from '../../sim/index.js';
+import { mergeParts, readResultLines, writeLinesAtomically, type ResultLine } from '../../sweeps/index.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';
 

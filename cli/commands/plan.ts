@@ -1,13 +1,13 @@
 /**
  * `parasim plan SCENARIO --service NAME --candidates TYPE,TYPE… --target 0.99 [--json] [--mix]`
  * — how many devices of each candidate type serve one service at the scenario's load within its
- * SLO (issue 18). The search lives in sim/sweep/device-plan.ts; this file parses, checks names
+ * SLO (issue 18). The search lives in sweeps/device-plan.ts; this file parses, checks names
  * (located errors, did-you-mean) and prints a table or the JSON answer on stdout.
  */
 import type { CommandModule } from 'yargs';
 import { builtinCatalog, didYouMean, formatIssues, loadCatalogFile, loadScenario, readScenarioObject, validateScenarioObject } from '../../scenarios/index.js';
 import { simulate } from '../../sim/index.js';
-import { planDevices, planMix, type PlanResult } from '../../sim/sweep/index.js';
+import { planDevices, planMix, type PlanResult } from '../../sweeps/index.js';
 import { loadPlotlySource, planPage, writeAtomically } from '../../reports/index.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';

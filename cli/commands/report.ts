@@ -12,7 +12,7 @@ import {
   writeAtomically,
 } from '../../reports/index.js';
 import { didYouMean } from '../../scenarios/index.js';
-import { codeVersion } from '../../sim/index.js';
+import { codeVersion } from '../../sweeps/index.js';
 import { finiteNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { buildReport, readResultFiles, reportCsv, writeReport } from '../../reports/index.js';
-import { codeVersion, packageRoot, readResultLines, runSweep } from '../../sim/index.js';
+import { codeVersion, packageRoot, readResultLines, runSweep } from '../../sweeps/index.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputDir } from '../output-path.js';
 import { loadSweepOrThrow, progressPrinter, reportSummary, workersFor } from './sweep.js';

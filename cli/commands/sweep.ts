@@ -12,7 +12,7 @@ import { envBound, formatIssues } from '../../scenarios/index.js';
 import {
   availableCores, expandGrid, loadSweepFile, parseShard, runSweep,
   type SweepDefinition, type SweepProgress, type SweepRunSummary,
-} from '../../sim/index.js';
+} from '../../sweeps/index.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';
 
@@ -125,11 +125,11 @@ export async function measureSweepThroughput(
   }
 }
 
-/** `--queue` / `--status` (cli/queue, loaded only when asked for: BullMQ is not needed otherwise). */
+/** `--queue` / `--status` (sweep-queue.ts + sweeps/queue, loaded only when asked for: BullMQ is not needed otherwise). */
 async function queueMode(def: SweepDefinition, args: SweepArgs, out: string): Promise<void> {
   if (args.queue === undefined) throw new CliError('--status needs --queue redis://HOST:PORT', 2);
   if (args.shard !== undefined) throw new CliError('--queue and --shard do not combine: the queue already spreads the cells over the workers', 2);
-  const q = await import('../queue/sweep-queue.js');
+  const q = await import('./sweep-queue.js');
   if (args.status) return q.printQueueStatus(def, args.queue);
   const t0 = performance.now();
   const summary = await q.queueSweep(def, { url: args.queue, out, progress: progressPrinter('sweep') });

@@ -4,7 +4,7 @@
  * machines; `parasim sweep <file> --queue …` enqueues and collects. docs/sweeps.md, "Queue mode".
  */
 import type { CommandModule } from 'yargs';
-import { availableCores } from '../../sim/index.js';
+import { availableCores } from '../../sweeps/index.js';
 import { CliError } from '../cli-error.js';
 
 interface WorkerArgs {
@@ -37,9 +37,9 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     .option('verbose', { type: 'boolean', default: false, describe: 'log every cell start and end' }),
   handler: async (args) => {
     for (const n of ['concurrency', 'lock-ms', 'stalled-ms', 'max-stalled', 'poll-ms'] as const) positiveInt(n, args[n]);
-    const { reachableOrThrow, targetOrThrow } = await import('../queue/sweep-queue.js');
-    const { WorkerHost } = await import('../queue/worker-host.js');
-    const { queueCodeVersion } = await import('../queue/code-version.js');
+    const { reachableOrThrow, targetOrThrow } = await import('./sweep-queue.js');
+    const { WorkerHost } = await import('../../sweeps/queue/worker-host.js');
+    const { queueCodeVersion } = await import('../../sweeps/queue/code-version.js');
     const target = targetOrThrow(args.queue, WORKER_RETRY);
     await reachableOrThrow(target);
     const concurrency = args.concurrency ?? availableCores();

@@ -5,13 +5,15 @@
  *
  * The controller is a central router: it sees every request it sends, so instance queues are
  * its own in-flight counts (fresh), while device liveness and utilization are as of the last
- * heartbeat (`asOfS`). Free memory is computed from the catalog minus the weights of the
- * instances placed there, exactly as the simulator does, so policies place identically.
+ * heartbeat (`asOfS`). Device views, free memory (weights per stage, which states hold them) and
+ * which instances the views show follow the rules shared with the simulator (host/), so policies
+ * place identically; test/host/host-parity.test.ts drives both sides through the same events.
  */
 import type {
   ClusterView, DeviceState, InstanceState, Lifecycle, LinkState, NodeView, ServiceInfo, Stage,
 } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
+import { DemandMeter, deviceStates, freeMemory, heldWeights, visibleInViews } from '../../host/index.js';
 import { linkStates, serviceInfos, zeroDemandNotes } from '../../sim/index.js';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -22,9 +24,14 @@ export interface LiveInstance {
   readonly service: string;
   readonly serviceIndex: number;
   readonly stages: readonly Stage[];
-  /** Device index of each stage. */
+  /** Plan-matching key (host/plan.ts). */
+  readonly key: string;
+  /** Device index of each stage (its root; the agent that serves it). */
   readonly deviceIdx: readonly number[];
-  readonly weightBytes: number;
+  /** Every device holding a part of it (stage roots and tensor-parallel peers). */
+  readonly memberIdx: readonly number[];
+  /** Weight bytes it holds per device index while active (host/memory.ts). */
+  readonly need: ReadonlyMap<number, number>;
   readonly view: Mutable<InstanceState>;
 }
 
@@ -36,24 +43,23 @@ export class ClusterViews {
   readonly instances = new Map<string, LiveInstance>();
   private readonly nodeViews = new Map<string, Mutable<NodeView>>();
   readonly deviceIndex: Map<string, number>;
+  readonly capacity: Float64Array;
   /** Arrivals per service since the last placement (observed demand). */
   readonly arrivalsSincePlace: Float64Array;
-  private lastPlaceS = 0;
+  /** Observed demand (host/demand.ts): `restart()` it when the run clock starts. */
+  readonly demand: DemandMeter;
   /** Notes for the result (services planned with demand 0), as the simulator's host adds them. */
   readonly notes = new Set<string>();
 
   constructor(readonly scenario: Scenario) {
-    this.devices = scenario.devices.map((d) => ({
-      id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
-      memoryBytesPerGpu: d.spec.memoryBytesPerGpu, freeMemoryBytes: d.spec.gpus * d.spec.memoryBytesPerGpu,
-      flopsPerGpu: d.spec.flopsPerGpu / d.slowdown, memBandwidthBytesPerS: d.spec.memBandwidthBytesPerS / d.slowdown,
-      intraNode: d.spec.intraNode, alive: false, queuedRequests: 0, utilization: 0, asOfS: 0,
-    }));
+    this.devices = deviceStates(scenario, false);
+    this.capacity = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
     this.deviceIndex = new Map(scenario.devices.map((d, i) => [d.id, i]));
     this.services = serviceInfos(scenario);
     this.links = linkStates(scenario);
     this.cluster = { now: 0, devices: this.devices, links: this.links, services: this.services, instances: [] };
-    this.arrivalsSincePlace = new Float64Array(scenario.services.length);
+    this.demand = new DemandMeter(scenario.services.length);
+    this.arrivalsSincePlace = this.demand.arrivals;
   }
 
   /** The view a router at `node` sees now (central router: one shared fresh state). */
@@ -70,23 +76,21 @@ export class ClusterViews {
 
   /** Before `place`: observed demand since the last placement (declared rate at the start). */
   beforePlacement(now: number): void {
-    const dt = now - this.lastPlaceS;
-    if (dt > 0 && this.lastPlaceS > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
+    const dt = this.demand.beforePlacement(this.services, now);
     for (const note of zeroDemandNotes(this.services, now, dt)) this.notes.add(note);
-    if (dt > 0) { this.arrivalsSincePlace.fill(0); this.lastPlaceS = Math.max(now, 1e-9); }
     this.cluster.now = now;
     this.refreshMemory();
   }
 
-  /** Free memory = catalog memory − weights of live instances on the device (as the simulator). */
+  /** Free memory = catalog memory − weights of the instances that hold theirs (host/memory.ts). */
   refreshMemory(): void {
-    const used = new Float64Array(this.devices.length);
-    for (const inst of this.instances.values()) {
-      if (inst.view.state === 'gone' || inst.view.state === 'failed') continue;
-      const per = inst.weightBytes / inst.stages.length;
-      for (const d of inst.deviceIdx) used[d] = used[d]! + per;
-    }
-    this.devices.forEach((d, i) => { d.freeMemoryBytes = Math.max(0, d.gpus * d.memoryBytesPerGpu - used[i]!); });
+    const free = freeMemory(this.capacity, this.heldWeights());
+    this.devices.forEach((d, i) => { d.freeMemoryBytes = free[i]!; });
+  }
+
+  /** Weight bytes held per device (host/memory.ts). */
+  heldWeights(): Float64Array {
+    return heldWeights(this.devices.length, [...this.instances.values()].map((i) => ({ state: i.view.state, need: i.need })));
   }
 
   add(inst: LiveInstance): void {
@@ -101,9 +105,9 @@ export class ClusterViews {
     this.instancesChanged();
   }
 
-  /** Rebuilds the instance list the policies see (gone instances leave the views). */
+  /** Rebuilds the instance list the policies see (gone instances leave the views, failed ones stay). */
   instancesChanged(): void {
-    this.cluster.instances = [...this.instances.values()].filter((i) => i.view.state !== 'gone').map((i) => i.view);
+    this.cluster.instances = [...this.instances.values()].filter((i) => visibleInViews(i.view.state)).map((i) => i.view);
     this.refreshMemory();
   }
 

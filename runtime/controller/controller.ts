@@ -5,9 +5,9 @@
  *     to the chosen instance's agent;
  *   - information sync: each agent is polled (GET /v1/state) every `policy.sync.periodS`
  *     (default 1 s), which sets liveness, utilization and `asOfS` of its DeviceState;
- *   - service placement: `policy.place` at start, every `placementPeriodS`, and after a device
- *     died or came back (as the simulator does after faults); plans are realized by deploy /
- *     undeploy calls.
+ *   - service placement: `policy.place` at start, every `placementPeriodS`, and — for a policy
+ *     without a period — after a device died or came back (the fault rule shared with the
+ *     simulator, host/faults.ts); plans are realized by deploy / undeploy calls.
  * Arrivals come from the same `openArrivals` with the same named streams (`arrivals:<service>`,
  * `tokens:<service>`) as the simulator, so both see the same requests. Time scaling: an arrival
  * at scenario time t is sent at run time t / timeScale; the horizon is H / timeScale; records
@@ -19,6 +19,7 @@
  * updated view. Every offered request ends ok, late, dropped or failed (conservation is checked
  * by the summarizer).
  */
+import { replaceAfterFault } from '../../host/index.js';
 import {
   POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestRecord, type RunResult,
 } from '../../policies/index.js';
@@ -132,17 +133,18 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   const inflightAbort = scenario.devices.map(() => new AbortController());
   const deviceEvents: DeviceEvent[] = [];
   let placementWanted = false;
+  // After a death or revival: re-place at once only for a policy without a period (host/faults.ts).
+  const rePlaceOnFault = replaceAfterFault(policy);
   const lastBeatS = new Float64Array(scenario.devices.length);
   const hbTimeouts: CallTimeouts = { controlMs: Math.max(50, Math.min(timeouts.controlMs, periodS * 900)), requestMs: timeouts.requestMs };
   const onMonitor = (d: number) => (e: MonitorEvent): void => {
     const dev = views.devices[d]!;
     if (e.kind === 'dead') {
-      dev.alive = false;
+      realizer.deviceDown(d);
       dev.asOfS = e.atS;
       inflightAbort[d]!.abort('device-crash');
       inflightAbort[d] = new AbortController();
-      realizer.failDevice(d);
-      placementWanted = true;
+      if (rePlaceOnFault) placementWanted = true;
       const ev = { device: dev.id, kind: 'dead' as const, atS: e.atS, restarted: false };
       deviceEvents.push(ev); opts.onDeviceEvent?.(ev);
       log(`device ${dev.id} dead at ${e.atS.toFixed(2)} s (${e.error})`);
@@ -150,10 +152,9 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
     }
     if (e.kind === 'alive') {
       const wasKnown = deviceEvents.some((x) => x.device === dev.id) || e.restarted;
-      if (e.restarted) realizer.failDevice(d);
-      dev.alive = true;
+      realizer.deviceUp(d, e.restarted);
       if (wasKnown) {
-        placementWanted = true;
+        if (rePlaceOnFault) placementWanted = true;
         const ev = { device: dev.id, kind: 'alive' as const, atS: e.atS, restarted: e.restarted };
         deviceEvents.push(ev); opts.onDeviceEvent?.(ev);
         log(`device ${dev.id} alive again at ${e.atS.toFixed(2)} s${e.restarted ? ' (restarted)' : ''}`);
@@ -189,6 +190,7 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   }
   realizer.changes.length = 0;
   clock.start?.();
+  views.demand.restart();
   opts.onStart?.();
   for (const d of views.devices) d.asOfS = 0;
   monitors.forEach((m) => { if (m !== null) { m.lenient = false; m.start(); } });

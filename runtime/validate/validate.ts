@@ -17,9 +17,8 @@
  */
 import type { RunResult } from '../../policies/index.js';
 import {
-  formatIssues, isPlainObject, policyChoiceFor, validateScenarioObject, type ProfileRow, type Scenario,
+  formatIssues, isPlainObject, policyChoiceFor, scaleLoad, validateScenarioObject, type ProfileRow, type Scenario,
 } from '../../scenarios/index.js';
-import { scaleLoad } from '../../sim/index.js';
 import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
 import { withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
 import { fitsByType, meanRows, profileAll, type ProfileGrid } from './profile-pairs.js';

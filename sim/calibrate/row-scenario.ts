@@ -43,6 +43,7 @@ export function rowScenario(row: CalibrationRow, catalog: Catalog, horizonS: num
       // All prompts of a round in one prefill step, then the batch decodes in lockstep — the
       // benchmarks' shape (llama-batched-bench: PP then TG; vLLM at max-concurrency B).
       max_batched_tokens: row.batch * row.promptTokens,
+      framework: row.framework,
     }],
   };
   return validateScenarioObject(raw, file, { catalog });

@@ -4,7 +4,9 @@
  * and the column, and the table is refused as a whole, so no half-compared output is written.
  */
 import { parse } from 'csv-parse/sync';
-import { type Catalog, type ScenarioIssue, didYouMean } from '../../scenarios/index.js';
+import {
+  type Catalog, DEFAULT_FRAMEWORK, SERVING_FRAMEWORKS, type ScenarioIssue, type ServingFramework, didYouMean, isServingFramework,
+} from '../../scenarios/index.js';
 
 export type Parallelism = 'none' | 'tp' | 'pp';
 
@@ -30,6 +32,8 @@ export interface CalibrationRow {
    * offline throughput) rather than a decode rate (llama-bench tg, llama-batched-bench S_TG).
    */
   readonly closedLoop: boolean;
+  /** Optional column `framework` (scenarios/frameworks.ts; default generic): the serving framework measured. */
+  readonly framework: ServingFramework;
 }
 
 export type RowsResult = { ok: true; value: CalibrationRow[] } | { ok: false; issues: ScenarioIssue[] };
@@ -95,6 +99,8 @@ export function parseCalibrationRows(text: string, file: string, catalog: Catalo
     if (linkKey !== null) known('link_key', linkKey, catalog.links, 'link');
     const closed = (r['closed_loop'] ?? '').toLowerCase();
     if (closed !== '' && closed !== 'true' && closed !== 'false') bad('closed_loop', `expected true or false, got "${r['closed_loop']}"`);
+    const fw = (r['framework'] ?? '') === '' ? DEFAULT_FRAMEWORK : r['framework']!;
+    if (!isServingFramework(fw)) bad('framework', `unknown framework "${fw}"`, didYouMean(fw, SERVING_FRAMEWORKS) ?? `one of ${SERVING_FRAMEWORKS.join(', ')}`);
     const prefill = rate('prefill_tok_s');
     const decode = rate('decode_tok_s');
     if (prefill === null && decode === null && (r['prefill_tok_s'] ?? '') === '' && (r['decode_tok_s'] ?? '') === '') {
@@ -105,6 +111,7 @@ export function parseCalibrationRows(text: string, file: string, catalog: Catalo
       parallelism: nodes === 1 ? 'none' : (par as Parallelism), linkKey, batch: int('batch', 1),
       promptTokens: int('prompt_tokens', DEFAULT_TOKENS), outputTokens: int('output_tokens', DEFAULT_TOKENS),
       prefillTokPerS: prefill, decodeTokPerS: decode, closedLoop: closed === 'true',
+      framework: isServingFramework(fw) ? fw : DEFAULT_FRAMEWORK,
     });
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: rows };

@@ -1,16 +1,19 @@
 /**
- * Applying a PlacementPlan: the plan is the desired set of instances. Existing active instances
- * equal to a planned one (same service and stagesKey) are kept; planned ones without a match are
- * validated, checked against memory (weights per stage must fit beside the kept ones — refused
- * with a note otherwise, never a crash) and loaded (pending → loading → ready after
- * weightBytes·share / storageBytesPerS, the slowest stage); unmatched existing ones drain and go
- * once their in-flight work is done. A draining instance releases its weight memory at once so
- * its replacement can load beside it (documented simplification). A stage with `gpuFraction`
- * takes one GPU lane shared with others (Lanes.pickShared packs shares); `microBatches` caps
- * the pipeline's micro-batches (sim/parallel/pipeline.ts).
+ * Applying a PlacementPlan on the virtual clock, with the rules shared with the live controller
+ * (host/): the plan diff (kept, fresh, drained by `instanceKey`), the plan checks, the weights per
+ * stage and the crash rule. Fresh instances are checked against memory per GPU lane (weights must
+ * fit beside the kept ones — refused with a note otherwise, never a crash) and loaded (pending →
+ * loading → ready after weightBytes·share / storageBytesPerS, the slowest stage); drained ones go
+ * once their in-flight work is done. A draining instance releases its weight memory at once
+ * (host/memory.ts), so its replacement can load beside it. A stage with `gpuFraction` takes one
+ * GPU lane shared with others (Lanes.pickShared packs shares); `microBatches` caps the pipeline's
+ * micro-batches (sim/parallel/pipeline.ts).
  */
 import { oomAtLoad } from '../devices/memory-pressure.js';
-import { stagesKey, type PlacementPlan, type PlannedInstance } from '../../policies/index.js';
+import type { PlacementPlan, PlannedInstance } from '../../policies/index.js';
+import {
+  diffPlan, failsOnCrash, overflowDevice, planProblem, stageMembers, stageShares, stageWeights, weightNeed, type PlacementTopology,
+} from '../../host/index.js';
 import { KV_BLOCK_TOKENS, LLM_ENGINE, sliceTokens } from '../models/llm/llm-engine.js';
 import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
 import { ItemPerf, LlmStagePerf } from '../models/perf.js';
@@ -26,7 +29,7 @@ export const KV_FRACTION = 0.9;
 
 /** Device indices holding stage `st` (the root, then its tensor-parallel peers). */
 function membersOf(w: World, st: PlannedInstance['stages'][number]): number[] {
-  return [st.device, ...(st.peers ?? [])].map((id) => w.network.nodeIndex.get(id)!);
+  return stageMembers(st).map((id) => w.network.nodeIndex.get(id)!);
 }
 
 /** Share of each of its GPUs a stage claims: its gpuFraction (a shared accelerator) or 1. */
@@ -90,72 +93,67 @@ export function failInstance(w: World, inst: Instance, reason = 'device-crash'):
   w.recordChange('failed', inst);
 }
 
-/** Why a planned instance cannot be built, or null when it is well-formed. */
-function invalid(w: World, p: PlannedInstance, service: number): string | null {
-  const s = w.scenario.services[service]!;
-  if (p.stages.length === 0) return 'no stages';
-  let layer = 0;
-  for (const st of p.stages) {
-    const d = w.network.nodeIndex.get(st.device);
-    if (d === undefined || d >= w.scenario.devices.length) return `unknown device ${st.device}`;
-    if (w.alive[d] !== 1) return `device ${st.device} is down`;
-    const g = w.scenario.devices[d]!.spec.gpus;
-    if (!Number.isInteger(st.gpus) || st.gpus < 1 || st.gpus > g) return `gpus ${st.gpus} on ${st.device} (has ${g})`;
-    if (s.kind === 'llm' && (st.firstLayer !== layer || st.endLayer <= st.firstLayer)) return `layers not contiguous at ${st.device}`;
-    layer = st.endLayer;
-    if (!w.network.reachable(w.ingressNode[service]!, d)) return `${st.device} unreachable from ingress`;
-    if (st.peers !== undefined && st.peers.length > 0) {
-      for (const peer of st.peers) {
-        const pd = w.network.nodeIndex.get(peer);
-        if (pd === undefined || pd >= w.scenario.devices.length) return `unknown device ${peer}`;
-        if (w.alive[pd] !== 1) return `device ${peer} is down`;
-      }
-      const g = groupLinks(w.scenario, [st.device, ...st.peers], (l) => w.network.isUp(w.scenario.links.indexOf(l), w.now));
-      if (!g.ok) return g.why;
-    }
-  }
-  if (s.kind === 'llm' && layer !== s.model.layers) return `layers cover [0,${layer}) of ${s.model.layers}`;
-  return null;
+/** The instance finished loading (every stage's weights are in): ready, and it starts serving. */
+export function markReady(w: World, inst: Instance): void {
+  if (inst.state !== 'loading') return;
+  w.setLifecycle(inst, 'ready');
+  w.recordChange('ready', inst);
+  if (!inst.busy) inst.engine.start(w, inst);
+}
+
+/** Device `d` crashed: its instances fail (host/faults.ts), its weights and lanes are empty. */
+export function crashDevice(w: World, d: number): void {
+  if (w.alive[d] !== 1) return;
+  w.setAlive(d, false);
+  for (const inst of w.instances) if (inst.usesDevice(d) && failsOnCrash(inst.state)) failInstance(w, inst);
+  w.weightsReserved[d] = 0;
+  w.lanes.crash(d, w.now);
+}
+
+/** Device `d` is back, empty. */
+export function recoverDevice(w: World, d: number): void {
+  if (w.alive[d] === 0) w.setAlive(d, true);
+}
+
+/** The simulator's devices and network as the shared plan checks see them (host/plan-checks.ts). */
+export function simTopology(w: World): PlacementTopology {
+  const n = w.scenario.devices.length;
+  return {
+    deviceIndex: (id) => { const d = w.network.nodeIndex.get(id); return d === undefined || d >= n ? undefined : d; },
+    alive: (d) => w.alive[d] === 1,
+    gpus: (d) => w.scenario.devices[d]!.spec.gpus,
+    reachable: (service, d) => w.network.reachable(w.ingressNode[service]!, d),
+    groupProblem: (members) => {
+      const g = groupLinks(w.scenario, members, (l) => w.network.isUp(w.scenario.links.indexOf(l), w.now));
+      return g.ok ? null : g.why;
+    },
+  };
 }
 
 /** Applies `plan`; returns true when the set of instances changed. */
 export function applyPlan(w: World, plan: PlacementPlan): boolean {
   const sc = w.scenario;
   const serviceIdx = new Map(sc.services.map((s, i) => [s.name, i]));
-  const pool = new Map<string, Instance[]>();
-  for (const inst of w.instances) {
-    if (inst.state !== 'pending' && inst.state !== 'loading' && inst.state !== 'ready') continue;
-    pool.set(inst.key, [...(pool.get(inst.key) ?? []), inst]);
-  }
-  const kept = new Set<Instance>();
-  const fresh: { p: PlannedInstance; s: number; key: string }[] = [];
-  for (const p of plan.instances) {
-    const s = serviceIdx.get(p.service);
-    if (s === undefined) { w.note(`plan names unknown service ${p.service}; ignored`); continue; }
-    const key = `${p.service}|${stagesKey(p.stages)}`;
-    const match = pool.get(key)?.shift();
-    if (match !== undefined) kept.add(match);
-    else fresh.push({ p, s, key });
-  }
+  const diff = diffPlan(plan, w.instances, (name) => serviceIdx.has(name));
+  for (const name of diff.unknownServices) w.note(`plan names unknown service ${name}; ignored`);
+  const kept = new Set<Instance>(diff.kept);
   let changed = false;
-  for (const list of pool.values()) for (const inst of list) { drain(w, inst); changed = true; }
+  for (const inst of diff.drained) { drain(w, inst); changed = true; }
   const created: Instance[] = [];
-  for (const { p, s, key } of fresh) {
-    const why = invalid(w, p, s);
-    if (why !== null) { w.note(`refused instance of ${p.service}: ${why}`); continue; }
+  const topo = simTopology(w);
+  for (const { planned: p, key } of diff.fresh) {
+    const s = serviceIdx.get(p.service)!;
     const svc = sc.services[s]!;
-    const shares = p.stages.map((st) => (svc.kind === 'llm' ? (st.endLayer - st.firstLayer) / svc.model.layers : 1 / p.stages.length));
+    const why = planProblem(p, svc, s, topo);
+    if (why !== null) { w.note(`refused instance of ${p.service}: ${why}`); continue; }
+    const shares = stageShares(svc, p.stages);
     const devs = Int32Array.from(p.stages, (st) => w.network.nodeIndex.get(st.device)!);
-    const weights = Float64Array.from(shares, (f) => svc.model.weightBytes * f);
-    const need = new Map<number, number>();
-    p.stages.forEach((st, k) => {
-      const members = membersOf(w, st);
-      for (const d of members) need.set(d, (need.get(d) ?? 0) + weights[k]! / members.length);
-    });
-    const over = [...need].find(([d, b]) => w.weightsReserved[d]! + b > w.memoryBytes[d]!);
-    // Per GPU: each stage takes the `gpus` lanes of its device with room for weights / gpus.
+    const weights = stageWeights(svc, p.stages);
+    const need = weightNeed(p.stages, weights, (id) => w.network.nodeIndex.get(id)!);
+    // Per device (host/memory.ts), then per GPU: each stage takes the `gpus` lanes of its device
+    // with room for weights / gpus.
     const lanes: Int32Array[] = [];
-    let short = over !== undefined ? over[0] : -1;
+    let short = overflowDevice(need, w.weightsReserved, w.memoryBytes);
     for (let k = 0; k < devs.length && short < 0; k++) {
       const g = p.stages[k]!.gpus;
       const perGpu = weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / g;
@@ -187,10 +185,10 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     const llm = svc.kind === 'llm'
       ? p.stages.map((st, k) => {
         const dc = sc.devices[devs[k]!]!;
-        if (st.peers === undefined || st.peers.length === 0) return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!);
+        if (st.peers === undefined || st.peers.length === 0) return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!, undefined, svc.framework);
         const g = groupLinks(sc, [st.device, ...st.peers], () => true);
         const members = membersOf(w, st).map((d) => ({ spec: sc.devices[d]!.spec, slowdown: sc.devices[d]!.slowdown }));
-        return tpStagePerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct);
+        return tpStagePerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct, svc.framework);
       })
       : null;
     const dc0 = sc.devices[devs[0]!]!;

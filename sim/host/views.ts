@@ -9,6 +9,7 @@
 import type {
   ClusterView, DeviceState, InstanceState, LinkState, NodeView, ServiceInfo,
 } from '../../policies/index.js';
+import { DemandMeter, visibleInViews } from '../../host/index.js';
 import { linkStates, serviceInfos, zeroDemandNotes } from './static-views.js';
 import type { Instance, Mutable } from './instance.js';
 import type { World } from './world.js';
@@ -32,8 +33,9 @@ export class Views {
   private readonly byNode: (PeerView | undefined)[] = [];
   private readonly lastBusy: Float64Array;
   private lastTickS = 0;
+  /** Observed demand (host/demand.ts); `arrivalsSincePlace` is its per-service arrival count. */
+  private readonly demand: DemandMeter;
   readonly arrivalsSincePlace: Float64Array;
-  private lastPlaceS = 0;
 
   constructor(private readonly w: World, readonly syncing: boolean) {
     const sc = w.scenario;
@@ -41,7 +43,8 @@ export class Views {
     this.links = linkStates(sc);
     this.cluster = { now: 0, devices: w.deviceViews, links: this.links, services: this.services, instances: [], version: 0 };
     this.lastBusy = new Float64Array(sc.devices.length);
-    this.arrivalsSincePlace = new Float64Array(sc.services.length);
+    this.demand = new DemandMeter(sc.services.length);
+    this.arrivalsSincePlace = this.demand.arrivals;
     for (const node of new Set(w.ingressNode)) {
       if (node < 0) continue;
       const devices = syncing ? w.deviceViews.map((d, i) => (i === node ? d : { ...d })) : w.deviceViews;
@@ -61,13 +64,13 @@ export class Views {
       const d = w.deviceViews[i]!;
       if (dt > 0) d.utilization = Math.min(1, Math.max(0, (w.busyTotal[i]! - this.lastBusy[i]!) / dt));
       this.lastBusy[i] = w.busyTotal[i]!;
-      d.freeMemoryBytes = Math.max(0, w.memoryBytes[i]! - w.weightsReserved[i]!);
       if (d.alive !== (w.alive[i] === 1)) {
         d.alive = w.alive[i] === 1;
         w.topologyChanged();
       }
       d.asOfS = now;
     }
+    this.refreshMemory();
     for (let i = 0; i < this.links.length; i++) {
       const l = this.links[i]!;
       l.up = w.network.isUp(i, now);
@@ -79,20 +82,24 @@ export class Views {
   /** Before `place`: demand observed since the last placement (declared rate at t = 0). */
   beforePlacement(): void {
     const now = this.w.now;
-    const dt = now - this.lastPlaceS;
-    if (dt > 0) this.services.forEach((s, i) => { s.demandRps = this.arrivalsSincePlace[i]! / dt; });
+    const dt = this.demand.beforePlacement(this.services, now);
     for (const note of zeroDemandNotes(this.services, now, dt)) this.w.note(note);
-    this.arrivalsSincePlace.fill(0);
-    this.lastPlaceS = now;
     this.tick();
     this.cluster.now = now;
     this.cluster.version = this.w.topology;
   }
 
-  /** After the instance set changed: rebuild the instance lists (gone instances leave the views). */
+  /** Free memory = capacity − the weights held there (host/memory.ts; reserved at placement, released at drain or failure). */
+  private refreshMemory(): void {
+    const w = this.w;
+    for (let i = 0; i < w.deviceViews.length; i++) w.deviceViews[i]!.freeMemoryBytes = Math.max(0, w.memoryBytes[i]! - w.weightsReserved[i]!);
+  }
+
+  /** After the instance set changed: rebuild the instance lists (gone instances leave the views, failed ones stay) and free memory. */
   instancesChanged(): void {
     this.w.topologyChanged();
-    const live = this.w.instances.filter((i) => i.state !== 'gone');
+    this.refreshMemory();
+    const live = this.w.instances.filter((i) => visibleInViews(i.state));
     this.cluster.instances = live.map((i) => i.view);
     for (const p of this.nodes.values()) {
       p.view.instances = this.syncing ? live.map((i) => this.peerInstance(p, i)) : this.cluster.instances;

@@ -4,6 +4,7 @@
  * delivery, records. Models (sim/models/*) call these; the handlers live in sim/simulate.ts.
  */
 import type { DeviceState, Lifecycle, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
+import { deviceStates } from '../../host/index.js';
 import type { Scenario } from '../../scenarios/index.js';
 import type { EventKernel, RngStreams } from '../kernel/index.js';
 import type { RunSummarizer } from '../metrics/index.js';
@@ -114,12 +115,7 @@ export class World {
     this.sharePriority = Int8Array.from(scenario.services, (s) => (s.slo.kind === 'frame' ? 2 : s.slo.kind === 'token' ? 1 : 0));
     this.lanes = new Lanes(scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })));
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
-    this.deviceViews = scenario.devices.map((d) => ({
-      id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
-      memoryBytesPerGpu: d.spec.memoryBytesPerGpu, freeMemoryBytes: d.spec.gpus * d.spec.memoryBytesPerGpu,
-      flopsPerGpu: d.spec.flopsPerGpu / d.slowdown, memBandwidthBytesPerS: d.spec.memBandwidthBytesPerS / d.slowdown,
-      intraNode: d.spec.intraNode, alive: true, queuedRequests: 0, utilization: 0, asOfS: 0,
-    }));
+    this.deviceViews = deviceStates(scenario, true);
     this.ingressNode = Int32Array.from(scenario.services, (s) => network.nodeIndex.get(s.ingress) ?? -1);
     const thermal = new ThermalModel(scenario);
     this.thermal = thermal.any ? thermal : null;

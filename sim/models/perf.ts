@@ -6,7 +6,7 @@
  * Formulas, assumptions and units: docs/sim-models.md "Performance".
  */
 import type { DevicePerf } from '../../policies/index.js';
-import type { DeviceSpec, ModelSpec, ProfileRow, ServiceConfig } from '../../scenarios/index.js';
+import { DEFAULT_FRAMEWORK, type DeviceSpec, type ModelSpec, type ProfileRow, type ServiceConfig, type ServingFramework } from '../../scenarios/index.js';
 import type { TokenSpec } from '../../traces/index.js';
 import { calibrate } from './llm/calibrate.js';
 import { StepCost, stageFigures, type StageFigures } from './llm/step-cost.js';
@@ -57,8 +57,11 @@ export class LlmStagePerf {
    * `figures` replaces the one-device figures of the stage (tensor parallelism across devices,
    * sim/parallel/tensor-parallel.ts); the efficiencies stay those of (`spec`, model).
    */
-  constructor(model: ModelSpec, spec: DeviceSpec, slowdown: number, gpus: number, share: number, figures?: StageFigures) {
-    const cal = calibrate(model, spec);
+  constructor(
+    model: ModelSpec, spec: DeviceSpec, slowdown: number, gpus: number, share: number, figures?: StageFigures,
+    framework: ServingFramework = DEFAULT_FRAMEWORK,
+  ) {
+    const cal = calibrate(model, spec, framework);
     this.source = cal.source;
     this.cost = new StepCost(figures ?? stageFigures(model, spec, slowdown, gpus, share), cal.efficiency);
   }
@@ -124,7 +127,7 @@ export function devicePerf(service: ServiceConfig, spec: DeviceSpec): DevicePerf
   const memory = spec.gpus * spec.memoryBytesPerGpu;
   const fits = model.weightBytes <= memory;
   if (service.kind === 'llm') {
-    const p = new LlmStagePerf(model, spec, 1, spec.gpus, 1);
+    const p = new LlmStagePerf(model, spec, 1, spec.gpus, 1, undefined, service.framework);
     const prompt = Math.max(1, meanTokens(service.promptTokens));
     const ctx = prompt + meanTokens(service.outputTokens) / 2;
     const b = Math.max(1, service.maxBatch);

@@ -7,7 +7,7 @@
  * scaling saturate or reverse on slow links. Formulas with units: docs/sim-models.md
  * "Cross-device parallelism".
  */
-import type { DeviceSpec, LinkConfig, LinkSpec, ModelSpec } from '../../scenarios/index.js';
+import type { DeviceSpec, LinkConfig, LinkSpec, ModelSpec, ServingFramework } from '../../scenarios/index.js';
 import { stageFigures, type StageFigures } from '../models/llm/step-cost.js';
 import { LlmStagePerf } from '../models/perf.js';
 import { RDMA_MIN_BPS, SYNC_BYTES_PER_VALUE, SYNCS_PER_LAYER, syncSeconds, type SyncTransport } from '../../policies/tp-sync.js';
@@ -71,7 +71,9 @@ export function tpStageFigures(
 }
 
 /** The stage's performance: the step cost of its tensor-parallel figures, efficiencies of its slowest member. */
-export function tpStagePerf(model: ModelSpec, members: readonly TpMember[], share: number, links: readonly LinkConfig[], direct: boolean): LlmStagePerf {
+export function tpStagePerf(
+  model: ModelSpec, members: readonly TpMember[], share: number, links: readonly LinkConfig[], direct: boolean, framework?: ServingFramework,
+): LlmStagePerf {
   const { figures, slowest } = tpStageFigures(model, members, share, links, direct);
-  return new LlmStagePerf(model, slowest.spec, slowest.slowdown, slowest.spec.gpus, share, figures);
+  return new LlmStagePerf(model, slowest.spec, slowest.slowdown, slowest.spec.gpus, share, figures, framework);
 }

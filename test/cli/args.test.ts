@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseSeed } from '../../cli/args.js';
 import { workersFor } from '../../cli/commands/sweep.js';
 import { outputPathProblem } from '../../cli/output-path.js';
-import { loadSweepFile, readResultLines } from '../../sim/index.js';
+import { loadSweepFile, readResultLines } from '../../sweeps/index.js';
 import { ROOT } from '../cli-paths.js';
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-args-unit-'));

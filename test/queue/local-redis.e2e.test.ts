@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freeLoopbackPort, startLocalRedis } from '../../cli/queue/local-redis.js';
+import { freeLoopbackPort, startLocalRedis } from '../../sweeps/queue/local-redis.js';
 import { MISSING_IN_CI, REDIS_BIN } from './redis-harness.js';
 
 describe.skipIf(REDIS_BIN === null && !MISSING_IN_CI)('local redis › port taken between choice and bind', () => {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sourcesHash } from '../../cli/queue/code-version.js';
-import { jobIdFor, keyOfJobId } from '../../cli/queue/protocol.js';
-import { parseRedisUrl } from '../../cli/queue/redis-url.js';
+import { sourcesHash } from '../../sweeps/queue/code-version.js';
+import { jobIdFor, keyOfJobId } from '../../sweeps/queue/protocol.js';
+import { parseRedisUrl } from '../../sweeps/queue/redis-url.js';
 
 const RETRY = { attempts: 3, delayMs: 10 };
 

@@ -123,7 +123,10 @@ describe('controller on a loopback testbed', () => {
     expect(out.result.totals.offered).toBeGreaterThan(20);
     expect(out.result.totals.ok + out.result.totals.late).toBeGreaterThan(0);
     const sim: RunResult = simulate(sc);
-    expect(shape(JSON.parse(JSON.stringify(out.result)))).toEqual(shape(JSON.parse(JSON.stringify(sim))));
+    // `engine` holds the simulated serving engine's own figures (mean batch, KV use, GPU lanes):
+    // simulator-only by contract (policies/result.ts), so it is left out of the schema comparison.
+    const { engine: _engine, ...simShared } = sim;
+    expect(shape(JSON.parse(JSON.stringify(out.result)))).toEqual(shape(JSON.parse(JSON.stringify(simShared))));
     expect(out.result.schema).toBe('parasim.result/1');
   }, 120_000);
 

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssues, loadScenario, validateScenarioObject } from '../../scenarios/index.js';
-import { expandGrid, loadSweepFile, simulate } from '../../sim/index.js';
+import { simulate } from '../../sim/index.js';
+import { expandGrid, loadSweepFile } from '../../sweeps/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIR = path.join(ROOT, 'scenarios');

@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../cli/cli-error.js';
 import { runCommand } from '../../cli/commands/run.js';
 import { checkCommand } from '../../cli/commands/schema.js';
-import { expandGrid, loadSweepFile } from '../../sim/index.js';
-import { runCell } from '../../sim/sweep/worker.js';
+import { expandGrid, loadSweepFile } from '../../sweeps/index.js';
+import { runCell } from '../../sweeps/worker.js';
 import { formatIssues } from '../../scenarios/index.js';
 
 /** Fixed in CI (a failure reproduces); PARASIM_FUZZ_SEED / PARASIM_FUZZ_RUNS explore further. */

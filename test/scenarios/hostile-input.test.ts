@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatIssues, loadScenario, parseScenario } from '../../scenarios/index.js';
-import { loadSweepFile } from '../../sim/index.js';
+import { loadSweepFile } from '../../sweeps/index.js';
 import { parseTestbedSpec } from '../../runtime/controller/index.js';
 import { TimestampClock } from '../../traces/field-values.js';
 import { TraceFormatError } from '../../traces/index.js';

@@ -8,7 +8,7 @@ import { formatIssues, parseScenario, type DeviceThermal, type Scenario } from '
 import { simulate } from '../../sim/index.js';
 import { ThermalModel } from '../../sim/devices/thermal.js';
 import { serviceEnergyJ } from '../../sim/metrics/energy.js';
-import { planDevices, planScenario } from '../../sim/sweep/index.js';
+import { planDevices, planScenario } from '../../sweeps/index.js';
 import { parse } from 'yaml';
 
 function pi5Scenario(cooling: string | null, horizon = 900, extraDevice = ''): string {

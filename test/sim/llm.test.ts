@@ -118,7 +118,7 @@ describe('llm › decode runs', () => {
   const rec = recorder();
   const e1 = 10 + L + prefill(1, 100);
   const A = c.stepS(0, 1, 101, 0);
-  const B = c.decodeGrowthS(1);
+  const B = c.decodeGrowthS(1, 101);
   const arriveAt = e1 + 2.5 * A; // reaches gpu0 during the third decode step
   simulate(scenario({ links, services: [llmService({ model })], horizonS: 20 }), {
     records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 10], [arriveAt - L, 100, 2]] }),

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateScenarioObject } from '../../scenarios/index.js';
-import { capacityFileFor, loadSweepFile, runSweep, scaleLoad, simulate, type CapacityMode, type SweepDefinition } from '../../sim/index.js';
+import { simulate } from '../../sim/index.js';
+import { capacityFileFor, loadSweepFile, runSweep, scaleLoad, type CapacityMode, type SweepDefinition } from '../../sweeps/index.js';
 import { readResultsText } from '../../reports/index.js';
 import { ROOT } from '../cli-paths.js';
 

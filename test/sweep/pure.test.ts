@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { advance, newSearch, nextLoads, probeAttainments, serviceCapacities } from '../../sim/sweep/capacity.js';
-import { cellKey, coordinatesText, gridPoints, inShard, parseShard, type CellInfo } from '../../sim/sweep/cells.js';
-import { stableJson } from '../../sim/sweep/canonical.js';
-import { parseFieldPath, pathProblem, setAtPath } from '../../sim/sweep/field-path.js';
-import { scaleLoad } from '../../sim/sweep/load-scale.js';
-import { errorLineText, mergeParts, readResultLines, resultLineText, type ResultLine } from '../../sim/sweep/results-file.js';
-import type { Axis, CapacityMode } from '../../sim/sweep/sweep-file.js';
+import { advance, newSearch, nextLoads, probeAttainments, serviceCapacities } from '../../sweeps/capacity.js';
+import { cellKey, coordinatesText, gridPoints, inShard, parseShard, type CellInfo } from '../../sweeps/cells.js';
+import { stableJson } from '../../sweeps/canonical.js';
+import { parseFieldPath, pathProblem, setAtPath } from '../../sweeps/field-path.js';
+import { scaleLoad } from '../../scenarios/load-scale.js';
+import { errorLineText, mergeParts, readResultLines, resultLineText, type ResultLine } from '../../sweeps/results-file.js';
+import type { Axis, CapacityMode } from '../../sweeps/sweep-file.js';
 
 describe('field paths', () => {
   it('field paths › dotted and indexed text › parse into segments', () => {

@@ -4,7 +4,7 @@
  * log(predicted / published) with a weak pull towards the defaults (so a pair with only a
  * decode row keeps the default prefill efficiency). Pairs without
  * rows use the defaults, fitted once on the shared batched rows as a whole (docs/sim-models.md
- * "Calibration"; scripts/engine-rows.mjs prints that fit and the error of every row).
+ * "Calibration"; scripts/fidelity-report.mjs --fit re-derives that fit on the mapped tables and prints the error of every row).
  *
  * A row is predicted like it was measured (compare like with like):
  *  - prefill rate at batch B, prompt P per sequence: B·P / step(B·P, 0, 0);
@@ -14,14 +14,30 @@
  *    B·out / (step(B·P, 0, 0) + Σ_{i=1}^{out−1} step(0, B, B·(P+i))) — B clients in lockstep: one
  *    prefill step for all, then out−1 decode steps; exactly what the engine does for that load.
  */
-import type { DeviceSpec, ModelSpec, ProfileRow } from '../../../scenarios/index.js';
+import { DEFAULT_FRAMEWORK, type DeviceSpec, type ModelSpec, type ProfileRow, type ServingFramework } from '../../../scenarios/index.js';
 import { StepCost, stageFigures, type Efficiency } from './step-cost.js';
 
 /**
  * Defaults for pairs without profile rows: fitted on all shared batched rows together
- * (scripts/engine-rows.mjs, "global fit"); values and their error in docs/sim-models.md.
+ * (sim/calibrate/fit-defaults.ts, `node scripts/fidelity-report.mjs --fit`); values and their error in docs/sim-models.md.
  */
-export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.365, etaDecode: 0.205, overheadS: 0.0036 };
+export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.386, etaDecode: 0.131, overheadS: 0.0047 };
+
+/**
+ * Defaults per serving framework (scenarios/frameworks.ts), fitted by sim/calibrate/fit-defaults.ts
+ * (`node scripts/fidelity-report.mjs --fit`): `generic` on every not-fitted one-device row of the
+ * mapped shared tables, then each framework's prefill efficiency ηp and step overhead τ on its own
+ * rows (least median, efficiencies ≤ 1); bandwidth and decode compute are the device's, shared by
+ * all. MLC has too few such rows (10 < MIN_FRAMEWORK_POINTS) and keeps `generic`.
+ * docs/fidelity.md "Serving framework" gives the fits and their error on devices held out.
+ */
+export const FRAMEWORK_EFFICIENCY: Readonly<Record<ServingFramework, Efficiency>> = {
+  'generic': DEFAULT_EFFICIENCY,
+  'llama.cpp': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.378, overheadS: 0.00573 },
+  'vllm': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.551, overheadS: 0.00433 },
+  'tensorrt-llm': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.821, overheadS: 0.00199 },
+  'mlc': DEFAULT_EFFICIENCY,
+};
 
 /** Prompt tokens assumed when a row does not state them (llama-bench's default pp512). */
 export const DEFAULT_PROMPT = 512;
@@ -105,13 +121,14 @@ function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | nu
  */
 export function fitEfficiency(
   points: readonly FitPoint[], base: Efficiency, prior: Efficiency | null, robust = false, maxEta = Math.exp(LOG_HI),
+  keys: readonly (keyof Efficiency)[] = KEYS,
 ): Efficiency {
   let best: Efficiency = base;
   let bestLoss = loss(points, base, prior, robust);
   let half = (LOG_HI - LOG_LO) / 2;
   let tauHalf = (TAU_HI - TAU_LO) / 2;
   for (let round = 0; round < ROUNDS; round++) {
-    for (const k of KEYS) {
+    for (const k of keys) {
       const tau = k === 'overheadS';
       const h = tau ? tauHalf : half;
       const centre = round === 0 ? (tau ? (TAU_HI + TAU_LO) / 2 : (LOG_HI + LOG_LO) / 2) : Math.log(best[k]);
@@ -138,22 +155,28 @@ export interface Calibration {
   readonly rows: number;
 }
 
-const cache = new WeakMap<ModelSpec, WeakMap<DeviceSpec, Calibration>>();
+const cache = new WeakMap<ModelSpec, WeakMap<DeviceSpec, Map<ServingFramework, Calibration>>>();
 
-/** The calibration of `model` on `spec` (cached per pair; pure function of the two). */
-export function calibrate(model: ModelSpec, spec: DeviceSpec): Calibration {
-  let m = cache.get(model);
-  if (m === undefined) { m = new WeakMap(); cache.set(model, m); }
-  const hit = m.get(spec);
+/**
+ * The calibration of `model` on `spec` served by `framework` (cached; pure function of the three):
+ * the pair's profile rows fitted around the framework's defaults, or those defaults.
+ */
+export function calibrate(model: ModelSpec, spec: DeviceSpec, framework: ServingFramework = DEFAULT_FRAMEWORK): Calibration {
+  let byModel = cache.get(model);
+  if (byModel === undefined) { byModel = new WeakMap(); cache.set(model, byModel); }
+  let m = byModel.get(spec);
+  if (m === undefined) { m = new Map(); byModel.set(spec, m); }
+  const hit = m.get(framework);
   if (hit !== undefined) return hit;
   const points: FitPoint[] = [];
   for (const row of model.profiles) {
     if (row.deviceType !== spec.key) continue;
     for (const { measure, value } of rowMeasures(row)) if (value > 0) points.push({ row, measure, value, model, spec });
   }
+  const base = FRAMEWORK_EFFICIENCY[framework];
   const cal: Calibration = points.length === 0
-    ? { efficiency: DEFAULT_EFFICIENCY, source: 'roofline', rows: 0 }
-    : { efficiency: fitEfficiency(points, DEFAULT_EFFICIENCY, DEFAULT_EFFICIENCY), source: 'profile', rows: points.length };
-  m.set(spec, cal);
+    ? { efficiency: base, source: 'roofline', rows: 0 }
+    : { efficiency: fitEfficiency(points, base, base), source: 'profile', rows: points.length };
+  m.set(framework, cal);
   return cal;
 }

@@ -5,7 +5,7 @@
  * loaded before t = 0. Returns the aggregate output throughput the benchmark tools print
  * (output tokens of the finished requests / the time the last of them finished: the
  * benchmark's duration, which ends when its requests are done) and the run's result.
- * Used by the done-when test (test/sim/engine.test.ts) and scripts/engine-rows.mjs.
+ * Used by the done-when test (test/sim/engine.test.ts) and scripts/fidelity-report.mjs --done-when.
  */
 import type { Policy, RequestRecord, RunResult } from '../../../policies/index.js';
 import type { DeviceSpec, ModelSpec, Scenario } from '../../../scenarios/index.js';

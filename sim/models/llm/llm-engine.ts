@@ -258,7 +258,7 @@ function startStep(w: World, inst: Instance): void {
     inst.pendingSwapS = 0;
     const slow = w.timeScale(sd[0]!);
     inst.runA = cost.stepS(0, decoding, kv, 0) * slow;
-    inst.runB = cost.decodeGrowthS(decoding) * slow;
+    inst.runB = cost.decodeGrowthS(decoding, kv) * slow;
     const runS = boundary(inst, inst.runSteps) - now;
     t = w.runOnLanes(sd[0]!, lanes0, now, runS, inst.index);
     inst.laneStartS = w.lastStartS;

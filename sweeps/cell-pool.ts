@@ -1,6 +1,6 @@
 /**
  * The worker-thread pool that runs cells (piscina). The worker is the compiled
- * `dist/sim/sweep/worker.js`, found relative to this module so the CLI works from dist; when this
+ * `dist/sweeps/worker.js`, found relative to this module so the CLI works from dist; when this
  * module runs from TypeScript source (tests), the built worker beside the same path in dist/ is
  * used, so run `npm run build` first.
  */
@@ -16,7 +16,7 @@ export function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
   const sibling = path.join(path.dirname(here), 'worker.js');
   if (!here.endsWith('.ts') && fs.existsSync(sibling)) return sibling;
-  const built = path.join(packageRoot(), 'dist', 'sim', 'sweep', 'worker.js');
+  const built = path.join(packageRoot(), 'dist', 'sweeps', 'worker.js');
   if (!fs.existsSync(built)) throw new Error(`sweep worker not built: ${built} is missing (run npm run build)`);
   return built;
 }

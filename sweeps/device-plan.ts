@@ -11,8 +11,8 @@
  * count), with integer probes and a tolerance of 1: ⌈log2 maxCount⌉ + 2 simulations per type.
  * `--mix` then tries every split of a budget between two types (see `planMix`).
  */
-import type { RunResult } from '../../policies/index.js';
-import { isPlainObject } from '../../scenarios/index.js';
+import type { RunResult } from '../policies/index.js';
+import { isPlainObject } from '../scenarios/index.js';
 import { advance, newSearch, nextLoads, probeAttainments, type Probe } from './capacity.js';
 import type { CapacityMode } from './sweep-file.js';
 

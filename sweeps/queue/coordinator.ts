@@ -7,7 +7,7 @@
  */
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { cellKey, type CellExecutor, type CellOutcome, type CellTask } from '../../sim/index.js';
+import { cellKey, type CellExecutor, type CellOutcome, type CellTask } from '../index.js';
 import { ACTIVE_QUEUES, JOB_NAME, jobIdFor, keyOfJobId, PREFIX, type CellJobData, type CellJobResult } from './protocol.js';
 import type { RedisTarget } from './redis-url.js';
 

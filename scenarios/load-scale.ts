@@ -6,7 +6,7 @@
  * `transform.rate_scale` by m (compressing inter-arrival times, as the trace reader does);
  * closed-loop services scale `concurrency` by m (rounded, at least 1).
  */
-import { isPlainObject } from '../../scenarios/index.js';
+import { isPlainObject } from './plain-object.js';
 
 const RATE_KEYS = ['rate_per_s', 'mean_rate_per_s', 'on_rate_per_s'] as const;
 

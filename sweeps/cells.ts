@@ -6,7 +6,7 @@
  */
 import { codeVersion, shortHash, stableJson } from './canonical.js';
 import { getAtPath, setAtPath } from './field-path.js';
-import { scaleLoad } from './load-scale.js';
+import { scaleLoad } from '../scenarios/index.js';
 import type { Axis, SweepDefinition } from './sweep-file.js';
 
 /** What every result line says about its cell (the reports helper reads this shape). */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { codeVersion as packageVersion, packageRoot } from '../../sim/index.js';
+import { codeVersion as packageVersion, packageRoot } from '../index.js';
 
 function jsFiles(dir: string, out: string[]): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

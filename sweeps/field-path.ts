@@ -3,7 +3,7 @@
  * `policy.params.sync_period_s`. Sweeps use them to name grid axes and fixed overrides.
  * Paths are checked against the base object so a typo is an error before any cell runs.
  */
-import { isPlainObject, pathToString } from '../../scenarios/index.js';
+import { isPlainObject, pathToString } from '../scenarios/index.js';
 
 export type PathSegment = string | number;
 

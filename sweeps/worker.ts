@@ -4,9 +4,9 @@
  * cannot take down the pool.
  */
 import { threadId } from 'node:worker_threads';
-import { formatIssues, validateScenarioObject } from '../../scenarios/index.js';
-import { resultToJson } from '../metrics/index.js';
-import { simulate } from '../simulate.js';
+import { formatIssues, validateScenarioObject } from '../scenarios/index.js';
+import { resultToJson } from '../sim/metrics/index.js';
+import { simulate } from '../sim/simulate.js';
 
 export interface CellTask {
   /** The resolved plain scenario object. */

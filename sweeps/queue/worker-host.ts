@@ -8,7 +8,7 @@
 import os from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CellPool } from '../../sim/index.js';
+import { CellPool } from '../index.js';
 import { ACTIVE_QUEUES, PREFIX, type CellJobData, type CellJobResult } from './protocol.js';
 import type { RedisTarget } from './redis-url.js';
 

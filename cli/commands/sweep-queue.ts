@@ -4,12 +4,12 @@
  * Loaded lazily by cli/commands/sweep.ts so local sweeps never load BullMQ.
  */
 import { Queue } from 'bullmq';
-import { coordinatesText, expandGrid, runSweep, type SweepDefinition, type SweepProgress, type SweepRunSummary } from '../../sim/index.js';
+import { coordinatesText, expandGrid, runSweep, type SweepDefinition, type SweepProgress, type SweepRunSummary } from '../../sweeps/index.js';
 import { CliError } from '../cli-error.js';
-import { queueCodeVersion } from './code-version.js';
-import { QueueExecutor } from './coordinator.js';
-import { checkReachable, PREFIX, queueNameFor } from './protocol.js';
-import { parseRedisUrl, type RedisTarget } from './redis-url.js';
+import { queueCodeVersion } from '../../sweeps/queue/code-version.js';
+import { QueueExecutor } from '../../sweeps/queue/coordinator.js';
+import { checkReachable, PREFIX, queueNameFor } from '../../sweeps/queue/protocol.js';
+import { parseRedisUrl, type RedisTarget } from '../../sweeps/queue/redis-url.js';
 
 /** The coordinator gives up on a vanished Redis after ~5 s (the file keeps every finished cell). */
 const COORDINATOR_RETRY = { attempts: 10, delayMs: 500 };

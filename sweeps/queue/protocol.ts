@@ -5,7 +5,7 @@
  * that have a coordinator, which is how workers (started without a sweep file) find them.
  */
 import { Redis } from 'ioredis';
-import { expandGrid, shortHash, type CellOutcome, type CellTask, type SweepDefinition } from '../../sim/index.js';
+import { expandGrid, shortHash, type CellOutcome, type CellTask, type SweepDefinition } from '../index.js';
 import type { RedisTarget } from './redis-url.js';
 
 /** BullMQ key prefix: every key this feature writes starts with `parasim:`. */

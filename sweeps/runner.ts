@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from '../metrics/index.js';
+import { canonicalJson } from '../sim/metrics/index.js';
 import { advance, newSearch, nextLoads, probeAttainments, serviceCapacities, type CapacitySearch, type Probe } from './capacity.js';
 import { CellPool } from './cell-pool.js';
 import { coordinatesText, duplicateKeys, expandGrid, gridPoints, inShard, makeCell, type CellInfo, type ResolvedCell, type Shard } from './cells.js';
@@ -15,7 +15,7 @@ import { errorLineText, readResultLines, resultLineText, writeLinesAtomically, t
 import type { Axis, CapacityMode, SweepDefinition } from './sweep-file.js';
 import type { CellOutcome, CellTask } from './worker.js';
 
-/** Runs cells: the local worker-thread pool by default, or e.g. a distributed queue (cli/queue). */
+/** Runs cells: the local worker-thread pool by default, or e.g. a distributed queue (sweeps/queue). */
 export interface CellExecutor {
   run(task: CellTask): Promise<CellOutcome>;
   close(): Promise<void>;

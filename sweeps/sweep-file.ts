@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { POLICY_NAMES } from '../../policies/index.js';
+import { POLICY_NAMES } from '../policies/index.js';
 import {
   isPlainObject, issueBuilder, loadYamlFile, readScenarioObject, zodIssuesAt, type ScenarioIssue,
-} from '../../scenarios/index.js';
+} from '../scenarios/index.js';
 import { codeVersion, shortHash, stableJson } from './canonical.js';
 import { parseFieldPath, pathProblem, setAtPath, type PathSegment } from './field-path.js';
 

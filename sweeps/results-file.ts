@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CellInfo } from './cells.js';
-import { isPlainObject } from '../../scenarios/index.js';
+import { isPlainObject } from '../scenarios/index.js';
 
 export interface ResultLine {
   readonly key: string;

@@ -29,7 +29,7 @@ export function packageRoot(): string {
     const candidate = path.join(dir, 'package.json');
     if (fs.existsSync(candidate) && !dir.endsWith(`${path.sep}dist`)) return dir;
     const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above sim/sweep');
+    if (up === dir) throw new Error('package.json not found above sweeps/');
     dir = up;
   }
 }
