@@ -83,7 +83,7 @@ describe('policy module › refused with the file and the field', () => {
 
 describe('policy module › in a scenario', () => {
   const base = fs.readFileSync(path.join(ROOT, 'scenarios/default.yaml'), 'utf8');
-  const withPolicy = (block: string) => base.replace(/policy:\n {2}name: static-round-robin[^\n]*\n/, block);
+  const withPolicy = (block: string) => base.replace(/policy:\n {2}name: round-robin[^\n]*\n/, block);
 
   it('scenario › policy.module relative to the scenario file › resolved to an absolute path, params kept for the module', () => {
     const file = path.join(ROOT, 'scenarios/with-module.yaml');
