@@ -170,8 +170,9 @@ export interface PlannedInstance {
   readonly stages: readonly Stage[];
   /**
    * Micro-batches in flight through a multi-stage pipeline (GPipe-style: a batch is cut into this
-   * many parts so that every stage works at once). Absent or 1 = no micro-batching. A request to
-   * the host's engine; a host that does not model it runs the pipeline without.
+   * many parts so that every stage works at once); 1 = none. Absent = the host's default (the
+   * simulator: one per stage, sim/parallel/pipeline.ts). A request to the host's engine; a host
+   * that does not model it runs the pipeline without.
    */
   readonly microBatches?: number;
 }

@@ -12,9 +12,14 @@ export function deviceWeightCapacity(d: DeviceState): number {
   return d.alive ? d.gpus * d.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION : 0;
 }
 
+/** Members of a stage (root, then tensor-parallel peers); each holds 1/n of its weights. */
+function members(s: Stage): readonly DeviceId[] {
+  return s.peers !== undefined && s.peers.length > 0 ? [s.device, ...s.peers] : [s.device];
+}
+
 export function stageFitsGpus(service: ServiceInfo, device: DeviceState, stage: Stage): boolean {
   return stage.gpus >= 1 && stage.gpus <= device.gpus
-    && stageWeightBytes(service, stage) <= stage.gpus * device.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;
+    && stageWeightBytes(service, stage) / members(stage).length <= stage.gpus * device.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;
 }
 
 export class MemoryLedger {
@@ -38,14 +43,23 @@ export class MemoryLedger {
     for (const s of stages) {
       const d = this.devices.get(s.device);
       if (!d || !d.alive || !stageFitsGpus(service, d, s)) return false;
-      need.set(s.device, (need.get(s.device) ?? 0) + stageWeightBytes(service, s));
+      const m = members(s);
+      for (const id of m) {
+        const p = this.devices.get(id);
+        // A peer takes all its GPUs (sim/host/placement.ts), so its whole budget counts.
+        if (!p || !p.alive || (id !== s.device && stageWeightBytes(service, s) / m.length > deviceWeightCapacity(p))) return false;
+        need.set(id, (need.get(id) ?? 0) + stageWeightBytes(service, s) / m.length);
+      }
     }
     for (const [id, bytes] of need) if (bytes > this.freeBytes(id) + 1e-6) return false;
     return true;
   }
 
   reserve(service: ServiceInfo, stages: readonly Stage[]): void {
-    for (const s of stages) this.free.set(s.device, this.freeBytes(s.device) - stageWeightBytes(service, s));
+    for (const s of stages) {
+      const m = members(s);
+      for (const id of m) this.free.set(id, this.freeBytes(id) - stageWeightBytes(service, s) / m.length);
+    }
   }
 }
 

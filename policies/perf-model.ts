@@ -14,6 +14,7 @@
  */
 import type { ClusterView, DevicePerf, DeviceState, LinkState, ServiceInfo, Slo, Stage } from './contract.js';
 import { bottleneckTimeS, isLinkEndpoint, transferTimeS } from './network.js';
+import { groupPath, SYNC_BYTES_PER_VALUE, syncSeconds, SYNCS_PER_LAYER } from './tp-sync.js';
 
 export const TOKEN_ID_BYTES = 4;
 const TP_EFFICIENCY: Readonly<Record<DeviceState['intraNode'], number>> = { nvlink: 0.9, pcie: 0.75, none: 1 };
@@ -117,6 +118,42 @@ export function stageTimes(service: ServiceInfo, device: DeviceState, share: num
   return { prefillS: itemS, tpotBatch1S: 0, tpotFullS: 0, busyS: share / (rate * k) };
 }
 
+/**
+ * Times of a stage as placed: `stageTimes` on its device, or, for a tensor-parallel group
+ * (`peers`), the group's — the formula the simulator charges (sim/parallel/tensor-parallel.ts):
+ * every member does 1/n of the stage's work at the pace of the slowest (lowest memory bandwidth
+ * × GPUs), plus SYNCS_PER_LAYER hidden-state syncs per layer of the stage (tp-sync.ts), of the
+ * prompt's tokens in prefill and of the step's tokens per decode step (1 at batch 1, the largest
+ * batch at full load). Undefined when a member is unknown or lacks figures or the group has no
+ * common switch.
+ */
+export function placedStageTimes(view: Pick<ClusterView, 'devices' | 'links'>, service: ServiceInfo, st: Stage, work: Work): StageTimes | undefined {
+  const root = view.devices.find((d) => d.id === st.device);
+  if (!root) return undefined;
+  if (st.peers === undefined || st.peers.length === 0) return stageTimes(service, root, stageShare(service, st), st.gpus, work, st.gpuFraction);
+  const members = [root, ...st.peers.map((id) => view.devices.find((d) => d.id === id))];
+  if (members.some((m) => m === undefined || !perfOn(service, m))) return undefined;
+  const ms = members as DeviceState[];
+  const slowest = ms.reduce((a, m) => (m.memBandwidthBytesPerS * m.gpus < a.memBandwidthBytesPerS * a.gpus ? m : a));
+  const path = groupPath(view.links, view.devices, ms.map((m) => m.id));
+  if (!path) return undefined;
+  const n = ms.length;
+  const t = stageTimes(service, slowest, stageShare(service, st) / n, slowest.gpus, work);
+  if (!t) return undefined;
+  const syncs = SYNCS_PER_LAYER * Math.max(1, Math.round(service.model.layers * stageShare(service, st)));
+  // activationBytesPerToken = hidden × 2 B (scenarios: fp16 activations) = hidden × SYNC_BYTES_PER_VALUE.
+  const valueBytes = (service.model.activationBytesPerToken / 2) * SYNC_BYTES_PER_VALUE;
+  const sync = (tokens: number) => syncs * syncSeconds(path.transport, n, path.pathS, path.bandwidthBps, tokens * valueBytes);
+  const maxBatch = Math.max(1, service.perf[slowest.type]?.maxBatch ?? 1);
+  const prefillS = t.prefillS + sync(work.promptTokens);
+  return {
+    prefillS,
+    tpotBatch1S: t.tpotBatch1S + sync(1),
+    tpotFullS: t.tpotFullS + sync(maxBatch),
+    busyS: t.busyS + sync(work.promptTokens) + work.outputTokens * sync(maxBatch) / maxBatch,
+  };
+}
+
 export interface InstanceEstimate {
   /** Unloaded time to first token (LLM) or to the item's result (segmentation), incl. network. */
   readonly ttftS: number;
@@ -148,7 +185,7 @@ export function estimateChain(
     const st = stages[i]!;
     const device = findDevice(view.devices, st.device);
     if (!device) return undefined;
-    const t = stageTimes(service, device, stageShare(service, st), st.gpus, work, st.gpuFraction);
+    const t = placedStageTimes(view, service, st, work);
     if (!t) return undefined;
     maxBatch = Math.max(maxBatch, service.perf[device.type]?.maxBatch ?? 1);
     const node = deviceNode(view.links, device);

@@ -2,7 +2,7 @@
  * Request records and the canonical result: one schema for the simulator and the runtime.
  * The result carries no wall-clock figure, so two results can be compared byte for byte.
  */
-import type { DeviceId, ServiceKind, ServiceName, Slo } from './contract.js';
+import type { DeviceId, ServiceKind, ServiceName, Slo, Stage } from './contract.js';
 
 /** Exactly one per offered request. `inflight` only for requests still running at the horizon. */
 export type Outcome = 'ok' | 'late' | 'dropped' | 'failed' | 'inflight';
@@ -114,6 +114,13 @@ export interface PlacementChange {
   readonly action: 'load' | 'ready' | 'drain' | 'gone' | 'failed';
   readonly instance: string;
   readonly devices: readonly DeviceId[];
+  /**
+   * On `load` only: the split the policy chose — each stage's device, layer range [first, end),
+   * TP degree inside the box, tensor-parallel peers across devices, GPU share — and the pipeline's
+   * micro-batches when the plan set them.
+   */
+  readonly stages?: readonly Stage[];
+  readonly microBatches?: number;
 }
 
 export interface RunResult {

@@ -22,9 +22,14 @@
  */
 import type { ClusterView, DeviceId, DeviceState, ServiceInfo, Stage } from './contract.js';
 import { transferTimeS } from './network.js';
-import { deviceNode, meanWork, requestBytes, stageShare, stageTimes, TOKEN_ID_BYTES } from './perf-model.js';
+import { deviceNode, meanWork, placedStageTimes, requestBytes, TOKEN_ID_BYTES } from './perf-model.js';
 
 export const MAX_RHO = 0.99;
+
+/** Devices a stage runs on: its device and its tensor-parallel peers. */
+function membersOf(s: Stage): readonly DeviceId[] {
+  return s.peers !== undefined && s.peers.length > 0 ? [s.device, ...s.peers] : [s.device];
+}
 
 /** Busy fraction per device that services planned earlier in this call will add. */
 export type PlannedLoad = Map<DeviceId, number>;
@@ -42,7 +47,7 @@ function stageCosts(view: Pick<ClusterView, 'devices' | 'links'>, service: Servi
   for (const st of stages) {
     const d = view.devices.find((x) => x.id === st.device);
     if (!d) return undefined;
-    const t = stageTimes(service, d, stageShare(service, st), st.gpus, work, st.gpuFraction);
+    const t = placedStageTimes(view, service, st, work);
     if (!t) return undefined;
     const computeS = service.kind === 'llm' ? t.prefillS + work.outputTokens * t.tpotBatch1S : t.prefillS;
     out.push({ computeS, busyS: t.busyS, node: deviceNode(view.links, d) });
@@ -61,8 +66,13 @@ export function predictChain(view: Pick<ClusterView, 'devices' | 'links'>, servi
   let t = transferTimeS(view.links, service.ingress, costs[0]!.node, bytes.inB);
   for (let i = 0; i < costs.length; i++) {
     const c = costs[i]!;
-    const d = view.devices.find((x) => x.id === stages[i]!.device)!;
-    const rho = Math.min(MAX_RHO, deviceLoad(d, load, Math.max(0, service.demandRps) * c.busyS));
+    // A tensor-parallel stage runs at the pace of its busiest member.
+    let rho = 0;
+    for (const id of membersOf(stages[i]!)) {
+      const d = view.devices.find((x) => x.id === id);
+      if (d) rho = Math.max(rho, deviceLoad(d, load, Math.max(0, service.demandRps) * c.busyS));
+    }
+    rho = Math.min(MAX_RHO, rho);
     t += c.computeS / (1 - rho);
     if (i > 0) {
       const from = costs[i - 1]!.node;
@@ -78,5 +88,46 @@ export function predictChain(view: Pick<ClusterView, 'devices' | 'links'>, servi
 export function addPlannedLoad(view: Pick<ClusterView, 'devices' | 'links'>, service: ServiceInfo, stages: readonly Stage[], load: PlannedLoad): void {
   const costs = stageCosts(view, service, stages);
   if (!costs) return;
-  stages.forEach((s, i) => load.set(s.device, (load.get(s.device) ?? 0) + Math.max(0, service.demandRps) * costs[i]!.busyS));
+  stages.forEach((s, i) => {
+    for (const id of membersOf(s)) load.set(id, (load.get(id) ?? 0) + Math.max(0, service.demandRps) * costs[i]!.busyS);
+  });
+}
+
+/**
+ * The view with each device's measured utilization less the part that is `service`'s own work
+ * (ours: the paper reads utilization as load on a node, not whose). A measurement on the devices
+ * the service runs on contains its own load, which moves with it; compared against devices it
+ * does not use, that load counted on one side only makes every placement look worse than any
+ * alternative — on scenarios/default.yaml chat alternated edge-a100 ↔ a cloud split every period.
+ * The measured busy fraction on a device is attributed to the live instances there in proportion
+ * to their modelled load (their service's demand shared over its live instances × busy time per
+ * request on that stage); with no modelled load, in proportion to instance counts.
+ */
+export function withoutOwnLoad(view: ClusterView, service: ServiceInfo): ClusterView {
+  const live = view.instances.filter((i) => i.state === 'ready' || i.state === 'loading' || i.state === 'pending');
+  if (!live.some((i) => i.service === service.name)) return view;
+  const byName = new Map(view.services.map((s) => [s.name, s]));
+  const count = new Map<string, number>();
+  for (const i of live) count.set(i.service, (count.get(i.service) ?? 0) + 1);
+  const own = new Map<DeviceId, { own: number; all: number; ownN: number; allN: number }>();
+  for (const i of live) {
+    const s = byName.get(i.service);
+    if (!s) continue;
+    const costs = stageCosts(view, s, i.stages);
+    i.stages.forEach((st, k) => {
+      const w = costs ? (Math.max(0, s.demandRps) / (count.get(i.service) ?? 1)) * costs[k]!.busyS : 0;
+      const mine = i.service === service.name;
+      for (const id of membersOf(st)) {
+        const e = own.get(id) ?? { own: 0, all: 0, ownN: 0, allN: 0 };
+        own.set(id, { own: e.own + (mine ? w : 0), all: e.all + w, ownN: e.ownN + (mine ? 1 : 0), allN: e.allN + 1 });
+      }
+    });
+  }
+  const devices = view.devices.map((d) => {
+    const e = own.get(d.id);
+    if (!e || e.ownN === 0) return d;
+    const share = e.all > 0 ? e.own / e.all : e.ownN / e.allN;
+    return { ...d, utilization: d.utilization * (1 - share) };
+  });
+  return { ...view, devices };
 }

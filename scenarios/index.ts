@@ -11,6 +11,7 @@ export { didYouMean, formatIssues } from './issues.js';
 export { isPlainObject } from './plain-object.js';
 export { scaleLoad } from './load-scale.js';
 export { policyChoiceFor } from './policy-params.js';
+export { loadPolicyModule, createPolicy, moduleChoice, type PolicyModuleResult } from './policy-module.js';
 export type { ScenarioIssue } from './issues.js';
 export { scenarioJsonSchema } from './schema.js';
 export { dedupeIssues, issueBuilder, loadYamlFile, parseYamlSource, readYamlText, zodIssuesAt } from './yaml-source.js';

@@ -2,7 +2,7 @@
  * Checks a scenario's `policy.params` against the chosen factory's ParamSpec record: type, range,
  * choices; unknown names get a did-you-mean; missing ones are filled with their defaults.
  */
-import type { ParamValue } from '../policies/index.js';
+import type { ParamSpec, ParamValue } from '../policies/index.js';
 import { isPolicyName, POLICIES, resolveParams } from '../policies/index.js';
 import { didYouMean } from './issues.js';
 import type { PolicyChoice, Scenario } from './types.js';
@@ -13,7 +13,13 @@ export function checkPolicyParams(
   name: string, given: Readonly<Record<string, ParamValue>>, report: ParamReport,
 ): Readonly<Record<string, ParamValue>> {
   if (!isPolicyName(name)) return given; // the schema enum already reported it
-  const specs = POLICIES[name].params;
+  return checkParamsAgainst(name, POLICIES[name].params, given, report);
+}
+
+/** The same checks against any factory's ParamSpec record (a user's policy module too). */
+export function checkParamsAgainst(
+  name: string, specs: Readonly<Record<string, ParamSpec>>, given: Readonly<Record<string, ParamValue>>, report: ParamReport,
+): Readonly<Record<string, ParamValue>> {
   const names = Object.keys(specs);
   for (const [key, value] of Object.entries(given)) {
     const spec = specs[key];

@@ -4,16 +4,18 @@
  * the checks that need the whole document (fit, reachability, policy params). Every problem is
  * reported through `report`; the caller returns the Scenario only when nothing was reported.
  */
-import { resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type { Slo } from '../policies/index.js';
-import { WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
+import { POLICY_NAMES, WEIGHT_MEMORY_FRACTION } from '../policies/index.js';
 import type { ArrivalSpec, TokenSpec } from '../traces/index.js';
 import { resolveDeviceMode } from './device-modes.js';
 import { didYouMean } from './issues.js';
 import { checkPolicyParams } from './policy-params.js';
+import { policyModuleName } from './policy-module.js';
 import { checkTracePath, tracePathFor } from './trace-path.js';
 import type { RawArrivals, RawFault, RawScenario, RawService } from './schema.js';
-import type { Catalog, DeviceConfig, FaultConfig, ModelSpec, LinkConfig, LinkSpec, Scenario, ServiceConfig } from './types.js';
+import type { Catalog, DeviceConfig, FaultConfig, ModelSpec, LinkConfig, LinkSpec, PolicyChoice, Scenario, ServiceConfig } from './types.js';
 
 export type Report = (path: readonly PropertyKey[], message: string, hint?: string) => void;
 
@@ -39,7 +41,8 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
   let linkIssues = 0;
   const links = resolveLinks(raw, catalog, exp, new Set(switches), nodes, (p, m, h) => { linkIssues++; report(p, m, h); });
   const devices = assignSites(exp.devices, links, new Set(switches));
-  const policyName = raw.policy?.name ?? 'round-robin';
+  // A user's policy module may split models: the fit check trusts it (its own plans are checked at run time).
+  const policyName = raw.policy?.module !== undefined ? SPLITTING_POLICIES[0]! : raw.policy?.name ?? 'round-robin';
   const services = raw.services.map((s, i) => resolveService(policyName, s, i, file, catalog, nodes, exp, report));
   // Per-service results are keyed by name: two services with one name would be silently merged.
   raw.services.forEach((s, i) => {
@@ -47,15 +50,31 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
     if (first < i) report(['services', i, 'name'], `duplicate service name "${s.name}"`, `already used at services[${first}].name`);
   });
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
-  const params = checkPolicyParams(policyName, raw.policy?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h));
+  const policy = resolvePolicyChoice(raw.policy, file, report);
   // A bad link is dropped, so "not connected" would only echo its issue; so would an unknown ingress.
   if (linkIssues === 0) checkReachability(raw, services.filter((s) => nodes.has(s.ingress)), exp, links, report);
   return {
     name: raw.name, file: resolvePath(file), seed: raw.seed ?? 1, horizonS: raw.horizon_s,
-    timelineBucketS: raw.timeline_bucket_s ?? raw.horizon_s / 60, policy: { name: policyName, params },
+    timelineBucketS: raw.timeline_bucket_s ?? raw.horizon_s / 60, policy,
     devices, switches, links, services, faults,
     ...(raw.device_sharing !== undefined ? { deviceSharing: raw.device_sharing } : {}),
   };
+}
+
+/**
+ * `policy`: a registry name with its params checked now, or a user's module (`module`, relative to
+ * the scenario file) whose file must exist; its export and params are checked when it is loaded.
+ */
+function resolvePolicyChoice(raw: RawScenario['policy'], file: string, report: Report): PolicyChoice {
+  if (raw?.module !== undefined) {
+    if (raw.name !== undefined) report(['policy', 'name'], 'give either policy.name or policy.module, not both');
+    const abs = resolvePath(dirname(file), raw.module);
+    if (!existsSync(abs)) report(['policy', 'module'], `policy module "${raw.module}" does not exist (looked for ${abs})`, 'relative paths start at the scenario file\'s folder');
+    return { name: policyModuleName(abs), params: raw.params ?? {}, module: abs };
+  }
+  if (raw !== undefined && raw.name === undefined) report(['policy'], 'policy needs a name (a built-in policy) or a module (your own)', `built-in: ${POLICY_NAMES.join(', ')}`);
+  const name = raw?.name ?? 'round-robin';
+  return { name, params: checkPolicyParams(name, raw?.params ?? {}, (k, m, h) => report(['policy', 'params', ...k], m, h)) };
 }
 
 function pathText(p: readonly PropertyKey[]): string {

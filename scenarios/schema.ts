@@ -95,7 +95,9 @@ const faultSchema = z.discriminatedUnion('kind', [
 ]);
 
 const policySchema = z.strictObject({
-  name: z.enum(POLICY_NAMES as [string, ...string[]]),
+  name: z.enum(POLICY_NAMES as [string, ...string[]]).optional(),
+  /** A user's ES module exporting a policy factory (docs/writing-a-policy.md), instead of `name`. */
+  module: z.string().min(1).optional(),
   params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).optional(),
 });
 

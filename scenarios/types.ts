@@ -197,6 +197,11 @@ export type FaultConfig =
 export interface PolicyChoice {
   readonly name: string;
   readonly params: Readonly<Record<string, ParamValue>>;
+  /**
+   * Absolute path of a user's policy module (`policy.module`, `--policy-module`); `name` is then
+   * the file's base name and `params` are checked when the module is loaded (loadPolicyModule).
+   */
+  readonly module?: string;
 }
 
 export interface Scenario {

@@ -11,6 +11,7 @@
  *   node scripts/compare-policies.mjs run <scenario.yaml> <seeds,comma> <policy;policy> >> runs.jsonl
  *   node scripts/compare-policies.mjs services < runs.jsonl
  *   node scripts/compare-policies.mjs table < runs.jsonl
+ *   node scripts/compare-policies.mjs lowest < runs.jsonl   (lowest service per scenario)
  * Policies are separated by `;` (a parameter list uses commas). Reproduce docs/policies.md with
  * scripts/fair-comparison.sh.
  */
@@ -60,8 +61,15 @@ if (mode === 'run') {
         attain: s.sloAttainment, p99: s.e2eS.p99,
         p99InclDrops: Number.isFinite(s.e2eInclDropsS.p99) ? s.e2eInclDropsS.p99 : 'inf', dropReasons: s.dropReasons,
       }]));
-      const changes = res.placementChanges.filter((c) => c.action === 'load').length;
-      process.stdout.write(JSON.stringify({ scenario: res.scenario, policy: p.label, seed, ...res.totals, p99WorstServiceE2eS: p99, loads: changes, perService }) + '\n');
+      const loads = res.placementChanges.filter((c) => c.action === 'load');
+      // The splits the policy loaded (devices+peers[first,end) per stage, @share, ×micro-batches), counted per service.
+      const splits = {};
+      for (const c of loads) {
+        const key = (c.stages ?? []).map((s) => `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})${s.gpuFraction !== undefined ? `@${s.gpuFraction}` : ''}`).join('>') + (c.microBatches ? ` mb${c.microBatches}` : '');
+        splits[c.service] ??= {};
+        splits[c.service][key] = (splits[c.service][key] ?? 0) + 1;
+      }
+      process.stdout.write(JSON.stringify({ scenario: res.scenario, policy: p.label, seed, ...res.totals, p99WorstServiceE2eS: p99, loads: loads.length, perService, splits, notes: res.notes.slice(0, 5) }) + '\n');
       process.stderr.write(`${res.scenario} ${p.label} seed ${seed}: ${(Date.now() - t0) / 1000}s\n`);
     }
   }
@@ -87,6 +95,21 @@ if (mode === 'run') {
     const cells = services.map((s) => `${(100 * mean(rs.map((r) => r.perService[s].attain))).toFixed(0)}% (${p99(rs.map((r) => r.perService[s].p99InclDrops))})`);
     process.stdout.write(`| ${pol} | ${(100 * mean(rs.map((r) => r.minServiceAttainment))).toFixed(0)}% | ${mean(rs.map((r) => r.failed)).toFixed(0)} | ${cells.join(' | ')} |\n`);
   }
+} else if (mode === 'lowest') {
+  // One row per policy: its lowest service's SLO attainment per scenario (mean over seeds) and instance loads per run.
+  const rows = await readRows();
+  const scenarios = [...new Set(rows.map((r) => r.scenario))].sort();
+  const policyNames = [...new Set(rows.map((r) => r.policy))];
+  process.stdout.write(`| policy | ${scenarios.map((s) => `${s}: lowest service (loads)`).join(' | ')} |\n|---|${scenarios.map(() => '---|').join('')}\n`);
+  for (const pol of policyNames) {
+    const cells = scenarios.map((sc) => {
+      const rs = rows.filter((r) => r.scenario === sc && r.policy === pol);
+      if (rs.length === 0) return '—';
+      const low = rs.map((r) => 100 * r.minServiceAttainment);
+      return `${mean(low).toFixed(1)}% ± ${ci95(low).toFixed(1)} (${mean(rs.map((r) => r.loads)).toFixed(0)})`;
+    });
+    process.stdout.write(`| ${pol} | ${cells.join(' | ')} |\n`);
+  }
 } else if (mode === 'services') {
   const rows = await readRows();
   const scenarios = [...new Set(rows.map((r) => r.scenario))].sort();
@@ -97,7 +120,7 @@ if (mode === 'run') {
     for (const svc of services) {
       const offered = mean(mine.map((r) => r.perService[svc].offered));
       process.stdout.write(`\n**${sc} › ${svc}** (offered ≈ ${offered.toFixed(0)} requests; ${mine.length / policyNames.length} seeds; ± = 95% CI)\n\n`);
-      process.stdout.write('| policy | goodput (req/s) | SLO attainment | late | dropped (by reason) | failed |\n|---|---|---|---|---|---|\n');
+      process.stdout.write('| policy | goodput (req/s) | SLO attainment | late | dropped (by reason) | failed | unfinished |\n|---|---|---|---|---|---|---|\n');
       const lines = policyNames.map((pol) => {
         const rs = mine.filter((r) => r.policy === pol).map((r) => r.perService[svc]);
         const g = rs.map((s) => s.goodputRps);
@@ -106,7 +129,7 @@ if (mode === 'run') {
         for (const s of rs) for (const [k, v] of Object.entries(s.dropReasons ?? {})) reasons[k] = (reasons[k] ?? 0) + v / rs.length;
         const why = Object.entries(reasons).filter(([, v]) => v >= 0.5).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
         const dropped = mean(rs.map((s) => s.dropped));
-        return { att: mean(a), text: `| ${pol} | ${mean(g).toFixed(2)} ± ${ci95(g).toFixed(2)} | ${mean(a).toFixed(1)}% ± ${ci95(a).toFixed(1)} | ${mean(rs.map((s) => s.late)).toFixed(0)} | ${dropped.toFixed(0)}${why ? ` (${why})` : ''} | ${mean(rs.map((s) => s.failed)).toFixed(0)} |\n` };
+        return { att: mean(a), text: `| ${pol} | ${mean(g).toFixed(2)} ± ${ci95(g).toFixed(2)} | ${mean(a).toFixed(1)}% ± ${ci95(a).toFixed(1)} | ${mean(rs.map((s) => s.late)).toFixed(0)} | ${dropped.toFixed(0)}${why ? ` (${why})` : ''} | ${mean(rs.map((s) => s.failed)).toFixed(0)} | ${mean(rs.map((s) => s.offered - s.ok - s.late - s.dropped - s.failed)).toFixed(0)} |\n` };
       });
       for (const l of lines.sort((x, y) => y.att - x.att)) process.stdout.write(l.text);
     }

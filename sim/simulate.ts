@@ -60,6 +60,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   const choice = opts.policy ?? scenario.policy;
   let policy: Policy;
   if (opts.policyImpl !== undefined) policy = opts.policyImpl;
+  else if (choice.module !== undefined) throw new Error(`policy module ${choice.module} is loaded asynchronously: create it first (createPolicy) and pass it as policyImpl`);
   else if (isPolicyName(choice.name)) policy = POLICIES[choice.name].create(choice.params);
   else throw new Error(`unknown policy ${choice.name}`);
   const streams = new RngStreams(seed);

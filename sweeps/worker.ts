@@ -4,7 +4,7 @@
  * cannot take down the pool.
  */
 import { threadId } from 'node:worker_threads';
-import { formatIssues, validateScenarioObject } from '../scenarios/index.js';
+import { createPolicy, formatIssues, validateScenarioObject } from '../scenarios/index.js';
 import { resultToJson } from '../sim/metrics/index.js';
 import { simulate } from '../sim/simulate.js';
 
@@ -41,6 +41,29 @@ export function runCell(task: CellTask): CellOutcome {
 }
 
 /**
+ * A cell whose scenario names a user policy module (`policy.module`): the module is imported
+ * (once per worker, by Node's module cache) and checked before the run. A module's source is not
+ * part of the cell key: after editing it, rerun without --resume.
+ */
+async function runModuleCell(task: CellTask): Promise<CellOutcome> {
+  const checked = validateScenarioObject(task.scenario, task.file);
+  if (!checked.ok) return { ok: false, message: formatIssues(checked.issues) };
+  const policy = await createPolicy(checked.value.policy);
+  if (!policy.ok) return { ok: false, message: policy.issues.join('\n') };
+  try {
+    const result = simulate(checked.value, { policyImpl: policy.value });
+    return { ok: true, resultJson: JSON.stringify(JSON.parse(resultToJson(result))), attainment: result.totals.sloAttainment };
+  } catch (err) {
+    return { ok: false, message: errorText(err) };
+  }
+}
+
+const namesModule = (task: CellTask): boolean => {
+  const p = task.scenario['policy'];
+  return typeof p === 'object' && p !== null && 'module' in p;
+};
+
+/**
  * Runs cells and discards their results: warms one worker's JIT before timed work (the bench),
  * because a fresh worker spends seconds of CPU compiling the simulator's hot paths (mostly on V8
  * background threads, which on a 2-core machine compete with the other worker).
@@ -50,8 +73,8 @@ export interface WarmupTask {
 }
 
 /** The pool's entry point: a cell, or a warm-up batch (answered with this worker's thread id). */
-export function runTask(task: CellTask | WarmupTask): CellOutcome | number {
-  if (!('warmup' in task)) return runCell(task);
+export function runTask(task: CellTask | WarmupTask): CellOutcome | Promise<CellOutcome> | number {
+  if (!('warmup' in task)) return namesModule(task) ? runModuleCell(task) : runCell(task);
   for (const t of task.warmup) runCell(t);
   return threadId;
 }

@@ -1,4 +1,4 @@
-/** Where the built CLI lives; test/global-setup.ts keeps dist/ in step with the sources. */
+/** Where the built CLI lives; the e2e tier's global setup (test/global-setup.ts) checks dist/ is current. */
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');

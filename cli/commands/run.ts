@@ -9,7 +9,9 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { RequestRecord, RunResult } from '../../policies/index.js';
 import { POLICY_NAMES, isPolicyName } from '../../policies/index.js';
-import { builtinCatalog, formatIssues, loadCatalogFile, loadScenario, policyChoiceFor } from '../../scenarios/index.js';
+import {
+  builtinCatalog, createPolicy, formatIssues, loadCatalogFile, loadScenario, moduleChoice, policyChoiceFor,
+} from '../../scenarios/index.js';
 import { Timeline, resultToJson, simulate } from '../../sim/index.js';
 import { TraceFormatError } from '../../traces/index.js';
 import { parseSeed } from '../args.js';
@@ -20,6 +22,7 @@ interface RunArgs {
   scenario: string;
   seed?: number;
   policy?: string;
+  'policy-module'?: string;
   out?: string;
   records?: string;
   catalog?: string;
@@ -138,12 +141,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML' })
     .option('seed', { type: 'string', coerce: (s: string) => parseSeed(s), describe: 'root seed (default: the scenario\'s)' })
     .option('policy', { type: 'string', describe: `policy override: ${POLICY_NAMES.join(', ')}` })
+    .option('policy-module', { type: 'string', describe: 'policy override: an ES module exporting a policy factory (docs/writing-a-policy.md)' })
     .option('out', { type: 'string', describe: 'write the canonical result JSON here' })
     .option('records', { type: 'string', describe: 'write one JSON line per request here' })
     .option('catalog', { type: 'string', describe: 'catalog file (YAML devices/models/links/profiles, or a profile CSV) extending the built-in one' })
     .option('timeline', { type: 'string', describe: 'write a Perfetto / chrome://tracing trace (engine steps, requests, transfers) here' })
     .option('window', { type: 'string', describe: 'with --timeline: only this window of simulated seconds, A:B' }),
-  handler: (args) => {
+  handler: async (args) => {
     checkOutputPath(args.out, '--out');
     checkOutputPath(args.records, '--records');
     if (args.out !== undefined && args.records !== undefined && path.resolve(args.out) === path.resolve(args.records)) {
@@ -158,7 +162,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.policy !== undefined && !isPolicyName(args.policy)) {
       throw new CliError(`unknown policy '${args.policy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
     }
-    const policy = args.policy !== undefined ? policyChoiceFor(scenario, args.policy) : undefined;
+    if (args.policy !== undefined && args['policy-module'] !== undefined) throw new CliError('give either --policy or --policy-module, not both', 2);
+    const policy = args.policy !== undefined ? policyChoiceFor(scenario, args.policy)
+      : args['policy-module'] !== undefined ? moduleChoice(args['policy-module'], scenario.policy) : undefined;
+    const created = await createPolicy(policy ?? scenario.policy);
+    if (!created.ok) throw new CliError(created.issues.join('\n'), args['policy-module'] !== undefined ? 2 : 1);
     if (args.window !== undefined && args.timeline === undefined) throw new CliError('--window needs --timeline FILE', 2);
     const timeline = args.timeline !== undefined ? new Timeline(scenario, ...parseWindow(args.window, scenario.horizonS)) : undefined;
     const recordsOut = args.records !== undefined ? new AtomicWriter(args.records) : undefined;
@@ -175,6 +183,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       result = simulate(scenario, {
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         ...(policy !== undefined ? { policy } : {}),
+        policyImpl: created.value,
         ...(recordsOut !== undefined ? { records: (r: RequestRecord) => recordsOut.write(`${JSON.stringify(r)}\n`) } : {}),
         ...(timeline !== undefined ? { timeline } : {}),
         progress,

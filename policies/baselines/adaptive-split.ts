@@ -11,6 +11,8 @@
  *   degree), and for k = 2..`max_devices` a chain of the k devices with the highest effective
  *   capacity (requests/s it sustains with the whole model, times its share not yet busy), ordered
  *   by distance from the ingress, layers dealt in proportion to that capacity (proportionalSplit);
+ * - tensor-parallel groups across devices (Stage.peers: the fastest 2 and 4 per switch, at most
+ *   `max_devices`; tp-group.ts), predicted with the simulator's sync cost (ours, issue 13);
  * - the candidate with the lowest predicted latency wins; a split wins only when it is strictly
  *   faster than every single device, or when no single device holds the model — so a model that
  *   fits one box is not cut across a WAN because that box is busy a little;
@@ -23,7 +25,9 @@
  * - "continuous profiling" is read as an exponentially weighted average over the re-split periods
  *   (weight `profile_alpha` for the latest) of each device's measured utilization and each
  *   service's observed demand: one bursty 10-s window does not move weights (ours; the paper says
- *   profiles are continuous, not how they are filtered).
+ *   profiles are continuous, not how they are filtered);
+ * - a service's candidates are compared with its own share of the measured utilization removed
+ *   (split-latency.ts `withoutOwnLoad`, ours): the load it brings moves with it.
  */
 import type { ClusterView, DeviceState, InstanceState, PlacementPlan, PlannedInstance, PolicyFactory, ServiceInfo, Stage } from '../contract.js';
 import { fullTensorDegree } from '../chain-costs.js';
@@ -33,7 +37,8 @@ import { numberParam, resolveParams } from '../params.js';
 import { deviceNode, meanWork, perfOn, stageTimes } from '../perf-model.js';
 import { tensorDegreeToFit, WEIGHT_MEMORY_FRACTION, wholeModelStage } from '../placement-helpers.js';
 import type { PlannedLoad } from '../split-latency.js';
-import { addPlannedLoad, deviceLoad, predictChain } from '../split-latency.js';
+import { addPlannedLoad, deviceLoad, predictChain, withoutOwnLoad } from '../split-latency.js';
+import { tpGroupCandidates } from '../tp-group.js';
 import { byDemand, PlannedPolicy } from './planned-policy.js';
 
 export interface AdaptiveOptions { readonly maxDevices: number; readonly resplitThreshold: number }
@@ -105,6 +110,9 @@ export function bestChain(view: ClusterView, service: ServiceInfo, ledger: Memor
     consider([wholeModelStage(service, d, fullTensorDegree(d))]);
   }
   for (let k = 2; k <= opt.maxDevices; k++) consider(splitChain(view, service, ledger, load, k));
+  // Tensor-parallel groups (Stage.peers, issue 13; ours): same rule — only when strictly faster
+  // than every single device, or when none holds the model; their syncs are part of the prediction.
+  for (const g of tpGroupCandidates(view, service, view.devices, ledger)) if (1 + g.peers!.length <= opt.maxDevices) consider([g]);
   return best;
 }
 
@@ -140,11 +148,12 @@ export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): Plac
       .filter((i) => i.service === service.name && (i.state === 'ready' || i.state === 'loading' || i.state === 'pending'))
       .filter((i) => i.stages.every((s) => alive.has(s.device)))
       .sort((a, b) => (a.id < b.id ? -1 : 1))[0];
-    const fresh = bestChain(view, service, ledger, load, opt);
+    const own = withoutOwnLoad(view, service);
+    const fresh = bestChain(own, service, ledger, load, opt);
     let choice = fresh;
     let kept = false;
     if (current && ledger.fits(service, current.stages)) {
-      const nowS = predictChain(view, service, current.stages, load);
+      const nowS = predictChain(own, service, current.stages, load);
       if (!fresh || !(fresh.latencyS < nowS * (1 - opt.resplitThreshold))) {
         choice = { stages: current.stages, latencyS: nowS };
         kept = true;
@@ -157,7 +166,7 @@ export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): Plac
     ledger.reserve(service, choice.stages);
     addPlannedLoad(view, service, choice.stages, load);
     instances.push({ service: service.name, stages: choice.stages });
-    const chain = choice.stages.map((s) => `${s.device}[${s.firstLayer},${s.endLayer})`).join('>');
+    const chain = choice.stages.map((s) => `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})`).join('>');
     notes.push(`${service.name}: ${chain} ${choice.latencyS.toPrecision(3)} s${kept ? ' (kept)' : ''}`);
   }
   return { instances, reason: `adaptive-split: ${notes.join('; ')}` };

@@ -10,7 +10,10 @@
  *   every device including small boards (throughput per GB, not latency, is what counts);
  * - the model fits no single box → pipeline split across devices: layers partitioned by the
  *   EdgeShard DP (memory-capped; sum-latency objective for latency-sensitive, bottleneck for
- *   frequency-sensitive), up to `MAX_PIPELINES` disjoint chains.
+ *   frequency-sensitive), up to `MAX_PIPELINES` disjoint chains, plus the first chain's DP re-run
+ *   without each of its devices (ours: leaner chains that leave a GPU to other services), and
+ *   tensor-parallel groups across devices (Stage.peers, tp-group.ts; ours) — EPARA's
+ *   multi-device mode, the scheduler choosing among chains and groups by capacity.
  * Latency-sensitive shapes must meet the SLO unloaded with headroom (`LATENCY_HEADROOM`), so
  * queueing has room; frequency-sensitive ones just meet it.
  *
@@ -26,6 +29,7 @@ import { chainProblem, dpCandidates, fullTensorDegree, toStages } from '../chain
 import { MemoryLedger } from '../memory-ledger.js';
 import { solvePartition } from '../partition-dp.js';
 import { perfOn } from '../perf-model.js';
+import { tpGroupCandidates } from '../tp-group.js';
 import { tensorDegreeToFit, WEIGHT_MEMORY_FRACTION, wholeModelStage } from '../placement-helpers.js';
 
 export type ParallelMode = 'replica' | 'data-parallel' | 'tensor-parallel' | 'pipeline';
@@ -62,17 +66,37 @@ function wholeBoxShapes(service: ServiceInfo, devices: readonly DeviceState[], d
 
 function pipelineShapes(view: ClusterView, service: ServiceInfo, devices: readonly DeviceState[], category: Category): PlannedInstance[] {
   const ledger = new MemoryLedger(devices);
-  const out: PlannedInstance[] = [];
-  let pool = dpCandidates(service, devices, ledger);
-  for (let n = 0; n < MAX_PIPELINES && pool.length > 0; n++) {
-    const cp = chainProblem(view, service, pool, ledger, category.sensitivity === 'latency' ? 'latency' : 'throughput');
+  const objective = category.sensitivity === 'latency' ? 'latency' : 'throughput';
+  const solve = (pool: readonly DeviceState[]) => {
+    const cp = chainProblem(view, service, pool, ledger, objective);
     const sol = solvePartition(cp.problem);
-    if (!sol) break;
-    const stages = toStages(service, cp, sol.stages);
+    return sol ? toStages(service, cp, sol.stages) : undefined;
+  };
+  const out: PlannedInstance[] = [];
+  const all = dpCandidates(service, devices, ledger);
+  let pool = all;
+  for (let n = 0; n < MAX_PIPELINES && pool.length > 0; n++) {
+    const stages = solve(pool);
+    if (!stages) break;
     out.push({ service: service.name, stages });
     const used = new Set(stages.map((s) => s.device));
     pool = pool.filter((d) => !used.has(d.id));
   }
+  // Leaner chains (ours): the DP's best chain without each of its devices in turn, so the
+  // scheduler can choose a pipeline that leaves a GPU to other services when one with fewer
+  // stages still holds the model (the DP alone takes every device that lowers latency).
+  const first = out[0];
+  if (first && first.stages.length > 2) {
+    for (const s of first.stages) {
+      const stages = solve(all.filter((d) => d.id !== s.device));
+      if (stages && stages.length < first.stages.length) out.push({ service: service.name, stages });
+    }
+  }
+  // Tensor-parallel groups across devices (Stage.peers; ours, issue 13): the first chain's
+  // devices as one group and the fastest 2 / 4 per switch; the scheduler weighs them by the same
+  // capacity and SLO test as chains (perf-model prices the syncs as the simulator does).
+  const extra = first && first.stages.length > 1 ? [first.stages.map((s) => s.device)] : [];
+  for (const g of tpGroupCandidates(view, service, devices, ledger, extra)) out.push({ service: service.name, stages: [g] });
   return out;
 }
 

@@ -15,7 +15,11 @@
  * period it spends loading (`weights / load bandwidth`); instances that exist (pending, loading
  * or ready, on usable devices) carry no such discount. Two plans are built — KEEP (existing
  * instances pinned first, greedy fills the rest) and FRESH (greedy over everything) — and FRESH
- * is taken only if its value exceeds KEEP's by the migration threshold. A plan re-emits the
+ * is taken only if it serves more services (with demand) than KEEP, or as many with a value
+ * exceeding KEEP's by the migration threshold. Each is built twice, with and without a coverage
+ * phase (ours, `Fill.cover`: one instance per service before the greedy, largest model first),
+ * and the one serving more services is kept — so no service is starved by the req/s objective
+ * when memory allows serving all. A plan re-emits the
  * existing instances it keeps, so the host leaves them running.
  */
 import type { Category, ClusterView, DeviceId, DeviceState, InstanceState, PlannedInstance, ServiceInfo, Stage } from '../contract.js';
@@ -96,14 +100,24 @@ export class Fill {
   readonly served = new Map<string, number>();
   readonly chosen: Candidate[] = [];
 
+  private readonly gpusOf = new Map<DeviceId, number>();
+
   constructor(devices: readonly DeviceState[], private readonly targets: ReadonlyMap<string, number>) {
     this.ledger = new MemoryLedger(devices);
-    for (const d of devices) this.compute.set(d.id, d.alive ? d.gpus : 0);
+    for (const d of devices) {
+      this.compute.set(d.id, d.alive ? d.gpus : 0);
+      this.gpusOf.set(d.id, d.gpus);
+    }
+  }
+
+  /** GPU units a stage claims on each device it runs on: its own units on the root, all GPUs of a TP peer (as the host places peers). */
+  private claims(s: Stage): [DeviceId, number][] {
+    return [[s.device, gpuUnits(s)], ...(s.peers ?? []).map((p): [DeviceId, number] => [p, this.gpusOf.get(p) ?? 1])];
   }
 
   private effective(c: Candidate): number {
     let f = 1;
-    for (const s of c.instance.stages) f = Math.min(f, (this.compute.get(s.device) ?? 0) / gpuUnits(s));
+    for (const s of c.instance.stages) for (const [id, u] of this.claims(s)) f = Math.min(f, (this.compute.get(id) ?? 0) / u);
     return c.capacity * Math.max(0, f);
   }
 
@@ -120,7 +134,7 @@ export class Fill {
   take(c: Candidate): void {
     const eff = this.effective(c);
     this.ledger.reserve(c.service, c.instance.stages);
-    for (const s of c.instance.stages) this.compute.set(s.device, Math.max(0, (this.compute.get(s.device) ?? 0) - gpuUnits(s)));
+    for (const s of c.instance.stages) for (const [id, u] of this.claims(s)) this.compute.set(id, Math.max(0, (this.compute.get(id) ?? 0) - u));
     this.served.set(c.service.name, (this.served.get(c.service.name) ?? 0) + eff);
     this.chosen.push(c);
   }
@@ -129,6 +143,41 @@ export class Fill {
     let v = 0;
     for (const [s, t] of this.targets) v += Math.min(t, this.served.get(s) ?? 0);
     return v;
+  }
+
+  /** Services with demand that have at least one chosen instance. */
+  covered(): number {
+    return new Set(this.chosen.filter((c) => c.service.demandRps > 0).map((c) => c.service.name)).size;
+  }
+
+  /**
+   * Coverage phase (ours, not the paper's): before the cost-benefit greedy, every service with
+   * demand that has no instance gets one — its candidate with the largest gain (then the fewest GB) — services
+   * taken largest model first (first-fit decreasing), so that a model that needs a pipeline over
+   * the big GPUs is placed before replicas of small ones fill them. The greedy's value counts
+   * requests/s, so without this a 0.1 req/s service whose model needs 39 GB scores 0.1/39 per GB
+   * and is starved by 40 frames/s of cameras on the same GPUs (scenarios/fair/split-70b.yaml).
+   */
+  cover(pool: readonly Candidate[]): void {
+    const have = new Set(this.chosen.map((c) => c.service.name));
+    const byService = new Map<string, Candidate[]>();
+    for (const c of pool) if (!have.has(c.service.name) && c.service.demandRps > 0) byService.set(c.service.name, [...(byService.get(c.service.name) ?? []), c]);
+    const order = [...byService].sort(([a, ca], [b, cb]) => {
+      const ma = Math.min(...ca.map((c) => c.memGB)), mb = Math.min(...cb.map((c) => c.memGB));
+      return mb - ma || (a < b ? -1 : 1);
+    });
+    for (const [, cands] of order) {
+      let best: Candidate | undefined;
+      let bestGain = 0;
+      for (const c of cands) {
+        const g = this.gain(c);
+        if (g > bestGain * (1 + 1e-9) + 1e-12 || (best !== undefined && g > 0 && Math.abs(g - bestGain) <= 1e-9 * g && (units(c) < units(best) - 1e-12 || (Math.abs(units(c) - units(best)) <= 1e-12 && (c.memGB < best.memGB || (c.memGB === best.memGB && c.key < best.key)))))) {
+          best = c;
+          bestGain = g;
+        }
+      }
+      if (best) this.take(best);
+    }
   }
 
   /** Score of a candidate now: marginal gain per GB of weights (0 when it cannot be taken). */
@@ -275,12 +324,24 @@ export function schedule(view: ClusterView, usableDevices: readonly DeviceState[
       if (c.existing) existing.push(c);
     }
   }
-  const keep = new Fill(devices, targets);
-  for (const c of existing) if (keep.gain(c) > 0) keep.take(c);
-  keep.greedy(pool);
-  const fresh = new Fill(devices, targets);
-  fresh.greedy(pool);
-  const useFresh = fresh.value() > keep.value() * (1 + opt.migrationThreshold) + 1e-9;
+  // Each plan is built with and without the coverage phase; the one serving more services wins,
+  // then the larger value (covering first can cost value when not every service fits anyway).
+  const build = (pinned: readonly Candidate[]): Fill => {
+    let best: Fill | undefined;
+    for (const withCover of [true, false]) {
+      const f = new Fill(devices, targets);
+      for (const c of pinned) if (f.gain(c) > 0) f.take(c);
+      if (withCover) f.cover(pool);
+      f.greedy(pool);
+      if (!best || f.covered() > best.covered() || (f.covered() === best.covered() && f.value() > best.value() + 1e-9)) best = f;
+    }
+    return best!;
+  };
+  const keep = build(existing);
+  const fresh = build([]);
+  // A plan that serves more services wins outright (a starved service is no trade for req/s).
+  const useFresh = fresh.covered() > keep.covered()
+    || (fresh.covered() === keep.covered() && fresh.value() > keep.value() * (1 + opt.migrationThreshold) + 1e-9);
   const win = useFresh ? fresh : keep;
   return {
     instances: win.chosen.map((c) => c.instance),

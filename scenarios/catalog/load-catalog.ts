@@ -8,8 +8,7 @@ import { dirname, resolve } from 'node:path';
 import type { LoadResult, ScenarioIssue } from '../issues.js';
 import { pathToString } from '../issues.js';
 import type { Locator } from '../locate.js';
-import { yamlLocator } from '../locate.js';
-import { parseYaml } from '../yaml-document.js';
+import { parseYamlSource, readYamlText } from '../yaml-source.js';
 import type { Catalog } from '../types.js';
 import { fromZodIssue } from '../zod-issues.js';
 import { extendCatalog } from './build.js';
@@ -78,21 +77,13 @@ export function parseCatalogText(text: string, file: string, base: Catalog): Loa
     const catalog = extendCatalog(base, { profiles: r.value }, r.value, file, add);
     return issues.length > 0 ? { ok: false, issues } : { ok: true, value: catalog };
   }
-  const parsed = parseYaml(text, file);
-  if (parsed.issues.length > 0) return { ok: false, issues: parsed.issues };
-  const raw = parsed.doc.toJS({ maxAliasCount: 1000 }) as unknown;
-  const catalog = extendWithSection(base, raw, file, yamlLocator(parsed.doc, parsed.lines), [], issues);
+  const src = parseYamlSource(text, file, 'catalog');
+  if (!src.ok) return src;
+  const catalog = extendWithSection(base, src.value.value, file, src.value.locate, [], issues);
   return catalog === null ? { ok: false, issues } : { ok: true, value: catalog };
 }
 
 export function loadCatalogFile(path: string, base: Catalog): LoadResult<Catalog> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
-    return { ok: false, issues: [{ file: path, line: 0, col: 0, path: '', message: `cannot read the catalog file: ${why}` }] };
-  }
-  return parseCatalogText(text, path, base);
+  const text = readYamlText(path, 'catalog');
+  return text.ok ? parseCatalogText(text.value, path, base) : text;
 }

@@ -133,6 +133,11 @@ export class Instance {
   peerDevices: Int32Array = NO_PEERS;
   peerStage: Int32Array = NO_PEERS;
   peerLanes: readonly Int32Array[] = [];
+  /**
+   * Most micro-batches a pipeline step is cut into (PlannedInstance.microBatches); 0 = the engine's
+   * default, one per stage (sim/parallel/pipeline.ts).
+   */
+  microBatches = 0;
 
   /** True when another stage (of any instance) is placed on one of this instance's GPU lanes. */
   sharesLane(stagesOnLane: Int32Array): boolean {

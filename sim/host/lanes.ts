@@ -20,6 +20,14 @@ export class Lanes {
   readonly memoryBytes: Float64Array;
   /** Stages placed on the lane (spreads new stages over idle GPUs). */
   readonly stages: Int32Array;
+  /**
+   * Share of the lane's accelerator claimed by its stages: a whole-GPU stage claims 1, a
+   * fractional one (Stage.gpuFraction) its fraction. Fractional stages are packed onto lanes
+   * where the claims stay ≤ 1 (pickShared); the time share itself is the engine's sharing
+   * discipline (time-slice / fifo / priority), which is work-conserving: an idle co-tenant's
+   * share goes to the busy one, so each gets at least its fraction while the claims sum ≤ 1.
+   */
+  readonly claimed: Float64Array;
   /** Instances ever placed on the lane (time-slicing asks whether a co-tenant is active). */
   readonly tenants: number[][];
 
@@ -35,6 +43,7 @@ export class Lanes {
     this.weights = new Float64Array(n);
     this.memoryBytes = new Float64Array(n);
     this.stages = new Int32Array(n);
+    this.claimed = new Float64Array(n);
     this.tenants = Array.from({ length: n }, () => []);
     devices.forEach((d, i) => { for (let g = 0; g < this.count[i]!; g++) this.memoryBytes[this.base[i]! + g] = d.memoryBytesPerGpu; });
   }
@@ -55,16 +64,39 @@ export class Lanes {
     return Int32Array.from(ids.slice(0, g)).sort();
   }
 
-  reserve(lanes: Int32Array, bytesPerGpu: number, instance: number): void {
+  /**
+   * One lane of device `d` for a stage claiming `fraction` < 1 of an accelerator: among lanes with
+   * the memory and with claims + fraction ≤ 1, the most claimed (pack shares onto one GPU and
+   * leave the others whole), then the lowest index; when no lane has the room, the least claimed
+   * lane with the memory (the plan over-subscribes; the sharing discipline still splits time).
+   */
+  pickShared(d: number, fraction: number, bytes: number): Int32Array | null {
+    let fit = -1, any = -1;
+    for (let k = 0; k < this.count[d]!; k++) {
+      const l = this.base[d]! + k;
+      if (this.weights[l]! + bytes > this.memoryBytes[l]!) continue;
+      if (this.claimed[l]! + fraction <= 1 + 1e-9 && (fit < 0 || this.claimed[l]! > this.claimed[fit]!)) fit = l;
+      if (any < 0 || this.claimed[l]! < this.claimed[any]!) any = l;
+    }
+    const l = fit >= 0 ? fit : any;
+    return l < 0 ? null : Int32Array.of(l);
+  }
+
+  reserve(lanes: Int32Array, bytesPerGpu: number, instance: number, fraction = 1): void {
     for (const l of lanes) {
       this.weights[l] = this.weights[l]! + bytesPerGpu;
       this.stages[l] = this.stages[l]! + 1;
+      this.claimed[l] = this.claimed[l]! + fraction;
       this.tenants[l]!.push(instance);
     }
   }
 
-  release(lanes: Int32Array, bytesPerGpu: number): void {
-    for (const l of lanes) { this.weights[l] = Math.max(0, this.weights[l]! - bytesPerGpu); this.stages[l] = Math.max(0, this.stages[l]! - 1); }
+  release(lanes: Int32Array, bytesPerGpu: number, fraction = 1): void {
+    for (const l of lanes) {
+      this.weights[l] = Math.max(0, this.weights[l]! - bytesPerGpu);
+      this.stages[l] = Math.max(0, this.stages[l]! - 1);
+      this.claimed[l] = Math.max(0, this.claimed[l]! - fraction);
+    }
   }
 
   /** A crash of device `d`: its lanes stop, forget their work and their weights. */
@@ -75,6 +107,7 @@ export class Lanes {
       this.owner[l] = -1;
       this.weights[l] = 0;
       this.stages[l] = 0;
+      this.claimed[l] = 0;
     }
   }
 

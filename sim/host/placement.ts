@@ -5,7 +5,9 @@
  * fit beside the kept ones — refused with a note otherwise, never a crash) and loaded (pending →
  * loading → ready after weightBytes·share / storageBytesPerS, the slowest stage); drained ones go
  * once their in-flight work is done. A draining instance releases its weight memory at once
- * (host/memory.ts), so its replacement can load beside it.
+ * (host/memory.ts), so its replacement can load beside it. A stage with `gpuFraction` takes one
+ * GPU lane shared with others (Lanes.pickShared packs shares); `microBatches` caps the pipeline's
+ * micro-batches (sim/parallel/pipeline.ts).
  */
 import { oomAtLoad } from '../devices/memory-pressure.js';
 import type { PlacementPlan, PlannedInstance } from '../../policies/index.js';
@@ -30,6 +32,11 @@ function membersOf(w: World, st: PlannedInstance['stages'][number]): number[] {
   return stageMembers(st).map((id) => w.network.nodeIndex.get(id)!);
 }
 
+/** Share of each of its GPUs a stage claims: its gpuFraction (a shared accelerator) or 1. */
+function claimOf(st: PlannedInstance['stages'][number]): number {
+  return st.gpuFraction !== undefined && st.gpuFraction > 0 && st.gpuFraction < 1 && st.gpus === 1 ? st.gpuFraction : 1;
+}
+
 function releaseWeights(w: World, inst: Instance): void {
   for (let k = 0; k < inst.stageDevices.length; k++) {
     // A tensor-parallel stage holds 1/n of its weights on each member (root lanes + peers).
@@ -38,7 +45,7 @@ function releaseWeights(w: World, inst: Instance): void {
     for (const m of members) w.weightsReserved[m] = Math.max(0, w.weightsReserved[m]! - each);
     const d = inst.stageDevices[k]!;
     const lanes = inst.stageLanes[k]!;
-    if (w.alive[d] === 1) w.lanes.release(lanes, each / lanes.length);
+    if (w.alive[d] === 1) w.lanes.release(lanes, each / lanes.length, claimOf(inst.stages[k]!));
   }
   for (let q = 0; q < inst.peerDevices.length; q++) {
     const k = inst.peerStage[q]!;
@@ -150,9 +157,10 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
     for (let k = 0; k < devs.length && short < 0; k++) {
       const g = p.stages[k]!.gpus;
       const perGpu = weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / g;
-      const picked = w.lanes.pick(devs[k]!, g, perGpu);
+      const claim = claimOf(p.stages[k]!);
+      const picked = claim < 1 ? w.lanes.pickShared(devs[k]!, claim, perGpu) : w.lanes.pick(devs[k]!, g, perGpu);
       if (picked === null) { short = devs[k]!; break; }
-      w.lanes.reserve(picked, perGpu, w.instances.length);
+      w.lanes.reserve(picked, perGpu, w.instances.length, claim);
       lanes.push(picked);
     }
     // Tensor-parallel peers: all their GPUs, each holding its 1/n of the stage's weights.
@@ -168,7 +176,7 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       peerLanes.push(picked);
     }
     if (short >= 0) {
-      lanes.forEach((l, k) => w.lanes.release(l, weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / l.length));
+      lanes.forEach((l, k) => w.lanes.release(l, weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / l.length, claimOf(p.stages[k]!)));
       peerLanes.forEach((l, q) => w.lanes.release(l, weights[peers[q]!.k]! / (1 + p.stages[peers[q]!.k]!.peers!.length) / l.length));
       w.note(`refused instance of ${p.service} on ${sc.devices[short]!.id}: weights exceed free memory`);
       continue;
@@ -198,6 +206,7 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       inst.peerLanes = peerLanes;
     }
     inst.swapPreemption = svc.preemption === 'swap';
+    inst.microBatches = p.microBatches !== undefined && p.microBatches >= 1 ? Math.floor(p.microBatches) : 0;
     inst.kvBytesPerToken = svc.model.kvBytesPerToken;
     w.instances.push(inst);
     w.instanceById.set(inst.id, inst);

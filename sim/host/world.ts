@@ -323,6 +323,9 @@ export class World {
   }
 
   recordChange(action: PlacementChange['action'], inst: Instance): void {
-    this.changes.push({ timeS: this.now, service: inst.serviceName, action, instance: inst.id, devices: inst.deviceIds });
+    this.changes.push(action === 'load'
+      ? { timeS: this.now, service: inst.serviceName, action, instance: inst.id, devices: inst.deviceIds, stages: inst.stages,
+        ...(inst.microBatches > 0 ? { microBatches: inst.microBatches } : {}) }
+      : { timeS: this.now, service: inst.serviceName, action, instance: inst.id, devices: inst.deviceIds });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Micro-batching of a pipeline step (stages on different devices): the step's sequences are split
- * into m = min(sequences, stages) micro-batches that flow through the stages one after another,
+ * into m = min(sequences, M) micro-batches — M the plan's `microBatches` when it sets one
+ * (PlannedInstance.microBatches; 1 = the sequential pipeline), else the number of stages — that flow through the stages one after another,
  * so stage k works on micro-batch j while stage k + 1 works on j − 1 (GPipe within one step).
  * Each micro-batch costs its stage the step cost of 1/m of the step's tokens (with the step's
  * fixed overhead each time) and sends 1/m of the hidden states over the link path to the next
@@ -34,7 +35,7 @@ function scratch(inst: Instance, m: number): Float64Array {
 export function runStage(w: World, inst: Instance, k: number, readyS: number): number {
   const sd = inst.stageDevices;
   const stages = sd.length;
-  const m = Math.max(1, Math.min(inst.runCount, stages));
+  const m = Math.max(1, Math.min(inst.runCount, inst.microBatches > 0 ? inst.microBatches : stages));
   const arr = scratch(inst, m);
   if (k === 0) for (let j = 0; j < m; j++) arr[j] = readyS;
   const prefill = inst.stepPrefillTokens;

@@ -10,32 +10,21 @@
 import type { DeviceSpec, LinkConfig, LinkSpec, ModelSpec, ServingFramework } from '../../scenarios/index.js';
 import { stageFigures, type StageFigures } from '../models/llm/step-cost.js';
 import { LlmStagePerf } from '../models/perf.js';
+import { RDMA_MIN_BPS, SYNC_BYTES_PER_VALUE, SYNCS_PER_LAYER, syncSeconds, type SyncTransport } from '../../policies/tp-sync.js';
 
-/** Hidden-state synchronisations per layer (attention output, MLP output; Megatron-style TP). */
-export const SYNCS_PER_LAYER = 2;
-/** Bytes per hidden-state value on the wire (fp16/bf16 activations; distributed-llama's Q80 ≈ 1.06). */
-export const SYNC_BYTES_PER_VALUE = 2;
+export { SYNC_BYTES_PER_VALUE, SYNC_OVERHEAD, SYNCS_PER_LAYER } from '../../policies/tp-sync.js';
 
 /**
- * Software cost of one synchronisation, seconds, by transport class: a fixed part per sync
- * (`perSyncS`: barrier, worker skew, wake-up) and a part per message the root sends or receives
- * (`perMessageS`: socket or verbs call, copy). FITTED global constants, not per row:
- * TCP from the distributed-llama rows of ../shared/profiles/batched/split-multidevice.csv
- * (extra time per sync ≈ 0.30 ms at 2 nodes and ≈ 0.48 ms at 4 on 7B/13B/70B alike), RDMA from
- * its exo Thunderbolt-5 rows (≈ 0.07 ms at 2 nodes, ≈ 0.10–0.15 at 4); both after subtracting the
- * assumed link latencies. docs/fidelity.md gives the resulting errors.
+ * The sync constants and formula live in policies/tp-sync.ts, so that policies choosing a TP
+ * group plan with what is charged here. SYNC_OVERHEAD is FITTED: TCP from the distributed-llama
+ * rows of ../shared/profiles/batched/split-multidevice.csv (extra time per sync ≈ 0.30 ms at 2
+ * nodes and ≈ 0.48 ms at 4 on 7B/13B/70B alike), RDMA from its exo Thunderbolt-5 rows (≈ 0.07 ms
+ * at 2 nodes, ≈ 0.10–0.15 at 4); both after subtracting the assumed link latencies.
  */
-export const SYNC_OVERHEAD = {
-  tcp: { perSyncS: 110e-6, perMessageS: 90e-6 },
-  rdma: { perSyncS: 40e-6, perMessageS: 16e-6 },
-} as const;
-
 /** RDMA-class transport: NVLink/PCIe/Thunderbolt, and Ethernet of 100 Gbit/s and more (RoCE: NCCL does not run such links over kernel TCP). */
-function transport(spec: LinkSpec): keyof typeof SYNC_OVERHEAD {
+function transport(spec: LinkSpec): SyncTransport {
   return spec.kind === 'nvlink' || spec.kind === 'pcie' || spec.nominalBps >= RDMA_MIN_BPS ? 'rdma' : 'tcp';
 }
-
-const RDMA_MIN_BPS = 100e9;
 
 export interface TpMember { readonly spec: DeviceSpec; readonly slowdown: number }
 
@@ -43,13 +32,10 @@ export interface TpMember { readonly spec: DeviceSpec; readonly slowdown: number
 export function syncS(model: ModelSpec, n: number, links: readonly LinkConfig[], direct: boolean, tokens: number): number {
   if (n <= 1 || links.length === 0) return 0;
   const root = links[0]!;
-  const o = SYNC_OVERHEAD[transport(root.spec)];
   // One-way path root → member: one link when direct, else root link + member link via the switch.
   let pathS = 0;
   for (let k = 1; k < links.length; k++) pathS = Math.max(pathS, direct ? root.latencyS : root.latencyS + links[k]!.latencyS);
-  const bytes = tokens * model.hidden * SYNC_BYTES_PER_VALUE;
-  const perMessage = (bytes * 8) / root.bandwidthBps + o.perMessageS;
-  return 2 * pathS + (n - 1) * perMessage + o.perSyncS;
+  return syncSeconds(transport(root.spec), n, pathS, root.bandwidthBps, tokens * model.hidden * SYNC_BYTES_PER_VALUE);
 }
 
 /**

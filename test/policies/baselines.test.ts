@@ -81,15 +81,22 @@ describe('baselines › adaptive-split', () => {
     expect(light).toEqual(whole('gpu0', 32, 4));
   });
 
-  it('adaptive-split › running on gpu0, its measured load rises › kept under the 10% threshold, migrated to idle gpu1 above it', () => {
+  it('adaptive-split › running on gpu0, a co-tenant\'s measured load rises › kept under the 10% threshold, migrated to idle gpu1 above it', () => {
     const links = [link('gpu0', 's1', 1e10, 0.0001), link('gpu1', 's1', 1e10, 0.0001)];
     const at = (u: number) => view({
       devices: [device('gpu0', 'gpu4', { utilization: u }), device('gpu1', 'gpu4')], links,
-      services: [service('chat', { demandRps: 1 })], instances: [instance('i', 'chat', whole('gpu0', 32, 4))],
+      services: [service('chat', { demandRps: 1 }), service('seg', { demandRps: 0 })],
+      instances: [instance('i', 'chat', whole('gpu0', 32, 4)), instance('j', 'seg', whole('gpu0', 10, 4))],
     });
-    // Planned own load is 1 × 0.0683 = 0.068: measured 0.1 stretches gpu0 by 1/0.9 vs 1/0.932 on gpu1 (3.5%).
-    expect(place('adaptive-split', at(0.1))[0]!.stages).toEqual(whole('gpu0', 32, 4));
-    expect(place('adaptive-split', at(0.5))[0]!.stages).toEqual(whole('gpu1', 32, 4));
+    // seg has no demand, so it is planned after chat and the measurement on gpu0 is split between
+    // them by modelled load: chat's 1 × 0.0683 against seg's 0 — all of it is chat's own, and it
+    // moves with it (split-latency.ts withoutOwnLoad). With seg at 30 frames/s (0.06 busy), chat's
+    // share is 0.068 / 0.128 = 53%: measured 0.1 leaves 0.047 behind (below chat's own planned
+    // 0.068, so gpu0 ≈ gpu1: kept); measured 0.6 leaves 0.28 (stretch 1/0.72 vs 1/0.93 on gpu1: moved).
+    expect(place('adaptive-split', at(0.6)).find((i) => i.service === 'chat')!.stages).toEqual(whole('gpu0', 32, 4));
+    const busy = (u: number) => view({ ...at(u), services: [service('chat', { demandRps: 1 }), service('seg', { demandRps: 30 })] });
+    expect(place('adaptive-split', busy(0.1)).find((i) => i.service === 'chat')!.stages).toEqual(whole('gpu0', 32, 4));
+    expect(place('adaptive-split', busy(0.6)).find((i) => i.service === 'chat')!.stages).toEqual(whole('gpu1', 32, 4));
   });
 
   it('adaptive-split › two services › the second sees the first\'s planned load and takes the other box', () => {

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { PartitionProblem } from '../../policies/partition-dp.js';
 import { bruteForcePartition, solvePartition } from '../../policies/partition-dp.js';
-import { planMemoryByDevice, POLICIES } from '../../policies/index.js';
-import { device, link, service, testRng, view, whole } from './view-builder.js';
+import { planMemoryByDevice, POLICIES, estimateChain, type Stage } from '../../policies/index.js';
+import { device, link, request, service, testRng, view, whole } from './view-builder.js';
 
 /** A random problem from integer cost tables (some stages infeasible = memory-capped). */
 const problemArb = fc.record({
@@ -73,11 +73,30 @@ describe('edgeshard › policies', () => {
     ] }]);
   });
 
-  it('edgeshard-throughput › 120 GB model › bottleneck no worse than the latency split', () => {
+  it('edgeshard-throughput › 120 GB model › bottleneck no worse than the latency split, latency no better', () => {
     const v = view({ devices, links, services: [service('huge')] });
     const t = POLICIES['edgeshard-throughput'].create({}).place(v, testRng(1));
+    const l = POLICIES['edgeshard-latency'].create({}).place(v, testRng(1));
     expect(t.instances).toHaveLength(1);
     expect(t.instances[0]!.stages.map((s) => s.device).sort()).toEqual(['gpu0', 'orin0']);
+    // Each plan's chain estimated with the same planning model the DP optimizes.
+    const est = (stages: readonly Stage[]) => estimateChain(v, service('huge'), stages, request('huge'), 's1')!;
+    const te = est(t.instances[0]!.stages);
+    const le = est(l.instances[0]!.stages);
+    expect(te.bottleneckS).toBeLessThanOrEqual(le.bottleneckS * (1 + 1e-12));
+    expect(te.e2eS).toBeGreaterThanOrEqual(le.e2eS * (1 - 1e-12));
+  });
+
+  it('edgeshard › 40 GB model, two equal 4-GPU boxes › latency keeps one box, throughput splits it for a lower bottleneck', () => {
+    const two = [device('gpu0', 'gpu4'), device('gpu1', 'gpu4')];
+    const v = view({ devices: two, links: [link('gpu0', 's1', 1e10, 0.0001), link('gpu1', 's1', 1e10, 0.0001)], services: [service('big')] });
+    const t = POLICIES['edgeshard-throughput'].create({}).place(v, testRng(1)).instances[0]!.stages;
+    const l = POLICIES['edgeshard-latency'].create({}).place(v, testRng(1)).instances[0]!.stages;
+    expect(l).toHaveLength(1);
+    expect(t.map((s) => s.device).sort()).toEqual(['gpu0', 'gpu1']);
+    const est = (stages: readonly Stage[]) => estimateChain(v, service('big'), stages, request('big'), 's1')!;
+    expect(est(t).bottleneckS).toBeLessThan(est(l).bottleneckS * 0.75);
+    expect(est(l).e2eS).toBeLessThan(est(t).e2eS);
   });
 
   it('edgeshard › memory exhausted by an earlier service › later service gets no pipeline', () => {

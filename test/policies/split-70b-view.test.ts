@@ -1,8 +1,9 @@
 /**
- * The policy side of scenarios/fair/split-70b.yaml.pending (a 70B model on a site whose largest
- * GPU has 24 GB), with the catalog's real figures, before the loader admits models larger than
- * one device (issue 13): the scenario is loaded with one extra AGX Orin so that it validates, and
- * that board is then shown dead in the view — every policy must cut the model over the 24-GB GPUs.
+ * The policy side of scenarios/fair/split-70b.yaml (a 70B model on a site whose largest
+ * GPU has 24 GB), with the catalog's real figures. Written before the loader admitted models
+ * larger than one device (issue 13): the scenario is loaded with one extra AGX Orin, shown dead
+ * in the view — kept, since it also checks that no policy places on a dead device.
+ * Every policy must cut the model over the 24-GB GPUs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { formatIssues, validateScenarioObject } from '../../scenarios/index.js';
 import { linkStates, serviceInfos } from '../../sim/host/static-views.js';
 import { testRng } from './view-builder.js';
 
-const FILE = path.resolve(import.meta.dirname, '../../scenarios/fair/split-70b.yaml.pending');
+const FILE = path.resolve(import.meta.dirname, '../../scenarios/fair/split-70b.yaml');
 
 function splitView(): ClusterView {
   const raw = parse(fs.readFileSync(FILE, 'utf8')) as { devices: unknown[]; links: unknown[] };

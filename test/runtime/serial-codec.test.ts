@@ -11,7 +11,7 @@ const frameArb = fc.record({
   type: fc.constantFrom(...Object.values(FrameType)),
   seq: fc.integer({ min: 0, max: 255 }),
   ack: fc.integer({ min: 0, max: 255 }),
-  payload: fc.uint8Array({ maxLength: MAX_PAYLOAD }),
+  payload: fc.uint8Array({ maxLength: MAX_PAYLOAD, size: 'max' }),
 });
 
 describe('serial codec', () => {
@@ -23,12 +23,33 @@ describe('serial codec', () => {
   });
 
   it('cobs › any bytes › round-trips and never emits 0x00, within the overhead bound', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 1200 }), (src) => {
+    // size 'max' draws lengths over the whole 0..1200 range (the default size stays near 10 bytes),
+    // and zero-free runs (bytes 1..255) cross COBS's 254-byte block boundary.
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 1200, size: 'max' }),
+      fc.uint8Array({ min: 1, minLength: 250, maxLength: 800, size: 'max' }),
+    );
+    fc.assert(fc.property(bytes, (src) => {
       const enc = cobsEncode(src);
       expect(enc.includes(0)).toBe(false);
       expect(enc.length).toBeLessThanOrEqual(src.length + Math.floor(src.length / 254) + 1);
       expect(cobsDecode(enc)).toEqual(src);
     }), { numRuns: 150 });
+  });
+
+  it('cobs › zero-free runs of 253, 254, 255 and 508 bytes, with and without a trailing zero › exact block structure', () => {
+    for (const n of [253, 254, 255, 508]) {
+      for (const tail of [[], [0]]) {
+        const src = Uint8Array.from([...Array.from({ length: n }, (_, i) => 1 + (i % 255)), ...tail]);
+        const enc = cobsEncode(src);
+        expect(enc.includes(0)).toBe(false);
+        expect(cobsDecode(enc)).toEqual(src);
+        // A full block is a 0xFF code followed by 254 data bytes.
+        if (n >= 254) expect(enc[0]).toBe(0xff);
+        else expect(enc[0]).toBe(n + 1);
+        expect(enc.length).toBeLessThanOrEqual(src.length + Math.floor(src.length / 254) + 1);
+      }
+    }
   });
 
   it('frame › any valid frame › survives encode, arbitrary chunking and decode unchanged', () => {

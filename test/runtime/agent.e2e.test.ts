@@ -44,10 +44,16 @@ afterAll(async () => { await agent.close(); });
 
 describe('agent', () => {
   it('agent › wrong or missing token › 401 on every endpoint', async () => {
+    // Wrong tokens of the same length as the right one (last or first character changed), so a
+    // compare that looked only at the length would let them in; and one of another length.
+    const wrong = [`${TOKEN.slice(0, -1)}4`, `X${TOKEN.slice(1)}`, 'wrong'];
+    for (const w of wrong.slice(0, 2)) expect(w).toHaveLength(TOKEN.length);
     for (const p of ['/v1/state', '/v1/instances', '/nope']) {
-      const r = await fetch(`${url}${p}`, { headers: { authorization: 'Bearer wrong' } });
-      expect(r.status).toBe(401);
-      expect((await errOf(r)).code).toBe('unauthorized');
+      for (const w of wrong) {
+        const r = await fetch(`${url}${p}`, { headers: { authorization: `Bearer ${w}` } });
+        expect(r.status).toBe(401);
+        expect((await errOf(r)).code).toBe('unauthorized');
+      }
     }
     expect((await fetch(`${url}/v1/state`)).status).toBe(401);
   });

@@ -21,6 +21,7 @@ import {
 
 import { AGENT_COMMAND, LOOPBACK_TESTBED_YAML } from './loopback-fixture.js';
 import { ROOT } from '../cli-paths.js';
+import { requireQuietMachine } from '../timing-guard.js';
 const COMMAND = AGENT_COMMAND;
 let tmp = '';
 let spec: TestbedSpec;
@@ -147,7 +148,7 @@ describe('controller on a loopback testbed', () => {
     expect(out.result.services['chat']!.ok).toBeGreaterThan(0);
   }, 120_000);
 
-  it('replay › agent SIGKILLed mid-run, then back on its port › dead within two heartbeat periods, none missing, re-registered and used again', async () => {
+  it('replay › agent SIGKILLed mid-run, then back on its port › dead within two heartbeat periods, none missing, re-registered and used again', async (ctx) => {
     // The replacement is an in-process Agent on the killed agent's port and token: it starts in
     // milliseconds, so the check does not depend on process start-up time on a loaded machine.
     // (The launcher restarting a dead agent process on its port is tested below.)
@@ -176,17 +177,18 @@ describe('controller on a loopback testbed', () => {
     console.log(`SIGKILL at ${killedAt.toFixed(2)} s; detection latency ${(((dead?.atS ?? NaN) - killedAt) * 1000).toFixed(0)} ms (period ${periodS * 1000} ms); `
       + `re-registered at ${alive?.atS.toFixed(2)} s; totals ${JSON.stringify(out.result.totals)}; events ${JSON.stringify(out.deviceEvents)}`);
     expect(dead).toBeDefined();
-    // Timed bound only when the machine is not oversubscribed (a starved controller polls late).
-    if (os.loadavg()[0]! <= 2 * os.cpus().length) expect(dead!.atS - killedAt).toBeLessThanOrEqual(2 * periodS);
     expect(alive?.restarted).toBe(true);
     expectAllAccounted(out, records);
     // Used again: placed on it after re-registration, and requests routed to it (how they end
     // depends on how loaded the machine is; that each ends is checked above).
     expect(out.result.placementChanges.some((c) => c.action === 'load' && c.devices.includes('edge-nano') && c.timeS >= alive!.atS)).toBe(true);
     expect(records.some((r) => r.devices.includes('edge-nano') && r.arrivalS > alive!.atS)).toBe(true);
+    // Timed bound last: a starved controller polls late (test/timing-guard.ts).
+    requireQuietMachine(ctx, 'detection within 2 heartbeat periods');
+    expect(dead!.atS - killedAt).toBeLessThanOrEqual(2 * periodS);
   }, 120_000);
 
-  it('replay › 500 requests/s on a fast model › routing decision p99 well under budget (loose bound; real figure printed)', async () => {
+  it('replay › 500 requests/s on a fast model › routing decision p99 well under budget (loose bound; real figure printed)', async (ctx) => {
     const sc = scenario(2, CAMERAS(50, 10));
     const records: RequestRecord[] = [];
     const out = await replay(sc, testbedFromSpec(spec), { records: (r) => records.push(r), drainS: 5, timeouts: { controlMs: 2000, requestMs: 5000 } });
@@ -200,8 +202,9 @@ describe('controller on a loopback testbed', () => {
     // The decision is synchronous code; its median is its cost. The p99 also catches OS
     // preemption and GC pauses, so it is asserted only when the machine is not oversubscribed.
     expect(d.p50Ms).toBeLessThan(1);
-    if (load <= 2 * os.cpus().length) expect(d.p99Ms).toBeLessThan(5);
     expectAllAccounted(out, records);
+    requireQuietMachine(ctx, 'routing decision p99 < 5 ms');
+    expect(d.p99Ms).toBeLessThan(5);
   }, 120_000);
 
   it('testbed › up after an agent died, then down › dead agent restarted on its port; afterwards no agent process is left', async () => {

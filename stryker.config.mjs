@@ -1,0 +1,45 @@
+// @ts-check
+/**
+ * Mutation testing (`npm run mutate`, not part of `npm test`: it is slow). One folder at a time,
+ * with the unit tests that exercise it, so a run finishes on a shared 2-core machine:
+ *   MUTATE=sim/host npm run mutate        (folders: sim/host, sim/models, sim/metrics, policies, ...)
+ * MUTATE picks the sources to mutate and the test files from FOLDERS below (override with
+ * STRYKER_TESTS='glob;glob'). The golden test is left out on purpose: it kills every
+ * mutant that changes a result hash, which says nothing about whether a behaviour is pinned by a
+ * test that explains it. Scores per folder: docs/testing.md.
+ */
+const FOLDERS = {
+  'sim/host': ['test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline}.test.ts'],
+  'sim/models': ['test/sim/perf.test.ts', 'test/sim/kv-admission.test.ts', 'test/sim/segmentation-batch.test.ts', 'test/sim/loading-queue.test.ts', 'test/sim/llm.test.ts', 'test/sim/models.test.ts', 'test/sim/decode-roofline.test.ts', 'test/sim/slo-verdict.test.ts', 'test/sim/invariants.test.ts', 'test/sim/smoke.test.ts'],
+  'sim/metrics': ['test/sim/summarizer.test.ts', 'test/sim/slo-verdict.test.ts', 'test/sim/llm.test.ts', 'test/sim/invariants.test.ts', 'test/sim/sort-float64.test.ts', 'test/runtime/validate-*.test.ts', 'test/reports/pure.test.ts'],
+  'sim/kernel': ['test/sim/kernel*.test.ts', 'test/sim/invariants.test.ts'],
+  'sim/network': ['test/sim/network.test.ts', 'test/sim/models.test.ts', 'test/sim/sync.test.ts'],
+  policies: ['test/policies/**/*.test.ts'],
+  'runtime/validate': ['test/runtime/validate-*.test.ts'],
+};
+/** A folder (`sim/host`) or one file in it (`sim/host/world.ts`, tests of its folder). */
+const target = process.env.MUTATE ?? 'sim/metrics';
+const isFile = target.endsWith('.ts');
+const folder = isFile ? target.slice(0, target.lastIndexOf('/')) : target;
+const tests = process.env.STRYKER_TESTS?.split(';') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
+process.env.STRYKER_TESTS = tests.join(';');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.stryker.config.ts', related: false },
+  mutate: isFile ? [target] : [`${folder}/**/*.ts`, `!${folder}/**/index.ts`],
+  coverageAnalysis: 'perTest',
+  // Most sim tests simulate once in a describe body and assert in several `it`s: that code runs
+  // before Stryker's per-test activation, so every mutant it reaches is "static". Running those
+  // with all the folder's tests (static activation) is what lets such tests kill anything.
+  ignoreStatic: false,
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
+  timeoutMS: 5_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: `mutation-reports/${target.replaceAll('/', '-')}.json` },
+  tempDirName: `.stryker-tmp-${target.replaceAll('/', '-')}`,
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+  cleanTempDir: 'always',
+  ignorePatterns: ['dist', 'mutation-reports', '.stryker-tmp', 'results', '*.log'],
+};

@@ -1,0 +1,151 @@
+/**
+ * The pure metrics pieces (sim/metrics, shared with the live runtime), by hand: exact quantiles
+ * (type 7), the summarizer's counts, latency populations, goodput timeline and busy-time buckets,
+ * energy, and canonical JSON's rules. Small inputs whose every figure is computed in a comment.
+ */
+import { describe, expect, it } from 'vitest';
+import { RunSummarizer, Samples, canonicalJson } from '../../sim/index.js';
+
+describe('metrics › samples', () => {
+  it('samples › empty › count 0 and NaN figures, no CDF', () => {
+    expect(new Samples().summary()).toEqual({ count: 0, mean: NaN, p50: NaN, p90: NaN, p99: NaN, cdf: [] });
+  });
+  it('samples › 1..10 pushed out of order › mean 5.5, type-7 quantiles p50 5.5, p90 9.1, p99 9.91', () => {
+    const s = new Samples();
+    for (const x of [7, 3, 10, 1, 9, 2, 8, 4, 6, 5]) s.push(x);
+    const r = s.summary();
+    expect(r.count).toBe(10);
+    expect(r.mean).toBeCloseTo(5.5, 12);
+    expect(r.p50).toBeCloseTo(5.5, 12); // h = 9·0.5 = 4.5 → 5 + 0.5·(6 − 5)
+    expect(r.p90).toBeCloseTo(9.1, 12); // h = 8.1 → 9 + 0.1·1
+    expect(r.p99).toBeCloseTo(9.91, 12); // h = 8.91
+    expect(r.cdf).toHaveLength(21);
+    expect(r.cdf[0]).toBe(1);
+    expect(r.cdf[20]).toBe(10);
+    expect(r.cdf[10]).toBeCloseTo(5.5, 12);
+    expect(r.cdf[1]).toBeCloseTo(1.45, 12); // h = 0.45
+  });
+  it('samples › one value › every quantile is that value', () => {
+    const s = new Samples();
+    s.push(0.25);
+    expect(s.summary()).toMatchObject({ count: 1, mean: 0.25, p50: 0.25, p90: 0.25, p99: 0.25 });
+  });
+  it('samples › 1000 values (past the initial 256-slot buffer) › none lost', () => {
+    const s = new Samples();
+    for (let i = 1000; i >= 1; i--) s.push(i);
+    const r = s.summary();
+    expect(r.count).toBe(1000);
+    expect(r.mean).toBeCloseTo(500.5, 9);
+    expect(r.cdf[0]).toBe(1);
+    expect(r.cdf[20]).toBe(1000);
+    expect(r.p50).toBeCloseTo(500.5, 9);
+  });
+});
+
+const meta = (over: Partial<ConstructorParameters<typeof RunSummarizer>[0]> = {}) => ({
+  scenario: 's', seed: 3, policy: 'p', horizonS: 10, timelineBucketS: 4,
+  services: [
+    { name: 'chat', slo: { kind: 'token' as const, ttftS: 1, tpotS: 0.2 }, perfSource: { box: 'profile' as const } },
+    { name: 'cams', slo: { kind: 'frame' as const, deadlineS: 0.1 }, perfSource: { box: 'roofline' as const } },
+  ],
+  devices: [{ id: 'gpu', type: 'box', idleW: 50, busyW: 250 }, { id: 'fpga', type: 'fpga', idleW: null, busyW: null }],
+  ...over,
+});
+
+describe('metrics › summarizer', () => {
+  // Horizon 10 s in buckets of 4 s: [0,4), [4,8), [8,10) — the last one 2 s wide.
+  const s = new RunSummarizer(meta());
+  s.add(0, 'ok', 1, 1.5, 2.5, 3); // TTFT 0.5, TPOT (2.5 − 1.5)/2 = 0.5, e2e 1.5, ok in bucket 0
+  s.add(0, 'late', 2, 4, 4.2, 2); // TTFT 2, TPOT 0.2, e2e 2.2
+  s.add(0, 'ok', 5, 5.1, 5.1, 1); // one token: TTFT 0.1, no TPOT sample, e2e 0.1, bucket 1
+  s.add(0, 'dropped', 6, NaN, 6, 5, 'slo-infeasible');
+  s.add(0, 'failed', 7, NaN, 7, 5, 'device-crash');
+  s.add(0, 'dropped', 7, NaN, 7, 5, 'no-instance');
+  s.add(0, 'inflight', 9, NaN, NaN, 5);
+  s.add(1, 'ok', 8, NaN, 9.05, 1); // frame: e2e 1.05, no TTFT, bucket 2
+  s.add(1, 'late', 9, NaN, 9.5, 1, 'ignored-reason'); // reasons count only for dropped/failed
+  s.addBusy(0, 3, 9); // 1 s in bucket 0, 4 s in bucket 1, 1 s in bucket 2
+  s.addBusy(0, 9.5, 12); // clipped to the horizon: 0.5 s in bucket 2
+  s.addBusy(0, 8, 9, -1); // 1 s handed back in bucket 2 (a decode run cut short)
+  s.addBusy(1, 5, 5); // empty interval: nothing
+  const r = s.finish([], ['a note']);
+
+  it('summarizer › outcomes › counted per service and in total, reasons only for dropped and failed, sorted', () => {
+    expect(r.services.chat).toMatchObject({ offered: 7, ok: 2, late: 1, dropped: 2, failed: 1, inflight: 1 });
+    expect(r.services.chat!.dropReasons).toEqual({ 'device-crash': 1, 'no-instance': 1, 'slo-infeasible': 1 });
+    expect(Object.keys(r.services.chat!.dropReasons)).toEqual(['device-crash', 'no-instance', 'slo-infeasible']);
+    expect(r.services.cams!.dropReasons).toEqual({});
+    expect(r.totals).toMatchObject({ offered: 9, ok: 3, late: 2, dropped: 2, failed: 1, inflight: 1 });
+  });
+  it('summarizer › goodput and attainment › ok per second of horizon, ok per offered', () => {
+    expect(r.services.chat!.goodputRps).toBeCloseTo(0.2, 12);
+    expect(r.services.chat!.sloAttainment).toBeCloseTo(2 / 7, 12);
+    expect(r.totals.goodputRps).toBeCloseTo(0.3, 12);
+    expect(r.totals.sloAttainment).toBeCloseTo(3 / 9, 12);
+  });
+  it('summarizer › latency populations › e2e over ok + late, TTFT where a first token exists, TPOT for ≥ 2 tokens', () => {
+    expect(r.services.chat!.e2eS.count).toBe(3);
+    expect(r.services.chat!.e2eS.mean).toBeCloseTo((1.5 + 2.2 + 0.1) / 3, 12);
+    expect(r.services.chat!.ttftS.count).toBe(3);
+    expect(r.services.chat!.ttftS.p50).toBeCloseTo(0.5, 12);
+    expect(r.services.chat!.tpotS.count).toBe(2);
+    expect(r.services.chat!.tpotS.mean).toBeCloseTo(0.35, 12);
+    expect(r.services.cams!.ttftS.count).toBe(0);
+    expect(r.services.cams!.e2eS.count).toBe(2);
+    expect(r.services.cams!.perfSource).toEqual({ box: 'roofline' });
+  });
+  it('summarizer › goodput timeline › ok by finish time per bucket, the last bucket divided by its own width', () => {
+    expect(r.goodputTimeline).toHaveLength(3);
+    expect(r.goodputTimeline[0]).toBeCloseTo(1 / 4, 12);
+    expect(r.goodputTimeline[1]).toBeCloseTo(1 / 4, 12);
+    expect(r.goodputTimeline[2]).toBeCloseTo(1 / 2, 12);
+  });
+  it('summarizer › busy time › split across buckets, clipped to the horizon, handed back with sign −1', () => {
+    // gpu: 6 + 0.5 − 1 = 5.5 s busy of 10; buckets 1/4, 4/4, (1 + 0.5 − 1)/2.
+    expect(r.devices.gpu!.utilization).toBeCloseTo(0.55, 12);
+    expect(r.devices.gpu!.utilizationTimeline[0]).toBeCloseTo(0.25, 12);
+    expect(r.devices.gpu!.utilizationTimeline[1]).toBeCloseTo(1, 12);
+    expect(r.devices.gpu!.utilizationTimeline[2]).toBeCloseTo(0.25, 12);
+    expect(r.devices.fpga!.utilization).toBe(0);
+    expect(r.devices.fpga!.utilizationTimeline).toEqual([0, 0, 0]);
+  });
+  it('summarizer › energy › idle power over the horizon plus the busy surplus; null without power figures', () => {
+    expect(r.devices.gpu!.energyJ).toBeCloseTo(50 * 10 + 200 * 5.5, 9);
+    expect(r.devices.fpga!.energyJ).toBeNull();
+    expect(r.devices.gpu!.type).toBe('box');
+  });
+  it('summarizer › result header › schema, names, seed, horizon, notes passed through', () => {
+    expect(r).toMatchObject({ schema: 'parasim.result/1', scenario: 's', seed: 3, policy: 'p', horizonS: 10, timelineBucketS: 4, notes: ['a note'], placementChanges: [] });
+  });
+  it('summarizer › nothing offered › attainment NaN, goodput 0', () => {
+    const e = new RunSummarizer(meta()).finish([], []);
+    expect(e.totals.sloAttainment).toBeNaN();
+    expect(e.totals.goodputRps).toBe(0);
+    expect(e.services.chat!.sloAttainment).toBeNaN();
+  });
+  it('summarizer › a record for an unknown service › throws (a bug, not bad input)', () => {
+    const t = new RunSummarizer(meta());
+    expect(() => t.addRecord({ id: 0, service: 'nope', arrivalS: 0, startS: 0, firstTokenS: 0, finishS: 1, promptTokens: 1, outputTokens: 1, devices: [], outcome: 'ok' })).toThrow(/unknown service nope/);
+    t.addRecord({ id: 1, service: 'cams', arrivalS: 0, startS: 0, firstTokenS: NaN, finishS: 0.05, promptTokens: 0, outputTokens: 1, devices: [], outcome: 'ok' });
+    expect(t.finish([], []).services.cams!.ok).toBe(1);
+  });
+  it('summarizer › an exact-multiple horizon › buckets are horizon / width, not one more', () => {
+    const t = new RunSummarizer(meta({ horizonS: 8, timelineBucketS: 4 }));
+    t.add(1, 'ok', 7, NaN, 8, 1); // finishing exactly at the horizon: counted in the last bucket
+    const x = t.finish([], []);
+    expect(x.goodputTimeline).toEqual([0, 0.25]);
+  });
+});
+
+describe('metrics › canonical JSON', () => {
+  it('canonical › keys sorted at every depth, 2-space indent, trailing newline', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 0, y: 1 }], c: 'x' } })).toBe(
+      '{\n  "a": {\n    "c": "x",\n    "d": [\n      1,\n      {\n        "y": 1,\n        "z": 0\n      }\n    ]\n  },\n  "b": 1\n}\n');
+  });
+  it('canonical › numbers › 9 significant digits, -0 → 0, NaN and ±∞ → null, integers exact, undefined dropped', () => {
+    expect(JSON.parse(canonicalJson({ x: 0.1 + 0.2, y: -0, z: NaN, i: Infinity, k: 123456789012, u: undefined, s: 1 / 3, m: -1e-12 }))).toEqual(
+      { x: 0.3, y: 0, z: null, i: null, k: 123456789012, s: 0.333333333, m: -1e-12 });
+    expect(canonicalJson({ y: -0 })).toBe('{\n  "y": 0\n}\n');
+    expect(canonicalJson([1e15 + 2])).toBe('[\n  1.00000000e+15\n]\n'.replace('1.00000000e+15', String(Number((1e15 + 2).toPrecision(9)))));
+  });
+});
