@@ -8,7 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../scenarios/index.js';
-import { compareCell, medianAbsGoodputError, validationJson, validationText, type ValidationReport } from '../../runtime/validate/index.js';
+import {
+  compareCell, medianAbsGoodputError, summarizeServices, validationJson, validationText, worstServiceMedian, type ValidationReport,
+} from '../../runtime/validate/index.js';
 import { simulateLikeReplay } from '../../runtime/validate/sim-window.js';
 import { modelSpec, scenario } from '../sim/fixtures.js';
 
@@ -60,10 +62,18 @@ describe('validate › injected 55% goodput difference', () => {
 
   it('report › the injected difference › printed as 55.0% and failing a 10% threshold', () => {
     const cell = compareCell('static-round-robin', 1, sim, measured);
+    // Assembled as validate.ts assembles it (per-service medians from the same rows).
+    const services = summarizeServices([cell]);
     const report: ValidationReport = {
       schema: 'parasim.validation/1', scenario: 'test', testbed: 'inline', seed: 1, policies: ['static-round-robin'], loads: [1],
-      profiles: [], cells: [{ ...cell, sim, measured }], medianAbsGoodputError: medianAbsGoodputError([cell]), notes: [],
+      profiles: [], cells: [{ ...cell, sim, measured }], medianAbsGoodputError: medianAbsGoodputError([cell]), services,
+      medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
+      medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
+      medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
+      medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
+      overhead: [], roundTripFits: {}, notes: [],
     };
+    expect(report.medianAbsServiceGoodputError).toBeCloseTo(0.55, 12);
     const text = validationText(report, 0.1);
     expect(text).toContain('medianAbsGoodputError 55.0%  (> 10.0%: FAIL)');
     expect(text).toMatch(/static-round-robin\s+1\s+cams\s+goodputRps\s+15\.5\s+10\.0\s+55\.0%/);

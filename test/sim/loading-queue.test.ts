@@ -4,7 +4,8 @@
  * Weights load at 1 GB/s: the 2 GB toy LLM is ready at t = 2, the 1 MB segmentation model at 0.001.
  */
 import { describe, expect, it } from 'vitest';
-import type { NodeView, Policy, RequestInfo, RouteDecision, ServiceConfig, Stage } from '../../policies/index.js';
+import type { NodeView, Policy, RequestInfo, RouteDecision, Stage } from '../../policies/index.js';
+import type { ServiceConfig } from '../../scenarios/index.js';
 import { simulate } from '../../sim/index.js';
 import { fixedArrivals, link, modelSpec, recorder, scenario } from './fixtures.js';
 

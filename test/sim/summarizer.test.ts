@@ -45,8 +45,8 @@ describe('metrics › samples', () => {
 const meta = (over: Partial<ConstructorParameters<typeof RunSummarizer>[0]> = {}) => ({
   scenario: 's', seed: 3, policy: 'p', horizonS: 10, timelineBucketS: 4,
   services: [
-    { name: 'chat', slo: { kind: 'token' as const, ttftS: 1, tpotS: 0.2 }, perfSource: { box: 'profile' as const } },
-    { name: 'cams', slo: { kind: 'frame' as const, deadlineS: 0.1 }, perfSource: { box: 'roofline' as const } },
+    { name: 'chat', kind: 'llm' as const, slo: { kind: 'token' as const, ttftS: 1, tpotS: 0.2 }, perfSource: { box: 'profile' as const } },
+    { name: 'cams', kind: 'segmentation' as const, slo: { kind: 'frame' as const, deadlineS: 0.1 }, perfSource: { box: 'roofline' as const } },
   ],
   devices: [{ id: 'gpu', type: 'box', idleW: 50, busyW: 250 }, { id: 'fpga', type: 'fpga', idleW: null, busyW: null }],
   ...over,
