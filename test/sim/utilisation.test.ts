@@ -1,6 +1,6 @@
 /**
  * Utilisation invariant: a device is busy at most 100% of the time. Busy time is reserved ahead for
- * decode runs and handed back when a run is cut (World.releaseDevice); losing the hand-back made
+ * decode runs and handed back when a run is cut (World.releaseLanes; World.releaseDevice before per-GPU lanes); losing the hand-back made
  * scenarios/default.yaml report up to 795% (issue 14). Checked on every shipped scenario under
  * every registered policy, on the whole-run figure and on every timeline bucket.
  */
