@@ -8,7 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../scenarios/index.js';
-import { compareCell, medianAbsGoodputError, validationJson, validationText, type ValidationReport } from '../../runtime/validate/index.js';
+import {
+  compareCell, medianAbsGoodputError, summarizeServices, validationJson, validationText, worstServiceMedian, type ValidationReport,
+} from '../../runtime/validate/index.js';
 import { simulateLikeReplay } from '../../runtime/validate/sim-window.js';
 import { modelSpec, scenario } from '../sim/fixtures.js';
 
@@ -27,7 +29,7 @@ function cameras(fps: number): ServiceConfig {
   };
 }
 
-const POLICY = { name: 'static-round-robin', params: {} };
+const POLICY = { name: 'round-robin', params: {} };
 const H = 20;
 const at = (fps: number) => simulateLikeReplay(scenario({ services: [cameras(fps)], horizonS: H }), 1, POLICY, 5);
 
@@ -50,7 +52,7 @@ describe('validate › injected 55% goodput difference', () => {
   });
 
   it('compare › sim 55% above measured › goodput error 0.55 for the cell, the service and the median', () => {
-    const cell = compareCell('static-round-robin', 1, sim, measured);
+    const cell = compareCell('round-robin', 1, sim, measured);
     expect(cell.goodputError).toBeCloseTo(0.55, 12);
     const row = cell.rows.find((r) => r.scope === 'cams' && r.metric === 'goodputRps')!;
     expect(row.relError).toBeCloseTo(0.55, 12);
@@ -59,14 +61,22 @@ describe('validate › injected 55% goodput difference', () => {
   });
 
   it('report › the injected difference › printed as 55.0% and failing a 10% threshold', () => {
-    const cell = compareCell('static-round-robin', 1, sim, measured);
+    const cell = compareCell('round-robin', 1, sim, measured);
+    // Assembled as validate.ts assembles it (per-service medians from the same rows).
+    const services = summarizeServices([cell]);
     const report: ValidationReport = {
-      schema: 'parasim.validation/1', scenario: 'test', testbed: 'inline', seed: 1, policies: ['static-round-robin'], loads: [1],
-      profiles: [], cells: [{ ...cell, sim, measured }], medianAbsGoodputError: medianAbsGoodputError([cell]), notes: [],
+      schema: 'parasim.validation/1', scenario: 'test', testbed: 'inline', seed: 1, policies: ['round-robin'], loads: [1],
+      profiles: [], cells: [{ ...cell, sim, measured }], medianAbsGoodputError: medianAbsGoodputError([cell]), services,
+      medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
+      medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
+      medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
+      medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
+      overhead: [], roundTripFits: {}, notes: [],
     };
+    expect(report.medianAbsServiceGoodputError).toBeCloseTo(0.55, 12);
     const text = validationText(report, 0.1);
     expect(text).toContain('medianAbsGoodputError 55.0%  (> 10.0%: FAIL)');
-    expect(text).toMatch(/static-round-robin\s+1\s+cams\s+goodputRps\s+15\.5\s+10\.0\s+55\.0%/);
+    expect(text).toMatch(/round-robin\s+1\s+cams\s+goodputRps\s+15\.5\s+10\.0\s+55\.0%/);
     expect(JSON.parse(validationJson(report, 0.1))).toMatchObject({ pass: false, medianAbsGoodputError: 0.55 });
   });
 });

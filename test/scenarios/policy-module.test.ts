@@ -83,7 +83,13 @@ describe('policy module › refused with the file and the field', () => {
 
 describe('policy module › in a scenario', () => {
   const base = fs.readFileSync(path.join(ROOT, 'scenarios/default.yaml'), 'utf8');
-  const withPolicy = (block: string) => base.replace(/policy:\n {2}name: round-robin[^\n]*\n/, block);
+  // Replaces default.yaml's `policy:` block (lines 8–9, whatever policy it names); throws if
+  // it is not found, so a changed default cannot turn these cases into no-ops.
+  const withPolicy = (block: string) => {
+    const re = /policy:\n {2}name: [\w-]+[^\n]*\n/;
+    if (!re.test(base)) throw new Error('scenarios/default.yaml: no `policy:\n  name:` block to replace');
+    return base.replace(re, block);
+  };
 
   it('scenario › policy.module relative to the scenario file › resolved to an absolute path, params kept for the module', () => {
     const file = path.join(ROOT, 'scenarios/with-module.yaml');

@@ -23,13 +23,16 @@ function seg(maxBatch: number): ServiceConfig {
 const frames = (n: number): [number, number, number][] => Array.from({ length: n }, () => [10, 0, 1]);
 
 describe('segmentation › batch caps', () => {
-  it('max_batch 2, five frames at once › 1, then 2, then 2', () => {
-    // Frame 0 alone: 0.01 → 10.01. Frames 1–2: 2 × itemLatency(2) = 2 × (0.01 − 0.005/3) → 10.01 + 0.0166667.
+  it('max_batch 2, five frames at once › 2, then 2, then 1', () => {
+    // Same-instant arrivals share a step (docs/decisions.md "Same-instant arrivals share a step";
+    // before it, frame 0 went alone): frames 0–1 at 10, 2 × itemLatency(2) = 2 × (0.01 − 0.005/3)
+    // = 0.0166667 each batch of 2; frames 2–3 at 10 + b2; frame 4 alone at 10 + 2·b2, 0.01.
     const rec = recorder();
     simulate(scenario({ services: [seg(2)], links: [link('l', 'gpu0', 'sw', 1e12, 0)], horizonS: 20 }), { records: rec.records, arrivals: fixedArrivals({ seg: frames(5) }) });
     const b2 = 2 * (0.01 - 0.005 / 3);
-    expect(rec.byId.map((r) => r.startS)).toEqual([10, 10.01, 10.01, 10.01 + b2, 10.01 + b2].map((x) => expect.closeTo(x, P)));
-    expect(rec.byId[4]!.finishS).toBeCloseTo(10.01 + 2 * b2, P);
+    expect(rec.byId.map((r) => r.startS)).toEqual([10, 10, 10 + b2, 10 + b2, 10 + 2 * b2].map((x) => expect.closeTo(x, P)));
+    expect(rec.byId[1]!.finishS).toBeCloseTo(10 + b2, P);
+    expect(rec.byId[4]!.finishS).toBeCloseTo(10 + 2 * b2 + 0.01, P);
   });
   it('FPGA pipeline, max_batch 8, three frames › one at a time', () => {
     const fpga = deviceSpec({ key: 'f', deviceClass: 'fpga', memoryBytesPerGpu: 1 * GB, pipelineLatencyS: 0.05 });

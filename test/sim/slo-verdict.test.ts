@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Slo } from '../../policies/index.js';
 import { meetsSlo, simulate } from '../../sim/index.js';
-import { fixedArrivals, link, llmService, recorder, scenario } from './fixtures.js';
+import { fixedArrivals, link, llmService, modelSpec, recorder, scenario } from './fixtures.js';
 
 const token: Slo = { kind: 'token', ttftS: 1, tpotS: 0.2 };
 const e2e: Slo = { kind: 'e2e', e2eS: 5 };
@@ -49,24 +49,36 @@ describe('slo verdict › e2e and frame SLOs', () => {
 });
 
 describe('slo verdict › through the simulator', () => {
-  // Toy profile (fixtures): prefill 1000 tok/s, decode 0.1 s per token at batch 1. Link latency 0.
-  // R0 at t=10, prompt 1500 → prefill 1.5 s: TTFT 1.5 s > 1 s, TPOT 0.1 s ≤ 0.2 → late on TTFT only.
-  // R1 at t=20, prompt 100 → TTFT 0.1 s, TPOT 0.1 s → ok.
-  // R2 at t=30, prompt 100, 2 tokens, e2e SLO 0.15 s: finishes at 30.2 → late on e2e alone.
+  // Roofline toy LLM (no profile rows: generic defaults of sim/models/llm/calibrate.ts, hand
+  // formulas as in decode-roofline.test.ts). Link latency 0.
+  //   prefill(p) = τ + W + (p·2e9 + p²/2·4e4) / 3.86e13, τ = 0.00146875, W = 0.002;
+  //   a decode step at context c = τ + W + c·1e-7 (memory bound).
+  // R0 at t=10, prompt 20000 → TTFT 0.00346875 + 4.8e13/3.86e13 = 1.2470 s > 1 s; its decode
+  //   steps ≈ 0.0055 s ≤ 0.2 → late on TTFT only. R1 at t=20, prompt 100 → TTFT 0.0087 s → ok.
+  // R2 prompt 100, 2 tokens: 0.0086552 + (0.00346875 + 101e-7) = 0.0121341 s > e2e SLO 0.01 → late;
+  //   R3 prompt 100, 1 token: 0.0086552 ≤ 0.01 → ok.
+  const TAU = (0.0047 * 10) / 32;
+  const prefill = (p: number) => TAU + 0.002 + (p * 2e9 + ((p * p) / 2) * 4e4) / 0.386e14;
+  const roofline = (slo?: Slo) => llmService({ model: modelSpec(), ...(slo !== undefined ? { slo } : {}) });
   it('simulate › one request slow to first token, one fast › late and ok', () => {
-    const sc = scenario({ links: [link('l0', 'gpu0', 'sw', 1e12, 0)], horizonS: 40 });
+    const sc = scenario({ links: [link('l0', 'gpu0', 'sw', 1e12, 0)], horizonS: 40, services: [roofline()] });
     const rec = recorder();
-    const r = simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 1500, 3], [20, 100, 3]] }) });
+    const r = simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 20000, 3], [20, 100, 3]] }) });
     expect(rec.byId.map((x) => x.outcome)).toEqual(['late', 'ok']);
-    expect(rec.byId[0]!.firstTokenS - rec.byId[0]!.arrivalS).toBeCloseTo(1.5, 6);
+    expect(prefill(20000)).toBeCloseTo(1.2470, 4);
+    // + the prompt's 20000 × 4 bytes over the 1 Tb/s link (LLM_BYTES_PER_TOKEN, sim/host/world.ts): 6.4e-7 s.
+    expect(rec.byId[0]!.firstTokenS - rec.byId[0]!.arrivalS).toBeCloseTo(prefill(20000) + (20000 * 4 * 8) / 1e12, 7);
+    const r0 = rec.byId[0]!;
+    expect((r0.finishS - r0.firstTokenS) / 2).toBeLessThan(0.2); // TPOT holds: TTFT alone makes it late
     expect(r.services.chat!.ok).toBe(1);
     expect(r.services.chat!.late).toBe(1);
   });
-  it('simulate › e2e SLO of 0.15 s, request takes 0.2 s › late', () => {
-    const sc = scenario({ links: [link('l0', 'gpu0', 'sw', 1e12, 0)], horizonS: 40, services: [llmService({ slo: { kind: 'e2e', e2eS: 0.15 } })] });
+  it('simulate › e2e SLO of 0.01 s, request takes 0.0121 s › late; one of 0.0087 s › ok', () => {
+    const sc = scenario({ links: [link('l0', 'gpu0', 'sw', 1e12, 0)], horizonS: 40, services: [roofline({ kind: 'e2e', e2eS: 0.01 })] });
     const rec = recorder();
     simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[30, 100, 2], [35, 100, 1]] }) });
-    expect(rec.byId[0]!.finishS - rec.byId[0]!.arrivalS).toBeCloseTo(0.2, 6);
+    expect(rec.byId[0]!.finishS - rec.byId[0]!.arrivalS).toBeCloseTo(prefill(100) + TAU + 0.002 + 101e-7, 6);
+    expect(rec.byId[1]!.finishS - rec.byId[1]!.arrivalS).toBeCloseTo(prefill(100), 6);
     expect(rec.byId.map((x) => x.outcome)).toEqual(['late', 'ok']);
   });
 });

@@ -45,8 +45,8 @@ describe('metrics › samples', () => {
 const meta = (over: Partial<ConstructorParameters<typeof RunSummarizer>[0]> = {}) => ({
   scenario: 's', seed: 3, policy: 'p', horizonS: 10, timelineBucketS: 4,
   services: [
-    { name: 'chat', slo: { kind: 'token' as const, ttftS: 1, tpotS: 0.2 }, perfSource: { box: 'profile' as const } },
-    { name: 'cams', slo: { kind: 'frame' as const, deadlineS: 0.1 }, perfSource: { box: 'roofline' as const } },
+    { name: 'chat', kind: 'llm' as const, slo: { kind: 'token' as const, ttftS: 1, tpotS: 0.2 }, perfSource: { box: 'profile' as const } },
+    { name: 'cams', kind: 'segmentation' as const, slo: { kind: 'frame' as const, deadlineS: 0.1 }, perfSource: { box: 'roofline' as const } },
   ],
   devices: [{ id: 'gpu', type: 'box', idleW: 50, busyW: 250 }, { id: 'fpga', type: 'fpga', idleW: null, busyW: null }],
   ...over,
@@ -114,8 +114,18 @@ describe('metrics › summarizer', () => {
     expect(r.devices.fpga!.energyJ).toBeNull();
     expect(r.devices.gpu!.type).toBe('box');
   });
-  it('summarizer › result header › schema, names, seed, horizon, notes passed through', () => {
-    expect(r).toMatchObject({ schema: 'parasim.result/1', scenario: 's', seed: 3, policy: 'p', horizonS: 10, timelineBucketS: 4, notes: ['a note'], placementChanges: [] });
+  it('summarizer › result header › schema, names, seed, horizon passed through', () => {
+    expect(r).toMatchObject({ schema: 'parasim.result/1', scenario: 's', seed: 3, policy: 'p', horizonS: 10, timelineBucketS: 4, placementChanges: [] });
+  });
+  it('summarizer › notes › the caller\'s notes first, then why (sim/metrics/notes.ts), per service in order', () => {
+    // No placement change: neither service ever had a ready instance (100% > 10%). chat: 2 ok of
+    // 7 = 29% < 50%, losses 2 dropped + 1 failed, 1 late, 1 in flight; cams: 1 of 2 = 50%, no note.
+    expect(r.notes).toEqual([
+      'a note',
+      'chat: no ready instance for 100% of the run (> 10%)',
+      'chat: SLO attainment 29% (< 50%) of 7 requests: 3 dropped or failed (device-crash 1, no-instance 1, slo-infeasible 1), 1 finished late, 1 still in flight at the horizon',
+      'cams: no ready instance for 100% of the run (> 10%)',
+    ]);
   });
   it('summarizer › nothing offered › attainment NaN, goodput 0', () => {
     const e = new RunSummarizer(meta()).finish([], []);

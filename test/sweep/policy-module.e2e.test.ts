@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPolicy, validateScenarioObject } from '../../scenarios/index.js';
-import { expandGrid, loadSweepFile, resultToJson, runSweep, simulate } from '../../sim/index.js';
+import { resultToJson, simulate } from '../../sim/index.js';
+import { expandGrid, loadSweepFile, runSweep } from '../../sweeps/index.js';
 import { ROOT } from '../cli-paths.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-sweep-module-'));
