@@ -23,19 +23,29 @@ const ALLOWED = {
 
 const nondeterminism = [
   { object: 'Math', property: 'random', message: 'Use a named RNG stream (sim/rng) instead of Math.random.' },
-  { object: 'Date', property: 'now', message: 'Read the host clock (view.now); wall clock only in runtime clock code and cli/.' },
+  {
+    object: 'Date',
+    property: 'now',
+    message: 'Read the host clock (view.now); wall clock only in runtime clock code and cli/.',
+  },
   { object: 'performance', property: 'now', message: 'Wall clock only in runtime clock code and cli/.' },
 ];
 
 /** A policy runs under both clocks: no Node built-in (clock, crypto, fs, process) may reach it. */
-const NODE_BUILTINS = { group: ['node:*', ...builtinModules.filter((m) => !m.startsWith('_'))], message: 'policies/ is pure: no Node built-ins (the host passes a view and an RNG stream).' };
+const NODE_BUILTINS = {
+  group: ['node:*', ...builtinModules.filter((m) => !m.startsWith('_'))],
+  message: 'policies/ is pure: no Node built-ins (the host passes a view and an RNG stream).',
+};
 
 function importRules(folder) {
   const banned = FOLDERS.filter((f) => f !== folder && !ALLOWED[folder].includes(f));
   const groups = [];
   if (banned.length > 0) {
     const patterns = banned.flatMap((f) => [`../${f}`, `../${f}/*`, `../../${f}`, `../../${f}/*`, `../../../${f}/*`]);
-    groups.push({ group: patterns, message: `${folder}/ may import only: ${ALLOWED[folder].join(', ') || 'itself'} (DESIGN.md)` });
+    groups.push({
+      group: patterns,
+      message: `${folder}/ may import only: ${ALLOWED[folder].join(', ') || 'itself'} (DESIGN.md)`,
+    });
   }
   if (folder === 'policies') groups.push(NODE_BUILTINS);
   return groups.length === 0 ? {} : { 'no-restricted-imports': ['error', { patterns: groups }] };
@@ -49,7 +59,8 @@ function importRules(folder) {
 const policyPurity = {
   files: ['policies/**/*.ts', 'examples/my-policy.mjs'],
   rules: {
-    'no-restricted-globals': ['error',
+    'no-restricted-globals': [
+      'error',
       { name: 'Date', message: 'No wall clock in a policy: read view.now.' },
       { name: 'performance', message: 'No wall clock in a policy: read view.now.' },
       { name: 'crypto', message: 'No OS randomness in a policy: use the RNG stream passed to it.' },
@@ -57,21 +68,42 @@ const policyPurity = {
       { name: 'setTimeout', message: 'A policy is synchronous: the host owns time.' },
       { name: 'setInterval', message: 'A policy is synchronous: the host owns time.' },
     ],
-    'no-restricted-properties': ['error', ...nondeterminism,
+    'no-restricted-properties': [
+      'error',
+      ...nondeterminism,
       { object: 'globalThis', property: 'performance', message: 'No wall clock in a policy: read view.now.' },
       { object: 'globalThis', property: 'Date', message: 'No wall clock in a policy: read view.now.' },
-      { object: 'globalThis', property: 'crypto', message: 'No OS randomness in a policy: use the RNG stream passed to it.' },
-      { object: 'crypto', property: 'randomUUID', message: 'No OS randomness in a policy: use the RNG stream passed to it.' },
+      {
+        object: 'globalThis',
+        property: 'crypto',
+        message: 'No OS randomness in a policy: use the RNG stream passed to it.',
+      },
+      {
+        object: 'crypto',
+        property: 'randomUUID',
+        message: 'No OS randomness in a policy: use the RNG stream passed to it.',
+      },
     ],
-    'no-restricted-syntax': ['error',
+    'no-restricted-syntax': [
+      'error',
       { selector: "NewExpression[callee.name='Date']", message: 'No wall clock in a policy: read view.now.' },
-      { selector: "ImportExpression", message: 'A policy imports statically, from policies/ only.' },
+      { selector: 'ImportExpression', message: 'A policy imports statically, from policies/ only.' },
     ],
   },
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/*.js', '!eslint.config.js', '.stryker-tmp*/**', 'mutation-reports/**', '.tmp-*/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '**/*.js',
+      '!eslint.config.js',
+      '.stryker-tmp*/**',
+      'mutation-reports/**',
+      '.tmp-*/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,9 +9,30 @@
  * test that explains it. Scores per folder: docs/testing.md.
  */
 const FOLDERS = {
-  'sim/host': ['test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline}.test.ts'],
-  'sim/models': ['test/sim/perf.test.ts', 'test/sim/kv-admission.test.ts', 'test/sim/segmentation-batch.test.ts', 'test/sim/loading-queue.test.ts', 'test/sim/llm.test.ts', 'test/sim/models.test.ts', 'test/sim/decode-roofline.test.ts', 'test/sim/slo-verdict.test.ts', 'test/sim/invariants.test.ts', 'test/sim/smoke.test.ts'],
-  'sim/metrics': ['test/sim/summarizer.test.ts', 'test/sim/slo-verdict.test.ts', 'test/sim/llm.test.ts', 'test/sim/invariants.test.ts', 'test/sim/sort-float64.test.ts', 'test/runtime/validate-*.test.ts', 'test/reports/pure.test.ts'],
+  'sim/host': [
+    'test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline}.test.ts',
+  ],
+  'sim/models': [
+    'test/sim/perf.test.ts',
+    'test/sim/kv-admission.test.ts',
+    'test/sim/segmentation-batch.test.ts',
+    'test/sim/loading-queue.test.ts',
+    'test/sim/llm.test.ts',
+    'test/sim/models.test.ts',
+    'test/sim/decode-roofline.test.ts',
+    'test/sim/slo-verdict.test.ts',
+    'test/sim/invariants.test.ts',
+    'test/sim/smoke.test.ts',
+  ],
+  'sim/metrics': [
+    'test/sim/summarizer.test.ts',
+    'test/sim/slo-verdict.test.ts',
+    'test/sim/llm.test.ts',
+    'test/sim/invariants.test.ts',
+    'test/sim/sort-float64.test.ts',
+    'test/runtime/validate-*.test.ts',
+    'test/reports/pure.test.ts',
+  ],
   'sim/kernel': ['test/sim/kernel*.test.ts', 'test/sim/invariants.test.ts'],
   'sim/network': ['test/sim/network.test.ts', 'test/sim/models.test.ts', 'test/sim/sync.test.ts'],
   policies: ['test/policies/**/*.test.ts'],

@@ -2,7 +2,10 @@ import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /** The package's own entry points, from source: user policy modules import `parasim/policy`. */
-const SELF = { 'parasim/policy': path.resolve(import.meta.dirname, 'api/policy.ts'), parasim: path.resolve(import.meta.dirname, 'api/index.ts') };
+const SELF = {
+  'parasim/policy': path.resolve(import.meta.dirname, 'api/policy.ts'),
+  parasim: path.resolve(import.meta.dirname, 'api/index.ts'),
+};
 
 /**
  * Two tiers (docs/testing.md). `unit`: every in-process test, run from the TypeScript sources —
@@ -17,8 +20,15 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, resolve: { alias: SELF }, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.e2e.test.ts'] } },
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], globalSetup: ['test/global-setup.ts'] } },
+      {
+        extends: true,
+        resolve: { alias: SELF },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.e2e.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], globalSetup: ['test/global-setup.ts'] },
+      },
     ],
   },
 });

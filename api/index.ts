@@ -36,9 +36,20 @@ export {
   /** The JSON Schema of the scenario YAML. */
   scenarioJsonSchema,
   /** The device, link and model catalogs scenarios refer to by key. */
-  DEVICE_CATALOG, LINK_CATALOG, MODEL_CATALOG,
+  DEVICE_CATALOG,
+  LINK_CATALOG,
+  MODEL_CATALOG,
 } from '../scenarios/index.js';
-export type { Scenario, ScenarioIssue, PolicyChoice, ServiceConfig, DeviceConfig, LinkConfig, FaultConfig, LoadResult } from '../scenarios/index.js';
+export type {
+  Scenario,
+  ScenarioIssue,
+  PolicyChoice,
+  ServiceConfig,
+  DeviceConfig,
+  LinkConfig,
+  FaultConfig,
+  LoadResult,
+} from '../scenarios/index.js';
 
 // The simulator.
 export {
@@ -78,7 +89,15 @@ export {
 export type { ReportInputs, ResultEntry } from '../reports/index.js';
 
 // Result and policy types (the full policy contract is in `parasim/policy`).
-export type { RunResult, ServiceResult, DeviceResult, RequestRecord, Outcome, Policy, PolicyFactory } from '../policies/index.js';
+export type {
+  RunResult,
+  ServiceResult,
+  DeviceResult,
+  RequestRecord,
+  Outcome,
+  Policy,
+  PolicyFactory,
+} from '../policies/index.js';
 export {
   /** Names of the built-in policies. */
   POLICY_NAMES,

@@ -5,9 +5,29 @@
  * their arguments — the same module then runs in the simulator and on the live testbed.
  */
 export type {
-  Category, ClusterView, DevicePerf, DeviceState, DropReason, InstanceState, Lifecycle, LinkState, ModelInfo,
-  NodeView, ParamSpec, ParamValue, PlacementPlan, PlannedInstance, Policy, PolicyFactory, RequestInfo, Rng,
-  RouteDecision, ServiceInfo, Slo, Stage, SyncSpec,
+  Category,
+  ClusterView,
+  DevicePerf,
+  DeviceState,
+  DropReason,
+  InstanceState,
+  Lifecycle,
+  LinkState,
+  ModelInfo,
+  NodeView,
+  ParamSpec,
+  ParamValue,
+  PlacementPlan,
+  PlannedInstance,
+  Policy,
+  PolicyFactory,
+  RequestInfo,
+  Rng,
+  RouteDecision,
+  ServiceInfo,
+  Slo,
+  Stage,
+  SyncSpec,
 } from '../policies/index.js';
 export type { InstanceEstimate, Work } from '../policies/index.js';
 export {
@@ -28,11 +48,15 @@ export {
   /** Estimate ÷ SLO (≤ 1 meets it) for any SLO kind. */
   sloRatio,
   /** Weight bytes of one stage; TP scale; per-device weight capacity and a plan's memory use. */
-  stageWeightBytes, tpScale, deviceWeightCapacity, planMemoryByDevice,
+  stageWeightBytes,
+  tpScale,
+  deviceWeightCapacity,
+  planMemoryByDevice,
   /** Seconds to move bytes along the lowest-latency path of links that are up. */
   transferTimeS,
   /** A params record with every spec's default filled in. */
   resolveParams,
   /** The built-in policies by name, e.g. to wrap one. */
-  POLICIES, POLICY_NAMES,
+  POLICIES,
+  POLICY_NAMES,
 } from '../policies/index.js';

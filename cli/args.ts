@@ -10,7 +10,8 @@ export function parseSeed(text: string | number, flag = '--seed'): number {
   const s = String(text).trim();
   if (!/^\d+$/.test(s)) throw new CliError(`${flag} must be a non-negative integer, got "${s}"`, 2);
   const v = Number(s);
-  if (!Number.isSafeInteger(v)) throw new CliError(`${flag} ${s} is above ${Number.MAX_SAFE_INTEGER} (2^53 − 1) and would lose precision`, 2);
+  if (!Number.isSafeInteger(v))
+    throw new CliError(`${flag} ${s} is above ${Number.MAX_SAFE_INTEGER} (2^53 − 1) and would lose precision`, 2);
   return v;
 }
 
@@ -40,7 +41,8 @@ export const MIN_TOKEN_LENGTH = 8;
 
 /** `--token` / PARASIM_AGENT_TOKEN: at least MIN_TOKEN_LENGTH characters, no whitespace. */
 export function checkToken(token: string, source: string): string {
-  if (token.length < MIN_TOKEN_LENGTH) throw new CliError(`${source} must be at least ${MIN_TOKEN_LENGTH} characters (got ${token.length})`, 2);
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new CliError(`${source} must be at least ${MIN_TOKEN_LENGTH} characters (got ${token.length})`, 2);
   if (/\s/.test(token)) throw new CliError(`${source} must not contain whitespace`, 2);
   return token;
 }

@@ -31,7 +31,9 @@ main().catch((err: unknown) => {
     process.stderr.write(`parasim: ${err.message}\n`);
     process.exitCode = err.exitCode;
   } else {
-    process.stderr.write(`parasim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `parasim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 70;
   }
 });

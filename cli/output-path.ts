@@ -95,7 +95,11 @@ export function checkOutputDir(dir: string, what: string): void {
   if (st !== null) {
     const pseudo = PSEUDO_ROOTS.find((r) => abs === r || abs.startsWith(`${r}/`));
     if (pseudo !== undefined) throw new CliError(`${what} ${dir}: ${pseudo} is a kernel pseudo-filesystem`, 2);
-    try { fs.accessSync(abs, fs.constants.W_OK | fs.constants.X_OK); } catch { throw new CliError(`${what} ${dir}: not writable`, 2); }
+    try {
+      fs.accessSync(abs, fs.constants.W_OK | fs.constants.X_OK);
+    } catch {
+      throw new CliError(`${what} ${dir}: not writable`, 2);
+    }
     return;
   }
   // Checked as if a file inside it were written with its parents created.

@@ -13,7 +13,9 @@ import { WEIGHT_MEMORY_FRACTION, readyInstances, tensorDegreeToFit, wholeModelSt
 function speed(service, device) {
   const p = service.perf[device.type];
   if (p === undefined || !p.fits) return 0;
-  return service.kind === 'llm' ? p.decodeTokPerSAtMaxBatch / Math.max(1, service.meanOutputTokens) : p.itemsPerSAtMaxBatch;
+  return service.kind === 'llm'
+    ? p.decodeTokPerSAtMaxBatch / Math.max(1, service.meanOutputTokens)
+    : p.itemsPerSAtMaxBatch;
 }
 
 /** @type {import('parasim/policy').PolicyFactory} */
@@ -36,7 +38,9 @@ export default {
         const services = [...view.services].sort((a, b) => b.demandRps - a.demandRps || a.name.localeCompare(b.name));
         for (const s of services) {
           const candidates = view.devices
-            .filter((d) => d.alive && speed(s, d) > 0 && tensorDegreeToFit(s, d) > 0 && free.get(d.id) >= s.model.weightBytes)
+            .filter(
+              (d) => d.alive && speed(s, d) > 0 && tensorDegreeToFit(s, d) > 0 && free.get(d.id) >= s.model.weightBytes,
+            )
             .sort((a, b) => speed(s, b) - speed(s, a) || a.id.localeCompare(b.id));
           for (const d of candidates.slice(0, k)) {
             free.set(d.id, free.get(d.id) - s.model.weightBytes);

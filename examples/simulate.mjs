@@ -2,7 +2,15 @@
 // how do three policies hold up on the default edge-cloud scenario as offered load grows?
 //   node examples/simulate.mjs            (from a checkout after `npm run build`, or with parasim installed)
 // Each cell is one deterministic simulation: same scenario, policy and seed → same result bytes.
-import { createPolicy, formatIssues, moduleChoice, readScenarioObject, scaleLoad, simulate, validateScenarioObject } from 'parasim';
+import {
+  createPolicy,
+  formatIssues,
+  moduleChoice,
+  readScenarioObject,
+  scaleLoad,
+  simulate,
+  validateScenarioObject,
+} from 'parasim';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));

@@ -22,7 +22,10 @@ export class DemandMeter {
     // The first placement keeps the declared demand, whatever the clock reads (the controller's warm-up).
     const dt = this.placed ? now - this.lastS : 0;
     this.placed = true;
-    if (dt > 0) services.forEach((s, i) => { s.demandRps = this.arrivals[i]! / dt; });
+    if (dt > 0)
+      services.forEach((s, i) => {
+        s.demandRps = this.arrivals[i]! / dt;
+      });
     this.arrivals.fill(0);
     this.lastS = now;
     return dt;

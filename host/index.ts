@@ -10,6 +10,15 @@
 export { deviceStates } from './views.js';
 export { instanceKey, isActive, diffPlan, type Placed, type PlanDiff, type FreshInstance } from './plan.js';
 export { planProblem, type PlacementTopology } from './plan-checks.js';
-export { stageShares, stageWeights, stageMembers, weightNeed, holdsWeights, heldWeights, freeMemory, overflowDevice } from './memory.js';
+export {
+  stageShares,
+  stageWeights,
+  stageMembers,
+  weightNeed,
+  holdsWeights,
+  heldWeights,
+  freeMemory,
+  overflowDevice,
+} from './memory.js';
 export { DemandMeter } from './demand.js';
 export { failsOnCrash, visibleInViews, replaceAfterFault } from './faults.js';

@@ -27,7 +27,11 @@ export function stageMembers(st: Stage): string[] {
 }
 
 /** Weight bytes an instance needs per device index (tensor-parallel members hold 1/n each). */
-export function weightNeed(stages: readonly Stage[], weights: ArrayLike<number>, deviceIndex: (id: string) => number): Map<number, number> {
+export function weightNeed(
+  stages: readonly Stage[],
+  weights: ArrayLike<number>,
+  deviceIndex: (id: string) => number,
+): Map<number, number> {
   const need = new Map<number, number>();
   stages.forEach((st, k) => {
     const members = stageMembers(st);
@@ -63,7 +67,11 @@ export function freeMemory(capacity: ArrayLike<number>, held: ArrayLike<number>)
 }
 
 /** The first device whose memory the new weights `need` would overflow, or −1 when they fit. */
-export function overflowDevice(need: ReadonlyMap<number, number>, held: ArrayLike<number>, capacity: ArrayLike<number>): number {
+export function overflowDevice(
+  need: ReadonlyMap<number, number>,
+  held: ArrayLike<number>,
+  capacity: ArrayLike<number>,
+): number {
   for (const [d, b] of need) if (held[d]! + b > capacity[d]!) return d;
   return -1;
 }

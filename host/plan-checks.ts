@@ -21,7 +21,12 @@ export interface PlacementTopology {
 }
 
 /** Why planned instance `p` of service `s` (scenario index `service`) cannot be built, or null. */
-export function planProblem(p: PlannedInstance, s: ServiceConfig, service: number, topo: PlacementTopology): string | null {
+export function planProblem(
+  p: PlannedInstance,
+  s: ServiceConfig,
+  service: number,
+  topo: PlacementTopology,
+): string | null {
   if (p.stages.length === 0) return 'no stages';
   let layer = 0;
   for (const st of p.stages) {
@@ -30,7 +35,8 @@ export function planProblem(p: PlannedInstance, s: ServiceConfig, service: numbe
     if (!topo.alive(d)) return `device ${st.device} is down`;
     const g = topo.gpus(d);
     if (!Number.isInteger(st.gpus) || st.gpus < 1 || st.gpus > g) return `gpus ${st.gpus} on ${st.device} (has ${g})`;
-    if (s.kind === 'llm' && (st.firstLayer !== layer || st.endLayer <= st.firstLayer)) return `layers not contiguous at ${st.device}`;
+    if (s.kind === 'llm' && (st.firstLayer !== layer || st.endLayer <= st.firstLayer))
+      return `layers not contiguous at ${st.device}`;
     layer = st.endLayer;
     if (!topo.reachable(service, d)) return `${st.device} unreachable from ingress`;
     if (st.peers !== undefined && st.peers.length > 0) {

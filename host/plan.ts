@@ -37,7 +37,11 @@ export interface PlanDiff<T extends Placed> {
   readonly unknownServices: readonly string[];
 }
 
-export function diffPlan<T extends Placed>(plan: PlacementPlan, placed: readonly T[], hasService: (name: string) => boolean): PlanDiff<T> {
+export function diffPlan<T extends Placed>(
+  plan: PlacementPlan,
+  placed: readonly T[],
+  hasService: (name: string) => boolean,
+): PlanDiff<T> {
   const pool = new Map<string, T[]>();
   for (const inst of placed) {
     if (!isActive(inst.state)) continue;
@@ -49,7 +53,10 @@ export function diffPlan<T extends Placed>(plan: PlacementPlan, placed: readonly
   const fresh: FreshInstance[] = [];
   const unknownServices: string[] = [];
   for (const p of plan.instances) {
-    if (!hasService(p.service)) { unknownServices.push(p.service); continue; }
+    if (!hasService(p.service)) {
+      unknownServices.push(p.service);
+      continue;
+    }
     const key = instanceKey(p.service, p.stages);
     const match = pool.get(key)?.shift();
     if (match !== undefined) kept.push(match);

@@ -79,7 +79,10 @@ export function chainProblem(
     cutCost(k, j) {
       if (objective === 'throughput') return bottleneckTimeS(view.links, nodes[k]!, nodes[j]!, bytes.cutB);
       const once = transferTimeS(view.links, nodes[k]!, nodes[j]!, actPrompt);
-      const perToken = service.kind === 'llm' ? transferTimeS(view.links, nodes[k]!, nodes[j]!, service.model.activationBytesPerToken) : 0;
+      const perToken =
+        service.kind === 'llm'
+          ? transferTimeS(view.links, nodes[k]!, nodes[j]!, service.model.activationBytesPerToken)
+          : 0;
       return once + work.outputTokens * perToken;
     },
     inCost(j) {
@@ -116,11 +119,20 @@ export function chainProblem(
 }
 
 /** Stages for a DP answer over a ChainProblem. */
-export function toStages(service: ServiceInfo, cp: ChainProblem, parts: readonly { device: number; first: number; end: number }[]): Stage[] {
+export function toStages(
+  service: ServiceInfo,
+  cp: ChainProblem,
+  parts: readonly { device: number; first: number; end: number }[],
+): Stage[] {
   const L = service.model.layers;
   return parts.map((p) => {
     const d = cp.devices[p.device]!;
-    return { device: d.id, firstLayer: blockBoundary(L, cp.blocks, p.first), endLayer: blockBoundary(L, cp.blocks, p.end), gpus: fullTensorDegree(d) };
+    return {
+      device: d.id,
+      firstLayer: blockBoundary(L, cp.blocks, p.first),
+      endLayer: blockBoundary(L, cp.blocks, p.end),
+      gpus: fullTensorDegree(d),
+    };
   });
 }
 
@@ -128,7 +140,12 @@ export function toStages(service: ServiceInfo, cp: ChainProblem, parts: readonly
  * Devices worth offering the DP: alive, with figures for the model, fastest first (stable by id);
  * with `othersLoad`, speed counts only the share of the device not already planned for others.
  */
-export function dpCandidates(service: ServiceInfo, devices: readonly DeviceState[], ledger: MemoryLedger, othersLoad?: ReadonlyMap<string, number>): DeviceState[] {
+export function dpCandidates(
+  service: ServiceInfo,
+  devices: readonly DeviceState[],
+  ledger: MemoryLedger,
+  othersLoad?: ReadonlyMap<string, number>,
+): DeviceState[] {
   const speed = (d: DeviceState) => {
     const p = service.perf[d.type];
     const free = 1 - Math.min(MAX_RHO, Math.max(0, othersLoad?.get(d.id) ?? 0));

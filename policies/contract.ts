@@ -28,8 +28,7 @@ export interface Rng {
   int(n: number): number;
 }
 
-export type LinkKind =
-  | 'nvlink' | 'pcie' | 'ethernet' | 'wifi' | 'wan' | 'ble' | 'bt-serial' | 'usb-uart';
+export type LinkKind = 'nvlink' | 'pcie' | 'ethernet' | 'wifi' | 'wan' | 'ble' | 'bt-serial' | 'usb-uart';
 
 export interface DeviceState {
   readonly id: DeviceId;
@@ -224,12 +223,7 @@ export interface RequestInfo {
   readonly ingress: NodeId;
 }
 
-export type DropReason =
-  | 'no-instance'
-  | 'all-devices-down'
-  | 'overloaded'
-  | 'slo-infeasible'
-  | 'stale-view';
+export type DropReason = 'no-instance' | 'all-devices-down' | 'overloaded' | 'slo-infeasible' | 'stale-view';
 
 export type RouteDecision =
   | { readonly kind: 'instance'; readonly instanceId: InstanceId; readonly reason: string }
@@ -254,10 +248,27 @@ export interface Policy {
 
 export type ParamValue = number | string | boolean;
 export type ParamSpec =
-  | { readonly kind: 'number'; readonly default: number; readonly min?: number; readonly max?: number; readonly description: string }
-  | { readonly kind: 'integer'; readonly default: number; readonly min?: number; readonly max?: number; readonly description: string }
+  | {
+      readonly kind: 'number';
+      readonly default: number;
+      readonly min?: number;
+      readonly max?: number;
+      readonly description: string;
+    }
+  | {
+      readonly kind: 'integer';
+      readonly default: number;
+      readonly min?: number;
+      readonly max?: number;
+      readonly description: string;
+    }
   | { readonly kind: 'boolean'; readonly default: boolean; readonly description: string }
-  | { readonly kind: 'choice'; readonly default: string; readonly choices: readonly string[]; readonly description: string };
+  | {
+      readonly kind: 'choice';
+      readonly default: string;
+      readonly choices: readonly string[];
+      readonly description: string;
+    };
 
 export interface PolicyFactory {
   readonly description: string;

@@ -37,7 +37,8 @@ export class MinTree {
   set(pos: number, key: number): void {
     if (this.keys[pos] === key) return;
     this.keys[pos] = key;
-    for (let v = (this.size + pos) >> 1; v >= 1; v >>= 1) this.win[v] = this.better(this.win[2 * v]!, this.win[2 * v + 1]!);
+    for (let v = (this.size + pos) >> 1; v >= 1; v >>= 1)
+      this.win[v] = this.better(this.win[2 * v]!, this.win[2 * v + 1]!);
   }
 
   /** Position of the least key (first on ties), −1 when empty. */

@@ -18,8 +18,12 @@ function members(s: Stage): readonly DeviceId[] {
 }
 
 export function stageFitsGpus(service: ServiceInfo, device: DeviceState, stage: Stage): boolean {
-  return stage.gpus >= 1 && stage.gpus <= device.gpus
-    && stageWeightBytes(service, stage) / members(stage).length <= stage.gpus * device.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;
+  return (
+    stage.gpus >= 1 &&
+    stage.gpus <= device.gpus &&
+    stageWeightBytes(service, stage) / members(stage).length <=
+      stage.gpus * device.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION
+  );
 }
 
 export class MemoryLedger {
@@ -47,7 +51,8 @@ export class MemoryLedger {
       for (const id of m) {
         const p = this.devices.get(id);
         // A peer takes all its GPUs (sim/host/placement.ts), so its whole budget counts.
-        if (!p || !p.alive || (id !== s.device && stageWeightBytes(service, s) / m.length > deviceWeightCapacity(p))) return false;
+        if (!p || !p.alive || (id !== s.device && stageWeightBytes(service, s) / m.length > deviceWeightCapacity(p)))
+          return false;
         need.set(id, (need.get(id) ?? 0) + stageWeightBytes(service, s) / m.length);
       }
     }
@@ -64,7 +69,10 @@ export class MemoryLedger {
 }
 
 /** Weight bytes a plan puts on each device (for checks and tests). */
-export function planMemoryByDevice(view: Pick<ClusterView, 'services'>, instances: readonly PlannedInstance[]): Map<DeviceId, number> {
+export function planMemoryByDevice(
+  view: Pick<ClusterView, 'services'>,
+  instances: readonly PlannedInstance[],
+): Map<DeviceId, number> {
   const out = new Map<DeviceId, number>();
   for (const inst of instances) {
     const service = view.services.find((s) => s.name === inst.service);

@@ -10,9 +10,15 @@
 import type { LinkState, NodeId } from './contract.js';
 
 /** A route's hops from its source, flat: latency and bandwidth of hop k at [k]. */
-interface Hops { readonly latencyS: readonly number[]; readonly bandwidthBps: readonly number[] }
+interface Hops {
+  readonly latencyS: readonly number[];
+  readonly bandwidthBps: readonly number[];
+}
 /** Per source: hops to every reachable node, and whether any shortest path there was tied. */
-interface PathTable { readonly cost: Map<NodeId, Hops>; readonly ambiguous: boolean }
+interface PathTable {
+  readonly cost: Map<NodeId, Hops>;
+  readonly ambiguous: boolean;
+}
 
 const ROUTE_PROBE_BITS = 8 * 1000;
 /** Relative slack under which two route lengths count as tied (float sums in different orders). */
@@ -23,7 +29,11 @@ const TIE_EPS = 1e-9;
  * destination, per source, until the source has asked for `FULL_TABLE_AFTER` destinations
  * (an ingress asks for every device; a device in a split chain asks for a few neighbours).
  */
-type Entry = { adj: Map<NodeId, LinkState[]>; paths: Map<NodeId, PathTable>; pairs: Map<NodeId, Map<NodeId, Hops | undefined>> };
+type Entry = {
+  adj: Map<NodeId, LinkState[]>;
+  paths: Map<NodeId, PathTable>;
+  pairs: Map<NodeId, Map<NodeId, Hops | undefined>>;
+};
 const FULL_TABLE_AFTER = 32;
 
 /**
@@ -44,7 +54,11 @@ const SIGNATURE_CACHE_SIZE = 8;
  */
 export function manageLinks(links: readonly LinkState[]): void {
   const known = byIdentity.get(links);
-  if (known) { known.managed = true; known.dirty = true; return; }
+  if (known) {
+    known.managed = true;
+    known.dirty = true;
+    return;
+  }
   entry(links);
   byIdentity.get(links)!.managed = true;
 }
@@ -57,7 +71,8 @@ export function linksChanged(links: readonly LinkState[]): void {
 
 function fingerprint(links: readonly LinkState[]): number {
   let h = links.length;
-  for (const l of links) h = (Math.imul(h, 31) + (l.up ? 1 : 2) + l.bandwidthBps * 1e-3 + l.latencyS * 1e9) % 2147483647;
+  for (const l of links)
+    h = (Math.imul(h, 31) + (l.up ? 1 : 2) + l.bandwidthBps * 1e-3 + l.latencyS * 1e9) % 2147483647;
   return h;
 }
 
@@ -86,7 +101,10 @@ function entry(links: readonly LinkState[]): Entry {
   const known = byIdentity.get(links);
   if (known && known.managed && !known.dirty) return known.entry;
   const fp = fingerprint(links);
-  if (known && known.fp === fp) { known.dirty = false; return known.entry; }
+  if (known && known.fp === fp) {
+    known.dirty = false;
+    return known.entry;
+  }
   const sig = signature(links);
   let e = bySignature.get(sig);
   if (!e) {
@@ -118,16 +136,21 @@ function dijkstra(adj: Map<NodeId, LinkState[]>, from: NodeId, stopAt?: NodeId):
   let ambiguous = false;
   const push = (d: number, n: NodeId): void => {
     let i = hd.length;
-    hd.push(d); hn.push(n);
+    hd.push(d);
+    hn.push(n);
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!before(d, n, hd[p]!, hn[p]!)) break;
-      hd[i] = hd[p]!; hn[i] = hn[p]!; i = p;
+      hd[i] = hd[p]!;
+      hn[i] = hn[p]!;
+      i = p;
     }
-    hd[i] = d; hn[i] = n;
+    hd[i] = d;
+    hn[i] = n;
   };
   const pop = (): void => {
-    const d = hd.pop()!, n = hn.pop()!;
+    const d = hd.pop()!,
+      n = hn.pop()!;
     if (hd.length === 0) return;
     let i = 0;
     for (;;) {
@@ -136,12 +159,16 @@ function dijkstra(adj: Map<NodeId, LinkState[]>, from: NodeId, stopAt?: NodeId):
       const r = l + 1;
       const c = r < hd.length && before(hd[r]!, hn[r]!, hd[l]!, hn[l]!) ? r : l;
       if (!before(hd[c]!, hn[c]!, d, n)) break;
-      hd[i] = hd[c]!; hn[i] = hn[c]!; i = c;
+      hd[i] = hd[c]!;
+      hn[i] = hn[c]!;
+      i = c;
     }
-    hd[i] = d; hn[i] = n;
+    hd[i] = d;
+    hn[i] = n;
   };
   while (hd.length > 0) {
-    const best = hn[0]!, bestD = hd[0]!;
+    const best = hn[0]!,
+      bestD = hd[0]!;
     pop();
     if (done.has(best) || bestD !== dist.get(best)) continue;
     done.add(best);
@@ -189,7 +216,10 @@ function path(links: readonly LinkState[], from: NodeId, to: NodeId): Hops | und
       return back.cost.get(from);
     }
     let pairs = e.pairs.get(from);
-    if (pairs === undefined) { pairs = new Map(); e.pairs.set(from, pairs); }
+    if (pairs === undefined) {
+      pairs = new Map();
+      e.pairs.set(from, pairs);
+    }
     if (pairs.has(to)) return pairs.get(to);
     if (pairs.size < FULL_TABLE_AFTER) {
       const hops = dijkstra(e.adj, from, to).cost.get(to);
@@ -211,7 +241,10 @@ export function isLinkEndpoint(links: readonly LinkState[], id: NodeId): boolean
   let c = endpointCache.get(links);
   if (!c || c.n !== links.length) {
     const ids = new Set<NodeId>();
-    for (const l of links) { ids.add(l.a); ids.add(l.b); }
+    for (const l of links) {
+      ids.add(l.a);
+      ids.add(l.b);
+    }
     c = { n: links.length, ids };
     endpointCache.set(links, c);
   }

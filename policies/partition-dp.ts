@@ -21,8 +21,15 @@ export interface PartitionProblem {
   outCost(device: number): number;
 }
 
-export interface PartitionStage { readonly device: number; readonly first: number; readonly end: number }
-export interface Partition { readonly cost: number; readonly stages: readonly PartitionStage[] }
+export interface PartitionStage {
+  readonly device: number;
+  readonly first: number;
+  readonly end: number;
+}
+export interface Partition {
+  readonly cost: number;
+  readonly stages: readonly PartitionStage[];
+}
 
 export const MAX_DP_DEVICES = 10;
 
@@ -69,18 +76,22 @@ export function solvePartition(p: PartitionProblem): Partition | undefined {
       }
     }
   }
-  let best = Infinity, bestAt = -1;
+  let best = Infinity,
+    bestAt = -1;
   for (let mask = 1; mask < M; mask++) {
     for (let k = 0; k < N; k++) {
       const at = idx(mask, k, L);
       if (f[at]! === Infinity) continue;
       const c = op(f[at]!, p.outCost(k));
-      if (c < best) { best = c; bestAt = at; }
+      if (c < best) {
+        best = c;
+        bestAt = at;
+      }
     }
   }
   if (bestAt < 0 || best === Infinity) return undefined;
   const stages: PartitionStage[] = [];
-  for (let at = bestAt; at >= 0; ) {
+  for (let at = bestAt; at >= 0;) {
     const i = at % (L + 1);
     const k = Math.floor(at / (L + 1)) % N;
     const prev = parent[at]!;
@@ -107,9 +118,10 @@ export function bruteForcePartition(p: PartitionProblem): Partition | undefined 
     for (let j = 0; j < p.devices; j++) {
       if (used.includes(j)) continue;
       for (let e = at + 1; e <= p.layers; e++) {
-        const c = used.length === 0
-          ? op(p.inCost(j), p.stageCost(j, 0, e))
-          : op(op(cost, p.cutCost(used[used.length - 1]!, j, at)), p.stageCost(j, at, e));
+        const c =
+          used.length === 0
+            ? op(p.inCost(j), p.stageCost(j, 0, e))
+            : op(op(cost, p.cutCost(used[used.length - 1]!, j, at)), p.stageCost(j, at, e));
         if (c === Infinity) continue;
         walk([...used, j], [...cuts, e], c);
       }

@@ -64,9 +64,16 @@ const deviceIndex = new WeakMap<readonly DeviceState[], Map<string, number>>();
 export function findDevice(devices: readonly DeviceState[], id: string): DeviceState | undefined {
   let m = deviceIndex.get(devices);
   let k = m?.get(id);
-  if (m === undefined || m.size > devices.length || (k !== undefined && devices[k]?.id !== id) || (k === undefined && m.size < devices.length)) {
+  if (
+    m === undefined ||
+    m.size > devices.length ||
+    (k !== undefined && devices[k]?.id !== id) ||
+    (k === undefined && m.size < devices.length)
+  ) {
     m = new Map();
-    devices.forEach((x, i) => { if (!m!.has(x.id)) m!.set(x.id, i); });
+    devices.forEach((x, i) => {
+      if (!m!.has(x.id)) m!.set(x.id, i);
+    });
     deviceIndex.set(devices, m);
     k = m.get(id);
   }
@@ -78,10 +85,17 @@ export function deviceNode(links: readonly LinkState[], device: DeviceState): st
 }
 
 /** Bytes entering the first stage, leaving the last, and crossing each cut, per request. */
-export function requestBytes(service: ServiceInfo, work: Work): { readonly inB: number; readonly outB: number; readonly cutB: number } {
+export function requestBytes(
+  service: ServiceInfo,
+  work: Work,
+): { readonly inB: number; readonly outB: number; readonly cutB: number } {
   if (service.kind === 'llm') {
     const tokens = work.promptTokens + work.outputTokens;
-    return { inB: work.promptTokens * TOKEN_ID_BYTES, outB: work.outputTokens * TOKEN_ID_BYTES, cutB: tokens * service.model.activationBytesPerToken };
+    return {
+      inB: work.promptTokens * TOKEN_ID_BYTES,
+      outB: work.outputTokens * TOKEN_ID_BYTES,
+      cutB: tokens * service.model.activationBytesPerToken,
+    };
   }
   return { inB: service.model.inputBytes, outB: service.model.outputBytes, cutB: service.model.inputBytes };
 }
@@ -101,7 +115,14 @@ export interface StageTimes {
  * the worst case, when the co-located tenants use their shares in full (assumption; idle
  * co-tenants make it faster).
  */
-export function stageTimes(service: ServiceInfo, device: DeviceState, share: number, gpus: number, work: Work, gpuFraction = 1): StageTimes | undefined {
+export function stageTimes(
+  service: ServiceInfo,
+  device: DeviceState,
+  share: number,
+  gpus: number,
+  work: Work,
+  gpuFraction = 1,
+): StageTimes | undefined {
   const p = perfOn(service, device);
   if (!p) return undefined;
   const k = tpScale(device, gpus) * Math.min(1, Math.max(1e-3, gpuFraction));
@@ -127,15 +148,25 @@ export function stageTimes(service: ServiceInfo, device: DeviceState, share: num
  * batch at full load). Undefined when a member is unknown or lacks figures or the group has no
  * common switch.
  */
-export function placedStageTimes(view: Pick<ClusterView, 'devices' | 'links'>, service: ServiceInfo, st: Stage, work: Work): StageTimes | undefined {
+export function placedStageTimes(
+  view: Pick<ClusterView, 'devices' | 'links'>,
+  service: ServiceInfo,
+  st: Stage,
+  work: Work,
+): StageTimes | undefined {
   const root = view.devices.find((d) => d.id === st.device);
   if (!root) return undefined;
-  if (st.peers === undefined || st.peers.length === 0) return stageTimes(service, root, stageShare(service, st), st.gpus, work, st.gpuFraction);
+  if (st.peers === undefined || st.peers.length === 0)
+    return stageTimes(service, root, stageShare(service, st), st.gpus, work, st.gpuFraction);
   const members = [root, ...st.peers.map((id) => view.devices.find((d) => d.id === id))];
   if (members.some((m) => m === undefined || !perfOn(service, m))) return undefined;
   const ms = members as DeviceState[];
   const slowest = ms.reduce((a, m) => (m.memBandwidthBytesPerS * m.gpus < a.memBandwidthBytesPerS * a.gpus ? m : a));
-  const path = groupPath(view.links, view.devices, ms.map((m) => m.id));
+  const path = groupPath(
+    view.links,
+    view.devices,
+    ms.map((m) => m.id),
+  );
   if (!path) return undefined;
   const n = ms.length;
   const t = stageTimes(service, slowest, stageShare(service, st) / n, slowest.gpus, work);
@@ -143,14 +174,15 @@ export function placedStageTimes(view: Pick<ClusterView, 'devices' | 'links'>, s
   const syncs = SYNCS_PER_LAYER * Math.max(1, Math.round(service.model.layers * stageShare(service, st)));
   // activationBytesPerToken = hidden × 2 B (scenarios: fp16 activations) = hidden × SYNC_BYTES_PER_VALUE.
   const valueBytes = (service.model.activationBytesPerToken / 2) * SYNC_BYTES_PER_VALUE;
-  const sync = (tokens: number) => syncs * syncSeconds(path.transport, n, path.pathS, path.bandwidthBps, tokens * valueBytes);
+  const sync = (tokens: number) =>
+    syncs * syncSeconds(path.transport, n, path.pathS, path.bandwidthBps, tokens * valueBytes);
   const maxBatch = Math.max(1, service.perf[slowest.type]?.maxBatch ?? 1);
   const prefillS = t.prefillS + sync(work.promptTokens);
   return {
     prefillS,
     tpotBatch1S: t.tpotBatch1S + sync(1),
     tpotFullS: t.tpotFullS + sync(maxBatch),
-    busyS: t.busyS + sync(work.promptTokens) + work.outputTokens * sync(maxBatch) / maxBatch,
+    busyS: t.busyS + sync(work.promptTokens) + (work.outputTokens * sync(maxBatch)) / maxBatch,
   };
 }
 
@@ -179,7 +211,11 @@ export function estimateChain(
   load: { readonly queued: number; readonly running: number } = { queued: 0, running: 0 },
 ): InstanceEstimate | undefined {
   const bytes = requestBytes(service, work);
-  let ttft = 0, tpot1 = 0, tpotFull = 0, bottleneck = 0, maxBatch = 1;
+  let ttft = 0,
+    tpot1 = 0,
+    tpotFull = 0,
+    bottleneck = 0,
+    maxBatch = 1;
   let prevNode = ingress;
   for (let i = 0; i < stages.length; i++) {
     const st = stages[i]!;
@@ -191,7 +227,17 @@ export function estimateChain(
     const node = deviceNode(view.links, device);
     const hopBytes = i === 0 ? bytes.inB : bytes.cutB;
     const perTokenCut = i === 0 ? 0 : transferTimeS(view.links, prevNode, node, service.model.activationBytesPerToken);
-    ttft += transferTimeS(view.links, prevNode, node, i === 0 ? bytes.inB : (service.kind === 'llm' ? work.promptTokens * service.model.activationBytesPerToken : bytes.cutB)) + t.prefillS;
+    ttft +=
+      transferTimeS(
+        view.links,
+        prevNode,
+        node,
+        i === 0
+          ? bytes.inB
+          : service.kind === 'llm'
+            ? work.promptTokens * service.model.activationBytesPerToken
+            : bytes.cutB,
+      ) + t.prefillS;
     tpot1 += t.tpotBatch1S + perTokenCut;
     tpotFull += t.tpotFullS + perTokenCut;
     bottleneck = Math.max(bottleneck, t.busyS, bottleneckTimeS(view.links, prevNode, node, hopBytes));
@@ -205,7 +251,13 @@ export function estimateChain(
   const waitS = Math.max(0, load.queued) * bottleneck;
   const first = waitS + ttft + (service.kind === 'llm' ? tpot : 0) + outS;
   const e2e = first + (service.kind === 'llm' ? Math.max(0, work.outputTokens - 1) * tpot : 0);
-  return { ttftS: first, tpotS: tpot, e2eS: e2e, bottleneckS: bottleneck, capacityRps: bottleneck > 0 ? 1 / bottleneck : Infinity };
+  return {
+    ttftS: first,
+    tpotS: tpot,
+    e2eS: e2e,
+    bottleneckS: bottleneck,
+    capacityRps: bottleneck > 0 ? 1 / bottleneck : Infinity,
+  };
 }
 
 /** Estimated latency over the SLO (≤ 1 meets it); the worst of the SLO's terms. */

@@ -29,5 +29,10 @@ export function readyInstances(view: ClusterView, service: string): InstanceStat
 
 /** Canonical key of a stage list, to compare planned and existing instances. */
 export function stagesKey(stages: readonly Stage[]): string {
-  return stages.map((s) => `${s.device}${s.peers !== undefined && s.peers.length > 0 ? `+${s.peers.join('+')}` : ''}[${s.firstLayer},${s.endLayer})x${s.gpus}${s.gpuFraction !== undefined ? `@${s.gpuFraction}` : ''}`).join('>');
+  return stages
+    .map(
+      (s) =>
+        `${s.device}${s.peers !== undefined && s.peers.length > 0 ? `+${s.peers.join('+')}` : ''}[${s.firstLayer},${s.endLayer})x${s.gpus}${s.gpuFraction !== undefined ? `@${s.gpuFraction}` : ''}`,
+    )
+    .join('>');
 }

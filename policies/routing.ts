@@ -113,7 +113,8 @@ export function powerOfTwo(items: readonly InstanceState[], rng: Rng): InstanceS
   const a = rng.int(items.length);
   let b = rng.int(items.length - 1);
   if (b >= a) b += 1;
-  const x = items[a]!, y = items[b]!;
+  const x = items[a]!,
+    y = items[b]!;
   return load(y) < load(x) ? y : x;
 }
 

@@ -39,9 +39,17 @@ export function deviceLoad(d: DeviceState, load: ReadonlyMap<DeviceId, number>, 
   return Math.min(1, Math.max(0, d.utilization, (load.get(d.id) ?? 0) + extra));
 }
 
-interface StageCost { readonly computeS: number; readonly busyS: number; readonly node: string }
+interface StageCost {
+  readonly computeS: number;
+  readonly busyS: number;
+  readonly node: string;
+}
 
-function stageCosts(view: Pick<ClusterView, 'devices' | 'links'>, service: ServiceInfo, stages: readonly Stage[]): StageCost[] | undefined {
+function stageCosts(
+  view: Pick<ClusterView, 'devices' | 'links'>,
+  service: ServiceInfo,
+  stages: readonly Stage[],
+): StageCost[] | undefined {
   const work = meanWork(service);
   const out: StageCost[] = [];
   for (const st of stages) {
@@ -56,7 +64,12 @@ function stageCosts(view: Pick<ClusterView, 'devices' | 'links'>, service: Servi
 }
 
 /** Predicted seconds for the service's mean request on `stages` (Infinity if unknown or unreachable). */
-export function predictChain(view: Pick<ClusterView, 'devices' | 'links'>, service: ServiceInfo, stages: readonly Stage[], load: ReadonlyMap<DeviceId, number>): number {
+export function predictChain(
+  view: Pick<ClusterView, 'devices' | 'links'>,
+  service: ServiceInfo,
+  stages: readonly Stage[],
+  load: ReadonlyMap<DeviceId, number>,
+): number {
   const costs = stageCosts(view, service, stages);
   if (!costs || costs.length === 0) return Infinity;
   const work = meanWork(service);
@@ -77,15 +90,23 @@ export function predictChain(view: Pick<ClusterView, 'devices' | 'links'>, servi
     if (i > 0) {
       const from = costs[i - 1]!.node;
       t += llm
-        ? transferTimeS(view.links, from, c.node, work.promptTokens * act) + work.outputTokens * transferTimeS(view.links, from, c.node, act)
+        ? transferTimeS(view.links, from, c.node, work.promptTokens * act) +
+          work.outputTokens * transferTimeS(view.links, from, c.node, act)
         : transferTimeS(view.links, from, c.node, bytes.cutB);
     }
   }
-  return t + transferTimeS(view.links, costs[costs.length - 1]!.node, service.ingress, llm ? TOKEN_ID_BYTES : bytes.outB);
+  return (
+    t + transferTimeS(view.links, costs[costs.length - 1]!.node, service.ingress, llm ? TOKEN_ID_BYTES : bytes.outB)
+  );
 }
 
 /** Adds the busy fraction `stages` will take (demand × busy time per request) to `load`. */
-export function addPlannedLoad(view: Pick<ClusterView, 'devices' | 'links'>, service: ServiceInfo, stages: readonly Stage[], load: PlannedLoad): void {
+export function addPlannedLoad(
+  view: Pick<ClusterView, 'devices' | 'links'>,
+  service: ServiceInfo,
+  stages: readonly Stage[],
+  load: PlannedLoad,
+): void {
   const costs = stageCosts(view, service, stages);
   if (!costs) return;
   stages.forEach((s, i) => {

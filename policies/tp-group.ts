@@ -25,21 +25,44 @@ function speed(service: ServiceInfo, d: DeviceState): number {
 }
 
 /** The stage of a group (root first), or undefined when it cannot hold the model or sync. */
-export function tpGroupStage(view: Pick<ClusterView, 'devices' | 'links'>, service: ServiceInfo, group: readonly DeviceState[], ledger: MemoryLedger): Stage | undefined {
+export function tpGroupStage(
+  view: Pick<ClusterView, 'devices' | 'links'>,
+  service: ServiceInfo,
+  group: readonly DeviceState[],
+  ledger: MemoryLedger,
+): Stage | undefined {
   if (group.length < 2 || service.kind !== 'llm') return undefined;
   const root = group[0]!;
-  const stage: Stage = { device: root.id, peers: group.slice(1).map((d) => d.id), firstLayer: 0, endLayer: service.model.layers, gpus: root.gpus };
-  if (!groupPath(view.links, view.devices, group.map((d) => d.id))) return undefined;
+  const stage: Stage = {
+    device: root.id,
+    peers: group.slice(1).map((d) => d.id),
+    firstLayer: 0,
+    endLayer: service.model.layers,
+    gpus: root.gpus,
+  };
+  if (
+    !groupPath(
+      view.links,
+      view.devices,
+      group.map((d) => d.id),
+    )
+  )
+    return undefined;
   return ledger.fits(service, [stage]) ? stage : undefined;
 }
 
 export function tpGroupCandidates(
-  view: Pick<ClusterView, 'devices' | 'links'>, service: ServiceInfo, devices: readonly DeviceState[], ledger: MemoryLedger,
+  view: Pick<ClusterView, 'devices' | 'links'>,
+  service: ServiceInfo,
+  devices: readonly DeviceState[],
+  ledger: MemoryLedger,
   extra: readonly (readonly string[])[] = [],
 ): Stage[] {
   if (service.kind !== 'llm') return [];
-  const usable = devices.filter((d) => d.alive && speed(service, d) > 0 && ledger.freeBytes(d.id) > 0)
-    .slice().sort((a, b) => speed(service, b) - speed(service, a) || (a.id < b.id ? -1 : 1));
+  const usable = devices
+    .filter((d) => d.alive && speed(service, d) > 0 && ledger.freeBytes(d.id) > 0)
+    .slice()
+    .sort((a, b) => speed(service, b) - speed(service, a) || (a.id < b.id ? -1 : 1));
   const bySite = new Map<string, DeviceState[]>();
   for (const d of usable) bySite.set(d.site, [...(bySite.get(d.site) ?? []), d]);
   const out: Stage[] = [];
@@ -56,7 +79,9 @@ export function tpGroupCandidates(
     for (const n of TP_GROUP_SIZES) if (ds.length >= n) add(ds.slice(0, n));
   }
   for (const ids of extra) {
-    const g = ids.map((id) => usable.find((d) => d.id === id)).filter((d): d is DeviceState => d !== undefined)
+    const g = ids
+      .map((id) => usable.find((d) => d.id === id))
+      .filter((d): d is DeviceState => d !== undefined)
       .sort((a, b) => speed(service, b) - speed(service, a) || (a.id < b.id ? -1 : 1));
     if (g.length === ids.length) add(g);
   }

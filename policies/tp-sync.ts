@@ -33,7 +33,13 @@ export type SyncTransport = keyof typeof SYNC_OVERHEAD;
 export const RDMA_MIN_BPS = 100e9;
 
 /** Seconds of one synchronisation of `bytes` over a group of `n` (the formula above). */
-export function syncSeconds(transport: SyncTransport, n: number, pathS: number, bandwidthBps: number, bytes: number): number {
+export function syncSeconds(
+  transport: SyncTransport,
+  n: number,
+  pathS: number,
+  bandwidthBps: number,
+  bytes: number,
+): number {
   if (n <= 1) return 0;
   const o = SYNC_OVERHEAD[transport];
   return 2 * pathS + (n - 1) * ((bytes * 8) / bandwidthBps + o.perMessageS) + o.perSyncS;
@@ -52,17 +58,29 @@ export interface GroupPath {
  * there is none — the host refuses such a group. The transport class reads the link kind and its
  * effective bandwidth (the view has no nominal rate: ≥ 0.8 × 100 Gbit/s counts as RDMA-class).
  */
-export function groupPath(links: readonly LinkState[], devices: readonly Pick<DeviceState, 'id'>[], members: readonly string[]): GroupPath | undefined {
+export function groupPath(
+  links: readonly LinkState[],
+  devices: readonly Pick<DeviceState, 'id'>[],
+  members: readonly string[],
+): GroupPath | undefined {
   const up = links.filter((l) => l.up && l.bandwidthBps > 0);
   const between = (a: string, b: string) => up.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
-  const transportOf = (l: LinkState): SyncTransport => (l.kind === 'nvlink' || l.kind === 'pcie' || l.bandwidthBps >= 0.8 * RDMA_MIN_BPS ? 'rdma' : 'tcp');
+  const transportOf = (l: LinkState): SyncTransport =>
+    l.kind === 'nvlink' || l.kind === 'pcie' || l.bandwidthBps >= 0.8 * RDMA_MIN_BPS ? 'rdma' : 'tcp';
   if (members.length === 2) {
     const d = between(members[0]!, members[1]!);
     if (d) return { transport: transportOf(d), pathS: d.latencyS, bandwidthBps: d.bandwidthBps };
   }
   const isDevice = new Set(devices.map((d) => d.id));
-  const switchesOf = (m: string) => up.filter((l) => l.a === m || l.b === m).map((l) => (l.a === m ? l.b : l.a)).filter((n) => !isDevice.has(n));
-  const common = members.map(switchesOf).reduce((acc, s) => acc.filter((x) => s.includes(x))).sort();
+  const switchesOf = (m: string) =>
+    up
+      .filter((l) => l.a === m || l.b === m)
+      .map((l) => (l.a === m ? l.b : l.a))
+      .filter((n) => !isDevice.has(n));
+  const common = members
+    .map(switchesOf)
+    .reduce((acc, s) => acc.filter((x) => s.includes(x)))
+    .sort();
   const sw = common[0];
   if (sw === undefined) return undefined;
   const root = between(members[0]!, sw)!;

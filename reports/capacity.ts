@@ -23,7 +23,10 @@ export type Capacity =
 
 /** Points need not be sorted; NaN attainments are ignored. */
 export function goodputCapacity(points: readonly CapacityPoint[], target = 0.9): Capacity {
-  const pts = points.filter((p) => Number.isFinite(p.attainment) && Number.isFinite(p.x)).slice().sort((a, b) => a.x - b.x);
+  const pts = points
+    .filter((p) => Number.isFinite(p.attainment) && Number.isFinite(p.x))
+    .slice()
+    .sort((a, b) => a.x - b.x);
   if (pts.length === 0) return { kind: 'none' };
   let last = -1;
   pts.forEach((p, i) => {
@@ -41,10 +44,14 @@ const short = (v: number): string => Number(v.toPrecision(3)).toString();
 
 export function formatCapacity(c: Capacity): string {
   switch (c.kind) {
-    case 'interpolated': return short(c.value);
-    case 'atLeast': return `≥ ${short(c.value)}`;
-    case 'below': return `< ${short(c.value)}`;
-    case 'none': return 'n/a';
+    case 'interpolated':
+      return short(c.value);
+    case 'atLeast':
+      return `≥ ${short(c.value)}`;
+    case 'below':
+      return `< ${short(c.value)}`;
+    case 'none':
+      return 'n/a';
   }
 }
 
@@ -61,9 +68,13 @@ export function capacityRatio(a: Capacity, b: Capacity): number {
 /** Lower bound used for ranking: a censored-below capacity ranks under every swept load. */
 function rankValue(c: Capacity): number {
   switch (c.kind) {
-    case 'interpolated': case 'atLeast': return c.value;
-    case 'below': return c.value - 1e9;
-    case 'none': return Number.NEGATIVE_INFINITY;
+    case 'interpolated':
+    case 'atLeast':
+      return c.value;
+    case 'below':
+      return c.value - 1e9;
+    case 'none':
+      return Number.NEGATIVE_INFINITY;
   }
 }
 
@@ -90,6 +101,7 @@ export function bestBaselines(rows: readonly Ranked[]): string[] {
   return first.filter((r) => att(r) === best).map((r) => r.policy);
 }
 
-export const BEST_BASELINE_RULE = 'best baseline = the non-EPARA policy with the highest all-services capacity (a censored value ranks by its bound); '
-  + 'ties broken by the mean per-service SLO attainment over the swept loads; remaining ties are all named. '
-  + 'Ratios are given only between two exact (interpolated) capacities.';
+export const BEST_BASELINE_RULE =
+  'best baseline = the non-EPARA policy with the highest all-services capacity (a censored value ranks by its bound); ' +
+  'ties broken by the mean per-service SLO attainment over the swept loads; remaining ties are all named. ' +
+  'Ratios are given only between two exact (interpolated) capacities.';

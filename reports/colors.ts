@@ -6,8 +6,26 @@
  * grey-scale print too.
  */
 export const PALETTE = [
-  '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
-  '#1f3b5c', '#a0522d', '#8b1a1a', '#2f6f6a', '#2e5e2a', '#8c7a1e', '#6a3d7c', '#c2185b', '#5d4037', '#616161',
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+  '#1f3b5c',
+  '#a0522d',
+  '#8b1a1a',
+  '#2f6f6a',
+  '#2e5e2a',
+  '#8c7a1e',
+  '#6a3d7c',
+  '#c2185b',
+  '#5d4037',
+  '#616161',
 ] as const;
 
 export const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'] as const;

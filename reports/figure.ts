@@ -11,7 +11,11 @@ export interface Figure {
 }
 
 /** Shared layout defaults: fixed margins and font so screenshots are comparable. */
-export function baseLayout(xTitle: string, yTitle: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function baseLayout(
+  xTitle: string,
+  yTitle: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     margin: { l: 70, r: 20, t: 20, b: 55 },
     font: { family: 'system-ui, sans-serif', size: 12 },

@@ -19,14 +19,24 @@ export function energyPerRequestOf(r: RunResult, service: string): number {
 }
 
 export function energyFigure(g: Grouped, service: string, color: ColorOf): Figure | null {
-  const series = seriesOf(g, (r) => energyPerRequestOf(r, service)).filter((s) => s.points.some((p) => Number.isFinite(p.s.mean)));
+  const series = seriesOf(g, (r) => energyPerRequestOf(r, service)).filter((s) =>
+    s.points.some((p) => Number.isFinite(p.s.mean)),
+  );
   if (series.length === 0) return null;
-  const max = Math.max(0, ...series.flatMap((s) => s.points).map((p) => (Number.isFinite(p.s.hi) ? p.s.hi : p.s.mean)).filter(Number.isFinite));
+  const max = Math.max(
+    0,
+    ...series
+      .flatMap((s) => s.points)
+      .map((p) => (Number.isFinite(p.s.hi) ? p.s.hi : p.s.mean))
+      .filter(Number.isFinite),
+  );
   return {
     id: `energy-${service}`,
     title: `${service}: energy per request vs ${g.xLabel}`,
     caption: `Joules per finished ${service} request: each device's energy (idle + busy power of its power mode) split by this service's share of its busy time, over the requests finished (ok + late); devices without a power figure are left out. Mean over seeds, 95% band.`,
     data: bandTraces(g, series, color, 'J', 0, Infinity),
-    layout: baseLayout(g.xLabel, 'energy per request (J)', { yaxis: { title: { text: 'energy per request (J)' }, range: niceRange(max) } }),
+    layout: baseLayout(g.xLabel, 'energy per request (J)', {
+      yaxis: { title: { text: 'energy per request (J)' }, range: niceRange(max) },
+    }),
   };
 }

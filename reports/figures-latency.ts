@@ -21,7 +21,13 @@ function points(l: LatencySummary | undefined): number[] | null {
   return l.cdf.map((v) => (v === null ? Infinity : v));
 }
 
-export function cdfFigure(g: Grouped, service: string, x: number | undefined, metric: LatencyMetric, color: ColorOf): Figure {
+export function cdfFigure(
+  g: Grouped,
+  service: string,
+  x: number | undefined,
+  metric: LatencyMetric,
+  color: ColorOf,
+): Figure {
   const label = metric === 'ttftInclDropsS' ? 'TTFT' : 'E2E latency';
   const data: Record<string, unknown>[] = [];
   for (const c of g.cells) {
@@ -33,8 +39,15 @@ export function cdfFigure(g: Grouped, service: string, x: number | undefined, me
     const probs = q.map((_, k) => (len > 1 ? k / (len - 1) : 1));
     const keep = q.map((v, k) => k).filter((k) => Number.isFinite(q[k]!) && q[k]! > 0);
     const st = styleOf(g, color, c.policy, c.facet);
-    data.push({ type: 'scatter', mode: 'lines', x: keep.map((k) => round(q[k]!, 4)), y: keep.map((k) => round(probs[k]!, 3)), name: st.name,
-      line: { color: st.color, dash: st.dash, width: 2, shape: 'hv' }, hovertemplate: `${st.name}<br>%{x:.3g} s at p=%{y:.2f}<extra></extra>` });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      x: keep.map((k) => round(q[k]!, 4)),
+      y: keep.map((k) => round(probs[k]!, 3)),
+      name: st.name,
+      line: { color: st.color, dash: st.dash, width: 2, shape: 'hv' },
+      hovertemplate: `${st.name}<br>%{x:.3g} s at p=%{y:.2f}<extra></extra>`,
+    });
   }
   if (data.length === 0) data.push({ type: 'scatter', mode: 'lines', x: [], y: [], name: 'no data' });
   return {
@@ -42,7 +55,10 @@ export function cdfFigure(g: Grouped, service: string, x: number | undefined, me
     title: `${service}: ${label} CDF including drops${x === undefined ? '' : ` at ${g.xLabel} = ${x}`}`,
     caption: `Fraction of all offered ${service} requests done within a latency; dropped, failed and unfinished requests count as +∞, so a curve stops at the fraction the policy finished. 21 quantile points per run, averaged over seeds.`,
     data,
-    layout: baseLayout(`${label} (s)`, 'fraction of offered requests', { xaxis: { title: { text: `${label} (s)` }, type: 'log' }, yaxis: { title: { text: 'fraction of offered requests' }, range: [0, 1.02] } }),
+    layout: baseLayout(`${label} (s)`, 'fraction of offered requests', {
+      xaxis: { title: { text: `${label} (s)` }, type: 'log' },
+      yaxis: { title: { text: 'fraction of offered requests' }, range: [0, 1.02] },
+    }),
   };
 }
 
@@ -51,28 +67,57 @@ export function lossFigure(g: Grouped, service: string, x: number | undefined): 
   const cells = g.cells.filter((c) => c.x === x && c.runs.length > 0);
   const names = cells.map((c) => styleOf(g, () => '', c.policy, c.facet).name);
   const reasons = new Set<string>();
-  for (const c of cells) for (const r of c.runs) for (const k of Object.keys(r.services[service]?.dropReasons ?? {})) reasons.add(k);
-  const mean = (c: (typeof cells)[number], f: (s: NonNullable<(typeof c.runs)[number]['services'][string]>) => number): number => {
-    const v = c.runs.map((r) => r.services[service]).filter((s) => s !== undefined).map((s) => f(s!));
+  for (const c of cells)
+    for (const r of c.runs) for (const k of Object.keys(r.services[service]?.dropReasons ?? {})) reasons.add(k);
+  const mean = (
+    c: (typeof cells)[number],
+    f: (s: NonNullable<(typeof c.runs)[number]['services'][string]>) => number,
+  ): number => {
+    const v = c.runs
+      .map((r) => r.services[service])
+      .filter((s) => s !== undefined)
+      .map((s) => f(s!));
     return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : 0;
   };
-  const categories: { name: string; of: (s: NonNullable<(typeof cells)[number]['runs'][number]['services'][string]>) => number; color?: string }[] = [
-    ...[...reasons].sort().map((reason) => ({ name: reason, of: (s: { dropReasons: Readonly<Record<string, number>> }) => s.dropReasons[reason] ?? 0 })),
-    { name: 'dropped/failed, no reason', of: (s) => s.dropped + s.failed - Object.values(s.dropReasons).reduce((a, b) => a + b, 0) },
+  const categories: {
+    name: string;
+    of: (s: NonNullable<(typeof cells)[number]['runs'][number]['services'][string]>) => number;
+    color?: string;
+  }[] = [
+    ...[...reasons].sort().map((reason) => ({
+      name: reason,
+      of: (s: { dropReasons: Readonly<Record<string, number>> }) => s.dropReasons[reason] ?? 0,
+    })),
+    {
+      name: 'dropped/failed, no reason',
+      of: (s) => s.dropped + s.failed - Object.values(s.dropReasons).reduce((a, b) => a + b, 0),
+    },
     { name: 'finished late', of: (s) => s.late, color: '#bbbbbb' },
     { name: 'in flight at the end', of: (s) => s.inflight, color: '#dddddd' },
   ];
   const data: Record<string, unknown>[] = categories
     .map((k) => ({ k, y: cells.map((c) => round(mean(c, k.of), 4)) }))
     .filter(({ y }) => y.some((v) => v !== null && v > 0))
-    .map(({ k, y }) => ({ type: 'bar', name: k.name, x: names, y, ...(k.color ? { marker: { color: k.color } } : {}),
-      hovertemplate: `%{x}: %{y:.4g} ${k.name}<extra></extra>` }));
+    .map(({ k, y }) => ({
+      type: 'bar',
+      name: k.name,
+      x: names,
+      y,
+      ...(k.color ? { marker: { color: k.color } } : {}),
+      hovertemplate: `%{x}: %{y:.4g} ${k.name}<extra></extra>`,
+    }));
   if (data.length === 0) data.push({ type: 'bar', name: 'no request lost or late', x: names, y: names.map(() => 0) });
   return {
     id: `losses-${service}`,
     title: `${service}: requests not served within SLO, by reason${x === undefined ? '' : ` at ${g.xLabel} = ${x}`}`,
-    caption: 'Requests per run (mean over seeds) dropped or failed, stacked by the reason the host recorded, plus late and unfinished ones.',
+    caption:
+      'Requests per run (mean over seeds) dropped or failed, stacked by the reason the host recorded, plus late and unfinished ones.',
     data,
-    layout: baseLayout('', 'requests per run', { barmode: 'stack', margin: { l: 70, r: 20, t: 20, b: 120 }, xaxis: { title: { text: '' }, automargin: true }, legend: { orientation: 'h', y: -0.45 } }),
+    layout: baseLayout('', 'requests per run', {
+      barmode: 'stack',
+      margin: { l: 70, r: 20, t: 20, b: 120 },
+      xaxis: { title: { text: '' }, automargin: true },
+      legend: { orientation: 'h', y: -0.45 },
+    }),
   };
 }

@@ -92,7 +92,16 @@ function compareFacets(a: Facet, b: Facet): number {
 
 export function groupEntries(entries: readonly ResultEntry[], xField?: string): Grouped {
   const xKey = xField ?? 'load';
-  const byKey = new Map<string, { policy: string; facet: string; x: number; runs: { seed: number; key: string; r: RunResult }[]; failed: ResultEntry[] }>();
+  const byKey = new Map<
+    string,
+    {
+      policy: string;
+      facet: string;
+      x: number;
+      runs: { seed: number; key: string; r: RunResult }[];
+      failed: ResultEntry[];
+    }
+  >();
   const facets = new Map<string, Facet>();
   const unplaced: ResultEntry[] = [];
   const withSweep = new Set(entries.map((e) => e.sweep ?? '')).size > 1;
@@ -117,11 +126,15 @@ export function groupEntries(entries: readonly ResultEntry[], xField?: string): 
   const facetRank = new Map(facetList.map((f, i) => [f.key, i]));
   const cells: Cell[] = [...byKey.values()]
     .map((c) => ({
-      policy: c.policy, facet: c.facet, x: c.x,
+      policy: c.policy,
+      facet: c.facet,
+      x: c.x,
       runs: c.runs.sort((a, b) => a.seed - b.seed || cmp(a.key, b.key)).map((r) => r.r),
       failed: c.failed,
     }))
-    .sort((a, b) => comparePolicies(a.policy, b.policy) || facetRank.get(a.facet)! - facetRank.get(b.facet)! || a.x - b.x);
+    .sort(
+      (a, b) => comparePolicies(a.policy, b.policy) || facetRank.get(a.facet)! - facetRank.get(b.facet)! || a.x - b.x,
+    );
   const policies = [...new Set(cells.map((c) => c.policy))].sort(comparePolicies);
   const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
   const axes = [...new Set(facetList.flatMap((f) => Object.keys(f.coords)))].sort(cmp);

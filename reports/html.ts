@@ -39,17 +39,21 @@ const BOOT = `
 
 export function renderPage(page: Page, plotlySource: string): string {
   const figures: Figure[] = [];
-  const body = page.sections.map((s) => {
-    const parts = [`<section>\n<h2>${escapeHtml(s.heading)}</h2>`];
-    if (s.html) parts.push(s.html);
-    for (const f of s.figures ?? []) {
-      const height = typeof f.layout['height'] === 'number' ? ` style="height:${f.layout['height']}px"` : '';
-      parts.push(`<h3>${escapeHtml(f.title)}</h3>\n<p class="cap">${escapeHtml(f.caption)}</p>\n<div class="plot" id="fig-${figures.length}"${height}></div>`);
-      figures.push(f);
-    }
-    parts.push('</section>');
-    return parts.join('\n');
-  }).join('\n');
+  const body = page.sections
+    .map((s) => {
+      const parts = [`<section>\n<h2>${escapeHtml(s.heading)}</h2>`];
+      if (s.html) parts.push(s.html);
+      for (const f of s.figures ?? []) {
+        const height = typeof f.layout['height'] === 'number' ? ` style="height:${f.layout['height']}px"` : '';
+        parts.push(
+          `<h3>${escapeHtml(f.title)}</h3>\n<p class="cap">${escapeHtml(f.caption)}</p>\n<div class="plot" id="fig-${figures.length}"${height}></div>`,
+        );
+        figures.push(f);
+      }
+      parts.push('</section>');
+      return parts.join('\n');
+    })
+    .join('\n');
   const specs = figures.map((f) => ({ data: f.data, layout: f.layout }));
   return [
     '<!DOCTYPE html>',

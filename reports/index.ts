@@ -17,7 +17,14 @@ export { groupEntries, chooseX, comparePolicies, plural } from './group.js';
 export type { Cell, Facet, Grouped } from './group.js';
 export { summarize, tQuantile975 } from './stats.js';
 export type { Summary } from './stats.js';
-export { goodputCapacity, formatCapacity, censorMark, capacityRatio, bestBaselines, BEST_BASELINE_RULE } from './capacity.js';
+export {
+  goodputCapacity,
+  formatCapacity,
+  censorMark,
+  capacityRatio,
+  bestBaselines,
+  BEST_BASELINE_RULE,
+} from './capacity.js';
 export type { Capacity, CapacityPoint } from './capacity.js';
 export { capacityRows, identicalPolicies } from './tables.js';
 export type { CapacityRow } from './tables.js';

@@ -27,12 +27,27 @@ export function planFigure(p: PlanReport): Figure {
   return {
     id: 'plan',
     title: `${p.service}: devices needed for ${(p.target * 100).toFixed(1)}% SLO attainment`,
-    caption: 'Bars: smallest count of each device type meeting the target at the scenario\'s load (none = not even the largest count tried). Dots: energy per finished request at that count (right axis).',
+    caption:
+      "Bars: smallest count of each device type meeting the target at the scenario's load (none = not even the largest count tried). Dots: energy per finished request at that count (right axis).",
     data: [
-      { type: 'bar', name: 'devices needed', x: types, y: p.answers.map((a) => a.count), marker: { color: '#4c78a8' },
-        text: p.answers.map((a) => (a.count === null ? 'none' : String(a.count))), textposition: 'outside' },
-      { type: 'scatter', mode: 'markers', name: 'J per request', x: types, y: p.answers.map((a) => (a.energyPerRequestJ === null ? null : round(a.energyPerRequestJ, 4))),
-        yaxis: 'y2', marker: { color: '#e45756', size: 11, symbol: 'diamond' } },
+      {
+        type: 'bar',
+        name: 'devices needed',
+        x: types,
+        y: p.answers.map((a) => a.count),
+        marker: { color: '#4c78a8' },
+        text: p.answers.map((a) => (a.count === null ? 'none' : String(a.count))),
+        textposition: 'outside',
+      },
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'J per request',
+        x: types,
+        y: p.answers.map((a) => (a.energyPerRequestJ === null ? null : round(a.energyPerRequestJ, 4))),
+        yaxis: 'y2',
+        marker: { color: '#e45756', size: 11, symbol: 'diamond' },
+      },
     ],
     layout: baseLayout('device type', 'devices needed', {
       yaxis: { title: { text: 'devices needed' }, rangemode: 'tozero' },
@@ -42,12 +57,18 @@ export function planFigure(p: PlanReport): Figure {
 }
 
 export function planPage(p: PlanReport, plotlySource: string): string {
-  const rows = p.answers.map((a) => `<tr><td>${escapeHtml(a.deviceType)}</td><td>${a.count ?? 'none'}</td><td>${a.attainment === null ? '-' : a.attainment.toFixed(4)}</td>`
-    + `<td>${a.energyPerRequestJ === null ? '-' : a.energyPerRequestJ.toFixed(3)}</td><td>${escapeHtml(a.probes.map((q) => `${q.count}: ${q.attainment === null ? '-' : q.attainment.toFixed(3)}`).join(', '))}</td></tr>`);
+  const rows = p.answers.map(
+    (a) =>
+      `<tr><td>${escapeHtml(a.deviceType)}</td><td>${a.count ?? 'none'}</td><td>${a.attainment === null ? '-' : a.attainment.toFixed(4)}</td>` +
+      `<td>${a.energyPerRequestJ === null ? '-' : a.energyPerRequestJ.toFixed(3)}</td><td>${escapeHtml(a.probes.map((q) => `${q.count}: ${q.attainment === null ? '-' : q.attainment.toFixed(3)}`).join(', '))}</td></tr>`,
+  );
   const table = `<table><tr><th>device type</th><th>count</th><th>attainment</th><th>J/request</th><th>probes (count: attainment)</th></tr>${rows.join('')}</table>`;
-  return renderPage({
-    title: `Capacity plan: ${p.service}`,
-    intro: `Each probe serves ${p.service} alone with N devices of one type, each joined to the ingress by ${p.link}, under the scenario's policy, load and SLO.`,
-    sections: [{ heading: 'Devices needed', html: table, figures: [planFigure(p)] }],
-  }, plotlySource);
+  return renderPage(
+    {
+      title: `Capacity plan: ${p.service}`,
+      intro: `Each probe serves ${p.service} alone with N devices of one type, each joined to the ingress by ${p.link}, under the scenario's policy, load and SLO.`,
+      sections: [{ heading: 'Devices needed', html: table, figures: [planFigure(p)] }],
+    },
+    plotlySource,
+  );
 }

@@ -6,7 +6,14 @@
  * hides a whole sweep; fields a reader does not know are ignored (formats grow).
  */
 import type { RunResult } from '../policies/index.js';
-import type { CapacitySearchSummary, CapacitySummary, ReadIssue, ResultEntry, ValidationReport, ValidationRow } from './types.js';
+import type {
+  CapacitySearchSummary,
+  CapacitySummary,
+  ReadIssue,
+  ResultEntry,
+  ValidationReport,
+  ValidationRow,
+} from './types.js';
 
 export interface ReadOutcome {
   readonly entries: ResultEntry[];
@@ -20,21 +27,33 @@ const num = (v: unknown, dflt: number): number => (typeof v === 'number' && Numb
 
 /** Structural check of the fields the report reads; not a full schema validation. */
 export function isRunResult(v: unknown): v is RunResult {
-  return isObj(v) && v['schema'] === 'parasim.result/1' && typeof v['policy'] === 'string'
-    && isObj(v['totals']) && isObj(v['services']) && isObj(v['devices']);
+  return (
+    isObj(v) &&
+    v['schema'] === 'parasim.result/1' &&
+    typeof v['policy'] === 'string' &&
+    isObj(v['totals']) &&
+    isObj(v['services']) &&
+    isObj(v['devices'])
+  );
 }
 
 function capacitySummary(v: Obj, source: string): CapacitySummary {
-  const searches: CapacitySearchSummary[] = (Array.isArray(v['searches']) ? v['searches'] : []).filter(isObj).map((s) => ({
-    policy: String(s['policy'] ?? ''),
-    coords: isObj(s['coords']) ? s['coords'] : {},
-    load: typeof s['load'] === 'number' ? s['load'] : null,
-    bound: String(s['bound'] ?? ''),
-    services: Object.fromEntries(Object.entries(isObj(s['services']) ? s['services'] : {}).filter(([, x]) => isObj(x)).map(([n, x]) => {
-      const o = x as Obj;
-      return [n, { load: typeof o['load'] === 'number' ? o['load'] : null, bound: String(o['bound'] ?? '') }];
-    })),
-  }));
+  const searches: CapacitySearchSummary[] = (Array.isArray(v['searches']) ? v['searches'] : [])
+    .filter(isObj)
+    .map((s) => ({
+      policy: String(s['policy'] ?? ''),
+      coords: isObj(s['coords']) ? s['coords'] : {},
+      load: typeof s['load'] === 'number' ? s['load'] : null,
+      bound: String(s['bound'] ?? ''),
+      services: Object.fromEntries(
+        Object.entries(isObj(s['services']) ? s['services'] : {})
+          .filter(([, x]) => isObj(x))
+          .map(([n, x]) => {
+            const o = x as Obj;
+            return [n, { load: typeof o['load'] === 'number' ? o['load'] : null, bound: String(o['bound'] ?? '') }];
+          }),
+      ),
+    }));
   return { source, sweep: String(v['sweep'] ?? ''), target: num(v['target'], Number.NaN), searches };
 }
 
@@ -52,13 +71,31 @@ function toItem(v: unknown, source: string, index: number): ResultEntry | Capaci
   const sweep = typeof cell['sweep'] === 'string' ? { sweep: cell['sweep'] } : {};
   if (isRunResult(result)) {
     const policy = typeof cell['policy'] === 'string' ? cell['policy'] : result.policy;
-    return { source, key, policy, load: num(cell['load'], 1), seed: num(cell['seed'], result.seed), coords, ...sweep, result };
+    return {
+      source,
+      key,
+      policy,
+      load: num(cell['load'], 1),
+      seed: num(cell['seed'], result.seed),
+      coords,
+      ...sweep,
+      result,
+    };
   }
   if (v['error'] !== undefined) {
     const err = v['error'];
     const message = isObj(err) && typeof err['message'] === 'string' ? err['message'] : JSON.stringify(err);
     const policy = typeof cell['policy'] === 'string' ? cell['policy'] : '(unknown)';
-    return { source, key, policy, load: num(cell['load'], Number.NaN), seed: num(cell['seed'], Number.NaN), coords, ...sweep, error: message };
+    return {
+      source,
+      key,
+      policy,
+      load: num(cell['load'], Number.NaN),
+      seed: num(cell['seed'], Number.NaN),
+      coords,
+      ...sweep,
+      error: message,
+    };
   }
   if (v['schema'] === 'parasim.validation/1') return 'a validation file: pass it with --validation';
   return result === undefined ? 'neither a result nor a sweep record' : 'result is not a parasim.result/1 object';
@@ -110,13 +147,18 @@ export function mixedSweeps(entries: readonly ResultEntry[]): string[] {
     if (!seen.includes(e.sweep)) seen.push(e.sweep);
     bySource.set(e.source, seen);
   }
-  return [...bySource].filter(([, h]) => h.length > 1)
-    .map(([source, h]) => `${source} mixes results of different sweeps (${h[0]} and ${h[1]}${h.length > 2 ? ` and ${h.length - 2} more` : ''}); report each sweep's file on its own`);
+  return [...bySource]
+    .filter(([, h]) => h.length > 1)
+    .map(
+      ([source, h]) =>
+        `${source} mixes results of different sweeps (${h[0]} and ${h[1]}${h.length > 2 ? ` and ${h.length - 2} more` : ''}); report each sweep's file on its own`,
+    );
 }
 
 function validationRow(policy: string, load: number, r: Obj): ValidationRow {
   return {
-    policy, load,
+    policy,
+    load,
     scope: String(r['scope'] ?? 'total'),
     metric: String(r['metric'] ?? ''),
     sim: num(r['sim'], Number.NaN),
@@ -130,7 +172,10 @@ function validationRow(policy: string, load: number, r: Obj): ValidationRow {
  * [{policy, load, rows: [{scope, metric, sim, measured, relError}], …}], medianAbsGoodputError}`),
  * or the older flat `{rows: [{policy, load, metric, …}]}`; numbers missing or null stay NaN.
  */
-export function readValidationText(text: string, source: string): { ok: true; value: ValidationReport } | { ok: false; issues: ReadIssue[] } {
+export function readValidationText(
+  text: string,
+  source: string,
+): { ok: true; value: ValidationReport } | { ok: false; issues: ReadIssue[] } {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -147,8 +192,20 @@ export function readValidationText(text: string, source: string): { ok: true; va
   } else if (isObj(v) && Array.isArray(v['rows'])) {
     rows = v['rows'].filter(isObj).map((r) => validationRow(String(r['policy'] ?? ''), num(r['load'], Number.NaN), r));
   } else {
-    return { ok: false, issues: [{ source, line: 1, message: 'not a validation file: expected the JSON `parasim validate --out` writes (a "cells" array)' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          source,
+          line: 1,
+          message: 'not a validation file: expected the JSON `parasim validate --out` writes (a "cells" array)',
+        },
+      ],
+    };
   }
   const med = (v as Obj)['medianAbsGoodputError'];
-  return { ok: true, value: { rows, medianAbsGoodputError: typeof med === 'number' && Number.isFinite(med) ? med : null } };
+  return {
+    ok: true,
+    value: { rows, medianAbsGoodputError: typeof med === 'number' && Number.isFinite(med) ? med : null },
+  };
 }

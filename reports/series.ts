@@ -16,7 +16,9 @@ export const ALL = 'all';
 export function minServiceAttainment(r: RunResult): number {
   const t = r.totals.minServiceAttainment;
   if (typeof t === 'number') return t;
-  const v = Object.values(r.services).filter((s) => s.offered > 0).map((s) => s.sloAttainment);
+  const v = Object.values(r.services)
+    .filter((s) => s.offered > 0)
+    .map((s) => s.sloAttainment);
   return v.length > 0 ? Math.min(...v) : Number.NaN;
 }
 
@@ -74,7 +76,11 @@ export function seriesOf(g: Grouped, metric: (r: RunResult) => number): Series[]
     for (const f of g.facets) {
       const cells = g.cells.filter((c) => c.policy === policy && c.facet === f.key && c.runs.length > 0);
       if (cells.length === 0) continue;
-      out.push({ policy, facet: f.key, points: cells.map((c: Cell) => ({ x: c.x, s: summarize(c.runs.map(metric)) })) });
+      out.push({
+        policy,
+        facet: f.key,
+        points: cells.map((c: Cell) => ({ x: c.x, s: summarize(c.runs.map(metric)) })),
+      });
     }
   }
   return out;

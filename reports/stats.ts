@@ -5,9 +5,8 @@
 
 /** t quantile at 0.975 for df = 1..30 (standard tables). */
 const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-  2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
-  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 /** Two-sided 95% t quantile; past df 30, the Cornish–Fisher expansion around z = 1.959964. */
@@ -19,8 +18,12 @@ export function tQuantile975(df: number): number {
   const z3 = z ** 3;
   const z5 = z ** 5;
   const z7 = z ** 7;
-  return z + (z3 + z) / (4 * d) + (5 * z5 + 16 * z3 + 3 * z) / (96 * d * d)
-    + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * d ** 3);
+  return (
+    z +
+    (z3 + z) / (4 * d) +
+    (5 * z5 + 16 * z3 + 3 * z) / (96 * d * d) +
+    (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * d ** 3)
+  );
 }
 
 export interface Summary {
@@ -42,7 +45,7 @@ export function summarize(xs: readonly (number | null | undefined)[]): Summary {
   const mean = v.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { n, mean, sd: Number.NaN, halfWidth: Number.NaN, lo: mean, hi: mean };
   const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const halfWidth = tQuantile975(n - 1) * sd / Math.sqrt(n);
+  const halfWidth = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
   return { n, mean, sd, halfWidth, lo: mean - halfWidth, hi: mean + halfWidth };
 }
 

@@ -24,7 +24,9 @@ export function readResultFiles(files: readonly string[]): ReadOutcome {
   return out;
 }
 
-export function readValidationFile(file: string): { ok: true; value: ValidationReport } | { ok: false; issues: ReadIssue[] } {
+export function readValidationFile(
+  file: string,
+): { ok: true; value: ValidationReport } | { ok: false; issues: ReadIssue[] } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

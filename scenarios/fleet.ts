@@ -19,7 +19,8 @@ export const DEVICES_PER_SITE = 8;
 /** The raw scenario object (what a YAML file would hold), validated by `validateScenarioObject`. */
 export function fleetScenario(opt: FleetOptions): Record<string, unknown> {
   const { sites } = opt;
-  if (!Number.isInteger(sites) || sites < 1) throw new Error(`fleet: --sites must be a positive integer (got ${sites})`);
+  if (!Number.isInteger(sites) || sites < 1)
+    throw new Error(`fleet: --sites must be a positive integer (got ${sites})`);
   const switches = ['metro'];
   const devices: Record<string, unknown>[] = [];
   const links: Record<string, unknown>[] = [];
@@ -51,14 +52,20 @@ export function fleetScenario(opt: FleetOptions): Record<string, unknown> {
     links,
     services: [
       {
-        name: 'chat', kind: 'llm', model: 'llama-3.1-8b-q4', ingress: 'metro',
+        name: 'chat',
+        kind: 'llm',
+        model: 'llama-3.1-8b-q4',
+        ingress: 'metro',
         slo: { ttft_s: 2, tpot_s: 0.2 },
         arrivals: { process: 'poisson', rate_per_s: 0.5 * sites },
         prompt_tokens: { dist: 'lognormal', mean: 512, cv: 1, max: 4096 },
         output_tokens: { dist: 'lognormal', mean: 128, cv: 1, max: 1024 },
       },
       {
-        name: 'cameras', kind: 'segmentation', model: 'yolo11n-seg', ingress: 'metro',
+        name: 'cameras',
+        kind: 'segmentation',
+        model: 'yolo11n-seg',
+        ingress: 'metro',
         slo: { deadline_s: 0.2 },
         arrivals: { process: 'periodic', streams: 4 * sites, fps: 5 }, // four 5 fps cameras per site
       },

@@ -15,8 +15,7 @@ export interface ScenarioIssue {
 }
 
 export type LoadResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
 
 /** `(string | number)[]` → `services[1].slo.ttft_s`. */
 export function pathToString(path: readonly PropertyKey[]): string {
@@ -34,7 +33,8 @@ export function formatIssues(issues: readonly ScenarioIssue[]): string {
   return sorted
     .map((i) => {
       // Line 0: no source position — the whole file (cannot read it) or a value set in code (sweeps).
-      const where = i.line > 0 ? `${i.file}:${i.line}:${i.col}` : i.path === '' ? i.file : `${i.file} (set by sweep, no line)`;
+      const where =
+        i.line > 0 ? `${i.file}:${i.line}:${i.col}` : i.path === '' ? i.file : `${i.file} (set by sweep, no line)`;
       const path = i.path === '' ? '' : ` ${i.path}:`;
       return `${where}:${path} ${i.message}${i.hint !== undefined ? `; ${i.hint}` : ''}`;
     })

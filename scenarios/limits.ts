@@ -49,11 +49,17 @@ export function envBound(name: string, fallback: number): number {
 export function meanRatePerS(a: RawArrivals | { readonly process: string }): number {
   const x = a as RawArrivals;
   switch (x.process) {
-    case 'poisson': case 'gamma': return x.rate_per_s;
-    case 'diurnal': return x.mean_rate_per_s;
-    case 'onoff': return (x.on_rate_per_s * x.mean_on_s) / (x.mean_on_s + x.mean_off_s);
-    case 'periodic': return x.streams * x.fps;
-    default: return 0;
+    case 'poisson':
+    case 'gamma':
+      return x.rate_per_s;
+    case 'diurnal':
+      return x.mean_rate_per_s;
+    case 'onoff':
+      return (x.on_rate_per_s * x.mean_on_s) / (x.mean_on_s + x.mean_off_s);
+    case 'periodic':
+      return x.streams * x.fps;
+    default:
+      return 0;
   }
 }
 
@@ -68,8 +74,11 @@ export function checkScenarioLimits(raw: RawScenario, report: LimitReport): bool
   let ok = true;
   const over = (path: readonly PropertyKey[], key: ScenarioLimitKey, what: string, value: number): void => {
     ok = false;
-    report(path, `${what} is ${fmt(value)}, above the bound ${key} = ${fmt(limits[key])}`,
-      `raise it with \`limits: { ${key}: N }\` in the scenario if you mean it (docs/limits.md)`);
+    report(
+      path,
+      `${what} is ${fmt(value)}, above the bound ${key} = ${fmt(limits[key])}`,
+      `raise it with \`limits: { ${key}: N }\` in the scenario if you mean it (docs/limits.md)`,
+    );
   };
   const devices = raw.devices.reduce((n, d) => n + (d.count ?? 1), 0);
   if (devices > limits.max_devices) over(['devices'], 'max_devices', 'the device count (groups expanded)', devices);
@@ -82,7 +91,12 @@ export function checkScenarioLimits(raw: RawScenario, report: LimitReport): bool
   if (raw.horizon_s > limits.max_horizon_s) over(['horizon_s'], 'max_horizon_s', 'horizon_s', raw.horizon_s);
   const bucket = raw.timeline_bucket_s ?? raw.horizon_s / 60;
   if (raw.horizon_s / bucket > limits.max_timeline_buckets) {
-    over(['timeline_bucket_s'], 'max_timeline_buckets', 'horizon_s / timeline_bucket_s', Math.ceil(raw.horizon_s / bucket));
+    over(
+      ['timeline_bucket_s'],
+      'max_timeline_buckets',
+      'horizon_s / timeline_bucket_s',
+      Math.ceil(raw.horizon_s / bucket),
+    );
   }
   const expected = raw.services.reduce((n, s) => n + meanRatePerS(s.arrivals) * raw.horizon_s, 0);
   if (expected > limits.max_expected_requests) {

@@ -51,7 +51,9 @@ export function validateScenarioObject(raw: unknown, file: string, opts: LoadOpt
 function validate(raw: unknown, file: string, locate: Locator, opts: LoadOptions): LoadResult {
   const at = issueBuilder(file, locate);
   const issues: ScenarioIssue[] = [];
-  const add = (path: readonly PropertyKey[], message: string, hint?: string): void => { issues.push(at(path, message, hint)); };
+  const add = (path: readonly PropertyKey[], message: string, hint?: string): void => {
+    issues.push(at(path, message, hint));
+  };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     add([], 'a scenario is a YAML mapping (name, horizon_s, devices, links, services, …)');
     return { ok: false, issues };

@@ -6,7 +6,10 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Node } from 'yaml';
 
-export interface Position { readonly line: number; readonly col: number }
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
 
 export type Locator = (path: readonly PropertyKey[], atKey?: boolean) => Position;
 

@@ -14,8 +14,7 @@ import { checkParamsAgainst } from './policy-params.js';
 import type { PolicyChoice } from './types.js';
 
 export type PolicyModuleResult =
-  | { readonly ok: true; readonly value: PolicyFactory }
-  | { readonly ok: false; readonly issues: readonly string[] };
+  { readonly ok: true; readonly value: PolicyFactory } | { readonly ok: false; readonly issues: readonly string[] };
 
 /** The name a module policy carries until it is created: the file's base name (`my-policy`). */
 export function policyModuleName(file: string): string {
@@ -27,14 +26,22 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Shape problems of a candidate factory export (empty when it is a PolicyFactory). */
 function factoryProblems(where: string, f: unknown): string[] {
-  if (!isRecord(f)) return [`${where}: expected an object { description, params, create(params) }, got ${f === undefined ? 'nothing' : typeof f}`];
+  if (!isRecord(f))
+    return [
+      `${where}: expected an object { description, params, create(params) }, got ${f === undefined ? 'nothing' : typeof f}`,
+    ];
   const out: string[] = [];
   if (typeof f['description'] !== 'string') out.push(`${where}.description: expected a string`);
   if (typeof f['create'] !== 'function') out.push(`${where}.create: expected a function (params) => Policy`);
   if (!isRecord(f['params'])) out.push(`${where}.params: expected an object of parameter specs ({} for none)`);
   else {
     for (const [k, spec] of Object.entries(f['params'])) {
-      if (!isRecord(spec) || !PARAM_KINDS.includes(String(spec['kind'])) || !('default' in spec) || typeof spec['description'] !== 'string') {
+      if (
+        !isRecord(spec) ||
+        !PARAM_KINDS.includes(String(spec['kind'])) ||
+        !('default' in spec) ||
+        typeof spec['description'] !== 'string'
+      ) {
         out.push(`${where}.params.${k}: expected { kind: ${PARAM_KINDS.join(' | ')}, default, description }`);
       }
     }
@@ -48,11 +55,16 @@ function policyProblems(where: string, p: unknown): string[] {
   const out: string[] = [];
   if (typeof p['name'] !== 'string' || p['name'] === '') out.push(`${where}.name: expected a non-empty string`);
   if (typeof p['place'] !== 'function') out.push(`${where}.place: expected a function (view, rng) => PlacementPlan`);
-  if (typeof p['route'] !== 'function') out.push(`${where}.route: expected a function (request, view, rng) => RouteDecision`);
+  if (typeof p['route'] !== 'function')
+    out.push(`${where}.route: expected a function (request, view, rng) => RouteDecision`);
   const period = p['placementPeriodS'];
-  if (period !== undefined && !(typeof period === 'number' && period > 0)) out.push(`${where}.placementPeriodS: expected undefined or a number > 0`);
+  if (period !== undefined && !(typeof period === 'number' && period > 0))
+    out.push(`${where}.placementPeriodS: expected undefined or a number > 0`);
   const sync = p['sync'];
-  if (sync !== undefined && !(isRecord(sync) && typeof sync['periodS'] === 'number' && typeof sync['messageBytes'] === 'number')) {
+  if (
+    sync !== undefined &&
+    !(isRecord(sync) && typeof sync['periodS'] === 'number' && typeof sync['messageBytes'] === 'number')
+  ) {
     out.push(`${where}.sync: expected undefined or { periodS, messageBytes }`);
   }
   return out;
@@ -66,12 +78,20 @@ export async function loadPolicyModule(file: string): Promise<PolicyModuleResult
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
-    return { ok: false, issues: [`${abs}: cannot import the policy module: ${err instanceof Error ? err.message : String(err)}`] };
+    return {
+      ok: false,
+      issues: [`${abs}: cannot import the policy module: ${err instanceof Error ? err.message : String(err)}`],
+    };
   }
   const exportName = mod['default'] !== undefined ? 'default' : mod['policy'] !== undefined ? 'policy' : null;
   if (exportName === null) {
     const has = Object.keys(mod);
-    return { ok: false, issues: [`${abs}: export default: missing; a policy module exports its factory as \`export default { description, params, create }\` (or \`export const policy\`)${has.length > 0 ? `; found exports: ${has.join(', ')}` : ''}`] };
+    return {
+      ok: false,
+      issues: [
+        `${abs}: export default: missing; a policy module exports its factory as \`export default { description, params, create }\` (or \`export const policy\`)${has.length > 0 ? `; found exports: ${has.join(', ')}` : ''}`,
+      ],
+    };
   }
   const problems = factoryProblems(`${abs}: export ${exportName}`, mod[exportName]);
   return problems.length > 0 ? { ok: false, issues: problems } : { ok: true, value: mod[exportName] as PolicyFactory };
@@ -81,7 +101,9 @@ export async function loadPolicyModule(file: string): Promise<PolicyModuleResult
  * The Policy a choice names: from the registry, or created from its module with its params
  * checked against the module's specs (defaults filled in).
  */
-export async function createPolicy(choice: PolicyChoice): Promise<{ readonly ok: true; readonly value: Policy } | { readonly ok: false; readonly issues: readonly string[] }> {
+export async function createPolicy(
+  choice: PolicyChoice,
+): Promise<{ readonly ok: true; readonly value: Policy } | { readonly ok: false; readonly issues: readonly string[] }> {
   if (choice.module === undefined) {
     if (!isPolicyName(choice.name)) return { ok: false, issues: [`unknown policy ${choice.name}`] };
     return { ok: true, value: POLICIES[choice.name].create(choice.params) };
@@ -89,15 +111,25 @@ export async function createPolicy(choice: PolicyChoice): Promise<{ readonly ok:
   const loaded = await loadPolicyModule(choice.module);
   if (!loaded.ok) return loaded;
   const issues: string[] = [];
-  const params: Readonly<Record<string, ParamValue>> = checkParamsAgainst(choice.name, loaded.value.params, choice.params, (path, message, hint) => {
-    issues.push(`${choice.module}: policy.params.${path.map(String).join('.')}: ${message}${hint !== undefined ? `; ${hint}` : ''}`);
-  });
+  const params: Readonly<Record<string, ParamValue>> = checkParamsAgainst(
+    choice.name,
+    loaded.value.params,
+    choice.params,
+    (path, message, hint) => {
+      issues.push(
+        `${choice.module}: policy.params.${path.map(String).join('.')}: ${message}${hint !== undefined ? `; ${hint}` : ''}`,
+      );
+    },
+  );
   if (issues.length > 0) return { ok: false, issues };
   let policy: unknown;
   try {
     policy = loaded.value.create(params);
   } catch (err) {
-    return { ok: false, issues: [`${choice.module}: create() threw: ${err instanceof Error ? err.message : String(err)}`] };
+    return {
+      ok: false,
+      issues: [`${choice.module}: create() threw: ${err instanceof Error ? err.message : String(err)}`],
+    };
   }
   const problems = policyProblems(`${choice.module}: the created policy`, policy);
   return problems.length > 0 ? { ok: false, issues: problems } : { ok: true, value: policy as Policy };
@@ -106,5 +138,9 @@ export async function createPolicy(choice: PolicyChoice): Promise<{ readonly ok:
 /** The choice for `--policy-module FILE` (params: the scenario's own when it names the same module). */
 export function moduleChoice(file: string, scenarioChoice?: PolicyChoice): PolicyChoice {
   const abs = resolve(file);
-  return { name: policyModuleName(abs), params: scenarioChoice?.module === abs ? scenarioChoice.params : {}, module: abs };
+  return {
+    name: policyModuleName(abs),
+    params: scenarioChoice?.module === abs ? scenarioChoice.params : {},
+    module: abs,
+  };
 }

@@ -10,7 +10,9 @@ import type { PolicyChoice, Scenario } from './types.js';
 export type ParamReport = (path: readonly PropertyKey[], message: string, hint?: string) => void;
 
 export function checkPolicyParams(
-  name: string, given: Readonly<Record<string, ParamValue>>, report: ParamReport,
+  name: string,
+  given: Readonly<Record<string, ParamValue>>,
+  report: ParamReport,
 ): Readonly<Record<string, ParamValue>> {
   if (!isPolicyName(name)) return given; // the schema enum already reported it
   return checkParamsAgainst(name, POLICIES[name].params, given, report);
@@ -18,20 +20,30 @@ export function checkPolicyParams(
 
 /** The same checks against any factory's ParamSpec record (a user's policy module too). */
 export function checkParamsAgainst(
-  name: string, specs: Readonly<Record<string, ParamSpec>>, given: Readonly<Record<string, ParamValue>>, report: ParamReport,
+  name: string,
+  specs: Readonly<Record<string, ParamSpec>>,
+  given: Readonly<Record<string, ParamValue>>,
+  report: ParamReport,
 ): Readonly<Record<string, ParamValue>> {
   const names = Object.keys(specs);
   for (const [key, value] of Object.entries(given)) {
     const spec = specs[key];
     if (spec === undefined) {
-      report([key], `unknown parameter "${key}" for policy ${name}`, didYouMean(key, names) ?? (names.length === 0 ? 'this policy takes no parameters' : undefined));
+      report(
+        [key],
+        `unknown parameter "${key}" for policy ${name}`,
+        didYouMean(key, names) ?? (names.length === 0 ? 'this policy takes no parameters' : undefined),
+      );
       continue;
     }
     switch (spec.kind) {
       case 'number':
       case 'integer':
         if (typeof value !== 'number' || (spec.kind === 'integer' && !Number.isInteger(value))) {
-          report([key], `expected ${spec.kind === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
+          report(
+            [key],
+            `expected ${spec.kind === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`,
+          );
         } else if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
           const kind = spec.kind === 'integer' ? 'an integer' : 'a number';
           report([key], `expected ${kind} in ${spec.min ?? '-∞'}..${spec.max ?? '∞'}, got ${value}`, spec.description);

@@ -56,7 +56,12 @@ export const arrivalSchema = z.discriminatedUnion('process', [
     amplitude: z.number().min(0).lt(1),
     period_s: seconds(),
   }),
-  z.strictObject({ process: z.literal('onoff'), on_rate_per_s: ratePerS(), mean_on_s: seconds(), mean_off_s: seconds() }),
+  z.strictObject({
+    process: z.literal('onoff'),
+    on_rate_per_s: ratePerS(),
+    mean_on_s: seconds(),
+    mean_off_s: seconds(),
+  }),
   z.strictObject({ process: z.literal('periodic'), streams: z.number().int().positive(), fps: z.number().positive() }),
   z.strictObject({
     process: z.literal('closed'),
@@ -83,14 +88,32 @@ const sloSchema = z.strictObject({
 });
 
 const faultSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('device-crash'), device: id(), at_s: atSeconds(), recover_after_s: seconds().nullable().optional() }),
-  z.strictObject({ kind: z.literal('device-crash-rate'), devices: z.array(id()).min(1), mtbf_s: seconds(), mttr_s: seconds() }),
+  z.strictObject({
+    kind: z.literal('device-crash'),
+    device: id(),
+    at_s: atSeconds(),
+    recover_after_s: seconds().nullable().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('device-crash-rate'),
+    devices: z.array(id()).min(1),
+    mtbf_s: seconds(),
+    mttr_s: seconds(),
+  }),
   z.strictObject({ kind: z.literal('link-outage'), link: id(), at_s: atSeconds(), duration_s: seconds() }),
   z.strictObject({
-    kind: z.literal('link-degrade'), link: id(), at_s: atSeconds(), duration_s: seconds(),
+    kind: z.literal('link-degrade'),
+    link: id(),
+    at_s: atSeconds(),
+    duration_s: seconds(),
     bandwidth_factor: z.number().positive().max(1),
   }),
-  z.strictObject({ kind: z.literal('sync-loss'), probability: z.number().min(0).max(1), from_s: atSeconds(), to_s: seconds() }),
+  z.strictObject({
+    kind: z.literal('sync-loss'),
+    probability: z.number().min(0).max(1),
+    from_s: atSeconds(),
+    to_s: seconds(),
+  }),
   z.strictObject({ kind: z.literal('sync-delay'), delay_s: seconds(), from_s: atSeconds(), to_s: seconds() }),
 ]);
 
@@ -103,7 +126,10 @@ const policySchema = z.strictObject({
 
 /** Raises the size bounds of limits.ts for this scenario (docs/limits.md). */
 const limitsSchema = z.strictObject(
-  Object.fromEntries(Object.keys(SCENARIO_LIMITS).map((k) => [k, z.number().positive().optional()])) as Record<keyof typeof SCENARIO_LIMITS, z.ZodOptional<z.ZodNumber>>,
+  Object.fromEntries(Object.keys(SCENARIO_LIMITS).map((k) => [k, z.number().positive().optional()])) as Record<
+    keyof typeof SCENARIO_LIMITS,
+    z.ZodOptional<z.ZodNumber>
+  >,
 );
 
 /** The scenario schema whose catalog enums list `catalog`'s keys (a `catalog:` section extends them). */
@@ -117,10 +143,12 @@ export function scenarioSchemaFor(catalog: Catalog) {
     prompt_tokens: tokenSpec.optional(),
     output_tokens: tokenSpec.optional(),
     ingress: id(),
-    category: z.strictObject({
-      sensitivity: z.enum(['latency', 'frequency']),
-      gpus: z.enum(['single', 'multi']),
-    }).optional(),
+    category: z
+      .strictObject({
+        sensitivity: z.enum(['latency', 'frequency']),
+        gpus: z.enum(['single', 'multi']),
+      })
+      .optional(),
     max_batch: z.number().int().positive().optional(),
     /** LLM engine: prompt tokens per step (vLLM max_num_batched_tokens) and chunked prefill. */
     max_batched_tokens: z.number().int().positive().optional(),

@@ -32,8 +32,8 @@ function nearbyHint(abs: string): string {
   try {
     names = readdirSync(dirname(abs));
   } catch {
-    return 'relative paths start at the scenario file\'s folder';
+    return "relative paths start at the scenario file's folder";
   }
   const c = didYouMean(basename(abs), names);
-  return c !== undefined && c.startsWith('did you mean') ? c : 'relative paths start at the scenario file\'s folder';
+  return c !== undefined && c.startsWith('did you mean') ? c : "relative paths start at the scenario file's folder";
 }

@@ -187,10 +187,26 @@ export interface ServiceConfig {
 }
 
 export type FaultConfig =
-  | { readonly kind: 'device-crash'; readonly device: string; readonly atS: number; readonly recoverAfterS: number | null }
-  | { readonly kind: 'device-crash-rate'; readonly devices: readonly string[]; readonly mtbfS: number; readonly mttrS: number }
+  | {
+      readonly kind: 'device-crash';
+      readonly device: string;
+      readonly atS: number;
+      readonly recoverAfterS: number | null;
+    }
+  | {
+      readonly kind: 'device-crash-rate';
+      readonly devices: readonly string[];
+      readonly mtbfS: number;
+      readonly mttrS: number;
+    }
   | { readonly kind: 'link-outage'; readonly link: string; readonly atS: number; readonly durationS: number }
-  | { readonly kind: 'link-degrade'; readonly link: string; readonly atS: number; readonly durationS: number; readonly bandwidthFactor: number }
+  | {
+      readonly kind: 'link-degrade';
+      readonly link: string;
+      readonly atS: number;
+      readonly durationS: number;
+      readonly bandwidthFactor: number;
+    }
   | { readonly kind: 'sync-loss'; readonly probability: number; readonly fromS: number; readonly toS: number }
   | { readonly kind: 'sync-delay'; readonly delayS: number; readonly fromS: number; readonly toS: number };
 

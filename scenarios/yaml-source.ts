@@ -15,8 +15,7 @@ import { maxYamlAliases, maxYamlBytes } from './limits.js';
 import { fromZodIssue } from './zod-issues.js';
 
 export type Located<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
 
 /** A parsed YAML document: its plain value and where each path of it sits in the text. */
 export interface YamlSource {
@@ -38,12 +37,20 @@ export function readYamlText(file: string, what: string): Located<string> {
     fd = openSync(file, 'r');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    const why =
+      e.code === 'ENOENT'
+        ? 'no such file'
+        : e.code === 'EISDIR'
+          ? 'it is a directory'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : e.message;
     return { ok: false, issues: [fileIssue(file, `cannot read the ${what} file: ${why}`)] };
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) return { ok: false, issues: [fileIssue(file, `cannot read the ${what} file: it is a directory`)] };
+    if (st.isDirectory())
+      return { ok: false, issues: [fileIssue(file, `cannot read the ${what} file: it is a directory`)] };
     const limit = maxYamlBytes();
     // Read at most limit + 1 bytes: a FIFO or /proc file reports size 0 and must not be read forever.
     const buf = Buffer.alloc(Math.min(limit + 1, st.size > 0 ? st.size + 1 : limit + 1));
@@ -55,8 +62,16 @@ export function readYamlText(file: string, what: string): Located<string> {
       n += got;
     }
     if (n > limit) {
-      return { ok: false, issues: [fileIssue(file, `the ${what} file is larger than the bound of ${limit} bytes (max YAML file size)`
-        + '; raise it with PARASIM_MAX_YAML_BYTES (docs/limits.md)')] };
+      return {
+        ok: false,
+        issues: [
+          fileIssue(
+            file,
+            `the ${what} file is larger than the bound of ${limit} bytes (max YAML file size)` +
+              '; raise it with PARASIM_MAX_YAML_BYTES (docs/limits.md)',
+          ),
+        ],
+      };
     }
     return { ok: true, value: buf.subarray(0, n).toString('utf8') };
   } catch (err) {
@@ -77,22 +92,57 @@ export function parseYamlSource(text: string, file: string, what: string): Locat
   const issues = [...doc.errors, ...doc.warnings].map((e): ScenarioIssue => {
     const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     const firstLine = e.message.split('\n')[0] ?? e.message;
-    return { file, line: pos.line, col: pos.col, path: '', message: `YAML syntax: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}` };
+    return {
+      file,
+      line: pos.line,
+      col: pos.col,
+      path: '',
+      message: `YAML syntax: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`,
+    };
   });
   if (issues.length > 0) return { ok: false, issues };
-  if (doc.contents === null) return { ok: false, issues: [{ file, line: 1, col: 1, path: '', message: `the file is empty; a ${what} is a YAML mapping` }] };
+  if (doc.contents === null)
+    return {
+      ok: false,
+      issues: [{ file, line: 1, col: 1, path: '', message: `the file is empty; a ${what} is a YAML mapping` }],
+    };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: maxYamlAliases() });
   } catch (err) {
     const pos = firstAlias(doc, lines);
-    const why = err instanceof ReferenceError ? `YAML aliases expand past the bound of ${maxYamlAliases()} (an alias bomb?)` : `YAML: ${(err as Error).message}`;
-    return { ok: false, issues: [{ file, ...pos, path: '', message: why, hint: 'use fewer nested aliases, or raise PARASIM_MAX_YAML_ALIASES (docs/limits.md)' }] };
+    const why =
+      err instanceof ReferenceError
+        ? `YAML aliases expand past the bound of ${maxYamlAliases()} (an alias bomb?)`
+        : `YAML: ${(err as Error).message}`;
+    return {
+      ok: false,
+      issues: [
+        {
+          file,
+          ...pos,
+          path: '',
+          message: why,
+          hint: 'use fewer nested aliases, or raise PARASIM_MAX_YAML_ALIASES (docs/limits.md)',
+        },
+      ],
+    };
   }
   // An alias inside its own anchor (`&a { x: *a }`) makes a cyclic value that every later walk
   // (schema, hashing, cloning) would follow forever.
   if (isCyclic(value)) {
-    return { ok: false, issues: [{ file, ...firstAlias(doc, lines), path: '', message: 'a YAML alias refers to a node that contains it (a cycle)', hint: 'an alias may only repeat a complete, earlier node' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          file,
+          ...firstAlias(doc, lines),
+          path: '',
+          message: 'a YAML alias refers to a node that contains it (a cycle)',
+          hint: 'an alias may only repeat a complete, earlier node',
+        },
+      ],
+    };
   }
   return { ok: true, value: { file, text, value, locate: yamlLocator(doc, lines) } };
 }
@@ -106,7 +156,8 @@ function isCyclic(root: unknown): boolean {
     if (onPath.has(v)) return true;
     if (done.has(v)) return false;
     onPath.add(v);
-    for (const c of Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.values(v)) if (visitNode(c)) return true;
+    for (const c of Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.values(v))
+      if (visitNode(c)) return true;
     onPath.delete(v);
     done.add(v);
     return false;
@@ -132,19 +183,37 @@ function firstAlias(doc: Document, lines: LineCounter): { line: number; col: num
 }
 
 /** Builds located issues against one source: `at(path, message, hint?, atKey?)`. */
-export function issueBuilder(file: string, locate: Locator): (path: readonly PropertyKey[], message: string, hint?: string, atKey?: boolean) => ScenarioIssue {
+export function issueBuilder(
+  file: string,
+  locate: Locator,
+): (path: readonly PropertyKey[], message: string, hint?: string, atKey?: boolean) => ScenarioIssue {
   return (path, message, hint, atKey = false) => {
     const pos = locate(path, atKey);
-    return { file, line: pos.line, col: pos.col, path: pathToString(path), message, ...(hint !== undefined ? { hint } : {}) };
+    return {
+      file,
+      line: pos.line,
+      col: pos.col,
+      path: pathToString(path),
+      message,
+      ...(hint !== undefined ? { hint } : {}),
+    };
   };
 }
 
 /** Every zod issue as located issues in the user's terms (units, did-you-mean over valid keys and values). */
 export function zodIssuesAt(
-  schema: z.core.$ZodType, raw: unknown, zodIssues: readonly z.core.$ZodIssue[], file: string, locate: Locator,
+  schema: z.core.$ZodType,
+  raw: unknown,
+  zodIssues: readonly z.core.$ZodIssue[],
+  file: string,
+  locate: Locator,
 ): ScenarioIssue[] {
   const at = issueBuilder(file, locate);
-  return dedupeIssues(zodIssues.flatMap((zi) => fromZodIssue(zi, schema, raw).map((l) => at(l.path, l.message, l.hint, l.atKey ?? false))));
+  return dedupeIssues(
+    zodIssues.flatMap((zi) =>
+      fromZodIssue(zi, schema, raw).map((l) => at(l.path, l.message, l.hint, l.atKey ?? false)),
+    ),
+  );
 }
 
 export function dedupeIssues(issues: readonly ScenarioIssue[]): ScenarioIssue[] {

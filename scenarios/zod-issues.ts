@@ -35,22 +35,37 @@ export function validKeysAt(schema: AnySchema, raw: unknown, path: readonly Prop
   let i = 0;
   while (s !== undefined) {
     const def = defOf(s);
-    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') { s = def.innerType; continue; }
-    if (def.type === 'pipe') { s = def.in; continue; }
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') {
+      s = def.innerType;
+      continue;
+    }
+    if (def.type === 'pipe') {
+      s = def.in;
+      continue;
+    }
     if (def.type === 'union') {
       const disc = def.discriminator;
       const tag = disc !== undefined && isRecord(value) ? value[disc] : undefined;
-      s = def.options?.find((o) => {
-        const shape = objectShape(o);
-        const lit = shape?.[disc ?? ''];
-        return lit !== undefined && (defOf(lit) as unknown as { values?: unknown[] }).values?.includes(tag);
-      }) ?? def.options?.[0];
+      s =
+        def.options?.find((o) => {
+          const shape = objectShape(o);
+          const lit = shape?.[disc ?? ''];
+          return lit !== undefined && (defOf(lit) as unknown as { values?: unknown[] }).values?.includes(tag);
+        }) ?? def.options?.[0];
       continue;
     }
     if (i === path.length) return Object.keys(objectShape(s) ?? {});
     const seg = path[i++]!;
-    if (def.type === 'object') { s = def.shape?.[String(seg)]; value = isRecord(value) ? value[String(seg)] : undefined; continue; }
-    if (def.type === 'array') { s = def.element; value = Array.isArray(value) ? value[Number(seg)] : undefined; continue; }
+    if (def.type === 'object') {
+      s = def.shape?.[String(seg)];
+      value = isRecord(value) ? value[String(seg)] : undefined;
+      continue;
+    }
+    if (def.type === 'array') {
+      s = def.element;
+      value = Array.isArray(value) ? value[Number(seg)] : undefined;
+      continue;
+    }
     return [];
   }
   return [];
@@ -116,23 +131,46 @@ export function fromZodIssue(issue: z.core.$ZodIssue, schema: AnySchema, raw: un
       const valid = validKeysAt(schema, raw, path);
       return issue.keys.map((k) => {
         const hint = didYouMean(k, valid);
-        return { path: [...path, k], atKey: true, message: `unknown key "${clip(k)}"`, ...(hint !== undefined ? { hint } : {}) };
+        return {
+          path: [...path, k],
+          atKey: true,
+          message: `unknown key "${clip(k)}"`,
+          ...(hint !== undefined ? { hint } : {}),
+        };
       });
     }
     case 'invalid_type': {
       if (input === undefined) return [{ path: path.slice(0, -1), message: `missing required key "${key}"` }];
-      const expected = issue.expected === 'int' ? 'an integer' : issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`;
+      const expected =
+        issue.expected === 'int'
+          ? 'an integer'
+          : issue.expected === 'array'
+            ? 'a list'
+            : issue.expected === 'object'
+              ? 'a mapping'
+              : `a ${issue.expected}`;
       return [{ path, message: `expected ${expected}${unitOf(key)}, got ${typeName(input)}` }];
     }
     case 'too_small': {
-      if (issue.origin === 'array') return [{ path, message: `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}` }];
+      if (issue.origin === 'array')
+        return [{ path, message: `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}` }];
       if (issue.origin === 'string') return [{ path, message: 'must not be empty' }];
       const bound = Number(issue.minimum);
-      const what = bound === 0 && !issue.inclusive ? 'a positive number' : bound === 0 ? 'a non-negative number' : `a number ${issue.inclusive ? '≥' : '>'} ${bound}`;
+      const what =
+        bound === 0 && !issue.inclusive
+          ? 'a positive number'
+          : bound === 0
+            ? 'a non-negative number'
+            : `a number ${issue.inclusive ? '≥' : '>'} ${bound}`;
       return [{ path, message: `expected ${what}${unitOf(key)}, got ${show(input)}` }];
     }
     case 'too_big':
-      return [{ path, message: `expected a number ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}${unitOf(key)}, got ${show(input)}` }];
+      return [
+        {
+          path,
+          message: `expected a number ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}${unitOf(key)}, got ${show(input)}`,
+        },
+      ];
     case 'invalid_value': {
       const values = issue.values.map(String);
       const hint = didYouMean(clip(String(input)), values);
@@ -144,7 +182,10 @@ export function fromZodIssue(issue: z.core.$ZodIssue, schema: AnySchema, raw: un
       if (disc !== undefined) {
         const tag = isRecord(input) ? input[disc] : undefined;
         const at = path[path.length - 1] === disc ? path : [...path, disc];
-        if (tag === undefined) return [{ path: at.slice(0, -1), message: `missing required key "${disc}"`, hint: `one of: ${options.join(', ')}` }];
+        if (tag === undefined)
+          return [
+            { path: at.slice(0, -1), message: `missing required key "${disc}"`, hint: `one of: ${options.join(', ')}` },
+          ];
         const hint = didYouMean(String(tag), options);
         return [{ path: at, message: `unknown ${disc} ${show(tag)}`, ...(hint !== undefined ? { hint } : {}) }];
       }

@@ -33,7 +33,8 @@ function parsePolicy(spec) {
 
 async function readRows() {
   const rows = [];
-  for await (const line of readline.createInterface({ input: process.stdin })) if (line.trim()) rows.push(JSON.parse(line));
+  for await (const line of readline.createInterface({ input: process.stdin }))
+    if (line.trim()) rows.push(JSON.parse(line));
   return rows;
 }
 
@@ -43,12 +44,15 @@ const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262
 function ci95(xs) {
   if (xs.length < 2) return 0;
   const s = Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
-  return (T95[xs.length - 1] ?? 1.96) * s / Math.sqrt(xs.length);
+  return ((T95[xs.length - 1] ?? 1.96) * s) / Math.sqrt(xs.length);
 }
 
 if (mode === 'run') {
   const r = loadScenario(file);
-  if (!r.ok) { process.stderr.write(formatIssues(r.issues)); process.exit(1); }
+  if (!r.ok) {
+    process.stderr.write(formatIssues(r.issues));
+    process.exit(1);
+  }
   for (const seed of seeds.split(',').map(Number)) {
     for (const spec of policies.split(';')) {
       const p = parsePolicy(spec);
@@ -56,26 +60,57 @@ if (mode === 'run') {
       const res = simulate(r.value, { seed, policy: { name: p.name, params: p.params } });
       let p99 = 0;
       for (const s of Object.values(res.services)) if (s.e2eS.count > 0) p99 = Math.max(p99, s.e2eS.p99);
-      const perService = Object.fromEntries(Object.entries(res.services).map(([k, s]) => [k, {
-        offered: s.offered, ok: s.ok, late: s.late, dropped: s.dropped, failed: s.failed, goodputRps: s.goodputRps,
-        attain: s.sloAttainment, p99: s.e2eS.p99,
-        p99InclDrops: Number.isFinite(s.e2eInclDropsS.p99) ? s.e2eInclDropsS.p99 : 'inf', dropReasons: s.dropReasons,
-      }]));
+      const perService = Object.fromEntries(
+        Object.entries(res.services).map(([k, s]) => [
+          k,
+          {
+            offered: s.offered,
+            ok: s.ok,
+            late: s.late,
+            dropped: s.dropped,
+            failed: s.failed,
+            goodputRps: s.goodputRps,
+            attain: s.sloAttainment,
+            p99: s.e2eS.p99,
+            p99InclDrops: Number.isFinite(s.e2eInclDropsS.p99) ? s.e2eInclDropsS.p99 : 'inf',
+            dropReasons: s.dropReasons,
+          },
+        ]),
+      );
       const loads = res.placementChanges.filter((c) => c.action === 'load');
       // The splits the policy loaded (devices+peers[first,end) per stage, @share, ×micro-batches), counted per service.
       const splits = {};
       for (const c of loads) {
-        const key = (c.stages ?? []).map((s) => `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})${s.gpuFraction !== undefined ? `@${s.gpuFraction}` : ''}`).join('>') + (c.microBatches ? ` mb${c.microBatches}` : '');
+        const key =
+          (c.stages ?? [])
+            .map(
+              (s) =>
+                `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})${s.gpuFraction !== undefined ? `@${s.gpuFraction}` : ''}`,
+            )
+            .join('>') + (c.microBatches ? ` mb${c.microBatches}` : '');
         splits[c.service] ??= {};
         splits[c.service][key] = (splits[c.service][key] ?? 0) + 1;
       }
-      process.stdout.write(JSON.stringify({ scenario: res.scenario, policy: p.label, seed, ...res.totals, p99WorstServiceE2eS: p99, loads: loads.length, perService, splits, notes: res.notes.slice(0, 5) }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          scenario: res.scenario,
+          policy: p.label,
+          seed,
+          ...res.totals,
+          p99WorstServiceE2eS: p99,
+          loads: loads.length,
+          perService,
+          splits,
+          notes: res.notes.slice(0, 5),
+        }) + '\n',
+      );
       process.stderr.write(`${res.scenario} ${p.label} seed ${seed}: ${(Date.now() - t0) / 1000}s\n`);
     }
   }
 } else if (mode === 'table') {
   const rows = [];
-  for await (const line of readline.createInterface({ input: process.stdin })) if (line.trim()) rows.push(JSON.parse(line));
+  for await (const line of readline.createInterface({ input: process.stdin }))
+    if (line.trim()) rows.push(JSON.parse(line));
   const groups = new Map();
   for (const r of rows) {
     const k = `${r.scenario}\t${r.policy}`;
@@ -85,22 +120,35 @@ if (mode === 'run') {
   const p99 = (xs) => (xs.some((x) => x === 'inf') ? '∞' : mean(xs).toPrecision(3));
   let scenario = '';
   let services = [];
-  for (const [k, rs] of [...groups].sort((a, b) => a[0].split('\t')[0].localeCompare(b[0].split('\t')[0]) || mean(b[1].map((r) => r.minServiceAttainment)) - mean(a[1].map((r) => r.minServiceAttainment)))) {
+  for (const [k, rs] of [...groups].sort(
+    (a, b) =>
+      a[0].split('\t')[0].localeCompare(b[0].split('\t')[0]) ||
+      mean(b[1].map((r) => r.minServiceAttainment)) - mean(a[1].map((r) => r.minServiceAttainment)),
+  )) {
     const [sc, pol] = k.split('\t');
     if (sc !== scenario) {
       scenario = sc;
       services = Object.keys(rs[0].perService);
-      process.stdout.write(`\n**${sc}** (${rs.length} seeds; SLO attainment, in brackets E2E p99 including drops, s)\n\n| policy | lowest service | failed | ${services.join(' | ')} |\n|${'---|'.repeat(services.length + 3)}\n`);
+      process.stdout.write(
+        `\n**${sc}** (${rs.length} seeds; SLO attainment, in brackets E2E p99 including drops, s)\n\n| policy | lowest service | failed | ${services.join(' | ')} |\n|${'---|'.repeat(services.length + 3)}\n`,
+      );
     }
-    const cells = services.map((s) => `${(100 * mean(rs.map((r) => r.perService[s].attain))).toFixed(0)}% (${p99(rs.map((r) => r.perService[s].p99InclDrops))})`);
-    process.stdout.write(`| ${pol} | ${(100 * mean(rs.map((r) => r.minServiceAttainment))).toFixed(0)}% | ${mean(rs.map((r) => r.failed)).toFixed(0)} | ${cells.join(' | ')} |\n`);
+    const cells = services.map(
+      (s) =>
+        `${(100 * mean(rs.map((r) => r.perService[s].attain))).toFixed(0)}% (${p99(rs.map((r) => r.perService[s].p99InclDrops))})`,
+    );
+    process.stdout.write(
+      `| ${pol} | ${(100 * mean(rs.map((r) => r.minServiceAttainment))).toFixed(0)}% | ${mean(rs.map((r) => r.failed)).toFixed(0)} | ${cells.join(' | ')} |\n`,
+    );
   }
 } else if (mode === 'lowest') {
   // One row per policy: its lowest service's SLO attainment per scenario (mean over seeds) and instance loads per run.
   const rows = await readRows();
   const scenarios = [...new Set(rows.map((r) => r.scenario))].sort();
   const policyNames = [...new Set(rows.map((r) => r.policy))];
-  process.stdout.write(`| policy | ${scenarios.map((s) => `${s}: lowest service (loads)`).join(' | ')} |\n|---|${scenarios.map(() => '---|').join('')}\n`);
+  process.stdout.write(
+    `| policy | ${scenarios.map((s) => `${s}: lowest service (loads)`).join(' | ')} |\n|---|${scenarios.map(() => '---|').join('')}\n`,
+  );
   for (const pol of policyNames) {
     const cells = scenarios.map((sc) => {
       const rs = rows.filter((r) => r.scenario === sc && r.policy === pol);
@@ -119,17 +167,29 @@ if (mode === 'run') {
     const policyNames = [...new Set(mine.map((r) => r.policy))];
     for (const svc of services) {
       const offered = mean(mine.map((r) => r.perService[svc].offered));
-      process.stdout.write(`\n**${sc} › ${svc}** (offered ≈ ${offered.toFixed(0)} requests; ${mine.length / policyNames.length} seeds; ± = 95% CI)\n\n`);
-      process.stdout.write('| policy | goodput (req/s) | SLO attainment | late | dropped (by reason) | failed | unfinished |\n|---|---|---|---|---|---|---|\n');
+      process.stdout.write(
+        `\n**${sc} › ${svc}** (offered ≈ ${offered.toFixed(0)} requests; ${mine.length / policyNames.length} seeds; ± = 95% CI)\n\n`,
+      );
+      process.stdout.write(
+        '| policy | goodput (req/s) | SLO attainment | late | dropped (by reason) | failed | unfinished |\n|---|---|---|---|---|---|---|\n',
+      );
       const lines = policyNames.map((pol) => {
         const rs = mine.filter((r) => r.policy === pol).map((r) => r.perService[svc]);
         const g = rs.map((s) => s.goodputRps);
         const a = rs.map((s) => 100 * s.attain);
         const reasons = {};
-        for (const s of rs) for (const [k, v] of Object.entries(s.dropReasons ?? {})) reasons[k] = (reasons[k] ?? 0) + v / rs.length;
-        const why = Object.entries(reasons).filter(([, v]) => v >= 0.5).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+        for (const s of rs)
+          for (const [k, v] of Object.entries(s.dropReasons ?? {})) reasons[k] = (reasons[k] ?? 0) + v / rs.length;
+        const why = Object.entries(reasons)
+          .filter(([, v]) => v >= 0.5)
+          .sort((x, y) => y[1] - x[1])
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(', ');
         const dropped = mean(rs.map((s) => s.dropped));
-        return { att: mean(a), text: `| ${pol} | ${mean(g).toFixed(2)} ± ${ci95(g).toFixed(2)} | ${mean(a).toFixed(1)}% ± ${ci95(a).toFixed(1)} | ${mean(rs.map((s) => s.late)).toFixed(0)} | ${dropped.toFixed(0)}${why ? ` (${why})` : ''} | ${mean(rs.map((s) => s.failed)).toFixed(0)} | ${mean(rs.map((s) => s.offered - s.ok - s.late - s.dropped - s.failed)).toFixed(0)} |\n` };
+        return {
+          att: mean(a),
+          text: `| ${pol} | ${mean(g).toFixed(2)} ± ${ci95(g).toFixed(2)} | ${mean(a).toFixed(1)}% ± ${ci95(a).toFixed(1)} | ${mean(rs.map((s) => s.late)).toFixed(0)} | ${dropped.toFixed(0)}${why ? ` (${why})` : ''} | ${mean(rs.map((s) => s.failed)).toFixed(0)} | ${mean(rs.map((s) => s.offered - s.ok - s.late - s.dropped - s.failed)).toFixed(0)} |\n`,
+        };
       });
       for (const l of lines.sort((x, y) => y.att - x.att)) process.stdout.write(l.text);
     }

@@ -12,8 +12,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinCatalog, formatIssues, loadCatalogFile } from '../dist/scenarios/index.js';
-import { calibrate, defaultsPoints, fitFrameworkDefaults, holdOutByDevice, median, parseCalibrationRows, pointErrors } from '../dist/sim/index.js';
-import { DEFAULT_EFFICIENCY, FRAMEWORK_EFFICIENCY, calibrate as pairCalibration } from '../dist/sim/models/llm/calibrate.js';
+import {
+  calibrate,
+  defaultsPoints,
+  fitFrameworkDefaults,
+  holdOutByDevice,
+  median,
+  parseCalibrationRows,
+  pointErrors,
+} from '../dist/sim/index.js';
+import {
+  DEFAULT_EFFICIENCY,
+  FRAMEWORK_EFFICIENCY,
+  calibrate as pairCalibration,
+} from '../dist/sim/models/llm/calibrate.js';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.join(ROOT, 'scenarios', 'calibration');
@@ -21,7 +33,10 @@ const TABLES = ['llm-batch1.csv', 'llm-batched.csv', 'llm-prefill.csv', 'split-m
 const args = process.argv.slice(2);
 
 const cat = loadCatalogFile(path.join(DIR, 'catalog.yaml'), builtinCatalog());
-if (!cat.ok) { console.error(formatIssues(cat.issues)); process.exit(1); }
+if (!cat.ok) {
+  console.error(formatIssues(cat.issues));
+  process.exit(1);
+}
 const catalog = cat.value;
 
 /** Every compared figure with its table, its row and whether its pair was fitted. */
@@ -30,7 +45,10 @@ const allRows = [];
 for (const t of TABLES) {
   const file = path.join(DIR, t);
   const parsed = parseCalibrationRows(fs.readFileSync(file, 'utf8'), file, catalog);
-  if (!parsed.ok) { console.error(formatIssues(parsed.issues)); process.exit(1); }
+  if (!parsed.ok) {
+    console.error(formatIssues(parsed.issues));
+    process.exit(1);
+  }
   allRows.push(...parsed.value);
   const byLine = new Map(parsed.value.map((r) => [r.line, r]));
   const rep = calibrate(parsed.value, catalog, file);
@@ -64,13 +82,29 @@ const groups = [
 console.log('| group | figures | median \\|error\\| | ≤ 10 % | ≤ 25 % | > 25 % |');
 console.log('|---|---|---|---|---|---|');
 for (const [name, keep] of groups) console.log(line(name, figures.filter(keep)));
-for (const t of TABLES.map((x) => x.replace('.csv', ''))) console.log(line(`table ${t}`, figures.filter((f) => f.table === t)));
+for (const t of TABLES.map((x) => x.replace('.csv', '')))
+  console.log(
+    line(
+      `table ${t}`,
+      figures.filter((f) => f.table === t),
+    ),
+  );
 // Issue #12's "shared batched rows": llm.csv at batch > 1 + batched/llm-batched.csv (→ llm-batched)
 // and batched/llm-prefill.csv (→ llm-prefill).
 const batched = figures.filter((f) => f.table === 'llm-batched' || f.table === 'llm-prefill');
 console.log(line('issue #12 batched rows, all', batched));
-console.log(line('issue #12 batched rows, fitted', batched.filter((f) => f.fitted)));
-console.log(line('issue #12 batched rows, not fitted', batched.filter((f) => !f.fitted)));
+console.log(
+  line(
+    'issue #12 batched rows, fitted',
+    batched.filter((f) => f.fitted),
+  ),
+);
+console.log(
+  line(
+    'issue #12 batched rows, not fitted',
+    batched.filter((f) => !f.fitted),
+  ),
+);
 const frameworks = [...new Set(figures.map((f) => f.row.framework ?? 'generic'))].sort();
 for (const fw of frameworks) {
   for (const metric of ['prefill_tok_s', 'decode_tok_s']) {
@@ -80,12 +114,19 @@ for (const fw of frameworks) {
 }
 
 if (args.includes('--rows')) {
-  for (const [title, keep] of [['Fitted rows (catalog pairs, per-pair calibration)', (f) => f.fitted], ['Not-fitted rows (default efficiencies)', (f) => !f.fitted]]) {
+  for (const [title, keep] of [
+    ['Fitted rows (catalog pairs, per-pair calibration)', (f) => f.fitted],
+    ['Not-fitted rows (default efficiencies)', (f) => !f.fitted],
+  ]) {
     console.log(`\n### ${title}\n`);
-    console.log('| table:line | device | model | framework | metric | batch | prompt | published | simulated | error |');
+    console.log(
+      '| table:line | device | model | framework | metric | batch | prompt | published | simulated | error |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const f of figures.filter(keep)) {
-      console.log(`| ${f.table}:${f.line} | ${f.device_key} | ${f.model_key} | ${f.row.framework ?? 'generic'} | ${f.metric}${f.row.closedLoop ? ' (closed loop)' : ''} | ${f.batch} | ${f.row.promptTokens} | ${f.published} | ${f.simulated} | ${pct(f.relError)} |`);
+      console.log(
+        `| ${f.table}:${f.line} | ${f.device_key} | ${f.model_key} | ${f.row.framework ?? 'generic'} | ${f.metric}${f.row.closedLoop ? ' (closed loop)' : ''} | ${f.batch} | ${f.row.promptTokens} | ${f.published} | ${f.simulated} | ${pct(f.relError)} |`,
+      );
     }
   }
 }
@@ -94,21 +135,30 @@ const medianAll = median(absErr(figures));
 const multi = median(absErr(figures.filter((f) => f.nodes > 1 && f.metric === 'decode_tok_s')));
 console.log(`\nfidelity-medians: all=${(100 * medianAll).toFixed(1)} multi-device-decode=${(100 * multi).toFixed(1)}`);
 
-const fmtEff = (e) => `etaBw ${e.etaBw.toPrecision(3)} etaPrefill ${e.etaPrefill.toPrecision(3)} etaDecode ${e.etaDecode.toPrecision(3)} overhead ${(e.overheadS * 1e3).toPrecision(3)} ms`;
+const fmtEff = (e) =>
+  `etaBw ${e.etaBw.toPrecision(3)} etaPrefill ${e.etaPrefill.toPrecision(3)} etaDecode ${e.etaDecode.toPrecision(3)} overhead ${(e.overheadS * 1e3).toPrecision(3)} ms`;
 if (args.includes('--fit') || args.includes('--holdout')) {
   const points = defaultsPoints(allRows, catalog);
-  console.log(`\ndefaults in use: step-cost median |error| on ${points.length} not-fitted one-device figures ${pct(median(pointErrors(points, FRAMEWORK_EFFICIENCY)))}`);
-  for (const [f, e] of Object.entries(FRAMEWORK_EFFICIENCY)) console.log(`  ${f}: ${fmtEff(e)} (${points.filter((p) => p.framework === f).length} points)`);
+  console.log(
+    `\ndefaults in use: step-cost median |error| on ${points.length} not-fitted one-device figures ${pct(median(pointErrors(points, FRAMEWORK_EFFICIENCY)))}`,
+  );
+  for (const [f, e] of Object.entries(FRAMEWORK_EFFICIENCY))
+    console.log(`  ${f}: ${fmtEff(e)} (${points.filter((p) => p.framework === f).length} points)`);
   if (args.includes('--fit')) {
     const g = fitFrameworkDefaults(points, DEFAULT_EFFICIENCY);
     console.log(`fit: median |error| ${pct(median(pointErrors(points, g)))}`);
-    for (const [f, e] of Object.entries(g)) console.log(`  '${f}': { etaBw: ${e.etaBw.toPrecision(3)}, etaPrefill: ${e.etaPrefill.toPrecision(3)}, etaDecode: ${e.etaDecode.toPrecision(3)}, overheadS: ${e.overheadS.toPrecision(3)} },`);
+    for (const [f, e] of Object.entries(g))
+      console.log(
+        `  '${f}': { etaBw: ${e.etaBw.toPrecision(3)}, etaPrefill: ${e.etaPrefill.toPrecision(3)}, etaDecode: ${e.etaDecode.toPrecision(3)}, overheadS: ${e.overheadS.toPrecision(3)} },`,
+      );
   }
   if (args.includes('--holdout')) {
     const h = holdOutByDevice(points, DEFAULT_EFFICIENCY);
     console.log(`hold-out by device: half A (${h.halves[0].join(', ')})`);
     console.log(`                    half B (${h.halves[1].join(', ')})`);
-    console.log(`  A predicted by the fit on B: ${pct(h.outOfSample[0])}; B by the fit on A: ${pct(h.outOfSample[1])}; all, out of sample: ${pct(h.outOfSampleAll)}; in sample: ${pct(h.inSample)}`);
+    console.log(
+      `  A predicted by the fit on B: ${pct(h.outOfSample[0])}; B by the fit on A: ${pct(h.outOfSample[1])}; all, out of sample: ${pct(h.outOfSampleAll)}; in sample: ${pct(h.inSample)}`,
+    );
   }
 }
 
@@ -117,15 +167,29 @@ if (args.includes('--fit') || args.includes('--holdout')) {
 if (args.includes('--done-when')) {
   const { runClosedLoop } = await import('../dist/sim/models/llm/closed-loop-run.js');
   const m8 = catalog.models['llama-3.1-8b-q4'];
-  const run = (dev, c, p, o, extra = {}) => runClosedLoop({ spec: catalog.devices[dev], model: m8, concurrency: c, promptTokens: p, outputTokens: o, horizonS: 300, ...extra });
+  const run = (dev, c, p, o, extra = {}) =>
+    runClosedLoop({
+      spec: catalog.devices[dev],
+      model: m8,
+      concurrency: c,
+      promptTokens: p,
+      outputTokens: o,
+      horizonS: 300,
+      ...extra,
+    });
   const orin1 = run('jetson-agx-orin-64gb', 1, 2048, 128);
   const orin8 = run('jetson-agx-orin-64gb', 8, 2048, 128);
-  console.log(`\ndone-when: orin c=1 ${orin1.outputTokPerS.toFixed(2)} tok/s (published 28.14, ${pct(orin1.outputTokPerS / 28.14 - 1)}); c=8 ${orin8.outputTokPerS.toFixed(2)} (published 112.33, ${pct(orin8.outputTokPerS / 112.33 - 1)})`);
+  console.log(
+    `\ndone-when: orin c=1 ${orin1.outputTokPerS.toFixed(2)} tok/s (published 28.14, ${pct(orin1.outputTokPerS / 28.14 - 1)}); c=8 ${orin8.outputTokPerS.toFixed(2)} (published 112.33, ${pct(orin8.outputTokPerS / 112.33 - 1)})`,
+  );
   const r1 = run('rtx-4090', 1, 1024, 128);
   const r64 = run('rtx-4090', 64, 512, 128);
-  console.log(`done-when: rtx-4090 batch-1 decode ${(1 / r1.result.services.bench.tpotS.mean).toFixed(1)} tok/s (row 127.74); c=64 512/128 ${r64.outputTokPerS.toFixed(1)} tok/s = ${(r64.outputTokPerS / 127.74).toFixed(2)}x`);
+  console.log(
+    `done-when: rtx-4090 batch-1 decode ${(1 / r1.result.services.bench.tpotS.mean).toFixed(1)} tok/s (row 127.74); c=64 512/128 ${r64.outputTokPerS.toFixed(1)} tok/s = ${(r64.outputTokPerS / 127.74).toFixed(2)}x`,
+  );
   const a1 = run('a100-80gb-sxm-x4', 8, 512, 128, { gpus: 1, replicas: 1 });
   const a4 = run('a100-80gb-sxm-x4', 32, 512, 128, { gpus: 1, replicas: 4 });
-  console.log(`done-when: 4xA100 one replica ${a1.outputTokPerS.toFixed(1)} tok/s, four one-GPU replicas ${a4.outputTokPerS.toFixed(1)} tok/s (${(a4.outputTokPerS / a1.outputTokPerS).toFixed(2)}x)`);
+  console.log(
+    `done-when: 4xA100 one replica ${a1.outputTokPerS.toFixed(1)} tok/s, four one-GPU replicas ${a4.outputTokPerS.toFixed(1)} tok/s (${(a4.outputTokPerS / a1.outputTokPerS).toFixed(2)}x)`,
+  );
 }
-

@@ -7,17 +7,27 @@
  */
 import fs from 'node:fs';
 
-const lines = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const lines = fs
+  .readFileSync(process.argv[2], 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l));
 const cells = lines.filter((l) => l.result);
 const loads = [...new Set(cells.map((c) => c.cell.load))].sort((a, b) => a - b);
 const policies = [...new Set(cells.map((c) => c.cell.policy))];
 const services = Object.keys(cells[0].result.services);
 for (const svc of services) {
-  process.stdout.write(`\n**${cells[0].result.scenario} › ${svc}**: SLO attainment (%) by load, mean of ${new Set(cells.map((c) => c.cell.seed)).size} seeds\n\n`);
-  process.stdout.write(`| policy | ${loads.map((l) => `×${l}`).join(' | ')} |\n|---|${loads.map(() => '---').join('|')}|\n`);
+  process.stdout.write(
+    `\n**${cells[0].result.scenario} › ${svc}**: SLO attainment (%) by load, mean of ${new Set(cells.map((c) => c.cell.seed)).size} seeds\n\n`,
+  );
+  process.stdout.write(
+    `| policy | ${loads.map((l) => `×${l}`).join(' | ')} |\n|---|${loads.map(() => '---').join('|')}|\n`,
+  );
   const rows = policies.map((p) => {
     const vals = loads.map((l) => {
-      const xs = cells.filter((c) => c.cell.policy === p && c.cell.load === l).map((c) => c.result.services[svc].sloAttainment);
+      const xs = cells
+        .filter((c) => c.cell.policy === p && c.cell.load === l)
+        .map((c) => c.result.services[svc].sloAttainment);
       return xs.length ? (100 * xs.reduce((a, b) => a + b, 0)) / xs.length : NaN;
     });
     return { p, vals };

@@ -9,7 +9,15 @@
 export { simulate, type SimulateOptions } from './simulate.js';
 export { resultToJson, canonicalJson, RunSummarizer, meetsSlo, Samples } from './metrics/index.js';
 export { devicePerf, LlmStagePerf, ItemPerf } from './models/perf.js';
-export { declaredRate, serviceInfos, linkStates, initialDemand, zeroDemandNotes, FIRST_WINDOW_S, type InitialDemand } from './host/static-views.js';
+export {
+  declaredRate,
+  serviceInfos,
+  linkStates,
+  initialDemand,
+  zeroDemandNotes,
+  FIRST_WINDOW_S,
+  type InitialDemand,
+} from './host/static-views.js';
 export { LinkNetwork } from './network/link-network.js';
 export { EventKernel, RngStreams, rngStream } from './kernel/index.js';
 export * from './calibrate/index.js';

@@ -10,7 +10,16 @@
  * `links:loss`, `sync` (INV-3, INV-4).
  */
 import { replaceAfterFault } from '../host/index.js';
-import { POLICIES, isPolicyName, linksChanged, manageLinks, type Policy, type RequestInfo, type RequestRecord, type RunResult } from '../policies/index.js';
+import {
+  POLICIES,
+  isPolicyName,
+  linksChanged,
+  manageLinks,
+  type Policy,
+  type RequestInfo,
+  type RequestRecord,
+  type RunResult,
+} from '../policies/index.js';
 import type { PolicyChoice, Scenario, ServiceConfig } from '../scenarios/index.js';
 import { openArrivals, type ArrivalOptions, type ArrivalSource, type MutableArrival } from '../traces/index.js';
 import { FaultSchedule } from './faults/faults.js';
@@ -60,7 +69,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   const choice = opts.policy ?? scenario.policy;
   let policy: Policy;
   if (opts.policyImpl !== undefined) policy = opts.policyImpl;
-  else if (choice.module !== undefined) throw new Error(`policy module ${choice.module} is loaded asynchronously: create it first (createPolicy) and pass it as policyImpl`);
+  else if (choice.module !== undefined)
+    throw new Error(
+      `policy module ${choice.module} is loaded asynchronously: create it first (createPolicy) and pass it as policyImpl`,
+    );
   else if (isPolicyName(choice.name)) policy = POLICIES[choice.name].create(choice.params);
   else throw new Error(`unknown policy ${choice.name}`);
   const streams = new RngStreams(seed);
@@ -68,9 +80,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   const network = new LinkNetwork(scenario, streams.get('links:loss'));
   // Which perf source serves each (service, device type): reported in the result and notes.
   const types = [...new Map(scenario.devices.map((d) => [d.spec.key, d.spec])).values()];
-  const perfSource = scenario.services.map((s) => Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])));
+  const perfSource = scenario.services.map((s) =>
+    Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])),
+  );
   const summarizer = new RunSummarizer({
-    scenario: scenario.name, seed, policy: policy.name, horizonS: scenario.horizonS, timelineBucketS: scenario.timelineBucketS,
+    scenario: scenario.name,
+    seed,
+    policy: policy.name,
+    horizonS: scenario.horizonS,
+    timelineBucketS: scenario.timelineBucketS,
     services: scenario.services.map((s, i) => ({ name: s.name, kind: s.kind, slo: s.slo, perfSource: perfSource[i]! })),
     devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
     links: scenario.links.map((l) => ({ id: l.id, type: l.spec.key })),
@@ -91,7 +109,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   w.timeline = opts.timeline ?? null;
   perfSource.forEach((src, i) => {
     for (const [type, how] of Object.entries(src)) {
-      if (how === 'roofline') w.note(`perf: ${scenario.services[i]!.name} on ${type} uses the roofline (no profile rows)`);
+      if (how === 'roofline')
+        w.note(`perf: ${scenario.services[i]!.name} on ${type} uses the roofline (no profile rows)`);
     }
   });
   const sync = policy.sync !== undefined ? new SyncChannel(w, views, policy.sync) : null;
@@ -127,20 +146,40 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     const req = r.add(s, kernel.now, Math.max(0, prompt), Math.max(1, output));
     r.client[req] = client;
     views.arrivalsSincePlace[s] = views.arrivalsSincePlace[s]! + 1;
-    info.id = req; info.service = svc.name; info.arrivalS = kernel.now;
-    info.promptTokens = r.prompt[req]!; info.outputTokens = r.output[req]!; info.ingress = svc.ingress;
+    info.id = req;
+    info.service = svc.name;
+    info.arrivalS = kernel.now;
+    info.promptTokens = r.prompt[req]!;
+    info.outputTokens = r.output[req]!;
+    info.ingress = svc.ingress;
     const ingress = w.ingressNode[s]!;
     const d = policy.route(info, views.nodeView(ingress), policyRng);
-    if (d.kind === 'drop') { w.endUnserved(req, 'dropped', d.reason); return; }
+    if (d.kind === 'drop') {
+      w.endUnserved(req, 'dropped', d.reason);
+      return;
+    }
     const inst = w.instanceById.get(d.instanceId);
     if (inst === undefined || !inst.serving) {
-      w.endUnserved(req, 'failed', inst === undefined ? 'unknown-instance' : inst.state === 'failed' ? (inst.oom ? 'oom' : 'device-crash') : 'instance-gone');
+      w.endUnserved(
+        req,
+        'failed',
+        inst === undefined
+          ? 'unknown-instance'
+          : inst.state === 'failed'
+            ? inst.oom
+              ? 'oom'
+              : 'device-crash'
+            : 'instance-gone',
+      );
       return;
     }
     r.instance[req] = inst.index;
     const bytes = svc.kind === 'llm' ? r.prompt[req]! * LLM_BYTES_PER_TOKEN : svc.model.inputBytes;
     const at = network.transfer(ingress, inst.stageDevices[0]!, bytes, kernel.now);
-    if (at === Infinity) { w.endUnserved(req, 'failed', 'no-route'); return; }
+    if (at === Infinity) {
+      w.endUnserved(req, 'failed', 'no-route');
+      return;
+    }
     if (w.timeline !== null) w.traceTransfer(ingress, inst.stageDevices[0]!, kernel.now, at, bytes);
     inst.inTransit++;
     w.enterInstance(inst);
@@ -167,7 +206,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
       w.leaveInstance(inst);
       w.endUnserved(req, 'failed', 'oom');
       failInstance(w, inst, 'oom');
-      w.note(`oom: ${inst.serviceName} killed on ${inst.deviceIds.join('+')} at its first request (weights + KV for one ${contextTokens(scenario.services[inst.service]!)}-token context exceed the free unified memory)`);
+      w.note(
+        `oom: ${inst.serviceName} killed on ${inst.deviceIds.join('+')} at its first request (weights + KV for one ${contextTokens(scenario.services[inst.service]!)}-token context exceed the free unified memory)`,
+      );
       return;
     }
     inst.engine.enqueue(w, inst, req);
@@ -188,7 +229,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   h.ready = kernel.register((i) => markReady(w, w.instances[i]!));
   h.place = kernel.register((periodic) => {
     place();
-    if (periodic === 1 && policy.placementPeriodS !== undefined) kernel.schedule(policy.placementPeriodS, h.place, 1, PRIORITY.placement);
+    if (periodic === 1 && policy.placementPeriodS !== undefined)
+      kernel.schedule(policy.placementPeriodS, h.place, 1, PRIORITY.placement);
   });
   h.fault = kernel.register((k) => {
     const a = faults.actions[k]!;
@@ -216,10 +258,16 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   if (sync !== null) kernel.scheduleAt(sync.spec.periodS, h.syncSend, 0, PRIORITY.sync);
   else kernel.scheduleAt(VIEW_TICK_S, h.viewTick, 0, PRIORITY.sync);
   scenario.services.forEach((svc, s) => {
-    if (closed.isClosed(s)) { sources.push(EMPTY_SOURCE); return; }
+    if (closed.isClosed(s)) {
+      sources.push(EMPTY_SOURCE);
+      return;
+    }
     const ao: ArrivalOptions = {
-      promptTokens: svc.promptTokens, outputTokens: svc.outputTokens,
-      arrivalRng: streams.get(`arrivals:${svc.name}`), tokenRng: streams.get(`tokens:${svc.name}`), horizonS: scenario.horizonS,
+      promptTokens: svc.promptTokens,
+      outputTokens: svc.outputTokens,
+      arrivalRng: streams.get(`arrivals:${svc.name}`),
+      tokenRng: streams.get(`tokens:${svc.name}`),
+      horizonS: scenario.horizonS,
     };
     sources.push(opts.arrivals !== undefined ? opts.arrivals(svc, ao) : openArrivals(svc.arrivals, ao));
     pull(s);
@@ -239,7 +287,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   }
   w.settleInflight();
   if (w.thermal !== null) {
-    for (const t of w.thermal.finish(scenario.devices.map((d) => d.id))) { summarizer.setClockTimeline(t.d, t.clockTimeline); w.note(t.note); }
+    for (const t of w.thermal.finish(scenario.devices.map((d) => d.id))) {
+      summarizer.setClockTimeline(t.d, t.clockTimeline);
+      w.note(t.note);
+    }
   }
   scenario.links.forEach((_, l) => summarizer.setLinkBusy(l, network.busiestDirectionS(l)));
   return { ...summarizer.finish(w.changes, [...w.notes].sort()), engine: engineStats(w) };

@@ -19,7 +19,10 @@ export interface Probe {
 }
 
 /** Per service, its mean attainment over the probe's seeds (one record per seed's result). */
-export function probeAttainments(perSeed: readonly Readonly<Record<string, number>>[]): { attainment: number | null; services: Record<string, number> } {
+export function probeAttainments(perSeed: readonly Readonly<Record<string, number>>[]): {
+  attainment: number | null;
+  services: Record<string, number>;
+} {
   const names = [...new Set(perSeed.flatMap((r) => Object.keys(r)))].sort();
   const services: Record<string, number> = {};
   for (const n of names) {
@@ -67,7 +70,11 @@ export interface CapacitySearch {
   bound: 'bracketed' | 'at-max' | 'below-min' | 'error' | null;
 }
 
-export function newSearch(policy: string, coords: Readonly<Record<string, unknown>>, mode: CapacityMode): CapacitySearch {
+export function newSearch(
+  policy: string,
+  coords: Readonly<Record<string, unknown>>,
+  mode: CapacityMode,
+): CapacitySearch {
   return { policy, coords, probes: [], lo: mode.minLoad, hi: mode.maxLoad, capacity: null, bound: null };
 }
 

@@ -41,10 +41,17 @@ export function gridPoints(axes: readonly Axis[]): Array<Record<string, unknown>
  * drops the base's `policy.params` (they belong to the base's policy); `policy.params.*` axes then
  * apply on top. The load multiplier applies last, to the final arrival settings.
  */
-export function resolveScenario(def: SweepDefinition, coords: Readonly<Record<string, unknown>>, seed: number): Record<string, unknown> {
+export function resolveScenario(
+  def: SweepDefinition,
+  coords: Readonly<Record<string, unknown>>,
+  seed: number,
+): Record<string, unknown> {
   const obj = structuredClone(def.base) as Record<string, unknown>;
   const fields = def.axes.filter((a): a is Extract<Axis, { kind: 'field' }> => a.kind === 'field');
-  const ordered = [...fields.filter((a) => a.name === 'policy.name'), ...fields.filter((a) => a.name !== 'policy.name')];
+  const ordered = [
+    ...fields.filter((a) => a.name === 'policy.name'),
+    ...fields.filter((a) => a.name !== 'policy.name'),
+  ];
   for (const axis of ordered) {
     const value = coords[axis.name];
     if (axis.name === 'policy.name' && getAtPath(obj, ['policy', 'name']) !== value) {
@@ -69,7 +76,13 @@ export function policyOf(scenario: Readonly<Record<string, unknown>>): string {
 }
 
 /** Builds one cell; `total` and `index` come from the caller (grid order or capacity probe order). */
-export function makeCell(def: SweepDefinition, coords: Readonly<Record<string, unknown>>, seed: number, index: number, total: number): ResolvedCell {
+export function makeCell(
+  def: SweepDefinition,
+  coords: Readonly<Record<string, unknown>>,
+  seed: number,
+  index: number,
+  total: number,
+): ResolvedCell {
   const scenario = resolveScenario(def, coords, seed);
   const load = typeof coords['load'] === 'number' ? coords['load'] : 1;
   return {
@@ -100,7 +113,10 @@ export function duplicateKeys(cells: readonly ResolvedCell[]): Array<[number, nu
   return dups;
 }
 
-export interface Shard { readonly index: number; readonly count: number }
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
 
 /** `I/N` with 0 ≤ I < N; null when malformed. */
 export function parseShard(text: string): Shard | null {

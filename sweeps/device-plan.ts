@@ -30,7 +30,10 @@ export interface PlanOptions {
 /** Runs one scenario object (YAML keys) with a seed; throws on an invalid scenario. */
 export type PlanSimulate = (scenario: Record<string, unknown>, seed: number) => RunResult;
 
-export interface PlanProbe { readonly count: number; readonly attainment: number | null }
+export interface PlanProbe {
+  readonly count: number;
+  readonly attainment: number | null;
+}
 
 export interface PlanAnswer {
   readonly deviceType: string;
@@ -51,10 +54,18 @@ export interface PlanResult {
 }
 
 /** The scenario reduced to `service`, served by `count` devices of each type in `fleet`. */
-export function planScenario(base: Record<string, unknown>, service: string, fleet: readonly { type: string; count: number }[], link: string): Record<string, unknown> {
+export function planScenario(
+  base: Record<string, unknown>,
+  service: string,
+  fleet: readonly { type: string; count: number }[],
+  link: string,
+): Record<string, unknown> {
   const services = Array.isArray(base['services']) ? base['services'] : [];
   const svc = services.find((s) => isPlainObject(s) && s['name'] === service) as Record<string, unknown> | undefined;
-  if (svc === undefined) throw new PlanError(`no service "${service}" in the scenario (services: ${services.map((s) => (isPlainObject(s) ? String(s['name']) : '?')).join(', ')})`);
+  if (svc === undefined)
+    throw new PlanError(
+      `no service "${service}" in the scenario (services: ${services.map((s) => (isPlainObject(s) ? String(s['name']) : '?')).join(', ')})`,
+    );
   const ingress = String(svc['ingress']);
   const used = fleet.filter((f) => f.count > 0);
   return {
@@ -70,12 +81,24 @@ export function planScenario(base: Record<string, unknown>, service: string, fle
 
 export class PlanError extends Error {}
 
-function evaluate(base: Record<string, unknown>, opts: PlanOptions, fleet: readonly { type: string; count: number }[], sim: PlanSimulate): { attainment: number | null; energy: number | null } {
+function evaluate(
+  base: Record<string, unknown>,
+  opts: PlanOptions,
+  fleet: readonly { type: string; count: number }[],
+  sim: PlanSimulate,
+): { attainment: number | null; energy: number | null } {
   const obj = planScenario(base, opts.service, fleet, opts.link);
   const runs = opts.seeds.map((seed) => sim(obj, seed));
-  const { attainment } = probeAttainments(runs.map((r) => ({ [opts.service]: r.services[opts.service]!.sloAttainment })));
-  const e = runs.map((r) => r.services[opts.service]!.energyPerRequestJ).filter((x): x is number => typeof x === 'number');
-  return { attainment, energy: e.length === runs.length && e.length > 0 ? e.reduce((a, b) => a + b, 0) / e.length : null };
+  const { attainment } = probeAttainments(
+    runs.map((r) => ({ [opts.service]: r.services[opts.service]!.sloAttainment })),
+  );
+  const e = runs
+    .map((r) => r.services[opts.service]!.energyPerRequestJ)
+    .filter((x): x is number => typeof x === 'number');
+  return {
+    attainment,
+    energy: e.length === runs.length && e.length > 0 ? e.reduce((a, b) => a + b, 0) / e.length : null,
+  };
 }
 
 /** Smallest count per candidate type (see the file comment). */
@@ -85,7 +108,14 @@ export function planDevices(base: Record<string, unknown>, opts: PlanOptions, si
 }
 
 function planOne(base: Record<string, unknown>, opts: PlanOptions, type: string, sim: PlanSimulate): PlanAnswer {
-  const mode: CapacityMode = { kind: 'goodput-capacity', target: opts.target, policies: [], minLoad: -opts.maxCount, maxLoad: -1, tolerance: 1 };
+  const mode: CapacityMode = {
+    kind: 'goodput-capacity',
+    target: opts.target,
+    policies: [],
+    minLoad: -opts.maxCount,
+    maxLoad: -1,
+    tolerance: 1,
+  };
   const search = newSearch(type, {}, mode);
   const seen = new Map<number, { attainment: number | null; energy: number | null }>();
   for (let loads = nextLoads(search, mode); loads.length > 0; loads = nextLoads(search, mode)) {
@@ -119,23 +149,58 @@ export interface MixAnswer {
  * (bisection on 0 … count(B)) that with a devices of A meets the target; the mix of lowest
  * energy per request among those and the single-type answers. Monotonicity in b is assumed.
  */
-export function planMix(base: Record<string, unknown>, opts: PlanOptions, single: PlanResult, sim: PlanSimulate): MixAnswer | null {
+export function planMix(
+  base: Record<string, unknown>,
+  opts: PlanOptions,
+  single: PlanResult,
+  sim: PlanSimulate,
+): MixAnswer | null {
   const [a, b] = single.answers;
   if (a === undefined || b === undefined || a.count === null || b.count === null) return null;
-  const options: MixAnswer[] = single.answers.filter((x) => x.count !== null).map((x) => ({
-    fleet: [{ deviceType: x.deviceType, count: x.count! }], attainment: x.attainment, energyPerRequestJ: x.energyPerRequestJ,
-  }));
+  const options: MixAnswer[] = single.answers
+    .filter((x) => x.count !== null)
+    .map((x) => ({
+      fleet: [{ deviceType: x.deviceType, count: x.count! }],
+      attainment: x.attainment,
+      energyPerRequestJ: x.energyPerRequestJ,
+    }));
   for (let na = 1; na < a.count; na++) {
     let lo = 0; // fails (assumed: na < count(A) devices of A alone miss)
     let hi = b.count; // meets
-    let best = evaluate(base, opts, [{ type: a.deviceType, count: na }, { type: b.deviceType, count: hi }], sim);
+    let best = evaluate(
+      base,
+      opts,
+      [
+        { type: a.deviceType, count: na },
+        { type: b.deviceType, count: hi },
+      ],
+      sim,
+    );
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
-      const v = evaluate(base, opts, [{ type: a.deviceType, count: na }, { type: b.deviceType, count: mid }], sim);
-      if (v.attainment !== null && v.attainment >= opts.target) { hi = mid; best = v; } else lo = mid;
+      const v = evaluate(
+        base,
+        opts,
+        [
+          { type: a.deviceType, count: na },
+          { type: b.deviceType, count: mid },
+        ],
+        sim,
+      );
+      if (v.attainment !== null && v.attainment >= opts.target) {
+        hi = mid;
+        best = v;
+      } else lo = mid;
     }
     if (best.attainment !== null && best.attainment >= opts.target) {
-      options.push({ fleet: [{ deviceType: a.deviceType, count: na }, { deviceType: b.deviceType, count: hi }], attainment: best.attainment, energyPerRequestJ: best.energy });
+      options.push({
+        fleet: [
+          { deviceType: a.deviceType, count: na },
+          { deviceType: b.deviceType, count: hi },
+        ],
+        attainment: best.attainment,
+        energyPerRequestJ: best.energy,
+      });
     }
   }
   const known = options.filter((o) => o.energyPerRequestJ !== null);

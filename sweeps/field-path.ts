@@ -57,7 +57,8 @@ export function pathProblem(obj: unknown, path: readonly PathSegment[]): string 
     const last = i === path.length - 1;
     if (typeof seg === 'number') {
       if (!Array.isArray(cur)) return `${show(path.slice(0, i))} is not a list`;
-      if (seg >= cur.length) return `index ${seg} is out of range (${show(path.slice(0, i))} has ${cur.length} entries)`;
+      if (seg >= cur.length)
+        return `index ${seg} is out of range (${show(path.slice(0, i))} has ${cur.length} entries)`;
       cur = cur[seg];
       continue;
     }

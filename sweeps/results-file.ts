@@ -30,7 +30,6 @@ export type ReadOutcome =
   | { readonly ok: true; readonly lines: readonly ResultLine[]; readonly droppedPartial: boolean }
   | { readonly ok: false; readonly message: string };
 
-
 function parseLine(text: string): ResultLine | null {
   let v: unknown;
   try {
@@ -59,7 +58,11 @@ export function readResultLines(file: string, allowPartial: boolean): ReadOutcom
   const tail = parts.pop() ?? '';
   let droppedPartial = false;
   if (tail.trim() !== '') {
-    if (!allowPartial) return { ok: false, message: `${file}:${parts.length + 1}: incomplete last line (an interrupted run? resume it with --resume)` };
+    if (!allowPartial)
+      return {
+        ok: false,
+        message: `${file}:${parts.length + 1}: incomplete last line (an interrupted run? resume it with --resume)`,
+      };
     droppedPartial = true;
   }
   const lines: ResultLine[] = [];
@@ -89,7 +92,9 @@ export type MergeOutcome =
  * Checks that the parts form one whole sweep: one sweep hash and total, every index in
  * [0, total) exactly once. Returns the lines in canonical order.
  */
-export function mergeParts(parts: ReadonlyArray<{ readonly file: string; readonly lines: readonly ResultLine[] }>): MergeOutcome {
+export function mergeParts(
+  parts: ReadonlyArray<{ readonly file: string; readonly lines: readonly ResultLine[] }>,
+): MergeOutcome {
   const problems: string[] = [];
   const all = parts.flatMap((p) => p.lines.map((l) => ({ file: p.file, line: l })));
   if (all.length === 0) return { ok: false, problems: ['no result lines in the parts'] };
@@ -97,11 +102,15 @@ export function mergeParts(parts: ReadonlyArray<{ readonly file: string; readonl
   const { sweep, total } = first.line.cell;
   for (const { file, line } of all) {
     if (line.cell.sweep !== sweep) {
-      problems.push(`${file}: cell ${line.cell.index} is from another sweep (${line.cell.sweep}, expected ${sweep} as in ${first.file})`);
+      problems.push(
+        `${file}: cell ${line.cell.index} is from another sweep (${line.cell.sweep}, expected ${sweep} as in ${first.file})`,
+      );
       break;
     }
     if (line.cell.total !== total) {
-      problems.push(`${file}: cell ${line.cell.index} says the sweep has ${line.cell.total} cells, ${first.file} says ${total}`);
+      problems.push(
+        `${file}: cell ${line.cell.index} says the sweep has ${line.cell.total} cells, ${first.file} says ${total}`,
+      );
       break;
     }
   }

@@ -8,10 +8,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../sim/metrics/index.js';
-import { advance, newSearch, nextLoads, probeAttainments, serviceCapacities, type CapacitySearch, type Probe } from './capacity.js';
+import {
+  advance,
+  newSearch,
+  nextLoads,
+  probeAttainments,
+  serviceCapacities,
+  type CapacitySearch,
+  type Probe,
+} from './capacity.js';
 import { CellPool } from './cell-pool.js';
-import { coordinatesText, duplicateKeys, expandGrid, gridPoints, inShard, makeCell, type CellInfo, type ResolvedCell, type Shard } from './cells.js';
-import { errorLineText, readResultLines, resultLineText, writeLinesAtomically, type ResultLine } from './results-file.js';
+import {
+  coordinatesText,
+  duplicateKeys,
+  expandGrid,
+  gridPoints,
+  inShard,
+  makeCell,
+  type CellInfo,
+  type ResolvedCell,
+  type Shard,
+} from './cells.js';
+import {
+  errorLineText,
+  readResultLines,
+  resultLineText,
+  writeLinesAtomically,
+  type ResultLine,
+} from './results-file.js';
 import type { Axis, CapacityMode, SweepDefinition } from './sweep-file.js';
 import type { CellOutcome, CellTask } from './worker.js';
 
@@ -40,7 +64,11 @@ export interface SweepRunOptions {
   readonly executor?: CellExecutor;
 }
 
-export interface CellFailure { readonly index: number; readonly coordinates: string; readonly message: string }
+export interface CellFailure {
+  readonly index: number;
+  readonly coordinates: string;
+  readonly message: string;
+}
 
 export interface SweepRunSummary {
   readonly out: string;
@@ -52,7 +80,8 @@ export interface SweepRunSummary {
   readonly capacityFile?: string;
 }
 
-export type SweepRunOutcome = { readonly ok: true; readonly summary: SweepRunSummary } | { readonly ok: false; readonly message: string };
+export type SweepRunOutcome =
+  { readonly ok: true; readonly summary: SweepRunSummary } | { readonly ok: false; readonly message: string };
 
 type Stored = { readonly resultJson: string; readonly attainment: number } | { readonly message: string };
 
@@ -62,7 +91,10 @@ function storedOutcomes(lines: readonly ResultLine[]): Map<string, Stored> {
   for (const l of lines) {
     if (l.failed) continue; // failed cells run again on resume
     const v = JSON.parse(l.text) as { result: { totals?: { minServiceAttainment?: number } } };
-    map.set(l.key, { resultJson: JSON.stringify(v.result), attainment: v.result.totals?.minServiceAttainment ?? Number.NaN });
+    map.set(l.key, {
+      resultJson: JSON.stringify(v.result),
+      attainment: v.result.totals?.minServiceAttainment ?? Number.NaN,
+    });
   }
   return map;
 }
@@ -88,29 +120,41 @@ class Execution {
   private reused = 0;
   private known = 0;
   ran = 0;
-  constructor(private readonly opts: SweepRunOptions, private readonly pool: CellExecutor, private readonly baseFile: string, previous: readonly ResultLine[]) {
+  constructor(
+    private readonly opts: SweepRunOptions,
+    private readonly pool: CellExecutor,
+    private readonly baseFile: string,
+    previous: readonly ResultLine[],
+  ) {
     this.stored = storedOutcomes(previous);
     this.fd = fs.openSync(opts.out, 'a');
   }
   /** Runs (or reuses) the cells; `liveInfo` is what the appended line says before the final rewrite. */
-  async run(cells: readonly ResolvedCell[], liveInfo: (c: ResolvedCell) => CellInfo = (c) => c.info): Promise<Stored[]> {
+  async run(
+    cells: readonly ResolvedCell[],
+    liveInfo: (c: ResolvedCell) => CellInfo = (c) => c.info,
+  ): Promise<Stored[]> {
     this.known += cells.length;
     this.report();
-    return Promise.all(cells.map(async (cell) => {
-      const have = this.stored.get(cell.key);
-      if (have !== undefined) {
-        this.reused++;
-        this.finish(have);
-        return have;
-      }
-      const outcome = await this.pool.run({ scenario: cell.scenario, file: this.baseFile });
-      const s: Stored = outcome.ok ? { resultJson: outcome.resultJson, attainment: outcome.attainment } : { message: outcome.message };
-      this.stored.set(cell.key, s);
-      this.ran++;
-      fs.writeSync(this.fd, `${lineFor(cell, liveInfo(cell), s).text}\n`);
-      this.finish(s);
-      return s;
-    }));
+    return Promise.all(
+      cells.map(async (cell) => {
+        const have = this.stored.get(cell.key);
+        if (have !== undefined) {
+          this.reused++;
+          this.finish(have);
+          return have;
+        }
+        const outcome = await this.pool.run({ scenario: cell.scenario, file: this.baseFile });
+        const s: Stored = outcome.ok
+          ? { resultJson: outcome.resultJson, attainment: outcome.attainment }
+          : { message: outcome.message };
+        this.stored.set(cell.key, s);
+        this.ran++;
+        fs.writeSync(this.fd, `${lineFor(cell, liveInfo(cell), s).text}\n`);
+        this.finish(s);
+        return s;
+      }),
+    );
   }
   private finish(s: Stored): void {
     this.done++;
@@ -120,32 +164,46 @@ class Execution {
   private report(): void {
     this.opts.progress?.({ done: this.done, total: this.known, failed: this.failed, reused: this.reused });
   }
-  get reusedCount(): number { return this.reused; }
-  close(): void { fs.closeSync(this.fd); }
+  get reusedCount(): number {
+    return this.reused;
+  }
+  close(): void {
+    fs.closeSync(this.fd);
+  }
 }
 
 /** Lines kept from an existing output, or why it cannot be resumed. */
-function previousLines(def: SweepDefinition, opts: SweepRunOptions): { ok: true; lines: ResultLine[] } | { ok: false; message: string } {
+function previousLines(
+  def: SweepDefinition,
+  opts: SweepRunOptions,
+): { ok: true; lines: ResultLine[] } | { ok: false; message: string } {
   if (!fs.existsSync(opts.out)) return { ok: true, lines: [] };
   if (!opts.resume) return { ok: false, message: `${opts.out} exists; use --resume or remove it` };
   const read = readResultLines(opts.out, true);
   if (!read.ok) return read;
   const other = read.lines.find((l) => l.cell.sweep !== def.hash);
   if (other !== undefined) {
-    return { ok: false, message: `${opts.out} holds results of another sweep (${other.cell.sweep}, this one is ${def.hash}); remove it or choose another --out` };
+    return {
+      ok: false,
+      message: `${opts.out} holds results of another sweep (${other.cell.sweep}, this one is ${def.hash}); remove it or choose another --out`,
+    };
   }
   return { ok: true, lines: [...read.lines] };
 }
 
 export async function runSweep(def: SweepDefinition, opts: SweepRunOptions): Promise<SweepRunOutcome> {
-  if (def.mode.kind !== 'grid' && opts.shard !== undefined) return { ok: false, message: 'goodput-capacity sweeps cannot be sharded (each probe depends on the previous one)' };
+  if (def.mode.kind !== 'grid' && opts.shard !== undefined)
+    return { ok: false, message: 'goodput-capacity sweeps cannot be sharded (each probe depends on the previous one)' };
   let cells: ResolvedCell[] = [];
   if (def.mode.kind === 'grid') {
     cells = expandGrid(def);
     const dups = duplicateKeys(cells);
     if (dups.length > 0) {
       const [a, b] = dups[0]!;
-      return { ok: false, message: `cells ${a} (${coordinatesText(cells[a]!.info)}) and ${b} (${coordinatesText(cells[b]!.info)}) are the same simulation; remove the repeated grid value` };
+      return {
+        ok: false,
+        message: `cells ${a} (${coordinatesText(cells[a]!.info)}) and ${b} (${coordinatesText(cells[b]!.info)}) are the same simulation; remove the repeated grid value`,
+      };
     }
     if (opts.shard !== undefined) cells = cells.filter((c) => inShard(c.info.index, opts.shard!));
   }
@@ -153,7 +211,10 @@ export async function runSweep(def: SweepDefinition, opts: SweepRunOptions): Pro
   if (!prev.ok) return prev;
   fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
   // Keep only complete, successful lines of this sweep: drops a partial tail and failed cells.
-  writeLinesAtomically(opts.out, prev.lines.filter((l) => !l.failed));
+  writeLinesAtomically(
+    opts.out,
+    prev.lines.filter((l) => !l.failed),
+  );
   const pool = opts.executor ?? new CellPool(Math.max(1, opts.workers));
   const exec = new Execution(opts, pool, def.baseFile, prev.lines);
   try {
@@ -172,12 +233,23 @@ export async function runSweep(def: SweepDefinition, opts: SweepRunOptions): Pro
     }
     exec.close();
     writeLinesAtomically(opts.out, lines);
-    const failures = lines.filter((l) => l.failed).map((l) => ({
-      index: l.cell.index, coordinates: coordinatesText(l.cell), message: (JSON.parse(l.text) as { error: { message: string } }).error.message,
-    }));
+    const failures = lines
+      .filter((l) => l.failed)
+      .map((l) => ({
+        index: l.cell.index,
+        coordinates: coordinatesText(l.cell),
+        message: (JSON.parse(l.text) as { error: { message: string } }).error.message,
+      }));
     return {
       ok: true,
-      summary: { out: opts.out, cells: lines.length, ran: exec.ran, reused: exec.reusedCount, failures, ...(capacityFile !== undefined ? { capacityFile } : {}) },
+      summary: {
+        out: opts.out,
+        cells: lines.length,
+        ran: exec.ran,
+        reused: exec.reusedCount,
+        failures,
+        ...(capacityFile !== undefined ? { capacityFile } : {}),
+      },
     };
   } finally {
     await pool.close();
@@ -186,7 +258,9 @@ export async function runSweep(def: SweepDefinition, opts: SweepRunOptions): Pro
 
 /** Per service, its SLO attainment in one result (services that were offered requests). */
 function serviceAttainments(resultJson: string): Record<string, number> {
-  const r = JSON.parse(resultJson) as { services?: Record<string, { offered?: number; sloAttainment?: number | null }> };
+  const r = JSON.parse(resultJson) as {
+    services?: Record<string, { offered?: number; sloAttainment?: number | null }>;
+  };
   const out: Record<string, number> = {};
   for (const [name, sv] of Object.entries(r.services ?? {})) {
     if ((sv.offered ?? 0) > 0 && typeof sv.sloAttainment === 'number') out[name] = sv.sloAttainment;
@@ -195,12 +269,17 @@ function serviceAttainments(resultJson: string): Record<string, number> {
 }
 
 /** Capacity mode: all searches advance in lockstep, each round's probes run on the pool together. */
-async function runCapacity(def: SweepDefinition, mode: CapacityMode, exec: Execution): Promise<{ lines: ResultLine[]; summary: object }> {
+async function runCapacity(
+  def: SweepDefinition,
+  mode: CapacityMode,
+  exec: Execution,
+): Promise<{ lines: ResultLine[]; summary: object }> {
   const policyAxis: Axis = { kind: 'field', name: 'policy.name', path: ['policy', 'name'], values: mode.policies };
   const loadAxis: Axis = { kind: 'load', name: 'load', values: [] };
   const probeDef: SweepDefinition = { ...def, axes: [policyAxis, ...def.axes, loadAxis] };
   const searches: CapacitySearch[] = [];
-  for (const policy of mode.policies) for (const coords of gridPoints(def.axes)) searches.push(newSearch(policy, coords, mode));
+  for (const policy of mode.policies)
+    for (const coords of gridPoints(def.axes)) searches.push(newSearch(policy, coords, mode));
   const made: Array<{ cell: ResolvedCell; outcome: Stored }> = [];
   for (;;) {
     const round = searches.map((s) => ({ s, loads: nextLoads(s, mode) })).filter((r) => r.loads.length > 0);
@@ -209,7 +288,15 @@ async function runCapacity(def: SweepDefinition, mode: CapacityMode, exec: Execu
     for (const { s, loads } of round) {
       for (const load of loads) {
         const coords = { 'policy.name': s.policy, ...s.coords, load };
-        const cells = def.seeds.map((seed) => makeCell(probeDef, coords, seed, made.length + batch.flatMap((b) => b.cells).length + def.seeds.indexOf(seed), -1));
+        const cells = def.seeds.map((seed) =>
+          makeCell(
+            probeDef,
+            coords,
+            seed,
+            made.length + batch.flatMap((b) => b.cells).length + def.seeds.indexOf(seed),
+            -1,
+          ),
+        );
         batch.push({ s, load, cells });
       }
     }
@@ -224,17 +311,30 @@ async function runCapacity(def: SweepDefinition, mode: CapacityMode, exec: Execu
       const ok = outs.every((o) => 'resultJson' in o);
       const perSeed = ok ? outs.map((o) => serviceAttainments((o as { resultJson: string }).resultJson)) : [];
       const a = ok ? probeAttainments(perSeed) : { attainment: null, services: {} };
-      probes.set(b.s, [...(probes.get(b.s) ?? []), { load: b.load, attainment: a.attainment, services: a.services, cells: b.cells.map((c) => c.info.index) }]);
+      probes.set(b.s, [
+        ...(probes.get(b.s) ?? []),
+        { load: b.load, attainment: a.attainment, services: a.services, cells: b.cells.map((c) => c.info.index) },
+      ]);
     }
     for (const [s, ps] of probes) advance(s, ps, mode);
   }
   const total = made.length;
   const lines = made.map(({ cell, outcome }) => lineFor(cell, { ...cell.info, total }, outcome));
   const summary = {
-    schema: 'parasim.capacity/1', sweep: def.hash, target: mode.target, tolerance: mode.tolerance,
-    minLoad: mode.minLoad, maxLoad: mode.maxLoad, seeds: def.seeds,
+    schema: 'parasim.capacity/1',
+    sweep: def.hash,
+    target: mode.target,
+    tolerance: mode.tolerance,
+    minLoad: mode.minLoad,
+    maxLoad: mode.maxLoad,
+    seeds: def.seeds,
     searches: searches.map((s) => ({
-      kind: 'capacity', policy: s.policy, coords: s.coords, load: s.capacity, bound: s.bound, probes: s.probes,
+      kind: 'capacity',
+      policy: s.policy,
+      coords: s.coords,
+      load: s.capacity,
+      bound: s.bound,
+      probes: s.probes,
       services: serviceCapacities(s.probes, mode.target),
     })),
   };

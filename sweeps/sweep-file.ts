@@ -8,7 +8,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { POLICY_NAMES } from '../policies/index.js';
 import {
-  isPlainObject, issueBuilder, loadYamlFile, readScenarioObject, zodIssuesAt, type ScenarioIssue,
+  isPlainObject,
+  issueBuilder,
+  loadYamlFile,
+  readScenarioObject,
+  zodIssuesAt,
+  type ScenarioIssue,
 } from '../scenarios/index.js';
 import { codeVersion, shortHash, stableJson } from './canonical.js';
 import { parseFieldPath, pathProblem, setAtPath, type PathSegment } from './field-path.js';
@@ -16,7 +21,12 @@ import { parseFieldPath, pathProblem, setAtPath, type PathSegment } from './fiel
 /** `load` is the offered-load multiplier axis; every other axis is a field path. */
 export type Axis =
   | { readonly kind: 'load'; readonly name: 'load'; readonly values: readonly number[] }
-  | { readonly kind: 'field'; readonly name: string; readonly path: readonly PathSegment[]; readonly values: readonly unknown[] };
+  | {
+      readonly kind: 'field';
+      readonly name: string;
+      readonly path: readonly PathSegment[];
+      readonly values: readonly unknown[];
+    };
 
 export interface CapacityMode {
   readonly kind: 'goodput-capacity';
@@ -66,15 +76,19 @@ export function loadSweepFile(file: string): Loaded {
   const src = loadYamlFile(file, 'sweep');
   if (!src.ok) return src;
   const mk = issueBuilder(file, src.value.locate);
-  const at = (p: readonly PathSegment[], message: string, atKey = false, hint?: string): Issue => mk(p, message, hint, atKey);
+  const at = (p: readonly PathSegment[], message: string, atKey = false, hint?: string): Issue =>
+    mk(p, message, hint, atKey);
   const doc = src.value.value;
-  if (!isPlainObject(doc)) return { ok: false, issues: [at([], 'a sweep file is a YAML mapping (base, seeds, set, grid, mode)')] };
+  if (!isPlainObject(doc))
+    return { ok: false, issues: [at([], 'a sweep file is a YAML mapping (base, seeds, set, grid, mode)')] };
   const parsed = sweepSchema.safeParse(doc, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: zodIssuesAt(sweepSchema, doc, parsed.error.issues, file, src.value.locate) };
+  if (!parsed.success)
+    return { ok: false, issues: zodIssuesAt(sweepSchema, doc, parsed.error.issues, file, src.value.locate) };
   const raw = parsed.data;
   const baseFile = path.resolve(path.dirname(abs), raw.base);
   const baseRead = readScenarioObject(baseFile);
-  if (!baseRead.ok) return { ok: false, issues: [at(['base'], `base scenario ${raw.base} cannot be read`), ...baseRead.issues] };
+  if (!baseRead.ok)
+    return { ok: false, issues: [at(['base'], `base scenario ${raw.base} cannot be read`), ...baseRead.issues] };
   if (baseRead.value === null || typeof baseRead.value !== 'object' || Array.isArray(baseRead.value)) {
     return { ok: false, issues: [at(['base'], `base scenario ${raw.base} is not a mapping`)] };
   }
@@ -116,21 +130,43 @@ export function loadSweepFile(file: string): Loaded {
   if (raw.mode !== 'grid') {
     const c = raw.mode['goodput-capacity'];
     if (axes.some((a) => a.name === 'load' || a.name === 'policy.name')) {
-      issues.push(at(['grid'], 'goodput-capacity mode searches load per policy itself: remove the load and policy.name axes'));
+      issues.push(
+        at(['grid'], 'goodput-capacity mode searches load per policy itself: remove the load and policy.name axes'),
+      );
     }
-    if (c.min_load >= c.max_load) issues.push(at(['mode', 'goodput-capacity', 'min_load'], 'min_load must be below max_load'));
+    if (c.min_load >= c.max_load)
+      issues.push(at(['mode', 'goodput-capacity', 'min_load'], 'min_load must be below max_load'));
     const policies = c.policies === 'all' ? [...POLICY_NAMES] : c.policies;
     for (const [i, name] of policies.entries()) {
       if (!(POLICY_NAMES as readonly string[]).includes(name)) {
-        issues.push(at(['mode', 'goodput-capacity', 'policies', i], `unknown policy "${name}"`, false, `valid: ${POLICY_NAMES.join(', ')}`));
+        issues.push(
+          at(
+            ['mode', 'goodput-capacity', 'policies', i],
+            `unknown policy "${name}"`,
+            false,
+            `valid: ${POLICY_NAMES.join(', ')}`,
+          ),
+        );
       }
     }
-    mode = { kind: 'goodput-capacity', target: c.target, policies, minLoad: c.min_load, maxLoad: c.max_load, tolerance: c.tolerance };
+    mode = {
+      kind: 'goodput-capacity',
+      target: c.target,
+      policies,
+      minLoad: c.min_load,
+      maxLoad: c.max_load,
+      tolerance: c.tolerance,
+    };
   }
   if (issues.length > 0) return { ok: false, issues };
-  const hash = shortHash(stableJson({
-    version: codeVersion(), base, seeds: raw.seeds, mode,
-    axes: axes.map((a) => ({ name: a.name, values: a.values })),
-  }));
+  const hash = shortHash(
+    stableJson({
+      version: codeVersion(),
+      base,
+      seeds: raw.seeds,
+      mode,
+      axes: axes.map((a) => ({ name: a.name, values: a.values })),
+    }),
+  );
   return { ok: true, value: { file: abs, baseFile, base, seeds: raw.seeds, axes, mode, hash } };
 }

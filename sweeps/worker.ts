@@ -24,7 +24,8 @@ export type CellOutcome =
 function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const e = err as Error & { file?: string; row?: number; column?: string | number };
-  if (err.name === 'TraceFormatError') return `${e.file ?? '?'}:${e.row ?? '?'}${e.column !== undefined ? ` column ${e.column}` : ''}: ${e.message}`;
+  if (err.name === 'TraceFormatError')
+    return `${e.file ?? '?'}:${e.row ?? '?'}${e.column !== undefined ? ` column ${e.column}` : ''}: ${e.message}`;
   return err.message;
 }
 
@@ -52,7 +53,11 @@ async function runModuleCell(task: CellTask): Promise<CellOutcome> {
   if (!policy.ok) return { ok: false, message: policy.issues.join('\n') };
   try {
     const result = simulate(checked.value, { policyImpl: policy.value });
-    return { ok: true, resultJson: JSON.stringify(JSON.parse(resultToJson(result))), attainment: result.totals.sloAttainment };
+    return {
+      ok: true,
+      resultJson: JSON.stringify(JSON.parse(resultToJson(result))),
+      attainment: result.totals.sloAttainment,
+    };
   } catch (err) {
     return { ok: false, message: errorText(err) };
   }

@@ -18,7 +18,11 @@ function newestTs(dir: string): { mtimeMs: number; file: string } | null {
   if (!fs.existsSync(dir)) return null;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    const n = e.isDirectory() ? newestTs(p) : e.name.endsWith('.ts') ? { mtimeMs: fs.statSync(p).mtimeMs, file: p } : null;
+    const n = e.isDirectory()
+      ? newestTs(p)
+      : e.name.endsWith('.ts')
+        ? { mtimeMs: fs.statSync(p).mtimeMs, file: p }
+        : null;
     if (n !== null && (newest === null || n.mtimeMs > newest.mtimeMs)) newest = n;
   }
   return newest;
@@ -26,12 +30,20 @@ function newestTs(dir: string): { mtimeMs: number; file: string } | null {
 
 export default function setup(): void {
   const built = fs.existsSync(BUILD_INFO) ? fs.statSync(BUILD_INFO).mtimeMs : 0;
-  const newest = SOURCES.map((d) => newestTs(path.join(ROOT, d))).reduce((a, b) => (b !== null && (a === null || b.mtimeMs > a.mtimeMs) ? b : a), null);
+  const newest = SOURCES.map((d) => newestTs(path.join(ROOT, d))).reduce(
+    (a, b) => (b !== null && (a === null || b.mtimeMs > a.mtimeMs) ? b : a),
+    null,
+  );
   if (newest === null || built >= newest.mtimeMs) return;
   if (process.env['PARASIM_E2E_BUILD'] === '1') {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     return;
   }
-  throw new Error(`dist/ is older than ${path.relative(ROOT, newest.file)}: the e2e tests run the built code. `
-    + 'Run `npm run build` (or set PARASIM_E2E_BUILD=1), then the e2e tests again.');
+  throw new Error(
+    `dist/ is older than ${path.relative(ROOT, newest.file)}: the e2e tests run the built code. ` +
+      'Run `npm run build` (or set PARASIM_E2E_BUILD=1), then the e2e tests again.',
+  );
 }

@@ -15,5 +15,7 @@ export function requireQuietMachine(ctx: TestContext, what: string): void {
   const load = os.loadavg()[0]!;
   const cores = os.cpus().length;
   if (STRICT || load <= 2 * cores) return;
-  ctx.skip(`${what} not checked: load average ${load.toFixed(1)} on ${cores} cores (PARASIM_STRICT_TIMING=1 asserts it anyway)`);
+  ctx.skip(
+    `${what} not checked: load average ${load.toFixed(1)} on ${cores} cores (PARASIM_STRICT_TIMING=1 asserts it anyway)`,
+  );
 }

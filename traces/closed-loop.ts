@@ -29,7 +29,9 @@ export class ClosedLoopClients {
 
   constructor(spec: ClosedSpec, opts: Omit<ArrivalOptions, 'horizonS'>) {
     if (!(Number.isInteger(spec.concurrency) && spec.concurrency >= 1) || !(spec.thinkS >= 0)) {
-      throw new RangeError(`closed loop needs an integer concurrency ≥ 1 and think_s ≥ 0 (got ${spec.concurrency}, ${spec.thinkS})`);
+      throw new RangeError(
+        `closed loop needs an integer concurrency ≥ 1 and think_s ≥ 0 (got ${spec.concurrency}, ${spec.thinkS})`,
+      );
     }
     this.concurrency = spec.concurrency;
     this.prompt = tokenSampler(opts.promptTokens, opts.tokenRng);

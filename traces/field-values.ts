@@ -41,7 +41,8 @@ export class TimestampClock {
     const h = +m[4]!;
     const min = +m[5]!;
     const sec = +m[6]!;
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(+m[1]!, month) || h > 23 || min > 59 || sec > 60) return NaN;
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(+m[1]!, month) || h > 23 || min > 59 || sec > 60)
+      return NaN;
     let whole = daysFromCivil(+m[1]!, month, day) * 86400 + h * 3600 + min * 60 + sec;
     const zone = m[8];
     if (zone !== undefined && zone !== 'Z') {
@@ -68,7 +69,8 @@ export class TimestampClock {
  */
 function fastStamp(s: string): number {
   const n = s.length;
-  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return -1;
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58)
+    return -1;
   const sep = s.charCodeAt(10);
   if (sep !== 32 && sep !== 84) return -1;
   if (n > 19) {
@@ -81,7 +83,20 @@ function fastStamp(s: string): number {
   const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
   const se = digits(s, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return -1;
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > daysInMonth(y, mo) ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    se < 0 ||
+    se > 60
+  )
+    return -1;
   return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 }
 

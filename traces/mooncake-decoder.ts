@@ -23,9 +23,13 @@ export class MooncakeDecoder implements LineDecoder {
       obj = JSON.parse(line);
     } catch (e) {
       const at = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-      throw new FieldError(at === null ? 1 : +at[1]! + 1, `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+      throw new FieldError(
+        at === null ? 1 : +at[1]! + 1,
+        `not valid JSON (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new FieldError(1, 'expected a JSON object');
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+      throw new FieldError(1, 'expected a JSON object');
     const rec = obj as Record<string, unknown>;
     out.timeS = field(rec, line, 'timestamp', false) / 1000;
     out.promptTokens = field(rec, line, 'input_length', true);

@@ -83,28 +83,38 @@ abstract class CsvDecoder implements LineDecoder {
   }
 
   protected text(i: number, name: string): string {
-    if (i >= this.count) throw new FieldError(i + 1, `missing column ${JSON.stringify(name)} (row has ${this.count} fields)`);
+    if (i >= this.count)
+      throw new FieldError(i + 1, `missing column ${JSON.stringify(name)} (row has ${this.count} fields)`);
     return this.fields[i]!;
   }
 
   protected number(i: number, name: string): number {
     const s = this.text(i, name);
     const v = parseNumber(s);
-    if (Number.isNaN(v)) throw new FieldError(i + 1, `column ${JSON.stringify(name)}: expected a number, got ${JSON.stringify(s)}`);
+    if (Number.isNaN(v))
+      throw new FieldError(i + 1, `column ${JSON.stringify(name)}: expected a number, got ${JSON.stringify(s)}`);
     return v;
   }
 
   protected tokens(i: number, name: string): number {
     const s = this.text(i, name);
     const v = parseCount(s);
-    if (Number.isNaN(v)) throw new FieldError(i + 1, `column ${JSON.stringify(name)}: expected a non-negative integer, got ${JSON.stringify(s)}`);
+    if (Number.isNaN(v))
+      throw new FieldError(
+        i + 1,
+        `column ${JSON.stringify(name)}: expected a non-negative integer, got ${JSON.stringify(s)}`,
+      );
     return v;
   }
 
   protected timestamp(clock: TimestampClock, i: number, name: string): number {
     const s = this.text(i, name);
     const v = clock.secondsSinceFirst(s);
-    if (Number.isNaN(v)) throw new FieldError(i + 1, `column ${JSON.stringify(name)}: expected a date-time like 2023-11-16 18:15:46.6805900, got ${JSON.stringify(s)}`);
+    if (Number.isNaN(v))
+      throw new FieldError(
+        i + 1,
+        `column ${JSON.stringify(name)}: expected a date-time like 2023-11-16 18:15:46.6805900, got ${JSON.stringify(s)}`,
+      );
     return v;
   }
 }
@@ -143,7 +153,13 @@ class BurstGptDecoder extends CsvDecoder {
   timeColumn = 1;
   constructor(private readonly filter: TraceFilter | undefined) {
     super(
-      ['Timestamp', 'Request tokens', 'Response tokens', ...(filter?.model !== undefined ? ['Model'] : []), ...(filter?.logType !== undefined ? ['Log Type'] : [])],
+      [
+        'Timestamp',
+        'Request tokens',
+        'Response tokens',
+        ...(filter?.model !== undefined ? ['Model'] : []),
+        ...(filter?.logType !== undefined ? ['Log Type'] : []),
+      ],
       'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type',
     );
   }
@@ -201,7 +217,11 @@ class GenericCsvDecoder extends CsvDecoder {
   private o = -1;
   timeColumn = 1;
   constructor(private readonly columns: CsvColumns) {
-    const names = [columns.time, ...(columns.promptTokens !== undefined ? [columns.promptTokens] : []), ...(columns.outputTokens !== undefined ? [columns.outputTokens] : [])];
+    const names = [
+      columns.time,
+      ...(columns.promptTokens !== undefined ? [columns.promptTokens] : []),
+      ...(columns.outputTokens !== undefined ? [columns.outputTokens] : []),
+    ];
     super(names, `${names.join(',')} (time in ${columns.timeUnit})`);
   }
   protected bind(): void {
@@ -212,7 +232,10 @@ class GenericCsvDecoder extends CsvDecoder {
   }
   protected decodeFields(out: MutableArrival): boolean {
     const c = this.columns;
-    out.timeS = c.timeUnit === 'iso' ? this.timestamp(this.clock, this.t, c.time) : this.number(this.t, c.time) * UNIT_SECONDS[c.timeUnit];
+    out.timeS =
+      c.timeUnit === 'iso'
+        ? this.timestamp(this.clock, this.t, c.time)
+        : this.number(this.t, c.time) * UNIT_SECONDS[c.timeUnit];
     out.promptTokens = this.p >= 0 ? this.tokens(this.p, c.promptTokens!) : NaN;
     out.outputTokens = this.o >= 0 ? this.tokens(this.o, c.outputTokens!) : NaN;
     return true;

@@ -45,7 +45,13 @@ abstract class SyntheticSource implements ArrivalSource {
 /** Poisson process: exponential inter-arrivals with mean 1/rate. */
 export class PoissonSource extends SyntheticSource {
   private t = 0;
-  constructor(private readonly ratePerS: number, rng: RandomDraws, horizonS: number, p: TokenSampler, o: TokenSampler) {
+  constructor(
+    private readonly ratePerS: number,
+    rng: RandomDraws,
+    horizonS: number,
+    p: TokenSampler,
+    o: TokenSampler,
+  ) {
     super(rng, horizonS, p, o);
     if (!(ratePerS > 0)) throw new RangeError(`poisson rate must be > 0 (got ${ratePerS})`);
   }

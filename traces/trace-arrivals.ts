@@ -33,7 +33,8 @@ export class TraceArrivals implements ArrivalSource {
     this.scale = transform?.rateScale ?? 1;
     this.maxPrompt = transform?.maxPromptTokens ?? Number.POSITIVE_INFINITY;
     this.maxOutput = transform?.maxOutputTokens ?? Number.POSITIVE_INFINITY;
-    if (!(this.startS >= 0) || !(this.endS > this.startS)) throw new RangeError(`trace window needs 0 ≤ startS < endS (got ${this.startS}, ${this.endS})`);
+    if (!(this.startS >= 0) || !(this.endS > this.startS))
+      throw new RangeError(`trace window needs 0 ≤ startS < endS (got ${this.startS}, ${this.endS})`);
     if (!(this.scale > 0)) throw new RangeError(`rateScale must be > 0 (got ${this.scale})`);
     if (!(this.maxPrompt >= 1) || !(this.maxOutput >= 1)) throw new RangeError('token clipping limits must be ≥ 1');
   }
@@ -81,8 +82,17 @@ function tokens(recorded: number, sample: TokenSampler, max: number): number {
 }
 
 /** Opens a trace spec; throws TraceFormatError for an unreadable file, empty file or bad header. */
-export function openTraceArrivals(spec: TraceSpec, horizonS: number, prompt: TokenSampler, output: TokenSampler): TraceArrivals {
-  const reader = TraceReader.open(spec.path, spec.format, { columns: spec.columns, filter: spec.filter, skipBadRows: spec.skipBadRows });
+export function openTraceArrivals(
+  spec: TraceSpec,
+  horizonS: number,
+  prompt: TokenSampler,
+  output: TokenSampler,
+): TraceArrivals {
+  const reader = TraceReader.open(spec.path, spec.format, {
+    columns: spec.columns,
+    filter: spec.filter,
+    skipBadRows: spec.skipBadRows,
+  });
   try {
     return new TraceArrivals(reader, spec.transform, horizonS, prompt, output);
   } catch (e) {

@@ -57,7 +57,13 @@ export class TraceReader implements ArrivalSource {
     try {
       let first = lines.next();
       while (first !== undefined && first.trim().length === 0) first = lines.next();
-      if (first === undefined) throw new TraceFormatError(file, 0, 0, `empty file; expected ${decoder.hasHeader ? 'header ' : ''}${decoder.expected}`);
+      if (first === undefined)
+        throw new TraceFormatError(
+          file,
+          0,
+          0,
+          `empty file; expected ${decoder.hasHeader ? 'header ' : ''}${decoder.expected}`,
+        );
       if (decoder.hasHeader) {
         const problem = decoder.header(first);
         if (problem !== undefined) throw new TraceFormatError(file, lines.lineNo, 1, problem);
@@ -90,7 +96,10 @@ export class TraceReader implements ArrivalSource {
       let t = out.timeS - this.origin;
       if (t < this.last) {
         if (this.last - t > CLAMP_TOLERANCE_S) {
-          this.bad(this.decoder.timeColumn, `time ${fmt(t)} s is earlier than the previous row's ${fmt(this.last)} s; rows must be in arrival order`);
+          this.bad(
+            this.decoder.timeColumn,
+            `time ${fmt(t)} s is earlier than the previous row's ${fmt(this.last)} s; rows must be in arrival order`,
+          );
           continue;
         }
         t = this.last;

@@ -11,12 +11,7 @@ export type TokenSpec =
   | { readonly dist: 'uniform'; readonly min: number; readonly max: number };
 
 export type TraceFormat =
-  | 'azure-llm-2023'
-  | 'azure-llm-2024'
-  | 'burstgpt'
-  | 'mooncake'
-  | 'azure-functions-2021'
-  | 'csv';
+  'azure-llm-2023' | 'azure-llm-2024' | 'burstgpt' | 'mooncake' | 'azure-functions-2021' | 'csv';
 
 /** Column mapping of a generic CSV trace. */
 export interface CsvColumns {

@@ -29,7 +29,10 @@ export async function sweepFigures(log: (msg: string) => void): Promise<Record<s
   log('sweep: scenarios/sweeps/bench.yaml, cold pools (start-up and JIT warm-up timed): 1 worker, then 2…');
   const cold1 = await measureSweepThroughput(sweep, 1);
   const cold2 = await measureSweepThroughput(sweep, 2);
-  const warmup = expandGrid(def).map((c) => ({ scenario: { ...c.scenario, horizon_s: WARMUP_HORIZON_S }, file: def.baseFile }));
+  const warmup = expandGrid(def).map((c) => ({
+    scenario: { ...c.scenario, horizon_s: WARMUP_HORIZON_S },
+    file: def.baseFile,
+  }));
   const pools = [new CellPool(1), new CellPool(2)] as const;
   try {
     log('sweep: warming a 1-worker and a 2-worker pool…');

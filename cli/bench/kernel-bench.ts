@@ -34,7 +34,11 @@ export function kernelBench(repeats = 3): KernelFigures {
   );
   const pending = 100_000;
   const events = 2_000_000;
-  const hold = bestOf(repeats, () => runHoldModel(pending, events, rngStream(1, 'bench:hold')), (r, dt) => r.events / dt);
+  const hold = bestOf(
+    repeats,
+    () => runHoldModel(pending, events, rngStream(1, 'bench:hold')),
+    (r, dt) => r.events / dt,
+  );
   return {
     mm1Customers: customers,
     mm1CustomersPerSec: Math.round(mm1.rate),

@@ -27,17 +27,31 @@ function cpuSecondsOf(pid: number | undefined): number {
 }
 
 /** Wall and CPU (this process + redis-server) milliseconds per job for `n` no-op jobs. */
-async function round(target: RedisTarget, name: string, n: number, redisPid?: number): Promise<{ wall: number; cpu: number }> {
-  const worker = new Worker<CellJobData, CellJobResult>(name, async () => ({ ok: true, resultJson: '{}', attainment: 1 }), {
-    connection: target.options, prefix: PREFIX, concurrency: 1, drainDelay: 1,
-  });
+async function round(
+  target: RedisTarget,
+  name: string,
+  n: number,
+  redisPid?: number,
+): Promise<{ wall: number; cpu: number }> {
+  const worker = new Worker<CellJobData, CellJobResult>(
+    name,
+    async () => ({ ok: true, resultJson: '{}', attainment: 1 }),
+    {
+      connection: target.options,
+      prefix: PREFIX,
+      concurrency: 1,
+      drainDelay: 1,
+    },
+  );
   worker.on('error', () => undefined);
   const exec = await QueueExecutor.open({ target, queueName: name, codeVersion: 'bench' });
   try {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const r0 = cpuSecondsOf(redisPid);
-    await Promise.all(Array.from({ length: n }, (_, i) => exec.run({ scenario: { bench: name, seed: i }, file: 'bench' })));
+    await Promise.all(
+      Array.from({ length: n }, (_, i) => exec.run({ scenario: { bench: name, seed: i }, file: 'bench' })),
+    );
     const c = process.cpuUsage(c0);
     const cpuMs = (c.user + c.system) / 1000 + (cpuSecondsOf(redisPid) - r0) * 1000;
     return { wall: (performance.now() - t0) / n, cpu: cpuMs / n };

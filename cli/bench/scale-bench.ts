@@ -32,16 +32,36 @@ export function scaleRunInProcess(sites: number, policy: string, horizonS: numbe
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   return {
-    devices: checked.value.devices.length, policy, horizonS, requests: result.totals.offered,
-    wallS: Number(wallS.toFixed(3)), cpuS: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)),
+    devices: checked.value.devices.length,
+    policy,
+    horizonS,
+    requests: result.totals.offered,
+    wallS: Number(wallS.toFixed(3)),
+    cpuS: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
 
 function runChild(cliMain: string, sites: number, policy: string, horizonS: number): ScaleRun {
-  const child = spawnSync(process.execPath, [cliMain, 'bench', '--part', 'scale-one', '--sites', String(sites), '--policy', policy, '--horizon', String(horizonS)], {
-    encoding: 'utf8', maxBuffer: 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [
+      cliMain,
+      'bench',
+      '--part',
+      'scale-one',
+      '--sites',
+      String(sites),
+      '--policy',
+      policy,
+      '--horizon',
+      String(horizonS),
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1024 * 1024,
+    },
+  );
   if (child.status !== 0) throw new Error(`scale bench (${sites} sites, ${policy}) failed: ${child.stderr.trim()}`);
   return JSON.parse(child.stdout) as ScaleRun;
 }
@@ -62,7 +82,11 @@ export interface ScaleRow {
   readonly rssBytesPerRequest: number;
 }
 
-export interface ScaleCase { readonly sites: number; readonly horizonS: number; readonly repeats: number }
+export interface ScaleCase {
+  readonly sites: number;
+  readonly horizonS: number;
+  readonly repeats: number;
+}
 
 /** The default cases: 128 and 1,024 devices for 300 simulated s (the issue's runs), 10,000 for 60 s. */
 export const SCALE_CASES: readonly ScaleCase[] = [
@@ -71,7 +95,12 @@ export const SCALE_CASES: readonly ScaleCase[] = [
   { sites: 1250, horizonS: 60, repeats: 1 },
 ];
 
-export function scaleBench(cliMain: string, log: (msg: string) => void, cases: readonly ScaleCase[] = SCALE_CASES, policies = ['least-loaded', 'epara']): { rows: ScaleRow[]; costRatio1024v128: Record<string, number> } {
+export function scaleBench(
+  cliMain: string,
+  log: (msg: string) => void,
+  cases: readonly ScaleCase[] = SCALE_CASES,
+  policies = ['least-loaded', 'epara'],
+): { rows: ScaleRow[]; costRatio1024v128: Record<string, number> } {
   const rows: ScaleRow[] = [];
   for (const c of cases) {
     for (const policy of policies) {
@@ -80,16 +109,25 @@ export function scaleBench(cliMain: string, log: (msg: string) => void, cases: r
         log(`scale: ${c.sites * 8} devices, ${policy}, ${c.horizonS} s, run ${k + 1}/${c.repeats}…`);
         runs.push(runChild(cliMain, c.sites, policy, c.horizonS));
       }
-      const wall = runs.map((r) => r.wallS), cpu = runs.map((r) => r.cpuS);
-      const bestWall = Math.min(...wall), bestCpu = Math.min(...cpu);
+      const wall = runs.map((r) => r.wallS),
+        cpu = runs.map((r) => r.cpuS);
+      const bestWall = Math.min(...wall),
+        bestCpu = Math.min(...cpu);
       const requests = runs[0]!.requests;
       const rss = Math.max(...runs.map((r) => r.peakRssMb));
       rows.push({
-        devices: runs[0]!.devices, policy, horizonS: c.horizonS, requests, runs: runs.length,
-        wallS: [bestWall, Math.max(...wall)], cpuS: [bestCpu, Math.max(...cpu)],
-        reqPerWallS: Math.round(requests / bestWall), reqPerCpuS: Math.round(requests / bestCpu),
-        cpuUsPerRequest: Number((bestCpu * 1e6 / requests).toFixed(2)),
-        peakRssMb: rss, rssBytesPerRequest: Math.round(rss * 1024 * 1024 / requests),
+        devices: runs[0]!.devices,
+        policy,
+        horizonS: c.horizonS,
+        requests,
+        runs: runs.length,
+        wallS: [bestWall, Math.max(...wall)],
+        cpuS: [bestCpu, Math.max(...cpu)],
+        reqPerWallS: Math.round(requests / bestWall),
+        reqPerCpuS: Math.round(requests / bestCpu),
+        cpuUsPerRequest: Number(((bestCpu * 1e6) / requests).toFixed(2)),
+        peakRssMb: rss,
+        rssBytesPerRequest: Math.round((rss * 1024 * 1024) / requests),
       });
     }
   }
@@ -104,9 +142,14 @@ export function scaleBench(cliMain: string, log: (msg: string) => void, cases: r
 
 /** The table as Markdown (what docs/performance.md quotes). */
 export function scaleTable(rows: readonly ScaleRow[]): string {
-  const lines = ['| devices | policy | sim s | requests | wall s (best–worst) | CPU s (best–worst) | req/wall s | req/CPU s | CPU µs/req | peak RSS MB | RSS B/req |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| devices | policy | sim s | requests | wall s (best–worst) | CPU s (best–worst) | req/wall s | req/CPU s | CPU µs/req | peak RSS MB | RSS B/req |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
   for (const r of rows) {
-    lines.push(`| ${r.devices} | ${r.policy} | ${r.horizonS} | ${r.requests} | ${r.wallS[0]}–${r.wallS[1]} | ${r.cpuS[0]}–${r.cpuS[1]} | ${r.reqPerWallS} | ${r.reqPerCpuS} | ${r.cpuUsPerRequest} | ${r.peakRssMb} | ${r.rssBytesPerRequest} |`);
+    lines.push(
+      `| ${r.devices} | ${r.policy} | ${r.horizonS} | ${r.requests} | ${r.wallS[0]}–${r.wallS[1]} | ${r.cpuS[0]}–${r.cpuS[1]} | ${r.reqPerWallS} | ${r.reqPerCpuS} | ${r.cpuUsPerRequest} | ${r.peakRssMb} | ${r.rssBytesPerRequest} |`,
+    );
   }
   return lines.join('\n');
 }

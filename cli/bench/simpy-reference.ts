@@ -80,12 +80,18 @@ export interface SimpyFigures {
 
 export function simpyReference(customers = 100_000): SimpyFigures {
   for (const g of GENERATIONS) {
-    const version = spawnSync(PYTHON, ['-c', `import ${g.module}; print(${g.module}.__version__)`], { encoding: 'utf8' });
+    const version = spawnSync(PYTHON, ['-c', `import ${g.module}; print(${g.module}.__version__)`], {
+      encoding: 'utf8',
+    });
     if (version.status !== 0) continue;
     const v = version.stdout.trim();
     const run = spawnSync(PYTHON, ['-c', g.script, String(customers)], { encoding: 'utf8', timeout: 600_000 });
     if (run.status !== 0) {
-      return { simpyCustomersPerSec: null, simpyVersion: v, simpyNote: `SimPy ${v} run failed: ${run.stderr.trim().slice(0, 200)}` };
+      return {
+        simpyCustomersPerSec: null,
+        simpyVersion: v,
+        simpyNote: `SimPy ${v} run failed: ${run.stderr.trim().slice(0, 200)}`,
+      };
     }
     const [rate] = run.stdout.trim().split(/\s+/).map(Number);
     return {
@@ -94,5 +100,9 @@ export function simpyReference(customers = 100_000): SimpyFigures {
       simpyNote: `SimPy ${v} M/M/1 (λ=0.9, μ=1), ${customers} customers, same machine, same bench run`,
     };
   }
-  return { simpyCustomersPerSec: null, simpyVersion: null, simpyNote: `SimPy not installed (apt-get install ${GENERATIONS.map((g) => g.apt).join(' or ')})` };
+  return {
+    simpyCustomersPerSec: null,
+    simpyVersion: null,
+    simpyNote: `SimPy not installed (apt-get install ${GENERATIONS.map((g) => g.apt).join(' or ')})`,
+  };
 }

@@ -35,13 +35,21 @@ const BIG_SIM_HORIZON_S = 90;
 const CAPPED_HEAP_MB = 24;
 
 type Mode = 'base' | 'real' | 'big';
-interface ChildFigures { rows: number; simRequests: number; seconds: number; peakRssMb: number }
+interface ChildFigures {
+  rows: number;
+  simRequests: number;
+  seconds: number;
+  peakRssMb: number;
+}
 
 /** The default trace scenario cut down to its trace-replaying service, over `horizonS`. */
 function replayScenario(tracePath: string, horizonS: number): Parameters<typeof simulate>[0] {
   const read = readScenarioObject(BASE_SCENARIO);
   if (!read.ok) throw new Error(formatIssues(read.issues));
-  const obj = structuredClone(read.value) as { horizon_s: number; services: Array<{ arrivals: Record<string, unknown> }> };
+  const obj = structuredClone(read.value) as {
+    horizon_s: number;
+    services: Array<{ arrivals: Record<string, unknown> }>;
+  };
   const chat = obj.services.find((s) => s.arrivals['process'] === 'trace');
   if (chat === undefined) throw new Error(`${BASE_SCENARIO} has no trace service`);
   chat.arrivals['path'] = tracePath;
@@ -72,7 +80,10 @@ function child(mode: Mode, file: string): ChildFigures {
 }
 
 function runChild(mode: Mode, file: string, nodeArgs: readonly string[] = []): ChildFigures {
-  const r = spawnSync(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), mode, file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`trace replay bench (${mode}) failed: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as ChildFigures;
 }

@@ -36,7 +36,12 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   builder: (y) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-      .option('part', { choices: ['all', 'kernel', 'model', 'sweep', 'queue', 'scale', 'scale-one'] as const, default: 'all' as const, describe: 'run only one part (model runs in-process; sweep = pool + trace replay; queue = BullMQ overhead; scale = generated fleets of 128, 1,024 and 10,000 devices, not part of all)' })
+      .option('part', {
+        choices: ['all', 'kernel', 'model', 'sweep', 'queue', 'scale', 'scale-one'] as const,
+        default: 'all' as const,
+        describe:
+          'run only one part (model runs in-process; sweep = pool + trace replay; queue = BullMQ overhead; scale = generated fleets of 128, 1,024 and 10,000 devices, not part of all)',
+      })
       .option('sites', { type: 'number', describe: 'scale-one: sites of 8 devices; scale: only this fleet size' })
       .option('policy', { type: 'string', describe: 'scale-one: policy' })
       .option('horizon', { type: 'number', describe: 'scale-one / scale: simulated seconds' })
@@ -51,17 +56,28 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     if (args.part === 'scale-one') {
       const { scaleRunInProcess } = await import('../bench/scale-bench.js');
-      process.stdout.write(`${JSON.stringify(scaleRunInProcess(args.sites ?? 16, args.policy ?? 'least-loaded', args.horizon ?? 300))}\n`);
+      process.stdout.write(
+        `${JSON.stringify(scaleRunInProcess(args.sites ?? 16, args.policy ?? 'least-loaded', args.horizon ?? 300))}\n`,
+      );
       return;
     }
     if (args.part === 'scale') {
       const { SCALE_CASES, scaleBench, scaleTable } = await import('../bench/scale-bench.js');
-      const cases = SCALE_CASES
-        .filter((c) => args.sites === undefined || c.sites === args.sites)
-        .map((c) => ({ sites: c.sites, horizonS: args.horizon ?? c.horizonS, repeats: args.repeat ?? c.repeats }));
-      const out = scaleBench(process.argv[1]!, log, cases.length > 0 ? cases : [{ sites: args.sites!, horizonS: args.horizon ?? 300, repeats: args.repeat ?? 1 }]);
+      const cases = SCALE_CASES.filter((c) => args.sites === undefined || c.sites === args.sites).map((c) => ({
+        sites: c.sites,
+        horizonS: args.horizon ?? c.horizonS,
+        repeats: args.repeat ?? c.repeats,
+      }));
+      const out = scaleBench(
+        process.argv[1]!,
+        log,
+        cases.length > 0 ? cases : [{ sites: args.sites!, horizonS: args.horizon ?? 300, repeats: args.repeat ?? 1 }],
+      );
       if (args.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-      else process.stdout.write(`${scaleTable(out.rows)}\n\ncost ratio 1,024 vs 128 devices (CPU µs per request): ${JSON.stringify(out.costRatio1024v128)}\n`);
+      else
+        process.stdout.write(
+          `${scaleTable(out.rows)}\n\ncost ratio 1,024 vs 128 devices (CPU µs per request): ${JSON.stringify(out.costRatio1024v128)}\n`,
+        );
       return;
     }
     const figures: Record<string, unknown> = {};

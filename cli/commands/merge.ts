@@ -18,10 +18,11 @@ interface MergeArgs {
 export const mergeCommand: CommandModule<object, MergeArgs> = {
   command: 'merge <parts..>',
   describe: 'Merge the shard outputs (parasim sweep --shard) of one sweep into one results file.',
-  builder: (y) => y
-    .positional('parts', { type: 'string', array: true, demandOption: true, describe: 'part-*.jsonl files' })
-    .option('out', { type: 'string', demandOption: true, describe: 'merged results JSONL' })
-    .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing --out' }),
+  builder: (y) =>
+    y
+      .positional('parts', { type: 'string', array: true, demandOption: true, describe: 'part-*.jsonl files' })
+      .option('out', { type: 'string', demandOption: true, describe: 'merged results JSONL' })
+      .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing --out' }),
   handler: (args) => {
     checkOutputPath(args.out, '--out');
     if (fs.existsSync(args.out) && !args.force) throw new CliError(`${args.out} exists; use --force or remove it`, 1);
@@ -35,6 +36,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     if (!merged.ok) throw new CliError(`cannot merge:\n  ${merged.problems.join('\n  ')}`, 1);
     writeLinesAtomically(args.out, merged.lines);
     const failed = merged.lines.filter((l) => l.failed).length;
-    process.stderr.write(`${merged.lines.length} cells from ${parts.length} parts → ${args.out}${failed > 0 ? ` (${failed} failed cells)` : ''}\n`);
+    process.stderr.write(
+      `${merged.lines.length} cells from ${parts.length} parts → ${args.out}${failed > 0 ? ` (${failed} failed cells)` : ''}\n`,
+    );
   },
 };

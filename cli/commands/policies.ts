@@ -38,7 +38,10 @@ export function formatPolicies(): string {
     const params = Object.entries(f.params);
     if (params.length === 0) lines.push('  (no parameters)');
     for (const [p, spec] of params) {
-      lines.push(`  policy.params.${p}: ${spec.kind}, default ${String(spec.default)}, range ${range(spec)}`, `      ${spec.description}`);
+      lines.push(
+        `  policy.params.${p}: ${spec.kind}, default ${String(spec.default)}, range ${range(spec)}`,
+        `      ${spec.description}`,
+      );
     }
     lines.push('');
   }
@@ -49,7 +52,9 @@ export function policiesJson(): unknown {
   return POLICY_NAMES.map((name) => ({ name, description: POLICIES[name].description, params: POLICIES[name].params }));
 }
 
-interface PoliciesArgs { json: boolean }
+interface PoliciesArgs {
+  json: boolean;
+}
 
 export const policiesCommand: CommandModule<object, PoliciesArgs> = {
   command: 'policies',

@@ -8,7 +8,15 @@
 import type { CommandModule } from 'yargs';
 import type { ReportInputs, ResultEntry, ValidationReport } from '../../reports/index.js';
 import {
-  buildReport, chooseX, groupEntries, mixedSweeps, outputPathProblem, plural, readResultFiles, readValidationFile, reportCsv,
+  buildReport,
+  chooseX,
+  groupEntries,
+  mixedSweeps,
+  outputPathProblem,
+  plural,
+  readResultFiles,
+  readValidationFile,
+  reportCsv,
   writeAtomically,
 } from '../../reports/index.js';
 import { didYouMean } from '../../scenarios/index.js';
@@ -21,12 +29,18 @@ import { CliError } from '../cli-error.js';
  * otherwise the report silently fell back to the load axis and the highest x.
  */
 function checkAxisArgs(entries: readonly ResultEntry[], x: string | undefined, at: number | undefined): void {
-  const g = groupEntries(entries.filter((e) => e.result !== undefined), x);
+  const g = groupEntries(
+    entries.filter((e) => e.result !== undefined),
+    x,
+  );
   if (x !== undefined && g.xs.length === 0) {
     const names = [...new Set(entries.flatMap((e) => Object.keys(e.coords)))].sort();
     const hint = didYouMean(x, names);
-    throw new CliError(`-x ${x}: no result has a numeric grid coordinate "${x}"${names.length > 0 ? ` (coordinates: ${names.join(', ')})` : ''}`
-      + `${hint !== undefined && hint.startsWith('did') ? `; ${hint}` : ''}`, 2);
+    throw new CliError(
+      `-x ${x}: no result has a numeric grid coordinate "${x}"${names.length > 0 ? ` (coordinates: ${names.join(', ')})` : ''}` +
+        `${hint !== undefined && hint.startsWith('did') ? `; ${hint}` : ''}`,
+      2,
+    );
   }
   if (at !== undefined && chooseX(g, at) !== at) {
     throw new CliError(`--at ${at}: no results at ${g.xLabel} = ${at}; values with data: ${g.xs.join(', ')}`, 2);
@@ -48,9 +62,12 @@ interface ReportArgs {
 function notesDigest(inputs: ReportInputs): string[] {
   const count = new Map<string, number>();
   for (const e of inputs.entries) {
-    for (const n of new Set(e.result?.notes ?? [])) if (!n.startsWith('perf: ')) count.set(`${e.policy}: ${n}`, (count.get(`${e.policy}: ${n}`) ?? 0) + 1);
+    for (const n of new Set(e.result?.notes ?? []))
+      if (!n.startsWith('perf: ')) count.set(`${e.policy}: ${n}`, (count.get(`${e.policy}: ${n}`) ?? 0) + 1);
   }
-  return [...count].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([n, k]) => `note (${k} run${k === 1 ? '' : 's'}): ${n}`);
+  return [...count]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([n, k]) => `note (${k} run${k === 1 ? '' : 's'}): ${n}`);
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
@@ -58,17 +75,32 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   describe: 'Write a self-contained HTML report (and a CSV) from result JSON / sweep JSONL / capacity summary files',
   builder: (y) =>
     y
-      .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'result.json, results.jsonl or results.capacity.json files' })
+      .positional('inputs', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'result.json, results.jsonl or results.capacity.json files',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'HTML file to write' })
-      .option('csv', { type: 'string', describe: 'also write one summary row per (policy, service and all, axes, load), plus capacity rows' })
+      .option('csv', {
+        type: 'string',
+        describe: 'also write one summary row per (policy, service and all, axes, load), plus capacity rows',
+      })
       .option('x', { type: 'string', describe: 'grid coordinate for the x axis instead of the load multiplier' })
       .option('at', { type: 'number', describe: 'x value for CDFs, losses, devices and placement (default: highest)' })
-      .option('target', { type: 'number', default: 0.9, describe: 'SLO-attainment target for goodput capacity (every service)' })
+      .option('target', {
+        type: 'number',
+        default: 0.9,
+        describe: 'SLO-attainment target for goodput capacity (every service)',
+      })
       .option('validation', { type: 'string', describe: 'the JSON `parasim validate --out` writes' })
       .option('title', { type: 'string', describe: 'page title' }),
   handler: (args) => {
     if (!(args.target > 0 && args.target <= 1)) throw new CliError(`--target must be in (0, 1], got ${args.target}`, 2);
-    for (const [flag, file] of [['--out', args.out], ['--csv', args.csv]] as const) {
+    for (const [flag, file] of [
+      ['--out', args.out],
+      ['--csv', args.csv],
+    ] as const) {
       if (file === undefined) continue;
       const problem = outputPathProblem(file);
       if (problem !== null) throw new CliError(`${flag} ${problem}`, 2);
@@ -88,7 +120,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       validation = v.value;
     }
     const inputs: ReportInputs = {
-      entries, issues, capacity, version: codeVersion(),
+      entries,
+      issues,
+      capacity,
+      version: codeVersion(),
       ...(validation !== undefined ? { validation } : {}),
       options: { xField: args.x, atX: args.at, target: args.target, title: args.title },
     };
@@ -100,6 +135,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const digest = notesDigest(inputs);
     for (const line of digest.slice(0, 20)) process.stderr.write(`${line}\n`);
     if (digest.length > 20) process.stderr.write(`… ${digest.length - 20} more notes in the page\n`);
-    process.stderr.write(`report: ${plural(ok, 'run')}${failed ? `, ${plural(failed, 'failed cell')}` : ''}${capacity.length ? `, ${plural(capacity.length, 'capacity summary', 'capacity summaries')}` : ''} → ${args.out} (${(html.length / 1e6).toFixed(1)} MB)${args.csv ? ` and ${args.csv}` : ''}\n`);
+    process.stderr.write(
+      `report: ${plural(ok, 'run')}${failed ? `, ${plural(failed, 'failed cell')}` : ''}${capacity.length ? `, ${plural(capacity.length, 'capacity summary', 'capacity summaries')}` : ''} → ${args.out} (${(html.length / 1e6).toFixed(1)} MB)${args.csv ? ` and ${args.csv}` : ''}\n`,
+    );
   },
 };

@@ -47,7 +47,9 @@ export const checkCommand: CommandModule<object, { scenario: string }> = {
     const s = r.value;
     const traces = traceProblems(s);
     if (traces.length > 0) throw new CliError(`${traces.length} issue(s):\n${traces.join('\n')}`, 1);
-    process.stdout.write(`${args.scenario}: ok — "${s.name}", ${s.devices.length} devices, ${s.switches.length} switches, `
-      + `${s.links.length} links, ${s.services.length} services, ${s.faults.length} faults, horizon ${s.horizonS} s, policy ${s.policy.name}\n`);
+    process.stdout.write(
+      `${args.scenario}: ok — "${s.name}", ${s.devices.length} devices, ${s.switches.length} switches, ` +
+        `${s.links.length} links, ${s.services.length} services, ${s.faults.length} faults, horizon ${s.horizonS} s, policy ${s.policy.name}\n`,
+    );
   },
 };

@@ -23,11 +23,12 @@ interface StartArgs {
 export const startCommand: CommandModule<object, StartArgs> = {
   command: 'start',
   describe: 'Run the bundled default sweep (all policies) and write out/results.jsonl + out/report.html.',
-  builder: (y) => y
-    .option('fresh', { type: 'boolean', default: false, describe: 'discard earlier results instead of resuming' })
-    .option('workers', { type: 'number', describe: 'worker threads (default: min(cells, cores))' })
-    .option('dir', { type: 'string', default: 'out', describe: 'output directory' })
-    .option('sweep', { type: 'string', describe: 'another sweep file instead of the bundled default' }),
+  builder: (y) =>
+    y
+      .option('fresh', { type: 'boolean', default: false, describe: 'discard earlier results instead of resuming' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: min(cells, cores))' })
+      .option('dir', { type: 'string', default: 'out', describe: 'output directory' })
+      .option('sweep', { type: 'string', describe: 'another sweep file instead of the bundled default' }),
   handler: async (args) => {
     const sweepFile = args.sweep ?? path.join(packageRoot(), 'scenarios', 'sweeps', 'default.yaml');
     if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {
@@ -49,17 +50,26 @@ export const startCommand: CommandModule<object, StartArgs> = {
       fs.rmSync(out, { force: true });
     }
     const workers = workersFor(def, args.workers);
-    process.stderr.write(`sweep ${path.relative(process.cwd(), sweepFile) || sweepFile} on ${workers} worker thread(s)\n`);
+    process.stderr.write(
+      `sweep ${path.relative(process.cwd(), sweepFile) || sweepFile} on ${workers} worker thread(s)\n`,
+    );
     const t0 = performance.now();
     const r = await runSweep(def, { out, workers, resume: true, progress: progressPrinter('start') });
     if (!r.ok) throw new CliError(r.message, 1);
     reportSummary(r.summary, (performance.now() - t0) / 1000);
     const { entries, issues } = readResultFiles([out]);
-    const inputs = { entries, issues, version: codeVersion(), options: { target: 0.9, title: 'ParaSim default sweep' } };
+    const inputs = {
+      entries,
+      issues,
+      version: codeVersion(),
+      options: { target: 0.9, title: 'ParaSim default sweep' },
+    };
     const reportFile = path.join(args.dir, 'report.html');
     const csvFile = path.join(args.dir, 'summary.csv');
     writeReport(reportFile, buildReport(inputs));
     writeReport(csvFile, reportCsv(inputs));
-    process.stdout.write(`results: ${path.resolve(out)}\nreport:  ${path.resolve(reportFile)}\nsummary: ${path.resolve(csvFile)}\n`);
+    process.stdout.write(
+      `results: ${path.resolve(out)}\nreport:  ${path.resolve(reportFile)}\nsummary: ${path.resolve(csvFile)}\n`,
+    );
   },
 };

@@ -4,7 +4,14 @@
  * Loaded lazily by cli/commands/sweep.ts so local sweeps never load BullMQ.
  */
 import { Queue } from 'bullmq';
-import { coordinatesText, expandGrid, runSweep, type SweepDefinition, type SweepProgress, type SweepRunSummary } from '../../sweeps/index.js';
+import {
+  coordinatesText,
+  expandGrid,
+  runSweep,
+  type SweepDefinition,
+  type SweepProgress,
+  type SweepRunSummary,
+} from '../../sweeps/index.js';
 import { CliError } from '../cli-error.js';
 import { queueCodeVersion } from '../../sweeps/queue/code-version.js';
 import { QueueExecutor } from '../../sweeps/queue/coordinator.js';
@@ -38,12 +45,20 @@ export async function queueSweep(def: SweepDefinition, args: QueueSweepArgs): Pr
   const target = targetOrThrow(args.url);
   await reachableOrThrow(target);
   const queueName = queueNameFor(def);
-  const where = def.mode.kind === 'grid' ? new Map(expandGrid(def).map((c) => [c.key, `cell ${c.info.index} (${coordinatesText(c.info)})`])) : new Map<string, string>();
+  const where =
+    def.mode.kind === 'grid'
+      ? new Map(expandGrid(def).map((c) => [c.key, `cell ${c.info.index} (${coordinatesText(c.info)})`]))
+      : new Map<string, string>();
   const executor = await QueueExecutor.open({
-    target, queueName, codeVersion: queueCodeVersion(),
-    onJobFailed: (key, reason) => process.stderr.write(`\n${where.get(key) ?? `cell ${key}`} failed on a worker: ${reason}\n`),
+    target,
+    queueName,
+    codeVersion: queueCodeVersion(),
+    onJobFailed: (key, reason) =>
+      process.stderr.write(`\n${where.get(key) ?? `cell ${key}`} failed on a worker: ${reason}\n`),
   });
-  process.stderr.write(`sweep: queue ${queueName} on ${target.shown}, code ${queueCodeVersion()}; start workers with: parasim worker --queue ${target.shown}\n`);
+  process.stderr.write(
+    `sweep: queue ${queueName} on ${target.shown}, code ${queueCodeVersion()}; start workers with: parasim worker --queue ${target.shown}\n`,
+  );
   // Queue mode always resumes: a restarted coordinator collects what the workers already finished.
   const r = await runSweep(def, { out: args.out, workers: 1, resume: true, progress: args.progress, executor });
   if (!r.ok) {
@@ -59,14 +74,18 @@ export async function printQueueStatus(def: SweepDefinition, url: string): Promi
   await reachableOrThrow(target);
   const name = queueNameFor(def);
   const queue = new Queue(name, { connection: target.options, prefix: PREFIX });
-  queue.on('error', () => { /* reported by the awaited calls */ });
+  queue.on('error', () => {
+    /* reported by the awaited calls */
+  });
   try {
     const c = await queue.getJobCounts('waiting', 'delayed', 'prioritized', 'paused', 'active', 'completed', 'failed');
     const workers = await queue.getWorkersCount();
     const queued = (c['waiting'] ?? 0) + (c['delayed'] ?? 0) + (c['prioritized'] ?? 0) + (c['paused'] ?? 0);
     const total = queued + (c['active'] ?? 0) + (c['completed'] ?? 0) + (c['failed'] ?? 0);
-    process.stdout.write(`queue ${name} on ${target.shown}: ${queued} queued, ${c['active'] ?? 0} running, ${c['completed'] ?? 0} done, ${c['failed'] ?? 0} failed; ${workers} worker connections`
-      + `${total === 0 ? ' (no jobs: not started, or finished and collected)' : ''}\n`);
+    process.stdout.write(
+      `queue ${name} on ${target.shown}: ${queued} queued, ${c['active'] ?? 0} running, ${c['completed'] ?? 0} done, ${c['failed'] ?? 0} failed; ${workers} worker connections` +
+        `${total === 0 ? ' (no jobs: not started, or finished and collected)' : ''}\n`,
+    );
   } finally {
     await queue.close();
   }

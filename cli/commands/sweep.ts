@@ -10,8 +10,14 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { envBound, formatIssues } from '../../scenarios/index.js';
 import {
-  availableCores, expandGrid, loadSweepFile, parseShard, runSweep,
-  type SweepDefinition, type SweepProgress, type SweepRunSummary,
+  availableCores,
+  expandGrid,
+  loadSweepFile,
+  parseShard,
+  runSweep,
+  type SweepDefinition,
+  type SweepProgress,
+  type SweepRunSummary,
 } from '../../sweeps/index.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';
@@ -42,12 +48,15 @@ export function progressPrinter(label: string): (p: SweepProgress) => void {
     const rate = elapsed > 0 ? ran / elapsed : 0;
     const eta = rate > 0 ? (p.total - p.done) / rate : NaN;
     const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
-    const tail = `${p.done}/${p.total} cells  ${rate.toFixed(2)} cells/s  ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}`
-      + `${p.failed > 0 ? `  ${p.failed} failed` : ''}${p.reused > 0 ? `  ${p.reused} reused` : ''}`;
+    const tail =
+      `${p.done}/${p.total} cells  ${rate.toFixed(2)} cells/s  ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}` +
+      `${p.failed > 0 ? `  ${p.failed} failed` : ''}${p.reused > 0 ? `  ${p.reused} reused` : ''}`;
     if (tty) {
       const width = 24;
       const fill = Math.round((width * pct) / 100);
-      process.stderr.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${pct}%  ${tail}\x1b[K${finished ? '\n' : ''}`);
+      process.stderr.write(
+        `\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${pct}%  ${tail}\x1b[K${finished ? '\n' : ''}`,
+      );
       lastDraw = now;
     } else if (finished || pct >= lastPlainPct + 10 || (now - lastPlainT > 5000 && p.done > 0)) {
       if (pct === lastPlainPct && !finished) return;
@@ -86,15 +95,22 @@ export function workersFor(def: SweepDefinition, asked: number | undefined): num
   const max = envBound('PARASIM_MAX_WORKERS', DEFAULT_MAX_WORKERS);
   const cells = Math.max(1, parallelCells(def));
   const used = Math.min(asked, cells);
-  if (used > max) throw new CliError(`--workers ${asked} is above the bound of ${max} worker threads; raise it with PARASIM_MAX_WORKERS (docs/limits.md)`, 2);
+  if (used > max)
+    throw new CliError(
+      `--workers ${asked} is above the bound of ${max} worker threads; raise it with PARASIM_MAX_WORKERS (docs/limits.md)`,
+      2,
+    );
   if (used < asked) process.stderr.write(`sweep: --workers ${asked} capped at ${used} (the number of cells)\n`);
   return used;
 }
 
 /** Prints failures with their coordinates and sets a failing exit code when any cell failed. */
 export function reportSummary(s: SweepRunSummary, seconds: number): void {
-  for (const f of s.failures) process.stderr.write(`cell ${f.index} failed (${f.coordinates}):\n  ${f.message.replace(/\n/g, '\n  ')}\n`);
-  process.stderr.write(`${s.cells} cells (${s.ran} run, ${s.reused} reused, ${s.failures.length} failed) in ${seconds.toFixed(1)} s → ${s.out}\n`);
+  for (const f of s.failures)
+    process.stderr.write(`cell ${f.index} failed (${f.coordinates}):\n  ${f.message.replace(/\n/g, '\n  ')}\n`);
+  process.stderr.write(
+    `${s.cells} cells (${s.ran} run, ${s.reused} reused, ${s.failures.length} failed) in ${seconds.toFixed(1)} s → ${s.out}\n`,
+  );
   if (s.capacityFile !== undefined) process.stderr.write(`goodput capacity → ${s.capacityFile}\n`);
   if (s.failures.length > 0) process.exitCode = 1;
 }
@@ -108,7 +124,9 @@ type Executor = NonNullable<Parameters<typeof runSweep>[1]['executor']>;
  * Writes to a temporary file that it removes.
  */
 export async function measureSweepThroughput(
-  sweepPath: string, workers: number, warmPool?: Pick<Executor, 'run'>,
+  sweepPath: string,
+  workers: number,
+  warmPool?: Pick<Executor, 'run'>,
 ): Promise<{ cells: number; seconds: number; cellsPerSec: number }> {
   const def = loadSweepOrThrow(sweepPath);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-sweep-bench-'));
@@ -116,7 +134,12 @@ export async function measureSweepThroughput(
   const executor: Executor | undefined = warmPool && { run: (t) => warmPool.run(t), close: () => Promise.resolve() };
   try {
     const t0 = performance.now();
-    const r = await runSweep(def, { out: path.join(dir, 'results.jsonl'), workers, resume: false, ...(executor ? { executor } : {}) });
+    const r = await runSweep(def, {
+      out: path.join(dir, 'results.jsonl'),
+      workers,
+      resume: false,
+      ...(executor ? { executor } : {}),
+    });
     const seconds = (performance.now() - t0) / 1000;
     if (!r.ok) throw new CliError(r.message, 1);
     return { cells: r.summary.cells, seconds, cellsPerSec: r.summary.cells / seconds };
@@ -128,7 +151,8 @@ export async function measureSweepThroughput(
 /** `--queue` / `--status` (sweep-queue.ts + sweeps/queue, loaded only when asked for: BullMQ is not needed otherwise). */
 async function queueMode(def: SweepDefinition, args: SweepArgs, out: string): Promise<void> {
   if (args.queue === undefined) throw new CliError('--status needs --queue redis://HOST:PORT', 2);
-  if (args.shard !== undefined) throw new CliError('--queue and --shard do not combine: the queue already spreads the cells over the workers', 2);
+  if (args.shard !== undefined)
+    throw new CliError('--queue and --shard do not combine: the queue already spreads the cells over the workers', 2);
   const q = await import('./sweep-queue.js');
   if (args.status) return q.printQueueStatus(def, args.queue);
   const t0 = performance.now();
@@ -139,14 +163,29 @@ async function queueMode(def: SweepDefinition, args: SweepArgs, out: string): Pr
 export const sweepCommand: CommandModule<object, SweepArgs> = {
   command: 'sweep <sweep>',
   describe: 'Run a parameter sweep (grid or goodput-capacity) on worker threads; JSONL results.',
-  builder: (y) => y
-    .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep YAML (docs/sweeps.md)' })
-    .option('workers', { type: 'number', describe: 'worker threads (default: min(cells, cores))' })
-    .option('out', { type: 'string', describe: 'results JSONL (default results.jsonl, or part-I.jsonl with --shard)' })
-    .option('resume', { type: 'boolean', default: false, describe: 'keep finished cells of an existing --out and run the rest' })
-    .option('shard', { type: 'string', nargs: 1, describe: 'I/N: run only cells with index % N == I' })
-    .option('queue', { type: 'string', describe: 'redis://HOST:PORT: enqueue the cells for `parasim worker`s and collect them (implies --resume)' })
-    .option('status', { type: 'boolean', default: false, describe: 'with --queue: print queued/running/done/failed counts and exit' }),
+  builder: (y) =>
+    y
+      .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep YAML (docs/sweeps.md)' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: min(cells, cores))' })
+      .option('out', {
+        type: 'string',
+        describe: 'results JSONL (default results.jsonl, or part-I.jsonl with --shard)',
+      })
+      .option('resume', {
+        type: 'boolean',
+        default: false,
+        describe: 'keep finished cells of an existing --out and run the rest',
+      })
+      .option('shard', { type: 'string', nargs: 1, describe: 'I/N: run only cells with index % N == I' })
+      .option('queue', {
+        type: 'string',
+        describe: 'redis://HOST:PORT: enqueue the cells for `parasim worker`s and collect them (implies --resume)',
+      })
+      .option('status', {
+        type: 'boolean',
+        default: false,
+        describe: 'with --queue: print queued/running/done/failed counts and exit',
+      }),
   handler: async (args) => {
     const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
     if (shard === null) throw new CliError(`--shard must be I/N with 0 <= I < N (got ${args.shard})`, 2);
@@ -160,7 +199,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const workers = workersFor(def, args.workers);
     const t0 = performance.now();
     const r = await runSweep(def, {
-      out, workers, resume: args.resume, progress: progressPrinter('sweep'), ...(shard !== undefined ? { shard } : {}),
+      out,
+      workers,
+      resume: args.resume,
+      progress: progressPrinter('sweep'),
+      ...(shard !== undefined ? { shard } : {}),
     });
     if (!r.ok) throw new CliError(r.message, 1);
     reportSummary(r.summary, (performance.now() - t0) / 1000);

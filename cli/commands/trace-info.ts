@@ -3,10 +3,23 @@
  * uses and prints rows, duration, mean rate and token statistics (or one JSON object).
  */
 import type { CommandModule } from 'yargs';
-import { TraceFormatError, traceSummary, type CsvColumns, type TraceFormat, type TraceSummary } from '../../traces/index.js';
+import {
+  TraceFormatError,
+  traceSummary,
+  type CsvColumns,
+  type TraceFormat,
+  type TraceSummary,
+} from '../../traces/index.js';
 import { CliError } from '../cli-error.js';
 
-const FORMATS = ['azure-llm-2023', 'azure-llm-2024', 'burstgpt', 'mooncake', 'azure-functions-2021', 'csv'] as const satisfies readonly TraceFormat[];
+const FORMATS = [
+  'azure-llm-2023',
+  'azure-llm-2024',
+  'burstgpt',
+  'mooncake',
+  'azure-functions-2021',
+  'csv',
+] as const satisfies readonly TraceFormat[];
 
 interface TraceInfoArgs {
   file: string;
@@ -33,16 +46,29 @@ export const traceInfoCommand: CommandModule<object, TraceInfoArgs> = {
       .option('model', { type: 'string', describe: 'BurstGPT: keep only this Model' })
       .option('log-type', { type: 'string', describe: 'BurstGPT: keep only this Log Type' })
       .option('time-column', { type: 'string', describe: 'csv: time column name' })
-      .option('time-unit', { choices: ['s', 'ms', 'us', 'iso'] as const, default: 's' as const, describe: 'csv: unit of the time column' })
+      .option('time-unit', {
+        choices: ['s', 'ms', 'us', 'iso'] as const,
+        default: 's' as const,
+        describe: 'csv: unit of the time column',
+      })
       .option('prompt-column', { type: 'string', describe: 'csv: prompt token column' })
       .option('output-column', { type: 'string', describe: 'csv: output token column' }),
   handler: (args) => {
     let columns: CsvColumns | undefined;
     if (args.format === 'csv') {
-      if (args['time-column'] === undefined) throw new CliError('--format csv needs --time-column (and optionally --prompt-column, --output-column)', 2);
-      columns = { time: args['time-column'], timeUnit: args['time-unit'], promptTokens: args['prompt-column'], outputTokens: args['output-column'] };
+      if (args['time-column'] === undefined)
+        throw new CliError('--format csv needs --time-column (and optionally --prompt-column, --output-column)', 2);
+      columns = {
+        time: args['time-column'],
+        timeUnit: args['time-unit'],
+        promptTokens: args['prompt-column'],
+        outputTokens: args['output-column'],
+      };
     }
-    const filter = args.model !== undefined || args['log-type'] !== undefined ? { model: args.model, logType: args['log-type'] } : undefined;
+    const filter =
+      args.model !== undefined || args['log-type'] !== undefined
+        ? { model: args.model, logType: args['log-type'] }
+        : undefined;
     let s: TraceSummary;
     try {
       s = traceSummary(args.file, args.format, { columns, filter, skipBadRows: args['skip-bad-rows'] });

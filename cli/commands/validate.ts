@@ -9,7 +9,12 @@ import type { CommandModule } from 'yargs';
 import { isPolicyName, POLICY_NAMES } from '../../policies/index.js';
 import { formatIssues, readScenarioObject } from '../../scenarios/index.js';
 import {
-  exceedsThreshold, testbedFromSpec, validateOnTestbed, validationJson, validationText, writeFileAtomic,
+  exceedsThreshold,
+  testbedFromSpec,
+  validateOnTestbed,
+  validationJson,
+  validationText,
+  writeFileAtomic,
 } from '../../runtime/index.js';
 import { nonNegativeNumber, parseSeed, positiveNumber } from '../args.js';
 import { CliError } from '../cli-error.js';
@@ -38,31 +43,69 @@ interface ValidateArgs {
   'run-dir'?: string;
 }
 
-const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate <scenario>',
   describe: 'Compare simulated and live (testbed) results per policy × load; JSON with --json',
-  builder: (y) => y
-    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML' })
-    .option('testbed', { type: 'string', demandOption: true, describe: 'testbed YAML (agents per scenario device)' })
-    .option('policies', { type: 'string', describe: `comma-separated policies (default: the scenario's): ${POLICY_NAMES.join(', ')}` })
-    .option('loads', { type: 'string', default: '1', describe: 'comma-separated load multipliers, e.g. 0.5,1,1.5' })
-    .option('seed', { type: 'string', coerce: (s: string) => parseSeed(s), describe: 'root seed (default: the scenario\'s)' })
-    .option('horizon-s', { type: 'number', describe: 'override the scenario\'s horizon_s (shorter runs)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of the table' })
-    .option('max-goodput-error', { type: 'number', describe: 'exit 1 when medianAbsGoodputError is above this fraction (e.g. 0.1)' })
-    .option('max-p99-error', { type: 'number', describe: 'exit 1 when medianAbsE2eP99Error (worst service) is above this fraction (e.g. 0.15)' })
-    .option('profile-batches', { type: 'string', default: '1,2,4,8', describe: 'profile: batch sizes' })
-    .option('profile-prompts', { type: 'string', default: '16,64,256', describe: 'profile: LLM prefill prompt lengths' })
-    .option('profile-decode-prompts', { type: 'string', describe: 'profile: also measure each decode batch at these prompt lengths' })
-    .option('round-trip', { type: 'boolean', default: true, describe: 'model the measured agent round trip as link latency/bandwidth (--no-round-trip: catalog links)' })
-    .option('profile-around', { type: 'boolean', default: false, describe: 'profile again after every live cell and simulate it with the mean of the profiles before and after (a drifting shared host)' })
-    .option('out', { type: 'string', describe: 'also write the JSON here' })
-    .option('drain-s', { type: 'number', default: 30, describe: 'live: wait this long after the last arrival' })
-    .option('repeats', { type: 'number', default: 3, describe: 'profile: measurements per point (median)' })
-    .option('start-testbed', { type: 'boolean', default: false, describe: 'start agents that are not up; stop them afterwards' })
-    .option('run-dir', { type: 'string', describe: 'testbed run dir (default: next to the testbed YAML)' }),
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML' })
+      .option('testbed', { type: 'string', demandOption: true, describe: 'testbed YAML (agents per scenario device)' })
+      .option('policies', {
+        type: 'string',
+        describe: `comma-separated policies (default: the scenario's): ${POLICY_NAMES.join(', ')}`,
+      })
+      .option('loads', { type: 'string', default: '1', describe: 'comma-separated load multipliers, e.g. 0.5,1,1.5' })
+      .option('seed', {
+        type: 'string',
+        coerce: (s: string) => parseSeed(s),
+        describe: "root seed (default: the scenario's)",
+      })
+      .option('horizon-s', { type: 'number', describe: "override the scenario's horizon_s (shorter runs)" })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of the table' })
+      .option('max-goodput-error', {
+        type: 'number',
+        describe: 'exit 1 when medianAbsGoodputError is above this fraction (e.g. 0.1)',
+      })
+      .option('max-p99-error', {
+        type: 'number',
+        describe: 'exit 1 when medianAbsE2eP99Error (worst service) is above this fraction (e.g. 0.15)',
+      })
+      .option('profile-batches', { type: 'string', default: '1,2,4,8', describe: 'profile: batch sizes' })
+      .option('profile-prompts', {
+        type: 'string',
+        default: '16,64,256',
+        describe: 'profile: LLM prefill prompt lengths',
+      })
+      .option('profile-decode-prompts', {
+        type: 'string',
+        describe: 'profile: also measure each decode batch at these prompt lengths',
+      })
+      .option('round-trip', {
+        type: 'boolean',
+        default: true,
+        describe: 'model the measured agent round trip as link latency/bandwidth (--no-round-trip: catalog links)',
+      })
+      .option('profile-around', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'profile again after every live cell and simulate it with the mean of the profiles before and after (a drifting shared host)',
+      })
+      .option('out', { type: 'string', describe: 'also write the JSON here' })
+      .option('drain-s', { type: 'number', default: 30, describe: 'live: wait this long after the last arrival' })
+      .option('repeats', { type: 'number', default: 3, describe: 'profile: measurements per point (median)' })
+      .option('start-testbed', {
+        type: 'boolean',
+        default: false,
+        describe: 'start agents that are not up; stop them afterwards',
+      })
+      .option('run-dir', { type: 'string', describe: 'testbed run dir (default: next to the testbed YAML)' }),
   handler: async (args) => {
     checkOutputPath(args.out, '--out');
     positiveNumber(args['horizon-s'], '--horizon-s');
@@ -71,34 +114,56 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     if (!read.ok) throw new CliError(formatIssues(read.issues), 1);
     const policies = args.policies !== undefined ? list(args.policies) : undefined;
     const badPolicy = policies?.find((p) => !isPolicyName(p));
-    if (badPolicy !== undefined) throw new CliError(`unknown policy '${badPolicy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
+    if (badPolicy !== undefined)
+      throw new CliError(`unknown policy '${badPolicy}'; valid: ${POLICY_NAMES.join(', ')}`, 2);
     const loads = list(args.loads).map(Number);
-    if (loads.length === 0 || loads.some((m) => !(m > 0) || !Number.isFinite(m))) throw new CliError(`--loads ${args.loads}: expected positive numbers, e.g. 0.5,1,1.5`, 2);
+    if (loads.length === 0 || loads.some((m) => !(m > 0) || !Number.isFinite(m)))
+      throw new CliError(`--loads ${args.loads}: expected positive numbers, e.g. 0.5,1,1.5`, 2);
     const max = args['max-goodput-error'];
-    if (max !== undefined && !(max >= 0)) throw new CliError(`--max-goodput-error must be ≥ 0 (a fraction), got ${max}`, 2);
+    if (max !== undefined && !(max >= 0))
+      throw new CliError(`--max-goodput-error must be ≥ 0 (a fraction), got ${max}`, 2);
     const maxP99 = args['max-p99-error'];
-    if (maxP99 !== undefined && !(maxP99 >= 0)) throw new CliError(`--max-p99-error must be ≥ 0 (a fraction), got ${maxP99}`, 2);
+    if (maxP99 !== undefined && !(maxP99 >= 0))
+      throw new CliError(`--max-p99-error must be ≥ 0 (a fraction), got ${maxP99}`, 2);
     const ints = (flag: string, text: string): number[] => {
       const xs = list(text).map(Number);
-      if (xs.length === 0 || xs.some((x) => !Number.isInteger(x) || x < 1)) throw new CliError(`--${flag} ${text}: expected comma-separated integers ≥ 1`, 2);
+      if (xs.length === 0 || xs.some((x) => !Number.isInteger(x) || x < 1))
+        throw new CliError(`--${flag} ${text}: expected comma-separated integers ≥ 1`, 2);
       return xs;
     };
     const batches = ints('profile-batches', args['profile-batches']);
     const prompts = ints('profile-prompts', args['profile-prompts']);
-    const decodePrompts = args['profile-decode-prompts'] !== undefined ? ints('profile-decode-prompts', args['profile-decode-prompts']) : undefined;
-    if (!Number.isInteger(args.repeats) || args.repeats < 1) throw new CliError(`--repeats must be an integer ≥ 1, got ${args.repeats}`, 2);
+    const decodePrompts =
+      args['profile-decode-prompts'] !== undefined
+        ? ints('profile-decode-prompts', args['profile-decode-prompts'])
+        : undefined;
+    if (!Number.isInteger(args.repeats) || args.repeats < 1)
+      throw new CliError(`--repeats must be an integer ≥ 1, got ${args.repeats}`, 2);
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
-    const log = (l: string): void => { process.stderr.write(`validate: ${l}\n`); };
+    const log = (l: string): void => {
+      process.stderr.write(`validate: ${l}\n`);
+    };
     await withTestbed(spec, args['start-testbed'], log, async () => {
       const r = await validateOnTestbed(read.value, args.scenario, testbedFromSpec(spec), {
-        ...(policies !== undefined ? { policies } : {}), loads,
+        ...(policies !== undefined ? { policies } : {}),
+        loads,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         ...(args['horizon-s'] !== undefined ? { horizonS: args['horizon-s'] } : {}),
-        profileGrid: { batches, promptTokens: prompts, outputTokens: 16, repeats: args.repeats, ...(decodePrompts !== undefined ? { decodePromptTokens: decodePrompts } : {}) },
-        roundTrip: args['round-trip'], profileAround: args['profile-around'],
+        profileGrid: {
+          batches,
+          promptTokens: prompts,
+          outputTokens: 16,
+          repeats: args.repeats,
+          ...(decodePrompts !== undefined ? { decodePromptTokens: decodePrompts } : {}),
+        },
+        roundTrip: args['round-trip'],
+        profileAround: args['profile-around'],
         profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
-        replay: { drainS: args['drain-s'] }, log,
-      }).catch((e: unknown) => { throw new CliError(`validate: ${e instanceof Error ? e.message : String(e)}`, 1); });
+        replay: { drainS: args['drain-s'] },
+        log,
+      }).catch((e: unknown) => {
+        throw new CliError(`validate: ${e instanceof Error ? e.message : String(e)}`, 1);
+      });
       if (!r.ok) throw new CliError(r.issues.join('\n'), 1);
       const json = validationJson(r.value, max, maxP99);
       if (args.out !== undefined) writeFileAtomic(args.out, json);

@@ -29,7 +29,16 @@
  * - a service's candidates are compared with its own share of the measured utilization removed
  *   (split-latency.ts `withoutOwnLoad`, ours): the load it brings moves with it.
  */
-import type { ClusterView, DeviceState, InstanceState, PlacementPlan, PlannedInstance, PolicyFactory, ServiceInfo, Stage } from '../contract.js';
+import type {
+  ClusterView,
+  DeviceState,
+  InstanceState,
+  PlacementPlan,
+  PlannedInstance,
+  PolicyFactory,
+  ServiceInfo,
+  Stage,
+} from '../contract.js';
 import { fullTensorDegree } from '../chain-costs.js';
 import { MemoryLedger } from '../memory-ledger.js';
 import { pathLatencyS } from '../network.js';
@@ -41,7 +50,10 @@ import { addPlannedLoad, deviceLoad, predictChain, withoutOwnLoad } from '../spl
 import { tpGroupCandidates } from '../tp-group.js';
 import { byDemand, PlannedPolicy } from './planned-policy.js';
 
-export interface AdaptiveOptions { readonly maxDevices: number; readonly resplitThreshold: number }
+export interface AdaptiveOptions {
+  readonly maxDevices: number;
+  readonly resplitThreshold: number;
+}
 
 /**
  * Requests/s the device would sustain with the whole model (1 / busy time per mean request),
@@ -55,7 +67,11 @@ function capacity(service: ServiceInfo, d: DeviceState, load: PlannedLoad): numb
 }
 
 /** Split of `layers` minimizing max(layers_i / capacity_i), each capped by memory; undefined if they cannot hold them. */
-export function proportionalSplit(layers: number, caps: readonly number[], maxLayers: readonly number[]): number[] | undefined {
+export function proportionalSplit(
+  layers: number,
+  caps: readonly number[],
+  maxLayers: readonly number[],
+): number[] | undefined {
   const x = caps.map(() => 0);
   for (let l = 0; l < layers; l++) {
     let best = -1;
@@ -69,7 +85,13 @@ export function proportionalSplit(layers: number, caps: readonly number[], maxLa
   return x;
 }
 
-function splitChain(view: ClusterView, service: ServiceInfo, ledger: MemoryLedger, load: PlannedLoad, k: number): Stage[] | undefined {
+function splitChain(
+  view: ClusterView,
+  service: ServiceInfo,
+  ledger: MemoryLedger,
+  load: PlannedLoad,
+  k: number,
+): Stage[] | undefined {
   const perLayer = service.model.weightBytes / service.model.layers;
   const picked = view.devices
     .filter((d) => d.alive && capacity(service, d, load) > 0 && ledger.freeBytes(d.id) > 0)
@@ -82,7 +104,11 @@ function splitChain(view: ClusterView, service: ServiceInfo, ledger: MemoryLedge
     const bytes = Math.min(ledger.freeBytes(d.id), fullTensorDegree(d) * d.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION);
     return Math.floor(bytes / perLayer + 1e-9);
   });
-  const x = proportionalSplit(service.model.layers, chain.map((d) => capacity(service, d, load)), maxLayers);
+  const x = proportionalSplit(
+    service.model.layers,
+    chain.map((d) => capacity(service, d, load)),
+    maxLayers,
+  );
   if (!x || x.filter((n) => n > 0).length < 2) return undefined;
   const stages: Stage[] = [];
   let at = 0;
@@ -94,10 +120,19 @@ function splitChain(view: ClusterView, service: ServiceInfo, ledger: MemoryLedge
   return stages;
 }
 
-interface Choice { readonly stages: readonly Stage[]; readonly latencyS: number }
+interface Choice {
+  readonly stages: readonly Stage[];
+  readonly latencyS: number;
+}
 
 /** The candidate with the lowest predicted latency: single devices first, a split only if strictly faster. */
-export function bestChain(view: ClusterView, service: ServiceInfo, ledger: MemoryLedger, load: PlannedLoad, opt: AdaptiveOptions): Choice | undefined {
+export function bestChain(
+  view: ClusterView,
+  service: ServiceInfo,
+  ledger: MemoryLedger,
+  load: PlannedLoad,
+  opt: AdaptiveOptions,
+): Choice | undefined {
   let best: Choice | undefined;
   const consider = (stages: readonly Stage[] | undefined) => {
     if (!stages || !ledger.fits(service, stages)) return;
@@ -112,7 +147,8 @@ export function bestChain(view: ClusterView, service: ServiceInfo, ledger: Memor
   for (let k = 2; k <= opt.maxDevices; k++) consider(splitChain(view, service, ledger, load, k));
   // Tensor-parallel groups (Stage.peers, issue 13; ours): same rule — only when strictly faster
   // than every single device, or when none holds the model; their syncs are part of the prediction.
-  for (const g of tpGroupCandidates(view, service, view.devices, ledger)) if (1 + g.peers!.length <= opt.maxDevices) consider([g]);
+  for (const g of tpGroupCandidates(view, service, view.devices, ledger))
+    if (1 + g.peers!.length <= opt.maxDevices) consider([g]);
   return best;
 }
 
@@ -145,7 +181,9 @@ export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): Plac
   const notes: string[] = [];
   for (const service of byDemand(view.services)) {
     const current: InstanceState | undefined = view.instances
-      .filter((i) => i.service === service.name && (i.state === 'ready' || i.state === 'loading' || i.state === 'pending'))
+      .filter(
+        (i) => i.service === service.name && (i.state === 'ready' || i.state === 'loading' || i.state === 'pending'),
+      )
       .filter((i) => i.stages.every((s) => alive.has(s.device)))
       .sort((a, b) => (a.id < b.id ? -1 : 1))[0];
     const own = withoutOwnLoad(view, service);
@@ -166,26 +204,52 @@ export function adaptiveSplitPlan(view: ClusterView, opt: AdaptiveOptions): Plac
     ledger.reserve(service, choice.stages);
     addPlannedLoad(view, service, choice.stages, load);
     instances.push({ service: service.name, stages: choice.stages });
-    const chain = choice.stages.map((s) => `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})`).join('>');
+    const chain = choice.stages
+      .map((s) => `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})`)
+      .join('>');
     notes.push(`${service.name}: ${chain} ${choice.latencyS.toPrecision(3)} s${kept ? ' (kept)' : ''}`);
   }
   return { instances, reason: `adaptive-split: ${notes.join('; ')}` };
 }
 
 const params = {
-  period_s: { kind: 'number', default: 10, min: 1, max: 86_400, description: 'How often measured load is read and the split reconsidered, s.' },
+  period_s: {
+    kind: 'number',
+    default: 10,
+    min: 1,
+    max: 86_400,
+    description: 'How often measured load is read and the split reconsidered, s.',
+  },
   max_devices: { kind: 'integer', default: 3, min: 1, max: 16, description: 'Most devices in one split chain.' },
-  resplit_threshold: { kind: 'number', default: 0.1, min: 0, max: 1, description: 'Migrate a running chain only when a new one predicts at least this much lower latency (relative).' },
-  profile_alpha: { kind: 'number', default: 0.5, min: 0.01, max: 1, description: 'EWMA weight of the latest period in the utilization and demand profiles (1 = latest period only).' },
+  resplit_threshold: {
+    kind: 'number',
+    default: 0.1,
+    min: 0,
+    max: 1,
+    description: 'Migrate a running chain only when a new one predicts at least this much lower latency (relative).',
+  },
+  profile_alpha: {
+    kind: 'number',
+    default: 0.5,
+    min: 0.01,
+    max: 1,
+    description: 'EWMA weight of the latest period in the utilization and demand profiles (1 = latest period only).',
+  },
 } as const satisfies PolicyFactory['params'];
 
 export const adaptiveSplit: PolicyFactory = {
-  description: 'Koch et al.: latency-optimal placement/split (compute + activation transfer, capacity- and load-aware), split only when it helps, migrated as load or links change.',
+  description:
+    'Koch et al.: latency-optimal placement/split (compute + activation transfer, capacity- and load-aware), split only when it helps, migrated as load or links change.',
   params,
   create: (given) => {
     const p = resolveParams(params, given);
     const opt = { maxDevices: numberParam(p, 'max_devices'), resplitThreshold: numberParam(p, 'resplit_threshold') };
     const profile = new RunningProfile(numberParam(p, 'profile_alpha'));
-    return new PlannedPolicy('adaptive-split', (v) => adaptiveSplitPlan(profile.smooth(v), opt), 'least-loaded', numberParam(p, 'period_s'));
+    return new PlannedPolicy(
+      'adaptive-split',
+      (v) => adaptiveSplitPlan(profile.smooth(v), opt),
+      'least-loaded',
+      numberParam(p, 'period_s'),
+    );
   },
 };

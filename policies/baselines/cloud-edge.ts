@@ -7,7 +7,15 @@
  * that fits memory wins. If the even split does not fit, the next-nearest edge device is tried,
  * then the cloud alone.
  */
-import type { ClusterView, DeviceState, PlacementPlan, PlannedInstance, PolicyFactory, ServiceInfo, Stage } from '../contract.js';
+import type {
+  ClusterView,
+  DeviceState,
+  PlacementPlan,
+  PlannedInstance,
+  PolicyFactory,
+  ServiceInfo,
+  Stage,
+} from '../contract.js';
 import { fullTensorDegree } from '../chain-costs.js';
 import { MemoryLedger } from '../memory-ledger.js';
 import { pathLatencyS } from '../network.js';
@@ -31,7 +39,9 @@ function splitStages(service: ServiceInfo, edge: DeviceState, cloud: DeviceState
 
 function chooseSplit(view: ClusterView, service: ServiceInfo, ledger: MemoryLedger, mode: Mode): Stage[] | undefined {
   const alive = view.devices.filter((d) => d.alive && perfOn(service, d));
-  const cloud = alive.filter((d) => d.deviceClass === 'gpu-server').sort((a, b) => speed(service, b) - speed(service, a) || (a.id < b.id ? -1 : 1))[0];
+  const cloud = alive
+    .filter((d) => d.deviceClass === 'gpu-server')
+    .sort((a, b) => speed(service, b) - speed(service, a) || (a.id < b.id ? -1 : 1))[0];
   const dist = (d: DeviceState) => pathLatencyS(view.links, service.ingress, deviceNode(view.links, d));
   const edges = alive
     .filter((d) => d.deviceClass !== 'gpu-server')

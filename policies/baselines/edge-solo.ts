@@ -24,7 +24,9 @@ export function edgeSoloPlan(view: ClusterView): PlacementPlan {
     for (const d of pool) {
       const min = tensorDegreeToFit(service, d);
       if (min === 0) continue;
-      const stages: Stage[] = [{ device: d.id, firstLayer: 0, endLayer: service.model.layers, gpus: Math.max(min, fullTensorDegree(d)) }];
+      const stages: Stage[] = [
+        { device: d.id, firstLayer: 0, endLayer: service.model.layers, gpus: Math.max(min, fullTensorDegree(d)) },
+      ];
       if (!ledger.fits(service, stages)) continue;
       const est = estimateChain(view, service, stages, meanWork(service), service.ingress);
       if (est && est.e2eS < (best?.e2e ?? Infinity)) best = { stages, e2e: est.e2eS };

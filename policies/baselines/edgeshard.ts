@@ -40,7 +40,13 @@ import { tpGroupCandidates } from '../tp-group.js';
  * largest of the in/out link serialisation and stretch × busy time. Stretch 1 / (1 − u), u the
  * largest planned load on a member.
  */
-export function groupCost(view: ClusterView, service: ServiceInfo, stage: Stage, objective: ChainObjective, load: ReadonlyMap<string, number>): number {
+export function groupCost(
+  view: ClusterView,
+  service: ServiceInfo,
+  stage: Stage,
+  objective: ChainObjective,
+  load: ReadonlyMap<string, number>,
+): number {
   const work = meanWork(service);
   const t = placedStageTimes(view, service, stage, work);
   const root = view.devices.find((d) => d.id === stage.device);
@@ -50,10 +56,17 @@ export function groupCost(view: ClusterView, service: ServiceInfo, stage: Stage,
   const node = deviceNode(view.links, root);
   const bytes = requestBytes(service, work);
   if (objective === 'latency') {
-    return transferTimeS(view.links, service.ingress, node, bytes.inB) + stretch * (t.prefillS + work.outputTokens * t.tpotBatch1S)
-      + transferTimeS(view.links, node, service.ingress, TOKEN_ID_BYTES);
+    return (
+      transferTimeS(view.links, service.ingress, node, bytes.inB) +
+      stretch * (t.prefillS + work.outputTokens * t.tpotBatch1S) +
+      transferTimeS(view.links, node, service.ingress, TOKEN_ID_BYTES)
+    );
   }
-  return Math.max(bottleneckTimeS(view.links, service.ingress, node, bytes.inB), stretch * t.busyS, bottleneckTimeS(view.links, node, service.ingress, bytes.outB));
+  return Math.max(
+    bottleneckTimeS(view.links, service.ingress, node, bytes.inB),
+    stretch * t.busyS,
+    bottleneckTimeS(view.links, node, service.ingress, bytes.outB),
+  );
 }
 import { byDemand, PlannedPolicy } from './planned-policy.js';
 
@@ -68,7 +81,13 @@ export function edgeShardPlan(view: ClusterView, objective: ChainObjective): Pla
     const chain = sol ? toStages(service, cp, sol.stages) : undefined;
     // TP groups (ours, issue 13): the chain's devices as one group, and the fastest 2 / 4 per switch.
     let best = chain && sol ? { stages: chain, cost: sol.cost, tp: false } : undefined;
-    for (const g of tpGroupCandidates(view, service, view.devices, ledger, chain && chain.length > 1 ? [chain.map((st) => st.device)] : [])) {
+    for (const g of tpGroupCandidates(
+      view,
+      service,
+      view.devices,
+      ledger,
+      chain && chain.length > 1 ? [chain.map((st) => st.device)] : [],
+    )) {
       const cost = groupCost(view, service, g, objective, load);
       if (cost < (best?.cost ?? Infinity)) best = { stages: [g], cost, tp: true };
     }
@@ -80,10 +99,16 @@ export function edgeShardPlan(view: ClusterView, objective: ChainObjective): Pla
     ledger.reserve(service, stages);
     addPlannedLoad(view, service, stages, load);
     const micro = objective === 'throughput' && stages.length > 1 ? stages.length : undefined;
-    instances.push(micro !== undefined ? { service: service.name, stages, microBatches: micro } : { service: service.name, stages });
-    const where = stages.map((s) => `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})`).join('>');
+    instances.push(
+      micro !== undefined ? { service: service.name, stages, microBatches: micro } : { service: service.name, stages },
+    );
+    const where = stages
+      .map((s) => `${[s.device, ...(s.peers ?? [])].join('+')}[${s.firstLayer},${s.endLayer})`)
+      .join('>');
     const vs = best.tp && sol ? ` (TP group; best chain ${sol.cost.toExponential(2)} s)` : '';
-    notes.push(`${service.name}: ${where}, ${objective} ${best.cost.toExponential(2)} s${vs}${micro !== undefined ? `, ${micro} micro-batches` : ''}`);
+    notes.push(
+      `${service.name}: ${where}, ${objective} ${best.cost.toExponential(2)} s${vs}${micro !== undefined ? `, ${micro} micro-batches` : ''}`,
+    );
   }
   return { instances, reason: `edgeshard-${objective} DP; ${notes.join('; ')}` };
 }
@@ -96,5 +121,11 @@ function factory(objective: ChainObjective, description: string): PolicyFactory 
   };
 }
 
-export const edgeShardLatency = factory('latency', 'EdgeShard: DP over (layer, device set) choosing devices and layer cuts that minimize request latency; services in turn, memory- and load-aware.');
-export const edgeShardThroughput = factory('throughput', 'EdgeShard: DP over (layer, device set) minimizing the pipeline bottleneck (max throughput), micro-batched pipelines; services in turn, memory- and load-aware.');
+export const edgeShardLatency = factory(
+  'latency',
+  'EdgeShard: DP over (layer, device set) choosing devices and layer cuts that minimize request latency; services in turn, memory- and load-aware.',
+);
+export const edgeShardThroughput = factory(
+  'throughput',
+  'EdgeShard: DP over (layer, device set) minimizing the pipeline bottleneck (max throughput), micro-batched pipelines; services in turn, memory- and load-aware.',
+);

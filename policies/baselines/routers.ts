@@ -5,7 +5,16 @@
  * the chooser (policies/routing.ts), so a comparison isolates routing. `round-robin` is the
  * reference floor: no load awareness at all.
  */
-import type { ClusterView, NodeView, PlannedInstance, Policy, PolicyFactory, RequestInfo, Rng, RouteDecision } from '../contract.js';
+import type {
+  ClusterView,
+  NodeView,
+  PlannedInstance,
+  Policy,
+  PolicyFactory,
+  RequestInfo,
+  Rng,
+  RouteDecision,
+} from '../contract.js';
 import { MemoryLedger } from '../memory-ledger.js';
 import { tensorDegreeToFit, wholeModelStage } from '../placement-helpers.js';
 import type { RouterKind } from '../routing.js';
@@ -54,6 +63,15 @@ function factory(kind: RouterKind, description: string): PolicyFactory {
   return { description, params: {}, create: () => new StaticPlanRouter(kind) };
 }
 
-export const roundRobin = factory('round-robin', 'Static placement on every fitting device; requests in turn over ready replicas.');
-export const leastLoaded = factory('least-loaded', 'Static placement on every fitting device; each request to the replica with the fewest queued+running.');
-export const powerOfTwo = factory('power-of-two', 'Static placement on every fitting device; two random replicas, the less loaded wins.');
+export const roundRobin = factory(
+  'round-robin',
+  'Static placement on every fitting device; requests in turn over ready replicas.',
+);
+export const leastLoaded = factory(
+  'least-loaded',
+  'Static placement on every fitting device; each request to the replica with the fewest queued+running.',
+);
+export const powerOfTwo = factory(
+  'power-of-two',
+  'Static placement on every fitting device; two random replicas, the less loaded wins.',
+);

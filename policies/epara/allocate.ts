@@ -46,7 +46,12 @@ export interface Allocation {
   readonly maxRatio: number;
 }
 
-function wholeBoxShapes(service: ServiceInfo, devices: readonly DeviceState[], degreeOf: (d: DeviceState) => number, shareFractions: readonly number[] = []): PlannedInstance[] {
+function wholeBoxShapes(
+  service: ServiceInfo,
+  devices: readonly DeviceState[],
+  degreeOf: (d: DeviceState) => number,
+  shareFractions: readonly number[] = [],
+): PlannedInstance[] {
   const out: PlannedInstance[] = [];
   for (const d of devices) {
     if (!perfOn(service, d)) continue;
@@ -64,7 +69,12 @@ function wholeBoxShapes(service: ServiceInfo, devices: readonly DeviceState[], d
   return out;
 }
 
-function pipelineShapes(view: ClusterView, service: ServiceInfo, devices: readonly DeviceState[], category: Category): PlannedInstance[] {
+function pipelineShapes(
+  view: ClusterView,
+  service: ServiceInfo,
+  devices: readonly DeviceState[],
+  category: Category,
+): PlannedInstance[] {
   const ledger = new MemoryLedger(devices);
   const objective = category.sensitivity === 'latency' ? 'latency' : 'throughput';
   const solve = (pool: readonly DeviceState[]) => {
@@ -96,11 +106,18 @@ function pipelineShapes(view: ClusterView, service: ServiceInfo, devices: readon
   // devices as one group and the fastest 2 / 4 per switch; the scheduler weighs them by the same
   // capacity and SLO test as chains (perf-model prices the syncs as the simulator does).
   const extra = first && first.stages.length > 1 ? [first.stages.map((s) => s.device)] : [];
-  for (const g of tpGroupCandidates(view, service, devices, ledger, extra)) out.push({ service: service.name, stages: [g] });
+  for (const g of tpGroupCandidates(view, service, devices, ledger, extra))
+    out.push({ service: service.name, stages: [g] });
   return out;
 }
 
-export function allocate(view: ClusterView, service: ServiceInfo, category: Category, devices: readonly DeviceState[], shareFractions: readonly number[] = []): Allocation {
+export function allocate(
+  view: ClusterView,
+  service: ServiceInfo,
+  category: Category,
+  devices: readonly DeviceState[],
+  shareFractions: readonly number[] = [],
+): Allocation {
   const usable = devices.filter((d) => d.alive);
   const fitsSomewhere = usable.some((d) => perfOn(service, d) && tensorDegreeToFit(service, d) > 0);
   const maxRatio = category.sensitivity === 'latency' ? LATENCY_HEADROOM : 1;
@@ -111,7 +128,12 @@ export function allocate(view: ClusterView, service: ServiceInfo, category: Cate
   }
   if (category.sensitivity === 'latency' && category.gpus === 'multi') {
     const candidates = wholeBoxShapes(service, usable, fullTensorDegree);
-    return { mode: 'tensor-parallel', degree: Math.max(1, ...candidates.map((c) => c.stages[0]!.gpus)), candidates, maxRatio };
+    return {
+      mode: 'tensor-parallel',
+      degree: Math.max(1, ...candidates.map((c) => c.stages[0]!.gpus)),
+      candidates,
+      maxRatio,
+    };
   }
   const candidates = wholeBoxShapes(service, usable, () => 1, shareFractions);
   const mode: ParallelMode = category.sensitivity === 'frequency' ? 'data-parallel' : 'replica';

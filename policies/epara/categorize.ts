@@ -20,7 +20,10 @@ import { fullTensorDegree } from '../chain-costs.js';
 
 export const LOOSE_SLO_SLACK = 4;
 
-interface Best { readonly ratio: number; readonly capacityRps: number }
+interface Best {
+  readonly ratio: number;
+  readonly capacityRps: number;
+}
 
 /** Best unloaded SLO ratio over alive devices for whole-model replicas of a given TP choice. */
 function bestReplica(view: ClusterView, service: ServiceInfo, degree: 'one' | 'full'): Best | undefined {
@@ -29,7 +32,13 @@ function bestReplica(view: ClusterView, service: ServiceInfo, degree: 'one' | 'f
     if (!d.alive || !perfOn(service, d)) continue;
     const g = degree === 'one' ? 1 : fullTensorDegree(d);
     if (service.model.weightBytes > g * d.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION) continue;
-    const est = estimateChain(view, service, [{ device: d.id, firstLayer: 0, endLayer: service.model.layers, gpus: g }], meanWork(service), service.ingress);
+    const est = estimateChain(
+      view,
+      service,
+      [{ device: d.id, firstLayer: 0, endLayer: service.model.layers, gpus: g }],
+      meanWork(service),
+      service.ingress,
+    );
     if (!est) continue;
     const ratio = sloRatio(service.slo, est);
     if (!best || ratio < best.ratio) best = { ratio, capacityRps: est.capacityRps };

@@ -42,11 +42,23 @@ export interface DemandOptions {
 export const MIN_SHAPE_SAMPLES = 20;
 
 interface Acc {
-  weighted: number; spanS: number;
-  binWeighted: number; binSpanS: number; peak: number;
-  shapeN: number; prompt: number; output: number;
+  weighted: number;
+  spanS: number;
+  binWeighted: number;
+  binSpanS: number;
+  peak: number;
+  shapeN: number;
+  prompt: number;
+  output: number;
 }
-interface Smoothed { level: number; peak: number; used: number; recent: number[]; prompt?: number; output?: number }
+interface Smoothed {
+  level: number;
+  peak: number;
+  used: number;
+  recent: number[];
+  prompt?: number;
+  output?: number;
+}
 
 const ewma = (old: number | undefined, x: number, a: number) => (old === undefined ? x : old + a * (x - old));
 
@@ -154,7 +166,8 @@ export class DemandEstimate {
     const cur = this.smooth.get(s.name);
     if (cur) {
       out = { ...s, demandRps: cur.used };
-      if (cur.prompt !== undefined && cur.output !== undefined) out = { ...out, meanPromptTokens: cur.prompt, meanOutputTokens: cur.output };
+      if (cur.prompt !== undefined && cur.output !== undefined)
+        out = { ...out, meanPromptTokens: cur.prompt, meanOutputTokens: cur.output };
     }
     this.acc.delete(s.name);
     return out;

@@ -8,7 +8,11 @@ import type { ClusterView, DeviceId, DeviceState } from '../contract.js';
 
 const MAX_BACKOFF_FACTOR = 8;
 
-interface Record { failures: number; downAtS: number; upAtS: number | undefined }
+interface Record {
+  failures: number;
+  downAtS: number;
+  upAtS: number | undefined;
+}
 
 export class FaultBackoff {
   private readonly records = new Map<DeviceId, Record>();
@@ -20,7 +24,8 @@ export class FaultBackoff {
       const r = this.records.get(d.id);
       if (!d.alive) {
         if (!r) this.records.set(d.id, { failures: 1, downAtS: view.now, upAtS: undefined });
-        else if (r.upAtS !== undefined) this.records.set(d.id, { failures: r.failures + 1, downAtS: view.now, upAtS: undefined });
+        else if (r.upAtS !== undefined)
+          this.records.set(d.id, { failures: r.failures + 1, downAtS: view.now, upAtS: undefined });
       } else if (r && r.upAtS === undefined) {
         r.upAtS = view.now;
       }

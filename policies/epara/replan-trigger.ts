@@ -24,7 +24,10 @@ export class ReplanTrigger {
 
   /** Why a full re-placement is due now, or undefined when the current instances stay. */
   due(view: ClusterView, usable: readonly DeviceState[]): string | undefined {
-    const sig = usable.map((d) => d.id).sort().join(',');
+    const sig = usable
+      .map((d) => d.id)
+      .sort()
+      .join(',');
     if (this.signature === undefined) return 'initial';
     if (sig !== this.signature) return 'devices changed';
     // 1 µs slack: a period of checks may not sum exactly to the placement period in floats.
@@ -35,7 +38,10 @@ export class ReplanTrigger {
   /** A full re-placement ran at `view.now` over `usable`. */
   replanned(view: ClusterView, usable: readonly DeviceState[]): void {
     this.lastFullS = view.now;
-    this.signature = usable.map((d) => d.id).sort().join(',');
+    this.signature = usable
+      .map((d) => d.id)
+      .sort()
+      .join(',');
   }
 }
 

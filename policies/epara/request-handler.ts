@@ -49,15 +49,15 @@ export class RequestHandler {
     const first = findDevice(view.devices, stages[0]!.device)!;
     const local = first.id === view.self || first.site === view.self;
     let oldest = first.asOfS;
-    for (let k = 1; k < stages.length; k++) oldest = Math.min(oldest, findDevice(view.devices, stages[k]!.device)!.asOfS);
+    for (let k = 1; k < stages.length; k++)
+      oldest = Math.min(oldest, findDevice(view.devices, stages[k]!.device)!.asOfS);
     const age = Math.max(0, view.now - oldest);
     const est = estimateChain(view, service, inst.stages, req, req.ingress, { queued: 0, running: inst.running });
     if (!est) return undefined;
     // The instance's queue is reported by its first stage's device (as of that device's sync).
     const queueAge = view.now - first.asOfS;
-    const queued = queueAge > 0
-      ? this.backlog.estimate(inst.id, inst.queued, first.asOfS, view.now, est.capacityRps)
-      : inst.queued;
+    const queued =
+      queueAge > 0 ? this.backlog.estimate(inst.id, inst.queued, first.asOfS, view.now, est.capacityRps) : inst.queued;
     const waitS = queued * est.bottleneckS;
     const loaded = { ...est, ttftS: est.ttftS + waitS, e2eS: est.e2eS + waitS };
     const stale = age > this.opt.stalenessLimitS;
@@ -87,6 +87,10 @@ export class RequestHandler {
     }
     if (view.now > pick.snapshotAsOfS) this.backlog.record(pick.inst.id, view.now);
     const where = pick.inst.stages.length > 1 ? 'split-chain' : pick.local ? 'local' : 'peer';
-    return { kind: 'instance', instanceId: pick.inst.id, reason: `${where} ${pick.ratio.toFixed(2)}× SLO${pick.stale ? ' (stale peer)' : ''}` };
+    return {
+      kind: 'instance',
+      instanceId: pick.inst.id,
+      reason: `${where} ${pick.ratio.toFixed(2)}× SLO${pick.stale ? ' (stale peer)' : ''}`,
+    };
   }
 }

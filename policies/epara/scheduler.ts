@@ -22,7 +22,16 @@
  * when memory allows serving all. A plan re-emits the
  * existing instances it keeps, so the host leaves them running.
  */
-import type { Category, ClusterView, DeviceId, DeviceState, InstanceState, PlannedInstance, ServiceInfo, Stage } from '../contract.js';
+import type {
+  Category,
+  ClusterView,
+  DeviceId,
+  DeviceState,
+  InstanceState,
+  PlannedInstance,
+  ServiceInfo,
+  Stage,
+} from '../contract.js';
 import { MemoryLedger } from '../memory-ledger.js';
 import { estimateChain, meanWork, sloRatio, stageWeightBytes } from '../perf-model.js';
 import { stagesKey } from '../placement-helpers.js';
@@ -70,18 +79,38 @@ export interface SchedulerResult {
 }
 
 function isLive(i: InstanceState, usable: ReadonlySet<DeviceId>): boolean {
-  return (i.state === 'ready' || i.state === 'loading' || i.state === 'pending') && i.stages.every((s) => usable.has(s.device));
+  return (
+    (i.state === 'ready' || i.state === 'loading' || i.state === 'pending') &&
+    i.stages.every((s) => usable.has(s.device))
+  );
 }
 
-function candidateOf(view: ClusterView, service: ServiceInfo, inst: PlannedInstance, existing: boolean, maxRatio: number, opt: SchedulerOptions): Candidate | undefined {
+function candidateOf(
+  view: ClusterView,
+  service: ServiceInfo,
+  inst: PlannedInstance,
+  existing: boolean,
+  maxRatio: number,
+  opt: SchedulerOptions,
+): Candidate | undefined {
   const est = estimateChain(view, service, inst.stages, meanWork(service), service.ingress);
   if (!est || !Number.isFinite(est.e2eS)) return undefined;
   const feasible = sloRatio(service.slo, est) <= maxRatio;
   const maxStageBytes = Math.max(...inst.stages.map((s) => stageWeightBytes(service, s)));
-  const loadFraction = existing ? 0 : Math.min(0.9, maxStageBytes / opt.loadBytesPerS / Math.max(1e-9, opt.placementPeriodS));
+  const loadFraction = existing
+    ? 0
+    : Math.min(0.9, maxStageBytes / opt.loadBytesPerS / Math.max(1e-9, opt.placementPeriodS));
   const capacity = est.capacityRps * (feasible ? 1 : INFEASIBLE_WEIGHT) * (1 - loadFraction);
   const mem = inst.stages.reduce((a, s) => a + stageWeightBytes(service, s), 0);
-  return { key: `${service.name}|${stagesKey(inst.stages)}`, service, instance: inst, existing, capacity, memGB: Math.max(0.05, mem / 1e9), feasible };
+  return {
+    key: `${service.name}|${stagesKey(inst.stages)}`,
+    service,
+    instance: inst,
+    existing,
+    capacity,
+    memGB: Math.max(0.05, mem / 1e9),
+    feasible,
+  };
 }
 
 /** GPU units a stage claims: its TP degree, or its share of one accelerator. */
@@ -102,7 +131,10 @@ export class Fill {
 
   private readonly gpusOf = new Map<DeviceId, number>();
 
-  constructor(devices: readonly DeviceState[], private readonly targets: ReadonlyMap<string, number>) {
+  constructor(
+    devices: readonly DeviceState[],
+    private readonly targets: ReadonlyMap<string, number>,
+  ) {
     this.ledger = new MemoryLedger(devices);
     for (const d of devices) {
       this.compute.set(d.id, d.alive ? d.gpus : 0);
@@ -117,7 +149,8 @@ export class Fill {
 
   private effective(c: Candidate): number {
     let f = 1;
-    for (const s of c.instance.stages) for (const [id, u] of this.claims(s)) f = Math.min(f, (this.compute.get(id) ?? 0) / u);
+    for (const s of c.instance.stages)
+      for (const [id, u] of this.claims(s)) f = Math.min(f, (this.compute.get(id) ?? 0) / u);
     return c.capacity * Math.max(0, f);
   }
 
@@ -125,8 +158,16 @@ export class Fill {
     if (!this.ledger.fits(c.service, c.instance.stages)) return 0;
     // One share per (service, accelerator box): a second fractional replica beside the first
     // would only split the same GPU time in two queues.
-    if (c.instance.stages.some((s) => s.gpuFraction !== undefined && this.chosen.some((o) => o.service.name === c.service.name
-      && o.instance.stages.some((t) => t.device === s.device)))) return 0;
+    if (
+      c.instance.stages.some(
+        (s) =>
+          s.gpuFraction !== undefined &&
+          this.chosen.some(
+            (o) => o.service.name === c.service.name && o.instance.stages.some((t) => t.device === s.device),
+          ),
+      )
+    )
+      return 0;
     const left = (this.targets.get(c.service.name) ?? 0) - (this.served.get(c.service.name) ?? 0);
     return Math.max(0, Math.min(left, this.effective(c)));
   }
@@ -134,7 +175,8 @@ export class Fill {
   take(c: Candidate): void {
     const eff = this.effective(c);
     this.ledger.reserve(c.service, c.instance.stages);
-    for (const s of c.instance.stages) for (const [id, u] of this.claims(s)) this.compute.set(id, Math.max(0, (this.compute.get(id) ?? 0) - u));
+    for (const s of c.instance.stages)
+      for (const [id, u] of this.claims(s)) this.compute.set(id, Math.max(0, (this.compute.get(id) ?? 0) - u));
     this.served.set(c.service.name, (this.served.get(c.service.name) ?? 0) + eff);
     this.chosen.push(c);
   }
@@ -161,9 +203,12 @@ export class Fill {
   cover(pool: readonly Candidate[]): void {
     const have = new Set(this.chosen.map((c) => c.service.name));
     const byService = new Map<string, Candidate[]>();
-    for (const c of pool) if (!have.has(c.service.name) && c.service.demandRps > 0) byService.set(c.service.name, [...(byService.get(c.service.name) ?? []), c]);
+    for (const c of pool)
+      if (!have.has(c.service.name) && c.service.demandRps > 0)
+        byService.set(c.service.name, [...(byService.get(c.service.name) ?? []), c]);
     const order = [...byService].sort(([a, ca], [b, cb]) => {
-      const ma = Math.min(...ca.map((c) => c.memGB)), mb = Math.min(...cb.map((c) => c.memGB));
+      const ma = Math.min(...ca.map((c) => c.memGB)),
+        mb = Math.min(...cb.map((c) => c.memGB));
       return mb - ma || (a < b ? -1 : 1);
     });
     for (const [, cands] of order) {
@@ -171,7 +216,15 @@ export class Fill {
       let bestGain = 0;
       for (const c of cands) {
         const g = this.gain(c);
-        if (g > bestGain * (1 + 1e-9) + 1e-12 || (best !== undefined && g > 0 && Math.abs(g - bestGain) <= 1e-9 * g && (units(c) < units(best) - 1e-12 || (Math.abs(units(c) - units(best)) <= 1e-12 && (c.memGB < best.memGB || (c.memGB === best.memGB && c.key < best.key)))))) {
+        if (
+          g > bestGain * (1 + 1e-9) + 1e-12 ||
+          (best !== undefined &&
+            g > 0 &&
+            Math.abs(g - bestGain) <= 1e-9 * g &&
+            (units(c) < units(best) - 1e-12 ||
+              (Math.abs(units(c) - units(best)) <= 1e-12 &&
+                (c.memGB < best.memGB || (c.memGB === best.memGB && c.key < best.key)))))
+        ) {
           best = c;
           bestGain = g;
         }
@@ -198,8 +251,14 @@ export class Fill {
       const tol = 1e-9 * Math.max(score, bestScore) + 1e-12;
       // Equal scores: the candidate claiming fewer GPU units (a fractional share when it meets
       // the remaining demand as well as a whole GPU would), then key order.
-      if (score > bestScore + tol || (best >= 0 && score > 0 && Math.abs(score - bestScore) <= tol
-        && (units(c) < units(items[best]!) - 1e-12 || (Math.abs(units(c) - units(items[best]!)) <= 1e-12 && c.key < items[best]!.key)))) {
+      if (
+        score > bestScore + tol ||
+        (best >= 0 &&
+          score > 0 &&
+          Math.abs(score - bestScore) <= tol &&
+          (units(c) < units(items[best]!) - 1e-12 ||
+            (Math.abs(units(c) - units(items[best]!)) <= 1e-12 && c.key < items[best]!.key)))
+      ) {
         best = k;
         bestScore = score;
       }
@@ -228,7 +287,8 @@ export class Fill {
       while (k > 0) {
         const p = (k - 1) >> 1;
         if (!above(x, heap[p]!)) break;
-        heap[k] = heap[p]!; k = p;
+        heap[k] = heap[p]!;
+        k = p;
       }
       heap[k] = x;
     };
@@ -240,14 +300,18 @@ export class Fill {
         const r = l + 1;
         const c = r < heap.length && above(heap[r]!, heap[l]!) ? r : l;
         if (!above(heap[c]!, x)) break;
-        heap[k] = heap[c]!; k = c;
+        heap[k] = heap[c]!;
+        k = c;
       }
       heap[k] = x;
     };
     const popTop = (): number => {
       const top = heap[0]!;
       const last = heap.pop()!;
-      if (heap.length > 0) { heap[0] = last; down(0); }
+      if (heap.length > 0) {
+        heap[0] = last;
+        down(0);
+      }
       return top;
     };
     const positive = (x: number) => x > 1e-12 + 1e-9 * x;
@@ -255,7 +319,10 @@ export class Fill {
       if (taken.has(pool[i]!.key)) continue;
       bound[i] = this.score(pool[i]!);
       round[i] = 0;
-      if (positive(bound[i]!)) { heap.push(i); up(heap.length - 1); }
+      if (positive(bound[i]!)) {
+        heap.push(i);
+        up(heap.length - 1);
+      }
     }
     for (let r = 1; heap.length > 0; r++) {
       // Refresh the top until it is fresh: then no other candidate can score above it.
@@ -283,26 +350,37 @@ export class Fill {
         near.push(popTop());
       }
       near.sort((x, y) => x - y);
-      const k = this.pick(near.map((i) => pool[i]!), near.map((i) => bound[i]!));
+      const k = this.pick(
+        near.map((i) => pool[i]!),
+        near.map((i) => bound[i]!),
+      );
       if (k < 0) return;
       this.take(pool[near[k]!]!);
       taken.add(pool[near[k]!]!.key);
       for (let j = 0; j < near.length; j++) {
         if (j === k) continue;
-        heap.push(near[j]!); up(heap.length - 1);
+        heap.push(near[j]!);
+        up(heap.length - 1);
       }
     }
   }
 }
 
-export function schedule(view: ClusterView, usableDevices: readonly DeviceState[], opt: SchedulerOptions): SchedulerResult {
+export function schedule(
+  view: ClusterView,
+  usableDevices: readonly DeviceState[],
+  opt: SchedulerOptions,
+): SchedulerResult {
   const usable = new Set(usableDevices.filter((d) => d.alive).map((d) => d.id));
   const devices = view.devices.map((d) => (usable.has(d.id) ? d : { ...d, alive: false }));
   const targets = new Map<string, number>();
   const services = new Map<string, ServicePlanInfo>();
   const pool: Candidate[] = [];
   const existing: Candidate[] = [];
-  const live = view.instances.filter((i) => isLive(i, usable)).slice().sort((a, b) => (a.id < b.id ? -1 : 1));
+  const live = view.instances
+    .filter((i) => isLive(i, usable))
+    .slice()
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const service of view.services) {
     targets.set(service.name, service.demandRps > 0 ? service.demandRps * opt.demandHeadroom : PRESENCE_RPS);
     const { category } = categorize({ ...view, devices }, service);
@@ -311,7 +389,10 @@ export function schedule(view: ClusterView, usableDevices: readonly DeviceState[
     const mine: Candidate[] = [];
     const seen = new Set<string>();
     const add = (c: Candidate | undefined) => {
-      if (c && !seen.has(c.key)) { seen.add(c.key); mine.push(c); }
+      if (c && !seen.has(c.key)) {
+        seen.add(c.key);
+        mine.push(c);
+      }
     };
     for (const inst of live.filter((i) => i.service === service.name)) {
       add(candidateOf(view, service, { service: service.name, stages: inst.stages }, true, alloc.maxRatio, opt));
@@ -333,15 +414,17 @@ export function schedule(view: ClusterView, usableDevices: readonly DeviceState[
       for (const c of pinned) if (f.gain(c) > 0) f.take(c);
       if (withCover) f.cover(pool);
       f.greedy(pool);
-      if (!best || f.covered() > best.covered() || (f.covered() === best.covered() && f.value() > best.value() + 1e-9)) best = f;
+      if (!best || f.covered() > best.covered() || (f.covered() === best.covered() && f.value() > best.value() + 1e-9))
+        best = f;
     }
     return best!;
   };
   const keep = build(existing);
   const fresh = build([]);
   // A plan that serves more services wins outright (a starved service is no trade for req/s).
-  const useFresh = fresh.covered() > keep.covered()
-    || (fresh.covered() === keep.covered() && fresh.value() > keep.value() * (1 + opt.migrationThreshold) + 1e-9);
+  const useFresh =
+    fresh.covered() > keep.covered() ||
+    (fresh.covered() === keep.covered() && fresh.value() > keep.value() * (1 + opt.migrationThreshold) + 1e-9);
   const win = useFresh ? fresh : keep;
   return {
     instances: win.chosen.map((c) => c.instance),

@@ -22,7 +22,10 @@ export class Executor {
   private readonly busy: Array<[number, number]> = [];
   private busyStartS: number | null = null;
 
-  constructor(readonly slowdown: number, readonly windowMs = 5000) {
+  constructor(
+    readonly slowdown: number,
+    readonly windowMs = 5000,
+  ) {
     if (!(slowdown >= 1)) throw new Error(`slowdown must be >= 1, got ${slowdown}`);
   }
 
@@ -34,7 +37,9 @@ export class Executor {
     const enqueuedS = this.clock.nowS();
     let release!: () => void;
     const turn = this.tail;
-    this.tail = new Promise<void>((r) => { release = r; });
+    this.tail = new Promise<void>((r) => {
+      release = r;
+    });
     await turn;
     if (signal?.aborted === true) {
       release();

@@ -35,7 +35,11 @@ export type BodyResult = { ok: true; body: Buffer } | { ok: false; code: ErrorCo
 
 /** Reads the whole body, at most `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number = MAX_BODY_BYTES): Promise<BodyResult> {
-  const tooBig: BodyResult = { ok: false, code: 'payload_too_large', message: `request body exceeds the limit of ${limit} bytes (raise it with agent --max-body-bytes)` };
+  const tooBig: BodyResult = {
+    ok: false,
+    code: 'payload_too_large',
+    message: `request body exceeds the limit of ${limit} bytes (raise it with agent --max-body-bytes)`,
+  };
   const declared = Number(req.headers['content-length'] ?? NaN);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -62,13 +66,20 @@ export function readBody(req: IncomingMessage, limit: number = MAX_BODY_BYTES): 
       }
       chunks.push(chunk);
     });
-    req.on('end', () => { if (!over) finish({ ok: true, body: Buffer.concat(chunks) }); });
-    req.on('error', () => { if (!over) finish({ ok: false, code: 'bad_request', message: 'request body could not be read' }); });
+    req.on('end', () => {
+      if (!over) finish({ ok: true, body: Buffer.concat(chunks) });
+    });
+    req.on('error', () => {
+      if (!over) finish({ ok: false, code: 'bad_request', message: 'request body could not be read' });
+    });
   });
 }
 
 /** Parses JSON and validates it; the message says what is wrong (parse error or each field). */
-export function parseJson<T>(body: Buffer, schema: ZodType<T>): { ok: true; value: T } | { ok: false; message: string } {
+export function parseJson<T>(
+  body: Buffer,
+  schema: ZodType<T>,
+): { ok: true; value: T } | { ok: false; message: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(body.toString('utf8'));

@@ -26,7 +26,10 @@ export class InstanceTable {
   private readonly clock = new WallClock();
   generation = 0;
 
-  constructor(private readonly backend: Backend, private readonly exec: StepExecutor) {}
+  constructor(
+    private readonly backend: Backend,
+    private readonly exec: StepExecutor,
+  ) {}
 
   private set(inst: Instance, state: LifecycleState, error?: string): void {
     inst.info = { ...inst.info, state, sinceAtMs: this.clock.epochMs(), ...(error !== undefined ? { error } : {}) };
@@ -36,7 +39,8 @@ export class InstanceTable {
   list(): InstanceInfo[] {
     const now = this.clock.epochMs();
     for (const [id, inst] of this.byId) {
-      if ((inst.info.state === 'gone' || inst.info.state === 'failed') && now - inst.info.sinceAtMs > RETAIN_MS) this.byId.delete(id);
+      if ((inst.info.state === 'gone' || inst.info.state === 'failed') && now - inst.info.sinceAtMs > RETAIN_MS)
+        this.byId.delete(id);
     }
     return [...this.byId.values()].map((i) => i.info);
   }
@@ -53,8 +57,16 @@ export class InstanceTable {
     }
     const inst: Instance = {
       info: {
-        instanceId: req.instanceId, service: req.service, kind: req.kind, model: req.model, state: 'pending',
-        sinceAtMs: this.clock.epochMs(), queueLength: 0, running: 0, served: 0, memoryBytes: 0,
+        instanceId: req.instanceId,
+        service: req.service,
+        kind: req.kind,
+        model: req.model,
+        state: 'pending',
+        sinceAtMs: this.clock.epochMs(),
+        queueLength: 0,
+        running: 0,
+        served: 0,
+        memoryBytes: 0,
         ...(req.layers !== undefined ? { layers: req.layers } : {}),
       },
       model: null,
@@ -90,7 +102,8 @@ export class InstanceTable {
   /** Takes a request slot on a ready instance; the caller must call `release` exactly once. */
   acquire(id: string): Acquired {
     const inst = this.byId.get(id);
-    if (inst === undefined || inst.info.state === 'gone') return { ok: false, code: 'not_found', message: `no instance ${id}` };
+    if (inst === undefined || inst.info.state === 'gone')
+      return { ok: false, code: 'not_found', message: `no instance ${id}` };
     if (inst.info.state !== 'ready' || inst.model === null) {
       return { ok: false, code: 'not_ready', message: `instance ${id} is ${inst.info.state}, not ready` };
     }
@@ -101,7 +114,13 @@ export class InstanceTable {
       started = true;
       inst.info = { ...inst.info, queueLength: inst.info.queueLength - 1, running: inst.info.running + 1 };
     };
-    const exec: StepExecutor = { step: (fn, signal) => this.exec.step(() => { start(); return fn(); }, signal) };
+    const exec: StepExecutor = {
+      step: (fn, signal) =>
+        this.exec.step(() => {
+          start();
+          return fn();
+        }, signal),
+    };
     let released = false;
     const release = (): void => {
       if (released) return;
@@ -148,9 +167,11 @@ export class InstanceTable {
 
   /** Drains everything (agent shutdown). */
   async closeAll(): Promise<void> {
-    await Promise.all([...this.byId.values()].map(async (inst) => {
-      if (inst.model !== null) await inst.model.close().catch(() => undefined);
-      inst.model = null;
-    }));
+    await Promise.all(
+      [...this.byId.values()].map(async (inst) => {
+        if (inst.model !== null) await inst.model.close().catch(() => undefined);
+        inst.model = null;
+      }),
+    );
   }
 }

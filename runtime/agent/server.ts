@@ -8,7 +8,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentState, BackendKind, DeployRequest, GenerateChunk } from '../protocol/index.js';
-import { DeployRequestSchema, GenerateRequestSchema, PROTOCOL_VERSION, SegmentRequestSchema } from '../protocol/index.js';
+import {
+  DeployRequestSchema,
+  GenerateRequestSchema,
+  PROTOCOL_VERSION,
+  SegmentRequestSchema,
+} from '../protocol/index.js';
 import type { Backend, SegmentInput } from '../backends/types.js';
 import { CancelledError, syntheticFrames } from '../backends/types.js';
 import { WallClock, sleepMs } from '../clock/index.js';
@@ -59,15 +64,19 @@ export class Agent {
     const headersTimeout = opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
     // Node checks these timeouts every connectionsCheckingInterval (30 s by default): an incomplete
     // request was held ≥ 76 s. The response itself may stream for as long as the generation takes.
-    this.server = http.createServer({
-      headersTimeout, requestTimeout: Math.max(headersTimeout, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
-      connectionsCheckingInterval: Math.min(1000, headersTimeout),
-    }, (req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendError(res, 'internal', err instanceof Error ? err.message : String(err));
-        else res.end();
-      });
-    });
+    this.server = http.createServer(
+      {
+        headersTimeout,
+        requestTimeout: Math.max(headersTimeout, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+        connectionsCheckingInterval: Math.min(1000, headersTimeout),
+      },
+      (req, res) => {
+        this.handle(req, res).catch((err: unknown) => {
+          if (!res.headersSent) sendError(res, 'internal', err instanceof Error ? err.message : String(err));
+          else res.end();
+        });
+      },
+    );
   }
 
   /** Starts listening; resolves with the base URL. */
@@ -87,7 +96,9 @@ export class Agent {
    * write their `error` line (a SIGTERM no longer cuts a stream silently), then connections close.
    */
   async close(): Promise<void> {
-    const closed = new Promise<void>((r) => { this.server.close(() => r()); });
+    const closed = new Promise<void>((r) => {
+      this.server.close(() => r());
+    });
     for (const ac of this.inflight.keys()) ac.abort(new CancelledError('agent shutting down'));
     const grace = new AbortController();
     await Promise.race([Promise.allSettled([...this.inflight.values()]), sleepMs(CLOSE_GRACE_MS, grace.signal)]);
@@ -107,14 +118,22 @@ export class Agent {
     const total = this.opts.memoryBytes ?? os.totalmem();
     const h = this.opts.backend.health();
     return {
-      protocolVersion: PROTOCOL_VERSION, agentVersion: AGENT_VERSION, deviceId: this.deviceId, backend: this.opts.backend.kind,
-      startedAtMs: this.startedAtMs, nowMs: this.clock.epochMs(), generation: this.table.generation,
-      threads: this.opts.threads, slowdown: this.opts.slowdown,
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: AGENT_VERSION,
+      deviceId: this.deviceId,
+      backend: this.opts.backend.kind,
+      startedAtMs: this.startedAtMs,
+      nowMs: this.clock.epochMs(),
+      generation: this.table.generation,
+      threads: this.opts.threads,
+      slowdown: this.opts.slowdown,
       memory: { totalBytes: total, freeBytes: Math.max(0, total - this.table.memoryInUse()) },
       queueLength: instances.reduce((s, i) => s + i.queueLength, 0),
       running: instances.reduce((s, i) => s + i.running, 0),
-      health: h.health, ...(h.detail !== undefined ? { healthDetail: h.detail } : {}),
-      utilization: this.exec.utilization(), utilizationWindowMs: this.exec.windowMs,
+      health: h.health,
+      ...(h.detail !== undefined ? { healthDetail: h.detail } : {}),
+      utilization: this.exec.utilization(),
+      utilizationWindowMs: this.exec.windowMs,
       instances,
     };
   }
@@ -126,7 +145,10 @@ export class Agent {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://agent');
-    const parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const parts = url.pathname
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
     const method = req.method ?? 'GET';
     if (parts[0] !== 'v1') return this.notFound(req, res, url.pathname);
     if (parts.length === 2 && parts[1] === 'state') {
@@ -188,10 +210,15 @@ export class Agent {
    */
   private async cancellable(res: ServerResponse, body: (signal: AbortSignal) => Promise<void>): Promise<void> {
     const ac = new AbortController();
-    const onClose = (): void => { if (!res.writableFinished) ac.abort(new CancelledError('client disconnected')); };
+    const onClose = (): void => {
+      if (!res.writableFinished) ac.abort(new CancelledError('client disconnected'));
+    };
     res.on('close', onClose);
     const run = body(ac.signal);
-    const tracked = run.then(() => undefined, () => undefined);
+    const tracked = run.then(
+      () => undefined,
+      () => undefined,
+    );
     this.inflight.set(ac, tracked);
     try {
       await run;
@@ -205,7 +232,12 @@ export class Agent {
     return this.cancellable(res, (signal) => this.generateWith(req, res, id, signal));
   }
 
-  private async generateWith(req: IncomingMessage, res: ServerResponse, id: string, signal: AbortSignal): Promise<void> {
+  private async generateWith(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     const t0 = this.clock.preciseS();
     if (!isJson(req)) return refuseMediaType(req, res);
     const body = await readBody(req, this.opts.maxBodyBytes);
@@ -221,16 +253,34 @@ export class Agent {
     const ms = (): number => (this.clock.preciseS() - t0) * 1000;
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     res.flushHeaders();
-    const write = (c: GenerateChunk): void => { if (!res.destroyed) res.write(`${JSON.stringify(c)}\n`); };
+    const write = (c: GenerateChunk): void => {
+      if (!res.destroyed) res.write(`${JSON.stringify(c)}\n`);
+    };
     let index = 0;
     try {
-      const stats = await a.model.generate(p.value, a.exec, (tokenId, text) => {
-        write({ type: 'token', index: index++, tokenId, ...(text !== undefined ? { text } : {}), agentMs: ms() });
-      }, signal);
+      const stats = await a.model.generate(
+        p.value,
+        a.exec,
+        (tokenId, text) => {
+          write({ type: 'token', index: index++, tokenId, ...(text !== undefined ? { text } : {}), agentMs: ms() });
+        },
+        signal,
+      );
       if (index !== p.value.outputTokens) {
-        write({ type: 'error', code: 'backend_error', message: `backend produced ${index} of ${p.value.outputTokens} tokens`, agentMs: ms() });
+        write({
+          type: 'error',
+          code: 'backend_error',
+          message: `backend produced ${index} of ${p.value.outputTokens} tokens`,
+          agentMs: ms(),
+        });
       } else {
-        write({ type: 'done', ...(p.value.requestId !== undefined ? { requestId: p.value.requestId } : {}), tokens: index, ...stats, agentMs: ms() });
+        write({
+          type: 'done',
+          ...(p.value.requestId !== undefined ? { requestId: p.value.requestId } : {}),
+          tokens: index,
+          ...stats,
+          agentMs: ms(),
+        });
       }
     } catch (err) {
       const code = err instanceof CancelledError ? 'cancelled' : 'backend_error';
@@ -245,7 +295,13 @@ export class Agent {
     return this.cancellable(res, (signal) => this.segmentWith(req, res, id, url, signal));
   }
 
-  private async segmentWith(req: IncomingMessage, res: ServerResponse, id: string, url: URL, signal: AbortSignal): Promise<void> {
+  private async segmentWith(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    url: URL,
+    signal: AbortSignal,
+  ): Promise<void> {
     const t0 = this.clock.preciseS();
     const body = await readBody(req, this.opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.message);
@@ -254,12 +310,18 @@ export class Agent {
     const a = this.table.acquire(id);
     if (!a.ok) return sendError(res, a.code, a.message);
     try {
-      if (a.model.segment === undefined) return sendError(res, 'bad_request', `instance ${id} is not a segmentation instance; use /generate`);
+      if (a.model.segment === undefined)
+        return sendError(res, 'bad_request', `instance ${id} is not a segmentation instance; use /generate`);
       const out = await a.model.segment(input.value, a.exec, signal);
       const { frames, width, height } = input.value;
       sendJson(res, 200, {
         ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
-        frames, width, height, masks: out.masks, queueMs: out.queueMs, computeMs: out.computeMs,
+        frames,
+        width,
+        height,
+        masks: out.masks,
+        queueMs: out.queueMs,
+        computeMs: out.computeMs,
         agentMs: (this.clock.preciseS() - t0) * 1000,
       });
     } catch (err) {
@@ -269,25 +331,47 @@ export class Agent {
     }
   }
 
-  private segmentInput(req: IncomingMessage, body: Buffer, url: URL):
-    { ok: true; value: SegmentInput; requestId?: string } | { ok: false; code: 'bad_request' | 'unsupported_media_type'; message: string } {
+  private segmentInput(
+    req: IncomingMessage,
+    body: Buffer,
+    url: URL,
+  ):
+    | { ok: true; value: SegmentInput; requestId?: string }
+    | { ok: false; code: 'bad_request' | 'unsupported_media_type'; message: string } {
     const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
     if (type === 'application/octet-stream') {
       const q = SegmentRequestSchema.safeParse({
-        frames: Number(url.searchParams.get('frames')), width: Number(url.searchParams.get('width')),
+        frames: Number(url.searchParams.get('frames')),
+        width: Number(url.searchParams.get('width')),
         height: Number(url.searchParams.get('height')),
       });
-      if (!q.success) return { ok: false, code: 'bad_request', message: `raw frames need ?frames=&width=&height=: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+      if (!q.success)
+        return {
+          ok: false,
+          code: 'bad_request',
+          message: `raw frames need ?frames=&width=&height=: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        };
       const need = q.data.frames * q.data.width * q.data.height * 3;
-      if (body.length !== need) return { ok: false, code: 'bad_request', message: `raw body has ${body.length} bytes; frames×height×width×3 = ${need}` };
+      if (body.length !== need)
+        return {
+          ok: false,
+          code: 'bad_request',
+          message: `raw body has ${body.length} bytes; frames×height×width×3 = ${need}`,
+        };
       return { ok: true, value: { ...q.data, pixels: new Uint8Array(body.buffer, body.byteOffset, body.length) } };
     }
-    if (type !== 'application/json') return { ok: false, code: 'unsupported_media_type', message: `content-type ${type}: use application/json or application/octet-stream` };
+    if (type !== 'application/json')
+      return {
+        ok: false,
+        code: 'unsupported_media_type',
+        message: `content-type ${type}: use application/json or application/octet-stream`,
+      };
     const p = parseJson(body, SegmentRequestSchema);
     if (!p.ok) return { ok: false, code: 'bad_request', message: p.message };
     const { frames, width, height } = p.value;
     return {
-      ok: true, value: { frames, width, height, pixels: syntheticFrames(frames, width, height, p.value.seed ?? 0) },
+      ok: true,
+      value: { frames, width, height, pixels: syntheticFrames(frames, width, height, p.value.seed ?? 0) },
       ...(p.value.requestId !== undefined ? { requestId: p.value.requestId } : {}),
     };
   }
@@ -301,5 +385,9 @@ function isJson(req: IncomingMessage): boolean {
 
 function refuseMediaType(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
-  sendError(res, 'unsupported_media_type', `content-type ${req.headers['content-type'] ?? ''}: this endpoint takes application/json`);
+  sendError(
+    res,
+    'unsupported_media_type',
+    `content-type ${req.headers['content-type'] ?? ''}: this endpoint takes application/json`,
+  );
 }

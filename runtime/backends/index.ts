@@ -43,17 +43,41 @@ export type BackendResult = { ok: true; backend: Backend } | { ok: false; messag
 export function createBackend(o: BackendOptions): BackendResult {
   switch (o.kind) {
     case 'onnx':
-      return { ok: true, backend: new OnnxBackend({ threads: o.threads, ...(o.aliases !== undefined ? { aliases: o.aliases } : {}) }) };
+      return {
+        ok: true,
+        backend: new OnnxBackend({ threads: o.threads, ...(o.aliases !== undefined ? { aliases: o.aliases } : {}) }),
+      };
     case 'openai':
-      if (o.upstream === undefined || o.upstreamModel === undefined) return { ok: false, message: 'the openai backend needs --upstream and --upstream-model' };
-      return { ok: true, backend: new OpenAiBackend({ upstream: o.upstream, upstreamModel: o.upstreamModel, api: o.upstreamApi ?? 'completions' }) };
+      if (o.upstream === undefined || o.upstreamModel === undefined)
+        return { ok: false, message: 'the openai backend needs --upstream and --upstream-model' };
+      return {
+        ok: true,
+        backend: new OpenAiBackend({
+          upstream: o.upstream,
+          upstreamModel: o.upstreamModel,
+          api: o.upstreamApi ?? 'completions',
+        }),
+      };
     case 'serial':
-      if (o.device === undefined) return { ok: false, message: 'the serial backend needs --device (e.g. /dev/ttyUSB0 or /dev/rfcomm0)' };
-      return { ok: true, backend: new SerialBackend({ device: o.device, baud: o.baud ?? 115200, ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}), ...(o.retries !== undefined ? { retries: o.retries } : {}), ...(o.maxResultBytes !== undefined ? { maxResultBytes: o.maxResultBytes } : {}) }) };
+      if (o.device === undefined)
+        return { ok: false, message: 'the serial backend needs --device (e.g. /dev/ttyUSB0 or /dev/rfcomm0)' };
+      return {
+        ok: true,
+        backend: new SerialBackend({
+          device: o.device,
+          baud: o.baud ?? 115200,
+          ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
+          ...(o.retries !== undefined ? { retries: o.retries } : {}),
+          ...(o.maxResultBytes !== undefined ? { maxResultBytes: o.maxResultBytes } : {}),
+        }),
+      };
     case 'llama': {
       const c = checkLlamaOptions({
-        threads: o.threads, sequences: o.sequences ?? 4, contextTokens: o.contextTokens ?? 1024,
-        memoryBytes: o.memoryBytes ?? os.totalmem(), ...(o.aliases !== undefined ? { aliases: o.aliases } : {}),
+        threads: o.threads,
+        sequences: o.sequences ?? 4,
+        contextTokens: o.contextTokens ?? 1024,
+        memoryBytes: o.memoryBytes ?? os.totalmem(),
+        ...(o.aliases !== undefined ? { aliases: o.aliases } : {}),
       });
       return c.ok ? { ok: true, backend: new LlamaBackend(c.value) } : { ok: false, message: c.message };
     }

@@ -11,7 +11,10 @@ import type { BackendKind, DeployRequest, GenerateRequest } from '../protocol/in
  * the signal's reason, so a disconnected client frees its place in the queue at once.
  */
 export interface StepExecutor {
-  step<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<{ value: T; timing: { readonly waitMs: number; readonly busyMs: number } }>;
+  step<T>(
+    fn: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<{ value: T; timing: { readonly waitMs: number; readonly busyMs: number } }>;
 }
 
 /**
@@ -46,7 +49,10 @@ export interface SegmentInput {
   readonly pixels: Uint8Array;
 }
 
-export interface MaskSummary { readonly foregroundPixels: number; readonly meanProbability: number }
+export interface MaskSummary {
+  readonly foregroundPixels: number;
+  readonly meanProbability: number;
+}
 
 export interface SegmentOutput {
   readonly masks: readonly MaskSummary[];
@@ -61,7 +67,12 @@ export interface LoadedModel {
    * aborts when the client disconnects or the agent shuts down: the backend stops at its next
    * step (passes it to `exec.step`, to `fetch`, …) and rejects with the signal's reason.
    */
-  generate?(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number, text?: string) => void, signal: AbortSignal): Promise<GenerateStats>;
+  generate?(
+    req: GenerateRequest,
+    exec: StepExecutor,
+    onToken: (tokenId: number, text?: string) => void,
+    signal: AbortSignal,
+  ): Promise<GenerateStats>;
   /** Segmentation; `signal` as for `generate`. */
   segment?(input: SegmentInput, exec: StepExecutor, signal: AbortSignal): Promise<SegmentOutput>;
   close(): Promise<void>;
@@ -93,7 +104,7 @@ export function syntheticFrames(frames: number, width: number, height: number, s
   const px = new Uint8Array(frames * width * height * 3);
   let x = (seed * 747796405 + 2891336453) >>> 0;
   for (let f = 0; f < frames; f++) {
-    const cx = width * (0.3 + 0.4 * ((f * 37) % 10) / 10);
+    const cx = width * (0.3 + (0.4 * ((f * 37) % 10)) / 10);
     const cy = height / 2;
     const r2 = (Math.min(width, height) / 4) ** 2;
     for (let y = 0; y < height; y++) {

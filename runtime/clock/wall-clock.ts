@@ -67,5 +67,7 @@ export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
 export async function holdMs(ms: number): Promise<void> {
   const end = performance.now() + ms;
   if (ms > 10) await sleepMs(ms - 5);
-  while (performance.now() < end) { /* spin: the remainder is shorter than timer resolution */ }
+  while (performance.now() < end) {
+    /* spin: the remainder is shorter than timer resolution */
+  }
 }

@@ -5,12 +5,19 @@
  * schemas. Failures are values (`{ok:false, error}`), never throws.
  */
 import {
-  AgentStateSchema, GenerateChunkSchema, SegmentResponseSchema,
-  type AgentState, type DeployRequest, type GenerateRequest, type SegmentRequest, type SegmentResponse,
+  AgentStateSchema,
+  GenerateChunkSchema,
+  SegmentResponseSchema,
+  type AgentState,
+  type DeployRequest,
+  type GenerateRequest,
+  type SegmentRequest,
+  type SegmentResponse,
 } from '../protocol/index.js';
 
 /** `timeout`: the call was cut by its deadline (the agent may be slow, not dead). */
-export type CallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly timeout?: boolean };
+export type CallResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly timeout?: boolean };
 
 const isTimeout = (err: unknown): boolean => err instanceof Error && err.name === 'TimeoutError';
 
@@ -49,7 +56,10 @@ function describe(err: unknown): string {
 }
 
 export class AgentClient {
-  constructor(readonly endpoint: AgentEndpoint, readonly timeouts: CallTimeouts = DEFAULT_TIMEOUTS) {}
+  constructor(
+    readonly endpoint: AgentEndpoint,
+    readonly timeouts: CallTimeouts = DEFAULT_TIMEOUTS,
+  ) {}
 
   private headers(json: boolean): Record<string, string> {
     const h: Record<string, string> = { authorization: `Bearer ${this.endpoint.token}` };
@@ -65,7 +75,8 @@ export class AgentClient {
   private async call(method: string, path: string, body: unknown, ms: number): Promise<CallResult<unknown>> {
     try {
       const res = await fetch(`${this.endpoint.url}${path}`, {
-        method, headers: this.headers(body !== undefined),
+        method,
+        headers: this.headers(body !== undefined),
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: this.signal(ms),
       });
@@ -81,7 +92,9 @@ export class AgentClient {
     const r = await this.call('GET', '/v1/state', undefined, this.timeouts.controlMs);
     if (!r.ok) return r;
     const p = AgentStateSchema.safeParse(r.value);
-    return p.success ? { ok: true, value: p.data } : { ok: false, error: `bad state: ${p.error.message.slice(0, 200)}` };
+    return p.success
+      ? { ok: true, value: p.data }
+      : { ok: false, error: `bad state: ${p.error.message.slice(0, 200)}` };
   }
 
   async deploy(req: DeployRequest): Promise<CallResult<unknown>> {
@@ -96,14 +109,23 @@ export class AgentClient {
    * Streams a generation; `now()` stamps the first token. Succeeds only when the `done` chunk
    * arrives with every token; an `error` chunk, a cut stream or a timeout is a failure.
    */
-  async generate(instanceId: string, req: GenerateRequest, now: () => number, outer?: AbortSignal): Promise<CallResult<GenerateTiming>> {
+  async generate(
+    instanceId: string,
+    req: GenerateRequest,
+    now: () => number,
+    outer?: AbortSignal,
+  ): Promise<CallResult<GenerateTiming>> {
     let firstTokenAt = NaN;
     let tokens = 0;
     try {
       const res = await fetch(`${this.endpoint.url}/v1/instances/${encodeURIComponent(instanceId)}/generate`, {
-        method: 'POST', headers: this.headers(true), body: JSON.stringify(req), signal: this.signal(this.timeouts.requestMs, outer),
+        method: 'POST',
+        headers: this.headers(true),
+        body: JSON.stringify(req),
+        signal: this.signal(this.timeouts.requestMs, outer),
       });
-      if (!res.ok || res.body === null) return { ok: false, error: `HTTP ${res.status} ${(await res.text()).slice(0, 200)}` };
+      if (!res.ok || res.body === null)
+        return { ok: false, error: `HTTP ${res.status} ${(await res.text()).slice(0, 200)}` };
       const decoder = new TextDecoder();
       let buf = '';
       for await (const part of res.body) {
@@ -122,7 +144,12 @@ export class AgentClient {
           } else if (chunk.type === 'error') {
             return { ok: false, error: `${chunk.code}: ${chunk.message}` };
           } else {
-            return tokens === req.outputTokens ? { ok: true, value: { firstTokenAt, tokens, prefillS: chunk.prefillMs / 1000, decodeS: chunk.decodeMs / 1000 } } : { ok: false, error: `short stream ${tokens}` };
+            return tokens === req.outputTokens
+              ? {
+                  ok: true,
+                  value: { firstTokenAt, tokens, prefillS: chunk.prefillMs / 1000, decodeS: chunk.decodeMs / 1000 },
+                }
+              : { ok: false, error: `short stream ${tokens}` };
           }
         }
       }
@@ -135,7 +162,10 @@ export class AgentClient {
   async segment(instanceId: string, req: SegmentRequest, outer?: AbortSignal): Promise<CallResult<SegmentResponse>> {
     try {
       const res = await fetch(`${this.endpoint.url}/v1/instances/${encodeURIComponent(instanceId)}/segment`, {
-        method: 'POST', headers: this.headers(true), body: JSON.stringify(req), signal: this.signal(this.timeouts.requestMs, outer),
+        method: 'POST',
+        headers: this.headers(true),
+        body: JSON.stringify(req),
+        signal: this.signal(this.timeouts.requestMs, outer),
       });
       const text = await res.text();
       if (!res.ok) return { ok: false, error: `HTTP ${res.status} ${text.slice(0, 200)}` };

@@ -10,7 +10,14 @@
  * place identically; test/host/host-parity.test.ts drives both sides through the same events.
  */
 import type {
-  ClusterView, DeviceState, InstanceState, Lifecycle, LinkState, NodeView, ServiceInfo, Stage,
+  ClusterView,
+  DeviceState,
+  InstanceState,
+  Lifecycle,
+  LinkState,
+  NodeView,
+  ServiceInfo,
+  Stage,
 } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
 import { DemandMeter, deviceStates, freeMemory, heldWeights, visibleInViews } from '../../host/index.js';
@@ -85,12 +92,17 @@ export class ClusterViews {
   /** Free memory = catalog memory − weights of the instances that hold theirs (host/memory.ts). */
   refreshMemory(): void {
     const free = freeMemory(this.capacity, this.heldWeights());
-    this.devices.forEach((d, i) => { d.freeMemoryBytes = free[i]!; });
+    this.devices.forEach((d, i) => {
+      d.freeMemoryBytes = free[i]!;
+    });
   }
 
   /** Weight bytes held per device (host/memory.ts). */
   heldWeights(): Float64Array {
-    return heldWeights(this.devices.length, [...this.instances.values()].map((i) => ({ state: i.view.state, need: i.need })));
+    return heldWeights(
+      this.devices.length,
+      [...this.instances.values()].map((i) => ({ state: i.view.state, need: i.need })),
+    );
   }
 
   add(inst: LiveInstance): void {
@@ -107,7 +119,9 @@ export class ClusterViews {
 
   /** Rebuilds the instance list the policies see (gone instances leave the views, failed ones stay). */
   instancesChanged(): void {
-    this.cluster.instances = [...this.instances.values()].filter((i) => visibleInViews(i.view.state)).map((i) => i.view);
+    this.cluster.instances = [...this.instances.values()]
+      .filter((i) => visibleInViews(i.view.state))
+      .map((i) => i.view);
     this.refreshMemory();
   }
 

@@ -21,7 +21,12 @@
  */
 import { replaceAfterFault } from '../../host/index.js';
 import {
-  POLICIES, isPolicyName, type Policy, type RequestInfo, type RequestRecord, type RunResult,
+  POLICIES,
+  isPolicyName,
+  type Policy,
+  type RequestInfo,
+  type RequestRecord,
+  type RunResult,
 } from '../../policies/index.js';
 import type { PolicyChoice, Scenario } from '../../scenarios/index.js';
 import { RngStreams, RunSummarizer, devicePerf } from '../../sim/index.js';
@@ -84,9 +89,15 @@ export interface ReplayOutput {
 }
 
 /** p50/p99/max of the decision times in milliseconds (exact order statistics). */
-export function decisionStats(routeDecisionS: Float64Array): { count: number; p50Ms: number; p99Ms: number; maxMs: number } {
+export function decisionStats(routeDecisionS: Float64Array): {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+} {
   const v = Float64Array.from(routeDecisionS).sort();
-  const q = (p: number): number => (v.length === 0 ? NaN : v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)]! * 1000);
+  const q = (p: number): number =>
+    v.length === 0 ? NaN : v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)]! * 1000;
   return { count: v.length, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: v.length === 0 ? NaN : v[v.length - 1]! * 1000 };
 }
 
@@ -111,12 +122,16 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
 
   // Agents per scenario device.
   const byDevice = new Map(testbed.agents.map((a) => [a.device, a]));
-  for (const a of testbed.agents) if (!views.deviceIndex.has(a.device)) throw new Error(`${testbed.file}: agent ${a.name} realizes unknown device ${a.device}`);
+  for (const a of testbed.agents)
+    if (!views.deviceIndex.has(a.device))
+      throw new Error(`${testbed.file}: agent ${a.name} realizes unknown device ${a.device}`);
   const agents = scenario.devices.map((d) => {
     const a = byDevice.get(d.id);
     return a !== undefined ? new AgentClient({ url: a.url, token: a.token }, timeouts) : null;
   });
-  scenario.devices.forEach((d, i) => { if (agents[i] === null) notes.push(`device ${d.id} has no agent in the testbed: treated as down`); });
+  scenario.devices.forEach((d, i) => {
+    if (agents[i] === null) notes.push(`device ${d.id} has no agent in the testbed: treated as down`);
+  });
   const modelFor = (s: number): string => {
     const svc = scenario.services[s]!;
     return testbed.models[svc.name] ?? testbed.models[svc.model.key] ?? svc.model.key;
@@ -124,8 +139,18 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   const realizer = new PlacementRealizer(scenario, views, agents, modelFor, () => clock.nowS(), clock.epochMs());
   const types = [...new Map(scenario.devices.map((d) => [d.spec.key, d.spec])).values()];
   const summarizer = new RunSummarizer({
-    clock: 'live', scenario: scenario.name, seed, policy: policy.name, horizonS, timelineBucketS: scenario.timelineBucketS / scale,
-    services: scenario.services.map((s) => ({ name: s.name, kind: s.kind, slo: s.slo, perfSource: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])) })),
+    clock: 'live',
+    scenario: scenario.name,
+    seed,
+    policy: policy.name,
+    horizonS,
+    timelineBucketS: scenario.timelineBucketS / scale,
+    services: scenario.services.map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      slo: s.slo,
+      perfSource: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t).source])),
+    })),
     devices: scenario.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
   });
 
@@ -136,44 +161,55 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   // After a death or revival: re-place at once only for a policy without a period (host/faults.ts).
   const rePlaceOnFault = replaceAfterFault(policy);
   const lastBeatS = new Float64Array(scenario.devices.length);
-  const hbTimeouts: CallTimeouts = { controlMs: Math.max(50, Math.min(timeouts.controlMs, periodS * 900)), requestMs: timeouts.requestMs };
-  const onMonitor = (d: number) => (e: MonitorEvent): void => {
-    const dev = views.devices[d]!;
-    if (e.kind === 'dead') {
-      realizer.deviceDown(d);
-      dev.asOfS = e.atS;
-      inflightAbort[d]!.abort('device-crash');
-      inflightAbort[d] = new AbortController();
-      if (rePlaceOnFault) placementWanted = true;
-      const ev = { device: dev.id, kind: 'dead' as const, atS: e.atS, restarted: false };
-      deviceEvents.push(ev); opts.onDeviceEvent?.(ev);
-      log(`device ${dev.id} dead at ${e.atS.toFixed(2)} s (${e.error})`);
-      return;
-    }
-    if (e.kind === 'alive') {
-      const wasKnown = deviceEvents.some((x) => x.device === dev.id) || e.restarted;
-      realizer.deviceUp(d, e.restarted);
-      if (wasKnown) {
-        if (rePlaceOnFault) placementWanted = true;
-        const ev = { device: dev.id, kind: 'alive' as const, atS: e.atS, restarted: e.restarted };
-        deviceEvents.push(ev); opts.onDeviceEvent?.(ev);
-        log(`device ${dev.id} alive again at ${e.atS.toFixed(2)} s${e.restarted ? ' (restarted)' : ''}`);
-      }
-    }
-    dev.asOfS = e.atS;
-    dev.utilization = e.state.utilization;
-    const dt = lastBeatS[d]! > 0 ? e.atS - lastBeatS[d]! : 0;
-    if (dt > 0) summarizer.addBusy(d, e.atS - dt * e.state.utilization, e.atS);
-    lastBeatS[d] = e.atS;
-    for (const info of e.state.instances) {
-      const inst = views.instances.get(info.instanceId);
-      if (inst !== undefined) realizer.observe(inst, d, info.state);
-    }
+  const hbTimeouts: CallTimeouts = {
+    controlMs: Math.max(50, Math.min(timeouts.controlMs, periodS * 900)),
+    requestMs: timeouts.requestMs,
   };
-  const monitors = agents.map((a, d) => (a === null ? null : new AgentMonitor(new AgentClient(a.endpoint, hbTimeouts), clock, periodS, onMonitor(d))));
+  const onMonitor =
+    (d: number) =>
+    (e: MonitorEvent): void => {
+      const dev = views.devices[d]!;
+      if (e.kind === 'dead') {
+        realizer.deviceDown(d);
+        dev.asOfS = e.atS;
+        inflightAbort[d]!.abort('device-crash');
+        inflightAbort[d] = new AbortController();
+        if (rePlaceOnFault) placementWanted = true;
+        const ev = { device: dev.id, kind: 'dead' as const, atS: e.atS, restarted: false };
+        deviceEvents.push(ev);
+        opts.onDeviceEvent?.(ev);
+        log(`device ${dev.id} dead at ${e.atS.toFixed(2)} s (${e.error})`);
+        return;
+      }
+      if (e.kind === 'alive') {
+        const wasKnown = deviceEvents.some((x) => x.device === dev.id) || e.restarted;
+        realizer.deviceUp(d, e.restarted);
+        if (wasKnown) {
+          if (rePlaceOnFault) placementWanted = true;
+          const ev = { device: dev.id, kind: 'alive' as const, atS: e.atS, restarted: e.restarted };
+          deviceEvents.push(ev);
+          opts.onDeviceEvent?.(ev);
+          log(`device ${dev.id} alive again at ${e.atS.toFixed(2)} s${e.restarted ? ' (restarted)' : ''}`);
+        }
+      }
+      dev.asOfS = e.atS;
+      dev.utilization = e.state.utilization;
+      const dt = lastBeatS[d]! > 0 ? e.atS - lastBeatS[d]! : 0;
+      if (dt > 0) summarizer.addBusy(d, e.atS - dt * e.state.utilization, e.atS);
+      lastBeatS[d] = e.atS;
+      for (const info of e.state.instances) {
+        const inst = views.instances.get(info.instanceId);
+        if (inst !== undefined) realizer.observe(inst, d, info.state);
+      }
+    };
+  const monitors = agents.map((a, d) =>
+    a === null ? null : new AgentMonitor(new AgentClient(a.endpoint, hbTimeouts), clock, periodS, onMonitor(d)),
+  );
 
   // Before t = 0: register every agent, place, and wait until the placement is ready (warm start).
-  monitors.forEach((m) => { if (m !== null) m.lenient = true; });
+  monitors.forEach((m) => {
+    if (m !== null) m.lenient = true;
+  });
   await Promise.all(monitors.map((m) => m?.poll()));
   const down = scenario.devices.filter((_, i) => agents[i] !== null && !views.devices[i]!.alive).map((d) => d.id);
   if (down.length > 0) notes.push(`agents not answering at start: ${down.join(', ')}`);
@@ -193,7 +229,12 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   views.demand.restart();
   opts.onStart?.();
   for (const d of views.devices) d.asOfS = 0;
-  monitors.forEach((m) => { if (m !== null) { m.lenient = false; m.start(); } });
+  monitors.forEach((m) => {
+    if (m !== null) {
+      m.lenient = false;
+      m.start();
+    }
+  });
 
   // Placement loop: periodic and on demand (after deaths / revivals).
   let running = true;
@@ -210,10 +251,15 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   })();
 
   // Arrivals: one pending arrival per service, merged by time.
-  const sources: ArrivalSource[] = scenario.services.map((svc) => openArrivals(svc.arrivals, {
-    promptTokens: svc.promptTokens, outputTokens: svc.outputTokens,
-    arrivalRng: streams.get(`arrivals:${svc.name}`), tokenRng: streams.get(`tokens:${svc.name}`), horizonS: scenario.horizonS,
-  }));
+  const sources: ArrivalSource[] = scenario.services.map((svc) =>
+    openArrivals(svc.arrivals, {
+      promptTokens: svc.promptTokens,
+      outputTokens: svc.outputTokens,
+      arrivalRng: streams.get(`arrivals:${svc.name}`),
+      tokenRng: streams.get(`tokens:${svc.name}`),
+      horizonS: scenario.horizonS,
+    }),
+  );
   const heads: (MutableArrival | null)[] = sources.map((src) => {
     const a: MutableArrival = { timeS: 0, promptTokens: 0, outputTokens: 0 };
     return src.next(a) ? a : null;
@@ -229,7 +275,9 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
 
   for (;;) {
     let s = -1;
-    heads.forEach((h, i) => { if (h !== null && (s < 0 || h.timeS < heads[s]!.timeS)) s = i; });
+    heads.forEach((h, i) => {
+      if (h !== null && (s < 0 || h.timeS < heads[s]!.timeS)) s = i;
+    });
     if (s < 0) break;
     const head = heads[s]!;
     const atS = head.timeS / scale;
@@ -241,27 +289,63 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
     const output = Math.max(1, head.outputTokens);
     if (!sources[s]!.next(head)) heads[s] = null;
     views.arrivalsSincePlace[s] = views.arrivalsSincePlace[s]! + 1;
-    info.id = id; info.service = svc.name; info.arrivalS = arrivalS; info.promptTokens = prompt; info.outputTokens = output; info.ingress = svc.ingress;
+    info.id = id;
+    info.service = svc.name;
+    info.arrivalS = arrivalS;
+    info.promptTokens = prompt;
+    info.outputTokens = output;
+    info.ingress = svc.ingress;
     const t0 = clock.preciseS();
     views.refreshQueues();
     const d = policy.route(info, views.nodeView(svc.ingress, arrivalS), policyRng);
     routeTimes.push(clock.preciseS() - t0);
-    const base = { id, service: svc.name, arrivalS, startS: NaN, firstTokenS: NaN, promptTokens: prompt, outputTokens: output };
-    if (d.kind === 'drop') { finish({ ...base, finishS: arrivalS, devices: [], outcome: 'dropped', reason: d.reason }); continue; }
+    const base = {
+      id,
+      service: svc.name,
+      arrivalS,
+      startS: NaN,
+      firstTokenS: NaN,
+      promptTokens: prompt,
+      outputTokens: output,
+    };
+    if (d.kind === 'drop') {
+      finish({ ...base, finishS: arrivalS, devices: [], outcome: 'dropped', reason: d.reason });
+      continue;
+    }
     const inst = views.instances.get(d.instanceId);
-    const agent = inst !== undefined ? agents[inst.deviceIdx[0]!] ?? null : null;
+    const agent = inst !== undefined ? (agents[inst.deviceIdx[0]!] ?? null) : null;
     if (inst === undefined || inst.view.state !== 'ready' || agent === null) {
-      finish({ ...base, finishS: arrivalS, devices: [], outcome: 'failed', reason: inst === undefined ? 'unknown-instance' : 'instance-not-ready' });
+      finish({
+        ...base,
+        finishS: arrivalS,
+        devices: [],
+        outcome: 'failed',
+        reason: inst === undefined ? 'unknown-instance' : 'instance-not-ready',
+      });
       continue;
     }
     inst.view.queued++;
     let started = false;
-    const p = execute({ id, service: svc, arrivalS, promptTokens: prompt, outputTokens: output }, {
-      agent, instanceId: inst.id, devices: inst.stages.map((x) => x.device), now: () => clock.nowS(),
-      signal: inflightAbort[inst.deviceIdx[0]!]!.signal, frame: testbed.segment,
-      onStart: () => { if (!started) { started = true; inst.view.queued--; inst.view.running++; } },
-    }).then((rec) => {
-      if (started) inst.view.running--; else inst.view.queued--;
+    const p = execute(
+      { id, service: svc, arrivalS, promptTokens: prompt, outputTokens: output },
+      {
+        agent,
+        instanceId: inst.id,
+        devices: inst.stages.map((x) => x.device),
+        now: () => clock.nowS(),
+        signal: inflightAbort[inst.deviceIdx[0]!]!.signal,
+        frame: testbed.segment,
+        onStart: () => {
+          if (!started) {
+            started = true;
+            inst.view.queued--;
+            inst.view.running++;
+          }
+        },
+      },
+    ).then((rec) => {
+      if (started) inst.view.running--;
+      else inst.view.queued--;
       finish(rec);
     });
     inflight.add(p);

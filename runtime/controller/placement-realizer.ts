@@ -8,7 +8,14 @@
  * to a dead or agent-less device fail the instance, never the run.
  */
 import {
-  diffPlan, failsOnCrash, overflowDevice, planProblem, stageMembers, stageWeights, weightNeed, type PlacementTopology,
+  diffPlan,
+  failsOnCrash,
+  overflowDevice,
+  planProblem,
+  stageMembers,
+  stageWeights,
+  weightNeed,
+  type PlacementTopology,
 } from '../../host/index.js';
 import type { PlacementChange, PlacementPlan, PlannedInstance } from '../../policies/index.js';
 import type { Scenario } from '../../scenarios/index.js';
@@ -65,7 +72,13 @@ export class PlacementRealizer {
   }
 
   change(inst: LiveInstance, action: PlacementChange['action']): void {
-    this.changes.push({ timeS: this.now(), service: inst.service, action, instance: inst.id, devices: inst.stages.map((s) => s.device) });
+    this.changes.push({
+      timeS: this.now(),
+      service: inst.service,
+      action,
+      instance: inst.id,
+      devices: inst.stages.map((s) => s.device),
+    });
   }
 
   /** Applies `plan`; resolves once every deploy/undeploy call returned. Returns true if anything changed. */
@@ -76,13 +89,19 @@ export class PlacementRealizer {
     // As the simulator: drained instances leave first (their weights are free at once, host/memory.ts),
     // then the fresh ones are checked and start loading; the agents unload before they load.
     const drained = diff.drained.map((x) => x.inst);
-    for (const inst of drained) { this.views.setState(inst, 'draining'); this.change(inst, 'drain'); }
+    for (const inst of drained) {
+      this.views.setState(inst, 'draining');
+      this.change(inst, 'drain');
+    }
     const fresh: LiveInstance[] = [];
     for (const { planned, key } of diff.fresh) {
       const inst = this.create(planned, key);
       if (inst !== null) fresh.push(inst);
     }
-    for (const inst of fresh) { this.views.setState(inst, 'loading'); this.change(inst, 'load'); }
+    for (const inst of fresh) {
+      this.views.setState(inst, 'loading');
+      this.change(inst, 'load');
+    }
     await Promise.all(drained.map((i) => this.undeploy(i)));
     await Promise.all(fresh.map((i) => this.deploy(i)));
     return fresh.length > 0 || drained.length > 0;
@@ -92,16 +111,31 @@ export class PlacementRealizer {
     const s = this.scenario.services.findIndex((x) => x.name === p.service);
     const svc = this.scenario.services[s]!;
     const why = planProblem(p, svc, s, this.topology);
-    if (why !== null) { this.views.notes.add(`refused instance of ${p.service}: ${why}`); return null; }
+    if (why !== null) {
+      this.views.notes.add(`refused instance of ${p.service}: ${why}`);
+      return null;
+    }
     const index = (id: string): number => this.views.deviceIndex.get(id)!;
     const deviceIdx = p.stages.map((st) => index(st.device));
     const memberIdx = [...new Set(p.stages.flatMap((st) => stageMembers(st).map(index)))];
     const need = weightNeed(p.stages, stageWeights(svc, p.stages), index);
     const over = overflowDevice(need, this.views.heldWeights(), this.views.capacity);
-    if (over >= 0) { this.views.notes.add(`refused instance of ${p.service} on ${this.scenario.devices[over]!.id}: weights exceed free memory`); return null; }
+    if (over >= 0) {
+      this.views.notes.add(
+        `refused instance of ${p.service} on ${this.scenario.devices[over]!.id}: weights exceed free memory`,
+      );
+      return null;
+    }
     const id = `${svc.name.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 100)}.${this.runTag}.${this.counter++}`;
     const inst: LiveInstance = {
-      id, service: svc.name, serviceIndex: s, key, stages: p.stages, deviceIdx, memberIdx, need,
+      id,
+      service: svc.name,
+      serviceIndex: s,
+      key,
+      stages: p.stages,
+      deviceIdx,
+      memberIdx,
+      need,
       view: { id, service: svc.name, stages: p.stages, state: 'pending', queued: 0, running: 0 },
     };
     this.views.add(inst);
@@ -110,14 +144,22 @@ export class PlacementRealizer {
 
   private async deploy(inst: LiveInstance): Promise<void> {
     const svc = this.scenario.services[inst.serviceIndex]!;
-    const results = await Promise.all(inst.stages.map((st, k) => {
-      const agent = this.agents[inst.deviceIdx[k]!] ?? null;
-      if (agent === null || !this.views.devices[inst.deviceIdx[k]!]!.alive) return Promise.resolve({ ok: false as const, error: 'device down' });
-      return agent.deploy({
-        instanceId: inst.id, service: svc.name, kind: svc.kind, model: this.modelFor(inst.serviceIndex),
-        ...(inst.stages.length > 1 ? { layers: { start: st.firstLayer, end: st.endLayer }, stage: { index: k, of: inst.stages.length } } : {}),
-      });
-    }));
+    const results = await Promise.all(
+      inst.stages.map((st, k) => {
+        const agent = this.agents[inst.deviceIdx[k]!] ?? null;
+        if (agent === null || !this.views.devices[inst.deviceIdx[k]!]!.alive)
+          return Promise.resolve({ ok: false as const, error: 'device down' });
+        return agent.deploy({
+          instanceId: inst.id,
+          service: svc.name,
+          kind: svc.kind,
+          model: this.modelFor(inst.serviceIndex),
+          ...(inst.stages.length > 1
+            ? { layers: { start: st.firstLayer, end: st.endLayer }, stage: { index: k, of: inst.stages.length } }
+            : {}),
+        });
+      }),
+    );
     if (results.some((r) => !r.ok) && inst.view.state === 'loading') {
       this.views.setState(inst, 'failed');
       this.change(inst, 'failed');
@@ -159,9 +201,16 @@ export class PlacementRealizer {
       const on = this.readyOn.get(inst.id) ?? new Set<number>();
       on.add(device);
       this.readyOn.set(inst.id, on);
-      if (inst.deviceIdx.every((d) => on.has(d))) { this.views.setState(inst, 'ready'); this.change(inst, 'ready'); this.readyOn.delete(inst.id); }
+      if (inst.deviceIdx.every((d) => on.has(d))) {
+        this.views.setState(inst, 'ready');
+        this.change(inst, 'ready');
+        this.readyOn.delete(inst.id);
+      }
     }
-    if (agentState === 'failed' || agentState === 'gone') { this.views.setState(inst, 'failed'); this.change(inst, 'failed'); }
+    if (agentState === 'failed' || agentState === 'gone') {
+      this.views.setState(inst, 'failed');
+      this.change(inst, 'failed');
+    }
   }
 
   /** Undeploys everything still placed (end of run), best effort. */

@@ -24,7 +24,13 @@ export interface RunOutcome {
   readonly record: RequestRecord;
 }
 
-export function outcomeOf(slo: Slo, arrivalS: number, firstTokenS: number, finishS: number, outputTokens: number): 'ok' | 'late' {
+export function outcomeOf(
+  slo: Slo,
+  arrivalS: number,
+  firstTokenS: number,
+  finishS: number,
+  outputTokens: number,
+): 'ok' | 'late' {
   return meetsSlo(slo, arrivalS, firstTokenS, finishS, outputTokens) ? 'ok' : 'late';
 }
 
@@ -42,32 +48,60 @@ export interface Execution {
 /** Runs the request; never throws; the record's outcome is ok, late or failed. */
 export async function execute(req: PendingRequest, x: Execution): Promise<RequestRecord> {
   const base = {
-    id: req.id, service: req.service.name, arrivalS: req.arrivalS,
-    promptTokens: req.promptTokens, outputTokens: req.outputTokens, devices: x.devices,
+    id: req.id,
+    service: req.service.name,
+    arrivalS: req.arrivalS,
+    promptTokens: req.promptTokens,
+    outputTokens: req.outputTokens,
+    devices: x.devices,
   };
   if (req.service.kind === 'llm') {
     let started = false;
     const now = (): number => {
-      if (!started) { started = true; x.onStart(); }
+      if (!started) {
+        started = true;
+        x.onStart();
+      }
       return x.now();
     };
-    const r = await x.agent.generate(x.instanceId, {
-      promptTokens: Math.max(1, req.promptTokens), outputTokens: Math.max(1, req.outputTokens), requestId: String(req.id), seed: req.id,
-    }, now, x.signal);
+    const r = await x.agent.generate(
+      x.instanceId,
+      {
+        promptTokens: Math.max(1, req.promptTokens),
+        outputTokens: Math.max(1, req.outputTokens),
+        requestId: String(req.id),
+        seed: req.id,
+      },
+      now,
+      x.signal,
+    );
     const finishS = x.now();
     if (!r.ok) return failed(base, finishS, abortReason(x.signal) ?? r.error);
     const firstTokenS = r.value.firstTokenAt;
     return {
-      ...base, startS: Math.max(req.arrivalS, firstTokenS - r.value.prefillS), firstTokenS, finishS,
+      ...base,
+      startS: Math.max(req.arrivalS, firstTokenS - r.value.prefillS),
+      firstTokenS,
+      finishS,
       outcome: outcomeOf(req.service.slo, req.arrivalS, firstTokenS, finishS, req.outputTokens),
     };
   }
-  const r = await x.agent.segment(x.instanceId, { frames: 1, width: x.frame.width, height: x.frame.height, requestId: String(req.id), seed: req.id }, x.signal);
+  const r = await x.agent.segment(
+    x.instanceId,
+    { frames: 1, width: x.frame.width, height: x.frame.height, requestId: String(req.id), seed: req.id },
+    x.signal,
+  );
   const finishS = x.now();
   x.onStart();
   if (!r.ok) return failed(base, finishS, abortReason(x.signal) ?? r.error);
   const startS = Math.max(req.arrivalS, finishS - r.value.computeMs / 1000);
-  return { ...base, startS, firstTokenS: NaN, finishS, outcome: outcomeOf(req.service.slo, req.arrivalS, NaN, finishS, req.outputTokens) };
+  return {
+    ...base,
+    startS,
+    firstTokenS: NaN,
+    finishS,
+    outcome: outcomeOf(req.service.slo, req.arrivalS, NaN, finishS, req.outputTokens),
+  };
 }
 
 /** Why the controller aborted a request (`device-crash`, `drain-timeout`), if it did. */
@@ -76,6 +110,10 @@ function abortReason(signal: AbortSignal): string | undefined {
   return typeof signal.reason === 'string' ? signal.reason : 'aborted';
 }
 
-function failed(base: Omit<RequestRecord, 'startS' | 'firstTokenS' | 'finishS' | 'outcome'>, finishS: number, reason: string): RequestRecord {
+function failed(
+  base: Omit<RequestRecord, 'startS' | 'firstTokenS' | 'finishS' | 'outcome'>,
+  finishS: number,
+  reason: string,
+): RequestRecord {
   return { ...base, startS: NaN, firstTokenS: NaN, finishS, outcome: 'failed', reason: reason.slice(0, 120) };
 }

@@ -51,7 +51,9 @@ const testbedSchema = z.strictObject({
   run_dir: z.string().min(1).optional(),
   agent_nice: z.number().int().min(0).max(19).optional(),
   models: z.record(z.string(), z.string()).optional(),
-  segment: z.strictObject({ width: z.number().int().positive().max(1024), height: z.number().int().positive().max(1024) }).optional(),
+  segment: z
+    .strictObject({ width: z.number().int().positive().max(1024), height: z.number().int().positive().max(1024) })
+    .optional(),
   agents: z.array(agentSchema).min(1),
 });
 
@@ -109,8 +111,11 @@ export interface Testbed {
   readonly segment: { readonly width: number; readonly height: number };
 }
 
-export type SpecResult = { readonly ok: true; readonly value: TestbedSpec } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
-export type TestbedResult = { readonly ok: true; readonly value: Testbed } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+export type SpecResult =
+  | { readonly ok: true; readonly value: TestbedSpec }
+  | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+export type TestbedResult =
+  { readonly ok: true; readonly value: Testbed } | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
 
 /** Validates testbed YAML text; `file` names it in messages and anchors `run_dir`. */
 export function parseTestbedSpec(text: string, file: string, runDirOverride?: string): SpecResult {
@@ -119,31 +124,52 @@ export function parseTestbedSpec(text: string, file: string, runDirOverride?: st
   const raw = src.value.value;
   const at = issueBuilder(file, src.value.locate);
   const issues: ScenarioIssue[] = [];
-  const add = (p: readonly PropertyKey[], message: string): void => { issues.push(at(p, message)); };
+  const add = (p: readonly PropertyKey[], message: string): void => {
+    issues.push(at(p, message));
+  };
   const parsed = testbedSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: zodIssuesAt(testbedSchema, raw, parsed.error.issues, file, src.value.locate) };
+  if (!parsed.success)
+    return { ok: false, issues: zodIssuesAt(testbedSchema, raw, parsed.error.issues, file, src.value.locate) };
   const t = parsed.data;
   const seen = (key: 'id' | 'device'): void => {
-    t.agents.forEach((a, i) => { if (t.agents.findIndex((b) => b[key] === a[key]) < i) add(['agents', i, key], `${key} "${a[key]}" appears twice`); });
+    t.agents.forEach((a, i) => {
+      if (t.agents.findIndex((b) => b[key] === a[key]) < i) add(['agents', i, key], `${key} "${a[key]}" appears twice`);
+    });
   };
   seen('id');
   seen('device');
   t.agents.forEach((a, i) => {
-    if (a.url === undefined && a.port === undefined) add(['agents', i], 'give port (launched here) or url (an agent running elsewhere)');
-    if (a.backend === 'openai' && a.url === undefined && a.upstream === undefined) add(['agents', i], 'backend openai needs upstream');
-    if (a.backend === 'serial' && a.url === undefined && a.serial_device === undefined) add(['agents', i], 'backend serial needs serial_device');
+    if (a.url === undefined && a.port === undefined)
+      add(['agents', i], 'give port (launched here) or url (an agent running elsewhere)');
+    if (a.backend === 'openai' && a.url === undefined && a.upstream === undefined)
+      add(['agents', i], 'backend openai needs upstream');
+    if (a.backend === 'serial' && a.url === undefined && a.serial_device === undefined)
+      add(['agents', i], 'backend serial needs serial_device');
   });
   if (issues.length > 0) return { ok: false, issues };
   const dir = path.dirname(file);
-  const runDir = runDirOverride !== undefined ? path.resolve(runDirOverride) : path.resolve(dir, t.run_dir ?? '.parasim', `testbed-${t.name}`);
+  const runDir =
+    runDirOverride !== undefined
+      ? path.resolve(runDirOverride)
+      : path.resolve(dir, t.run_dir ?? '.parasim', `testbed-${t.name}`);
   return {
     ok: true,
     value: {
-      file, name: t.name, runDir, agentNice: t.agent_nice ?? 0, models: t.models ?? {}, segment: t.segment ?? { width: 32, height: 32 },
+      file,
+      name: t.name,
+      runDir,
+      agentNice: t.agent_nice ?? 0,
+      models: t.models ?? {},
+      segment: t.segment ?? { width: 32, height: 32 },
       ...(t.token !== undefined ? { token: t.token } : {}),
       agents: t.agents.map((a) => ({
-        id: a.id, device: a.device, host: a.host ?? '127.0.0.1', port: a.port ?? 0, backend: a.backend ?? 'onnx',
-        threads: a.threads ?? 1, slowdown: a.slowdown ?? 1,
+        id: a.id,
+        device: a.device,
+        host: a.host ?? '127.0.0.1',
+        port: a.port ?? 0,
+        backend: a.backend ?? 'onnx',
+        threads: a.threads ?? 1,
+        slowdown: a.slowdown ?? 1,
         ...(a.url !== undefined ? { url: a.url.replace(/\/+$/, '') } : {}),
         ...(a.token !== undefined ? { token: a.token } : {}),
         ...(a.memory_mb !== undefined ? { memoryMb: a.memory_mb } : {}),
@@ -165,19 +191,30 @@ export function loadTestbedSpec(file: string, runDirOverride?: string): SpecResu
 }
 
 /** Where `testbed up` put an agent (state file entry); absent when not launched. */
-export interface LaunchedAgent { readonly id: string; readonly url: string }
+export interface LaunchedAgent {
+  readonly id: string;
+  readonly url: string;
+}
 
 /**
  * The controller's testbed: URLs from the state file (launched agents, port 0 resolved) or the
  * YAML; tokens as documented at the top.
  */
-export function resolveTestbed(spec: TestbedSpec, launched: readonly LaunchedAgent[], runToken: string | null): Testbed {
+export function resolveTestbed(
+  spec: TestbedSpec,
+  launched: readonly LaunchedAgent[],
+  runToken: string | null,
+): Testbed {
   const byId = new Map(launched.map((a) => [a.id, a.url]));
   const fallback = spec.token ?? runToken ?? process.env['PARASIM_AGENT_TOKEN'] ?? '';
   return {
-    file: spec.file, models: spec.models, segment: spec.segment,
+    file: spec.file,
+    models: spec.models,
+    segment: spec.segment,
     agents: spec.agents.map((a) => ({
-      name: a.id, device: a.device, token: a.token ?? fallback,
+      name: a.id,
+      device: a.device,
+      token: a.token ?? fallback,
       url: a.url ?? byId.get(a.id) ?? `http://${a.host}:${a.port}`,
     })),
   };

@@ -8,8 +8,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  PROFILE_CSV_COLUMNS, formatIssues, formatProfileCsv, parseProfileCsv as parseRows,
-  type CatalogProfileRow, type ProfileRow, type Scenario,
+  PROFILE_CSV_COLUMNS,
+  formatIssues,
+  formatProfileCsv,
+  parseProfileCsv as parseRows,
+  type CatalogProfileRow,
+  type ProfileRow,
+  type Scenario,
 } from '../../scenarios/index.js';
 
 export const PROFILE_COLUMNS = PROFILE_CSV_COLUMNS;
@@ -17,7 +22,9 @@ export const PROFILE_COLUMNS = PROFILE_CSV_COLUMNS;
 /** The simulator's rows of catalog model `model` → catalog profile rows. */
 function toCatalogRows(model: string, rows: readonly ProfileRow[]): CatalogProfileRow[] {
   return rows.map((r) => ({
-    device: r.deviceType, model, batch: r.batch,
+    device: r.deviceType,
+    model,
+    batch: r.batch,
     ...(r.promptTokens !== undefined ? { prompt_tokens: r.promptTokens } : {}),
     ...(r.prefillTokPerS !== undefined ? { prefill_tok_s: r.prefillTokPerS } : {}),
     ...(r.decodeTokPerS !== undefined ? { decode_tok_s: r.decodeTokPerS } : {}),
@@ -37,7 +44,8 @@ export function writeProfileCsv(file: string, model: string, rows: readonly Prof
   fs.renameSync(tmp, file);
 }
 
-export type ProfileReadResult = { ok: true; value: (ProfileRow & { readonly model: string })[] } | { ok: false; issues: string[] };
+export type ProfileReadResult =
+  { ok: true; value: (ProfileRow & { readonly model: string })[] } | { ok: false; issues: string[] };
 
 /** Rows of `text`; with `model`, only that model's rows. */
 export function parseProfileCsv(text: string, file: string, model?: string): ProfileReadResult {
@@ -45,14 +53,18 @@ export function parseProfileCsv(text: string, file: string, model?: string): Pro
   if (!r.ok) return { ok: false, issues: formatIssues(r.issues).split('\n') };
   return {
     ok: true,
-    value: r.value.filter((p) => model === undefined || p.model === model).map((p) => ({
-      model: p.model, deviceType: p.device, batch: p.batch,
-      ...(p.prompt_tokens !== undefined ? { promptTokens: p.prompt_tokens } : {}),
-      ...(p.prefill_tok_s !== undefined ? { prefillTokPerS: p.prefill_tok_s } : {}),
-      ...(p.decode_tok_s !== undefined ? { decodeTokPerS: p.decode_tok_s } : {}),
-      ...(p.latency_ms !== undefined ? { itemLatencyS: p.latency_ms / 1000 } : {}),
-      source: p.source ?? `measured: ${path.basename(file)}`,
-    })),
+    value: r.value
+      .filter((p) => model === undefined || p.model === model)
+      .map((p) => ({
+        model: p.model,
+        deviceType: p.device,
+        batch: p.batch,
+        ...(p.prompt_tokens !== undefined ? { promptTokens: p.prompt_tokens } : {}),
+        ...(p.prefill_tok_s !== undefined ? { prefillTokPerS: p.prefill_tok_s } : {}),
+        ...(p.decode_tok_s !== undefined ? { decodeTokPerS: p.decode_tok_s } : {}),
+        ...(p.latency_ms !== undefined ? { itemLatencyS: p.latency_ms / 1000 } : {}),
+        source: p.source ?? `measured: ${path.basename(file)}`,
+      })),
   };
 }
 
@@ -72,8 +84,13 @@ export function withProfiles(scenario: Scenario, service: string, rows: readonly
   const types = new Set(rows.map((r) => r.deviceType));
   return {
     ...scenario,
-    services: scenario.services.map((s) => (s.name !== service ? s : {
-      ...s, model: { ...s.model, profiles: [...s.model.profiles.filter((p) => !types.has(p.deviceType)), ...rows] },
-    })),
+    services: scenario.services.map((s) =>
+      s.name !== service
+        ? s
+        : {
+            ...s,
+            model: { ...s.model, profiles: [...s.model.profiles.filter((p) => !types.has(p.deviceType)), ...rows] },
+          },
+    ),
   };
 }

@@ -52,7 +52,12 @@ export interface ProfileRun {
 }
 
 export const DEFAULT_PLAN: Omit<ProfilePlan, 'kind' | 'model' | 'deviceType' | 'sourceLabel'> = {
-  batches: [1, 2, 4, 8], promptTokens: [16, 64, 256], outputTokens: 16, frameWidth: 64, frameHeight: 64, repeats: 3,
+  batches: [1, 2, 4, 8],
+  promptTokens: [16, 64, 256],
+  outputTokens: 16,
+  frameWidth: 64,
+  frameHeight: 64,
+  repeats: 3,
 };
 
 export type ProfileProgress = (message: string) => void;
@@ -66,7 +71,9 @@ const median = (xs: readonly number[]): number => {
 /** Deploys the model, waits until ready (or throws with the agent's error), returns the instance id. */
 async function deploy(client: AgentClient, plan: ProfilePlan, timeoutMs: number): Promise<string> {
   // Unique per run: a previous run cut short may have left its instance draining on the agent.
-  const instanceId = `profile-${plan.model}-${new WallClock().epochMs().toString(36)}`.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128);
+  const instanceId = `profile-${plan.model}-${new WallClock().epochMs().toString(36)}`
+    .replace(/[^A-Za-z0-9._:-]/g, '-')
+    .slice(0, 128);
   const d = await client.deploy({ instanceId, service: 'profile', kind: plan.kind, model: plan.model });
   if (!d.ok) throw new Error(`deploy ${plan.model} on ${client.endpoint.url}: ${d.error}`);
   const clock = new WallClock();
@@ -75,13 +82,20 @@ async function deploy(client: AgentClient, plan: ProfilePlan, timeoutMs: number)
     if (!s.ok) throw new Error(`agent ${client.endpoint.url}: ${s.error}`);
     const inst = s.value.instances.find((i) => i.instanceId === instanceId);
     if (inst?.state === 'ready') return instanceId;
-    if (inst?.state === 'failed') throw new Error(`deploy ${plan.model}: failed on the agent: ${inst.error ?? 'no reason given'}`);
-    if (clock.nowS() * 1000 > timeoutMs) throw new Error(`deploy ${plan.model}: not ready after ${timeoutMs} ms (state ${inst?.state ?? 'absent'})`);
+    if (inst?.state === 'failed')
+      throw new Error(`deploy ${plan.model}: failed on the agent: ${inst.error ?? 'no reason given'}`);
+    if (clock.nowS() * 1000 > timeoutMs)
+      throw new Error(`deploy ${plan.model}: not ready after ${timeoutMs} ms (state ${inst?.state ?? 'absent'})`);
     await sleepMs(20);
   }
 }
 
-async function profileLlm(client: AgentClient, id: string, plan: ProfilePlan, progress: ProfileProgress): Promise<ProfileRow[]> {
+async function profileLlm(
+  client: AgentClient,
+  id: string,
+  plan: ProfilePlan,
+  progress: ProfileProgress,
+): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
   const clock = new WallClock();
   for (const p of plan.promptTokens) {
@@ -91,7 +105,13 @@ async function profileLlm(client: AgentClient, id: string, plan: ProfilePlan, pr
       if (!g.ok) throw new Error(`prefill ${p} tokens: ${g.error}`);
       rates.push(p / Math.max(g.value.prefillS, 1e-6));
     }
-    rows.push({ deviceType: plan.deviceType, batch: 1, promptTokens: p, prefillTokPerS: median(rates), source: plan.sourceLabel });
+    rows.push({
+      deviceType: plan.deviceType,
+      batch: 1,
+      promptTokens: p,
+      prefillTokPerS: median(rates),
+      source: plan.sourceLabel,
+    });
     progress(`prefill p=${p}: ${median(rates).toFixed(0)} tok/s`);
   }
   const out = Math.max(2, plan.outputTokens);
@@ -100,10 +120,14 @@ async function profileLlm(client: AgentClient, id: string, plan: ProfilePlan, pr
     for (const b of plan.batches) {
       const rates: number[] = [];
       for (let r = 0; r < plan.repeats; r++) {
-        const runs = await Promise.all(Array.from({ length: b }, async (_, i) => {
-          const g = await client.generate(id, { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i }, () => clock.nowS());
-          return g.ok ? g.value.decodeS : g.error;
-        }));
+        const runs = await Promise.all(
+          Array.from({ length: b }, async (_, i) => {
+            const g = await client.generate(id, { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i }, () =>
+              clock.nowS(),
+            );
+            return g.ok ? g.value.decodeS : g.error;
+          }),
+        );
         const bad = runs.find((x): x is string => typeof x === 'string');
         if (bad !== undefined) throw new Error(`decode batch ${b}: ${bad}`);
         // Agent-side decode time (the done chunk): the client's clock would also count its own
@@ -112,8 +136,11 @@ async function profileLlm(client: AgentClient, id: string, plan: ProfilePlan, pr
         rates.push((b * (out - 1)) / Math.max(span, 1e-6));
       }
       rows.push({
-        deviceType: plan.deviceType, batch: b, ...(plan.decodePromptTokens !== undefined ? { promptTokens: prompt } : {}),
-        decodeTokPerS: median(rates), source: plan.sourceLabel,
+        deviceType: plan.deviceType,
+        batch: b,
+        ...(plan.decodePromptTokens !== undefined ? { promptTokens: prompt } : {}),
+        decodeTokPerS: median(rates),
+        source: plan.sourceLabel,
       });
       progress(`decode batch=${b} prompt=${prompt}: ${median(rates).toFixed(1)} tok/s aggregate`);
     }
@@ -121,7 +148,12 @@ async function profileLlm(client: AgentClient, id: string, plan: ProfilePlan, pr
   return rows;
 }
 
-async function profileSegmentation(client: AgentClient, id: string, plan: ProfilePlan, progress: ProfileProgress): Promise<ProfileRow[]> {
+async function profileSegmentation(
+  client: AgentClient,
+  id: string,
+  plan: ProfilePlan,
+  progress: ProfileProgress,
+): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
   for (const b of plan.batches) {
     const lat: number[] = [];
@@ -140,12 +172,22 @@ async function profileSegmentation(client: AgentClient, id: string, plan: Profil
  * Profiles `plan.model` on the agent at `endpoint`: deploy, one warm-up request, the grid, then
  * undeploy (also when a measurement fails). Throws with a message naming the agent and step.
  */
-export async function profileAgent(endpoint: AgentEndpoint, plan: ProfilePlan, progress: ProfileProgress = () => {}, deployTimeoutMs = 60_000): Promise<ProfileRow[]> {
+export async function profileAgent(
+  endpoint: AgentEndpoint,
+  plan: ProfilePlan,
+  progress: ProfileProgress = () => {},
+  deployTimeoutMs = 60_000,
+): Promise<ProfileRow[]> {
   return (await profileDevice(endpoint, plan, progress, deployTimeoutMs)).rows;
 }
 
 /** Round trip on the idle instance: per payload, the median over `repeats` of client time − agent compute. */
-async function measureRoundTrip(client: AgentClient, id: string, plan: ProfilePlan, progress: ProfileProgress): Promise<OverheadRow[]> {
+async function measureRoundTrip(
+  client: AgentClient,
+  id: string,
+  plan: ProfilePlan,
+  progress: ProfileProgress,
+): Promise<OverheadRow[]> {
   const clock = new WallClock();
   const out: OverheadRow[] = [];
   const sizes = plan.kind === 'llm' ? plan.promptTokens : plan.batches;
@@ -164,15 +206,27 @@ async function measureRoundTrip(client: AgentClient, id: string, plan: ProfilePl
       }
     }
     const payloadBytes = plan.kind === 'llm' ? 4 * n : n * plan.frameWidth * plan.frameHeight * 3;
-    out.push({ deviceType: plan.deviceType, kind: plan.kind, payloadBytes, overheadS: median(xs), source: plan.sourceLabel });
+    out.push({
+      deviceType: plan.deviceType,
+      kind: plan.kind,
+      payloadBytes,
+      overheadS: median(xs),
+      source: plan.sourceLabel,
+    });
     progress(`round trip ${payloadBytes} B: ${(median(xs) * 1000).toFixed(2)} ms beyond compute`);
   }
   return out;
 }
 
 /** `profileAgent` plus, with `plan.roundTrip`, the round-trip overhead rows. */
-export async function profileDevice(endpoint: AgentEndpoint, plan: ProfilePlan, progress: ProfileProgress = () => {}, deployTimeoutMs = 60_000): Promise<ProfileRun> {
-  if (plan.batches.length === 0 || plan.batches.some((b) => !Number.isInteger(b) || b < 1)) throw new Error('batches must be integers ≥ 1');
+export async function profileDevice(
+  endpoint: AgentEndpoint,
+  plan: ProfilePlan,
+  progress: ProfileProgress = () => {},
+  deployTimeoutMs = 60_000,
+): Promise<ProfileRun> {
+  if (plan.batches.length === 0 || plan.batches.some((b) => !Number.isInteger(b) || b < 1))
+    throw new Error('batches must be integers ≥ 1');
   if (plan.repeats < 1) throw new Error('repeats must be ≥ 1');
   // Generous control timeout: profiling is not latency-critical and often runs on a busy device.
   const client = new AgentClient(endpoint, { controlMs: 30_000, requestMs: 120_000 });
@@ -180,11 +234,16 @@ export async function profileDevice(endpoint: AgentEndpoint, plan: ProfilePlan, 
   try {
     progress(`${plan.model} ready on ${endpoint.url}`);
     // Warm-up: the first run of a session pays one-off allocation costs that are not the device's speed.
-    if (plan.kind === 'llm') await client.generate(id, { promptTokens: plan.promptTokens[0] ?? 16, outputTokens: 2 }, () => 0);
+    if (plan.kind === 'llm')
+      await client.generate(id, { promptTokens: plan.promptTokens[0] ?? 16, outputTokens: 2 }, () => 0);
     else await client.segment(id, { frames: 1, width: plan.frameWidth, height: plan.frameHeight });
-    const overhead = plan.roundTrip === true || plan.roundTrip === 'only' ? await measureRoundTrip(client, id, plan, progress) : [];
+    const overhead =
+      plan.roundTrip === true || plan.roundTrip === 'only' ? await measureRoundTrip(client, id, plan, progress) : [];
     if (plan.roundTrip === 'only') return { rows: [], overhead };
-    const rows = plan.kind === 'llm' ? await profileLlm(client, id, plan, progress) : await profileSegmentation(client, id, plan, progress);
+    const rows =
+      plan.kind === 'llm'
+        ? await profileLlm(client, id, plan, progress)
+        : await profileSegmentation(client, id, plan, progress);
     return { rows, overhead };
   } finally {
     await client.undeploy(id);

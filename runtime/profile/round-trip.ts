@@ -41,7 +41,10 @@ export function fitOverhead(rows: readonly OverheadRow[]): OverheadFit | null {
   const sxy = rows.reduce((a, r) => a + (r.payloadBytes - mx) * (r.overheadS - my), 0);
   let perByteS = sxx > 0 ? Math.max(0, sxy / sxx) : 0;
   let interceptS = my - perByteS * mx;
-  if (interceptS < 0) { interceptS = 0; perByteS = Math.max(0, my / Math.max(mx, 1)); }
+  if (interceptS < 0) {
+    interceptS = 0;
+    perByteS = Math.max(0, my / Math.max(mx, 1));
+  }
   const maxResidualS = Math.max(...rows.map((r) => Math.abs(r.overheadS - (interceptS + perByteS * r.payloadBytes))));
   return { interceptS, perByteS, maxResidualS, points: n };
 }
@@ -51,7 +54,12 @@ export const OVERHEAD_COLUMNS = ['device', 'kind', 'payload_bytes', 'overhead_s'
 export function overheadCsv(rows: readonly OverheadRow[]): string {
   const q = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = [OVERHEAD_COLUMNS.join(',')];
-  for (const r of rows) lines.push([q(r.deviceType), r.kind, String(r.payloadBytes), String(Number(r.overheadS.toPrecision(6))), q(r.source)].join(','));
+  for (const r of rows)
+    lines.push(
+      [q(r.deviceType), r.kind, String(r.payloadBytes), String(Number(r.overheadS.toPrecision(6))), q(r.source)].join(
+        ',',
+      ),
+    );
   return `${lines.join('\n')}\n`;
 }
 

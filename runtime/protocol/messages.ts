@@ -28,10 +28,12 @@ export type BackendKind = z.infer<typeof BackendKindSchema>;
 export const IdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'ids are 1-128 chars of A-Z a-z 0-9 . _ - :');
 
 /** Half-open range of model blocks [start, end) this instance runs (pipeline stage). */
-export const LayerRangeSchema = z.strictObject({
-  start: z.number().int().nonnegative(),
-  end: z.number().int().positive(),
-}).refine((r) => r.end > r.start, { message: 'layers.end must be greater than layers.start' });
+export const LayerRangeSchema = z
+  .strictObject({
+    start: z.number().int().nonnegative(),
+    end: z.number().int().positive(),
+  })
+  .refine((r) => r.end > r.start, { message: 'layers.end must be greater than layers.start' });
 export type LayerRange = z.infer<typeof LayerRangeSchema>;
 
 // ---------------------------------------------------------------- POST /v1/instances
@@ -44,8 +46,10 @@ export const DeployRequestSchema = z.strictObject({
   model: z.string().min(1).max(128),
   layers: LayerRangeSchema.optional(),
   /** Pipeline stage index and count (informational; `layers` decides the compute). */
-  stage: z.strictObject({ index: z.number().int().nonnegative(), of: z.number().int().positive() })
-    .refine((s) => s.index < s.of, { message: 'stage.index must be below stage.of (stages count from 0)' }).optional(),
+  stage: z
+    .strictObject({ index: z.number().int().nonnegative(), of: z.number().int().positive() })
+    .refine((s) => s.index < s.of, { message: 'stage.index must be below stage.of (stages count from 0)' })
+    .optional(),
 });
 export type DeployRequest = z.infer<typeof DeployRequestSchema>;
 
@@ -172,7 +176,9 @@ export const SegmentResponseSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   /** Per frame: pixels whose mask probability is > 0.5, and the mean probability. */
-  masks: z.array(z.object({ foregroundPixels: z.number().int().nonnegative(), meanProbability: z.number().min(0).max(1) })),
+  masks: z.array(
+    z.object({ foregroundPixels: z.number().int().nonnegative(), meanProbability: z.number().min(0).max(1) }),
+  ),
   queueMs: z.number().nonnegative(),
   computeMs: z.number().nonnegative(),
   agentMs: z.number().nonnegative(),
@@ -181,8 +187,16 @@ export type SegmentResponse = z.infer<typeof SegmentResponseSchema>;
 
 // ---------------------------------------------------------------- errors (every non-2xx)
 export const ErrorCodeSchema = z.enum([
-  'bad_request', 'unauthorized', 'not_found', 'method_not_allowed', 'conflict', 'payload_too_large',
-  'unsupported_media_type', 'not_ready', 'backend_error', 'internal',
+  'bad_request',
+  'unauthorized',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_ready',
+  'backend_error',
+  'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const ErrorBodySchema = z.object({

@@ -13,7 +13,8 @@
  */
 import type { LatencySummary, RunResult } from '../../policies/index.js';
 
-export type MetricName = 'goodputRps' | 'sloAttainment' | 'ttftP50S' | 'ttftP99S' | 'tpotP50S' | 'tpotP99S' | 'e2eP50S' | 'e2eP99S';
+export type MetricName =
+  'goodputRps' | 'sloAttainment' | 'ttftP50S' | 'ttftP99S' | 'tpotP50S' | 'tpotP99S' | 'e2eP50S' | 'e2eP99S';
 
 export interface MetricRow {
   /** `total` or a service name. */
@@ -57,9 +58,14 @@ export function compareResults(sim: RunResult, measured: RunResult): MetricRow[]
   for (const [name, m] of Object.entries(measured.services)) {
     const s = sim.services[name];
     if (s === undefined) throw new Error(`service ${name} is in the measured result but not in the simulated one`);
-    rows.push(row(name, 'goodputRps', s.goodputRps, m.goodputRps), row(name, 'sloAttainment', s.sloAttainment, m.sloAttainment));
-    if (hasSamples(s.ttftS, m.ttftS)) rows.push(row(name, 'ttftP50S', s.ttftS.p50, m.ttftS.p50), row(name, 'ttftP99S', s.ttftS.p99, m.ttftS.p99));
-    if (hasSamples(s.tpotS, m.tpotS)) rows.push(row(name, 'tpotP50S', s.tpotS.p50, m.tpotS.p50), row(name, 'tpotP99S', s.tpotS.p99, m.tpotS.p99));
+    rows.push(
+      row(name, 'goodputRps', s.goodputRps, m.goodputRps),
+      row(name, 'sloAttainment', s.sloAttainment, m.sloAttainment),
+    );
+    if (hasSamples(s.ttftS, m.ttftS))
+      rows.push(row(name, 'ttftP50S', s.ttftS.p50, m.ttftS.p50), row(name, 'ttftP99S', s.ttftS.p99, m.ttftS.p99));
+    if (hasSamples(s.tpotS, m.tpotS))
+      rows.push(row(name, 'tpotP50S', s.tpotS.p50, m.tpotS.p50), row(name, 'tpotP99S', s.tpotS.p99, m.tpotS.p99));
     rows.push(row(name, 'e2eP50S', s.e2eS.p50, m.e2eS.p50), row(name, 'e2eP99S', s.e2eS.p99, m.e2eS.p99));
   }
   return rows;
@@ -107,8 +113,13 @@ export function summarizeServices(cells: readonly Pick<CellComparison, 'rows'>[]
  * unit of comparison, DESIGN.md "Metrics": a busy service must not hide a badly modelled one).
  * NaN when no service has the metric.
  */
-export function worstServiceMedian(services: Readonly<Record<string, ServiceErrorSummary>>, metric: MetricName): number {
-  const v = Object.values(services).map((s) => s[metric]).filter((x): x is number => x !== undefined);
+export function worstServiceMedian(
+  services: Readonly<Record<string, ServiceErrorSummary>>,
+  metric: MetricName,
+): number {
+  const v = Object.values(services)
+    .map((s) => s[metric])
+    .filter((x): x is number => x !== undefined);
   return v.length === 0 ? NaN : Math.max(...v.map((x) => (Number.isNaN(x) ? Infinity : x)));
 }
 

@@ -7,9 +7,27 @@
  * agent round trip as link figures; testbed frame sizes), `report-text.ts` (table and JSON).
  */
 export {
-  compareResults, compareCell, relativeError, medianAbsGoodputError, exceedsThreshold, medianError, summarizeServices, worstServiceMedian,
-  type MetricName, type MetricRow, type CellComparison, type ServiceErrorSummary,
+  compareResults,
+  compareCell,
+  relativeError,
+  medianAbsGoodputError,
+  exceedsThreshold,
+  medianError,
+  summarizeServices,
+  worstServiceMedian,
+  type MetricName,
+  type MetricRow,
+  type CellComparison,
+  type ServiceErrorSummary,
 } from './compare.js';
-export { validateOnTestbed, DEFAULT_PROFILE_GRID, type ValidateOptions, type ValidationReport, type ValidateResult, type CellRun, type ProfileGrid } from './validate.js';
+export {
+  validateOnTestbed,
+  DEFAULT_PROFILE_GRID,
+  type ValidateOptions,
+  type ValidationReport,
+  type ValidateResult,
+  type CellRun,
+  type ProfileGrid,
+} from './validate.js';
 export { validationText, validationJson } from './report-text.js';
 export { withRoundTrip, withTestbedFrames } from './round-trip-links.js';

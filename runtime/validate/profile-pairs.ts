@@ -8,9 +8,13 @@ import type { Testbed, TestbedAgent } from '../controller/index.js';
 import { fitOverhead, profileDevice, type OverheadFit, type OverheadRow, type ProfilePlan } from '../profile/index.js';
 
 /** Profile grid per pair (the rest of ProfilePlan comes from the scenario and testbed). */
-export type ProfileGrid = Pick<ProfilePlan, 'batches' | 'promptTokens' | 'outputTokens' | 'repeats' | 'decodePromptTokens'>;
+export type ProfileGrid = Pick<
+  ProfilePlan,
+  'batches' | 'promptTokens' | 'outputTokens' | 'repeats' | 'decodePromptTokens'
+>;
 
-export const agentModel = (tb: Testbed, svc: ServiceConfig): string => tb.models[svc.name] ?? tb.models[svc.model.key] ?? svc.model.key;
+export const agentModel = (tb: Testbed, svc: ServiceConfig): string =>
+  tb.models[svc.name] ?? tb.models[svc.model.key] ?? svc.model.key;
 
 export interface PairProfiles {
   readonly perService: Map<string, ProfileRow[]>;
@@ -28,7 +32,9 @@ export function meanRows(runs: readonly (readonly ProfileRow[])[]): ProfileRow[]
     const dec = mean((x) => x.decodeTokPerS, i);
     const item = mean((x) => x.itemLatencyS, i);
     return {
-      ...r, ...(pre !== undefined ? { prefillTokPerS: pre } : {}), ...(dec !== undefined ? { decodeTokPerS: dec } : {}),
+      ...r,
+      ...(pre !== undefined ? { prefillTokPerS: pre } : {}),
+      ...(dec !== undefined ? { decodeTokPerS: dec } : {}),
       ...(item !== undefined ? { itemLatencyS: item } : {}),
       ...(runs.length > 1 ? { source: `${r.source} (mean of ${runs.length} agents measured at once)` } : {}),
     };
@@ -38,11 +44,20 @@ export function meanRows(runs: readonly (readonly ProfileRow[])[]): ProfileRow[]
 /** One line per profile: prefill tok/s by prompt, decode tok/s by batch@prompt, item ms by batch. */
 function profileSummary(rows: readonly ProfileRow[]): string {
   const f = (x: number): string => x.toPrecision(3);
-  const pre = rows.filter((r) => r.prefillTokPerS !== undefined).map((r) => `${r.promptTokens ?? '-'}:${f(r.prefillTokPerS!)}`);
-  const dec = rows.filter((r) => r.decodeTokPerS !== undefined).map((r) => `b${r.batch}@${r.promptTokens ?? '-'}:${f(r.decodeTokPerS!)}`);
+  const pre = rows
+    .filter((r) => r.prefillTokPerS !== undefined)
+    .map((r) => `${r.promptTokens ?? '-'}:${f(r.prefillTokPerS!)}`);
+  const dec = rows
+    .filter((r) => r.decodeTokPerS !== undefined)
+    .map((r) => `b${r.batch}@${r.promptTokens ?? '-'}:${f(r.decodeTokPerS!)}`);
   const item = rows.filter((r) => r.itemLatencyS !== undefined).map((r) => `b${r.batch}:${f(r.itemLatencyS! * 1000)}`);
-  return [pre.length > 0 ? `prefill tok/s ${pre.join(' ')}` : '', dec.length > 0 ? `decode tok/s ${dec.join(' ')}` : '',
-    item.length > 0 ? `ms/item ${item.join(' ')}` : ''].filter((x) => x !== '').join('; ');
+  return [
+    pre.length > 0 ? `prefill tok/s ${pre.join(' ')}` : '',
+    dec.length > 0 ? `decode tok/s ${dec.join(' ')}` : '',
+    item.length > 0 ? `ms/item ${item.join(' ')}` : '',
+  ]
+    .filter((x) => x !== '')
+    .join('; ');
 }
 
 /**
@@ -52,8 +67,13 @@ function profileSummary(rows: readonly ProfileRow[]): string {
  * the one the replay meets (on the 2-core testbed: two copies of a 21 MB model do not fit one
  * 32 MB L3 together). Returns rows per service name and the round-trip rows.
  */
-export async function profileAll(scenario: Scenario, testbed: Testbed, grid: ProfileGrid, label: string, log: (l: string) => void):
-  Promise<PairProfiles> {
+export async function profileAll(
+  scenario: Scenario,
+  testbed: Testbed,
+  grid: ProfileGrid,
+  label: string,
+  log: (l: string) => void,
+): Promise<PairProfiles> {
   const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
   const byPair = new Map<string, ProfileRow[]>();
   const perService = new Map<string, ProfileRow[]>();
@@ -61,7 +81,9 @@ export async function profileAll(scenario: Scenario, testbed: Testbed, grid: Pro
   for (const svc of scenario.services) {
     const rows: ProfileRow[] = [];
     const model = agentModel(testbed, svc);
-    const types = [...new Set(testbed.agents.map((a) => typeOf.get(a.device)).filter((t): t is string => t !== undefined))];
+    const types = [
+      ...new Set(testbed.agents.map((a) => typeOf.get(a.device)).filter((t): t is string => t !== undefined)),
+    ];
     for (const deviceType of types) {
       const key = `${deviceType}\0${svc.kind}\0${model}`;
       let pair = byPair.get(key);
@@ -69,14 +91,22 @@ export async function profileAll(scenario: Scenario, testbed: Testbed, grid: Pro
         const agents = testbed.agents.filter((a) => typeOf.get(a.device) === deviceType);
         log(`profiling ${model} (${svc.kind}) on ${agents.map((a) => a.name).join(', ')} at once as ${deviceType}`);
         const plan = (agent: TestbedAgent, roundTrip: 'only' | false): ProfilePlan => ({
-          kind: svc.kind, model, deviceType, ...grid,
-          frameWidth: testbed.segment.width, frameHeight: testbed.segment.height,
-          sourceLabel: `${label} ${agent.url} ${model}`, roundTrip,
+          kind: svc.kind,
+          model,
+          deviceType,
+          ...grid,
+          frameWidth: testbed.segment.width,
+          frameHeight: testbed.segment.height,
+          sourceLabel: `${label} ${agent.url} ${model}`,
+          roundTrip,
         });
         // The round trip is client time: measured one agent at a time, or the client's own event
         // loop, busy with the other agents' streams, would be counted as the agents' overhead.
-        for (const agent of agents) overhead.push(...(await profileDevice({ url: agent.url, token: agent.token }, plan(agent, 'only'))).overhead);
-        const runs = await Promise.all(agents.map((agent) => profileDevice({ url: agent.url, token: agent.token }, plan(agent, false))));
+        for (const agent of agents)
+          overhead.push(...(await profileDevice({ url: agent.url, token: agent.token }, plan(agent, 'only'))).overhead);
+        const runs = await Promise.all(
+          agents.map((agent) => profileDevice({ url: agent.url, token: agent.token }, plan(agent, false))),
+        );
         pair = meanRows(runs.map((r) => r.rows));
         log(`  ${model} on ${deviceType}: ${profileSummary(pair)}`);
         byPair.set(key, pair);
@@ -98,7 +128,9 @@ export function fitsByType(rows: readonly OverheadRow[]): Map<string, OverheadFi
   const out = new Map<string, OverheadFit>();
   for (const t of new Set(rows.map((r) => r.deviceType))) {
     const ofType = rows.filter((r) => r.deviceType === t);
-    const fits = [...new Set(ofType.map((r) => r.kind))].map((k) => fitOverhead(ofType.filter((r) => r.kind === k))).filter((f): f is OverheadFit => f !== null);
+    const fits = [...new Set(ofType.map((r) => r.kind))]
+      .map((k) => fitOverhead(ofType.filter((r) => r.kind === k)))
+      .filter((f): f is OverheadFit => f !== null);
     const best = fits.sort((a, b) => a.interceptS - b.interceptS)[0];
     if (best !== undefined) out.set(t, best);
   }

@@ -13,7 +13,10 @@
 import type { LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { OverheadFit } from '../profile/index.js';
 
-export function withRoundTrip(scenario: Scenario, fits: ReadonlyMap<string, OverheadFit>): { scenario: Scenario; notes: string[] } {
+export function withRoundTrip(
+  scenario: Scenario,
+  fits: ReadonlyMap<string, OverheadFit>,
+): { scenario: Scenario; notes: string[] } {
   const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
   const switches = new Set(scenario.switches);
   const notes: string[] = [];
@@ -22,8 +25,10 @@ export function withRoundTrip(scenario: Scenario, fits: ReadonlyMap<string, Over
     const fit = device === undefined ? undefined : fits.get(typeOf.get(device)!);
     if (fit === undefined) return l;
     const latencyS = fit.interceptS / 2;
-    notes.push(`round trip on ${l.id}: latency ${(l.latencyS * 1000).toFixed(3)} → ${(latencyS * 1000).toFixed(3)} ms each way `
-      + `(measured ${(fit.interceptS * 1000).toFixed(2)} ms + ${(fit.perByteS * 1e9).toFixed(2)} ns/B, slope not applied; max residual ${(fit.maxResidualS * 1000).toFixed(2)} ms)`);
+    notes.push(
+      `round trip on ${l.id}: latency ${(l.latencyS * 1000).toFixed(3)} → ${(latencyS * 1000).toFixed(3)} ms each way ` +
+        `(measured ${(fit.interceptS * 1000).toFixed(2)} ms + ${(fit.perByteS * 1e9).toFixed(2)} ns/B, slope not applied; max residual ${(fit.maxResidualS * 1000).toFixed(2)} ms)`,
+    );
     return { ...l, latencyS };
   });
   return { scenario: { ...scenario, links }, notes };
@@ -35,14 +40,19 @@ export function withRoundTrip(scenario: Scenario, fits: ReadonlyMap<string, Over
  * (yolo11n-seg, 640×640) would put 1.6 MB per frame on the simulated link, 14 ms on 1 GbE, for a
  * live request that carries a 32×32 frame's worth.
  */
-export function withTestbedFrames(scenario: Scenario, segment: { readonly width: number; readonly height: number }): { scenario: Scenario; notes: string[] } {
+export function withTestbedFrames(
+  scenario: Scenario,
+  segment: { readonly width: number; readonly height: number },
+): { scenario: Scenario; notes: string[] } {
   const notes: string[] = [];
   const services = scenario.services.map((s) => {
     if (s.kind !== 'segmentation') return s;
     const inputBytes = segment.width * segment.height * 3;
     const outputBytes = segment.width * segment.height;
     if (s.model.inputBytes === inputBytes && s.model.outputBytes === outputBytes) return s;
-    notes.push(`${s.name}: frames of ${segment.width}×${segment.height} as the testbed sends them (${inputBytes} B in, ${outputBytes} B out; catalog ${s.model.key}: ${s.model.inputBytes} B in, ${s.model.outputBytes} B out)`);
+    notes.push(
+      `${s.name}: frames of ${segment.width}×${segment.height} as the testbed sends them (${inputBytes} B in, ${outputBytes} B out; catalog ${s.model.key}: ${s.model.inputBytes} B in, ${s.model.outputBytes} B out)`,
+    );
     return { ...s, model: { ...s.model, inputBytes, outputBytes } };
   });
   return { scenario: { ...scenario, services }, notes };

@@ -16,12 +16,23 @@ import { openArrivals } from '../../traces/index.js';
 export function simulateLikeReplay(scenario: Scenario, seed: number, policy: PolicyChoice, drainS: number): RunResult {
   const h = scenario.horizonS;
   const long: Scenario = { ...scenario, horizonS: h + drainS };
-  const r = simulate(long, { seed, policy, warmStart: true, arrivals: (svc, o) => openArrivals(svc.arrivals, { ...o, horizonS: h }) });
+  const r = simulate(long, {
+    seed,
+    policy,
+    warmStart: true,
+    arrivals: (svc, o) => openArrivals(svc.arrivals, { ...o, horizonS: h }),
+  });
   const services: Record<string, ServiceResult> = {};
   for (const [name, s] of Object.entries(r.services)) services[name] = { ...s, goodputRps: s.ok / h };
   return {
-    ...r, horizonS: h, services, totals: { ...r.totals, goodputRps: r.totals.ok / h },
-    notes: [...r.notes, `simulated to ${h} + ${drainS} s drain with arrivals cut at ${h} s (as the live replay); goodput = ok / ${h} s`,
-      'warm start: the t = 0 placement is ready at t = 0, as the live controller readies it before t = 0'],
+    ...r,
+    horizonS: h,
+    services,
+    totals: { ...r.totals, goodputRps: r.totals.ok / h },
+    notes: [
+      ...r.notes,
+      `simulated to ${h} + ${drainS} s drain with arrivals cut at ${h} s (as the live replay); goodput = ok / ${h} s`,
+      'warm start: the t = 0 placement is ready at t = 0, as the live controller readies it before t = 0',
+    ],
   };
 }

@@ -17,20 +17,36 @@
  */
 import type { RunResult } from '../../policies/index.js';
 import {
-  formatIssues, isPlainObject, policyChoiceFor, scaleLoad, validateScenarioObject, type ProfileRow, type Scenario,
+  formatIssues,
+  isPlainObject,
+  policyChoiceFor,
+  scaleLoad,
+  validateScenarioObject,
+  type ProfileRow,
+  type Scenario,
 } from '../../scenarios/index.js';
 import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
 import { withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
 import { fitsByType, meanRows, profileAll, type ProfileGrid } from './profile-pairs.js';
 import {
-  compareCell, medianAbsGoodputError, summarizeServices, worstServiceMedian, type CellComparison, type ServiceErrorSummary,
+  compareCell,
+  medianAbsGoodputError,
+  summarizeServices,
+  worstServiceMedian,
+  type CellComparison,
+  type ServiceErrorSummary,
 } from './compare.js';
 import { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
 
 export type { ProfileGrid } from './profile-pairs.js';
 
-export const DEFAULT_PROFILE_GRID: ProfileGrid = { batches: [1, 2, 4, 8], promptTokens: [16, 64, 256], outputTokens: 16, repeats: 3 };
+export const DEFAULT_PROFILE_GRID: ProfileGrid = {
+  batches: [1, 2, 4, 8],
+  promptTokens: [16, 64, 256],
+  outputTokens: 16,
+  repeats: 3,
+};
 
 export interface ValidateOptions {
   /** Policies to compare (default: the scenario's own). A policy other than the scenario's runs with default params. */
@@ -86,11 +102,16 @@ export interface ValidationReport {
   readonly notes: readonly string[];
 }
 
-export type ValidateResult = { readonly ok: true; readonly value: ValidationReport } | { readonly ok: false; readonly issues: readonly string[] };
-
+export type ValidateResult =
+  { readonly ok: true; readonly value: ValidationReport } | { readonly ok: false; readonly issues: readonly string[] };
 
 /** The scenario object at load `m` (and horizon override), validated. */
-function scenarioAt(base: Record<string, unknown>, file: string, m: number, horizonS: number | undefined): Scenario | string {
+function scenarioAt(
+  base: Record<string, unknown>,
+  file: string,
+  m: number,
+  horizonS: number | undefined,
+): Scenario | string {
   const obj = structuredClone(base);
   scaleLoad(obj, m);
   if (horizonS !== undefined) obj['horizon_s'] = horizonS;
@@ -98,27 +119,37 @@ function scenarioAt(base: Record<string, unknown>, file: string, m: number, hori
   return r.ok ? r.value : formatIssues(r.issues);
 }
 
-
 /**
  * Runs the validation. `base` is the scenario as a plain YAML object (readScenarioObject), `file`
  * its path (messages, relative trace paths). Agent failures while profiling or replaying throw
  * (the caller reports them); invalid inputs come back as issues.
  */
-export async function validateOnTestbed(base: unknown, file: string, testbed: Testbed, opts: ValidateOptions = {}): Promise<ValidateResult> {
+export async function validateOnTestbed(
+  base: unknown,
+  file: string,
+  testbed: Testbed,
+  opts: ValidateOptions = {},
+): Promise<ValidateResult> {
   const log = opts.log ?? (() => {});
   if (!isPlainObject(base)) return { ok: false, issues: [`${file}: a scenario is a YAML mapping`] };
   const loads = opts.loads ?? [1];
   const bad = loads.filter((m) => !(m > 0) || !Number.isFinite(m));
-  if (bad.length > 0 || loads.length === 0) return { ok: false, issues: [`loads must be finite numbers > 0 (got ${loads.join(', ')})`] };
+  if (bad.length > 0 || loads.length === 0)
+    return { ok: false, issues: [`loads must be finite numbers > 0 (got ${loads.join(', ')})`] };
   const first = scenarioAt(base, file, 1, opts.horizonS);
   if (typeof first === 'string') return { ok: false, issues: [first] };
   const policies = opts.policies ?? [first.policy.name];
   const known = new Set(first.devices.map((d) => d.id));
   const unknown = testbed.agents.filter((a) => !known.has(a.device)).map((a) => `${a.name} → ${a.device}`);
-  if (unknown.length > 0) return { ok: false, issues: [`${testbed.file}: agents realize devices the scenario does not have: ${unknown.join(', ')}`] };
+  if (unknown.length > 0)
+    return {
+      ok: false,
+      issues: [`${testbed.file}: agents realize devices the scenario does not have: ${unknown.join(', ')}`],
+    };
   const notes: string[] = [];
   const unmapped = first.devices.filter((d) => !testbed.agents.some((a) => a.device === d.id)).map((d) => d.id);
-  if (unmapped.length > 0) notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
+  if (unmapped.length > 0)
+    notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
 
   const grid = opts.profileGrid ?? DEFAULT_PROFILE_GRID;
   const label = opts.profileLabel ?? 'measured: parasim validate';
@@ -126,11 +157,19 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
   let before = await profileAll(first, testbed, grid, label, log);
   const overhead: OverheadRow[] = [...before.overhead];
   const usedRows: ProfileRow[] = [];
-  if (opts.roundTrip === false) notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
-  if (around) notes.push('profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host\'s speed)');
+  if (opts.roundTrip === false)
+    notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
+  if (around)
+    notes.push(
+      "profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host's speed)",
+    );
   let fits = new Map<string, OverheadFit>();
   /** The cell's scenario with `profiles` injected and the round trip on its links. */
-  const withMeasured = (scenario: Scenario, profiles: ReadonlyMap<string, ProfileRow[]>, noteLinks = false): Scenario => {
+  const withMeasured = (
+    scenario: Scenario,
+    profiles: ReadonlyMap<string, ProfileRow[]>,
+    noteLinks = false,
+  ): Scenario => {
     let s = scenario;
     for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
     const rt = withRoundTrip(s, fits);
@@ -148,17 +187,31 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
       const liveScenario = withMeasured(scaled, before.perService);
       const policy = policyChoiceFor(liveScenario, name);
       log(`cell ${name} × load ${load}: replaying live (${liveScenario.horizonS} s of arrivals)`);
-      const live = await replay(liveScenario, testbed, { ...opts.replay, policy, seed, ...(opts.replay?.log === undefined ? { log } : {}) });
+      const live = await replay(liveScenario, testbed, {
+        ...opts.replay,
+        policy,
+        seed,
+        ...(opts.replay?.log === undefined ? { log } : {}),
+      });
       const after = around ? await profileAll(first, testbed, grid, label, log) : before;
       if (around) overhead.push(...after.overhead);
       const profiles = around
-        ? new Map([...before.perService].map(([svc, rows]) => [svc, meanRows([rows, after.perService.get(svc) ?? rows])]))
+        ? new Map(
+            [...before.perService].map(([svc, rows]) => [svc, meanRows([rows, after.perService.get(svc) ?? rows])]),
+          )
         : before.perService;
       for (const rows of profiles.values()) usedRows.push(...rows);
       log(`cell ${name} × load ${load}: simulating`);
-      const sim = simulateLikeReplay(withMeasured(scaled, profiles, cells.length === 0), seed, policy, opts.replay?.drainS ?? 30);
+      const sim = simulateLikeReplay(
+        withMeasured(scaled, profiles, cells.length === 0),
+        seed,
+        policy,
+        opts.replay?.drainS ?? 30,
+      );
       const cell = compareCell(name, load, sim, live.result);
-      log(`cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${live.result.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`);
+      log(
+        `cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${live.result.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`,
+      );
       cells.push({ ...cell, sim, measured: live.result });
       before = after;
     }
@@ -168,13 +221,23 @@ export async function validateOnTestbed(base: unknown, file: string, testbed: Te
   return {
     ok: true,
     value: {
-      schema: 'parasim.validation/1', scenario: first.name, testbed: testbed.file, seed, policies, loads,
-      profiles: uniqueRows, cells, medianAbsGoodputError: medianAbsGoodputError(cells), services,
+      schema: 'parasim.validation/1',
+      scenario: first.name,
+      testbed: testbed.file,
+      seed,
+      policies,
+      loads,
+      profiles: uniqueRows,
+      cells,
+      medianAbsGoodputError: medianAbsGoodputError(cells),
+      services,
       medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
       medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
       medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
       medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
-      overhead, roundTripFits: Object.fromEntries(fits), notes,
+      overhead,
+      roundTripFits: Object.fromEntries(fits),
+      notes,
     },
   };
 }

@@ -6,7 +6,16 @@
  * one. Every problem goes through `report`; the caller uses the result only when none was.
  */
 import { didYouMean } from '../issues.js';
-import type { Catalog, Cooling, CoolingSpec, DeviceSpec, LinkSpec, ModelSpec, ProfileRow, ThermalSpec } from '../types.js';
+import type {
+  Catalog,
+  Cooling,
+  CoolingSpec,
+  DeviceSpec,
+  LinkSpec,
+  ModelSpec,
+  ProfileRow,
+  ThermalSpec,
+} from '../types.js';
 import type { RawCatalog, RawDevice, RawLink, RawModel, RawProfile } from './schema.js';
 
 export type CatalogReport = (path: readonly PropertyKey[], message: string, hint?: string) => void;
@@ -19,18 +28,30 @@ export const EMPTY_CATALOG: Catalog = { devices: {}, models: {}, links: {} };
 
 export function deviceSpec(d: RawDevice, origin: string): DeviceSpec {
   return {
-    key: d.key, name: d.name, deviceClass: d.device_class, gpus: d.gpus,
-    memoryBytesPerGpu: d.memory_gb_per_gpu * GB, flopsPerGpu: d.flops_per_gpu,
-    memBandwidthBytesPerS: d.mem_bandwidth_gb_s * GB, intraNode: d.intra_node,
+    key: d.key,
+    name: d.name,
+    deviceClass: d.device_class,
+    gpus: d.gpus,
+    memoryBytesPerGpu: d.memory_gb_per_gpu * GB,
+    flopsPerGpu: d.flops_per_gpu,
+    memBandwidthBytesPerS: d.mem_bandwidth_gb_s * GB,
+    intraNode: d.intra_node,
     intraNodeBps: d.intra_node_gbps !== undefined ? d.intra_node_gbps * GB : 0,
-    storageBytesPerS: (d.storage_gb_s ?? DEFAULT_STORAGE_GB_S) * GB, idleW: d.idle_w, busyW: d.busy_w,
+    storageBytesPerS: (d.storage_gb_s ?? DEFAULT_STORAGE_GB_S) * GB,
+    idleW: d.idle_w,
+    busyW: d.busy_w,
     ...(d.pipeline_latency_ms !== undefined ? { pipelineLatencyS: d.pipeline_latency_ms / 1000 } : {}),
-    ...(d.power_modes !== undefined ? {
-      powerModes: d.power_modes.map((m) => ({
-        name: m.name, throughputScale: m.throughput_scale, busyW: m.busy_w, ...(m.idle_w !== undefined ? { idleW: m.idle_w } : {}),
-        source: m.source ?? `declared in ${origin}`,
-      })),
-    } : {}),
+    ...(d.power_modes !== undefined
+      ? {
+          powerModes: d.power_modes.map((m) => ({
+            name: m.name,
+            throughputScale: m.throughput_scale,
+            busyW: m.busy_w,
+            ...(m.idle_w !== undefined ? { idleW: m.idle_w } : {}),
+            source: m.source ?? `declared in ${origin}`,
+          })),
+        }
+      : {}),
     ...(d.default_power_mode !== undefined ? { defaultPowerMode: d.default_power_mode } : {}),
     ...(d.thermal !== undefined ? { thermal: thermalSpec(d.thermal, origin) } : {}),
     ...(d.os_reserve_gb !== undefined ? { osReserveBytes: d.os_reserve_gb * GB } : {}),
@@ -42,10 +63,15 @@ function thermalSpec(t: NonNullable<RawDevice['thermal']>, origin: string): Ther
   const cooling: Partial<Record<Cooling, CoolingSpec>> = {};
   for (const k of ['active', 'passive', 'none'] as const) {
     const c = t.cooling[k];
-    if (c !== undefined) cooling[k] = { rKPerW: c.r_k_per_w, tauS: c.tau_s, source: c.source ?? `declared in ${origin}` };
+    if (c !== undefined)
+      cooling[k] = { rKPerW: c.r_k_per_w, tauS: c.tau_s, source: c.source ?? `declared in ${origin}` };
   }
   return {
-    ambientC: t.ambient_c, throttleC: t.throttle_c, criticalC: t.critical_c, minClockRatio: t.min_clock_ratio, cooling,
+    ambientC: t.ambient_c,
+    throttleC: t.throttle_c,
+    criticalC: t.critical_c,
+    minClockRatio: t.min_clock_ratio,
+    cooling,
     source: t.source ?? `declared in ${origin}`,
   };
 }
@@ -53,8 +79,13 @@ function thermalSpec(t: NonNullable<RawDevice['thermal']>, origin: string): Ther
 export function linkSpec(l: RawLink, origin: string): LinkSpec {
   const configurable = l.min_baud !== undefined || l.max_baud !== undefined || l.standard_bauds !== undefined;
   return {
-    key: l.key, name: l.name, kind: l.kind, nominalBps: l.nominal_bps, efficiency: l.efficiency,
-    latencyS: l.latency_ms / 1000, configurableBaud: configurable,
+    key: l.key,
+    name: l.name,
+    kind: l.kind,
+    nominalBps: l.nominal_bps,
+    efficiency: l.efficiency,
+    latencyS: l.latency_ms / 1000,
+    configurableBaud: configurable,
     ...(l.min_baud !== undefined ? { minBaud: l.min_baud } : {}),
     ...(l.max_baud !== undefined ? { maxBaud: l.max_baud } : {}),
     ...(l.standard_bauds !== undefined ? { standardBauds: l.standard_bauds } : {}),
@@ -73,28 +104,53 @@ function expertBytes(paramsB: number, activeB: number, fraction: number, bytesPe
 /** Derived sizes: docs at the top of scenarios/catalog/models.yaml. */
 export function modelSpec(m: RawModel, origin: string, profiles: readonly ProfileRow[]): ModelSpec {
   const common = {
-    key: m.key, name: m.name, paramsB: m.params_b, layers: m.layers, bytesPerWeight: m.bytes_per_weight,
-    weightBytes: Math.round(m.params_b * 1e9 * m.bytes_per_weight), profiles, source: m.source ?? `declared in ${origin}`,
+    key: m.key,
+    name: m.name,
+    paramsB: m.params_b,
+    layers: m.layers,
+    bytesPerWeight: m.bytes_per_weight,
+    weightBytes: Math.round(m.params_b * 1e9 * m.bytes_per_weight),
+    profiles,
+    source: m.source ?? `declared in ${origin}`,
   };
   if (m.kind === 'llm') {
     const active = m.active_params_b ?? m.params_b;
     return {
-      ...common, kind: 'llm', hidden: m.hidden, kvBytesPerToken: 2 * m.layers * m.kv_heads * m.head_dim * 2,
-      activationBytesPerToken: m.hidden * 2, flopsPerUnit: 2 * active * 1e9, inputBytes: 0, outputBytes: 0,
+      ...common,
+      kind: 'llm',
+      hidden: m.hidden,
+      kvBytesPerToken: 2 * m.layers * m.kv_heads * m.head_dim * 2,
+      activationBytesPerToken: m.hidden * 2,
+      flopsPerUnit: 2 * active * 1e9,
+      inputBytes: 0,
+      outputBytes: 0,
       ...(m.active_params_b !== undefined && m.experts !== undefined && m.active_experts !== undefined
-        ? { moe: { experts: m.experts, activeExperts: m.active_experts, expertBytes: expertBytes(m.params_b, m.active_params_b, m.active_experts / m.experts, m.bytes_per_weight) } }
+        ? {
+            moe: {
+              experts: m.experts,
+              activeExperts: m.active_experts,
+              expertBytes: expertBytes(m.params_b, m.active_params_b, m.active_experts / m.experts, m.bytes_per_weight),
+            },
+          }
         : {}),
     };
   }
   return {
-    ...common, kind: 'segmentation', hidden: 0, kvBytesPerToken: 0, activationBytesPerToken: m.cut_bytes ?? m.input_bytes,
-    flopsPerUnit: m.gflops_per_item * 1e9, inputBytes: m.input_bytes, outputBytes: m.output_bytes,
+    ...common,
+    kind: 'segmentation',
+    hidden: 0,
+    kvBytesPerToken: 0,
+    activationBytesPerToken: m.cut_bytes ?? m.input_bytes,
+    flopsPerUnit: m.gflops_per_item * 1e9,
+    inputBytes: m.input_bytes,
+    outputBytes: m.output_bytes,
   };
 }
 
 function profileRow(p: RawProfile, origin: string): ProfileRow {
   return {
-    deviceType: p.device, batch: p.batch,
+    deviceType: p.device,
+    batch: p.batch,
     ...(p.prompt_tokens !== undefined ? { promptTokens: p.prompt_tokens } : {}),
     ...(p.prefill_tok_s !== undefined ? { prefillTokPerS: p.prefill_tok_s } : {}),
     ...(p.decode_tok_s !== undefined ? { decodeTokPerS: p.decode_tok_s } : {}),
@@ -109,7 +165,12 @@ function claimKeys(entries: readonly { key: string }[], section: string, report:
   const seen = new Map<string, number>();
   entries.forEach((e, i) => {
     const prev = seen.get(e.key);
-    if (prev !== undefined) report([section, i, 'key'], `duplicate ${section.slice(0, -1)} key "${e.key}"`, `already declared at ${section}[${prev}]`);
+    if (prev !== undefined)
+      report(
+        [section, i, 'key'],
+        `duplicate ${section.slice(0, -1)} key "${e.key}"`,
+        `already declared at ${section}[${prev}]`,
+      );
     else seen.set(e.key, i);
   });
 }
@@ -118,7 +179,13 @@ function claimKeys(entries: readonly { key: string }[], section: string, report:
  * `base` extended by `raw` (whose profile rows, if given as a CSV path, were already read into
  * `rows` with their own located issues). `origin` names the file in default `source` texts.
  */
-export function extendCatalog(base: Catalog, raw: RawCatalog, rows: readonly RawProfile[], origin: string, report: CatalogReport): Catalog {
+export function extendCatalog(
+  base: Catalog,
+  raw: RawCatalog,
+  rows: readonly RawProfile[],
+  origin: string,
+  report: CatalogReport,
+): Catalog {
   const devices = { ...base.devices };
   const links = { ...base.links };
   claimKeys(raw.devices ?? [], 'devices', report);
@@ -127,17 +194,32 @@ export function extendCatalog(base: Catalog, raw: RawCatalog, rows: readonly Raw
   (raw.models ?? []).forEach((m, i) => {
     if (m.kind !== 'llm') return;
     const given = [m.active_params_b, m.experts, m.active_experts].filter((x) => x !== undefined).length;
-    if (given !== 0 && given !== 3) report(['models', i], 'a mixture-of-experts model needs active_params_b, experts and active_experts together');
-    else if (m.active_params_b !== undefined && m.active_params_b > m.params_b) report(['models', i, 'active_params_b'], `active_params_b ${m.active_params_b} is above params_b ${m.params_b}`);
-    else if (m.experts !== undefined && m.active_experts !== undefined && m.active_experts >= m.experts) report(['models', i, 'active_experts'], `active_experts ${m.active_experts} must be below experts ${m.experts}`);
+    if (given !== 0 && given !== 3)
+      report(['models', i], 'a mixture-of-experts model needs active_params_b, experts and active_experts together');
+    else if (m.active_params_b !== undefined && m.active_params_b > m.params_b)
+      report(['models', i, 'active_params_b'], `active_params_b ${m.active_params_b} is above params_b ${m.params_b}`);
+    else if (m.experts !== undefined && m.active_experts !== undefined && m.active_experts >= m.experts)
+      report(['models', i, 'active_experts'], `active_experts ${m.active_experts} must be below experts ${m.experts}`);
   });
   (raw.devices ?? []).forEach((d, i) => {
     const names = (d.power_modes ?? []).map((m) => m.name);
     if (d.default_power_mode !== undefined && !names.includes(d.default_power_mode)) {
-      report(['devices', i, 'default_power_mode'], `default_power_mode "${d.default_power_mode}" is not one of power_modes (${names.join(', ') || 'none declared'})`, didYouMean(d.default_power_mode, names));
+      report(
+        ['devices', i, 'default_power_mode'],
+        `default_power_mode "${d.default_power_mode}" is not one of power_modes (${names.join(', ') || 'none declared'})`,
+        didYouMean(d.default_power_mode, names),
+      );
     }
-    if (d.power_modes !== undefined && d.default_power_mode === undefined) report(['devices', i, 'default_power_mode'], 'power_modes need default_power_mode (the mode the entry\'s figures were measured in)');
-    if (d.thermal !== undefined && !(d.thermal.critical_c > d.thermal.throttle_c)) report(['devices', i, 'thermal', 'critical_c'], `critical_c ${d.thermal.critical_c} must be above throttle_c ${d.thermal.throttle_c}`);
+    if (d.power_modes !== undefined && d.default_power_mode === undefined)
+      report(
+        ['devices', i, 'default_power_mode'],
+        "power_modes need default_power_mode (the mode the entry's figures were measured in)",
+      );
+    if (d.thermal !== undefined && !(d.thermal.critical_c > d.thermal.throttle_c))
+      report(
+        ['devices', i, 'thermal', 'critical_c'],
+        `critical_c ${d.thermal.critical_c} must be above throttle_c ${d.thermal.throttle_c}`,
+      );
   });
   for (const d of raw.devices ?? []) devices[d.key] = deviceSpec(d, origin);
   for (const l of raw.links ?? []) links[l.key] = linkSpec(l, origin);
@@ -151,15 +233,29 @@ export function extendCatalog(base: Catalog, raw: RawCatalog, rows: readonly Raw
     let ok = true;
     if (devices[p.device] === undefined) {
       ok = false;
-      report([...at, 'device'], `${where}profile row for unknown device "${p.device}"`, didYouMean(p.device, Object.keys(devices)));
+      report(
+        [...at, 'device'],
+        `${where}profile row for unknown device "${p.device}"`,
+        didYouMean(p.device, Object.keys(devices)),
+      );
     }
     if (kind === undefined) {
       ok = false;
-      report([...at, 'model'], `${where}profile row for unknown model "${p.model}"`, didYouMean(p.model, [...new Set([...Object.keys(base.models), ...rawModels.keys()])]));
-    } else if (kind === 'llm' && (p.latency_ms !== undefined || (p.prefill_tok_s === undefined && p.decode_tok_s === undefined))) {
+      report(
+        [...at, 'model'],
+        `${where}profile row for unknown model "${p.model}"`,
+        didYouMean(p.model, [...new Set([...Object.keys(base.models), ...rawModels.keys()])]),
+      );
+    } else if (
+      kind === 'llm' &&
+      (p.latency_ms !== undefined || (p.prefill_tok_s === undefined && p.decode_tok_s === undefined))
+    ) {
       ok = false;
       report(at, `${where}an LLM profile row needs prefill_tok_s and/or decode_tok_s (and no latency_ms)`);
-    } else if (kind === 'segmentation' && (p.latency_ms === undefined || p.prefill_tok_s !== undefined || p.decode_tok_s !== undefined)) {
+    } else if (
+      kind === 'segmentation' &&
+      (p.latency_ms === undefined || p.prefill_tok_s !== undefined || p.decode_tok_s !== undefined)
+    ) {
       ok = false;
       report(at, `${where}a segmentation profile row needs latency_ms (and no tok/s figures)`);
     }
@@ -172,7 +268,10 @@ export function extendCatalog(base: Catalog, raw: RawCatalog, rows: readonly Raw
     const pairs = new Set(mine.map((r) => r.deviceType));
     const kept = (base.models[k]?.profiles ?? []).filter((r) => !pairs.has(r.deviceType));
     const rm = rawModels.get(k);
-    models[k] = rm !== undefined ? modelSpec(rm, origin, [...kept, ...mine]) : { ...base.models[k]!, profiles: [...kept, ...mine] };
+    models[k] =
+      rm !== undefined
+        ? modelSpec(rm, origin, [...kept, ...mine])
+        : { ...base.models[k]!, profiles: [...kept, ...mine] };
   }
   return { devices, models, links };
 }

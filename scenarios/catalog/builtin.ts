@@ -33,7 +33,9 @@ export function builtinCatalog(): Catalog {
     catalog = r.value;
   }
   cached = Object.freeze({
-    devices: Object.freeze(catalog.devices), models: Object.freeze(catalog.models), links: Object.freeze(catalog.links),
+    devices: Object.freeze(catalog.devices),
+    models: Object.freeze(catalog.models),
+    links: Object.freeze(catalog.links),
   });
   return cached;
 }

@@ -20,13 +20,25 @@ import { catalogSectionSchema, type RawProfile } from './schema.js';
  * `locate`); issues are appended to `issues`. Returns null when any was found.
  */
 export function extendWithSection(
-  base: Catalog, raw: unknown, file: string, locate: Locator, prefix: readonly PropertyKey[], issues: ScenarioIssue[],
+  base: Catalog,
+  raw: unknown,
+  file: string,
+  locate: Locator,
+  prefix: readonly PropertyKey[],
+  issues: ScenarioIssue[],
 ): Catalog | null {
   const before = issues.length;
   const add = (path: readonly PropertyKey[], message: string, hint?: string, atKey = false): void => {
     const full = [...prefix, ...path];
     const pos = locate(full, atKey);
-    issues.push({ file, line: pos.line, col: pos.col, path: pathToString(full), message, ...(hint !== undefined ? { hint } : {}) });
+    issues.push({
+      file,
+      line: pos.line,
+      col: pos.col,
+      path: pathToString(full),
+      message,
+      ...(hint !== undefined ? { hint } : {}),
+    });
   };
   const parsed = catalogSectionSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
@@ -53,7 +65,9 @@ export function extendWithSection(
   return issues.length > before ? null : catalog;
 }
 
-function readCsv(path: string): { ok: true; value: RawProfile[] } | { ok: false; issues: ScenarioIssue[]; unreadable: boolean } {
+function readCsv(
+  path: string,
+): { ok: true; value: RawProfile[] } | { ok: false; issues: ScenarioIssue[]; unreadable: boolean } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -72,7 +86,14 @@ export function parseCatalogText(text: string, file: string, base: Catalog): Loa
     if (!r.ok) return r;
     const add = (path: readonly PropertyKey[], message: string, hint?: string): void => {
       const row = typeof path[1] === 'number' ? path[1] : 0;
-      issues.push({ file, line: row + 2, col: 1, path: pathToString(path.slice(2)), message, ...(hint !== undefined ? { hint } : {}) });
+      issues.push({
+        file,
+        line: row + 2,
+        col: 1,
+        path: pathToString(path.slice(2)),
+        message,
+        ...(hint !== undefined ? { hint } : {}),
+      });
     };
     const catalog = extendCatalog(base, { profiles: r.value }, r.value, file, add);
     return issues.length > 0 ? { ok: false, issues } : { ok: true, value: catalog };

@@ -10,7 +10,16 @@ import type { ScenarioIssue } from '../issues.js';
 import { fromZodIssue } from '../zod-issues.js';
 import { profileEntrySchema, type RawProfile } from './schema.js';
 
-export const PROFILE_CSV_COLUMNS = ['device', 'model', 'batch', 'prompt_tokens', 'prefill_tok_s', 'decode_tok_s', 'latency_ms', 'source'] as const;
+export const PROFILE_CSV_COLUMNS = [
+  'device',
+  'model',
+  'batch',
+  'prompt_tokens',
+  'prefill_tok_s',
+  'decode_tok_s',
+  'latency_ms',
+  'source',
+] as const;
 const NUMERIC = new Set(['batch', 'prompt_tokens', 'prefill_tok_s', 'decode_tok_s', 'latency_ms', 'output_tokens']);
 /** Optional columns a table may add (the engine's measurement conditions). */
 const EXTRA = ['output_tokens', 'closed_loop'];
@@ -22,8 +31,18 @@ const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""
 export function formatProfileCsv(rows: readonly RawProfile[]): string {
   const lines = [PROFILE_CSV_COLUMNS.join(',')];
   for (const r of rows) {
-    lines.push([quote(r.device), quote(r.model), String(r.batch), cell(r.prompt_tokens), cell(r.prefill_tok_s), cell(r.decode_tok_s),
-      cell(r.latency_ms), quote(r.source ?? '')].join(','));
+    lines.push(
+      [
+        quote(r.device),
+        quote(r.model),
+        String(r.batch),
+        cell(r.prompt_tokens),
+        cell(r.prefill_tok_s),
+        cell(r.decode_tok_s),
+        cell(r.latency_ms),
+        quote(r.source ?? ''),
+      ].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -36,12 +55,23 @@ export function parseProfileCsv(text: string, file: string): ProfileCsvResult {
     recs = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as typeof recs;
   } catch (err) {
     const e = err as { message?: string; lines?: number };
-    return { ok: false, issues: [{ file, line: e.lines ?? 1, col: 1, path: '', message: `CSV: ${e.message ?? String(err)}` }] };
+    return {
+      ok: false,
+      issues: [{ file, line: e.lines ?? 1, col: 1, path: '', message: `CSV: ${e.message ?? String(err)}` }],
+    };
   }
   const header = (text.split(/\r?\n/, 1)[0] ?? '').split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
   const issues: ScenarioIssue[] = [];
   for (const c of ['device', 'model', 'batch'] as const) {
-    if (!header.includes(c)) issues.push({ file, line: 1, col: 1, path: '', message: `missing column "${c}"`, hint: `columns: ${PROFILE_CSV_COLUMNS.join(', ')}` });
+    if (!header.includes(c))
+      issues.push({
+        file,
+        line: 1,
+        col: 1,
+        path: '',
+        message: `missing column "${c}"`,
+        hint: `columns: ${PROFILE_CSV_COLUMNS.join(', ')}`,
+      });
   }
   if (issues.length > 0) return { ok: false, issues };
   const colOf = (k: PropertyKey): number => Math.max(0, header.indexOf(String(k))) + 1;
@@ -50,14 +80,29 @@ export function parseProfileCsv(text: string, file: string): ProfileCsvResult {
     const obj: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(record)) {
       if ((!(PROFILE_CSV_COLUMNS as readonly string[]).includes(k) && !EXTRA.includes(k)) || v === '') continue; // other columns kept out
-      obj[k] = NUMERIC.has(k) && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : k === 'closed_loop' && /^(true|false)$/.test(v) ? v === 'true' : v;
+      obj[k] =
+        NUMERIC.has(k) && v.trim() !== '' && Number.isFinite(Number(v))
+          ? Number(v)
+          : k === 'closed_loop' && /^(true|false)$/.test(v)
+            ? v === 'true'
+            : v;
     }
     const parsed = profileEntrySchema.safeParse(obj, { reportInput: true });
-    if (parsed.success) { rows.push(parsed.data); continue; }
+    if (parsed.success) {
+      rows.push(parsed.data);
+      continue;
+    }
     for (const zi of parsed.error.issues) {
       for (const l of fromZodIssue(zi, profileEntrySchema, obj)) {
         const column = l.path[0] ?? '';
-        issues.push({ file, line: info.lines, col: colOf(column), path: String(column), message: l.message, ...(l.hint !== undefined ? { hint: l.hint } : {}) });
+        issues.push({
+          file,
+          line: info.lines,
+          col: colOf(column),
+          path: String(column),
+          message: l.message,
+          ...(l.hint !== undefined ? { hint: l.hint } : {}),
+        });
       }
     }
   }

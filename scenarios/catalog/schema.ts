@@ -33,7 +33,11 @@ const thermalEntry = z.strictObject({
   critical_c: z.number(),
   /** Clock ratio at or past critical_c (e.g. Pi 5: 1.5 / 2.4 GHz). */
   min_clock_ratio: z.number().positive().max(1),
-  cooling: z.strictObject({ active: coolingEntry.optional(), passive: coolingEntry.optional(), none: coolingEntry.optional() }),
+  cooling: z.strictObject({
+    active: coolingEntry.optional(),
+    passive: coolingEntry.optional(),
+    none: coolingEntry.optional(),
+  }),
   source: source(),
 });
 

@@ -39,20 +39,42 @@ export function median(xs: readonly number[]): number | null {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function calibrate(rows: readonly CalibrationRow[], catalog: Catalog, file: string, progress?: (done: number) => void): CalibrationReport {
+export function calibrate(
+  rows: readonly CalibrationRow[],
+  catalog: Catalog,
+  file: string,
+  progress?: (done: number) => void,
+): CalibrationReport {
   const out: ComparedRow[] = [];
   const unexpressible: { line: number; reason: string }[] = [];
   rows.forEach((row, k) => {
     const m = measureRow(row, catalog, file);
     progress?.(k + 1);
-    if (!m.ok) { unexpressible.push({ line: row.line, reason: m.reason }); return; }
+    if (!m.ok) {
+      unexpressible.push({ line: row.line, reason: m.reason });
+      return;
+    }
     const base = {
-      line: row.line, device_key: row.deviceKey, model_key: row.modelKey, nodes: row.nodes, parallelism: row.parallelism, batch: row.batch,
+      line: row.line,
+      device_key: row.deviceKey,
+      model_key: row.modelKey,
+      nodes: row.nodes,
+      parallelism: row.parallelism,
+      batch: row.batch,
     };
     const compare = (metric: Metric, published: number | null, simulated: number | null): void => {
       if (published === null) return;
-      if (simulated === null) { unexpressible.push({ line: row.line, reason: `${metric}: needs output_tokens ≥ 2` }); return; }
-      out.push({ ...base, metric, published, simulated: round4(simulated), relError: round4((simulated - published) / published) });
+      if (simulated === null) {
+        unexpressible.push({ line: row.line, reason: `${metric}: needs output_tokens ≥ 2` });
+        return;
+      }
+      out.push({
+        ...base,
+        metric,
+        published,
+        simulated: round4(simulated),
+        relError: round4((simulated - published) / published),
+      });
     };
     compare('prefill_tok_s', row.prefillTokPerS, m.prefillTokPerS);
     compare('decode_tok_s', row.decodeTokPerS, m.decodeTokPerS);

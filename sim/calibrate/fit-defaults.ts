@@ -49,25 +49,34 @@ export function defaultsPoints(rows: readonly CalibrationRow[], catalog: Catalog
     if (model === undefined || spec === undefined || model.kind !== 'llm') continue;
     if (pairCalibration(model, spec).source === 'profile') continue;
     const row: ProfileRow = {
-      deviceType: spec.key, batch: r.batch, promptTokens: r.promptTokens, outputTokens: r.outputTokens, source: `line ${r.line}`,
+      deviceType: spec.key,
+      batch: r.batch,
+      promptTokens: r.promptTokens,
+      outputTokens: r.outputTokens,
+      source: `line ${r.line}`,
       ...(r.closedLoop ? { closedLoop: true } : {}),
     };
     const base = { row, model, spec, device: spec.key, framework: r.framework, source: r };
     if (r.prefillTokPerS !== null) out.push({ ...base, measure: 'prefill', value: r.prefillTokPerS });
-    if (r.decodeTokPerS !== null) out.push({ ...base, measure: r.closedLoop ? 'closed-loop' : 'decode', value: r.decodeTokPerS });
+    if (r.decodeTokPerS !== null)
+      out.push({ ...base, measure: r.closedLoop ? 'closed-loop' : 'decode', value: r.decodeTokPerS });
   }
   return out;
 }
 
 /** |predicted / published − 1| of each point with efficiency `e` (or its framework's in `e`). */
 export function pointErrors(points: readonly FitPoint[], e: Efficiency | FrameworkDefaults): number[] {
-  const pick = (p: FitPoint): Efficiency => ('etaBw' in e ? e : e[(p as DefaultsPoint).framework] as Efficiency);
-  return points.map((p) => Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pick(p)), p.row, p.measure) / p.value - 1));
+  const pick = (p: FitPoint): Efficiency => ('etaBw' in e ? e : (e[(p as DefaultsPoint).framework] as Efficiency));
+  return points.map((p) =>
+    Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pick(p)), p.row, p.measure) / p.value - 1),
+  );
 }
 
 /** Least-median fit of (ηbw, ηp, ηd, τ) on `points`, starting from `base`; efficiencies ≤ 1. */
 export function fitDefaults(
-  points: readonly DefaultsPoint[], base: Efficiency, keys?: readonly (keyof Efficiency)[],
+  points: readonly DefaultsPoint[],
+  base: Efficiency,
+  keys?: readonly (keyof Efficiency)[],
 ): { efficiency: Efficiency; medianError: number } {
   // The median loss is flat in places, so one coordinate-descent pass stops where its start
   // leads; passes restart from the best point until one no longer improves it (at most FIT_PASSES).
@@ -94,9 +103,15 @@ export function fitFrameworkDefaults(points: readonly DefaultsPoint[], base: Eff
   let bestErr = Infinity;
   for (const bw of [1, 0.95, 0.9]) {
     for (const d of [1, 2.5]) {
-      const sets = frameworkSets(points, fitDefaults(points, { ...base, etaBw: bw * base.etaBw, etaDecode: d * base.etaDecode }).efficiency);
+      const sets = frameworkSets(
+        points,
+        fitDefaults(points, { ...base, etaBw: bw * base.etaBw, etaDecode: d * base.etaDecode }).efficiency,
+      );
       const err = median(pointErrors(points, sets)) ?? NaN;
-      if (err < bestErr - 1e-6) { bestErr = err; best = sets; }
+      if (err < bestErr - 1e-6) {
+        bestErr = err;
+        best = sets;
+      }
     }
   }
   return best ?? frameworkSets(points, base);

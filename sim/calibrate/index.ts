@@ -5,6 +5,14 @@
 export { parseCalibrationRows, CALIBRATE_COLUMNS, type CalibrationRow, type Parallelism } from './rows.js';
 export { calibrate, median, type CalibrationReport, type ComparedRow, type Metric } from './calibrate.js';
 export {
-  FRAMEWORK_KEYS, MIN_FRAMEWORK_POINTS, defaultsPoints, fitDefaults, fitFrameworkDefaults, holdOutByDevice, pointErrors,
-  type DefaultsPoint, type FrameworkDefaults, type HoldOut,
+  FRAMEWORK_KEYS,
+  MIN_FRAMEWORK_POINTS,
+  defaultsPoints,
+  fitDefaults,
+  fitFrameworkDefaults,
+  holdOutByDevice,
+  pointErrors,
+  type DefaultsPoint,
+  type FrameworkDefaults,
+  type HoldOut,
 } from './fit-defaults.js';

@@ -20,21 +20,33 @@ const HORIZONS_S = [60, 600, 6000, 60000, 600000] as const;
 
 export function measureRow(row: CalibrationRow, catalog: Catalog, file: string): Measured {
   const model = catalog.models[row.modelKey]!;
-  if (model.kind !== 'llm') return { ok: false, reason: `model ${row.modelKey} is a ${model.kind} model; calibrate compares LLM tok/s` };
-  if (row.parallelism === 'pp' && row.nodes > model.layers) return { ok: false, reason: `${row.nodes} pipeline stages for ${model.layers} layers` };
+  if (model.kind !== 'llm')
+    return { ok: false, reason: `model ${row.modelKey} is a ${model.kind} model; calibrate compares LLM tok/s` };
+  if (row.parallelism === 'pp' && row.nodes > model.layers)
+    return { ok: false, reason: `${row.nodes} pipeline stages for ${model.layers} layers` };
   const stages = rowStages(row, catalog);
   for (const h of HORIZONS_S) {
     const loaded = rowScenario(row, catalog, h, file);
-    if (!loaded.ok) return { ok: false, reason: loaded.issues.map((i) => `${i.path}: ${i.message}${i.hint !== undefined ? `; ${i.hint}` : ''}`).join(' | ') };
+    if (!loaded.ok)
+      return {
+        ok: false,
+        reason: loaded.issues
+          .map((i) => `${i.path}: ${i.message}${i.hint !== undefined ? `; ${i.hint}` : ''}`)
+          .join(' | '),
+      };
     const round: RequestRecord[] = [];
     const result = simulate(loaded.value, {
-      policyImpl: new FixedSplit(stages), warmStart: true,
-      records: (r) => { if (r.id < row.batch) round.push(r); },
+      policyImpl: new FixedSplit(stages),
+      warmStart: true,
+      records: (r) => {
+        if (r.id < row.batch) round.push(r);
+      },
     });
     const refused = result.notes.find((n) => n.startsWith('refused instance'));
     if (refused !== undefined) return { ok: false, reason: refused };
     const failed = round.find((r) => r.outcome === 'dropped' || r.outcome === 'failed');
-    if (failed !== undefined) return { ok: false, reason: `request ${failed.outcome}: ${failed.reason ?? 'no reason'}` };
+    if (failed !== undefined)
+      return { ok: false, reason: `request ${failed.outcome}: ${failed.reason ?? 'no reason'}` };
     if (round.length < row.batch || round.some((r) => r.outcome === 'inflight')) continue;
     // The round's clients send together, but the engine starts a step at the first arrival, so a
     // round may prefill in two steps; both figures are taken from the whole round: prefill from
@@ -52,8 +64,13 @@ export function measureRow(row: CalibrationRow, catalog: Catalog, file: string):
       prefillTokPerS: (row.batch * row.promptTokens) / lastFirst,
       decodeTokPerS: row.closedLoop
         ? (row.batch * row.outputTokens) / lastFinish
-        : row.outputTokens > 1 && decodeS > 0 ? (row.batch * (row.outputTokens - 1)) / decodeS : null,
+        : row.outputTokens > 1 && decodeS > 0
+          ? (row.batch * (row.outputTokens - 1)) / decodeS
+          : null,
     };
   }
-  return { ok: false, reason: `the first round did not finish within ${HORIZONS_S[HORIZONS_S.length - 1]} s of simulated time` };
+  return {
+    ok: false,
+    reason: `the first round did not finish within ${HORIZONS_S[HORIZONS_S.length - 1]} s of simulated time`,
+  };
 }

@@ -7,7 +7,15 @@
  * nodes in proportion to their memory (`pp`), or one stage tensor-parallel over all nodes (`tp`).
  * The scenario goes through the normal loader, so the catalog and every load-time check apply.
  */
-import type { ClusterView, NodeView, PlacementPlan, Policy, RequestInfo, RouteDecision, Stage } from '../../policies/index.js';
+import type {
+  ClusterView,
+  NodeView,
+  PlacementPlan,
+  Policy,
+  RequestInfo,
+  RouteDecision,
+  Stage,
+} from '../../policies/index.js';
 import { type Catalog, type LoadResult, validateScenarioObject } from '../../scenarios/index.js';
 import type { CalibrationRow } from './rows.js';
 
@@ -33,18 +41,23 @@ export function rowScenario(row: CalibrationRow, catalog: Catalog, horizonS: num
     ...(multi ? { switches: ['sw'] } : {}),
     devices: row.devices.map((type, i) => ({ id: ids[i]!, type })),
     ...(multi ? { links: ids.map((id) => ({ a: id, b: 'sw', type: row.linkKey! })) } : {}),
-    services: [{
-      name: SERVICE, kind: 'llm', model: row.modelKey, ingress: ids[0]!,
-      slo: { ttft_s: 1e9, tpot_s: 1e9 },
-      arrivals: { process: 'closed', concurrency: row.batch, think_s: 0 },
-      prompt_tokens: { dist: 'fixed', value: row.promptTokens },
-      output_tokens: { dist: 'fixed', value: row.outputTokens },
-      max_batch: row.batch,
-      // All prompts of a round in one prefill step, then the batch decodes in lockstep — the
-      // benchmarks' shape (llama-batched-bench: PP then TG; vLLM at max-concurrency B).
-      max_batched_tokens: row.batch * row.promptTokens,
-      framework: row.framework,
-    }],
+    services: [
+      {
+        name: SERVICE,
+        kind: 'llm',
+        model: row.modelKey,
+        ingress: ids[0]!,
+        slo: { ttft_s: 1e9, tpot_s: 1e9 },
+        arrivals: { process: 'closed', concurrency: row.batch, think_s: 0 },
+        prompt_tokens: { dist: 'fixed', value: row.promptTokens },
+        output_tokens: { dist: 'fixed', value: row.outputTokens },
+        max_batch: row.batch,
+        // All prompts of a round in one prefill step, then the batch decodes in lockstep — the
+        // benchmarks' shape (llama-batched-bench: PP then TG; vLLM at max-concurrency B).
+        max_batched_tokens: row.batch * row.promptTokens,
+        framework: row.framework,
+      },
+    ],
   };
   return validateScenarioObject(raw, file, { catalog });
 }
@@ -55,7 +68,8 @@ export function rowStages(row: CalibrationRow, catalog: Catalog): Stage[] {
   const model = catalog.models[row.modelKey]!;
   const spec = (i: number) => catalog.devices[row.devices[i]!]!;
   const all = (i: number) => spec(i).gpus;
-  if (row.parallelism === 'tp') return [{ device: ids[0]!, peers: ids.slice(1), firstLayer: 0, endLayer: model.layers, gpus: all(0) }];
+  if (row.parallelism === 'tp')
+    return [{ device: ids[0]!, peers: ids.slice(1), firstLayer: 0, endLayer: model.layers, gpus: all(0) }];
   if (row.parallelism === 'none') return [{ device: ids[0]!, firstLayer: 0, endLayer: model.layers, gpus: all(0) }];
   const mem = ids.map((_, i) => spec(i).gpus * spec(i).memoryBytesPerGpu);
   const total = mem.reduce((a, b) => a + b, 0);
@@ -84,7 +98,11 @@ export class FixedSplit implements Policy {
   }
 
   route(req: RequestInfo, view: NodeView): RouteDecision {
-    const inst = view.instances.find((i) => i.service === req.service && i.state !== 'gone' && i.state !== 'failed' && i.state !== 'draining');
-    return inst !== undefined ? { kind: 'instance', instanceId: inst.id, reason: 'the only instance' } : { kind: 'drop', reason: 'no-instance' };
+    const inst = view.instances.find(
+      (i) => i.service === req.service && i.state !== 'gone' && i.state !== 'failed' && i.state !== 'draining',
+    );
+    return inst !== undefined
+      ? { kind: 'instance', instanceId: inst.id, reason: 'the only instance' }
+      : { kind: 'drop', reason: 'no-instance' };
   }
 }

@@ -5,7 +5,13 @@
  */
 import { parse } from 'csv-parse/sync';
 import {
-  type Catalog, DEFAULT_FRAMEWORK, SERVING_FRAMEWORKS, type ScenarioIssue, type ServingFramework, didYouMean, isServingFramework,
+  type Catalog,
+  DEFAULT_FRAMEWORK,
+  SERVING_FRAMEWORKS,
+  type ScenarioIssue,
+  type ServingFramework,
+  didYouMean,
+  isServingFramework,
 } from '../../scenarios/index.js';
 
 export type Parallelism = 'none' | 'tp' | 'pp';
@@ -38,8 +44,18 @@ export interface CalibrationRow {
 
 export type RowsResult = { ok: true; value: CalibrationRow[] } | { ok: false; issues: ScenarioIssue[] };
 
-export const CALIBRATE_COLUMNS = ['device_key', 'model_key', 'nodes', 'parallelism', 'link_key', 'batch', 'prompt_tokens',
-  'output_tokens', 'prefill_tok_s', 'decode_tok_s'] as const;
+export const CALIBRATE_COLUMNS = [
+  'device_key',
+  'model_key',
+  'nodes',
+  'parallelism',
+  'link_key',
+  'batch',
+  'prompt_tokens',
+  'output_tokens',
+  'prefill_tok_s',
+  'decode_tok_s',
+] as const;
 const DEFAULT_TOKENS = 128;
 
 export function parseCalibrationRows(text: string, file: string, catalog: Catalog): RowsResult {
@@ -48,12 +64,25 @@ export function parseCalibrationRows(text: string, file: string, catalog: Catalo
     recs = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true, comment: '#' }) as typeof recs;
   } catch (err) {
     const e = err as { message?: string; lines?: number };
-    return { ok: false, issues: [{ file, line: e.lines ?? 1, col: 1, path: '', message: `CSV: ${e.message ?? String(err)}` }] };
+    return {
+      ok: false,
+      issues: [{ file, line: e.lines ?? 1, col: 1, path: '', message: `CSV: ${e.message ?? String(err)}` }],
+    };
   }
-  const header = (text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '').split(',').map((h) => h.trim());
+  const header = (text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '')
+    .split(',')
+    .map((h) => h.trim());
   const issues: ScenarioIssue[] = [];
   for (const c of ['device_key', 'model_key'] as const) {
-    if (!header.includes(c)) issues.push({ file, line: 1, col: 1, path: '', message: `missing column "${c}"`, hint: `columns: ${CALIBRATE_COLUMNS.join(', ')}` });
+    if (!header.includes(c))
+      issues.push({
+        file,
+        line: 1,
+        col: 1,
+        path: '',
+        message: `missing column "${c}"`,
+        hint: `columns: ${CALIBRATE_COLUMNS.join(', ')}`,
+      });
   }
   if (!header.includes('prefill_tok_s') && !header.includes('decode_tok_s')) {
     issues.push({ file, line: 1, col: 1, path: '', message: 'needs a prefill_tok_s or decode_tok_s column' });
@@ -63,20 +92,33 @@ export function parseCalibrationRows(text: string, file: string, catalog: Catalo
   for (const { record: r, info } of recs) {
     const line = info.lines;
     const bad = (column: string, message: string, hint?: string): void => {
-      issues.push({ file, line, col: Math.max(0, header.indexOf(column)) + 1, path: column, message, ...(hint !== undefined ? { hint } : {}) });
+      issues.push({
+        file,
+        line,
+        col: Math.max(0, header.indexOf(column)) + 1,
+        path: column,
+        message,
+        ...(hint !== undefined ? { hint } : {}),
+      });
     };
     const int = (column: string, dflt: number): number => {
       const v = r[column] ?? '';
       if (v === '') return dflt;
       const x = Number(v);
-      if (!Number.isInteger(x) || x < 1) { bad(column, `expected an integer ≥ 1, got "${v}"`); return dflt; }
+      if (!Number.isInteger(x) || x < 1) {
+        bad(column, `expected an integer ≥ 1, got "${v}"`);
+        return dflt;
+      }
       return x;
     };
     const rate = (column: string): number | null => {
       const v = r[column] ?? '';
       if (v === '') return null;
       const x = Number(v);
-      if (!Number.isFinite(x) || x <= 0) { bad(column, `expected a positive tok/s figure, got "${v}"`); return null; }
+      if (!Number.isFinite(x) || x <= 0) {
+        bad(column, `expected a positive tok/s figure, got "${v}"`);
+        return null;
+      }
       return x;
     };
     const known = (column: string, key: string, table: Readonly<Record<string, unknown>>, noun: string): void => {
@@ -87,30 +129,49 @@ export function parseCalibrationRows(text: string, file: string, catalog: Catalo
     const devices = deviceKey.split('+').map((d) => d.trim());
     if (deviceKey === '') bad('device_key', 'missing device_key');
     else devices.forEach((d) => known('device_key', d, catalog.devices, 'device'));
-    if (devices.length > 1 && devices.length !== nodes) bad('device_key', `${devices.length} device keys for ${nodes} nodes; give one key, or one per node joined by +`);
+    if (devices.length > 1 && devices.length !== nodes)
+      bad('device_key', `${devices.length} device keys for ${nodes} nodes; give one key, or one per node joined by +`);
     const modelKey = r['model_key'] ?? '';
     if (modelKey === '') bad('model_key', 'missing model_key');
     else known('model_key', modelKey, catalog.models, 'model');
     const par = (r['parallelism'] ?? '') === '' ? null : r['parallelism']!;
-    if (par !== null && par !== 'none' && par !== 'tp' && par !== 'pp') bad('parallelism', `unknown parallelism "${par}"`, 'one of none, tp, pp');
-    if (nodes > 1 && (par === null || par === 'none')) bad('parallelism', `nodes is ${nodes} but parallelism is ${par === null ? 'empty' : 'none'}`, 'set tp or pp');
+    if (par !== null && par !== 'none' && par !== 'tp' && par !== 'pp')
+      bad('parallelism', `unknown parallelism "${par}"`, 'one of none, tp, pp');
+    if (nodes > 1 && (par === null || par === 'none'))
+      bad('parallelism', `nodes is ${nodes} but parallelism is ${par === null ? 'empty' : 'none'}`, 'set tp or pp');
     const linkKey = (r['link_key'] ?? '') === '' ? null : r['link_key']!;
-    if (nodes > 1 && linkKey === null) bad('link_key', `nodes is ${nodes} but link_key is empty`, 'the link joining each node to the switch');
+    if (nodes > 1 && linkKey === null)
+      bad('link_key', `nodes is ${nodes} but link_key is empty`, 'the link joining each node to the switch');
     if (linkKey !== null) known('link_key', linkKey, catalog.links, 'link');
     const closed = (r['closed_loop'] ?? '').toLowerCase();
-    if (closed !== '' && closed !== 'true' && closed !== 'false') bad('closed_loop', `expected true or false, got "${r['closed_loop']}"`);
+    if (closed !== '' && closed !== 'true' && closed !== 'false')
+      bad('closed_loop', `expected true or false, got "${r['closed_loop']}"`);
     const fw = (r['framework'] ?? '') === '' ? DEFAULT_FRAMEWORK : r['framework']!;
-    if (!isServingFramework(fw)) bad('framework', `unknown framework "${fw}"`, didYouMean(fw, SERVING_FRAMEWORKS) ?? `one of ${SERVING_FRAMEWORKS.join(', ')}`);
+    if (!isServingFramework(fw))
+      bad(
+        'framework',
+        `unknown framework "${fw}"`,
+        didYouMean(fw, SERVING_FRAMEWORKS) ?? `one of ${SERVING_FRAMEWORKS.join(', ')}`,
+      );
     const prefill = rate('prefill_tok_s');
     const decode = rate('decode_tok_s');
     if (prefill === null && decode === null && (r['prefill_tok_s'] ?? '') === '' && (r['decode_tok_s'] ?? '') === '') {
       bad('decode_tok_s', 'neither prefill_tok_s nor decode_tok_s is given');
     }
     rows.push({
-      line, deviceKey, devices: devices.length === 1 ? Array.from({ length: nodes }, () => devices[0]!) : devices, modelKey, nodes,
-      parallelism: nodes === 1 ? 'none' : (par as Parallelism), linkKey, batch: int('batch', 1),
-      promptTokens: int('prompt_tokens', DEFAULT_TOKENS), outputTokens: int('output_tokens', DEFAULT_TOKENS),
-      prefillTokPerS: prefill, decodeTokPerS: decode, closedLoop: closed === 'true',
+      line,
+      deviceKey,
+      devices: devices.length === 1 ? Array.from({ length: nodes }, () => devices[0]!) : devices,
+      modelKey,
+      nodes,
+      parallelism: nodes === 1 ? 'none' : (par as Parallelism),
+      linkKey,
+      batch: int('batch', 1),
+      promptTokens: int('prompt_tokens', DEFAULT_TOKENS),
+      outputTokens: int('output_tokens', DEFAULT_TOKENS),
+      prefillTokPerS: prefill,
+      decodeTokPerS: decode,
+      closedLoop: closed === 'true',
       framework: isServingFramework(fw) ? fw : DEFAULT_FRAMEWORK,
     });
   }

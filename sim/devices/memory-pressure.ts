@@ -19,9 +19,12 @@ import type { World } from '../host/world.js';
 
 function maxTokens(t: TokenSpec): number {
   switch (t.dist) {
-    case 'fixed': return t.value;
-    case 'uniform': return t.max;
-    case 'lognormal': return t.max ?? t.mean * 8;
+    case 'fixed':
+      return t.value;
+    case 'uniform':
+      return t.max;
+    case 'lognormal':
+      return t.max ?? t.mean * 8;
   }
 }
 

@@ -37,10 +37,14 @@ export class ThermalModel {
     this.bucketS = scenario.timelineBucketS;
     const nSlots = Math.ceil(scenario.horizonS / SLOT_S) + 1;
     const nBuckets = Math.max(1, Math.ceil(scenario.horizonS / scenario.timelineBucketS - 1e-9));
-    this.params = scenario.devices.map((d) => (d.thermal !== undefined && d.spec.busyW !== null && d.spec.idleW !== null ? d.thermal : null));
+    this.params = scenario.devices.map((d) =>
+      d.thermal !== undefined && d.spec.busyW !== null && d.spec.idleW !== null ? d.thermal : null,
+    );
     this.slots = this.params.map((p) => (p === null ? null : new Float64Array(nSlots)));
     this.clockBuckets = this.params.map((p) => (p === null ? null : new Float64Array(nBuckets)));
-    this.tempC = Float64Array.from(this.params, (p, d) => (p === null ? 0 : p.ambientC + p.rKPerW * scenario.devices[d]!.spec.idleW!));
+    this.tempC = Float64Array.from(this.params, (p, d) =>
+      p === null ? 0 : p.ambientC + p.rKPerW * scenario.devices[d]!.spec.idleW!,
+    );
     this.maxTempC = Float64Array.from(this.tempC);
     this.atS = new Float64Array(this.params.length);
     this.throttledS = new Float64Array(this.params.length);
@@ -113,11 +117,15 @@ export class ThermalModel {
       if (p === null) return;
       this.advance(d, p, this.horizonS);
       const cb = this.clockBuckets[d]!;
-      const clockTimeline = Array.from(cb, (x, b) => x / (Math.min(this.horizonS, (b + 1) * this.bucketS) - b * this.bucketS));
+      const clockTimeline = Array.from(
+        cb,
+        (x, b) => x / (Math.min(this.horizonS, (b + 1) * this.bucketS) - b * this.bucketS),
+      );
       const thr = this.throttledS[d]!;
-      const note = thr > 0
-        ? `thermal: ${ids[d]} (cooling ${p.coolingKind}) throttled for ${thr.toFixed(0)} s of ${this.horizonS} s, down to ${(Math.min(...clockTimeline) * 100).toFixed(0)}% clock (bucket mean), peak ${this.maxTempC[d]!.toFixed(1)} °C`
-        : `thermal: ${ids[d]} (cooling ${p.coolingKind}) never throttled, peak ${this.maxTempC[d]!.toFixed(1)} °C`;
+      const note =
+        thr > 0
+          ? `thermal: ${ids[d]} (cooling ${p.coolingKind}) throttled for ${thr.toFixed(0)} s of ${this.horizonS} s, down to ${(Math.min(...clockTimeline) * 100).toFixed(0)}% clock (bucket mean), peak ${this.maxTempC[d]!.toFixed(1)} °C`
+          : `thermal: ${ids[d]} (cooling ${p.coolingKind}) never throttled, peak ${this.maxTempC[d]!.toFixed(1)} °C`;
       out.push({ d, clockTimeline, note });
     });
     return out;

@@ -21,7 +21,11 @@ export interface FaultAction {
 export class FaultSchedule {
   readonly actions: FaultAction[] = [];
 
-  constructor(private readonly kernel: EventKernel, private readonly handler: number, private readonly rng: RngStream) {}
+  constructor(
+    private readonly kernel: EventKernel,
+    private readonly handler: number,
+    private readonly rng: RngStream,
+  ) {}
 
   /** Schedules every fault of the scenario. `deviceIndex` maps device ids (unknown → skipped). */
   arm(scenario: Scenario, deviceIndex: ReadonlyMap<string, number>): void {
@@ -51,7 +55,8 @@ export class FaultSchedule {
   rearm(a: FaultAction): void {
     if (a.rate === undefined) return;
     const now = this.kernel.now;
-    if (a.kind === 'crash') this.at(now + this.rng.exponential(1 / a.rate.mttrS), { kind: 'recover', device: a.device, rate: a.rate });
+    if (a.kind === 'crash')
+      this.at(now + this.rng.exponential(1 / a.rate.mttrS), { kind: 'recover', device: a.device, rate: a.rate });
     else this.at(now + this.rng.exponential(1 / a.rate.mtbfS), { kind: 'crash', device: a.device, rate: a.rate });
   }
 }

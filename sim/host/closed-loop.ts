@@ -23,19 +23,30 @@ export class ClosedLoop {
   /** Kernel handler of a client's send (set by the simulator before `start`). */
   handler = -1;
 
-  constructor(scenario: Scenario, streams: RngStreams, private readonly kernel: EventKernel, private readonly horizonS: number) {
-    this.draws = scenario.services.map((s) => (s.arrivals.process === 'closed'
-      ? new ClosedLoopClients(s.arrivals, {
-        promptTokens: s.promptTokens, outputTokens: s.outputTokens,
-        arrivalRng: streams.get(`arrivals:${s.name}`), tokenRng: streams.get(`tokens:${s.name}`),
-      })
-      : null));
+  constructor(
+    scenario: Scenario,
+    streams: RngStreams,
+    private readonly kernel: EventKernel,
+    private readonly horizonS: number,
+  ) {
+    this.draws = scenario.services.map((s) =>
+      s.arrivals.process === 'closed'
+        ? new ClosedLoopClients(s.arrivals, {
+            promptTokens: s.promptTokens,
+            outputTokens: s.outputTokens,
+            arrivalRng: streams.get(`arrivals:${s.name}`),
+            tokenRng: streams.get(`tokens:${s.name}`),
+          })
+        : null,
+    );
     const n = this.draws.reduce((a, d) => a + (d?.concurrency ?? 0), 0);
     this.service = new Int32Array(n);
     this.prompt = new Int32Array(n);
     this.output = new Int32Array(n);
     let c = 0;
-    this.draws.forEach((d, s) => { for (let k = 0; k < (d?.concurrency ?? 0); k++) this.service[c++] = s; });
+    this.draws.forEach((d, s) => {
+      for (let k = 0; k < (d?.concurrency ?? 0); k++) this.service[c++] = s;
+    });
   }
 
   /** True when service `s` is closed-loop (its requests come from here, not from a stream). */

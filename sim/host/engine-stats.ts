@@ -23,7 +23,11 @@ export function engineStats(w: World): EngineResult {
       kv += inst.statKvS;
       pre += inst.preemptions;
     }
-    services[s.name] = { meanRunningBatch: busy > 0 ? batch / busy : 0, kvUtilization: busy > 0 ? kv / busy : 0, preemptions: pre };
+    services[s.name] = {
+      meanRunningBatch: busy > 0 ? batch / busy : 0,
+      kvUtilization: busy > 0 ? kv / busy : 0,
+      preemptions: pre,
+    };
   });
   const lanes: Record<string, number[]> = {};
   const L = w.lanes;

@@ -35,7 +35,10 @@ export class Lanes {
     this.base = new Int32Array(devices.length);
     this.count = Int32Array.from(devices, (d) => Math.max(1, d.gpus));
     let n = 0;
-    devices.forEach((_, i) => { this.base[i] = n; n += this.count[i]!; });
+    devices.forEach((_, i) => {
+      this.base[i] = n;
+      n += this.count[i]!;
+    });
     this.busyUntil = new Float64Array(n);
     this.busy = new Float64Array(n);
     this.busyInRun = new Float64Array(n);
@@ -45,7 +48,9 @@ export class Lanes {
     this.stages = new Int32Array(n);
     this.claimed = new Float64Array(n);
     this.tenants = Array.from({ length: n }, () => []);
-    devices.forEach((d, i) => { for (let g = 0; g < this.count[i]!; g++) this.memoryBytes[this.base[i]! + g] = d.memoryBytesPerGpu; });
+    devices.forEach((d, i) => {
+      for (let g = 0; g < this.count[i]!; g++) this.memoryBytes[this.base[i]! + g] = d.memoryBytesPerGpu;
+    });
   }
 
   /**
@@ -71,7 +76,8 @@ export class Lanes {
    * lane with the memory (the plan over-subscribes; the sharing discipline still splits time).
    */
   pickShared(d: number, fraction: number, bytes: number): Int32Array | null {
-    let fit = -1, any = -1;
+    let fit = -1,
+      any = -1;
     for (let k = 0; k < this.count[d]!; k++) {
       const l = this.base[d]! + k;
       if (this.weights[l]! + bytes > this.memoryBytes[l]!) continue;

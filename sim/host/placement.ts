@@ -12,7 +12,15 @@
 import { oomAtLoad } from '../devices/memory-pressure.js';
 import type { PlacementPlan, PlannedInstance } from '../../policies/index.js';
 import {
-  diffPlan, failsOnCrash, overflowDevice, planProblem, stageMembers, stageShares, stageWeights, weightNeed, type PlacementTopology,
+  diffPlan,
+  failsOnCrash,
+  overflowDevice,
+  planProblem,
+  stageMembers,
+  stageShares,
+  stageWeights,
+  weightNeed,
+  type PlacementTopology,
 } from '../../host/index.js';
 import { KV_BLOCK_TOKENS, LLM_ENGINE, sliceTokens } from '../models/llm/llm-engine.js';
 import { ITEM_ENGINE } from '../models/segmentation/segmentation-engine.js';
@@ -25,7 +33,6 @@ import type { World } from './world.js';
 
 /** Fraction of the memory left after weights that becomes KV cache (vLLM gpu_memory_utilization). */
 export const KV_FRACTION = 0.9;
-
 
 /** Device indices holding stage `st` (the root, then its tensor-parallel peers). */
 function membersOf(w: World, st: PlannedInstance['stages'][number]): number[] {
@@ -73,7 +80,8 @@ export function goneIfIdle(w: World, inst: Instance): void {
 export function failInstance(w: World, inst: Instance, reason = 'device-crash'): void {
   if (inst.iterHandle >= 0) w.kernel.cancel(inst.iterHandle);
   inst.iterHandle = NO_EVENT;
-  for (const lanes of inst.stageLanes) for (const l of lanes) if (w.lanes.owner[l] === inst.index) w.lanes.owner[l] = -1;
+  for (const lanes of inst.stageLanes)
+    for (const l of lanes) if (w.lanes.owner[l] === inst.index) w.lanes.owner[l] = -1;
   inst.runSteps = 1;
   inst.busy = false;
   for (let i = 0; i < inst.runCount; i++) {
@@ -119,7 +127,10 @@ export function recoverDevice(w: World, d: number): void {
 export function simTopology(w: World): PlacementTopology {
   const n = w.scenario.devices.length;
   return {
-    deviceIndex: (id) => { const d = w.network.nodeIndex.get(id); return d === undefined || d >= n ? undefined : d; },
+    deviceIndex: (id) => {
+      const d = w.network.nodeIndex.get(id);
+      return d === undefined || d >= n ? undefined : d;
+    },
     alive: (d) => w.alive[d] === 1,
     gpus: (d) => w.scenario.devices[d]!.spec.gpus,
     reachable: (service, d) => w.network.reachable(w.ingressNode[service]!, d),
@@ -138,14 +149,20 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
   for (const name of diff.unknownServices) w.note(`plan names unknown service ${name}; ignored`);
   const kept = new Set<Instance>(diff.kept);
   let changed = false;
-  for (const inst of diff.drained) { drain(w, inst); changed = true; }
+  for (const inst of diff.drained) {
+    drain(w, inst);
+    changed = true;
+  }
   const created: Instance[] = [];
   const topo = simTopology(w);
   for (const { planned: p, key } of diff.fresh) {
     const s = serviceIdx.get(p.service)!;
     const svc = sc.services[s]!;
     const why = planProblem(p, svc, s, topo);
-    if (why !== null) { w.note(`refused instance of ${p.service}: ${why}`); continue; }
+    if (why !== null) {
+      w.note(`refused instance of ${p.service}: ${why}`);
+      continue;
+    }
     const shares = stageShares(svc, p.stages);
     const devs = Int32Array.from(p.stages, (st) => w.network.nodeIndex.get(st.device)!);
     const weights = stageWeights(svc, p.stages);
@@ -159,7 +176,10 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       const perGpu = weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / g;
       const claim = claimOf(p.stages[k]!);
       const picked = claim < 1 ? w.lanes.pickShared(devs[k]!, claim, perGpu) : w.lanes.pick(devs[k]!, g, perGpu);
-      if (picked === null) { short = devs[k]!; break; }
+      if (picked === null) {
+        short = devs[k]!;
+        break;
+      }
       w.lanes.reserve(picked, perGpu, w.instances.length, claim);
       lanes.push(picked);
     }
@@ -171,31 +191,55 @@ export function applyPlan(w: World, plan: PlacementPlan): boolean {
       const g = sc.devices[d]!.spec.gpus;
       const perGpu = weights[k]! / (1 + p.stages[k]!.peers!.length) / g;
       const picked = w.lanes.pick(d, g, perGpu);
-      if (picked === null) { short = d; break; }
+      if (picked === null) {
+        short = d;
+        break;
+      }
       w.lanes.reserve(picked, perGpu, w.instances.length);
       peerLanes.push(picked);
     }
     if (short >= 0) {
-      lanes.forEach((l, k) => w.lanes.release(l, weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / l.length, claimOf(p.stages[k]!)));
-      peerLanes.forEach((l, q) => w.lanes.release(l, weights[peers[q]!.k]! / (1 + p.stages[peers[q]!.k]!.peers!.length) / l.length));
+      lanes.forEach((l, k) =>
+        w.lanes.release(l, weights[k]! / (1 + (p.stages[k]!.peers?.length ?? 0)) / l.length, claimOf(p.stages[k]!)),
+      );
+      peerLanes.forEach((l, q) =>
+        w.lanes.release(l, weights[peers[q]!.k]! / (1 + p.stages[peers[q]!.k]!.peers!.length) / l.length),
+      );
       w.note(`refused instance of ${p.service} on ${sc.devices[short]!.id}: weights exceed free memory`);
       continue;
     }
     for (const [d, b] of need) w.weightsReserved[d] = w.weightsReserved[d]! + b;
-    const llm = svc.kind === 'llm'
-      ? p.stages.map((st, k) => {
-        const dc = sc.devices[devs[k]!]!;
-        if (st.peers === undefined || st.peers.length === 0) return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!, undefined, svc.framework);
-        const g = groupLinks(sc, [st.device, ...st.peers], () => true);
-        const members = membersOf(w, st).map((d) => ({ spec: sc.devices[d]!.spec, slowdown: sc.devices[d]!.slowdown }));
-        return tpStagePerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct, svc.framework);
-      })
-      : null;
+    const llm =
+      svc.kind === 'llm'
+        ? p.stages.map((st, k) => {
+            const dc = sc.devices[devs[k]!]!;
+            if (st.peers === undefined || st.peers.length === 0)
+              return new LlmStagePerf(svc.model, dc.spec, dc.slowdown, st.gpus, shares[k]!, undefined, svc.framework);
+            const g = groupLinks(sc, [st.device, ...st.peers], () => true);
+            const members = membersOf(w, st).map((d) => ({
+              spec: sc.devices[d]!.spec,
+              slowdown: sc.devices[d]!.slowdown,
+            }));
+            return tpStagePerf(svc.model, members, shares[k]!, g.ok ? g.links : [], g.ok && g.direct, svc.framework);
+          })
+        : null;
     const dc0 = sc.devices[devs[0]!]!;
     const item = svc.kind === 'llm' ? null : new ItemPerf(svc.model, dc0.spec, dc0.slowdown, p.stages[0]!.gpus);
     const engine = svc.kind === 'llm' ? LLM_ENGINE : ITEM_ENGINE;
     const inst = new Instance(
-      w.instances.length, `${p.service}#${w.instances.length}`, s, p.service, key, p.stages, devs, weights, lanes, engine, llm, item, svc.maxBatch,
+      w.instances.length,
+      `${p.service}#${w.instances.length}`,
+      s,
+      p.service,
+      key,
+      p.stages,
+      devs,
+      weights,
+      lanes,
+      engine,
+      llm,
+      item,
+      svc.maxBatch,
     );
     inst.maxStepTokens = svc.maxBatchedTokens ?? Infinity;
     if (llm !== null) inst.sliceTokens = Math.min(...llm.map((p) => sliceTokens(p.cost)));

@@ -62,8 +62,16 @@ export class RequestTable {
   }
 
   private grow(n: number): void {
-    const f = (a: Float64Array) => { const b = new Float64Array(n); b.set(a); return b; };
-    const i32 = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
+    const f = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
     this.service = i32(this.service);
     this.instance = i32(this.instance);
     this.client = i32(this.client);
@@ -75,8 +83,12 @@ export class RequestTable {
     this.start = f(this.start);
     this.firstToken = f(this.firstToken);
     this.finish = f(this.finish);
-    const o = new Int8Array(n); o.set(this.outcome); this.outcome = o;
-    const r = new Int16Array(n); r.set(this.reason); this.reason = r;
+    const o = new Int8Array(n);
+    o.set(this.outcome);
+    this.outcome = o;
+    const r = new Int16Array(n);
+    r.set(this.reason);
+    this.reason = r;
   }
 }
 

@@ -19,11 +19,18 @@ export const FIRST_WINDOW_S = 60;
 /** Offered rate a scenario declares for a service, requests/s (0 for traces — see `initialDemand` — and closed loops: observed later). */
 export function declaredRate(a: ArrivalSpec): number {
   switch (a.process) {
-    case 'poisson': case 'gamma': return a.ratePerS;
-    case 'diurnal': return a.meanRatePerS;
-    case 'onoff': return (a.onRatePerS * a.meanOnS) / (a.meanOnS + a.meanOffS);
-    case 'periodic': return a.streams * a.fps;
-    case 'trace': case 'closed': return 0;
+    case 'poisson':
+    case 'gamma':
+      return a.ratePerS;
+    case 'diurnal':
+      return a.meanRatePerS;
+    case 'onoff':
+      return (a.onRatePerS * a.meanOnS) / (a.meanOnS + a.meanOffS);
+    case 'periodic':
+      return a.streams * a.fps;
+    case 'trace':
+    case 'closed':
+      return 0;
   }
 }
 
@@ -40,7 +47,8 @@ export interface InitialDemand {
  * (the transformed stream, so load scaling applies). Reads the trace file's opening rows.
  */
 export function initialDemand(s: ServiceConfig, horizonS: number): InitialDemand {
-  if (s.arrivals.process !== 'trace') return { demandRps: declaredRate(s.arrivals), promptTokens: s.promptTokens, outputTokens: s.outputTokens };
+  if (s.arrivals.process !== 'trace')
+    return { demandRps: declaredRate(s.arrivals), promptTokens: s.promptTokens, outputTokens: s.outputTokens };
   const w = traceFirstWindow(s.arrivals, Math.min(FIRST_WINDOW_S, horizonS));
   return {
     demandRps: w.ratePerS,
@@ -61,8 +69,12 @@ export const PLAN_WINDOW_S = 10;
  */
 export function zeroDemandNotes(services: readonly ServiceInfo[], nowS: number, windowS: number): string[] {
   if (nowS > 0 && windowS < PLAN_WINDOW_S) return [];
-  return services.filter((s) => s.demandRps === 0)
-    .map((s) => `${s.name}: planned with demand 0 (${nowS === 0 ? 'no demand known at t = 0' : `no arrival in the ${Math.round(windowS)} s before a placement`})`);
+  return services
+    .filter((s) => s.demandRps === 0)
+    .map(
+      (s) =>
+        `${s.name}: planned with demand 0 (${nowS === 0 ? 'no demand known at t = 0' : `no arrival in the ${Math.round(windowS)} s before a placement`})`,
+    );
 }
 
 /** One ServiceInfo per scenario service; demand and request shape start at `initialDemand`. */
@@ -72,14 +84,22 @@ export function serviceInfos(scenario: Scenario): Mutable<ServiceInfo>[] {
     const init = initialDemand(config, scenario.horizonS);
     const s: ServiceConfig = { ...config, promptTokens: init.promptTokens, outputTokens: init.outputTokens };
     return {
-      name: s.name, kind: s.kind,
+      name: s.name,
+      kind: s.kind,
       model: {
-        id: s.model.key, kind: s.model.kind, layers: s.model.layers, weightBytes: s.model.weightBytes,
-        kvBytesPerToken: s.model.kvBytesPerToken, activationBytesPerToken: s.model.activationBytesPerToken,
-        inputBytes: s.model.inputBytes, outputBytes: s.model.outputBytes,
+        id: s.model.key,
+        kind: s.model.kind,
+        layers: s.model.layers,
+        weightBytes: s.model.weightBytes,
+        kvBytesPerToken: s.model.kvBytesPerToken,
+        activationBytesPerToken: s.model.activationBytesPerToken,
+        inputBytes: s.model.inputBytes,
+        outputBytes: s.model.outputBytes,
       },
-      slo: s.slo, demandRps: init.demandRps,
-      meanPromptTokens: meanTokens(s.promptTokens), meanOutputTokens: meanTokens(s.outputTokens),
+      slo: s.slo,
+      demandRps: init.demandRps,
+      meanPromptTokens: meanTokens(s.promptTokens),
+      meanOutputTokens: meanTokens(s.outputTokens),
       ingress: s.ingress,
       ...(s.category !== undefined ? { category: s.category } : {}),
       perf: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t)])),
@@ -89,5 +109,13 @@ export function serviceInfos(scenario: Scenario): Mutable<ServiceInfo>[] {
 
 /** One LinkState per scenario link, all up. */
 export function linkStates(scenario: Scenario): Mutable<LinkState>[] {
-  return scenario.links.map((l) => ({ id: l.id, a: l.a, b: l.b, kind: l.spec.kind, bandwidthBps: l.bandwidthBps, latencyS: l.latencyS, up: true }));
+  return scenario.links.map((l) => ({
+    id: l.id,
+    a: l.a,
+    b: l.b,
+    kind: l.spec.kind,
+    bandwidthBps: l.bandwidthBps,
+    latencyS: l.latencyS,
+    up: true,
+  }));
 }

@@ -33,7 +33,11 @@ export class SyncChannel {
   private readonly byDevice: Instance[][];
   private indexed = 0;
 
-  constructor(private readonly w: World, private readonly views: Views, readonly spec: SyncSpec) {
+  constructor(
+    private readonly w: World,
+    private readonly views: Views,
+    readonly spec: SyncSpec,
+  ) {
     this.devSnap = w.deviceViews.map((d) => ({ ...d }));
     this.nodes = w.network.nodeIds.length;
     this.byDevice = w.deviceViews.map(() => []);
@@ -51,7 +55,8 @@ export class SyncChannel {
 
   private lossProbability(t: number): number {
     let keep = 1;
-    for (const f of this.w.scenario.faults) if (f.kind === 'sync-loss' && t >= f.fromS && t < f.toS) keep *= 1 - f.probability;
+    for (const f of this.w.scenario.faults)
+      if (f.kind === 'sync-loss' && t >= f.fromS && t < f.toS) keep *= 1 - f.probability;
     return 1 - keep;
   }
 
@@ -77,8 +82,17 @@ export class SyncChannel {
       for (const inst of this.reportedBy(d)) {
         if (inst.state === 'gone') continue;
         const snap = this.instSnap.get(inst.index);
-        if (snap === undefined) this.instSnap.set(inst.index, { state: inst.view.state, queued: inst.view.queued, running: inst.view.running });
-        else { snap.state = inst.view.state; snap.queued = inst.view.queued; snap.running = inst.view.running; }
+        if (snap === undefined)
+          this.instSnap.set(inst.index, {
+            state: inst.view.state,
+            queued: inst.view.queued,
+            running: inst.view.running,
+          });
+        else {
+          snap.state = inst.view.state;
+          snap.queued = inst.view.queued;
+          snap.running = inst.view.running;
+        }
       }
       for (const p of this.views.nodes.values()) {
         if (p.node === d) continue;

@@ -30,7 +30,11 @@ export class Timeline {
   private readonly netPid: number;
   private readonly pairs = new Map<string, number>();
 
-  constructor(private readonly scenario: Scenario, readonly fromS = 0, readonly toS = Infinity) {
+  constructor(
+    private readonly scenario: Scenario,
+    readonly fromS = 0,
+    readonly toS = Infinity,
+  ) {
     if (!(toS > fromS)) throw new RangeError(`timeline window must have from < to (got ${fromS}:${toS})`);
     scenario.devices.forEach((d, i) => this.meta('process_name', i, undefined, `${d.id} (${d.spec.key})`));
     this.servicePid = scenario.devices.length;
@@ -40,7 +44,14 @@ export class Timeline {
   }
 
   private meta(name: 'process_name' | 'thread_name', pid: number, tid: number | undefined, label: string): void {
-    this.events.push({ name, cat: '__metadata', ph: 'M', pid, ...(tid !== undefined ? { tid } : {}), args: { name: label } });
+    this.events.push({
+      name,
+      cat: '__metadata',
+      ph: 'M',
+      pid,
+      ...(tid !== undefined ? { tid } : {}),
+      args: { name: label },
+    });
   }
 
   private overlaps(startS: number, endS: number): boolean {
@@ -51,9 +62,22 @@ export class Timeline {
   step(device: number, inst: number, instId: string, startS: number, endS: number, args: Record<string, number>): void {
     if (!this.overlaps(startS, endS)) return;
     const key = `${device}/${inst}`;
-    if (!this.threads.has(key)) { this.threads.add(key); this.meta('thread_name', device, inst, instId); }
-    const name = args['prefillTokens']! > 0 ? 'prefill+decode' : args['steps']! > 1 ? `decode ×${args['steps']}` : 'decode';
-    this.events.push({ name, cat: 'step', ph: 'X', ts: startS * US, dur: (endS - startS) * US, pid: device, tid: inst, args });
+    if (!this.threads.has(key)) {
+      this.threads.add(key);
+      this.meta('thread_name', device, inst, instId);
+    }
+    const name =
+      args['prefillTokens']! > 0 ? 'prefill+decode' : args['steps']! > 1 ? `decode ×${args['steps']}` : 'decode';
+    this.events.push({
+      name,
+      cat: 'step',
+      ph: 'X',
+      ts: startS * US,
+      dur: (endS - startS) * US,
+      pid: device,
+      tid: inst,
+      args,
+    });
   }
 
   /** A request from arrival to its outcome. */
@@ -61,7 +85,16 @@ export class Timeline {
     const end = Number.isFinite(endS) ? endS : this.scenario.horizonS;
     if (!this.overlaps(arrivalS, end)) return;
     const pid = this.servicePid + service;
-    this.events.push({ name: `req ${id}`, cat: 'request', ph: 'b', ts: arrivalS * US, pid, tid: 0, id, args: { outcome } });
+    this.events.push({
+      name: `req ${id}`,
+      cat: 'request',
+      ph: 'b',
+      ts: arrivalS * US,
+      pid,
+      tid: 0,
+      id,
+      args: { outcome },
+    });
     this.events.push({ name: `req ${id}`, cat: 'request', ph: 'e', ts: end * US, pid, tid: 0, id });
   }
 
@@ -70,11 +103,28 @@ export class Timeline {
     if (!this.overlaps(startS, endS)) return;
     const key = `${from} → ${to}`;
     let tid = this.pairs.get(key);
-    if (tid === undefined) { tid = this.pairs.size; this.pairs.set(key, tid); this.meta('thread_name', this.netPid, tid, key); }
-    this.events.push({ name: `${bytes} B`, cat: 'transfer', ph: 'X', ts: startS * US, dur: (endS - startS) * US, pid: this.netPid, tid, args: { bytes } });
+    if (tid === undefined) {
+      tid = this.pairs.size;
+      this.pairs.set(key, tid);
+      this.meta('thread_name', this.netPid, tid, key);
+    }
+    this.events.push({
+      name: `${bytes} B`,
+      cat: 'transfer',
+      ph: 'X',
+      ts: startS * US,
+      dur: (endS - startS) * US,
+      pid: this.netPid,
+      tid,
+      args: { bytes },
+    });
   }
 
   toJSON(): object {
-    return { traceEvents: this.events, displayTimeUnit: 'ms', otherData: { scenario: this.scenario.name, windowS: [this.fromS, this.toS] } };
+    return {
+      traceEvents: this.events,
+      displayTimeUnit: 'ms',
+      otherData: { scenario: this.scenario.name, windowS: [this.fromS, this.toS] },
+    };
   }
 }

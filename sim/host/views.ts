@@ -7,7 +7,12 @@
  * peer arrives (sync messages cost link time and can be lost or delayed; see sim/host/sync.ts).
  */
 import type {
-  ClusterView, DeviceState, InstanceState, LinkState, NodeView, ServiceInfo,
+  ClusterView,
+  DeviceState,
+  InstanceState,
+  LinkState,
+  NodeView,
+  ServiceInfo,
 } from '../../policies/index.js';
 import { DemandMeter, visibleInViews } from '../../host/index.js';
 import { linkStates, serviceInfos, zeroDemandNotes } from './static-views.js';
@@ -37,11 +42,21 @@ export class Views {
   private readonly demand: DemandMeter;
   readonly arrivalsSincePlace: Float64Array;
 
-  constructor(private readonly w: World, readonly syncing: boolean) {
+  constructor(
+    private readonly w: World,
+    readonly syncing: boolean,
+  ) {
     const sc = w.scenario;
     this.services = serviceInfos(sc);
     this.links = linkStates(sc);
-    this.cluster = { now: 0, devices: w.deviceViews, links: this.links, services: this.services, instances: [], version: 0 };
+    this.cluster = {
+      now: 0,
+      devices: w.deviceViews,
+      links: this.links,
+      services: this.services,
+      instances: [],
+      version: 0,
+    };
     this.lastBusy = new Float64Array(sc.devices.length);
     this.demand = new DemandMeter(sc.services.length);
     this.arrivalsSincePlace = this.demand.arrivals;
@@ -92,7 +107,8 @@ export class Views {
   /** Free memory = capacity − the weights held there (host/memory.ts; reserved at placement, released at drain or failure). */
   private refreshMemory(): void {
     const w = this.w;
-    for (let i = 0; i < w.deviceViews.length; i++) w.deviceViews[i]!.freeMemoryBytes = Math.max(0, w.memoryBytes[i]! - w.weightsReserved[i]!);
+    for (let i = 0; i < w.deviceViews.length; i++)
+      w.deviceViews[i]!.freeMemoryBytes = Math.max(0, w.memoryBytes[i]! - w.weightsReserved[i]!);
   }
 
   /** After the instance set changed: rebuild the instance lists (gone instances leave the views, failed ones stay) and free memory. */

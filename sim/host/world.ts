@@ -57,7 +57,19 @@ export class World {
   readonly changes: PlacementChange[] = [];
   readonly notes = new Set<string>();
   readonly handlers: Handlers = {
-    arrival: -1, clientArrival: -1, atInstance: -1, kick: -1, stageReady: -1, iterationEnd: -1, deliver: -1, ready: -1, place: -1, fault: -1, viewTick: -1, syncSend: -1, syncRecv: -1,
+    arrival: -1,
+    clientArrival: -1,
+    atInstance: -1,
+    kick: -1,
+    stageReady: -1,
+    iterationEnd: -1,
+    deliver: -1,
+    ready: -1,
+    place: -1,
+    fault: -1,
+    viewTick: -1,
+    syncSend: -1,
+    syncRecv: -1,
   };
   /** Per device (scenario order). */
   readonly alive: Uint8Array;
@@ -115,8 +127,12 @@ export class World {
     this.weightsReserved = new Float64Array(n);
     this.timeSlice = scenario.deviceSharing !== 'fifo';
     this.priorityShare = scenario.deviceSharing === 'priority';
-    this.sharePriority = Int8Array.from(scenario.services, (s) => (s.slo.kind === 'frame' ? 2 : s.slo.kind === 'token' ? 1 : 0));
-    this.lanes = new Lanes(scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })));
+    this.sharePriority = Int8Array.from(scenario.services, (s) =>
+      s.slo.kind === 'frame' ? 2 : s.slo.kind === 'token' ? 1 : 0,
+    );
+    this.lanes = new Lanes(
+      scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })),
+    );
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
     this.deviceViews = deviceStates(scenario, true);
     this.ingressNode = Int32Array.from(scenario.services, (s) => network.nodeIndex.get(s.ingress) ?? -1);
@@ -323,9 +339,18 @@ export class World {
   }
 
   recordChange(action: PlacementChange['action'], inst: Instance): void {
-    this.changes.push(action === 'load'
-      ? { timeS: this.now, service: inst.serviceName, action, instance: inst.id, devices: inst.deviceIds, stages: inst.stages,
-        ...(inst.microBatches > 0 ? { microBatches: inst.microBatches } : {}) }
-      : { timeS: this.now, service: inst.serviceName, action, instance: inst.id, devices: inst.deviceIds });
+    this.changes.push(
+      action === 'load'
+        ? {
+            timeS: this.now,
+            service: inst.serviceName,
+            action,
+            instance: inst.id,
+            devices: inst.deviceIds,
+            stages: inst.stages,
+            ...(inst.microBatches > 0 ? { microBatches: inst.microBatches } : {}),
+          }
+        : { timeS: this.now, service: inst.serviceName, action, instance: inst.id, devices: inst.deviceIds },
+    );
   }
 }

@@ -140,7 +140,9 @@ export class EventKernel {
       this.processed++;
       const returned: unknown = this.handlers[h]!(p);
       if (returned !== undefined) {
-        throw new TypeError(`event handler #${h} returned a value (${typeof returned}); handlers must be synchronous and return nothing`);
+        throw new TypeError(
+          `event handler #${h} returned a value (${typeof returned}); handlers must be synchronous and return nothing`,
+        );
       }
       if (this.stopped) break;
     }
@@ -151,10 +153,18 @@ export class EventKernel {
     const old = this.handler.length;
     const n = old * 2;
     if (n > SLOT_SPACE) throw new RangeError(`more than ${SLOT_SPACE} pending events`);
-    const payload = new Float64Array(n); payload.set(this.payload); this.payload = payload;
-    const handler = new Int32Array(n); handler.set(this.handler); this.handler = handler;
-    const gen = new Uint32Array(n); gen.set(this.gen); this.gen = gen;
-    const free = new Int32Array(n); free.set(this.free); this.free = free;
+    const payload = new Float64Array(n);
+    payload.set(this.payload);
+    this.payload = payload;
+    const handler = new Int32Array(n);
+    handler.set(this.handler);
+    this.handler = handler;
+    const gen = new Uint32Array(n);
+    gen.set(this.gen);
+    this.gen = gen;
+    const free = new Int32Array(n);
+    free.set(this.free);
+    this.free = free;
     for (let i = n - 1; i >= old; i--) this.free[this.freeTop++] = i;
     this.queue.resize(n);
   }

@@ -74,9 +74,15 @@ export class LadderQueue {
 
   /** Grows per-slot storage to `capacity` slots (the kernel grows its own arrays alongside). */
   resize(capacity: number): void {
-    const time = new Float64Array(capacity); time.set(this.time); this.time = time;
-    const tie = new Float64Array(capacity); tie.set(this.tie); this.tie = tie;
-    const next = new Int32Array(capacity); next.set(this.next); this.next = next;
+    const time = new Float64Array(capacity);
+    time.set(this.time);
+    this.time = time;
+    const tie = new Float64Array(capacity);
+    tie.set(this.tie);
+    this.tie = tie;
+    const next = new Int32Array(capacity);
+    next.set(this.next);
+    this.next = next;
   }
 
   /** Adds event `slot` at finite-or-+∞ time `t` with unique tie key `tie`. */

@@ -65,7 +65,10 @@ class Sfc32Stream implements RngStream {
   private c: number;
   private d: number;
 
-  constructor(readonly name: string, seedText: string) {
+  constructor(
+    readonly name: string,
+    seedText: string,
+  ) {
     const seeder = seedrandom(seedText);
     this.a = seeder.int32() | 0;
     this.b = seeder.int32() | 0;

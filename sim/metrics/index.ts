@@ -3,7 +3,14 @@
  * samples, SLO verdicts, notes that explain a result, and canonical JSON. The live runtime
  * imports this folder alone.
  */
-export { RunSummarizer, meetsSlo, type RunMeta, type ServiceMeta, type DeviceMeta, type LinkMeta } from './summarizer.js';
+export {
+  RunSummarizer,
+  meetsSlo,
+  type RunMeta,
+  type ServiceMeta,
+  type DeviceMeta,
+  type LinkMeta,
+} from './summarizer.js';
 export { Samples } from './samples.js';
 export { canonicalJson, resultToJson } from './canonical-json.js';
 export { explainRun } from './notes.js';

@@ -23,7 +23,10 @@ function losses(s: ServiceResult): string {
   const parts: string[] = [];
   const reasons = Object.entries(s.dropReasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const lost = s.dropped + s.failed;
-  if (lost > 0) parts.push(`${lost} dropped or failed${reasons.length ? ` (${reasons.map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`);
+  if (lost > 0)
+    parts.push(
+      `${lost} dropped or failed${reasons.length ? ` (${reasons.map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
+    );
   if (s.late > 0) parts.push(`${s.late} finished late`);
   if (s.inflight > 0) parts.push(`${s.inflight} still in flight at the horizon`);
   return parts.length > 0 ? parts.join(', ') : 'no request lost';
@@ -43,7 +46,9 @@ export function explainRun(r: RunResult): string[] {
       notes.push(`${name}: no ready instance for ${pct(s.noReadyFraction)} of the run (> ${pct(NO_READY_NOTE)})`);
     }
     if (s.offered > 0 && s.sloAttainment < LOW_ATTAINMENT) {
-      notes.push(`${name}: SLO attainment ${pct(s.sloAttainment)} (< ${pct(LOW_ATTAINMENT)}) of ${s.offered} requests: ${losses(s)}`);
+      notes.push(
+        `${name}: SLO attainment ${pct(s.sloAttainment)} (< ${pct(LOW_ATTAINMENT)}) of ${s.offered} requests: ${losses(s)}`,
+      );
     }
     const o = overloaded(s.inflightTimeline);
     if (o !== null) {
@@ -51,7 +56,8 @@ export function explainRun(r: RunResult): string[] {
     }
   }
   for (const [id, l] of Object.entries(r.links)) {
-    if (l.utilization > BUSY_LINK) notes.push(`link ${id} (${l.type}): ${pct(l.utilization)} busy (> ${pct(BUSY_LINK)}); transfers queue on it`);
+    if (l.utilization > BUSY_LINK)
+      notes.push(`link ${id} (${l.type}): ${pct(l.utilization)} busy (> ${pct(BUSY_LINK)}); transfers queue on it`);
   }
   return notes;
 }

@@ -6,14 +6,21 @@
 import type { PlacementChange } from '../../policies/index.js';
 
 /** Per service (in `services` order), the fraction of [0, horizonS] with no ready instance. */
-export function noReadyFractions(services: readonly string[], changes: readonly PlacementChange[], horizonS: number): number[] {
+export function noReadyFractions(
+  services: readonly string[],
+  changes: readonly PlacementChange[],
+  horizonS: number,
+): number[] {
   const index = new Map(services.map((s, i) => [s, i]));
   const readyCount = new Int32Array(services.length);
   const readySince = new Float64Array(services.length);
   const readyTotal = new Float64Array(services.length);
   const ready = new Set<string>();
   // Stable sort by time: changes at one instant keep their logged order.
-  const sorted = changes.map((c, k) => ({ c, k })).sort((a, b) => a.c.timeS - b.c.timeS || a.k - b.k).map((x) => x.c);
+  const sorted = changes
+    .map((c, k) => ({ c, k }))
+    .sort((a, b) => a.c.timeS - b.c.timeS || a.k - b.k)
+    .map((x) => x.c);
   for (const c of sorted) {
     const s = index.get(c.service);
     if (s === undefined) continue;

@@ -32,7 +32,10 @@ export function sortFloat64(a: Float64Array): void {
   for (let i = 0; i < m; i++) {
     let l = words[2 * i]!;
     let h = words[2 * i + 1]!;
-    if (h & SIGN) { l = ~l >>> 0; h = ~h >>> 0; } else h = (h | SIGN) >>> 0;
+    if (h & SIGN) {
+      l = ~l >>> 0;
+      h = ~h >>> 0;
+    } else h = (h | SIGN) >>> 0;
     lo[i] = l;
     hi[i] = h;
     for (let b = 0; b < 4; b++) {
@@ -52,7 +55,10 @@ export function sortFloat64(a: Float64Array): void {
     let skip = false;
     for (let b = 0; b < 256; b++) {
       const c = counts[base + b]!;
-      if (c === m) { skip = true; break; }
+      if (c === m) {
+        skip = true;
+        break;
+      }
       if (c !== 0) break;
     }
     if (skip) continue;
@@ -70,13 +76,23 @@ export function sortFloat64(a: Float64Array): void {
       lo2[at] = lo[i]!;
       hi2[at] = hi[i]!;
     }
-    const tl = lo; lo = lo2; lo2 = tl;
-    const th = hi; hi = hi2; hi2 = th;
+    const tl = lo;
+    lo = lo2;
+    lo2 = tl;
+    const th = hi;
+    hi = hi2;
+    hi2 = th;
   }
   for (let i = 0; i < m; i++) {
     const l = lo[i]!;
     const h = hi[i]!;
-    if (h & SIGN) { words[2 * i] = l; words[2 * i + 1] = (h & ~SIGN) >>> 0; } else { words[2 * i] = ~l >>> 0; words[2 * i + 1] = ~h >>> 0; }
+    if (h & SIGN) {
+      words[2 * i] = l;
+      words[2 * i + 1] = (h & ~SIGN) >>> 0;
+    } else {
+      words[2 * i] = ~l >>> 0;
+      words[2 * i + 1] = ~h >>> 0;
+    }
   }
   a.fill(NaN, m);
 }

@@ -10,7 +10,16 @@
  * and `finish` adds the notes of `explainRun` (why a service did badly) to the caller's.
  */
 import type {
-  DeviceResult, LinkResult, Outcome, OutcomeCounts, PlacementChange, RequestRecord, RunResult, ServiceKind, ServiceResult, Slo,
+  DeviceResult,
+  LinkResult,
+  Outcome,
+  OutcomeCounts,
+  PlacementChange,
+  RequestRecord,
+  RunResult,
+  ServiceKind,
+  ServiceResult,
+  Slo,
 } from '../../policies/index.js';
 import { perUnit, serviceEnergyJ } from './energy.js';
 import { explainRun } from './notes.js';
@@ -51,19 +60,32 @@ export interface RunMeta {
 }
 
 /** SLO verdict of a finished request: INV-5 — ok iff every SLO bound holds. */
-export function meetsSlo(slo: Slo, arrivalS: number, firstTokenS: number, finishS: number, outputTokens: number): boolean {
+export function meetsSlo(
+  slo: Slo,
+  arrivalS: number,
+  firstTokenS: number,
+  finishS: number,
+  outputTokens: number,
+): boolean {
   switch (slo.kind) {
     case 'token': {
       const tpot = outputTokens > 1 ? (finishS - firstTokenS) / (outputTokens - 1) : 0;
       return firstTokenS - arrivalS <= slo.ttftS && tpot <= slo.tpotS;
     }
-    case 'e2e': return finishS - arrivalS <= slo.e2eS;
-    case 'frame': return finishS - arrivalS <= slo.deadlineS;
+    case 'e2e':
+      return finishS - arrivalS <= slo.e2eS;
+    case 'frame':
+      return finishS - arrivalS <= slo.deadlineS;
   }
 }
 
 class ServiceAcc {
-  offered = 0; ok = 0; late = 0; dropped = 0; failed = 0; inflight = 0;
+  offered = 0;
+  ok = 0;
+  late = 0;
+  dropped = 0;
+  failed = 0;
+  inflight = 0;
   outputTokens = 0;
   readonly ttft = new Samples();
   readonly tpot = new Samples();
@@ -116,16 +138,34 @@ export class RunSummarizer {
   }
 
   /** Records one request's single outcome (times in seconds; NaN where not reached). */
-  add(service: number, outcome: Outcome, arrivalS: number, firstTokenS: number, finishS: number, outputTokens: number, reason?: string): void {
+  add(
+    service: number,
+    outcome: Outcome,
+    arrivalS: number,
+    firstTokenS: number,
+    finishS: number,
+    outputTokens: number,
+    reason?: string,
+  ): void {
     const a = this.acc[service]!;
     const llm = this.meta.services[service]!.kind === 'llm';
     a.offered++;
     switch (outcome) {
-      case 'ok': a.ok++; break;
-      case 'late': a.late++; break;
-      case 'dropped': a.dropped++; break;
-      case 'failed': a.failed++; break;
-      case 'inflight': a.inflight++; break;
+      case 'ok':
+        a.ok++;
+        break;
+      case 'late':
+        a.late++;
+        break;
+      case 'dropped':
+        a.dropped++;
+        break;
+      case 'failed':
+        a.failed++;
+        break;
+      case 'inflight':
+        a.inflight++;
+        break;
     }
     const w = this.meta.timelineBucketS;
     const last = this.buckets - 1;
@@ -135,7 +175,8 @@ export class RunSummarizer {
       const fb = Math.min(last, Math.floor(finishS / w));
       if (fb >= 0) a.endedPerBucket[fb] = a.endedPerBucket[fb]! + 1;
     }
-    if (reason !== undefined && (outcome === 'dropped' || outcome === 'failed')) a.reasons.set(reason, (a.reasons.get(reason) ?? 0) + 1);
+    if (reason !== undefined && (outcome === 'dropped' || outcome === 'failed'))
+      a.reasons.set(reason, (a.reasons.get(reason) ?? 0) + 1);
     if (outcome === 'ok' || outcome === 'late') {
       const e2e = finishS - arrivalS;
       a.e2e.push(e2e);
@@ -209,13 +250,25 @@ export class RunSummarizer {
   finish(placementChanges: readonly PlacementChange[], notes: readonly string[]): RunResult {
     const m = this.meta;
     const services: Record<string, ServiceResult> = {};
-    const noReady = noReadyFractions(m.services.map((s) => s.name), placementChanges, m.horizonS);
+    const noReady = noReadyFractions(
+      m.services.map((s) => s.name),
+      placementChanges,
+      m.horizonS,
+    );
     const tot = { offered: 0, ok: 0, late: 0, dropped: 0, failed: 0, inflight: 0 };
     m.services.forEach((s, i) => {
       const a = this.acc[i]!;
       // INV-1: every offered request has exactly one outcome.
-      if (a.offered !== a.ok + a.late + a.dropped + a.failed + a.inflight) throw new Error(`INV-1 violated for ${s.name}`);
-      const counts: OutcomeCounts = { offered: a.offered, ok: a.ok, late: a.late, dropped: a.dropped, failed: a.failed, inflight: a.inflight };
+      if (a.offered !== a.ok + a.late + a.dropped + a.failed + a.inflight)
+        throw new Error(`INV-1 violated for ${s.name}`);
+      const counts: OutcomeCounts = {
+        offered: a.offered,
+        ok: a.ok,
+        late: a.late,
+        dropped: a.dropped,
+        failed: a.failed,
+        inflight: a.inflight,
+      };
       for (const k of Object.keys(tot) as (keyof typeof tot)[]) tot[k] += counts[k];
       services[s.name] = {
         ...counts,
@@ -237,9 +290,13 @@ export class RunSummarizer {
         perfSource: s.perfSource,
       };
     });
-    const attained = Object.values(services).filter((s) => s.offered > 0).map((s) => s.sloAttainment);
+    const attained = Object.values(services)
+      .filter((s) => s.offered > 0)
+      .map((s) => s.sloAttainment);
     const devices: Record<string, DeviceResult> = {};
-    const energies = m.devices.map((d, i) => (d.idleW !== null && d.busyW !== null ? d.idleW * m.horizonS + (d.busyW - d.idleW) * this.busy[i]! : null));
+    const energies = m.devices.map((d, i) =>
+      d.idleW !== null && d.busyW !== null ? d.idleW * m.horizonS + (d.busyW - d.idleW) * this.busy[i]! : null,
+    );
     m.devices.forEach((d, i) => {
       const busy = this.busy[i]!;
       const clock = this.clockTimelines.get(i);
@@ -247,7 +304,10 @@ export class RunSummarizer {
         type: d.type,
         utilization: busy / m.horizonS,
         energyJ: energies[i]!,
-        utilizationTimeline: Array.from(this.busyBuckets[i]!, (x, b) => x / (Math.min(m.horizonS, (b + 1) * m.timelineBucketS) - b * m.timelineBucketS)),
+        utilizationTimeline: Array.from(
+          this.busyBuckets[i]!,
+          (x, b) => x / (Math.min(m.horizonS, (b + 1) * m.timelineBucketS) - b * m.timelineBucketS),
+        ),
         ...(clock !== undefined ? { clockTimeline: clock } : {}),
       };
     });
@@ -275,14 +335,19 @@ export class RunSummarizer {
       horizonS: m.horizonS,
       timelineBucketS: m.timelineBucketS,
       totals: {
-        ...tot, goodputRps: tot.ok / m.horizonS, sloAttainment: tot.offered > 0 ? tot.ok / tot.offered : NaN,
+        ...tot,
+        goodputRps: tot.ok / m.horizonS,
+        sloAttainment: tot.offered > 0 ? tot.ok / tot.offered : NaN,
         minServiceAttainment: attained.length > 0 ? Math.min(...attained) : NaN,
         meanServiceAttainment: attained.length > 0 ? attained.reduce((x, y) => x + y, 0) / attained.length : NaN,
       },
       services,
       devices,
       links,
-      goodputTimeline: Array.from(this.okPerBucket, (x, b) => x / (Math.min(m.horizonS, (b + 1) * m.timelineBucketS) - b * m.timelineBucketS)),
+      goodputTimeline: Array.from(
+        this.okPerBucket,
+        (x, b) => x / (Math.min(m.horizonS, (b + 1) * m.timelineBucketS) - b * m.timelineBucketS),
+      ),
       placementChanges,
       notes,
     };

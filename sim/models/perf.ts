@@ -6,7 +6,14 @@
  * Formulas, assumptions and units: docs/sim-models.md "Performance".
  */
 import type { DevicePerf } from '../../policies/index.js';
-import { DEFAULT_FRAMEWORK, type DeviceSpec, type ModelSpec, type ProfileRow, type ServiceConfig, type ServingFramework } from '../../scenarios/index.js';
+import {
+  DEFAULT_FRAMEWORK,
+  type DeviceSpec,
+  type ModelSpec,
+  type ProfileRow,
+  type ServiceConfig,
+  type ServingFramework,
+} from '../../scenarios/index.js';
 import type { TokenSpec } from '../../traces/index.js';
 import { calibrate } from './llm/calibrate.js';
 import { StepCost, stageFigures, type StageFigures } from './llm/step-cost.js';
@@ -17,17 +24,25 @@ export const ETA_COMPUTE = 0.5;
 
 /** A piecewise-linear function through points sorted by x, held constant outside. */
 class Curve {
-  constructor(private readonly xs: Float64Array, private readonly ys: Float64Array) {}
+  constructor(
+    private readonly xs: Float64Array,
+    private readonly ys: Float64Array,
+  ) {}
   static of(points: readonly (readonly [number, number])[]): Curve | null {
     if (points.length === 0) return null;
     const byX = new Map<number, number[]>();
     for (const [x, y] of points) byX.set(x, [...(byX.get(x) ?? []), y]);
     const xs = [...byX.keys()].sort((a, b) => a - b);
     // Duplicate x (several sources): their mean, so the result does not depend on row order.
-    const ys = xs.map((x) => { const v = byX.get(x)!; return v.reduce((a, b) => a + b, 0) / v.length; });
+    const ys = xs.map((x) => {
+      const v = byX.get(x)!;
+      return v.reduce((a, b) => a + b, 0) / v.length;
+    });
     return new Curve(Float64Array.from(xs), Float64Array.from(ys));
   }
-  get maxX(): number { return this.xs[this.xs.length - 1]!; }
+  get maxX(): number {
+    return this.xs[this.xs.length - 1]!;
+  }
   at(x: number): number {
     const xs = this.xs;
     const n = xs.length;
@@ -58,7 +73,12 @@ export class LlmStagePerf {
    * sim/parallel/tensor-parallel.ts); the efficiencies stay those of (`spec`, model).
    */
   constructor(
-    model: ModelSpec, spec: DeviceSpec, slowdown: number, gpus: number, share: number, figures?: StageFigures,
+    model: ModelSpec,
+    spec: DeviceSpec,
+    slowdown: number,
+    gpus: number,
+    share: number,
+    figures?: StageFigures,
     framework: ServingFramework = DEFAULT_FRAMEWORK,
   ) {
     const cal = calibrate(model, spec, framework);
@@ -87,7 +107,11 @@ export class ItemPerf {
   private readonly flopS: number;
 
   constructor(model: ModelSpec, spec: DeviceSpec, slowdown: number, gpus: number) {
-    this.itemLatency = Curve.of(rowsFor(model, spec).filter((r) => r.itemLatencyS !== undefined).map((r) => [r.batch, r.itemLatencyS!]));
+    this.itemLatency = Curve.of(
+      rowsFor(model, spec)
+        .filter((r) => r.itemLatencyS !== undefined)
+        .map((r) => [r.batch, r.itemLatencyS!]),
+    );
     this.fixedS = spec.deviceClass === 'fpga' && spec.pipelineLatencyS !== undefined ? spec.pipelineLatencyS : null;
     this.source = this.itemLatency !== null || this.fixedS !== null ? 'profile' : 'roofline';
     this.slowdown = slowdown;
@@ -115,9 +139,12 @@ export class ItemPerf {
 
 export function meanTokens(spec: TokenSpec): number {
   switch (spec.dist) {
-    case 'fixed': return spec.value;
-    case 'lognormal': return spec.max !== undefined ? Math.min(spec.mean, spec.max) : spec.mean;
-    case 'uniform': return (spec.min + spec.max) / 2;
+    case 'fixed':
+      return spec.value;
+    case 'lognormal':
+      return spec.max !== undefined ? Math.min(spec.mean, spec.max) : spec.mean;
+    case 'uniform':
+      return (spec.min + spec.max) / 2;
   }
 }
 
@@ -145,7 +172,13 @@ export function devicePerf(service: ServiceConfig, spec: DeviceSpec): DevicePerf
   const q = new ItemPerf(model, spec, 1, spec.gpus);
   const b = Math.max(1, Math.min(service.maxBatch, q.maxBatch));
   return {
-    prefillTokPerS: 0, decodeTokPerS: 0, decodeTokPerSAtMaxBatch: 0,
-    maxBatch: b, itemLatencyS: q.batchS(1), itemsPerSAtMaxBatch: b / q.batchS(b), fits, source: q.source,
+    prefillTokPerS: 0,
+    decodeTokPerS: 0,
+    decodeTokPerSAtMaxBatch: 0,
+    maxBatch: b,
+    itemLatencyS: q.batchS(1),
+    itemsPerSAtMaxBatch: b / q.batchS(b),
+    fits,
+    source: q.source,
   };
 }

@@ -16,9 +16,17 @@ import type { LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { RngStream } from '../kernel/index.js';
 import { serializerOf } from './wifi-medium.js';
 
-interface Window { readonly fromS: number; readonly toS: number; readonly factor: number }
+interface Window {
+  readonly fromS: number;
+  readonly toS: number;
+  readonly factor: number;
+}
 /** One source's shortest-path tree: the directed hop into each node, and the route latency. */
-interface Tree { readonly via: Int32Array; readonly lat: Float64Array; readonly ambiguous: boolean }
+interface Tree {
+  readonly via: Int32Array;
+  readonly lat: Float64Array;
+  readonly ambiguous: boolean;
+}
 /** Relative slack under which two route latencies count as tied. */
 const TIE_EPS = 1e-9;
 
@@ -41,7 +49,10 @@ export class LinkNetwork {
   /** Serialization seconds per link direction (index `2 · link + direction`), for link utilization. */
   readonly busySeconds: Float64Array;
 
-  constructor(scenario: Scenario, private readonly lossRng: RngStream) {
+  constructor(
+    scenario: Scenario,
+    private readonly lossRng: RngStream,
+  ) {
     const ids = [...scenario.devices.map((d) => d.id), ...scenario.switches];
     this.nodeIds = ids;
     this.nodeIndex = new Map(ids.map((id, i) => [id, i]));
@@ -54,9 +65,14 @@ export class LinkNetwork {
     this.degrades = this.links.map(() => []);
     const linkIdx = new Map(this.links.map((l, i) => [l.id, i]));
     for (const f of scenario.faults) {
-      if (f.kind === 'link-outage') this.outages[linkIdx.get(f.link) ?? -1]?.push({ fromS: f.atS, toS: f.atS + f.durationS, factor: 0 });
+      if (f.kind === 'link-outage')
+        this.outages[linkIdx.get(f.link) ?? -1]?.push({ fromS: f.atS, toS: f.atS + f.durationS, factor: 0 });
       if (f.kind === 'link-degrade') {
-        this.degrades[linkIdx.get(f.link) ?? -1]?.push({ fromS: f.atS, toS: f.atS + f.durationS, factor: f.bandwidthFactor });
+        this.degrades[linkIdx.get(f.link) ?? -1]?.push({
+          fromS: f.atS,
+          toS: f.atS + f.durationS,
+          factor: f.bandwidthFactor,
+        });
       }
     }
     for (const w of this.outages) w.sort((x, y) => x.fromS - y.fromS);
@@ -139,7 +155,7 @@ export class LinkNetwork {
     if (this.trees[src] === undefined && back !== undefined && !back.ambiguous) {
       if (back.lat[src] !== Infinity) {
         seq = [];
-        for (let v = src; v !== dst; ) {
+        for (let v = src; v !== dst;) {
           const dir = back.via[v]!;
           seq.push(dir ^ 1);
           v = this.hopFrom[dir]!;
@@ -149,7 +165,7 @@ export class LinkNetwork {
       const t = this.tree(src);
       if (t.lat[dst] !== Infinity) {
         seq = [];
-        for (let v = dst; v !== src; ) {
+        for (let v = dst; v !== src;) {
           const dir = t.via[v]!;
           seq.push(dir);
           v = this.hopFrom[dir]!;

@@ -31,7 +31,10 @@ export function serializerOf(scenario: Scenario): Serializers {
     const ap = switches.has(l.b) ? l.b : switches.has(l.a) ? l.a : null;
     if (ap === null) return;
     let slot = apSlot.get(ap);
-    if (slot === undefined) { slot = next++; apSlot.set(ap, slot); }
+    if (slot === undefined) {
+      slot = next++;
+      apSlot.set(ap, slot);
+    }
     slotOf[2 * i] = slot;
     slotOf[2 * i + 1] = slot;
   });

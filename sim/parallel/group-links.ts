@@ -12,15 +12,18 @@ export type GroupLinks =
 
 /** `members[0]` is the root. `up(link)` says whether a link is up now. */
 export function groupLinks(scenario: Scenario, members: readonly string[], up: (l: LinkConfig) => boolean): GroupLinks {
-  const between = (a: string, b: string): LinkConfig | undefined => scenario.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
+  const between = (a: string, b: string): LinkConfig | undefined =>
+    scenario.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
   if (members.length === 2) {
     const d = between(members[0]!, members[1]!);
-    if (d !== undefined) return up(d) ? { ok: true, links: [d, d], direct: true } : { ok: false, why: `link ${d.id} is down` };
+    if (d !== undefined)
+      return up(d) ? { ok: true, links: [d, d], direct: true } : { ok: false, why: `link ${d.id} is down` };
   }
   const switches = new Set(scenario.switches);
-  const sitesOf = (m: string): string[] => scenario.links
-    .filter((l) => (l.a === m && switches.has(l.b)) || (l.b === m && switches.has(l.a)))
-    .map((l) => (l.a === m ? l.b : l.a));
+  const sitesOf = (m: string): string[] =>
+    scenario.links
+      .filter((l) => (l.a === m && switches.has(l.b)) || (l.b === m && switches.has(l.a)))
+      .map((l) => (l.a === m ? l.b : l.a));
   const common = members.map(sitesOf).reduce((acc, s) => acc.filter((x) => s.includes(x)));
   const sw = common[0];
   if (sw === undefined) return { ok: false, why: `tensor-parallel group ${members.join('+')} has no common switch` };

@@ -40,9 +40,13 @@ export function runStage(w: World, inst: Instance, k: number, readyS: number): n
   if (k === 0) for (let j = 0; j < m; j++) arr[j] = readyS;
   const prefill = inst.stepPrefillTokens;
   const decoding = inst.stepDecodes;
-  const dur = inst.llm![k]!.iterationS(prefill / m, decoding / m, inst.stepKvTokens / m, inst.stepPairs / m) * w.timeScale(sd[k]!);
+  const dur =
+    inst.llm![k]!.iterationS(prefill / m, decoding / m, inst.stepKvTokens / m, inst.stepPairs / m) *
+    w.timeScale(sd[k]!);
   const next = k + 1 < stages && sd[k + 1] !== sd[k];
-  const bytes = next ? (w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding)) / m : 0;
+  const bytes = next
+    ? (w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding)) / m
+    : 0;
   const peers = inst.peerDevices.length > 0;
   let first = Infinity;
   let last = -Infinity;

@@ -10,7 +10,13 @@
 import type { DeviceSpec, LinkConfig, LinkSpec, ModelSpec, ServingFramework } from '../../scenarios/index.js';
 import { stageFigures, type StageFigures } from '../models/llm/step-cost.js';
 import { LlmStagePerf } from '../models/perf.js';
-import { RDMA_MIN_BPS, SYNC_BYTES_PER_VALUE, SYNCS_PER_LAYER, syncSeconds, type SyncTransport } from '../../policies/tp-sync.js';
+import {
+  RDMA_MIN_BPS,
+  SYNC_BYTES_PER_VALUE,
+  SYNCS_PER_LAYER,
+  syncSeconds,
+  type SyncTransport,
+} from '../../policies/tp-sync.js';
 
 export { SYNC_BYTES_PER_VALUE, SYNC_OVERHEAD, SYNCS_PER_LAYER } from '../../policies/tp-sync.js';
 
@@ -26,15 +32,25 @@ function transport(spec: LinkSpec): SyncTransport {
   return spec.kind === 'nvlink' || spec.kind === 'pcie' || spec.nominalBps >= RDMA_MIN_BPS ? 'rdma' : 'tcp';
 }
 
-export interface TpMember { readonly spec: DeviceSpec; readonly slowdown: number }
+export interface TpMember {
+  readonly spec: DeviceSpec;
+  readonly slowdown: number;
+}
 
 /** Seconds of one hidden-state synchronisation of `tokens` tokens over the group's links. */
-export function syncS(model: ModelSpec, n: number, links: readonly LinkConfig[], direct: boolean, tokens: number): number {
+export function syncS(
+  model: ModelSpec,
+  n: number,
+  links: readonly LinkConfig[],
+  direct: boolean,
+  tokens: number,
+): number {
   if (n <= 1 || links.length === 0) return 0;
   const root = links[0]!;
   // One-way path root → member: one link when direct, else root link + member link via the switch.
   let pathS = 0;
-  for (let k = 1; k < links.length; k++) pathS = Math.max(pathS, direct ? root.latencyS : root.latencyS + links[k]!.latencyS);
+  for (let k = 1; k < links.length; k++)
+    pathS = Math.max(pathS, direct ? root.latencyS : root.latencyS + links[k]!.latencyS);
   return syncSeconds(transport(root.spec), n, pathS, root.bandwidthBps, tokens * model.hidden * SYNC_BYTES_PER_VALUE);
 }
 
@@ -46,11 +62,19 @@ export function syncS(model: ModelSpec, n: number, links: readonly LinkConfig[],
  * exactly the all-reduce terms of the step cost (sim/models/llm/step-cost.ts).
  */
 export function tpStageFigures(
-  model: ModelSpec, members: readonly TpMember[], share: number, links: readonly LinkConfig[], direct: boolean,
+  model: ModelSpec,
+  members: readonly TpMember[],
+  share: number,
+  links: readonly LinkConfig[],
+  direct: boolean,
 ): { readonly figures: StageFigures; readonly slowest: TpMember } {
   const n = members.length;
-  const slowest = members.reduce((a, m) => (m.spec.memBandwidthBytesPerS * m.spec.gpus / m.slowdown
-    < a.spec.memBandwidthBytesPerS * a.spec.gpus / a.slowdown ? m : a));
+  const slowest = members.reduce((a, m) =>
+    (m.spec.memBandwidthBytesPerS * m.spec.gpus) / m.slowdown <
+    (a.spec.memBandwidthBytesPerS * a.spec.gpus) / a.slowdown
+      ? m
+      : a,
+  );
   const one = stageFigures(model, slowest.spec, slowest.slowdown, slowest.spec.gpus, share);
   const syncs = SYNCS_PER_LAYER * Math.max(1, Math.round(model.layers * share));
   const fixed = syncS(model, n, links, direct, 0);
@@ -72,7 +96,12 @@ export function tpStageFigures(
 
 /** The stage's performance: the step cost of its tensor-parallel figures, efficiencies of its slowest member. */
 export function tpStagePerf(
-  model: ModelSpec, members: readonly TpMember[], share: number, links: readonly LinkConfig[], direct: boolean, framework?: ServingFramework,
+  model: ModelSpec,
+  members: readonly TpMember[],
+  share: number,
+  links: readonly LinkConfig[],
+  direct: boolean,
+  framework?: ServingFramework,
 ): LlmStagePerf {
   const { figures, slowest } = tpStageFigures(model, members, share, links, direct);
   return new LlmStagePerf(model, slowest.spec, slowest.slowdown, slowest.spec.gpus, share, figures, framework);

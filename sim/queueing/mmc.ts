@@ -31,7 +31,12 @@ export function simulateMmc(
   // Handlers stop the kernel once the last customer has started service.
   if (customers > 0) model.kernel.run();
   const started = model.started;
-  return { customers: started, meanWait: model.waitSum / started, simulatedS: model.kernel.now, events: model.kernel.executed };
+  return {
+    customers: started,
+    meanWait: model.waitSum / started,
+    simulatedS: model.kernel.now,
+    events: model.kernel.executed,
+  };
 }
 
 /**

@@ -24,7 +24,10 @@ export function sourcesHash(dir: string): string {
   if (!fs.existsSync(dir)) return 'nodist';
   const h = createHash('sha256');
   for (const file of jsFiles(dir, []).sort()) {
-    h.update(path.relative(dir, file).split(path.sep).join('/')).update('\0').update(fs.readFileSync(file)).update('\0');
+    h.update(path.relative(dir, file).split(path.sep).join('/'))
+      .update('\0')
+      .update(fs.readFileSync(file))
+      .update('\0');
   }
   return h.digest('hex').slice(0, 12);
 }

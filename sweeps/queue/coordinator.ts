@@ -8,7 +8,15 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { cellKey, type CellExecutor, type CellOutcome, type CellTask } from '../index.js';
-import { ACTIVE_QUEUES, JOB_NAME, jobIdFor, keyOfJobId, PREFIX, type CellJobData, type CellJobResult } from './protocol.js';
+import {
+  ACTIVE_QUEUES,
+  JOB_NAME,
+  jobIdFor,
+  keyOfJobId,
+  PREFIX,
+  type CellJobData,
+  type CellJobResult,
+} from './protocol.js';
 import type { RedisTarget } from './redis-url.js';
 
 export interface CoordinatorOptions {
@@ -29,9 +37,16 @@ const BATCH = 500;
 function outcomeOf(v: unknown): CellOutcome {
   const o = v as { ok?: unknown; resultJson?: unknown; attainment?: unknown; message?: unknown } | null;
   if (o?.ok === true && typeof o.resultJson === 'string') {
-    return { ok: true, resultJson: o.resultJson, attainment: typeof o.attainment === 'number' ? o.attainment : Number.NaN };
+    return {
+      ok: true,
+      resultJson: o.resultJson,
+      attainment: typeof o.attainment === 'number' ? o.attainment : Number.NaN,
+    };
   }
-  return { ok: false, message: typeof o?.message === 'string' ? o.message : `unreadable job result: ${JSON.stringify(v)}` };
+  return {
+    ok: false,
+    message: typeof o?.message === 'string' ? o.message : `unreadable job result: ${JSON.stringify(v)}`,
+  };
 }
 
 export class QueueExecutor implements CellExecutor {
@@ -60,7 +75,10 @@ export class QueueExecutor implements CellExecutor {
   /** Connects (queue, events, registry), announces the queue to workers. Rejects if Redis is gone. */
   static async open(opts: CoordinatorOptions): Promise<QueueExecutor> {
     const registry = new Redis(opts.target.options);
-    const queue = new Queue<CellJobData, CellJobResult>(opts.queueName, { connection: opts.target.options, prefix: PREFIX });
+    const queue = new Queue<CellJobData, CellJobResult>(opts.queueName, {
+      connection: opts.target.options,
+      prefix: PREFIX,
+    });
     const events = new QueueEvents(opts.queueName, { connection: opts.target.options, prefix: PREFIX });
     // Reconnects are bounded; the registry connection's 'end' is what ends the sweep.
     registry.on('error', () => undefined);
@@ -78,12 +96,17 @@ export class QueueExecutor implements CellExecutor {
     const p = new Promise<CellOutcome>((resolve, reject) => this.pending.set(key, { resolve, reject }));
     this.buffer.push({ key, codeVersion: this.opts.codeVersion, task });
     // The runner submits every cell in one tick: enqueue them together after it.
-    if (this.buffer.length === 1) setImmediate(() => { this.flushing = this.flushing.then(() => this.flush()); });
+    if (this.buffer.length === 1)
+      setImmediate(() => {
+        this.flushing = this.flushing.then(() => this.flush());
+      });
     return p;
   }
 
   /** Jobs that failed on a worker so far (refusals included). */
-  get failedCount(): number { return this.failedJobs; }
+  get failedCount(): number {
+    return this.failedJobs;
+  }
 
   private async flush(): Promise<void> {
     const batch = this.buffer;
@@ -117,7 +140,8 @@ export class QueueExecutor implements CellExecutor {
       return;
     }
     if (job.finishedOn === undefined) return;
-    if (job.failedReason !== undefined && job.failedReason !== '' && await job.getState() === 'failed') await job.retry('failed');
+    if (job.failedReason !== undefined && job.failedReason !== '' && (await job.getState()) === 'failed')
+      await job.retry('failed');
     else this.settle(d.key, outcomeOf(job.returnvalue));
   }
 
@@ -132,7 +156,9 @@ export class QueueExecutor implements CellExecutor {
         if (state === 'completed') this.settle(key, outcomeOf(job.returnvalue));
         else if (state === 'failed') this.fail(key, job.failedReason);
       }
-    } catch { /* Redis trouble: the registry connection's 'end' decides */ }
+    } catch {
+      /* Redis trouble: the registry connection's 'end' decides */
+    }
   }
 
   private settle(key: string, outcome: CellOutcome): void {

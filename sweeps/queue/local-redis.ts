@@ -38,7 +38,10 @@ export interface LocalRedis {
  * process (a parallel test's agent, an outgoing connection) before redis binds it: that
  * collision is detected ("Address already in use") and another port is tried.
  */
-export async function startLocalRedis(bin: string, choosePort: () => Promise<number> = freeLoopbackPort): Promise<LocalRedis> {
+export async function startLocalRedis(
+  bin: string,
+  choosePort: () => Promise<number> = freeLoopbackPort,
+): Promise<LocalRedis> {
   for (let attempt = 1; ; attempt++) {
     const port = await choosePort();
     const r = await spawnRedis(bin, port);
@@ -50,29 +53,47 @@ export async function startLocalRedis(bin: string, choosePort: () => Promise<num
 type Spawned = { ok: true; redis: LocalRedis } | { ok: false; portTaken: boolean; message: string };
 
 async function spawnRedis(bin: string, port: number): Promise<Spawned> {
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    bin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   const started = await new Promise<Spawned | null>((resolve) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve({ ok: false, portTaken: false, message: `redis-server did not start within 20 s:\n${log}` }); }, 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({ ok: false, portTaken: false, message: `redis-server did not start within 20 s:\n${log}` });
+    }, 20_000);
     child.stdout!.on('data', (d: Buffer) => {
       log += d.toString();
-      if (log.includes('Ready to accept connections')) { clearTimeout(timer); resolve(null); }
+      if (log.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve(null);
+      }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      resolve({ ok: false, portTaken: /address already in use/i.test(log), message: `redis-server exited (${code}):\n${log}` });
+      resolve({
+        ok: false,
+        portTaken: /address already in use/i.test(log),
+        message: `redis-server exited (${code}):\n${log}`,
+      });
     });
   });
   if (started !== null) return started;
   child.stderr!.resume();
-  return { ok: true, redis: {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    pid: child.pid,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  } };
+  return {
+    ok: true,
+    redis: {
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      pid: child.pid,
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    },
+  };
 }

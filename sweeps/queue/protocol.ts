@@ -42,20 +42,35 @@ export type CellJobResult = CellOutcome;
  * sweep definition (capacity mode, whose cells are only known as the search proceeds).
  */
 export function queueNameFor(def: SweepDefinition): string {
-  const identity = def.mode.kind === 'grid' ? expandGrid(def).map((c) => c.key).join('\n') : `capacity\n${def.hash}`;
+  const identity =
+    def.mode.kind === 'grid'
+      ? expandGrid(def)
+          .map((c) => c.key)
+          .join('\n')
+      : `capacity\n${def.hash}`;
   return `sweep-${shortHash(identity)}`;
 }
 
 /** Resolves when Redis answers PING within a few seconds; rejects with a message naming the URL. */
 export async function checkReachable(target: RedisTarget): Promise<void> {
-  const client = new Redis({ ...target.options, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const client = new Redis({
+    ...target.options,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   let cause: Error | undefined; // connect() only says "Connection is closed"; the socket error says why
-  client.on('error', (err: Error) => { cause ??= err; });
+  client.on('error', (err: Error) => {
+    cause ??= err;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new Error(`cannot reach Redis at ${target.shown}: ${(cause ?? (err as Error)).message || 'connection failed'}`);
+    throw new Error(
+      `cannot reach Redis at ${target.shown}: ${(cause ?? (err as Error)).message || 'connection failed'}`,
+    );
   } finally {
     client.disconnect();
   }

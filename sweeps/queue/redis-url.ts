@@ -13,7 +13,10 @@ export interface RedisTarget {
 }
 
 /** How long a connection keeps trying before it gives up: attempts × delay. */
-export interface RetryBound { readonly attempts: number; readonly delayMs: number }
+export interface RetryBound {
+  readonly attempts: number;
+  readonly delayMs: number;
+}
 
 /** Parses the URL; a string is the reason it is not a usable Redis URL. */
 export function parseRedisUrl(text: string, retry: RetryBound): RedisTarget | string {
@@ -31,7 +34,9 @@ export function parseRedisUrl(text: string, retry: RetryBound): RedisTarget | st
   if (!Number.isInteger(db) || db < 0) return `--queue: database must be a number, got "${dbText}" in ${text}`;
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const options: RedisOptions = {
-    host, port, db,
+    host,
+    port,
+    db,
     ...(url.password !== '' ? { password: decodeURIComponent(url.password) } : {}),
     ...(url.username !== '' ? { username: decodeURIComponent(url.username) } : {}),
     maxRetriesPerRequest: null,

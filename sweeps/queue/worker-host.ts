@@ -28,7 +28,10 @@ export interface WorkerHostOptions {
   readonly log: (msg: string) => void;
 }
 
-export interface WorkerHostSummary { readonly cells: number; readonly refused: number }
+export interface WorkerHostSummary {
+  readonly cells: number;
+  readonly refused: number;
+}
 
 export class WorkerHost {
   private readonly workers = new Map<string, Worker<CellJobData, CellJobResult>>();
@@ -47,9 +50,13 @@ export class WorkerHost {
   constructor(private readonly opts: WorkerHostOptions) {
     this.pool = new CellPool(opts.concurrency);
     this.registry = new Redis(opts.target.options);
-    this.registry.on('error', () => { /* bounded reconnect; 'end' is fatal */ });
+    this.registry.on('error', () => {
+      /* bounded reconnect; 'end' is fatal */
+    });
     this.registry.on('end', () => void this.stop(new Error(`lost the connection to Redis at ${opts.target.shown}`)));
-    this.done = new Promise((resolve) => { this.finished = resolve; });
+    this.done = new Promise((resolve) => {
+      this.finished = resolve;
+    });
   }
 
   start(): void {
@@ -57,13 +64,17 @@ export class WorkerHost {
       if (this.stopped) return;
       try {
         await this.sync(await this.registry.smembers(ACTIVE_QUEUES));
-      } catch { /* a failed read is retried next tick; a lost connection ends via 'end' */ }
+      } catch {
+        /* a failed read is retried next tick; a lost connection ends via 'end' */
+      }
       if (!this.stopped) this.timer = setTimeout(() => void tick(), this.opts.pollMs);
     };
     void tick();
   }
 
-  get summary(): WorkerHostSummary { return { cells: this.cells, refused: this.refusedJobs }; }
+  get summary(): WorkerHostSummary {
+    return { cells: this.cells, refused: this.refusedJobs };
+  }
 
   /** Serves new active queues, lets go of those whose coordinator finished. */
   private async sync(active: readonly string[]): Promise<void> {
@@ -90,15 +101,18 @@ export class WorkerHost {
       maxStalledCount: this.opts.maxStalled,
       drainDelay: 1,
     });
-    w.on('error', () => { /* connection trouble: see the registry's 'end' */ });
+    w.on('error', () => {
+      /* connection trouble: see the registry's 'end' */
+    });
     return w;
   }
 
   private async process(name: string, job: Job<CellJobData, CellJobResult>): Promise<CellJobResult> {
     const wanted = job.data.codeVersion;
     if (wanted !== this.opts.codeVersion) {
-      const msg = `code version mismatch: worker ${this.id} runs ${this.opts.codeVersion}, the sweep was queued by ${wanted}; `
-        + 'update/rebuild this machine to the coordinator\'s code (npm run build) and restart parasim worker';
+      const msg =
+        `code version mismatch: worker ${this.id} runs ${this.opts.codeVersion}, the sweep was queued by ${wanted}; ` +
+        "update/rebuild this machine to the coordinator's code (npm run build) and restart parasim worker";
       this.refusedJobs++;
       if (!this.refused.has(name)) {
         this.refused.add(name);

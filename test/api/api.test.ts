@@ -13,8 +13,24 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('api › parasim', () => {
   it('parasim › entry point › loads a scenario, simulates, sweeps and builds reports', () => {
-    for (const name of ['loadScenario', 'readScenarioObject', 'validateScenarioObject', 'formatIssues', 'simulate', 'resultToJson', 'runSweep',
-      'loadSweepFile', 'expandGrid', 'scaleLoad', 'buildReport', 'readResultFiles', 'writeReport', 'createPolicy', 'loadPolicyModule', 'moduleChoice']) {
+    for (const name of [
+      'loadScenario',
+      'readScenarioObject',
+      'validateScenarioObject',
+      'formatIssues',
+      'simulate',
+      'resultToJson',
+      'runSweep',
+      'loadSweepFile',
+      'expandGrid',
+      'scaleLoad',
+      'buildReport',
+      'readResultFiles',
+      'writeReport',
+      'createPolicy',
+      'loadPolicyModule',
+      'moduleChoice',
+    ]) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }
     expect(api.POLICY_NAMES).toContain('epara');
@@ -41,7 +57,16 @@ describe('api › parasim', () => {
 
 describe('api › parasim/policy', () => {
   it('parasim/policy › entry point › the helpers a policy module may use', () => {
-    for (const name of ['readyInstances', 'wholeModelStage', 'tensorDegreeToFit', 'estimateChain', 'sloRatio', 'transferTimeS', 'resolveParams', 'assertNever']) {
+    for (const name of [
+      'readyInstances',
+      'wholeModelStage',
+      'tensorDegreeToFit',
+      'estimateChain',
+      'sloRatio',
+      'transferTimeS',
+      'resolveParams',
+      'assertNever',
+    ]) {
       expect(typeof (policyApi as Record<string, unknown>)[name], name).toBe('function');
     }
     expect(policyApi.WEIGHT_MEMORY_FRACTION).toBe(0.9);

@@ -15,12 +15,28 @@ afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
 
 describe('package', () => {
   it('npm pack › file list › built code, declarations, scenarios, examples; no tests, no TypeScript sources', () => {
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    for (const must of ['dist/api/index.js', 'dist/api/index.d.ts', 'dist/api/policy.d.ts', 'dist/cli/main.js', 'scenarios/default.yaml', 'examples/my-policy.mjs', 'examples/simulate.mjs']) {
+    for (const must of [
+      'dist/api/index.js',
+      'dist/api/index.d.ts',
+      'dist/api/policy.d.ts',
+      'dist/cli/main.js',
+      'scenarios/default.yaml',
+      'examples/my-policy.mjs',
+      'examples/simulate.mjs',
+    ]) {
       expect(files, must).toContain(must);
     }
-    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('dist/test/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => f.startsWith('test/') || f.startsWith('dist/test/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+      ),
+    ).toEqual([]);
     expect(files.length).toBeLessThan(500);
   }, 60_000);
 
@@ -32,30 +48,57 @@ describe('package', () => {
   }, 120_000);
 
   it('parasim run --policy-module › the example › runs; a module without a factory › exit 2 naming the file', () => {
-    const ok = spawnSync(process.execPath, [MAIN, 'run', 'scenarios/default.yaml', '--policy-module', 'examples/my-policy.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    const ok = spawnSync(
+      process.execPath,
+      [MAIN, 'run', 'scenarios/default.yaml', '--policy-module', 'examples/my-policy.mjs'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/policy fastest-k/);
     const bad = path.join(ROOT, 'test/scenarios/fixtures/policy-modules/no-default.mjs');
-    const r = spawnSync(process.execPath, [MAIN, 'run', 'scenarios/default.yaml', '--policy-module', bad], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [MAIN, 'run', 'scenarios/default.yaml', '--policy-module', bad], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`parasim: ${bad}: export default: missing`);
   }, 120_000);
 
   it('types › a TypeScript consumer of parasim and parasim/policy › type-checks against dist/*.d.ts', () => {
     const file = path.join(TMP, 'consumer.ts');
-    fs.writeFileSync(file, [
-      "import { loadScenario, simulate, type RunResult } from 'parasim';",
-      "import type { PolicyFactory, ClusterView } from 'parasim/policy';",
-      "const s = loadScenario('scenarios/default.yaml');",
-      'export const r: RunResult | undefined = s.ok ? simulate(s.value) : undefined;',
-      "export const f: PolicyFactory = { description: 'x', params: {}, create: () => ({ name: 'x', placementPeriodS: undefined, sync: undefined,",
-      "  place: (v: ClusterView) => ({ instances: [], reason: String(v.now) }), route: () => ({ kind: 'drop', reason: 'no-instance' }) }) };",
-      '// @ts-expect-error: simulate wants a Scenario, not a file name',
-      "simulate('scenarios/default.yaml');",
-      '',
-    ].join('\n'));
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'NodeNext',
-      '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', '--skipLibCheck', file], { cwd: ROOT, encoding: 'utf8' });
+    fs.writeFileSync(
+      file,
+      [
+        "import { loadScenario, simulate, type RunResult } from 'parasim';",
+        "import type { PolicyFactory, ClusterView } from 'parasim/policy';",
+        "const s = loadScenario('scenarios/default.yaml');",
+        'export const r: RunResult | undefined = s.ok ? simulate(s.value) : undefined;',
+        "export const f: PolicyFactory = { description: 'x', params: {}, create: () => ({ name: 'x', placementPeriodS: undefined, sync: undefined,",
+        "  place: (v: ClusterView) => ({ instances: [], reason: String(v.now) }), route: () => ({ kind: 'drop', reason: 'no-instance' }) }) };",
+        '// @ts-expect-error: simulate wants a Scenario, not a file name',
+        "simulate('scenarios/default.yaml');",
+        '',
+      ].join('\n'),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '--noEmit',
+        '--strict',
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--target',
+        'ES2022',
+        '--types',
+        'node',
+        '--skipLibCheck',
+        file,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(0);
   }, 120_000);
 });

@@ -27,7 +27,9 @@ describe('cli › --workers', () => {
   it('above the bound is an error naming PARASIM_MAX_WORKERS', () => {
     process.env['PARASIM_MAX_WORKERS'] = '4';
     try {
-      expect(() => workersFor(def.value, 8)).toThrow(/--workers 8 is above the bound of 4 worker threads; raise it with PARASIM_MAX_WORKERS/);
+      expect(() => workersFor(def.value, 8)).toThrow(
+        /--workers 8 is above the bound of 4 worker threads; raise it with PARASIM_MAX_WORKERS/,
+      );
       expect(workersFor(def.value, 4)).toBe(4);
     } finally {
       delete process.env['PARASIM_MAX_WORKERS'];
@@ -64,9 +66,12 @@ describe('cli › output paths', () => {
     expect(outputPathProblem('/dev/null', '--out')).toMatch(/pseudo-filesystem/);
     expect(outputPathProblem('/sys/x', '--out')).toMatch(/pseudo-filesystem/);
   });
-  it.skipIf(process.getuid?.() === 0)('a read-only folder is refused (root ignores mode bits, so skipped as root)', () => {
-    const ro = path.join(TMP, 'ro');
-    fs.mkdirSync(ro, { mode: 0o555 });
-    expect(outputPathProblem(path.join(ro, 'x.json'), '--out')).toMatch(/is not writable/);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'a read-only folder is refused (root ignores mode bits, so skipped as root)',
+    () => {
+      const ro = path.join(TMP, 'ro');
+      fs.mkdirSync(ro, { mode: 0o555 });
+      expect(outputPathProblem(path.join(ro, 'x.json'), '--out')).toMatch(/is not writable/);
+    },
+  );
 });

@@ -12,9 +12,27 @@ const run = promisify(execFile);
 
 describe('plan › CLI', () => {
   it('plan › done-when command › integer counts per candidate, JSON { service, target, answers }', async () => {
-    const out = await run(process.execPath, [MAIN, 'plan', 'scenarios/default.yaml', '--service', 'cameras',
-      '--candidates', 'raspberry-pi-5-8gb,jetson-orin-nano-8gb', '--target', '0.99', '--json'], { cwd: ROOT });
-    const j = JSON.parse(out.stdout) as { service: string; target: number; answers: { deviceType: string; count: number; energyPerRequestJ: number }[] };
+    const out = await run(
+      process.execPath,
+      [
+        MAIN,
+        'plan',
+        'scenarios/default.yaml',
+        '--service',
+        'cameras',
+        '--candidates',
+        'raspberry-pi-5-8gb,jetson-orin-nano-8gb',
+        '--target',
+        '0.99',
+        '--json',
+      ],
+      { cwd: ROOT },
+    );
+    const j = JSON.parse(out.stdout) as {
+      service: string;
+      target: number;
+      answers: { deviceType: string; count: number; energyPerRequestJ: number }[];
+    };
     expect(j.service).toBe('cameras');
     expect(j.target).toBe(0.99);
     expect(j.answers.map((a) => a.deviceType)).toEqual(['raspberry-pi-5-8gb', 'jetson-orin-nano-8gb']);
@@ -27,10 +45,18 @@ describe('plan › CLI', () => {
     expect(j.answers[1]!.count).toBeLessThan(j.answers[0]!.count);
   }, 120_000);
   it('plan › unknown candidate › exit 2, did-you-mean, empty stdout', async () => {
-    const err = await run(process.execPath, [MAIN, 'plan', 'scenarios/default.yaml', '--service', 'cameras', '--candidates', 'raspberry-pi-5-8g'], { cwd: ROOT })
-      .then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+    const err = await run(
+      process.execPath,
+      [MAIN, 'plan', 'scenarios/default.yaml', '--service', 'cameras', '--candidates', 'raspberry-pi-5-8g'],
+      { cwd: ROOT },
+    ).then(
+      () => null,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect(err!.code).toBe(2);
     expect(err!.stdout).toBe('');
-    expect(err!.stderr).toContain('--candidates: unknown device type "raspberry-pi-5-8g"; did you mean "raspberry-pi-5-8gb"?');
+    expect(err!.stderr).toContain(
+      '--candidates: unknown device type "raspberry-pi-5-8g"; did you mean "raspberry-pi-5-8gb"?',
+    );
   }, 60_000);
 });

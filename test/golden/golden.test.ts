@@ -35,30 +35,49 @@ const DEFAULT_HORIZON_S = 300;
 const SCENARIOS = [
   'scenarios/default.yaml',
   'scenarios/epara-vs-baselines.yaml',
-  ...fs.readdirSync(path.join(ROOT, 'scenarios/faults')).filter((n) => n.endsWith('.yaml')).sort().map((n) => `scenarios/faults/${n}`),
+  ...fs
+    .readdirSync(path.join(ROOT, 'scenarios/faults'))
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()
+    .map((n) => `scenarios/faults/${n}`),
 ];
 
 /** One entry per run: the hash decides; the totals make a re-recorded diff readable. */
-interface GoldenEntry { readonly sha256: string; readonly offered: number; readonly ok: number; readonly goodputRps: number }
+interface GoldenEntry {
+  readonly sha256: string;
+  readonly offered: number;
+  readonly ok: number;
+  readonly goodputRps: number;
+}
 
 function runCell(file: string, policy: string, seed: number): GoldenEntry {
   const loaded = loadScenario(path.join(ROOT, file));
   if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
   const sc = loaded.value;
-  const result = simulate({ ...sc, horizonS: Math.min(HORIZON_S[file] ?? DEFAULT_HORIZON_S, sc.horizonS) }, { seed, policy: policyChoiceFor(sc, policy) });
+  const result = simulate(
+    { ...sc, horizonS: Math.min(HORIZON_S[file] ?? DEFAULT_HORIZON_S, sc.horizonS) },
+    { seed, policy: policyChoiceFor(sc, policy) },
+  );
   const json = resultToJson(result);
   const t = result.totals;
-  return { sha256: createHash('sha256').update(json).digest('hex'), offered: t.offered, ok: t.ok, goodputRps: Number(t.goodputRps.toPrecision(6)) };
+  return {
+    sha256: createHash('sha256').update(json).digest('hex'),
+    offered: t.offered,
+    ok: t.ok,
+    goodputRps: Number(t.goodputRps.toPrecision(6)),
+  };
 }
 
-const HOW = 'If the change is intended, re-record with `UPDATE_GOLDEN=1 npx vitest run test/golden` and explain it in docs/decisions.md.';
+const HOW =
+  'If the change is intended, re-record with `UPDATE_GOLDEN=1 npx vitest run test/golden` and explain it in docs/decisions.md.';
 
 describe('golden', () => {
   const actual: Record<string, GoldenEntry> = {};
 
   it('golden › every policy × main and fault scenarios × 2 seeds › result hashes match the recorded file', () => {
     for (const file of SCENARIOS) {
-      for (const policy of POLICY_NAMES) for (const seed of SEEDS) actual[`${file} ${policy} seed=${seed}`] = runCell(file, policy, seed);
+      for (const policy of POLICY_NAMES)
+        for (const seed of SEEDS) actual[`${file} ${policy} seed=${seed}`] = runCell(file, policy, seed);
     }
     if (UPDATE) {
       fs.writeFileSync(`${GOLDEN}.tmp`, `${JSON.stringify(actual, null, 2)}\n`);
@@ -67,19 +86,23 @@ describe('golden', () => {
     if (!fs.existsSync(GOLDEN)) throw new Error(`${path.relative(ROOT, GOLDEN)} is missing. ${HOW}`);
     const recorded = JSON.parse(fs.readFileSync(GOLDEN, 'utf8')) as Record<string, GoldenEntry>;
     const keys = [...new Set([...Object.keys(recorded), ...Object.keys(actual)])].sort();
-    const diffs = keys.filter((k) => recorded[k]?.sha256 !== actual[k]?.sha256).map((k) => {
-      const was = recorded[k], now = actual[k];
-      if (was === undefined) return `  + ${k} (new run, not recorded)`;
-      if (now === undefined) return `  - ${k} (recorded, no longer run)`;
-      return `  ~ ${k}: ok ${was.ok} → ${now.ok}, goodput ${was.goodputRps} → ${now.goodputRps}/s`;
-    });
+    const diffs = keys
+      .filter((k) => recorded[k]?.sha256 !== actual[k]?.sha256)
+      .map((k) => {
+        const was = recorded[k],
+          now = actual[k];
+        if (was === undefined) return `  + ${k} (new run, not recorded)`;
+        if (now === undefined) return `  - ${k} (recorded, no longer run)`;
+        return `  ~ ${k}: ok ${was.ok} → ${now.ok}, goodput ${was.goodputRps} → ${now.goodputRps}/s`;
+      });
     expect(diffs, `${diffs.length} of ${keys.length} golden results differ:\n${diffs.join('\n')}\n${HOW}`).toEqual([]);
   });
 
   it('golden › the recorded file › covers every registered policy × at least 5 scenarios × 2 seeds', () => {
     expect(SCENARIOS.length).toBeGreaterThanOrEqual(5);
     const recorded = Object.keys(JSON.parse(fs.readFileSync(GOLDEN, 'utf8')) as object);
-    for (const policy of POLICY_NAMES) expect(recorded.filter((k) => k.includes(` ${policy} seed=`))).toHaveLength(SCENARIOS.length * SEEDS.length);
+    for (const policy of POLICY_NAMES)
+      expect(recorded.filter((k) => k.includes(` ${policy} seed=`))).toHaveLength(SCENARIOS.length * SEEDS.length);
     expect(recorded).toHaveLength(SCENARIOS.length * POLICY_NAMES.length * SEEDS.length);
   });
 });

@@ -9,11 +9,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../cli-paths.js';
 
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
-const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  allowScripts?: Record<string, boolean>;
+};
+const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { hasInstallScript?: boolean }>;
+};
 
 describe('install › scripts policy', () => {
-  it('onnxruntime-node\'s download script is denied', () => {
+  it("onnxruntime-node's download script is denied", () => {
     expect(pkg.allowScripts?.['onnxruntime-node']).toBe(false);
   });
 

@@ -15,7 +15,11 @@ const ORINS = Array.from({ length: 8 }, (_, i) => device(`orin${i}`, 'orin'));
 const LINKS = ORINS.map((d) => link(d.id, 's1', 1e9, 0.0002));
 const PLAIN_MEAN = { demand_alpha: 1, demand_burst: 0, demand_tolerance: 0, demand_down_periods: 1 };
 
-interface Run { readonly changes: number; readonly replicas: number[]; readonly demand: number[] }
+interface Run {
+  readonly changes: number;
+  readonly replicas: number[];
+  readonly demand: number[];
+}
 
 /** Plays `rates` (one per second) against epara; counts instances added + removed at full re-plans. */
 function play(rates: readonly number[], params: Record<string, ParamValue>): Run {
@@ -26,7 +30,10 @@ function play(rates: readonly number[], params: Record<string, ParamValue>): Run
   const demand: number[] = [];
   for (let t = 0; t < rates.length; t++) {
     const v: ClusterView = view({
-      now: t, devices: ORINS, links: LINKS, services: [service('chat', { demandRps: rates[t]! })],
+      now: t,
+      devices: ORINS,
+      links: LINKS,
+      services: [service('chat', { demandRps: rates[t]! })],
       instances: planned.map((p, k) => instance(`i${k}`, p.service, p.stages)),
     });
     const plan = policy.place(v, testRng(1));
@@ -76,8 +83,16 @@ describe('epara › demand estimate', () => {
   });
 
   it('DemandEstimate › hysteresis › a 5% wiggle keeps the planned demand, a rise is followed at once, a fall after 3 periods', () => {
-    const est = new DemandEstimate({ alpha: 1, burst: 0, tolerance: 0.1, downPeriods: 3, burstWindowS: 10, placementPeriodS: 60 });
-    const at = (now: number, demandRps: number) => view({ now, devices: [], services: [service('chat', { demandRps })] });
+    const est = new DemandEstimate({
+      alpha: 1,
+      burst: 0,
+      tolerance: 0.1,
+      downPeriods: 3,
+      burstWindowS: 10,
+      placementPeriodS: 60,
+    });
+    const at = (now: number, demandRps: number) =>
+      view({ now, devices: [], services: [service('chat', { demandRps })] });
     const period = (t0: number, rps: number) => {
       for (let t = t0 + 10; t <= t0 + 60; t += 10) est.observe(at(t, rps));
       return est.planView(at(t0 + 60, rps)).services[0]!.demandRps;
@@ -101,7 +116,12 @@ describe('epara › demand estimate', () => {
         view({ now, devices: ORINS, links: LINKS, services: [service('chat', { demandRps: 1 })], instances });
       const first = policy.place(v(0), testRng(1));
       const live = first.instances.map((p, k) => instance(`i${k}`, p.service, p.stages));
-      for (let k = 0; k < 40; k++) policy.route(request('chat', k, { promptTokens: prompt, outputTokens: 128 }), { ...v(1, live), self: 's1' }, testRng(1));
+      for (let k = 0; k < 40; k++)
+        policy.route(
+          request('chat', k, { promptTokens: prompt, outputTokens: 128 }),
+          { ...v(1, live), self: 's1' },
+          testRng(1),
+        );
       let plan = first;
       for (let t = 1; t <= 60; t++) plan = policy.place(v(t, live), testRng(1));
       expect(plan.reason).toContain('(period)');

@@ -10,14 +10,18 @@ import { describe, expect, it } from 'vitest';
 import { POLICIES } from '../../policies/index.js';
 import { device, instance, link, nodeView, request, service, testRng, view, whole } from './view-builder.js';
 
-const at = (queued: number, ttftS = 1) => nodeView(view({
-  now: 10,
-  devices: [{ ...device('orin0', 'orin'), asOfS: 10 }],
-  links: [link('orin0', 's1', 1e9, 0.0002)],
-  services: [service('chat', { slo: { kind: 'token', ttftS, tpotS: 0.1 } })],
-  instances: [instance('a', 'chat', whole('orin0', 32), { queued })],
-}));
-const route = (v: ReturnType<typeof at>, params = {}) => POLICIES.epara.create(params).route(request('chat'), v, testRng(1));
+const at = (queued: number, ttftS = 1) =>
+  nodeView(
+    view({
+      now: 10,
+      devices: [{ ...device('orin0', 'orin'), asOfS: 10 }],
+      links: [link('orin0', 's1', 1e9, 0.0002)],
+      services: [service('chat', { slo: { kind: 'token', ttftS, tpotS: 0.1 } })],
+      instances: [instance('a', 'chat', whole('orin0', 32), { queued })],
+    }),
+  );
+const route = (v: ReturnType<typeof at>, params = {}) =>
+  POLICIES.epara.create(params).route(request('chat'), v, testRng(1));
 
 describe('epara › drop threshold', () => {
   it('epara › default parameters › slo_margin is 0.5 (drop above 1.5× SLO)', () => {

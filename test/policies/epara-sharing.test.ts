@@ -13,11 +13,21 @@ import { device, link, service, testRng, view } from './view-builder.js';
 
 const orin = [device('orin0', 'orin')];
 const links = [link('orin0', 's1', 1e9, 0.0002)];
-const units = (plan: { instances: readonly { stages: readonly { gpus: number; gpuFraction?: number; device: string }[] }[] }, dev: string) =>
-  plan.instances.flatMap((i) => i.stages).filter((s) => s.device === dev).reduce((a, s) => a + (s.gpuFraction ?? s.gpus), 0);
+const units = (
+  plan: { instances: readonly { stages: readonly { gpus: number; gpuFraction?: number; device: string }[] }[] },
+  dev: string,
+) =>
+  plan.instances
+    .flatMap((i) => i.stages)
+    .filter((s) => s.device === dev)
+    .reduce((a, s) => a + (s.gpuFraction ?? s.gpus), 0);
 
 describe('epara › GPU sharing', () => {
-  const v: ClusterView = view({ devices: orin, links, services: [service('seg', { demandRps: 30 }), service('chat', { demandRps: 0.2 })] });
+  const v: ClusterView = view({
+    devices: orin,
+    links,
+    services: [service('seg', { demandRps: 30 }), service('chat', { demandRps: 0.2 })],
+  });
 
   it('allocate › 50 MB seg on a 64 GB orin › whole, ½ and ¼ shapes; a model over ¼ of the memory gets no ¼ shape', () => {
     const seg = allocate(v, service('seg'), { sensitivity: 'frequency', gpus: 'single' }, orin, [0.25, 0.5]);
@@ -46,9 +56,17 @@ describe('epara › GPU sharing', () => {
   it('place › seg beyond one GPU of a gpu4 box › the rest goes to another device, not a second share beside the first', () => {
     // One GPU of gpu4 serves 500 × 0.309 = 154 frames/s; 160 frames/s (target 200) leaves 46.
     const devices = [device('gpu0', 'gpu4'), device('orin0', 'orin')];
-    const plan = POLICIES.epara.create({}).place(view({ devices, links: [link('gpu0', 's1', 1e10, 0.0001), ...links], services: [service('seg', { demandRps: 160 })] }), testRng(1));
+    const plan = POLICIES.epara.create({}).place(
+      view({
+        devices,
+        links: [link('gpu0', 's1', 1e10, 0.0001), ...links],
+        services: [service('seg', { demandRps: 160 })],
+      }),
+      testRng(1),
+    );
     const perDevice = new Map<string, number>();
-    for (const i of plan.instances) for (const s of i.stages) perDevice.set(s.device, (perDevice.get(s.device) ?? 0) + 1);
+    for (const i of plan.instances)
+      for (const s of i.stages) perDevice.set(s.device, (perDevice.get(s.device) ?? 0) + 1);
     expect(Math.max(...perDevice.values())).toBe(1);
     expect([...perDevice.keys()].sort()).toEqual(['gpu0', 'orin0']);
   });

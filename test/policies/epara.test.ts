@@ -79,7 +79,12 @@ describe('epara › state-aware scheduler', () => {
   });
 
   it('place › existing orin replica enough for 0.4 rps › kept, nothing moved', () => {
-    const v = view({ devices: trio(), links: trioLinks, services: [service('chat', { demandRps: 0.4 })], instances: [instance('i1', 'chat', whole('orin0', 32))] });
+    const v = view({
+      devices: trio(),
+      links: trioLinks,
+      services: [service('chat', { demandRps: 0.4 })],
+      instances: [instance('i1', 'chat', whole('orin0', 32))],
+    });
     const plan = place(v);
     expect(plan.instances).toEqual([{ service: 'chat', stages: whole('orin0', 32) }]);
     expect(plan.reason).toMatch(/^keep/);
@@ -89,7 +94,8 @@ describe('epara › state-aware scheduler', () => {
     // KEEP: big (no demand → presence target 0.001) holds orin's one GPU → chat gains 0 → value 0.001.
     // FRESH: chat on orin → 0.62 rps > 0.001·1.1, then big finds no compute → value 0.62.
     const v = view({
-      devices: [device('orin0', 'orin')], links: [link('orin0', 's1', 1e9, 0.0002)],
+      devices: [device('orin0', 'orin')],
+      links: [link('orin0', 's1', 1e9, 0.0002)],
       services: [service('chat'), service('big', { demandRps: 0 })],
       instances: [instance('i1', 'big', whole('orin0', 80))],
     });
@@ -105,11 +111,22 @@ describe('epara › state-aware scheduler', () => {
   });
 
   /** The next view after a host applied `plan`: every planned instance ready, `dead` devices down and their instances failed. */
-  const after = (plan: { instances: readonly { service: string; stages: readonly Stage[] }[] }, now: number, dead: readonly string[] = []) => view({
-    now, links: trioLinks, services: [service('chat')],
-    devices: trio().map((d) => (dead.includes(d.id) ? { ...d, alive: false } : d)),
-    instances: plan.instances.map((p, k) => instance(`p${k}`, p.service, p.stages, { state: p.stages.some((s) => dead.includes(s.device)) ? 'failed' : 'ready' })),
-  });
+  const after = (
+    plan: { instances: readonly { service: string; stages: readonly Stage[] }[] },
+    now: number,
+    dead: readonly string[] = [],
+  ) =>
+    view({
+      now,
+      links: trioLinks,
+      services: [service('chat')],
+      devices: trio().map((d) => (dead.includes(d.id) ? { ...d, alive: false } : d)),
+      instances: plan.instances.map((p, k) =>
+        instance(`p${k}`, p.service, p.stages, {
+          state: p.stages.some((s) => dead.includes(s.device)) ? 'failed' : 'ready',
+        }),
+      ),
+    });
 
   it('place › gpu0 crashes at t=1 (period 60 s) › re-placed on orin0 at the next health check, not at t=60', () => {
     const policy = POLICIES.epara.create({});
@@ -144,13 +161,20 @@ describe('epara › state-aware scheduler', () => {
     // The host reports the rate since the previous call: 50 s at 0.4 rps then 10 s at 5 rps average
     // (0.4·50 + 5·10) / 60 = 1.17 rps → target × 1.25 = 1.46 rps, met by orin0 + gpu0; planning
     // for the last report alone (5 rps → 6.25) would give a value ≈ 4.8.
-    const policy = POLICIES.epara.create({ health_check_s: 10, demand_alpha: 1, demand_burst: 0, demand_tolerance: 0, demand_down_periods: 1 });
+    const policy = POLICIES.epara.create({
+      health_check_s: 10,
+      demand_alpha: 1,
+      demand_burst: 0,
+      demand_tolerance: 0,
+      demand_down_periods: 1,
+    });
     const at = (now: number, demandRps: number, instances: ReturnType<typeof instance>[]) =>
       view({ now, links: trioLinks, devices: trio(), services: [service('chat', { demandRps })], instances });
     const orin = [instance('i1', 'chat', whole('orin0', 32))];
     const p0 = policy.place(at(0, 0.4, orin), testRng(1));
     expect(p0.instances.map((i) => i.stages[0]!.device)).toEqual(['orin0']);
-    for (const t of [10, 20, 30, 40, 50]) expect(policy.place(at(t, 0.4, orin), testRng(1)).reason).toMatch(/^health check/);
+    for (const t of [10, 20, 30, 40, 50])
+      expect(policy.place(at(t, 0.4, orin), testRng(1)).reason).toMatch(/^health check/);
     const p60 = policy.place(at(60, 5, orin), testRng(1));
     expect(p60.reason).toContain('(period)');
     expect(p60.reason).toContain('value 1.46');
@@ -164,7 +188,12 @@ describe('epara › state-aware scheduler', () => {
   });
 
   it('policy › sync and periods › come from params; the host calls place at the health-check period', () => {
-    const p = POLICIES.epara.create({ sync_period_s: 2, sync_message_bytes: 100, placement_period_s: 30, health_check_s: 5 });
+    const p = POLICIES.epara.create({
+      sync_period_s: 2,
+      sync_message_bytes: 100,
+      placement_period_s: 30,
+      health_check_s: 5,
+    });
     expect(p.sync).toEqual({ periodS: 2, messageBytes: 100 });
     expect(p.placementPeriodS).toBe(5);
     expect(POLICIES.epara.create({ placement_period_s: 30, health_check_s: 60 }).placementPeriodS).toBe(30);
@@ -173,26 +202,48 @@ describe('epara › state-aware scheduler', () => {
 
 describe('epara › distributed request handler', () => {
   // self = s1; orin0 sits at s1 (local), gpu0/gpu1 at s2 (peers) behind a 1 Gb/s, 5 ms link.
-  const devices = [device('orin0', 'orin'), device('gpu0', 'gpu4', { site: 's2' }), device('gpu1', 'gpu4', { site: 's2' })];
-  const links = [link('orin0', 's1', 1e9, 0.0002), link('gpu0', 's2', 1e10, 0.0001), link('gpu1', 's2', 1e10, 0.0001), link('s1', 's2', 1e9, 0.005)];
-  const handler = (o: Partial<{ stalenessLimitS: number; sloMargin: number }> = {}) => new RequestHandler({ stalenessLimitS: 3, sloMargin: 0.5, ...o });
-  const at = (instances: ReturnType<typeof instance>[], devs = devices) => nodeView(view({ now: 10, devices: devs.map((d) => ({ ...d, asOfS: 10 })), links, services: [service('chat')], instances }));
+  const devices = [
+    device('orin0', 'orin'),
+    device('gpu0', 'gpu4', { site: 's2' }),
+    device('gpu1', 'gpu4', { site: 's2' }),
+  ];
+  const links = [
+    link('orin0', 's1', 1e9, 0.0002),
+    link('gpu0', 's2', 1e10, 0.0001),
+    link('gpu1', 's2', 1e10, 0.0001),
+    link('s1', 's2', 1e9, 0.005),
+  ];
+  const handler = (o: Partial<{ stalenessLimitS: number; sloMargin: number }> = {}) =>
+    new RequestHandler({ stalenessLimitS: 3, sloMargin: 0.5, ...o });
+  const at = (instances: ReturnType<typeof instance>[], devs = devices) =>
+    nodeView(
+      view({ now: 10, devices: devs.map((d) => ({ ...d, asOfS: 10 })), links, services: [service('chat')], instances }),
+    );
 
   it('route › local orin meets the SLO (TTFT ≈ 0.38 s) › stays local though the peer GPU is faster', () => {
-    const d = handler().route(request('chat'), at([instance('a', 'chat', whole('orin0', 32)), instance('b', 'chat', whole('gpu0', 32))]));
+    const d = handler().route(
+      request('chat'),
+      at([instance('a', 'chat', whole('orin0', 32)), instance('b', 'chat', whole('gpu0', 32))]),
+    );
     expect(d).toMatchObject({ kind: 'instance', instanceId: 'a' });
     expect(d.reason).toMatch(/^local/);
   });
 
   it('route › local orin has 5 queued (≈ 7.4 s wait) › forwarded to the peer', () => {
-    const d = handler().route(request('chat'), at([instance('a', 'chat', whole('orin0', 32), { queued: 5 }), instance('b', 'chat', whole('gpu0', 32))]));
+    const d = handler().route(
+      request('chat'),
+      at([instance('a', 'chat', whole('orin0', 32), { queued: 5 }), instance('b', 'chat', whole('gpu0', 32))]),
+    );
     expect(d).toMatchObject({ kind: 'instance', instanceId: 'b' });
     expect(d.reason).toMatch(/^peer/);
   });
 
   it('route › every estimate ≫ 1.5× SLO › dropped slo-infeasible; a wide margin routes it', () => {
     // a: 7.4 s wait → ratio ≈ 7.8; b: 100 × 0.221 s = 22 s wait → ratio ≈ 22.
-    const v = at([instance('a', 'chat', whole('orin0', 32), { queued: 5 }), instance('b', 'chat', whole('gpu0', 32), { queued: 100 })]);
+    const v = at([
+      instance('a', 'chat', whole('orin0', 32), { queued: 5 }),
+      instance('b', 'chat', whole('gpu0', 32), { queued: 100 }),
+    ]);
     expect(handler().route(request('chat'), v)).toMatchObject({ kind: 'drop', reason: 'slo-infeasible' });
     expect(handler({ sloMargin: 10 }).route(request('chat'), v)).toMatchObject({ kind: 'instance', instanceId: 'a' });
   });
@@ -217,7 +268,10 @@ describe('epara › distributed request handler', () => {
   it('route › no instance, or only on dead devices › no-instance / all-devices-down', () => {
     expect(handler().route(request('chat'), at([]))).toMatchObject({ kind: 'drop', reason: 'no-instance' });
     const dead = devices.map((d) => (d.id === 'gpu0' ? { ...d, alive: false } : d));
-    expect(handler().route(request('chat'), at([instance('b', 'chat', whole('gpu0', 32))], dead))).toMatchObject({ kind: 'drop', reason: 'all-devices-down' });
+    expect(handler().route(request('chat'), at([instance('b', 'chat', whole('gpu0', 32))], dead))).toMatchObject({
+      kind: 'drop',
+      reason: 'all-devices-down',
+    });
   });
 
   describe('epara › request handler between syncs (regression: fault scenarios)', () => {
@@ -225,13 +279,22 @@ describe('epara › distributed request handler', () => {
     // bottleneck → ≈104 frames/s; unloaded ≈ 0.04 s vs the 0.1 s deadline, so with the 0.5 margin
     // a frame is dropped once ≈ 12 frames are estimated ahead of it.
     const segView = (now: number, rate: number) => {
-      const v = nodeView(view({ now, devices: devices.map((d) => ({ ...d, asOfS: 10 })), links, services: [service('seg', { demandRps: rate })], instances: [instance('s', 'seg', whole('gpu0', 10, 1))] }));
+      const v = nodeView(
+        view({
+          now,
+          devices: devices.map((d) => ({ ...d, asOfS: 10 })),
+          links,
+          services: [service('seg', { demandRps: rate })],
+          instances: [instance('s', 'seg', whole('gpu0', 10, 1))],
+        }),
+      );
       return v;
     };
     const stream = (rate: number, n: number) => {
       const h = handler();
       let routed = 0;
-      for (let k = 0; k < n; k++) if (h.route(request('seg', k), segView(10.5 + k / rate, rate)).kind === 'instance') routed++;
+      for (let k = 0; k < n; k++)
+        if (h.route(request('seg', k), segView(10.5 + k / rate, rate)).kind === 'instance') routed++;
       return routed;
     };
 
@@ -259,7 +322,10 @@ describe('epara › distributed request handler', () => {
   });
 
   it('route › pipeline instance › reported as split-chain', () => {
-    const stages = [{ device: 'gpu0', firstLayer: 0, endLayer: 16, gpus: 4 }, { device: 'gpu1', firstLayer: 16, endLayer: 32, gpus: 4 }];
+    const stages = [
+      { device: 'gpu0', firstLayer: 0, endLayer: 16, gpus: 4 },
+      { device: 'gpu1', firstLayer: 16, endLayer: 32, gpus: 4 },
+    ];
     const d = handler().route(request('chat'), at([instance('c', 'chat', stages)]));
     expect(d.reason).toMatch(/^split-chain/);
   });

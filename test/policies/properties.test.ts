@@ -10,11 +10,21 @@ import type { ClusterView, DropReason, PlacementPlan, Policy, RouteDecision } fr
 import { POLICIES, POLICY_NAMES, deviceWeightCapacity, planMemoryByDevice } from '../../policies/index.js';
 import { instance, nodeView, randomView, request, testRng } from './view-builder.js';
 
-const DROP_REASONS: readonly DropReason[] = ['no-instance', 'all-devices-down', 'overloaded', 'slo-infeasible', 'stale-view'];
+const DROP_REASONS: readonly DropReason[] = [
+  'no-instance',
+  'all-devices-down',
+  'overloaded',
+  'slo-infeasible',
+  'stale-view',
+];
 
 /** What a host would do with a plan: every planned instance becomes ready (ids p0, p1, …). */
 function applyPlan(v: ClusterView, plan: PlacementPlan): ClusterView {
-  return { ...v, now: v.now + 1, instances: plan.instances.map((p, i) => instance(`p${i}`, p.service, p.stages, { queued: i % 3, running: i % 2 })) };
+  return {
+    ...v,
+    now: v.now + 1,
+    instances: plan.instances.map((p, i) => instance(`p${i}`, p.service, p.stages, { queued: i % 3, running: i % 2 })),
+  };
 }
 
 function checkPlan(v: ClusterView, plan: PlacementPlan): void {
@@ -63,7 +73,11 @@ function exercise(policy: Policy, seed: number): unknown[] {
   const out: unknown[] = [plan];
   for (let r = 0; r < 6; r++) {
     const svc = v1.services[r % v1.services.length]!;
-    const d = policy.route(request(svc.name, r, { promptTokens: 64 + 100 * r, outputTokens: 16 + 10 * r }), nodeView(v1, r % 2 ? 's1' : 's2'), rng);
+    const d = policy.route(
+      request(svc.name, r, { promptTokens: 64 + 100 * r, outputTokens: 16 + 10 * r }),
+      nodeView(v1, r % 2 ? 's1' : 's2'),
+      rng,
+    );
     checkRoute(v1, svc.name, d);
     out.push(d);
   }
@@ -77,17 +91,23 @@ function exercise(policy: Policy, seed: number): unknown[] {
 describe('policies › every registered policy over random views', () => {
   for (const name of POLICY_NAMES) {
     it(`${name} › random clusters › plans fit memory on alive devices and routes are valid`, () => {
-      fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
-        exercise(POLICIES[name].create({}), seed);
-      }), { numRuns: 25 });
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+          exercise(POLICIES[name].create({}), seed);
+        }),
+        { numRuns: 25 },
+      );
     });
 
     it(`${name} › same seed › same decisions`, () => {
-      fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
-        const a = exercise(POLICIES[name].create({}), seed);
-        const b = exercise(POLICIES[name].create({}), seed);
-        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-      }), { numRuns: 6 });
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+          const a = exercise(POLICIES[name].create({}), seed);
+          const b = exercise(POLICIES[name].create({}), seed);
+          expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+        }),
+        { numRuns: 6 },
+      );
     });
 
     it(`${name} › all devices dead › nothing placed and requests dropped as all-devices-down`, () => {

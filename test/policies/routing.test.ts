@@ -5,19 +5,35 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClusterView, InstanceState } from '../../policies/index.js';
-import { ClassicRouter, dropFor, leastLoaded, load, noRouteReason, powerOfTwo, routableInstances } from '../../policies/routing.js';
+import {
+  ClassicRouter,
+  dropFor,
+  leastLoaded,
+  load,
+  noRouteReason,
+  powerOfTwo,
+  routableInstances,
+} from '../../policies/routing.js';
 import { device, instance, service, testRng, view, whole } from './view-builder.js';
 
 const devs = () => [device('gpu0', 'gpu4'), device('orin0', 'orin'), device('pi0', 'pi')];
-const at = (instances: InstanceState[], devices = devs(), version?: number): ClusterView =>
-  ({ ...view({ devices, services: [service('chat')], instances }), ...(version !== undefined ? { version } : {}) });
+const at = (instances: InstanceState[], devices = devs(), version?: number): ClusterView => ({
+  ...view({ devices, services: [service('chat')], instances }),
+  ...(version !== undefined ? { version } : {}),
+});
 
 describe('routing › routable instances', () => {
   it('routable › ready instances of the service on alive devices › in id order whatever the view order', () => {
-    const v = at([
-      instance('c', 'chat', whole('gpu0', 32)), instance('a', 'chat', whole('orin0', 32)), instance('b', 'chat', whole('pi0', 32), { state: 'loading' }),
-      instance('d', 'seg', whole('gpu0', 10)), instance('e', 'chat', whole('pi0', 32)),
-    ], [device('gpu0', 'gpu4'), device('orin0', 'orin'), device('pi0', 'pi', { alive: false })]);
+    const v = at(
+      [
+        instance('c', 'chat', whole('gpu0', 32)),
+        instance('a', 'chat', whole('orin0', 32)),
+        instance('b', 'chat', whole('pi0', 32), { state: 'loading' }),
+        instance('d', 'seg', whole('gpu0', 10)),
+        instance('e', 'chat', whole('pi0', 32)),
+      ],
+      [device('gpu0', 'gpu4'), device('orin0', 'orin'), device('pi0', 'pi', { alive: false })],
+    );
     expect(routableInstances(v, 'chat').map((i) => i.id)).toEqual(['a', 'c']);
     expect(routableInstances({ ...v, version: 1 }, 'chat').map((i) => i.id)).toEqual(['a', 'c']);
   });
@@ -43,18 +59,38 @@ describe('routing › drop reasons', () => {
   it('drop › every placed instance of the service has a dead device › all-devices-down; a live loading one › no-instance', () => {
     const d = [device('gpu0', 'gpu4', { alive: false }), device('orin0', 'orin')];
     expect(noRouteReason(at([instance('a', 'chat', whole('gpu0', 32))], d), 'chat')).toBe('all-devices-down');
-    expect(noRouteReason(at([instance('a', 'chat', whole('gpu0', 32)), instance('b', 'chat', whole('orin0', 32), { state: 'loading' })], d), 'chat')).toBe('no-instance');
+    expect(
+      noRouteReason(
+        at(
+          [instance('a', 'chat', whole('gpu0', 32)), instance('b', 'chat', whole('orin0', 32), { state: 'loading' })],
+          d,
+        ),
+        'chat',
+      ),
+    ).toBe('no-instance');
   });
-  it('drop › only gone or failed instances, or another service\'s › no-instance', () => {
+  it("drop › only gone or failed instances, or another service's › no-instance", () => {
     const d = [device('gpu0', 'gpu4', { alive: false }), device('orin0', 'orin')];
-    expect(noRouteReason(at([instance('a', 'chat', whole('gpu0', 32), { state: 'failed' }), instance('b', 'chat', whole('gpu0', 32), { state: 'gone' })], d), 'chat')).toBe('no-instance');
+    expect(
+      noRouteReason(
+        at(
+          [
+            instance('a', 'chat', whole('gpu0', 32), { state: 'failed' }),
+            instance('b', 'chat', whole('gpu0', 32), { state: 'gone' }),
+          ],
+          d,
+        ),
+        'chat',
+      ),
+    ).toBe('no-instance');
     expect(noRouteReason(at([instance('s', 'seg', whole('gpu0', 10))], d), 'chat')).toBe('no-instance');
     expect(noRouteReason(at([], []), 'chat')).toBe('no-instance');
   });
 });
 
 describe('routing › choosers', () => {
-  const i = (id: string, queued: number, running: number) => instance(id, 'chat', whole('gpu0', 32), { queued, running });
+  const i = (id: string, queued: number, running: number) =>
+    instance(id, 'chat', whole('gpu0', 32), { queued, running });
   it('load › queued plus running', () => {
     expect(load(i('a', 3, 2))).toBe(5);
   });
@@ -73,11 +109,20 @@ describe('routing › choosers', () => {
   });
   it('classic router › reasons name the chooser and the load; nothing routable › the drop reason', () => {
     const v = at([i('a', 2, 1), i('b', 0, 1)]);
-    expect(new ClassicRouter('least-loaded').route(v, 'chat', testRng(1))).toEqual({ kind: 'instance', instanceId: 'b', reason: 'least-loaded (1)' });
-    expect(new ClassicRouter('power-of-two').route(v, 'chat', testRng(1))).toEqual({ kind: 'instance', instanceId: 'b', reason: 'power-of-two (1)' });
+    expect(new ClassicRouter('least-loaded').route(v, 'chat', testRng(1))).toEqual({
+      kind: 'instance',
+      instanceId: 'b',
+      reason: 'least-loaded (1)',
+    });
+    expect(new ClassicRouter('power-of-two').route(v, 'chat', testRng(1))).toEqual({
+      kind: 'instance',
+      instanceId: 'b',
+      reason: 'power-of-two (1)',
+    });
     const rr = new ClassicRouter('round-robin');
     expect([1, 2, 3].map(() => rr.route(v, 'chat', testRng(1)))).toEqual([
-      { kind: 'instance', instanceId: 'a', reason: 'round-robin #0' }, { kind: 'instance', instanceId: 'b', reason: 'round-robin #1' },
+      { kind: 'instance', instanceId: 'a', reason: 'round-robin #0' },
+      { kind: 'instance', instanceId: 'b', reason: 'round-robin #1' },
       { kind: 'instance', instanceId: 'a', reason: 'round-robin #0' },
     ]);
     expect(rr.route(at([]), 'chat', testRng(1))).toEqual({ kind: 'drop', reason: 'no-instance' });

@@ -25,10 +25,20 @@ function splitView(): ClusterView {
   if (!r.ok) throw new Error(formatIssues(r.issues));
   const sc = r.value;
   const devices: DeviceState[] = sc.devices.map((d) => ({
-    id: d.id, type: d.spec.key, deviceClass: d.spec.deviceClass, site: d.site, gpus: d.spec.gpus,
-    memoryBytesPerGpu: d.spec.memoryBytesPerGpu, freeMemoryBytes: d.spec.gpus * d.spec.memoryBytesPerGpu,
-    flopsPerGpu: d.spec.flopsPerGpu, memBandwidthBytesPerS: d.spec.memBandwidthBytesPerS,
-    intraNode: d.spec.intraNode, alive: d.id !== 'crutch', queuedRequests: 0, utilization: 0, asOfS: 0,
+    id: d.id,
+    type: d.spec.key,
+    deviceClass: d.spec.deviceClass,
+    site: d.site,
+    gpus: d.spec.gpus,
+    memoryBytesPerGpu: d.spec.memoryBytesPerGpu,
+    freeMemoryBytes: d.spec.gpus * d.spec.memoryBytesPerGpu,
+    flopsPerGpu: d.spec.flopsPerGpu,
+    memBandwidthBytesPerS: d.spec.memBandwidthBytesPerS,
+    intraNode: d.spec.intraNode,
+    alive: d.id !== 'crutch',
+    queuedRequests: 0,
+    utilization: 0,
+    asOfS: 0,
   }));
   return { now: 0, devices, links: linkStates(sc), services: serviceInfos(sc), instances: [] };
 }
@@ -37,12 +47,14 @@ describe('policies › split-70b view (catalog figures, no device holds the 70B)
   const v = splitView();
   const big = v.services.find((s) => s.name === 'assistant-70b')!;
 
-  it('split-70b › the model › exceeds every live device\'s weight budget', () => {
-    for (const d of v.devices.filter((x) => x.alive)) expect(big.model.weightBytes).toBeGreaterThan(d.gpus * d.memoryBytesPerGpu * 0.9);
+  it("split-70b › the model › exceeds every live device's weight budget", () => {
+    for (const d of v.devices.filter((x) => x.alive))
+      expect(big.model.weightBytes).toBeGreaterThan(d.gpus * d.memoryBytesPerGpu * 0.9);
   });
 
   it.each(['edgeshard-latency', 'edgeshard-throughput', 'epara', 'adaptive-split'] as const)(
-    'split-70b › %s › the 70B is cut over ≥ 2 live devices, contiguous and complete, within memory', (name) => {
+    'split-70b › %s › the 70B is cut over ≥ 2 live devices, contiguous and complete, within memory',
+    (name) => {
       const plan: PlacementPlan = POLICIES[name].create({}).place(v, testRng(1));
       const inst = plan.instances.filter((i) => i.service === 'assistant-70b');
       expect(inst.length, plan.reason).toBeGreaterThan(0);
@@ -51,9 +63,13 @@ describe('policies › split-70b view (catalog figures, no device holds the 70B)
         expect(i.stages.map((s) => s.device)).not.toContain('crutch');
         expect(i.stages[0]!.firstLayer).toBe(0);
         expect(i.stages[i.stages.length - 1]!.endLayer).toBe(big.model.layers);
-        i.stages.forEach((s, k) => { if (k > 0) expect(s.firstLayer).toBe(i.stages[k - 1]!.endLayer); });
+        i.stages.forEach((s, k) => {
+          if (k > 0) expect(s.firstLayer).toBe(i.stages[k - 1]!.endLayer);
+        });
       }
       const used = planMemoryByDevice(v, plan.instances);
-      for (const d of v.devices) expect(used.get(d.id) ?? 0).toBeLessThanOrEqual(d.gpus * d.memoryBytesPerGpu * 0.9 + 1);
-    });
+      for (const d of v.devices)
+        expect(used.get(d.id) ?? 0).toBeLessThanOrEqual(d.gpus * d.memoryBytesPerGpu * 0.9 + 1);
+    },
+  );
 });

@@ -13,7 +13,13 @@ describe('redis URL', () => {
   it('redis URL › host, port, db and password › ioredis options; the shown URL hides the password', () => {
     const t = parseRedisUrl('redis://:s3cret@10.0.0.5:6380/2', RETRY);
     if (typeof t === 'string') throw new Error(t);
-    expect(t.options).toMatchObject({ host: '10.0.0.5', port: 6380, db: 2, password: 's3cret', maxRetriesPerRequest: null });
+    expect(t.options).toMatchObject({
+      host: '10.0.0.5',
+      port: 6380,
+      db: 2,
+      password: 's3cret',
+      maxRetriesPerRequest: null,
+    });
     expect(t.shown).toBe('redis://***@10.0.0.5:6380/2');
     expect(t.options.retryStrategy!(3)).toBe(10);
     expect(t.options.retryStrategy!(4)).toBeNull();

@@ -22,7 +22,8 @@ describe('energy in the report', () => {
       const result = simulate(sc, { policy: { name: policy, params: {} } });
       return { source: 's', key: policy, policy, load: 1, seed: sc.seed, coords: {}, result };
     });
-    for (const e of entries) for (const s of Object.values(e.result.services)) expect(typeof s.energyPerRequestJ).toBe('number');
+    for (const e of entries)
+      for (const s of Object.values(e.result.services)) expect(typeof s.energyPerRequestJ).toBe('number');
     const g = groupEntries(entries);
     const fig = energyFigure(g, 'cameras', policyColors(g.policies))!;
     const lines = fig.data.filter((t) => t['mode'] === 'lines+markers');
@@ -35,9 +36,15 @@ describe('energy in the report', () => {
     expect(html).toContain('energy J per request per service');
   });
   it('plan figure › bars are the counts, none for an unmet type', () => {
-    const f = planFigure({ service: 'cams', target: 0.99, link: '1gbe', answers: [
-      { deviceType: 'a', count: 4, attainment: 1, energyPerRequestJ: 1.3, probes: [] },
-      { deviceType: 'b', count: null, attainment: 0.5, energyPerRequestJ: null, probes: [] }] });
+    const f = planFigure({
+      service: 'cams',
+      target: 0.99,
+      link: '1gbe',
+      answers: [
+        { deviceType: 'a', count: 4, attainment: 1, energyPerRequestJ: 1.3, probes: [] },
+        { deviceType: 'b', count: null, attainment: 0.5, energyPerRequestJ: null, probes: [] },
+      ],
+    });
     expect(f.data[0]!['y']).toEqual([4, null]);
     expect(f.data[0]!['text']).toEqual(['4', 'none']);
   });

@@ -30,8 +30,14 @@ function withDrops(l: LatencySummary, dropped: number): LatencySummary {
   const n = l.count + dropped;
   const cut = n > 0 ? l.count / n : 1;
   const q = (p: number, v: number): number => (p > cut ? Infinity : v);
-  return { count: n, mean: dropped > 0 ? Infinity : l.mean, p50: q(0.5, l.p50), p90: q(0.9, l.p90), p99: q(0.99, l.p99),
-    cdf: l.cdf.map((v, i) => q(i / 20, v)) };
+  return {
+    count: n,
+    mean: dropped > 0 ? Infinity : l.mean,
+    p50: q(0.5, l.p50),
+    p90: q(0.9, l.p90),
+    p99: q(0.99, l.p99),
+    cdf: l.cdf.map((v, i) => q(i / 20, v)),
+  };
 }
 
 export const KNEE: Record<string, number> = { epara: 3.2, edgeshard: 2.1, 'round-robin': 1.4, 'least-loaded': 1.7 };
@@ -49,8 +55,12 @@ export function fakeResult(policy: string, load: number, seed: number, services 
     // Chat is ~20× rarer than frames, as in the default scenario.
     const offered = Math.round(load * (name === 'chat' ? 60 : 1200) * (0.95 + 0.1 * r()));
     // `starves-chat` serves cameras perfectly and never a chat request: the case a pooled total hides.
-    const att = policy === 'starves-chat' ? (name === 'chat' ? 0 : 1)
-      : Math.max(0.02, Math.min(1, 1 / (1 + Math.exp(3 * (load - knee))) + 0.04 * (r() - 0.5) + 0.05));
+    const att =
+      policy === 'starves-chat'
+        ? name === 'chat'
+          ? 0
+          : 1
+        : Math.max(0.02, Math.min(1, 1 / (1 + Math.exp(3 * (load - knee))) + 0.04 * (r() - 0.5) + 0.05));
     const ok = Math.round(offered * Math.min(1, att));
     const dropped = Math.round((offered - ok) * 0.3);
     const late = offered - ok - dropped;
@@ -61,38 +71,86 @@ export function fakeResult(policy: string, load: number, seed: number, services 
     const tpot = latency(0.03 * slow, 0.3, offered - dropped);
     const e2e = latency(1.5 * slow * (1 + 0.1 * r()), 0.4, offered - dropped);
     svc[name] = {
-      offered, ok, late, dropped, failed: 0, inflight: 0,
+      offered,
+      ok,
+      late,
+      dropped,
+      failed: 0,
+      inflight: 0,
       kind: name === 'chat' ? 'llm' : 'segmentation',
-      slo: name === 'chat' ? { kind: 'token', ttftS: 1, tpotS: 0.1 } : { kind: 'frame', deadlineS: 0.1 }, offeredRps: offered / horizonS,
-      goodputRps: ok / horizonS, sloAttainment: ok / offered,
-      ttftS: ttft, tpotS: tpot, e2eS: e2e,
-      ttftInclDropsS: withDrops(ttft, dropped), tpotInclDropsS: withDrops(tpot, dropped), e2eInclDropsS: withDrops(e2e, dropped),
-      ...(name === 'chat' ? { outputTokPerS: ok * 100 / horizonS } : {}),
-      noReadyFraction: 0, inflightTimeline: Array.from({ length: horizonS / bucket }, () => 0),
+      slo: name === 'chat' ? { kind: 'token', ttftS: 1, tpotS: 0.1 } : { kind: 'frame', deadlineS: 0.1 },
+      offeredRps: offered / horizonS,
+      goodputRps: ok / horizonS,
+      sloAttainment: ok / offered,
+      ttftS: ttft,
+      tpotS: tpot,
+      e2eS: e2e,
+      ttftInclDropsS: withDrops(ttft, dropped),
+      tpotInclDropsS: withDrops(tpot, dropped),
+      e2eInclDropsS: withDrops(e2e, dropped),
+      ...(name === 'chat' ? { outputTokPerS: (ok * 100) / horizonS } : {}),
+      noReadyFraction: 0,
+      inflightTimeline: Array.from({ length: horizonS / bucket }, () => 0),
       dropReasons: dropped ? { 'queue-full': dropped } : {},
       perfSource: { 'gpu-a100': 'profile', 'jetson-orin': 'roofline' },
     };
   }
-  const devices: RunResult['devices'] = Object.fromEntries(DEVICES.map((d, i) => {
-    const base = Math.min(0.98, (load / (knee + 1)) * (1 - i * 0.12) + 0.05 * r());
-    const timeline = Array.from({ length: horizonS / bucket }, (_, k) => Math.max(0, Math.min(1, base * (0.7 + 0.3 * Math.sin(k / 3 + i)) + 0.05 * r())));
-    return [d, { type: d.replace(/-\d+$/, ''), utilization: base, energyJ: d.startsWith('fpga') ? null : 1000 * base, utilizationTimeline: timeline }];
-  }));
+  const devices: RunResult['devices'] = Object.fromEntries(
+    DEVICES.map((d, i) => {
+      const base = Math.min(0.98, (load / (knee + 1)) * (1 - i * 0.12) + 0.05 * r());
+      const timeline = Array.from({ length: horizonS / bucket }, (_, k) =>
+        Math.max(0, Math.min(1, base * (0.7 + 0.3 * Math.sin(k / 3 + i)) + 0.05 * r())),
+      );
+      return [
+        d,
+        {
+          type: d.replace(/-\d+$/, ''),
+          utilization: base,
+          energyJ: d.startsWith('fpga') ? null : 1000 * base,
+          utilizationTimeline: timeline,
+        },
+      ];
+    }),
+  );
   const placementChanges: PlacementChange[] = [];
   let t = 0;
   for (let k = 0; k < 4 + Math.floor(r() * 4); k++) {
     t += 40 + r() * 90;
     if (t > horizonS) break;
-    placementChanges.push({ timeS: t, service: services[k % services.length]!, action: k % 2 ? 'ready' : 'load', instance: `i${k}`, devices: [DEVICES[k % DEVICES.length]!] });
+    placementChanges.push({
+      timeS: t,
+      service: services[k % services.length]!,
+      action: k % 2 ? 'ready' : 'load',
+      instance: `i${k}`,
+      devices: [DEVICES[k % DEVICES.length]!],
+    });
   }
   return {
-    schema: 'parasim.result/1', clock: 'simulated', scenario: 'synthetic', seed, policy, horizonS, timelineBucketS: bucket,
-    totals: { offered: offeredAll, ok: okAll, late: 0, dropped: offeredAll - okAll, failed: 0, inflight: 0, goodputRps: okAll / horizonS, sloAttainment: okAll / offeredAll,
+    schema: 'parasim.result/1',
+    clock: 'simulated',
+    scenario: 'synthetic',
+    seed,
+    policy,
+    horizonS,
+    timelineBucketS: bucket,
+    totals: {
+      offered: offeredAll,
+      ok: okAll,
+      late: 0,
+      dropped: offeredAll - okAll,
+      failed: 0,
+      inflight: 0,
+      goodputRps: okAll / horizonS,
+      sloAttainment: okAll / offeredAll,
       minServiceAttainment: Math.min(...Object.values(svc).map((x) => x.sloAttainment)),
-      meanServiceAttainment: Object.values(svc).reduce((a, x) => a + x.sloAttainment, 0) / services.length },
-    services: svc, devices, links: { wan: { type: 'wan-edge-cloud', utilization: Math.min(1, load / 4) } },
+      meanServiceAttainment: Object.values(svc).reduce((a, x) => a + x.sloAttainment, 0) / services.length,
+    },
+    services: svc,
+    devices,
+    links: { wan: { type: 'wan-edge-cloud', utilization: Math.min(1, load / 4) } },
     goodputTimeline: Array.from({ length: horizonS / bucket }, () => okAll / horizonS),
-    placementChanges, notes: [],
+    placementChanges,
+    notes: [],
   };
 }
 
@@ -107,22 +165,46 @@ export interface SweepLine {
  * Sweep JSONL text: policies × loads × seeds (× any extra grid axes, e.g. a device count),
  * optionally with one failed cell. Coordinates are keyed as the sweep runner keys them.
  */
-export function fakeSweep(policies: readonly string[], loads: readonly number[], seeds: readonly number[], withFailure = false,
-  axes: Readonly<Record<string, readonly unknown[]>> = {}, sweep = 'sweep-a'): string {
+export function fakeSweep(
+  policies: readonly string[],
+  loads: readonly number[],
+  seeds: readonly number[],
+  withFailure = false,
+  axes: Readonly<Record<string, readonly unknown[]>> = {},
+  sweep = 'sweep-a',
+): string {
   let points: Record<string, unknown>[] = [{}];
-  for (const [name, values] of Object.entries(axes)) points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
+  for (const [name, values] of Object.entries(axes))
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
   const lines: SweepLine[] = [];
   for (const policy of policies) {
     for (const point of points) {
       for (const load of loads) {
         for (const seed of seeds) {
           const cell = { policy, load, seed, sweep, coords: { 'policy.name': policy, ...point, load } };
-          const salt = Object.values(point).map((v) => Number(v) || 0).reduce((a, b) => a + b, 0);
-          lines.push({ key: `${policy}-${JSON.stringify(point)}-${load}-${seed}`, cell, result: fakeResult(policy, load * (1 + salt / 10), seed) });
+          const salt = Object.values(point)
+            .map((v) => Number(v) || 0)
+            .reduce((a, b) => a + b, 0);
+          lines.push({
+            key: `${policy}-${JSON.stringify(point)}-${load}-${seed}`,
+            cell,
+            result: fakeResult(policy, load * (1 + salt / 10), seed),
+          });
         }
       }
     }
   }
-  if (withFailure) lines.push({ key: 'broken', cell: { policy: policies[0]!, load: loads[0]!, seed: 99, sweep, coords: { 'policy.name': policies[0]!, load: loads[0]! } }, error: { message: 'worker crashed' } });
+  if (withFailure)
+    lines.push({
+      key: 'broken',
+      cell: {
+        policy: policies[0]!,
+        load: loads[0]!,
+        seed: 99,
+        sweep,
+        coords: { 'policy.name': policies[0]!, load: loads[0]! },
+      },
+      error: { message: 'worker crashed' },
+    });
   return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
 }

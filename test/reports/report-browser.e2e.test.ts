@@ -40,7 +40,9 @@ async function render(browser: Browser, file: string, screenshot?: string, clipH
   const page = await context.newPage();
   const errors: string[] = [];
   const offsite: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
   await page.route('**/*', (route) => {
     const url = route.request().url();
@@ -57,12 +59,19 @@ async function render(browser: Browser, file: string, screenshot?: string, clipH
     const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } }).document;
     return {
       divs: doc.querySelectorAll('div.plot').length,
-      plots: Array.from(doc.querySelectorAll('.js-plotly-plot')).map((el) => ({ id: el.id, traces: (el.data ?? []).length })),
+      plots: Array.from(doc.querySelectorAll('.js-plotly-plot')).map((el) => ({
+        id: el.id,
+        traces: (el.data ?? []).length,
+      })),
       titles: Array.from(doc.querySelectorAll('h3')).map((el) => el.innerText),
     };
   });
   if (screenshot) {
-    await page.screenshot({ path: screenshot, fullPage: true, ...(clipHeight !== undefined ? { clip: { x: 0, y: 0, width: 1200, height: clipHeight } } : {}) });
+    await page.screenshot({
+      path: screenshot,
+      fullPage: true,
+      ...(clipHeight !== undefined ? { clip: { x: 0, y: 0, width: 1200, height: clipHeight } } : {}),
+    });
   }
   await context.close();
   return { errors, offsite, ...result };
@@ -74,7 +83,11 @@ function expectClean(r: Rendered, services: readonly string[]): void {
   expect(r.plots.length).toBe(r.divs);
   expect(r.plots.length).toBeGreaterThanOrEqual(9);
   for (const p of r.plots) expect(p.traces, p.id).toBeGreaterThanOrEqual(1);
-  for (const svc of services) expect(r.titles.some((t) => t.includes(svc)), `no figure title names ${svc}`).toBe(true);
+  for (const svc of services)
+    expect(
+      r.titles.some((t) => t.includes(svc)),
+      `no figure title names ${svc}`,
+    ).toBe(true);
 }
 
 /** Service names of every result line in a JSONL/JSON file. */
@@ -95,8 +108,16 @@ describe('report in a browser', { timeout: 300_000 }, () => {
       // launch() gives every browser a fresh temporary profile (user-data dir) of its own.
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
     });
     afterAll(async () => {
@@ -107,9 +128,23 @@ describe('report in a browser', { timeout: 300_000 }, () => {
     it('synthetic sweep › 4 policies × 8 loads × 3 seeds with a failed cell › every plot renders, every service titled, no errors, offline', async () => {
       const text = fakeSweep(POLICIES, LOADS, [1, 2, 3], true);
       const { entries, issues } = readResultsText(text, 'sweep.jsonl');
-      const validation = { rows: POLICIES.map((policy, i) => ({ policy, load: 2, scope: 'total', metric: 'goodputRps', sim: 4 + i, measured: 4.3 + i, relError: 0.3 / (4.3 + i) })), medianAbsGoodputError: 0.06 };
+      const validation = {
+        rows: POLICIES.map((policy, i) => ({
+          policy,
+          load: 2,
+          scope: 'total',
+          metric: 'goodputRps',
+          sim: 4 + i,
+          measured: 4.3 + i,
+          relError: 0.3 / (4.3 + i),
+        })),
+        medianAbsGoodputError: 0.06,
+      };
       const file = path.join(dir, 'report.html');
-      writeReport(file, buildReport({ entries, issues, validation, options: { title: 'ParaSim report — synthetic sweep' } }));
+      writeReport(
+        file,
+        buildReport({ entries, issues, validation, options: { title: 'ParaSim report — synthetic sweep' } }),
+      );
       const shot = path.join(dir, 'report.png');
       const r = await render(browser, file, shot);
       expectClean(r, servicesIn(text));
@@ -127,21 +162,34 @@ describe('report in a browser', { timeout: 300_000 }, () => {
       const fake = path.join(dir, 'sweep.jsonl');
       fs.writeFileSync(fake, fakeSweep([...POLICIES, evil], [1, 2, 3], [1, 2, 3], true));
       const real = path.join(dir, 'dc.jsonl');
-      execFileSync(process.execPath, [CLI, 'sweep', path.join(ROOT, 'test/reports/fixtures/device-count.yaml'), '--out', real], { encoding: 'utf8', cwd: ROOT, stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [CLI, 'sweep', path.join(ROOT, 'test/reports/fixtures/device-count.yaml'), '--out', real],
+        { encoding: 'utf8', cwd: ROOT, stdio: 'pipe' },
+      );
       const out = path.join(dir, 'cli.html');
-      execFileSync(process.execPath, [CLI, 'report', real, fake, '--out', out, '--target', '0.8'], { encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(process.execPath, [CLI, 'report', real, fake, '--out', out, '--target', '0.8'], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
       const r = await render(browser, out);
       const services = [...servicesIn(fs.readFileSync(real, 'utf8')), ...servicesIn(fs.readFileSync(fake, 'utf8'))];
       expect(services).toEqual(expect.arrayContaining(['cameras', 'chat', 'fpga-sensor', 'tiny-chat', 'seg']));
       expectClean(r, services);
     });
 
-    it.runIf(process.env['UPDATE_SCREENSHOT'] === '1' && process.env['SCREENSHOT_RESULTS'] !== undefined)('screenshot › a real sweep › top of its report to docs/report-screenshot.png', async () => {
-      const results = process.env['SCREENSHOT_RESULTS']!;
-      const out = path.join(dir, 'shot.html');
-      execFileSync(process.execPath, [CLI, 'report', results, '--out', out, '--title', 'ParaSim default sweep'], { encoding: 'utf8', stdio: 'pipe' });
-      const r = await render(browser, out, path.join(ROOT, 'docs/report-screenshot.png'), 2600);
-      expectClean(r, servicesIn(fs.readFileSync(results, 'utf8')));
-    });
+    it.runIf(process.env['UPDATE_SCREENSHOT'] === '1' && process.env['SCREENSHOT_RESULTS'] !== undefined)(
+      'screenshot › a real sweep › top of its report to docs/report-screenshot.png',
+      async () => {
+        const results = process.env['SCREENSHOT_RESULTS']!;
+        const out = path.join(dir, 'shot.html');
+        execFileSync(process.execPath, [CLI, 'report', results, '--out', out, '--title', 'ParaSim default sweep'], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
+        const r = await render(browser, out, path.join(ROOT, 'docs/report-screenshot.png'), 2600);
+        expectClean(r, servicesIn(fs.readFileSync(results, 'utf8')));
+      },
+    );
   });
 });

@@ -28,7 +28,11 @@ describe('report CLI', { timeout: 300_000 }, () => {
     expect(sweep.status, sweep.stderr).toBe(0);
     const r = cli('report', 'dc.jsonl', '--out', 'dc.html', '--csv', 'dc.csv');
     expect(r.status, r.stderr).toBe(0);
-    const [head, ...rows] = fs.readFileSync(path.join(tmp, 'dc.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const [head, ...rows] = fs
+      .readFileSync(path.join(tmp, 'dc.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     expect(head!.slice(0, 6)).toEqual(['row', 'policy', 'service', 'devices[1].count', 'clock', 'load']);
     const points = rows.filter((x) => x[0] === 'point');
     const services = ['cameras', 'chat', 'fpga-sensor', 'tiny-chat', 'all'];
@@ -55,7 +59,11 @@ describe('report CLI', { timeout: 300_000 }, () => {
     const cases: [string, string, RegExp][] = [
       ['--out', 'missing/r.html', /--out missing\/r\.html: folder .*missing does not exist/],
       ['--out', 'a-dir', /--out a-dir: is a directory/],
-      ['--csv', 'plain-file/s.csv', /--csv plain-file\/s\.csv: cannot write below .*plain-file, which is a regular file/],
+      [
+        '--csv',
+        'plain-file/s.csv',
+        /--csv plain-file\/s\.csv: cannot write below .*plain-file, which is a regular file/,
+      ],
       ['--csv', 'plain-file/deeper/s.csv', /cannot write below .*plain-file, which is a regular file/],
     ];
     for (const [flag, target, message] of cases) {
@@ -69,7 +77,10 @@ describe('report CLI', { timeout: 300_000 }, () => {
   });
 
   it('report › a results file mixing two sweeps › an error naming both hashes', () => {
-    fs.writeFileSync(path.join(tmp, 'mixed.jsonl'), fakeSweep(['epara'], [1], [1], false, {}, 'hash-one') + fakeSweep(['rr'], [1], [1], false, {}, 'hash-two'));
+    fs.writeFileSync(
+      path.join(tmp, 'mixed.jsonl'),
+      fakeSweep(['epara'], [1], [1], false, {}, 'hash-one') + fakeSweep(['rr'], [1], [1], false, {}, 'hash-two'),
+    );
     const r = cli('report', 'mixed.jsonl', '--out', 'mixed.html');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('mixed.jsonl mixes results of different sweeps (hash-one and hash-two)');
@@ -79,10 +90,25 @@ describe('report CLI', { timeout: 300_000 }, () => {
   it('report › --validation with the file validate --out writes › accepted and shown', () => {
     const sim = fakeResult('epara', 1, 1);
     const report = {
-      schema: 'parasim.validation/1', scenario: 's', testbed: 't.yaml', seed: 1, policies: ['epara'], loads: [1], profiles: [], notes: [],
+      schema: 'parasim.validation/1',
+      scenario: 's',
+      testbed: 't.yaml',
+      seed: 1,
+      policies: ['epara'],
+      loads: [1],
+      profiles: [],
+      notes: [],
       medianAbsGoodputError: 0.031,
-      cells: [{ policy: 'epara', load: 1, sim, measured: sim, goodputError: 0.031,
-        rows: [{ scope: 'chat', metric: 'goodputRps', sim: 2, measured: 2.2, absError: -0.2, relError: 0.0909 }] }],
+      cells: [
+        {
+          policy: 'epara',
+          load: 1,
+          sim,
+          measured: sim,
+          goodputError: 0.031,
+          rows: [{ scope: 'chat', metric: 'goodputRps', sim: 2, measured: 2.2, absError: -0.2, relError: 0.0909 }],
+        },
+      ],
     } as unknown as ValidationReport;
     fs.writeFileSync(path.join(tmp, 'validation.json'), validationJson(report));
     const r = cli('report', 'fake.jsonl', '--out', 'v.html', '--validation', 'validation.json');

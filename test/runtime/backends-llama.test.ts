@@ -8,7 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BUILTIN_LLAMA_MODELS, LlamaBackend, checkGguf, checkLlamaOptions, ensureBuiltinGguf, paramCount,
+  BUILTIN_LLAMA_MODELS,
+  LlamaBackend,
+  checkGguf,
+  checkLlamaOptions,
+  ensureBuiltinGguf,
+  paramCount,
 } from '../../runtime/backends/index.js';
 import type { LoadedModel, StepExecutor } from '../../runtime/backends/index.js';
 
@@ -32,7 +37,15 @@ afterAll(async () => {
 
 const gen = async (promptTokens: number, outputTokens: number, signal?: AbortSignal, onTok?: (n: number) => void) => {
   const toks: number[] = [];
-  const stats = await model.generate!({ promptTokens, outputTokens, seed: 3 }, noExec, (t) => { toks.push(t); onTok?.(toks.length); }, signal ?? new AbortController().signal);
+  const stats = await model.generate!(
+    { promptTokens, outputTokens, seed: 3 },
+    noExec,
+    (t) => {
+      toks.push(t);
+      onTok?.(toks.length);
+    },
+    signal ?? new AbortController().signal,
+  );
   return { toks, stats };
 };
 
@@ -48,8 +61,8 @@ describe('llama backend › built-in GGUF', () => {
     expect(n).toBeGreaterThan(18e6);
     expect(n).toBeLessThan(22e6);
     // q8_0 is 34 bytes per 32 weights; norms are f32
-    expect(c.value.fileBytes).toBeGreaterThan(n * 34 / 32);
-    expect(c.value.fileBytes).toBeLessThan(n * 34 / 32 * 1.02 + 1e5);
+    expect(c.value.fileBytes).toBeGreaterThan((n * 34) / 32);
+    expect(c.value.fileBytes).toBeLessThan(((n * 34) / 32) * 1.02 + 1e5);
   });
 
   it('generate › N tokens › yields exactly N and reports prefill and decode time', async () => {
@@ -62,7 +75,13 @@ describe('llama backend › built-in GGUF', () => {
 
   it('generate › more requests than sequences › the third waits for a free sequence, all finish', async () => {
     const order: string[] = [];
-    const run = (id: string) => model.generate!({ promptTokens: 16, outputTokens: 24 }, noExec, () => {}, new AbortController().signal).then((s) => { order.push(id); return s; });
+    const run = (id: string) =>
+      model.generate!({ promptTokens: 16, outputTokens: 24 }, noExec, () => {}, new AbortController().signal).then(
+        (s) => {
+          order.push(id);
+          return s;
+        },
+      );
     const [a, b, c] = await Promise.all([run('a'), run('b'), run('c')]);
     expect(order).toHaveLength(3);
     expect(order[2]).toBe('c');
@@ -80,7 +99,12 @@ describe('llama backend › cancellation', () => {
   it('abort mid-generation › stops, frees the sequence, and the next request is served', async () => {
     const ac = new AbortController();
     let seen = 0;
-    await expect(gen(16, 200, ac.signal, (n) => { seen = n; if (n === 5) ac.abort('client disconnected'); })).rejects.toThrow(/cancelled after 5 of 200 tokens: client disconnected/);
+    await expect(
+      gen(16, 200, ac.signal, (n) => {
+        seen = n;
+        if (n === 5) ac.abort('client disconnected');
+      }),
+    ).rejects.toThrow(/cancelled after 5 of 200 tokens: client disconnected/);
     expect(seen).toBe(5);
     expect((model as unknown as { busySequences(): number }).busySequences()).toBe(0);
     const { toks } = await gen(16, 4);
@@ -99,7 +123,8 @@ describe('llama backend › cancellation', () => {
 });
 
 describe('llama backend › bad input', () => {
-  const load = (m: string, b: LlamaBackend = backend) => b.load({ instanceId: 'x', service: 'chat', kind: 'llm', model: m });
+  const load = (m: string, b: LlamaBackend = backend) =>
+    b.load({ instanceId: 'x', service: 'chat', kind: 'llm', model: m });
 
   it('missing path › clear error', async () => {
     const r = await load(path.join(dir, 'nope.gguf'));
@@ -120,7 +145,12 @@ describe('llama backend › bad input', () => {
     fs.writeFileSync(f, full.subarray(0, full.length >> 1));
     const r = await load(f);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: truncated: its tensors need ${full.length} bytes, the file has ${full.length >> 1}$`));
+    if (!r.ok)
+      expect(r.error).toMatch(
+        new RegExp(
+          `^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: truncated: its tensors need ${full.length} bytes, the file has ${full.length >> 1}$`,
+        ),
+      );
     const g = path.join(dir, 'head.gguf');
     fs.writeFileSync(g, full.subarray(0, 100));
     const h = await load(g);
@@ -129,14 +159,19 @@ describe('llama backend › bad input', () => {
 
   it('unknown model name › lists the built-ins', async () => {
     const r = await load('gpt-17');
-    expect(!r.ok && r.error).toMatch(/unknown model "gpt-17": built-in llama models are llama-20m, llama-100m, llama-400m/);
+    expect(!r.ok && r.error).toMatch(
+      /unknown model "gpt-17": built-in llama models are llama-20m, llama-100m, llama-400m/,
+    );
   });
 
   it('model too big for the memory budget › refused before loading, naming need and budget', async () => {
     const small = new LlamaBackend({ ...opts, memoryBytes: 8 * 2 ** 20 });
     const r = await load('llama-20m', small);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(/^model llama-20m needs \d+\.\d MB \(weights 19\.\d MB \+ KV cache \d+\.\d MB for 2 × 256 tokens\); the agent's memory budget has 8\.0 MB free of 8\.0 MB$/);
+    if (!r.ok)
+      expect(r.error).toMatch(
+        /^model llama-20m needs \d+\.\d MB \(weights 19\.\d MB \+ KV cache \d+\.\d MB for 2 × 256 tokens\); the agent's memory budget has 8\.0 MB free of 8\.0 MB$/,
+      );
     await small.close();
   });
 

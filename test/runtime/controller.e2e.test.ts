@@ -15,8 +15,17 @@ import { WallClock } from '../../runtime/clock/index.js';
 import { Agent } from '../../runtime/agent/index.js';
 import { OnnxBackend } from '../../runtime/backends/index.js';
 import {
-  decisionStats, isAgentProcess, parseTestbedSpec, readTestbedState, replay, testbedDown, testbedFromSpec,
-  testbedStatus, testbedUp, type ReplayOutput, type TestbedSpec,
+  decisionStats,
+  isAgentProcess,
+  parseTestbedSpec,
+  readTestbedState,
+  replay,
+  testbedDown,
+  testbedFromSpec,
+  testbedStatus,
+  testbedUp,
+  type ReplayOutput,
+  type TestbedSpec,
 } from '../../runtime/controller/index.js';
 
 import { AGENT_COMMAND, LOOPBACK_TESTBED_YAML } from './loopback-fixture.js';
@@ -72,7 +81,12 @@ function shape(v: unknown, key = ''): unknown {
   if (Array.isArray(v)) return 'array';
   // Maps whose keys depend on the run: drop reasons, and links (the live side measures none).
   if (key === 'dropReasons' || key === 'links') return 'map';
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape((v as Record<string, unknown>)[k], k)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, shape((v as Record<string, unknown>)[k], k)]),
+    );
   return v === null ? 'number' : typeof v;
 }
 
@@ -91,7 +105,8 @@ afterAll(async () => {
 
 describe('testbed yaml', () => {
   it('testbed › wrong keys and duplicates › every issue with file:line', () => {
-    const text = 'name: x\nagents:\n  - { id: a, device: d1, port: 7000, thread: 2 }\n  - { id: a, device: d1, slowdown: 0.5 }\n';
+    const text =
+      'name: x\nagents:\n  - { id: a, device: d1, port: 7000, thread: 2 }\n  - { id: a, device: d1, slowdown: 0.5 }\n';
     const r = parseTestbedSpec(text, '/x/tb.yaml');
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -116,7 +131,7 @@ describe('controller on a loopback testbed', () => {
     expect(again.ok && again.started.length).toBe(0);
   }, 150_000);
 
-  it('replay › short scenario › result has the simulator\'s schema and every request is accounted for', async () => {
+  it("replay › short scenario › result has the simulator's schema and every request is accounted for", async () => {
     const sc = scenario(5, CHAT + CAMERAS(2, 2));
     const records: RequestRecord[] = [];
     const out = await replay(sc, testbedFromSpec(spec), { records: (r) => records.push(r), drainS: 20 });
@@ -140,7 +155,11 @@ describe('controller on a loopback testbed', () => {
     const sc: Scenario = { ...loaded.value, horizonS: 8 };
     await replay(sc, testbedFromSpec(spec), { policy: { name: 'least-loaded', params: {} }, drainS: 10 });
     const records: RequestRecord[] = [];
-    const out = await replay(sc, testbedFromSpec(spec), { policy: { name: 'epara', params: {} }, records: (r) => records.push(r), drainS: 10 });
+    const out = await replay(sc, testbedFromSpec(spec), {
+      policy: { name: 'epara', params: {} },
+      records: (r) => records.push(r),
+      drainS: 10,
+    });
     expectAllAccounted(out, records);
     const chat = records.filter((r) => r.service === 'chat');
     expect(chat.length).toBeGreaterThan(0);
@@ -163,25 +182,49 @@ describe('controller on a loopback testbed', () => {
     const victim = readTestbedState(spec)!.agents.find((a) => a.id === 'nano')!;
     const token = fs.readFileSync(path.join(spec.runDir, 'token'), 'utf8').trim();
     const out = await replay(sc, testbedFromSpec(spec), {
-      clock, heartbeatPeriodS: periodS, drainS: 20, records: (r) => records.push(r),
-      onStart: () => { setTimeout(() => { process.kill(victim.pid, 'SIGKILL'); killedAt = clock.nowS(); }, 2000); },
+      clock,
+      heartbeatPeriodS: periodS,
+      drainS: 20,
+      records: (r) => records.push(r),
+      onStart: () => {
+        setTimeout(() => {
+          process.kill(victim.pid, 'SIGKILL');
+          killedAt = clock.nowS();
+        }, 2000);
+      },
       onDeviceEvent: (e) => {
         if (e.device !== 'edge-nano' || e.kind !== 'dead' || e.atS < killedAt || replacement !== null) return;
-        replacement = new Agent({ backend: new OnnxBackend({ threads: 1 }), host: '127.0.0.1', port: victim.port, token, threads: 1, slowdown: 2, name: 'nano' });
+        replacement = new Agent({
+          backend: new OnnxBackend({ threads: 1 }),
+          host: '127.0.0.1',
+          port: victim.port,
+          token,
+          threads: 1,
+          slowdown: 2,
+          name: 'nano',
+        });
         void replacement.listen();
       },
     });
     await (replacement as Agent | null)?.close();
     const dead = out.deviceEvents.find((e) => e.device === 'edge-nano' && e.kind === 'dead' && e.atS >= killedAt);
-    const alive = out.deviceEvents.find((e) => e.device === 'edge-nano' && e.kind === 'alive' && e.atS > (dead?.atS ?? Infinity));
-    console.log(`SIGKILL at ${killedAt.toFixed(2)} s; detection latency ${(((dead?.atS ?? NaN) - killedAt) * 1000).toFixed(0)} ms (period ${periodS * 1000} ms); `
-      + `re-registered at ${alive?.atS.toFixed(2)} s; totals ${JSON.stringify(out.result.totals)}; events ${JSON.stringify(out.deviceEvents)}`);
+    const alive = out.deviceEvents.find(
+      (e) => e.device === 'edge-nano' && e.kind === 'alive' && e.atS > (dead?.atS ?? Infinity),
+    );
+    console.log(
+      `SIGKILL at ${killedAt.toFixed(2)} s; detection latency ${(((dead?.atS ?? NaN) - killedAt) * 1000).toFixed(0)} ms (period ${periodS * 1000} ms); ` +
+        `re-registered at ${alive?.atS.toFixed(2)} s; totals ${JSON.stringify(out.result.totals)}; events ${JSON.stringify(out.deviceEvents)}`,
+    );
     expect(dead).toBeDefined();
     expect(alive?.restarted).toBe(true);
     expectAllAccounted(out, records);
     // Used again: placed on it after re-registration, and requests routed to it (how they end
     // depends on how loaded the machine is; that each ends is checked above).
-    expect(out.result.placementChanges.some((c) => c.action === 'load' && c.devices.includes('edge-nano') && c.timeS >= alive!.atS)).toBe(true);
+    expect(
+      out.result.placementChanges.some(
+        (c) => c.action === 'load' && c.devices.includes('edge-nano') && c.timeS >= alive!.atS,
+      ),
+    ).toBe(true);
     expect(records.some((r) => r.devices.includes('edge-nano') && r.arrivalS > alive!.atS)).toBe(true);
     // Timed bound last: a starved controller polls late (test/timing-guard.ts).
     requireQuietMachine(ctx, 'detection within 2 heartbeat periods');
@@ -191,13 +234,19 @@ describe('controller on a loopback testbed', () => {
   it('replay › 500 requests/s on a fast model › routing decision p99 well under budget (loose bound; real figure printed)', async (ctx) => {
     const sc = scenario(2, CAMERAS(50, 10));
     const records: RequestRecord[] = [];
-    const out = await replay(sc, testbedFromSpec(spec), { records: (r) => records.push(r), drainS: 5, timeouts: { controlMs: 2000, requestMs: 5000 } });
+    const out = await replay(sc, testbedFromSpec(spec), {
+      records: (r) => records.push(r),
+      drainS: 5,
+      timeouts: { controlMs: 2000, requestMs: 5000 },
+    });
     const d = decisionStats(out.routeDecisionS);
     const reasons = new Map<string, number>();
     for (const r of records) if (r.reason !== undefined) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
     const load = os.loadavg()[0]!;
-    console.log(`routing decision over ${d.count} requests at 500/s: p50 ${d.p50Ms.toFixed(3)} ms, p99 ${d.p99Ms.toFixed(3)} ms, max ${d.maxMs.toFixed(3)} ms `
-      + `(load average ${load.toFixed(1)} on ${os.cpus().length} cores); totals ${JSON.stringify(out.result.totals)}; reasons ${JSON.stringify([...reasons])}`);
+    console.log(
+      `routing decision over ${d.count} requests at 500/s: p50 ${d.p50Ms.toFixed(3)} ms, p99 ${d.p99Ms.toFixed(3)} ms, max ${d.maxMs.toFixed(3)} ms ` +
+        `(load average ${load.toFixed(1)} on ${os.cpus().length} cores); totals ${JSON.stringify(out.result.totals)}; reasons ${JSON.stringify([...reasons])}`,
+    );
     expect(d.count).toBe(1000);
     // The decision is synchronous code; its median is its cost. The p99 also catches OS
     // preemption and GC pauses, so it is asserted only when the machine is not oversubscribed.

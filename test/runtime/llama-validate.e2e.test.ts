@@ -15,7 +15,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readScenarioObject } from '../../scenarios/index.js';
-import { parseTestbedSpec, testbedDown, testbedFromSpec, testbedUp, type TestbedSpec } from '../../runtime/controller/index.js';
+import {
+  parseTestbedSpec,
+  testbedDown,
+  testbedFromSpec,
+  testbedUp,
+  type TestbedSpec,
+} from '../../runtime/controller/index.js';
 import { validateOnTestbed, validationJson } from '../../runtime/validate/index.js';
 import { ROOT } from '../cli-paths.js';
 import { AGENT_COMMAND } from './loopback-fixture.js';
@@ -51,25 +57,44 @@ describe('validate › llama testbed', () => {
     const quietBefore = quiet();
     const read = readScenarioObject(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
     if (!read.ok) throw new Error(JSON.stringify(read.issues));
-    const r = await validateOnTestbed(read.value, path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'), testbedFromSpec(spec), {
-      policies: ['least-loaded'], loads: [1], horizonS: 22,
-      profileGrid: { batches: [1, 2, 4], promptTokens: [16, 64, 256], decodePromptTokens: [64, 256], outputTokens: 16, repeats: 3 },
-      replay: { drainS: 8 }, profileAround: true,
-    });
+    const r = await validateOnTestbed(
+      read.value,
+      path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'),
+      testbedFromSpec(spec),
+      {
+        policies: ['least-loaded'],
+        loads: [1],
+        horizonS: 22,
+        profileGrid: {
+          batches: [1, 2, 4],
+          promptTokens: [16, 64, 256],
+          decodePromptTokens: [64, 256],
+          outputTokens: 16,
+          repeats: 3,
+        },
+        replay: { drainS: 8 },
+        profileAround: true,
+      },
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const v = r.value;
     fs.writeFileSync(path.join(os.tmpdir(), 'parasim-llama-validate-e2e.json'), validationJson(v)); // for a look after a failure
     const cell = v.cells[0]!;
-    const err = (scope: string, metric: string): number => cell.rows.find((x) => x.scope === scope && x.metric === metric)?.relError ?? Infinity;
+    const err = (scope: string, metric: string): number =>
+      cell.rows.find((x) => x.scope === scope && x.metric === metric)?.relError ?? Infinity;
     const pair = (scope: string, metric: string): string => {
       const x = cell.rows.find((y) => y.scope === scope && y.metric === metric);
       return x === undefined ? '-' : `sim ${(x.sim * 1000).toFixed(1)} ms live ${(x.measured * 1000).toFixed(1)} ms`;
     };
-    process.stderr.write(`llama validate e2e: chat TTFT p50 ${pair('chat', 'ttftP50S')}, TPOT p50 ${pair('chat', 'tpotP50S')}, E2E p50 ${pair('chat', 'e2eP50S')}; cameras E2E p50 ${pair('cameras', 'e2eP50S')}\n`);
-    process.stderr.write(`llama validate e2e: goodput ${(v.medianAbsGoodputError * 100).toFixed(1)}%, chat goodput ${(err('chat', 'goodputRps') * 100).toFixed(1)}%, `
-      + `cameras goodput ${(err('cameras', 'goodputRps') * 100).toFixed(1)}%, chat E2E p50 ${(err('chat', 'e2eP50S') * 100).toFixed(1)}% `
-      + `p99 ${(err('chat', 'e2eP99S') * 100).toFixed(1)}%, cameras E2E p50 ${(err('cameras', 'e2eP50S') * 100).toFixed(1)}%\n`);
+    process.stderr.write(
+      `llama validate e2e: chat TTFT p50 ${pair('chat', 'ttftP50S')}, TPOT p50 ${pair('chat', 'tpotP50S')}, E2E p50 ${pair('chat', 'e2eP50S')}; cameras E2E p50 ${pair('cameras', 'e2eP50S')}\n`,
+    );
+    process.stderr.write(
+      `llama validate e2e: goodput ${(v.medianAbsGoodputError * 100).toFixed(1)}%, chat goodput ${(err('chat', 'goodputRps') * 100).toFixed(1)}%, ` +
+        `cameras goodput ${(err('cameras', 'goodputRps') * 100).toFixed(1)}%, chat E2E p50 ${(err('chat', 'e2eP50S') * 100).toFixed(1)}% ` +
+        `p99 ${(err('chat', 'e2eP99S') * 100).toFixed(1)}%, cameras E2E p50 ${(err('cameras', 'e2eP50S') * 100).toFixed(1)}%\n`,
+    );
     // Same arrivals on both sides; every live request accounted for.
     expect(cell.sim.totals.offered).toBe(cell.measured.totals.offered);
     expect(cell.measured.totals.inflight).toBe(0);
@@ -83,9 +108,18 @@ describe('validate › llama testbed', () => {
       expect(err('cameras', 'goodputRps')).toBeLessThanOrEqual(0.1);
       expect(err('chat', 'e2eP50S')).toBeLessThanOrEqual(0.25);
     } else {
-      process.stderr.write(`llama validate e2e: host oversubscribed (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores): per-service goodput and latency reported, not asserted\n`);
+      process.stderr.write(
+        `llama validate e2e: host oversubscribed (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores): per-service goodput and latency reported, not asserted\n`,
+      );
     }
     const json = JSON.parse(validationJson(v, 0.1, 10)) as Record<string, unknown>;
-    for (const k of ['medianAbsGoodputError', 'medianAbsE2eP50Error', 'medianAbsE2eP99Error', 'medianAbsTtftP99Error', 'services']) expect(json).toHaveProperty(k);
+    for (const k of [
+      'medianAbsGoodputError',
+      'medianAbsE2eP50Error',
+      'medianAbsE2eP99Error',
+      'medianAbsTtftP99Error',
+      'services',
+    ])
+      expect(json).toHaveProperty(k);
   }, 88_000);
 });

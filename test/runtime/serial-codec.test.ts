@@ -2,8 +2,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  FrameReader, FrameType, MAX_ENCODED, MAX_PAYLOAD, cobsDecode, cobsEncode, crc16, decodeBody, decodeSegment, encodeBody,
-  encodeFrame, inferPayloads, retransmitTimeoutMs, runOp, wireBytes, Op, ReliableLink, LinkError,
+  FrameReader,
+  FrameType,
+  MAX_ENCODED,
+  MAX_PAYLOAD,
+  cobsDecode,
+  cobsEncode,
+  crc16,
+  decodeBody,
+  decodeSegment,
+  encodeBody,
+  encodeFrame,
+  inferPayloads,
+  retransmitTimeoutMs,
+  runOp,
+  wireBytes,
+  Op,
+  ReliableLink,
+  LinkError,
 } from '../../runtime/backends/serial/index.js';
 import type { Frame } from '../../runtime/backends/serial/index.js';
 
@@ -29,12 +45,15 @@ describe('serial codec', () => {
       fc.uint8Array({ maxLength: 1200, size: 'max' }),
       fc.uint8Array({ min: 1, minLength: 250, maxLength: 800, size: 'max' }),
     );
-    fc.assert(fc.property(bytes, (src) => {
-      const enc = cobsEncode(src);
-      expect(enc.includes(0)).toBe(false);
-      expect(enc.length).toBeLessThanOrEqual(src.length + Math.floor(src.length / 254) + 1);
-      expect(cobsDecode(enc)).toEqual(src);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(bytes, (src) => {
+        const enc = cobsEncode(src);
+        expect(enc.includes(0)).toBe(false);
+        expect(enc.length).toBeLessThanOrEqual(src.length + Math.floor(src.length / 254) + 1);
+        expect(cobsDecode(enc)).toEqual(src);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('cobs › zero-free runs of 253, 254, 255 and 508 bytes, with and without a trailing zero › exact block structure', () => {
@@ -53,24 +72,34 @@ describe('serial codec', () => {
   });
 
   it('frame › any valid frame › survives encode, arbitrary chunking and decode unchanged', () => {
-    fc.assert(fc.property(fc.array(frameArb, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 64 }), (frames, cut) => {
-      const wire = Buffer.concat(frames.map((f) => encodeFrame(f)));
-      const r = new FrameReader();
-      const out = [];
-      for (let i = 0; i < wire.length; i += cut) out.push(...r.push(wire.subarray(i, i + cut)));
-      expect(out).toEqual(frames.map((f) => ({ ok: true, frame: { ...f, payload: Uint8Array.from(f.payload) } })));
-      for (const f of frames) expect(encodeFrame(f).length).toBeLessThanOrEqual(wireBytes(f.payload.length));
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        fc.array(frameArb, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 64 }),
+        (frames, cut) => {
+          const wire = Buffer.concat(frames.map((f) => encodeFrame(f)));
+          const r = new FrameReader();
+          const out = [];
+          for (let i = 0; i < wire.length; i += cut) out.push(...r.push(wire.subarray(i, i + cut)));
+          expect(out).toEqual(frames.map((f) => ({ ok: true, frame: { ...f, payload: Uint8Array.from(f.payload) } })));
+          for (const f of frames) expect(encodeFrame(f).length).toBeLessThanOrEqual(wireBytes(f.payload.length));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   it('frame › one flipped bit anywhere in the body › rejected, never accepted as another frame', () => {
-    fc.assert(fc.property(frameArb, fc.nat(), fc.integer({ min: 0, max: 7 }), (f, at, bit) => {
-      const body = encodeBody(f);
-      const i = at % body.length;
-      body[i]! ^= 1 << bit;
-      const d = decodeBody(body);
-      expect(d.ok).toBe(false);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(frameArb, fc.nat(), fc.integer({ min: 0, max: 7 }), (f, at, bit) => {
+        const body = encodeBody(f);
+        const i = at % body.length;
+        body[i]! ^= 1 << bit;
+        const d = decodeBody(body);
+        expect(d.ok).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('frame › truncated, padded, oversized, bad version › rejected with the reason', () => {
@@ -79,11 +108,17 @@ describe('serial codec', () => {
     expect(decodeBody(body.subarray(0, 5))).toEqual({ ok: false, reason: 'truncated' });
     expect(decodeBody(Uint8Array.of(...body, 9))).toEqual({ ok: false, reason: 'length' });
     const big = new Uint8Array(6 + MAX_PAYLOAD + 1 + 2);
-    big[4] = (MAX_PAYLOAD + 1) >>> 8; big[5] = (MAX_PAYLOAD + 1) & 0xff;
+    big[4] = (MAX_PAYLOAD + 1) >>> 8;
+    big[5] = (MAX_PAYLOAD + 1) & 0xff;
     expect(decodeBody(big)).toEqual({ ok: false, reason: 'oversized' });
-    expect(() => encodeBody({ type: FrameType.INFER, seq: 0, ack: 0, payload: new Uint8Array(MAX_PAYLOAD + 1) })).toThrow(/MAX_PAYLOAD/);
-    const v2 = body.slice(); v2[0] = 2;
-    const c = crc16(v2, 0, v2.length - 2); v2[v2.length - 2] = c >>> 8; v2[v2.length - 1] = c & 0xff;
+    expect(() =>
+      encodeBody({ type: FrameType.INFER, seq: 0, ack: 0, payload: new Uint8Array(MAX_PAYLOAD + 1) }),
+    ).toThrow(/MAX_PAYLOAD/);
+    const v2 = body.slice();
+    v2[0] = 2;
+    const c = crc16(v2, 0, v2.length - 2);
+    v2[v2.length - 2] = c >>> 8;
+    v2[v2.length - 1] = c & 0xff;
     expect(decodeBody(v2)).toEqual({ ok: false, reason: 'version' });
     expect(decodeSegment(Uint8Array.of(5, 1, 2))).toEqual({ ok: false, reason: 'cobs' });
     // A run of non-zero bytes longer than any frame: one 'oversized', and the reader recovers.
@@ -94,7 +129,9 @@ describe('serial codec', () => {
   });
 
   it('frame › worked example of the docs › PING seq 5 payload AB 00 is these exact bytes', () => {
-    const wire = Buffer.from(encodeFrame({ type: FrameType.PING, seq: 5, ack: 0, payload: Uint8Array.of(0xab, 0x00) })).toString('hex');
+    const wire = Buffer.from(
+      encodeFrame({ type: FrameType.PING, seq: 5, ack: 0, payload: Uint8Array.of(0xab, 0x00) }),
+    ).toString('hex');
     expect(wire).toMatchInlineSnapshot(`"0004012005010302ab03f4fe00"`);
   });
 
@@ -107,7 +144,7 @@ describe('serial codec', () => {
     const inv = runOp(Op.INVERT, Uint8Array.of(0x00, 0xf0));
     expect(inv).toEqual({ ok: true, output: Uint8Array.of(0xff, 0x0f) });
     const lm = runOp(Op.LM_NEXT, new TextEncoder().encode('12345678'));
-    expect(lm.ok && ((lm.output[0]! << 8) | lm.output[1]!)).toBe(crc16(new TextEncoder().encode('12345678')) & 0x3ff);
+    expect(lm.ok && (lm.output[0]! << 8) | lm.output[1]!).toBe(crc16(new TextEncoder().encode('12345678')) & 0x3ff);
     const seg = runOp(Op.SEG_MASK, Uint8Array.of(1, 0, 2, 0, 1, 255, 255, 255, 0, 0, 0));
     expect(seg).toEqual({ ok: true, output: Uint8Array.of(0, 0, 0, 1, 0x7f, 0xff) });
     expect(runOp(Op.SEG_MASK, Uint8Array.of(1, 0, 2, 0, 1, 0)).ok).toBe(false);
@@ -125,26 +162,63 @@ describe('serial codec', () => {
     const got: Frame[] = [];
     let aOut = 0;
     let bOut = 0;
-    const a: ReliableLink = new ReliableLink({ baud: 115200, rtoMs: 20, retries: 3, onFrame: () => undefined,
-      write: (w) => { if (++aOut !== 2) setImmediate(() => b.receive(w)); } });
-    const b: ReliableLink = new ReliableLink({ baud: 115200, rtoMs: 20, retries: 3, onFrame: (f) => got.push(f),
-      write: (w) => { if (++bOut !== 1) setImmediate(() => a.receive(w)); } });
+    const a: ReliableLink = new ReliableLink({
+      baud: 115200,
+      rtoMs: 20,
+      retries: 3,
+      onFrame: () => undefined,
+      write: (w) => {
+        if (++aOut !== 2) setImmediate(() => b.receive(w));
+      },
+    });
+    const b: ReliableLink = new ReliableLink({
+      baud: 115200,
+      rtoMs: 20,
+      retries: 3,
+      onFrame: (f) => got.push(f),
+      write: (w) => {
+        if (++bOut !== 1) setImmediate(() => a.receive(w));
+      },
+    });
     await a.send(FrameType.PING, Uint8Array.of(1));
     await a.send(FrameType.PING, Uint8Array.of(2));
-    expect(got.map((f) => [f.seq, f.payload[0]])).toEqual([[0, 1], [1, 2]]);
+    expect(got.map((f) => [f.seq, f.payload[0]])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
     expect(b.stats.duplicates).toBe(1);
     expect(a.stats.retransmits).toBe(2);
     expect(a.stats.timeouts).toBe(2);
     // A peer that never answers: rejected after 1 + retries attempts.
-    const mute = new ReliableLink({ baud: 115200, rtoMs: 5, retries: 2, onFrame: () => undefined, write: () => undefined });
+    const mute = new ReliableLink({
+      baud: 115200,
+      rtoMs: 5,
+      retries: 2,
+      onFrame: () => undefined,
+      write: () => undefined,
+    });
     await expect(mute.send(FrameType.PING, new Uint8Array(0))).rejects.toBeInstanceOf(LinkError);
     expect(mute.stats.framesSent).toBe(3);
     // A corrupted frame is NAKed and the sender retransmits at once (no timeout).
     let flips = 0;
-    const c: ReliableLink = new ReliableLink({ baud: 115200, rtoMs: 10_000, retries: 3, onFrame: () => undefined,
-      write: (w) => { const x = w.slice(); if (flips++ === 0) x[3]! ^= 0x10; setImmediate(() => d.receive(x)); } });
-    const d: ReliableLink = new ReliableLink({ baud: 115200, rtoMs: 10_000, retries: 3, onFrame: () => undefined,
-      write: (w) => setImmediate(() => c.receive(w)) });
+    const c: ReliableLink = new ReliableLink({
+      baud: 115200,
+      rtoMs: 10_000,
+      retries: 3,
+      onFrame: () => undefined,
+      write: (w) => {
+        const x = w.slice();
+        if (flips++ === 0) x[3]! ^= 0x10;
+        setImmediate(() => d.receive(x));
+      },
+    });
+    const d: ReliableLink = new ReliableLink({
+      baud: 115200,
+      rtoMs: 10_000,
+      retries: 3,
+      onFrame: () => undefined,
+      write: (w) => setImmediate(() => c.receive(w)),
+    });
     await c.send(FrameType.PING, Uint8Array.of(9, 9, 9));
     expect(d.stats.rejected).toBe(1);
     expect(d.stats.naksSent).toBe(1);

@@ -8,17 +8,34 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Frame, PortLike } from '../../runtime/backends/serial/index.js';
-import { FrameType, ReliableLink, SERIAL_PROTOCOL_VERSION, SerialDeviceClient, encodeCaps } from '../../runtime/backends/serial/index.js';
+import {
+  FrameType,
+  ReliableLink,
+  SERIAL_PROTOCOL_VERSION,
+  SerialDeviceClient,
+  encodeCaps,
+} from '../../runtime/backends/serial/index.js';
 
 const BAUD = 1_000_000;
 
 /** The host's port; bytes it writes go to `toDevice`, and `deliver` feeds it the device's bytes. */
 class MemoryPort extends EventEmitter implements PortLike {
   isOpen = true;
-  constructor(private readonly toDevice: (b: Uint8Array) => void) { super(); }
-  write(data: Buffer): boolean { setImmediate(() => this.toDevice(Uint8Array.from(data))); return true; }
-  deliver(b: Uint8Array): void { setImmediate(() => this.emit('data', Buffer.from(b))); }
-  close(cb: () => void): void { this.isOpen = false; this.emit('close'); cb(); }
+  constructor(private readonly toDevice: (b: Uint8Array) => void) {
+    super();
+  }
+  write(data: Buffer): boolean {
+    setImmediate(() => this.toDevice(Uint8Array.from(data)));
+    return true;
+  }
+  deliver(b: Uint8Array): void {
+    setImmediate(() => this.emit('data', Buffer.from(b)));
+  }
+  close(cb: () => void): void {
+    this.isOpen = false;
+    this.emit('close');
+    cb();
+  }
 }
 
 /** A scripted device: `answer` is called per received frame with a `send` for replies. */
@@ -28,7 +45,10 @@ function device(answer: (f: Frame, send: (type: number, payload: Uint8Array) => 
   const link = new ReliableLink({
     baud: BAUD,
     write: (wire) => port.deliver(wire),
-    onFrame: (f) => answer(f, (type, payload) => { void link.send(type, payload).catch(() => undefined); }),
+    onFrame: (f) =>
+      answer(f, (type, payload) => {
+        void link.send(type, payload).catch(() => undefined);
+      }),
   });
   box.link = link;
   port.on('close', () => link.close());
@@ -40,9 +60,12 @@ const caps = (version: number): Uint8Array =>
 
 describe('serial client › hostile device', () => {
   it('a device announcing protocol version 2 is refused at the handshake', async () => {
-    const port = device((f, send) => { if (f.type === FrameType.HELLO) send(FrameType.CAPS, caps(2)); });
-    await expect(SerialDeviceClient.over(port, { path: 'mem', baud: BAUD }))
-      .rejects.toThrow(`device hostile speaks serial protocol version 2; this host speaks ${SERIAL_PROTOCOL_VERSION}`);
+    const port = device((f, send) => {
+      if (f.type === FrameType.HELLO) send(FrameType.CAPS, caps(2));
+    });
+    await expect(SerialDeviceClient.over(port, { path: 'mem', baud: BAUD })).rejects.toThrow(
+      `device hostile speaks serial protocol version 2; this host speaks ${SERIAL_PROTOCOL_VERSION}`,
+    );
     expect(port.isOpen).toBe(false);
   });
 
@@ -61,7 +84,9 @@ describe('serial client › hostile device', () => {
       }
     });
     const c = await SerialDeviceClient.over(port, { path: 'mem', baud: BAUD, maxResultBytes: 8 * 1024 });
-    await expect(c.infer(0x01, Uint8Array.of(1, 2, 3))).rejects.toThrow(/exceeds the bound of 8192 bytes \(max result size\)/);
+    await expect(c.infer(0x01, Uint8Array.of(1, 2, 3))).rejects.toThrow(
+      /exceeds the bound of 8192 bytes \(max result size\)/,
+    );
     streaming = false;
     await c.close();
   });
@@ -69,7 +94,8 @@ describe('serial client › hostile device', () => {
   it('a well-behaved version-1 device still works (the bound is not hit by a normal result)', async () => {
     const port = device((f, send) => {
       if (f.type === FrameType.HELLO) send(FrameType.CAPS, caps(SERIAL_PROTOCOL_VERSION));
-      if (f.type === FrameType.INFER) send(FrameType.RESULT, Uint8Array.from([f.payload[0]!, f.payload[1]!, 0x00, 7, 8]));
+      if (f.type === FrameType.INFER)
+        send(FrameType.RESULT, Uint8Array.from([f.payload[0]!, f.payload[1]!, 0x00, 7, 8]));
     });
     const c = await SerialDeviceClient.over(port, { path: 'mem', baud: BAUD });
     expect([...(await c.infer(0x01, Uint8Array.of(1))).output]).toEqual([7, 8]);

@@ -1,16 +1,52 @@
 /** The pure sim-vs-live comparison on hand-made RunResults: each error computed by hand. */
 import { describe, expect, it } from 'vitest';
 import type { LatencySummary, RunResult, ServiceResult } from '../../policies/index.js';
-import { compareCell, compareResults, exceedsThreshold, medianAbsGoodputError, relativeError } from '../../runtime/validate/index.js';
+import {
+  compareCell,
+  compareResults,
+  exceedsThreshold,
+  medianAbsGoodputError,
+  relativeError,
+} from '../../runtime/validate/index.js';
 
-const lat = (p50: number, p99: number, count = 10): LatencySummary => ({ count, mean: p50, p50, p90: p99, p99, cdf: [] });
+const lat = (p50: number, p99: number, count = 10): LatencySummary => ({
+  count,
+  mean: p50,
+  p50,
+  p90: p99,
+  p99,
+  cdf: [],
+});
 
-function service(goodputRps: number, ok: number, offered: number, ttft: LatencySummary, e2e: LatencySummary): ServiceResult {
+function service(
+  goodputRps: number,
+  ok: number,
+  offered: number,
+  ttft: LatencySummary,
+  e2e: LatencySummary,
+): ServiceResult {
   return {
-    offered, ok, late: offered - ok, dropped: 0, failed: 0, inflight: 0, goodputRps, sloAttainment: ok / offered,
-    ttftS: ttft, tpotS: lat(0, 0, 0), e2eS: e2e, dropReasons: {}, perfSource: {},
-    kind: 'llm', slo: { kind: 'e2e', e2eS: 10 }, offeredRps: offered / 10, ttftInclDropsS: ttft, tpotInclDropsS: lat(0, 0, 0), e2eInclDropsS: e2e,
-    noReadyFraction: 0, inflightTimeline: [],
+    offered,
+    ok,
+    late: offered - ok,
+    dropped: 0,
+    failed: 0,
+    inflight: 0,
+    goodputRps,
+    sloAttainment: ok / offered,
+    ttftS: ttft,
+    tpotS: lat(0, 0, 0),
+    e2eS: e2e,
+    dropReasons: {},
+    perfSource: {},
+    kind: 'llm',
+    slo: { kind: 'e2e', e2eS: 10 },
+    offeredRps: offered / 10,
+    ttftInclDropsS: ttft,
+    tpotInclDropsS: lat(0, 0, 0),
+    e2eInclDropsS: e2e,
+    noReadyFraction: 0,
+    inflightTimeline: [],
   };
 }
 
@@ -18,10 +54,31 @@ function result(chat: ServiceResult, cams: ServiceResult): RunResult {
   const ok = chat.ok + cams.ok;
   const offered = chat.offered + cams.offered;
   return {
-    schema: 'parasim.result/1', clock: 'simulated', scenario: 's', seed: 1, policy: 'p', horizonS: 10, timelineBucketS: 1,
-    totals: { offered, ok, late: offered - ok, dropped: 0, failed: 0, inflight: 0, goodputRps: ok / 10, sloAttainment: ok / offered,
-      minServiceAttainment: Math.min(chat.sloAttainment, cams.sloAttainment), meanServiceAttainment: (chat.sloAttainment + cams.sloAttainment) / 2 },
-    services: { chat, cameras: cams }, devices: {}, links: {}, goodputTimeline: [], placementChanges: [], notes: [],
+    schema: 'parasim.result/1',
+    clock: 'simulated',
+    scenario: 's',
+    seed: 1,
+    policy: 'p',
+    horizonS: 10,
+    timelineBucketS: 1,
+    totals: {
+      offered,
+      ok,
+      late: offered - ok,
+      dropped: 0,
+      failed: 0,
+      inflight: 0,
+      goodputRps: ok / 10,
+      sloAttainment: ok / offered,
+      minServiceAttainment: Math.min(chat.sloAttainment, cams.sloAttainment),
+      meanServiceAttainment: (chat.sloAttainment + cams.sloAttainment) / 2,
+    },
+    services: { chat, cameras: cams },
+    devices: {},
+    links: {},
+    goodputTimeline: [],
+    placementChanges: [],
+    notes: [],
   };
 }
 
@@ -44,7 +101,12 @@ describe('validate › compare', () => {
     expect(byKey['cameras.goodputRps']!.relError).toBeCloseTo(0.125, 12); // |4.5 − 4| / 4
     expect(byKey['cameras.e2eP50S']!.relError).toBeCloseTo(0.5, 12);
     // Segmentation has no TTFT samples on either side: no TTFT rows for it.
-    expect(rows.filter((r) => r.scope === 'cameras').map((r) => r.metric)).toEqual(['goodputRps', 'sloAttainment', 'e2eP50S', 'e2eP99S']);
+    expect(rows.filter((r) => r.scope === 'cameras').map((r) => r.metric)).toEqual([
+      'goodputRps',
+      'sloAttainment',
+      'e2eP50S',
+      'e2eP99S',
+    ]);
     expect(rows).toHaveLength(2 + 6 + 4);
   });
 

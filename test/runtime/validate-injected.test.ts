@@ -9,7 +9,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../scenarios/index.js';
 import {
-  compareCell, medianAbsGoodputError, summarizeServices, validationJson, validationText, worstServiceMedian, type ValidationReport,
+  compareCell,
+  medianAbsGoodputError,
+  summarizeServices,
+  validationJson,
+  validationText,
+  worstServiceMedian,
+  type ValidationReport,
 } from '../../runtime/validate/index.js';
 import { simulateLikeReplay } from '../../runtime/validate/sim-window.js';
 import { modelSpec, scenario } from '../sim/fixtures.js';
@@ -17,15 +23,24 @@ import { modelSpec, scenario } from '../sim/fixtures.js';
 /** A camera service: 0.01 s per frame on the test box, a 100 ms deadline — never late at these rates. */
 function cameras(fps: number): ServiceConfig {
   return {
-    name: 'cams', kind: 'segmentation',
+    name: 'cams',
+    kind: 'segmentation',
     model: modelSpec({
-      key: 'toy-seg', kind: 'segmentation', weightBytes: 1e6, kvBytesPerToken: 0, flopsPerUnit: 1e9, inputBytes: 96, outputBytes: 48,
+      key: 'toy-seg',
+      kind: 'segmentation',
+      weightBytes: 1e6,
+      kvBytesPerToken: 0,
+      flopsPerUnit: 1e9,
+      inputBytes: 96,
+      outputBytes: 48,
       profiles: [{ deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 'test' }],
     }),
     slo: { kind: 'frame', deadlineS: 0.1 },
     arrivals: { process: 'periodic', streams: 2, fps },
-    promptTokens: { dist: 'fixed', value: 1 }, outputTokens: { dist: 'fixed', value: 1 },
-    ingress: 'sw', maxBatch: 8,
+    promptTokens: { dist: 'fixed', value: 1 },
+    outputTokens: { dist: 'fixed', value: 1 },
+    ingress: 'sw',
+    maxBatch: 8,
   };
 }
 
@@ -65,13 +80,23 @@ describe('validate › injected 55% goodput difference', () => {
     // Assembled as validate.ts assembles it (per-service medians from the same rows).
     const services = summarizeServices([cell]);
     const report: ValidationReport = {
-      schema: 'parasim.validation/1', scenario: 'test', testbed: 'inline', seed: 1, policies: ['round-robin'], loads: [1],
-      profiles: [], cells: [{ ...cell, sim, measured }], medianAbsGoodputError: medianAbsGoodputError([cell]), services,
+      schema: 'parasim.validation/1',
+      scenario: 'test',
+      testbed: 'inline',
+      seed: 1,
+      policies: ['round-robin'],
+      loads: [1],
+      profiles: [],
+      cells: [{ ...cell, sim, measured }],
+      medianAbsGoodputError: medianAbsGoodputError([cell]),
+      services,
       medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
       medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
       medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
       medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
-      overhead: [], roundTripFits: {}, notes: [],
+      overhead: [],
+      roundTripFits: {},
+      notes: [],
     };
     expect(report.medianAbsServiceGoodputError).toBeCloseTo(0.55, 12);
     const text = validationText(report, 0.1);

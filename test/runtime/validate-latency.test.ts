@@ -9,16 +9,51 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG, loadScenario } from '../../scenarios/index.js';
 import { BUILTIN_LLAMA_MODELS, paramCount, kvBytesPerToken } from '../../runtime/backends/index.js';
 import { fitOverhead, parseProfileCsv, profileCsv, type OverheadRow } from '../../runtime/profile/index.js';
-import { summarizeServices, worstServiceMedian, withRoundTrip, withTestbedFrames, type MetricRow } from '../../runtime/validate/index.js';
+import {
+  summarizeServices,
+  worstServiceMedian,
+  withRoundTrip,
+  withTestbedFrames,
+  type MetricRow,
+} from '../../runtime/validate/index.js';
 import { ROOT } from '../cli-paths.js';
 
-const r = (scope: string, metric: MetricRow['metric'], relError: number | null): MetricRow => ({ scope, metric, sim: 0, measured: 0, absError: 0, relError });
+const r = (scope: string, metric: MetricRow['metric'], relError: number | null): MetricRow => ({
+  scope,
+  metric,
+  sim: 0,
+  measured: 0,
+  absError: 0,
+  relError,
+});
 
 describe('validate › per-service medians', () => {
   const cells = [
-    { rows: [r('total', 'goodputRps', 0.9), r('chat', 'goodputRps', 0.1), r('chat', 'e2eP99S', 0.3), r('cam', 'goodputRps', 0), r('cam', 'e2eP99S', 0.5)] },
-    { rows: [r('chat', 'goodputRps', 0.2), r('chat', 'e2eP99S', null), r('cam', 'goodputRps', 0.02), r('cam', 'e2eP99S', 0.1)] },
-    { rows: [r('chat', 'goodputRps', 0.05), r('chat', 'e2eP99S', 0.1), r('cam', 'goodputRps', 0.04), r('cam', 'e2eP99S', 0.2)] },
+    {
+      rows: [
+        r('total', 'goodputRps', 0.9),
+        r('chat', 'goodputRps', 0.1),
+        r('chat', 'e2eP99S', 0.3),
+        r('cam', 'goodputRps', 0),
+        r('cam', 'e2eP99S', 0.5),
+      ],
+    },
+    {
+      rows: [
+        r('chat', 'goodputRps', 0.2),
+        r('chat', 'e2eP99S', null),
+        r('cam', 'goodputRps', 0.02),
+        r('cam', 'e2eP99S', 0.1),
+      ],
+    },
+    {
+      rows: [
+        r('chat', 'goodputRps', 0.05),
+        r('chat', 'e2eP99S', 0.1),
+        r('cam', 'goodputRps', 0.04),
+        r('cam', 'e2eP99S', 0.2),
+      ],
+    },
   ];
 
   it('summarize › three cells › median per service and metric, undefined errors count as infinite, total excluded', () => {
@@ -36,7 +71,13 @@ describe('validate › per-service medians', () => {
   });
 });
 
-const oh = (payloadBytes: number, overheadS: number): OverheadRow => ({ deviceType: 'x86-vm-core', kind: 'llm', payloadBytes, overheadS, source: 't' });
+const oh = (payloadBytes: number, overheadS: number): OverheadRow => ({
+  deviceType: 'x86-vm-core',
+  kind: 'llm',
+  payloadBytes,
+  overheadS,
+  source: 't',
+});
 
 describe('validate › round trip', () => {
   it('fit › points on a line › recovers intercept and slope, zero residual', () => {
@@ -59,7 +100,10 @@ describe('validate › round trip', () => {
     const loaded = loadScenario(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
     const before = loaded.value.links;
-    const { scenario, notes } = withRoundTrip(loaded.value, new Map([['x86-vm-core', { interceptS: 0.004, perByteS: 1e-8, maxResidualS: 0, points: 2 }]]));
+    const { scenario, notes } = withRoundTrip(
+      loaded.value,
+      new Map([['x86-vm-core', { interceptS: 0.004, perByteS: 1e-8, maxResidualS: 0, points: 2 }]]),
+    );
     expect(scenario.links).toHaveLength(before.length);
     for (const l of scenario.links) {
       expect(l.latencyS).toBeCloseTo(0.002, 12);
@@ -67,7 +111,10 @@ describe('validate › round trip', () => {
     }
     expect(notes).toHaveLength(before.length);
     // another device type: nothing changes
-    expect(withRoundTrip(loaded.value, new Map([['rtx-4090', { interceptS: 1, perByteS: 0, maxResidualS: 0, points: 1 }]])).scenario.links).toEqual(before);
+    expect(
+      withRoundTrip(loaded.value, new Map([['rtx-4090', { interceptS: 1, perByteS: 0, maxResidualS: 0, points: 1 }]]))
+        .scenario.links,
+    ).toEqual(before);
   });
 });
 
@@ -79,7 +126,9 @@ describe('validate › testbed frames', () => {
     const cams = scenario.services.find((s) => s.name === 'cameras')!;
     expect([cams.model.inputBytes, cams.model.outputBytes]).toEqual([32 * 16 * 3, 32 * 16]);
     expect(scenario.services.find((s) => s.name === 'chat')).toBe(loaded.value.services.find((s) => s.name === 'chat'));
-    expect(notes).toEqual(['cameras: frames of 32×16 as the testbed sends them (1536 B in, 512 B out; catalog yolo11n-seg: 1228800 B in, 409600 B out)']);
+    expect(notes).toEqual([
+      'cameras: frames of 32×16 as the testbed sends them (1536 B in, 512 B out; catalog yolo11n-seg: 1228800 B in, 409600 B out)',
+    ]);
     expect(MODEL_CATALOG['yolo11n-seg']!.inputBytes).toBe(1228800); // the catalog is not changed
   });
 });
@@ -94,10 +143,13 @@ describe('profile › catalog-format CSV', () => {
     const text = profileCsv('llama-20m', rows);
     expect(text.split('\n')[0]).toBe('device,model,batch,prompt_tokens,prefill_tok_s,decode_tok_s,latency_ms,source');
     expect(text.split('\n')[2]).toBe('x86-vm-core,llama-20m,4,64,,250.5,,"measured: ""b"", c"');
-    expect(parseProfileCsv(text, 'p.csv')).toEqual({ ok: true, value: rows.map((r) => ({ model: 'llama-20m', ...r })) });
+    expect(parseProfileCsv(text, 'p.csv')).toEqual({
+      ok: true,
+      value: rows.map((r) => ({ model: 'llama-20m', ...r })),
+    });
   });
 
-  it('read › model filter › keeps that model\'s rows', () => {
+  it("read › model filter › keeps that model's rows", () => {
     const text = `${profileCsv('llama-20m', rows)}x86-vm-core,other,1,16,99,,,x\n`;
     const only = parseProfileCsv(text, 'p.csv', 'llama-20m');
     expect(only.ok && only.value).toHaveLength(2);

@@ -9,7 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readScenarioObject } from '../../scenarios/index.js';
-import { parseTestbedSpec, testbedDown, testbedFromSpec, testbedUp, type TestbedSpec } from '../../runtime/controller/index.js';
+import {
+  parseTestbedSpec,
+  testbedDown,
+  testbedFromSpec,
+  testbedUp,
+  type TestbedSpec,
+} from '../../runtime/controller/index.js';
 import { validateOnTestbed, validationJson } from '../../runtime/validate/index.js';
 
 import { ROOT } from '../cli-paths.js';
@@ -39,7 +45,9 @@ describe('validate › loopback testbed', () => {
     const read = readScenarioObject(path.join(ROOT, 'scenarios/testbed/loopback-scenario.yaml'));
     if (!read.ok) throw new Error(JSON.stringify(read.issues));
     const r = await validateOnTestbed(read.value, 'loopback-scenario.yaml', testbedFromSpec(spec), {
-      policies: ['least-loaded'], loads: [1], horizonS: 4,
+      policies: ['least-loaded'],
+      loads: [1],
+      horizonS: 4,
       profileGrid: { batches: [1, 2], promptTokens: [16, 64], outputTokens: 4, repeats: 1 },
       replay: { drainS: 5 },
     });
@@ -49,9 +57,20 @@ describe('validate › loopback testbed', () => {
     expect(v.cells).toHaveLength(1);
     const cell = v.cells[0]!;
     expect(cell.rows.map((x) => `${x.scope}.${x.metric}`)).toEqual([
-      'total.goodputRps', 'total.sloAttainment',
-      'chat.goodputRps', 'chat.sloAttainment', 'chat.ttftP50S', 'chat.ttftP99S', 'chat.tpotP50S', 'chat.tpotP99S', 'chat.e2eP50S', 'chat.e2eP99S',
-      'cameras.goodputRps', 'cameras.sloAttainment', 'cameras.e2eP50S', 'cameras.e2eP99S',
+      'total.goodputRps',
+      'total.sloAttainment',
+      'chat.goodputRps',
+      'chat.sloAttainment',
+      'chat.ttftP50S',
+      'chat.ttftP99S',
+      'chat.tpotP50S',
+      'chat.tpotP99S',
+      'chat.e2eP50S',
+      'chat.e2eP99S',
+      'cameras.goodputRps',
+      'cameras.sloAttainment',
+      'cameras.e2eP50S',
+      'cameras.e2eP99S',
     ]);
     // Same arrivals on both sides (same seed and streams), all accounted for live.
     expect(cell.sim.totals.offered).toBe(cell.measured.totals.offered);
@@ -63,6 +82,8 @@ describe('validate › loopback testbed', () => {
     expect(v.profiles).toHaveLength(3 * (4 + 2));
     const json = JSON.parse(validationJson(v, 0.5)) as { medianAbsGoodputError: number; cells: unknown[] };
     expect(json.medianAbsGoodputError).toBeCloseTo(v.medianAbsGoodputError, 6);
-    process.stderr.write(`validate e2e: 4 s run, medianAbsGoodputError ${(v.medianAbsGoodputError * 100).toFixed(1)}%\n`);
+    process.stderr.write(
+      `validate e2e: 4 s run, medianAbsGoodputError ${(v.medianAbsGoodputError * 100).toFixed(1)}%\n`,
+    );
   }, 85_000);
 });

@@ -4,7 +4,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { POLICIES, type ClusterView, type NodeView, type Policy, type RequestInfo, type Rng } from '../../policies/index.js';
+import {
+  POLICIES,
+  type ClusterView,
+  type NodeView,
+  type Policy,
+  type RequestInfo,
+  type Rng,
+} from '../../policies/index.js';
 import { MinTree } from '../../policies/load-tree.js';
 import { leastLoaded, routableInstances } from '../../policies/routing.js';
 import { fleetScenario } from '../../scenarios/fleet.js';
@@ -19,23 +26,25 @@ function fleet(sites: number, policy: string, horizonS = 20) {
 
 describe('MinTree', () => {
   it('agrees with a left-to-right scan (first least) under random key changes', () => {
-    fc.assert(fc.property(
-      fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 40 }),
-      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 5 })), { maxLength: 60 }),
-      (init, changes) => {
-        const keys = [...init];
-        const t = new MinTree(keys.length);
-        t.fill((k) => keys[k]!);
-        for (const [p, v] of changes) {
-          const pos = p % keys.length;
-          keys[pos] = v;
-          t.set(pos, v);
-          let best = 0;
-          for (let k = 1; k < keys.length; k++) if (keys[k]! < keys[best]!) best = k;
-          expect(t.argmin()).toBe(best);
-        }
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 5 })), { maxLength: 60 }),
+        (init, changes) => {
+          const keys = [...init];
+          const t = new MinTree(keys.length);
+          t.fill((k) => keys[k]!);
+          for (const [p, v] of changes) {
+            const pos = p % keys.length;
+            keys[pos] = v;
+            t.set(pos, v);
+            let best = 0;
+            for (let k = 1; k < keys.length; k++) if (keys[k]! < keys[best]!) best = k;
+            expect(t.argmin()).toBe(best);
+          }
+        },
+      ),
+    );
   });
 });
 
@@ -67,9 +76,14 @@ describe('host load index', () => {
     const inner = POLICIES.epara.create({});
     let seen = 0;
     const policy: Policy = {
-      name: inner.name, placementPeriodS: inner.placementPeriodS, sync: inner.sync,
+      name: inner.name,
+      placementPeriodS: inner.placementPeriodS,
+      sync: inner.sync,
       place: (view, rng) => inner.place(view, rng),
-      route: (req, view, rng) => { if (view.loadIndex !== undefined) seen++; return inner.route(req, view, rng); },
+      route: (req, view, rng) => {
+        if (view.loadIndex !== undefined) seen++;
+        return inner.route(req, view, rng);
+      },
     };
     simulate(fleet(2, 'epara', 5), { policyImpl: policy });
     expect(seen).toBe(0);

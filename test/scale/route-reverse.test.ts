@@ -22,22 +22,30 @@ function flushSignatureCache(): void {
 
 describe('reverse routes', () => {
   it('device → ingress after ingress → everything equals a cold query', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 3, max: 9 }),
-      fc.array(fc.constantFrom(1e8, 1e9, 1e10), { minLength: 9, maxLength: 9 }),
-      fc.array(fc.constantFrom(1e-4, 1e-3, 2e-3), { minLength: 9, maxLength: 9 }),
-      fc.nat(), fc.integer({ min: 1, max: 1e6 }),
-      (n, bws, lats, pick, bytes) => {
-        const make = ring(n, (i) => bws[i]!, (i) => lats[i]!);
-        const src = `n${pick % n}`;
-        const warm = make();
-        // n0's table first (it asks for ≥ 32 destinations, so it builds the full one).
-        for (let k = 0; k < 40; k++) for (let i = 0; i < n; i++) transferTimeS(warm, 'n0', `n${i}`, k);
-        const viaReverse = transferTimeS(warm, src, 'n0', bytes);
-        flushSignatureCache();
-        const cold = make();
-        expect(viaReverse).toBe(transferTimeS(cold, src, 'n0', bytes));
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 9 }),
+        fc.array(fc.constantFrom(1e8, 1e9, 1e10), { minLength: 9, maxLength: 9 }),
+        fc.array(fc.constantFrom(1e-4, 1e-3, 2e-3), { minLength: 9, maxLength: 9 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 1e6 }),
+        (n, bws, lats, pick, bytes) => {
+          const make = ring(
+            n,
+            (i) => bws[i]!,
+            (i) => lats[i]!,
+          );
+          const src = `n${pick % n}`;
+          const warm = make();
+          // n0's table first (it asks for ≥ 32 destinations, so it builds the full one).
+          for (let k = 0; k < 40; k++) for (let i = 0; i < n; i++) transferTimeS(warm, 'n0', `n${i}`, k);
+          const viaReverse = transferTimeS(warm, src, 'n0', bytes);
+          flushSignatureCache();
+          const cold = make();
+          expect(viaReverse).toBe(transferTimeS(cold, src, 'n0', bytes));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

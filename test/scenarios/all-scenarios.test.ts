@@ -17,20 +17,31 @@ const DIR = path.join(ROOT, 'scenarios');
 /** Long enough for a cold start (weights loaded from storage) plus a few requests. */
 const SHORT_HORIZON_S = 5;
 /** Examples whose first request cannot finish in 5 s: a cold 7B over four Pis, a 70B over two GPUs. */
-const SLOW_START_S: Readonly<Record<string, number>> = { 'scenarios/pi-cluster-tp.yaml': 120, 'scenarios/two-gpu-70b.yaml': 120, 'scenarios/edge/pi5-thermal.yaml': 120 };
+const SLOW_START_S: Readonly<Record<string, number>> = {
+  'scenarios/pi-cluster-tp.yaml': 120,
+  'scenarios/two-gpu-70b.yaml': 120,
+  'scenarios/edge/pi5-thermal.yaml': 120,
+};
 
 function yamlFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return ['sweeps', 'testbed', 'catalog', 'calibration'].includes(e.name) ? [] : yamlFiles(p);
-    return /\.ya?ml$/.test(e.name) ? [p] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return ['sweeps', 'testbed', 'catalog', 'calibration'].includes(e.name) ? [] : yamlFiles(p);
+      return /\.ya?ml$/.test(e.name) ? [p] : [];
+    })
+    .sort();
 }
 
 const rel = (p: string): string => path.relative(ROOT, p);
 const SCENARIOS = yamlFiles(DIR);
 const SWEEPS = fs.existsSync(path.join(DIR, 'sweeps'))
-  ? fs.readdirSync(path.join(DIR, 'sweeps')).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => path.join(DIR, 'sweeps', n))
+  ? fs
+      .readdirSync(path.join(DIR, 'sweeps'))
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()
+      .map((n) => path.join(DIR, 'sweeps', n))
   : [];
 
 describe('scenario files', () => {

@@ -25,17 +25,29 @@ describe('loadScenario', () => {
 
   it('parseScenario › several schema errors › reports all with line:col and did-you-mean', () => {
     const text = [
-      'name: x', 'horizon_min: 10', 'devices:', '  - {id: a, type: rtx-4900}', 'services:', '  - name: s', '    kind: llm',
-      '    model: llama-2-7b-q4', '    ingress: a', '    slo: {ttft_s: -2, tpot_s: 0.1}', '    arrivals: {process: poisson, rate_per_sec: 3}', '',
+      'name: x',
+      'horizon_min: 10',
+      'devices:',
+      '  - {id: a, type: rtx-4900}',
+      'services:',
+      '  - name: s',
+      '    kind: llm',
+      '    model: llama-2-7b-q4',
+      '    ingress: a',
+      '    slo: {ttft_s: -2, tpot_s: 0.1}',
+      '    arrivals: {process: poisson, rate_per_sec: 3}',
+      '',
     ].join('\n');
-    expect(issuesOf(text)).toBe([
-      'x.yaml:1:1: missing required key "horizon_s"',
-      'x.yaml:2:1: horizon_min: unknown key "horizon_min"; did you mean "horizon_s"?',
-      'x.yaml:4:19: devices[0].type: unknown device type "rtx-4900"; did you mean "rtx-4090"?',
-      'x.yaml:10:19: services[0].slo.ttft_s: expected a positive number of seconds, got -2',
-      'x.yaml:11:15: services[0].arrivals: missing required key "rate_per_s"',
-      'x.yaml:11:34: services[0].arrivals.rate_per_sec: unknown key "rate_per_sec"; did you mean "rate_per_s"?',
-    ].join('\n'));
+    expect(issuesOf(text)).toBe(
+      [
+        'x.yaml:1:1: missing required key "horizon_s"',
+        'x.yaml:2:1: horizon_min: unknown key "horizon_min"; did you mean "horizon_s"?',
+        'x.yaml:4:19: devices[0].type: unknown device type "rtx-4900"; did you mean "rtx-4090"?',
+        'x.yaml:10:19: services[0].slo.ttft_s: expected a positive number of seconds, got -2',
+        'x.yaml:11:15: services[0].arrivals: missing required key "rate_per_s"',
+        'x.yaml:11:34: services[0].arrivals.rate_per_sec: unknown key "rate_per_sec"; did you mean "rate_per_s"?',
+      ].join('\n'),
+    );
   });
 
   it('parseScenario › bad YAML syntax › reports the position', () => {

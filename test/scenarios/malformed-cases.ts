@@ -28,16 +28,24 @@ const SECTIONS = {
 type Sections = typeof SECTIONS;
 
 function service(o: { model?: string; ingress?: string; arrivals?: string; ingressKey?: string } = {}): string {
-  return ['services:', '  - name: chat', '    kind: llm', `    model: ${o.model ?? 'llama-3.1-8b-q4'}`,
-    `    ${o.ingressKey ?? 'ingress'}: ${o.ingress ?? 'lan'}`, '    slo: { ttft_s: 2, tpot_s: 0.2 }',
-    `    arrivals: ${o.arrivals ?? '{ process: poisson, rate_per_s: 2 }'}`, ''].join('\n');
+  return [
+    'services:',
+    '  - name: chat',
+    '    kind: llm',
+    `    model: ${o.model ?? 'llama-3.1-8b-q4'}`,
+    `    ${o.ingressKey ?? 'ingress'}: ${o.ingress ?? 'lan'}`,
+    '    slo: { ttft_s: 2, tpot_s: 0.2 }',
+    `    arrivals: ${o.arrivals ?? '{ process: poisson, rate_per_s: 2 }'}`,
+    '',
+  ].join('\n');
 }
 
 export const scenario = (over: Partial<Sections> = {}): string => {
   const s = { ...SECTIONS, ...over };
   return s.head + s.policy + s.switches + s.devices + s.links + s.services + s.faults;
 };
-const withFpga = 'devices:\n  - { id: gpu, type: rtx-4090 }\n  - { id: pi, type: raspberry-pi-5-8gb }\n  - { id: fpga, type: basys3-fpga }\n';
+const withFpga =
+  'devices:\n  - { id: gpu, type: rtx-4090 }\n  - { id: pi, type: raspberry-pi-5-8gb }\n  - { id: fpga, type: basys3-fpga }\n';
 /** The too-big message's figures, from the catalog (the loader's rule: memory × weight fraction). */
 const gb = (bytes: number): string => (bytes / 1e9).toFixed(2);
 const usable = (type: string): number => {
@@ -59,20 +67,24 @@ export interface Case {
 
 export const CASES: readonly Case[] = [
   {
-    name: 'bad YAML syntax', cli: true,
+    name: 'bad YAML syntax',
+    cli: true,
     text: 'name: [t\nhorizon_s: 10\n',
     expected: ['F:2:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]'],
   },
   {
-    name: 'empty file', text: '',
+    name: 'empty file',
+    text: '',
     expected: ['F:1:1: the file is empty; a scenario is a YAML mapping'],
   },
   {
-    name: 'only comments', text: '# a scenario, some day\n',
+    name: 'only comments',
+    text: '# a scenario, some day\n',
     expected: ['F:1:1: the file is empty; a scenario is a YAML mapping'],
   },
   {
-    name: 'unknown top-level key', cli: true,
+    name: 'unknown top-level key',
+    cli: true,
     text: scenario({ head: 'name: t\nhorizon_s: 10\nseeed: 3\n' }),
     expected: ['F:3:1: seeed: unknown key "seeed"; did you mean "seed"?'],
   },
@@ -86,13 +98,18 @@ export const CASES: readonly Case[] = [
   },
   {
     name: 'wrong unit in a key',
-    text: scenario({ links: 'links:\n  - { a: gpu, b: lan, type: 10gbe, latency_s: 0.001 }\n  - { a: pi, b: lan, type: wifi5 }\n' }),
+    text: scenario({
+      links: 'links:\n  - { a: gpu, b: lan, type: 10gbe, latency_s: 0.001 }\n  - { a: pi, b: lan, type: wifi5 }\n',
+    }),
     expected: ['F:8:36: links[0].latency_s: unknown key "latency_s"; did you mean "latency_ms"?'],
   },
   {
     name: 'key without its unit',
     text: scenario({ head: 'name: t\nhorizon: 10\n' }),
-    expected: ['F:1:1: missing required key "horizon_s"', 'F:2:1: horizon: unknown key "horizon"; did you mean "horizon_s"?'],
+    expected: [
+      'F:1:1: missing required key "horizon_s"',
+      'F:2:1: horizon: unknown key "horizon"; did you mean "horizon_s"?',
+    ],
   },
   {
     name: 'unit written into the value',
@@ -115,22 +132,32 @@ export const CASES: readonly Case[] = [
     expected: ['F:9:10: links[1].a: link to a missing device or switch "pii"; did you mean "pi"?'],
   },
   {
-    name: 'HC-05 baud not in its table', cli: true,
-    text: scenario({ devices: withFpga, links: `${SECTIONS.links}  - { a: fpga, b: pi, type: hc05-serial, baud: 100000 }\n` }),
-    expected: ['F:11:48: links[2].baud: baud 100000 is not a rate "hc05-serial" accepts; expected one of '
-      + '9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1382400; did you mean 115200?'],
+    name: 'HC-05 baud not in its table',
+    cli: true,
+    text: scenario({
+      devices: withFpga,
+      links: `${SECTIONS.links}  - { a: fpga, b: pi, type: hc05-serial, baud: 100000 }\n`,
+    }),
+    expected: [
+      'F:11:48: links[2].baud: baud 100000 is not a rate "hc05-serial" accepts; expected one of ' +
+        '9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1382400; did you mean 115200?',
+    ],
   },
   {
     name: 'baud on a fixed-rate link',
-    text: scenario({ links: 'links:\n  - { a: gpu, b: lan, type: 10gbe, baud: 9600 }\n  - { a: pi, b: lan, type: wifi5 }\n' }),
+    text: scenario({
+      links: 'links:\n  - { a: gpu, b: lan, type: 10gbe, baud: 9600 }\n  - { a: pi, b: lan, type: wifi5 }\n',
+    }),
     expected: ['F:8:42: links[0].baud: baud can only be set on a serial link; "10gbe" has a fixed rate'],
   },
   {
     name: 'model too big for every device',
     text: scenario({ services: service({ model: 'llama-2-70b-q4' }) }),
-    expected: [`F:13:12: services[0].model: no device can hold service chat (needs ${gb(MODEL_CATALOG['llama-2-70b-q4']!.weightBytes)} GB `
-      + `of weights; largest is gpu (rtx-4090) with ${gb(usable('rtx-4090'))} GB usable); `
-      + `the devices together hold only ${gb(usable('rtx-4090') + usable('raspberry-pi-5-8gb'))} GB usable`],
+    expected: [
+      `F:13:12: services[0].model: no device can hold service chat (needs ${gb(MODEL_CATALOG['llama-2-70b-q4']!.weightBytes)} GB ` +
+        `of weights; largest is gpu (rtx-4090) with ${gb(usable('rtx-4090'))} GB usable); ` +
+        `the devices together hold only ${gb(usable('rtx-4090') + usable('raspberry-pi-5-8gb'))} GB usable`,
+    ],
   },
   {
     name: 'duplicate device id',
@@ -140,8 +167,10 @@ export const CASES: readonly Case[] = [
   {
     name: 'device not reachable from the ingress',
     text: scenario({ links: 'links:\n  - { a: gpu, b: lan, type: 10gbe }\n' }),
-    expected: ['F:6:11: devices[1].id: device "pi" is not connected to ingress "lan" of service chat; '
-      + 'add a link from it to a switch or device on that network'],
+    expected: [
+      'F:6:11: devices[1].id: device "pi" is not connected to ingress "lan" of service chat; ' +
+        'add a link from it to a switch or device on that network',
+    ],
   },
   {
     name: 'unknown ingress',
@@ -156,13 +185,17 @@ export const CASES: readonly Case[] = [
   {
     name: 'unknown policy parameter',
     text: scenario({ policy: 'policy:\n  name: epara\n  params: { sync_period: 1 }\n' }),
-    expected: ['F:5:26: policy.params.sync_period: unknown parameter "sync_period" for policy epara; did you mean "sync_period_s"?'],
+    expected: [
+      'F:5:26: policy.params.sync_period: unknown parameter "sync_period" for policy epara; did you mean "sync_period_s"?',
+    ],
   },
   {
     name: 'policy parameter out of range',
     text: scenario({ policy: `policy:\n  name: epara\n  params: { sync_period_s: ${(sync.max ?? 1e6) * 10} }\n` }),
-    expected: [`F:5:28: policy.params.sync_period_s: expected a number in ${sync.min ?? '-∞'}..${sync.max ?? '∞'}, `
-      + `got ${(sync.max ?? 1e6) * 10}; ${sync.description}`],
+    expected: [
+      `F:5:28: policy.params.sync_period_s: expected a number in ${sync.min ?? '-∞'}..${sync.max ?? '∞'}, ` +
+        `got ${(sync.max ?? 1e6) * 10}; ${sync.description}`,
+    ],
   },
   {
     name: 'fault on an unknown device',
@@ -175,10 +208,15 @@ export const CASES: readonly Case[] = [
     expected: ['F:18:32: faults[0].link: fault targets unknown link "wann"; valid: gpu--lan, pi--lan'],
   },
   {
-    name: 'trace file that does not exist', cli: true,
-    text: scenario({ services: service({ arrivals: '{ process: trace, format: azure-llm-2023, path: traces/missing.csv }' }) }),
-    expected: ['F:16:63: services[0].arrivals.path: trace file "traces/missing.csv" does not exist (looked for D/traces/missing.csv); '
-      + 'relative paths start at the scenario file\'s folder'],
+    name: 'trace file that does not exist',
+    cli: true,
+    text: scenario({
+      services: service({ arrivals: '{ process: trace, format: azure-llm-2023, path: traces/missing.csv }' }),
+    }),
+    expected: [
+      'F:16:63: services[0].arrivals.path: trace file "traces/missing.csv" does not exist (looked for D/traces/missing.csv); ' +
+        "relative paths start at the scenario file's folder",
+    ],
   },
 ];
 

@@ -14,19 +14,26 @@ afterAll(removeTmp);
 
 function runCli(file: string, out: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, 'run', file, '--out', out], { cwd: ROOT, encoding: 'utf8' }, (err, _stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : null, stderr });
-    });
+    execFile(
+      process.execPath,
+      [MAIN, 'run', file, '--out', out],
+      { cwd: ROOT, encoding: 'utf8' },
+      (err, _stdout, stderr) => {
+        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : null, stderr });
+      },
+    );
   });
 }
 
 describe('run command › malformed scenarios', () => {
   const cliCases = CASES.filter((c) => c.cli === true);
   it(`run command › ${cliCases.length} malformed scenarios, spawned concurrently › exit 1, issues on stderr, no file left`, async () => {
-    const runs = await Promise.all(cliCases.map(async (c) => {
-      const w = writeCase(c);
-      return { c, w, r: await runCli(w.file, path.join(w.dir, 'r.json')) };
-    }));
+    const runs = await Promise.all(
+      cliCases.map(async (c) => {
+        const w = writeCase(c);
+        return { c, w, r: await runCli(w.file, path.join(w.dir, 'r.json')) };
+      }),
+    );
     for (const { c, w, r } of runs) {
       expect(r.code, `${c.name}: ${r.stderr}`).toBe(1);
       expect(r.stderr).toBe(`parasim: ${w.expected}\n`);

@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPolicy, formatIssues, loadPolicyModule, loadScenario, moduleChoice, parseScenario } from '../../scenarios/index.js';
+import {
+  createPolicy,
+  formatIssues,
+  loadPolicyModule,
+  loadScenario,
+  moduleChoice,
+  parseScenario,
+} from '../../scenarios/index.js';
 import { resultToJson, simulate } from '../../sim/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -51,29 +58,39 @@ describe('policy module › the shipped example', () => {
 describe('policy module › refused with the file and the field', () => {
   it('module › no default export › names the file, the missing export and what it found', async () => {
     const f = path.join(FIX, 'no-default.mjs');
-    expect(await loadPolicyModule(f)).toEqual({ ok: false, issues: [
-      `${f}: export default: missing; a policy module exports its factory as \`export default { description, params, create }\` (or \`export const policy\`); found exports: notAPolicy`,
-    ] });
+    expect(await loadPolicyModule(f)).toEqual({
+      ok: false,
+      issues: [
+        `${f}: export default: missing; a policy module exports its factory as \`export default { description, params, create }\` (or \`export const policy\`); found exports: notAPolicy`,
+      ],
+    });
   });
   it('module › factory without create, param spec without description › one issue each', async () => {
     const f = path.join(FIX, 'no-create.mjs');
-    expect(await loadPolicyModule(f)).toEqual({ ok: false, issues: [
-      `${f}: export default.create: expected a function (params) => Policy`,
-      `${f}: export default.params.k: expected { kind: number | integer | boolean | choice, default, description }`,
-    ] });
+    expect(await loadPolicyModule(f)).toEqual({
+      ok: false,
+      issues: [
+        `${f}: export default.create: expected a function (params) => Policy`,
+        `${f}: export default.params.k: expected { kind: number | integer | boolean | choice, default, description }`,
+      ],
+    });
   });
   it('module › create returns a policy without route › refused when created', async () => {
     const f = path.join(FIX, 'bad-policy.mjs');
-    expect(await createPolicy(moduleChoice(f))).toEqual({ ok: false, issues: [
-      `${f}: the created policy.route: expected a function (request, view, rng) => RouteDecision`,
-    ] });
+    expect(await createPolicy(moduleChoice(f))).toEqual({
+      ok: false,
+      issues: [`${f}: the created policy.route: expected a function (request, view, rng) => RouteDecision`],
+    });
   });
-  it('module › a param out of range and an unknown one › checked against the module\'s own specs', async () => {
+  it("module › a param out of range and an unknown one › checked against the module's own specs", async () => {
     const r = await createPolicy({ ...moduleChoice(EXAMPLE), params: { replicas: 0, replica: 2 } });
-    expect(r).toEqual({ ok: false, issues: [
-      `${EXAMPLE}: policy.params.replicas: expected an integer in 1..64, got 0; Replicas per service.`,
-      `${EXAMPLE}: policy.params.replica: unknown parameter "replica" for policy my-policy; did you mean "replicas"?`,
-    ] });
+    expect(r).toEqual({
+      ok: false,
+      issues: [
+        `${EXAMPLE}: policy.params.replicas: expected an integer in 1..64, got 0; Replicas per service.`,
+        `${EXAMPLE}: policy.params.replica: unknown parameter "replica" for policy my-policy; did you mean "replicas"?`,
+      ],
+    });
   });
   it('module › a file that does not exist › says so', async () => {
     const f = path.join(FIX, 'nope.mjs');
@@ -93,7 +110,10 @@ describe('policy module › in a scenario', () => {
 
   it('scenario › policy.module relative to the scenario file › resolved to an absolute path, params kept for the module', () => {
     const file = path.join(ROOT, 'scenarios/with-module.yaml');
-    const r = parseScenario(withPolicy('policy:\n  module: ../examples/my-policy.mjs\n  params: { replicas: 3 }\n'), file);
+    const r = parseScenario(
+      withPolicy('policy:\n  module: ../examples/my-policy.mjs\n  params: { replicas: 3 }\n'),
+      file,
+    );
     if (!r.ok) throw new Error(formatIssues(r.issues));
     expect(r.value.policy).toEqual({ name: 'my-policy', module: EXAMPLE, params: { replicas: 3 } });
   });
@@ -102,12 +122,17 @@ describe('policy module › in a scenario', () => {
     const r = parseScenario(withPolicy('policy:\n  module: ./nope.mjs\n'), file);
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(formatIssues(r.issues)).toBe(`${file}:9:11: policy.module: policy module "./nope.mjs" does not exist (looked for ${path.join(TMP, 'nope.mjs')}); relative paths start at the scenario file's folder`);
+      expect(formatIssues(r.issues)).toBe(
+        `${file}:9:11: policy.module: policy module "./nope.mjs" does not exist (looked for ${path.join(TMP, 'nope.mjs')}); relative paths start at the scenario file's folder`,
+      );
     }
   });
   it('scenario › both policy.name and policy.module › refused', () => {
     const r = parseScenario(withPolicy(`policy:\n  name: epara\n  module: ${EXAMPLE}\n`), path.join(TMP, 'both.yaml'));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(formatIssues(r.issues)).toMatch(/:9:9: policy\.name: give either policy\.name or policy\.module, not both$/);
+    if (!r.ok)
+      expect(formatIssues(r.issues)).toMatch(
+        /:9:9: policy\.name: give either policy\.name or policy\.module, not both$/,
+      );
   });
 });

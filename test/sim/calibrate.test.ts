@@ -12,14 +12,18 @@ import { calibrate, parseCalibrationRows, simulate } from '../../sim/index.js';
 import { syncS } from '../../sim/parallel/tensor-parallel.js';
 
 const C = builtinCatalog();
-const HEAD = 'device_key,model_key,nodes,parallelism,link_key,batch,prompt_tokens,output_tokens,prefill_tok_s,decode_tok_s,notes';
+const HEAD =
+  'device_key,model_key,nodes,parallelism,link_key,batch,prompt_tokens,output_tokens,prefill_tok_s,decode_tok_s,notes';
 
 describe('calibrate › table', () => {
   it('calibrate › bad rows › every problem located by line and column, did-you-mean on keys', () => {
-    const text = [HEAD,
+    const text = [
+      HEAD,
       'raspberry-pi-5-8gb,llama-2-7b-q4,2,,1gbe,1,,,,2.0,x',
       'rasberry-pi-5-8gb,llama-2-7b-q4,1,,,1,,,,2.0,x',
-      'raspberry-pi-5-8gb,llama-2-7b-q4,4,tp,,0,,,,-1,x', ''].join('\n');
+      'raspberry-pi-5-8gb,llama-2-7b-q4,4,tp,,0,,,,-1,x',
+      '',
+    ].join('\n');
     const r = parseCalibrationRows(text, 'T.csv', C);
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -34,13 +38,19 @@ describe('calibrate › table', () => {
   });
 
   it('calibrate › report › rows, medians and unexpressible rows with their reason', () => {
-    const text = [HEAD,
+    const text = [
+      HEAD,
       'rtx-3090,llama-2-7b-q4,1,none,,1,512,128,2601.81,120.6,one',
-      'raspberry-pi-5-8gb,llama-2-70b-q4,1,,,1,,,,1.0,too big', ''].join('\n');
+      'raspberry-pi-5-8gb,llama-2-70b-q4,1,,,1,,,,1.0,too big',
+      '',
+    ].join('\n');
     const rows = parseCalibrationRows(text, 'T.csv', C);
     if (!rows.ok) throw new Error(formatIssues(rows.issues));
     const rep = calibrate(rows.value, C, 'T.csv');
-    expect(rep.rows.map((r) => [r.line, r.metric])).toEqual([[2, 'prefill_tok_s'], [2, 'decode_tok_s']]);
+    expect(rep.rows.map((r) => [r.line, r.metric])).toEqual([
+      [2, 'prefill_tok_s'],
+      [2, 'decode_tok_s'],
+    ]);
     for (const r of rep.rows) {
       expect(r.simulated).toBeGreaterThan(0);
       expect(r.relError).toBeCloseTo((r.simulated - r.published) / r.published, 3);
@@ -57,7 +67,13 @@ describe('calibrate › table', () => {
 describe('tensor parallel › across devices', () => {
   const model = C.models['llama-2-7b-q4']!;
   const link = (latencyS: number, bandwidthBps: number, kind: 'ethernet' | 'wifi' = 'ethernet') => ({
-    id: 'l', a: 'x', b: 'sw', spec: { ...C.links['1gbe']!, kind }, bandwidthBps, latencyS, lossRate: 0,
+    id: 'l',
+    a: 'x',
+    b: 'sw',
+    spec: { ...C.links['1gbe']!, kind },
+    bandwidthBps,
+    latencyS,
+    lossRate: 0,
   });
 
   it('tensor parallel › sync › 2·path latency + (n−1)·(bytes/bandwidth + per message) + per sync (TCP)', () => {
@@ -72,7 +88,10 @@ describe('tensor parallel › across devices', () => {
 
   /** Decode tok/s of the 7B on n Pi 5 over `linkKey`, through calibrate. */
   function decode(n: number, linkKey: string): number {
-    const row = n === 1 ? 'raspberry-pi-5-8gb,llama-2-7b-q4,1,none,,1,16,32,,1,x' : `raspberry-pi-5-8gb,llama-2-7b-q4,${n},tp,${linkKey},1,16,32,,1,x`;
+    const row =
+      n === 1
+        ? 'raspberry-pi-5-8gb,llama-2-7b-q4,1,none,,1,16,32,,1,x'
+        : `raspberry-pi-5-8gb,llama-2-7b-q4,${n},tp,${linkKey},1,16,32,,1,x`;
     const rows = parseCalibrationRows(`${HEAD}\n${row}\n`, 'T.csv', C);
     if (!rows.ok) throw new Error(formatIssues(rows.issues));
     const rep = calibrate(rows.value, C, 'T.csv');
@@ -121,7 +140,11 @@ describe('tensor parallel › faults', () => {
 
 describe('pipeline › across devices', () => {
   function rate(batch: number): number {
-    const rows = parseCalibrationRows(`${HEAD}\nraspberry-pi-5-8gb,llama-2-13b-q4,4,pp,1gbe,${batch},64,32,,1,x\n`, 'T.csv', C);
+    const rows = parseCalibrationRows(
+      `${HEAD}\nraspberry-pi-5-8gb,llama-2-13b-q4,4,pp,1gbe,${batch},64,32,,1,x\n`,
+      'T.csv',
+      C,
+    );
     if (!rows.ok) throw new Error(formatIssues(rows.issues));
     const rep = calibrate(rows.value, C, 'T.csv');
     if (rep.rows.length === 0) throw new Error(JSON.stringify(rep.unexpressible));
@@ -139,11 +162,25 @@ describe('pipeline › across devices', () => {
 });
 
 describe('loader › models larger than one device', () => {
-  const text = (policy: string): string => [
-    'name: t', 'horizon_s: 10', `policy: { name: ${policy} }`, 'switches: [lan]',
-    'devices:', '  - { id: gpu, type: rtx-3090, count: 2 }', 'links:', '  - { a: gpu, b: lan, type: pcie4-x16 }',
-    'services:', '  - name: big', '    kind: llm', '    model: llama-2-70b-q4', '    ingress: lan',
-    '    slo: { ttft_s: 5, tpot_s: 0.5 }', '    arrivals: { process: poisson, rate_per_s: 0.1 }', ''].join('\n');
+  const text = (policy: string): string =>
+    [
+      'name: t',
+      'horizon_s: 10',
+      `policy: { name: ${policy} }`,
+      'switches: [lan]',
+      'devices:',
+      '  - { id: gpu, type: rtx-3090, count: 2 }',
+      'links:',
+      '  - { a: gpu, b: lan, type: pcie4-x16 }',
+      'services:',
+      '  - name: big',
+      '    kind: llm',
+      '    model: llama-2-70b-q4',
+      '    ingress: lan',
+      '    slo: { ttft_s: 5, tpot_s: 0.5 }',
+      '    arrivals: { process: poisson, rate_per_s: 0.1 }',
+      '',
+    ].join('\n');
 
   it('loader › a splitting policy › accepts a model the devices hold together', () => {
     const r = parseScenario(text('edgeshard-throughput'), 'F');
@@ -154,7 +191,9 @@ describe('loader › models larger than one device', () => {
     const r = parseScenario(text('edge-solo'), 'F');
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(formatIssues(r.issues)).toMatch(/no device can hold service big .*; policy edge-solo places whole models; epara, edgeshard-latency, edgeshard-throughput, cloud-edge-even, cloud-edge-opt, adaptive-split, device-group can split it across devices$/);
+      expect(formatIssues(r.issues)).toMatch(
+        /no device can hold service big .*; policy edge-solo places whole models; epara, edgeshard-latency, edgeshard-throughput, cloud-edge-even, cloud-edge-opt, adaptive-split, device-group can split it across devices$/,
+      );
     }
   });
 });

@@ -20,7 +20,9 @@ const plan = [{ service: 'chat', stages: [{ device: 'gpu0', gpus: 1, firstLayer:
 function run(concurrency: number, thinkS: number, horizonS = 20.05) {
   const sc = scenario({
     horizonS,
-    services: [llmService({ model, arrivals: { process: 'closed', concurrency, thinkS, thinkDist: 'fixed' }, maxBatch: 8 })],
+    services: [
+      llmService({ model, arrivals: { process: 'closed', concurrency, thinkS, thinkDist: 'fixed' }, maxBatch: 8 }),
+    ],
   });
   const rec = recorder();
   const result = simulate(sc, { records: rec.records, policyImpl: fixedPlanPolicy(plan) });
@@ -37,7 +39,10 @@ function maxOutstanding(recs: readonly RequestRecord[]): number {
   ev.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cur = 0;
   let best = 0;
-  for (const [, d] of ev) { cur += d; best = Math.max(best, cur); }
+  for (const [, d] of ev) {
+    cur += d;
+    best = Math.max(best, cur);
+  }
   return best;
 }
 
@@ -63,7 +68,10 @@ describe('closed-loop arrivals', () => {
     const served = recs.filter((r) => r.outcome === 'ok' || r.outcome === 'late');
     for (let i = 1; i < recs.length; i++) {
       const prev = recs[i - 1]!;
-      expect(recs[i]!.arrivalS - prev.finishS).toBeCloseTo(prev.outcome === 'dropped' ? Math.max(0.5, CLOSED_RETRY_S) : 0.5, 9);
+      expect(recs[i]!.arrivalS - prev.finishS).toBeCloseTo(
+        prev.outcome === 'dropped' ? Math.max(0.5, CLOSED_RETRY_S) : 0.5,
+        9,
+      );
     }
     // Cycles of service + 0.5 s think after the first ready instant.
     expect(served.length).toBeGreaterThanOrEqual(Math.floor((20 - 2 - CLOSED_RETRY_S) / (cycle + 0.5)));
@@ -90,13 +98,29 @@ describe('closed-loop arrivals', () => {
 describe('closed-loop arrivals in YAML', () => {
   it('closed loop › parses with defaults and rejects a bad concurrency with its location', async () => {
     const { parseScenario, formatIssues } = await import('../../scenarios/index.js');
-    const text = (arr: string) => [
-      'name: x', 'horizon_s: 10', 'devices:', '  - {id: a, type: rtx-4090}', 'services:', '  - name: s', '    kind: llm',
-      '    model: llama-3.1-8b-q4', '    ingress: a', '    slo: {ttft_s: 2, tpot_s: 0.1}', `    arrivals: ${arr}`, '',
-    ].join('\n');
+    const text = (arr: string) =>
+      [
+        'name: x',
+        'horizon_s: 10',
+        'devices:',
+        '  - {id: a, type: rtx-4090}',
+        'services:',
+        '  - name: s',
+        '    kind: llm',
+        '    model: llama-3.1-8b-q4',
+        '    ingress: a',
+        '    slo: {ttft_s: 2, tpot_s: 0.1}',
+        `    arrivals: ${arr}`,
+        '',
+      ].join('\n');
     const ok = parseScenario(text('{process: closed, concurrency: 8}'), 'x.yaml');
     if (!ok.ok) throw new Error(formatIssues(ok.issues));
-    expect(ok.value.services[0]!.arrivals).toEqual({ process: 'closed', concurrency: 8, thinkS: 0, thinkDist: 'fixed' });
+    expect(ok.value.services[0]!.arrivals).toEqual({
+      process: 'closed',
+      concurrency: 8,
+      thinkS: 0,
+      thinkDist: 'fixed',
+    });
     const bad = parseScenario(text('{process: closed, concurrency: 0, think_s: 1}'), 'x.yaml');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(formatIssues(bad.issues)).toMatch(/^x\.yaml:11:\d+: services\[0\]\.arrivals\.concurrency/);

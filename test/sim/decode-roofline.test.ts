@@ -24,11 +24,12 @@ const W = 0.002;
 const K = 1e-7;
 /** Prefill alone of p tokens on an empty context (p²/2 attended pairs). */
 const prefill = (p: number) => TAU + W + (p * 2e9 + ((p * p) / 2) * 4e4) / 0.386e14;
-const roofline = () => scenario({
-  links: [link('l0', 'gpu0', 'sw', 1e12, 0)],
-  services: [llmService({ model: modelSpec(), slo: { kind: 'e2e', e2eS: 10 } })],
-  horizonS: 20,
-});
+const roofline = () =>
+  scenario({
+    links: [link('l0', 'gpu0', 'sw', 1e12, 0)],
+    services: [llmService({ model: modelSpec(), slo: { kind: 'e2e', e2eS: 10 } })],
+    horizonS: 20,
+  });
 
 describe('decode timing › roofline-only device', () => {
   it('roofline › the service has no profile rows › the result says so', () => {
@@ -61,7 +62,15 @@ describe('decode timing › roofline-only device', () => {
     // 10.0382117, R1 done. R0 alone, 5 tokens, context 205: 5·(τ + W) + (5·205 + 10)·K = 0.0174473
     // → 10.0556589.
     const rec = recorder();
-    const res = simulate(roofline(), { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 200, 10], [10.02, 200, 2]] }) });
+    const res = simulate(roofline(), {
+      records: rec.records,
+      arrivals: fixedArrivals({
+        chat: [
+          [10, 200, 10],
+          [10.02, 200, 2],
+        ],
+      }),
+    });
     const [r0, r1] = rec.byId;
     const cutAt = 10 + prefill(200) + 2 * (TAU + W + 201 * K) + K;
     const r1First = cutAt + prefill(200) + 203 * K;

@@ -51,7 +51,9 @@ describe('Wi-Fi shared medium', () => {
     expect(e2).toBe(e1);
   });
   it('wifi › stations of two APs › separate media', () => {
-    const slots = serializerOf(load(two('ap1, ap2', 'ap2', 'wifi5', '', '\n  - { a: ap1, b: ap2, type: 1gbe }'))).slotOf;
+    const slots = serializerOf(
+      load(two('ap1, ap2', 'ap2', 'wifi5', '', '\n  - { a: ap1, b: ap2, type: 1gbe }')),
+    ).slotOf;
     expect(slots[0]).toBe(slots[1]);
     expect(slots[2]).toBe(slots[3]);
     expect(slots[0]).not.toBe(slots[2]);
@@ -65,18 +67,28 @@ describe('encoded frames and HC-05', () => {
     expect(load(two('ap1', 'ap1')).services[0]!.model.inputBytes).toBe(1228800);
   });
   it('frame_bytes › on an LLM service › located error', () => {
-    const r = parseScenario(`name: n
+    const r = parseScenario(
+      `name: n
 horizon_s: 10
 switches: [lan]
 devices: [{ id: g, type: rtx-4090 }]
 links: [{ a: g, b: lan, type: 10gbe }]
 services:
   - { name: chat, kind: llm, model: llama-3.1-8b-q4, ingress: lan, slo: { ttft_s: 1, tpot_s: 0.1 }, arrivals: { process: poisson, rate_per_s: 1 }, frame_bytes: 1000 }
-`, 'net.yaml');
-    expect(r.ok ? '' : formatIssues(r.issues)).toMatch(/net\.yaml:7:\d+: services\[0\]\.frame_bytes: frame_bytes applies to segmentation/);
+`,
+      'net.yaml',
+    );
+    expect(r.ok ? '' : formatIssues(r.issues)).toMatch(
+      /net\.yaml:7:\d+: services\[0\]\.frame_bytes: frame_bytes applies to segmentation/,
+    );
   });
   it('hc05-spp-measured › 64-byte echo round trips within 8% of the measured rows', () => {
-    const measured: [number, number][] = [[9600, 173.85], [38400, 65.72], [57600, 51.71], [115200, 37.69]];
+    const measured: [number, number][] = [
+      [9600, 173.85],
+      [38400, 65.72],
+      [57600, 51.71],
+      [115200, 37.69],
+    ];
     for (const [baud, rttMs] of measured) {
       const sc = load(`name: n
 horizon_s: 10
@@ -90,7 +102,7 @@ services:
       const p = net.nodeIndex.get('p')!;
       const there = net.transfer(p, f, 64, 0);
       const back = net.transfer(f, p, 64, there);
-      expect(Math.abs(back * 1000 / rttMs - 1)).toBeLessThan(0.08);
+      expect(Math.abs((back * 1000) / rttMs - 1)).toBeLessThan(0.08);
     }
   });
 });

@@ -66,13 +66,23 @@ describe('power modes', () => {
     expect(maxn.spec.busyW).toBe(25);
   });
   it('power mode › unknown mode › located error listing the known modes', () => {
-    expect(issues(nano('20W'))).toMatch(/edge\.yaml:5:\d+: devices\[0\]\.power_mode: unknown power mode "20W" for device type "jetson-orin-nano-super-8gb"; known modes: 7W, 15W, 25W, MAXN_SUPER/);
+    expect(issues(nano('20W'))).toMatch(
+      /edge\.yaml:5:\d+: devices\[0\]\.power_mode: unknown power mode "20W" for device type "jetson-orin-nano-super-8gb"; known modes: 7W, 15W, 25W, MAXN_SUPER/,
+    );
   });
   it('power mode › a type without modes › error', () => {
-    expect(issues(pi5Scenario(null).replace('type: raspberry-pi-5-8gb', 'type: raspberry-pi-5-8gb, power_mode: 15W'))).toMatch(/has no power modes/);
+    expect(
+      issues(pi5Scenario(null).replace('type: raspberry-pi-5-8gb', 'type: raspberry-pi-5-8gb, power_mode: 15W')),
+    ).toMatch(/has no power modes/);
   });
   it('power mode › slower mode › the same load takes longer on 7W than on MAXN_SUPER', () => {
-    const light = (m: string): string => nano(m).replace('horizon_s: 10', 'horizon_s: 1200').replace('rate_per_s: 1 }', 'rate_per_s: 0.01 }, prompt_tokens: { dist: fixed, value: 64 }, output_tokens: { dist: fixed, value: 32 }');
+    const light = (m: string): string =>
+      nano(m)
+        .replace('horizon_s: 10', 'horizon_s: 1200')
+        .replace(
+          'rate_per_s: 1 }',
+          'rate_per_s: 0.01 }, prompt_tokens: { dist: fixed, value: 64 }, output_tokens: { dist: fixed, value: 32 }',
+        );
     const a = simulate(load(light('MAXN_SUPER'))).services['chat']!;
     const b = simulate(load(light('7W'))).services['chat']!;
     // One request at a time: TPOT is the step time, which the mode stretches by 1 / 0.282.
@@ -82,7 +92,15 @@ describe('power modes', () => {
 
 describe('thermal throttling', () => {
   const p: DeviceThermal = {
-    ambientC: 25, throttleC: 80, criticalC: 85, minClockRatio: 0.625, cooling: {}, source: 't', coolingKind: 'none', rKPerW: 6, tauS: 60,
+    ambientC: 25,
+    throttleC: 80,
+    criticalC: 85,
+    minClockRatio: 0.625,
+    cooling: {},
+    source: 't',
+    coolingKind: 'none',
+    rKPerW: 6,
+    tauS: 60,
   };
   it('clock › linear between throttle and critical', () => {
     expect(ThermalModel.clockAt(p, 79)).toBe(1);
@@ -90,7 +108,9 @@ describe('thermal throttling', () => {
     expect(ThermalModel.clockAt(p, 90)).toBe(0.625);
   });
   it('cooling › unknown for the type › error names the missing thermal model', () => {
-    expect(issues(nano('MAXN_SUPER').replace('power_mode: MAXN_SUPER', 'cooling: none'))).toMatch(/no thermal model in the catalog/);
+    expect(issues(nano('MAXN_SUPER').replace('power_mode: MAXN_SUPER', 'cooling: none'))).toMatch(
+      /no thermal model in the catalog/,
+    );
   });
   it('cooling › Pi 5 closed loop › no cooling serves less than active, and the note and clock timeline say so', () => {
     const none = simulate(load(pi5Scenario('none')));
@@ -143,7 +163,18 @@ services:
 `) as Record<string, unknown>;
   const sim = (obj: Record<string, unknown>, seed: number) => simulate(load(JSON.stringify(obj)), { seed });
   it('plan › Pi 5 vs Orin Nano › integer smallest counts; one fewer misses the target', () => {
-    const p = planDevices(base, { service: 'cams', candidates: ['raspberry-pi-5-8gb', 'jetson-orin-nano-super-8gb'], target: 0.99, maxCount: 16, seeds: [1], link: '1gbe' }, sim);
+    const p = planDevices(
+      base,
+      {
+        service: 'cams',
+        candidates: ['raspberry-pi-5-8gb', 'jetson-orin-nano-super-8gb'],
+        target: 0.99,
+        maxCount: 16,
+        seeds: [1],
+        link: '1gbe',
+      },
+      sim,
+    );
     const pi = p.answers[0]!;
     expect(Number.isInteger(pi.count)).toBe(true);
     expect(pi.count!).toBeGreaterThanOrEqual(2); // 20 frames/s × 94 ms = 1.9 busy Pis
@@ -193,7 +224,14 @@ services:
     expect(simulate(load(text)).services['chat']!.dropReasons['oom']).toBeUndefined();
   });
   it('memory › memory_pressure on a type without a reserve › located error', () => {
-    expect(issues(nano('MAXN_SUPER').replace('type: jetson-orin-nano-super-8gb, power_mode: MAXN_SUPER', 'type: rtx-4090, memory_pressure: true'))).toMatch(/devices\[0\]\.memory_pressure: device type "rtx-4090" declares no os_reserve_gb/);
+    expect(
+      issues(
+        nano('MAXN_SUPER').replace(
+          'type: jetson-orin-nano-super-8gb, power_mode: MAXN_SUPER',
+          'type: rtx-4090, memory_pressure: true',
+        ),
+      ),
+    ).toMatch(/devices\[0\]\.memory_pressure: device type "rtx-4090" declares no os_reserve_gb/);
   });
   it('memory › context that fits › no OOM', () => {
     const r = simulate(load(oom(100, 8)));

@@ -35,7 +35,9 @@ describe('fidelity › calibrate on the shared rows', () => {
     }
     const doc = documented();
     const all = median(rows.map((r) => Math.abs(r.relError)))!;
-    const multi = median(rows.filter((r) => r.nodes > 1 && r.metric === 'decode_tok_s').map((r) => Math.abs(r.relError)))!;
+    const multi = median(
+      rows.filter((r) => r.nodes > 1 && r.metric === 'decode_tok_s').map((r) => Math.abs(r.relError)),
+    )!;
     // In percent, rounded as the document rounds (one decimal).
     const pct = (x: number): number => Math.round(x * 1000) / 10;
     expect(pct(all), 'median |error| over all figures, %').toBeLessThanOrEqual(doc.all);

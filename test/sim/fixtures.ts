@@ -3,28 +3,67 @@
  * hand (a device that prefills at 1000 tok/s and decodes 10 tok/s at batch 1, etc.).
  */
 import type {
-  DeviceConfig, DeviceSpec, FaultConfig, LinkConfig, LinkSpec, ModelSpec, ProfileRow, Scenario, ServiceConfig,
+  DeviceConfig,
+  DeviceSpec,
+  FaultConfig,
+  LinkConfig,
+  LinkSpec,
+  ModelSpec,
+  ProfileRow,
+  Scenario,
+  ServiceConfig,
 } from '../../scenarios/index.js';
 import type { ArrivalSource, ArrivalSpec, MutableArrival, TokenSpec } from '../../traces/index.js';
 import type {
-  NodeView, PlannedInstance, Policy, RequestInfo, RequestRecord, RouteDecision, Slo, SyncSpec,
+  NodeView,
+  PlannedInstance,
+  Policy,
+  RequestInfo,
+  RequestRecord,
+  RouteDecision,
+  Slo,
+  SyncSpec,
 } from '../../policies/index.js';
 
 export const GB = 1e9;
 
 export function deviceSpec(over: Partial<DeviceSpec> = {}): DeviceSpec {
   return {
-    key: 'testbox', name: 'Test box', source: 'test', deviceClass: 'gpu-server', gpus: 1,
-    memoryBytesPerGpu: 16 * GB, flopsPerGpu: 100e12, memBandwidthBytesPerS: 1000 * GB, intraNode: 'none',
-    intraNodeBps: 0, storageBytesPerS: 1 * GB, idleW: 50, busyW: 250, ...over,
+    key: 'testbox',
+    name: 'Test box',
+    source: 'test',
+    deviceClass: 'gpu-server',
+    gpus: 1,
+    memoryBytesPerGpu: 16 * GB,
+    flopsPerGpu: 100e12,
+    memBandwidthBytesPerS: 1000 * GB,
+    intraNode: 'none',
+    intraNodeBps: 0,
+    storageBytesPerS: 1 * GB,
+    idleW: 50,
+    busyW: 250,
+    ...over,
   };
 }
 
 export function modelSpec(over: Partial<ModelSpec> = {}): ModelSpec {
   return {
-    key: 'toy-llm', name: 'Toy LLM', source: 'test', kind: 'llm', paramsB: 1, layers: 10, hidden: 1000,
-    bytesPerWeight: 2, weightBytes: 2 * GB, kvBytesPerToken: 100_000, activationBytesPerToken: 2000,
-    flopsPerUnit: 2e9, inputBytes: 0, outputBytes: 0, profiles: [], ...over,
+    key: 'toy-llm',
+    name: 'Toy LLM',
+    source: 'test',
+    kind: 'llm',
+    paramsB: 1,
+    layers: 10,
+    hidden: 1000,
+    bytesPerWeight: 2,
+    weightBytes: 2 * GB,
+    kvBytesPerToken: 100_000,
+    activationBytesPerToken: 2000,
+    flopsPerUnit: 2e9,
+    inputBytes: 0,
+    outputBytes: 0,
+    profiles: [],
+    ...over,
   };
 }
 
@@ -42,12 +81,26 @@ export function device(id: string, spec: DeviceSpec = deviceSpec(), site = 'sw')
 
 export function linkSpec(over: Partial<LinkSpec> = {}): LinkSpec {
   return {
-    key: 'eth', name: 'Ethernet', source: 'test', kind: 'ethernet', nominalBps: 1e9, efficiency: 1, latencyS: 0,
-    configurableBaud: false, ...over,
+    key: 'eth',
+    name: 'Ethernet',
+    source: 'test',
+    kind: 'ethernet',
+    nominalBps: 1e9,
+    efficiency: 1,
+    latencyS: 0,
+    configurableBaud: false,
+    ...over,
   };
 }
 
-export function link(id: string, a: string, b: string, bandwidthBps: number, latencyS: number, over: Partial<LinkConfig> = {}): LinkConfig {
+export function link(
+  id: string,
+  a: string,
+  b: string,
+  bandwidthBps: number,
+  latencyS: number,
+  over: Partial<LinkConfig> = {},
+): LinkConfig {
   return { id, a, b, spec: linkSpec({ latencyS }), bandwidthBps, latencyS, lossRate: 0, ...over };
 }
 
@@ -55,9 +108,16 @@ export function llmService(over: Partial<ServiceConfig> & { arrivals?: ArrivalSp
   const fixed = (value: number): TokenSpec => ({ dist: 'fixed', value });
   const slo: Slo = { kind: 'token', ttftS: 1, tpotS: 0.2 };
   return {
-    name: 'chat', kind: 'llm', model: modelSpec({ profiles: toyProfile() }), slo,
-    arrivals: { process: 'poisson', ratePerS: 1 }, promptTokens: fixed(100), outputTokens: fixed(3),
-    ingress: 'sw', maxBatch: 8, ...over,
+    name: 'chat',
+    kind: 'llm',
+    model: modelSpec({ profiles: toyProfile() }),
+    slo,
+    arrivals: { process: 'poisson', ratePerS: 1 },
+    promptTokens: fixed(100),
+    outputTokens: fixed(3),
+    ingress: 'sw',
+    maxBatch: 8,
+    ...over,
   };
 }
 
@@ -76,7 +136,11 @@ export interface ScenarioParts {
 export function scenario(p: ScenarioParts = {}): Scenario {
   const devices = p.devices ?? [device('gpu0')];
   return {
-    name: 'test', file: '/test.yaml', seed: p.seed ?? 1, horizonS: p.horizonS ?? 100, timelineBucketS: p.timelineBucketS ?? 10,
+    name: 'test',
+    file: '/test.yaml',
+    seed: p.seed ?? 1,
+    horizonS: p.horizonS ?? 100,
+    timelineBucketS: p.timelineBucketS ?? 10,
     policy: { name: p.policy ?? 'round-robin', params: {} },
     devices,
     switches: p.switches ?? ['sw'],
@@ -122,5 +186,10 @@ export function fixedPlanPolicy(instances: PlannedInstance[], sync?: SyncSpec): 
 /** Collects records by id. */
 export function recorder() {
   const byId: RequestRecord[] = [];
-  return { byId, records: (r: RequestRecord) => { byId[r.id] = r; } };
+  return {
+    byId,
+    records: (r: RequestRecord) => {
+      byId[r.id] = r;
+    },
+  };
 }

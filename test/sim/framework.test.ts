@@ -18,20 +18,33 @@ describe('framework › calibrate column', () => {
   it('framework › unknown value › located error naming the column, with the valid values; nothing compared', () => {
     const r = parseCalibrationRows([HEAD, 'l4,qwen2.5-1.5b-q4,1,512,128,1000,50,vlm', ''].join('\n'), 'T.csv', C);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(formatIssues(r.issues)).toMatch(/^T\.csv:2:8: framework: unknown framework "vlm"; did you mean "vllm"\?/);
+    if (!r.ok)
+      expect(formatIssues(r.issues)).toMatch(/^T\.csv:2:8: framework: unknown framework "vlm"; did you mean "vllm"\?/);
   });
 
   it('framework › empty or absent › generic; a declared framework is kept', () => {
-    const r = parseCalibrationRows([HEAD, 'l4,qwen2.5-1.5b-q4,1,512,128,1000,,', 'l4,qwen2.5-1.5b-q4,1,512,128,1000,,tensorrt-llm', ''].join('\n'), 'T.csv', C);
+    const r = parseCalibrationRows(
+      [HEAD, 'l4,qwen2.5-1.5b-q4,1,512,128,1000,,', 'l4,qwen2.5-1.5b-q4,1,512,128,1000,,tensorrt-llm', ''].join('\n'),
+      'T.csv',
+      C,
+    );
     if (!r.ok) throw new Error(formatIssues(r.issues));
     expect(r.value.map((x) => x.framework)).toEqual(['generic', 'tensorrt-llm']);
   });
 
-  it('framework › same row, two frameworks › the simulated prefill follows the framework\'s fitted ηp', () => {
-    const rows = parseCalibrationRows([HEAD, 'l4,qwen2.5-1.5b-q4,1,2048,4,1000,,llama.cpp', 'l4,qwen2.5-1.5b-q4,1,2048,4,1000,,tensorrt-llm', ''].join('\n'), 'T.csv', C);
+  it("framework › same row, two frameworks › the simulated prefill follows the framework's fitted ηp", () => {
+    const rows = parseCalibrationRows(
+      [HEAD, 'l4,qwen2.5-1.5b-q4,1,2048,4,1000,,llama.cpp', 'l4,qwen2.5-1.5b-q4,1,2048,4,1000,,tensorrt-llm', ''].join(
+        '\n',
+      ),
+      'T.csv',
+      C,
+    );
     if (!rows.ok) throw new Error(formatIssues(rows.issues));
     const [llama, trt] = calibrate(rows.value, C, 'T.csv').rows;
-    expect(FRAMEWORK_EFFICIENCY['tensorrt-llm'].etaPrefill).toBeGreaterThan(FRAMEWORK_EFFICIENCY['llama.cpp'].etaPrefill);
+    expect(FRAMEWORK_EFFICIENCY['tensorrt-llm'].etaPrefill).toBeGreaterThan(
+      FRAMEWORK_EFFICIENCY['llama.cpp'].etaPrefill,
+    );
     expect(trt!.simulated).toBeGreaterThan(llama!.simulated * 1.2);
   });
 });
@@ -49,10 +62,13 @@ describe('framework › scenario service field', () => {
   it('framework › unknown value › located error on the service key', () => {
     const r = parseScenario(text.replace('    max_batch: 4', '    max_batch: 4\n    framework: ollama'), file);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(formatIssues(r.issues)).toMatch(/pi-cluster-tp\.yaml:25:16: services\[0\]\.framework: .*"ollama"; valid: generic, llama\.cpp, vllm, tensorrt-llm, mlc/);
+    if (!r.ok)
+      expect(formatIssues(r.issues)).toMatch(
+        /pi-cluster-tp\.yaml:25:16: services\[0\]\.framework: .*"ollama"; valid: generic, llama\.cpp, vllm, tensorrt-llm, mlc/,
+      );
   });
 
-  it('framework › engine stage › the stage cost uses the service framework\'s defaults', () => {
+  it("framework › engine stage › the stage cost uses the service framework's defaults", () => {
     const model = C.models['qwen2.5-1.5b-q4']!;
     const spec = C.devices['l4']!;
     const vllm = new LlmStagePerf(model, spec, 1, 1, 1, undefined, 'vllm');
@@ -67,7 +83,10 @@ describe('step cost › decode overlaps memory and compute', () => {
     const e = FRAMEWORK_EFFICIENCY.generic;
     for (const key of ['rtx-4090', 'raspberry-pi-5-8gb']) {
       const c = new StepCost(stageFigures(model, C.devices[key]!, 1, 1, 1), e);
-      for (const [b, kv] of [[1, 600], [32, 32 * 600]] as const) {
+      for (const [b, kv] of [
+        [1, 600],
+        [32, 32 * 600],
+      ] as const) {
         const mem = c.weightReadS(b) + kv * c.kvS;
         const comp = kv * c.decodePairS + b * c.decodeTokenS;
         expect(c.stepS(0, b, kv, 0)).toBeCloseTo(c.overheadS + Math.max(mem, comp), 12);

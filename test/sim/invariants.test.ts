@@ -25,11 +25,17 @@ function causal(recs: readonly RequestRecord[]): void {
   }
 }
 
-const busy = () => scenario({
-  devices: [device('gpu0'), device('gpu1')],
-  services: [llmService({ arrivals: { process: 'poisson', ratePerS: 12 }, outputTokens: { dist: 'lognormal', mean: 40, cv: 1, max: 200 } })],
-  horizonS: 60,
-});
+const busy = () =>
+  scenario({
+    devices: [device('gpu0'), device('gpu1')],
+    services: [
+      llmService({
+        arrivals: { process: 'poisson', ratePerS: 12 },
+        outputTokens: { dist: 'lognormal', mean: 40, cv: 1, max: 200 },
+      }),
+    ],
+    horizonS: 60,
+  });
 
 describe('invariants › crash', () => {
   const sc = { ...busy(), faults: [{ kind: 'device-crash' as const, device: 'gpu0', atS: 20, recoverAfterS: 10 }] };
@@ -50,15 +56,24 @@ describe('invariants › crash', () => {
     causal(rec);
   });
   it('crash › recovery › the policy re-places and the device serves again', () => {
-    const actions = result.placementChanges.filter((c) => c.devices.includes('gpu0')).map((c) => `${c.timeS}:${c.action}`);
+    const actions = result.placementChanges
+      .filter((c) => c.devices.includes('gpu0'))
+      .map((c) => `${c.timeS}:${c.action}`);
     expect(actions).toEqual(['0:load', '2:ready', '20:failed', '30:load', '32:ready']);
-    expect(rec.some((r) => r.devices.includes('gpu0') && r.startS > 32 && (r.outcome === 'ok' || r.outcome === 'late'))).toBe(true);
+    expect(
+      rec.some((r) => r.devices.includes('gpu0') && r.startS > 32 && (r.outcome === 'ok' || r.outcome === 'late')),
+    ).toBe(true);
   });
 });
 
 describe('invariants › horizon', () => {
   it('horizon › overloaded device › unfinished requests are counted inflight, never hidden', () => {
-    const sc = scenario({ services: [llmService({ arrivals: { process: 'poisson', ratePerS: 50 }, outputTokens: { dist: 'fixed', value: 200 } })], horizonS: 5 });
+    const sc = scenario({
+      services: [
+        llmService({ arrivals: { process: 'poisson', ratePerS: 50 }, outputTokens: { dist: 'fixed', value: 200 } }),
+      ],
+      horizonS: 5,
+    });
     const rec = recorder();
     const r = simulate(sc, rec);
     expect(r.totals.inflight).toBeGreaterThan(0);
@@ -79,12 +94,15 @@ describe('invariants › determinism', () => {
     simulate(busy(), a);
     const base = busy();
     const b = recorder();
-    simulate({
-      ...base,
-      devices: [...base.devices, device('pi')],
-      links: [...base.links, link('l-pi', 'pi', 'sw', 1e9, 0.001)],
-      services: [...base.services, llmService({ name: 'other', ingress: 'sw' })],
-    }, b);
+    simulate(
+      {
+        ...base,
+        devices: [...base.devices, device('pi')],
+        links: [...base.links, link('l-pi', 'pi', 'sw', 1e9, 0.001)],
+        services: [...base.services, llmService({ name: 'other', ingress: 'sw' })],
+      },
+      b,
+    );
     const chatA = a.byId.filter((r) => r.service === 'chat').map((r) => [r.arrivalS, r.promptTokens, r.outputTokens]);
     const chatB = b.byId.filter((r) => r.service === 'chat').map((r) => [r.arrivalS, r.promptTokens, r.outputTokens]);
     expect(chatB).toEqual(chatA);

@@ -69,13 +69,31 @@ const delayArb = fc.oneof(
   fc.constantFrom(1e6, 1e12, Infinity),
 );
 const opArb = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ k: fc.constant('schedule' as const), d: delayArb, pr: fc.integer({ min: -3, max: 3 }), child: fc.nat(4) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant('schedule' as const),
+      d: delayArb,
+      pr: fc.integer({ min: -3, max: 3 }),
+      child: fc.nat(4),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('cancel' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('step' as const) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('runUntil' as const), d: fc.oneof(fc.double({ min: 0, max: 5, noNaN: true }), fc.constant(0)) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('runUntil' as const),
+      d: fc.oneof(fc.double({ min: 0, max: 5, noNaN: true }), fc.constant(0)),
+    }),
+  },
 );
 /** A burst of many events makes buckets overflow and finer rungs spawn. */
-const burstArb = fc.record({ k: fc.constant('burst' as const), n: fc.integer({ min: 50, max: 400 }), spread: fc.constantFrom(0, 1e-9, 1, 1000) });
+const burstArb = fc.record({
+  k: fc.constant('burst' as const),
+  n: fc.integer({ min: 50, max: 400 }),
+  spread: fc.constantFrom(0, 1e-9, 1, 1000),
+});
 
 type Arb<A> = A extends fc.Arbitrary<infer T> ? T : never;
 type Op = Arb<typeof opArb> | Arb<typeof burstArb>;
@@ -97,7 +115,8 @@ function execute(sim: Sim, ops: readonly Op[]): string[] {
   for (const op of ops) {
     if (op.k === 'schedule') handles.push(sim.schedule(op.d, op.child === 0 ? CHILD : LOG, id++, op.pr));
     else if (op.k === 'burst') {
-      for (let i = 0; i < op.n; i++) handles.push(sim.schedule(((i * 7919) % op.n) * op.spread / op.n, LOG, id++, i % 3));
+      for (let i = 0; i < op.n; i++)
+        handles.push(sim.schedule((((i * 7919) % op.n) * op.spread) / op.n, LOG, id++, i % 3));
     } else if (op.k === 'cancel') {
       if (handles.length > 0) log.push(`c${sim.cancel(handles[op.i % handles.length]!)}`);
     } else if (op.k === 'step') log.push(`s${sim.step()}`);
@@ -113,9 +132,12 @@ function execute(sim: Sim, ops: readonly Op[]): string[] {
 describe('kernel › against a sorted reference', () => {
   it('kernel › random schedule/cancel/step/runUntil programs › same executed sequence as the reference', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof({ weight: 12, arbitrary: opArb }, { weight: 1, arbitrary: burstArb }), { maxLength: 300 }), (ops) => {
-        expect(execute(new EventKernel(4), ops)).toEqual(execute(new ReferenceKernel(), ops));
-      }),
+      fc.property(
+        fc.array(fc.oneof({ weight: 12, arbitrary: opArb }, { weight: 1, arbitrary: burstArb }), { maxLength: 300 }),
+        (ops) => {
+          expect(execute(new EventKernel(4), ops)).toEqual(execute(new ReferenceKernel(), ops));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -128,7 +150,10 @@ describe('kernel › against a sorted reference', () => {
       x = (x * 1103515245 + 12345) % 2147483648;
       return x / 2147483648;
     };
-    let lastT = -1, lastKey = -1, ran = 0, bad = 0;
+    let lastT = -1,
+      lastKey = -1,
+      ran = 0,
+      bad = 0;
     const handles: number[] = [];
     const HOLD = kernel.register((p) => {
       const key = p; // payload = priority*1e9 + seq-like counter, increasing in scheduling order

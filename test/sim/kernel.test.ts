@@ -165,7 +165,10 @@ describe('rng › streams', () => {
   it('rng › distributions › sample means match their analytic means', () => {
     const r = rngStream(11, 'dist');
     const n = 200_000;
-    let e = 0, g = 0, gs = 0, ln = 0;
+    let e = 0,
+      g = 0,
+      gs = 0,
+      ln = 0;
     for (let i = 0; i < n; i++) {
       e += r.exponential(2);
       g += r.gamma(3, 2);

@@ -12,14 +12,30 @@
  */
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../sim/index.js';
-import { GB, device, deviceSpec, fixedArrivals, llmService, modelSpec, recorder, scenario, toyProfile } from './fixtures.js';
+import {
+  GB,
+  device,
+  deviceSpec,
+  fixedArrivals,
+  llmService,
+  modelSpec,
+  recorder,
+  scenario,
+  toyProfile,
+} from './fixtures.js';
 
 const P = 6;
-const tiny = () => scenario({
-  devices: [device('gpu0', deviceSpec({ memoryBytesPerGpu: 2.23 * GB }))],
-  services: [llmService({ model: modelSpec({ kvBytesPerToken: 1.5e6, profiles: toyProfile() }), slo: { kind: 'e2e', e2eS: 100 } })],
-  horizonS: 30,
-});
+const tiny = () =>
+  scenario({
+    devices: [device('gpu0', deviceSpec({ memoryBytesPerGpu: 2.23 * GB }))],
+    services: [
+      llmService({
+        model: modelSpec({ kvBytesPerToken: 1.5e6, profiles: toyProfile() }),
+        slo: { kind: 'e2e', e2eS: 100 },
+      }),
+    ],
+    horizonS: 30,
+  });
 const run = (rows: [number, number, number][]) => {
   const rec = recorder();
   simulate(tiny(), { records: rec.records, arrivals: fixedArrivals({ chat: rows }) });
@@ -39,7 +55,10 @@ describe('kv admission', () => {
   it('kv › two requests of 64 tokens › fill the cache exactly and run together', () => {
     // 4 blocks each at their last step (61 + 2 generated + 1 = 64). R0 starts alone at 10; R1
     // arrives during R0's prefill and joins at its end (first token: link latency 0).
-    const [r0, r1] = run([[10, 61, 3], [10.01, 61, 3]]);
+    const [r0, r1] = run([
+      [10, 61, 3],
+      [10.01, 61, 3],
+    ]);
     expect(r0!.firstTokenS).toBeGreaterThan(10.01);
     expect(r1!.startS).toBeCloseTo(r0!.firstTokenS, P);
     expect(r1!.startS).toBeLessThan(r0!.finishS);
@@ -47,7 +66,10 @@ describe('kv admission', () => {
     expect(r1!.outcome).toBe('ok');
   });
   it('kv › after a 128-token request finishes › its blocks are handed back and the next is admitted at once', () => {
-    const [r0, r1] = run([[10, 125, 3], [11, 125, 3]]);
+    const [r0, r1] = run([
+      [10, 125, 3],
+      [11, 125, 3],
+    ]);
     expect(r0!.outcome).toBe('ok');
     expect(r0!.finishS).toBeLessThan(11);
     expect(r1!.startS).toBeCloseTo(11, P);

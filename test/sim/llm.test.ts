@@ -26,7 +26,13 @@ describe('llm › simultaneous arrivals', () => {
   // then two decode steps at batch 2 (KV 2·101, then 2·102).
   const rec = recorder();
   const result = simulate(scenario({ links, services: [llmService({ model })], horizonS: 20 }), {
-    records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 3], [10, 100, 3]] }),
+    records: rec.records,
+    arrivals: fixedArrivals({
+      chat: [
+        [10, 100, 3],
+        [10, 100, 3],
+      ],
+    }),
   });
   const [r0, r1] = rec.byId;
   const e1 = 10 + L + prefill(2, 100);
@@ -56,7 +62,14 @@ describe('llm › batch slots', () => {
   // and a decode step; R2 waits for a slot and is admitted at that boundary.
   const rec = recorder();
   simulate(scenario({ links, services: [llmService({ model, maxBatch: 2 })], horizonS: 20 }), {
-    records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 2], [10, 100, 2], [10, 100, 2]] }),
+    records: rec.records,
+    arrivals: fixedArrivals({
+      chat: [
+        [10, 100, 2],
+        [10, 100, 2],
+        [10, 100, 2],
+      ],
+    }),
   });
   const [r0, r1, r2] = rec.byId;
   const e1 = 10 + L + prefill(2, 100);
@@ -81,11 +94,22 @@ describe('llm › paged KV', () => {
   // is done. R2 (prompt 300: 19 blocks > 14) can never fit: dropped.
   const kvModel = modelSpec({ kvBytesPerToken: 1.5e6 });
   const sc = scenario({
-    links, devices: [device('gpu0', deviceSpec({ memoryBytesPerGpu: 2.3867 * GB }))],
-    services: [llmService({ model: kvModel })], horizonS: 30,
+    links,
+    devices: [device('gpu0', deviceSpec({ memoryBytesPerGpu: 2.3867 * GB }))],
+    services: [llmService({ model: kvModel })],
+    horizonS: 30,
   });
   const rec = recorder();
-  const result = simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 40], [10, 100, 40], [12, 300, 3]] }) });
+  const result = simulate(sc, {
+    records: rec.records,
+    arrivals: fixedArrivals({
+      chat: [
+        [10, 100, 40],
+        [10, 100, 40],
+        [12, 300, 3],
+      ],
+    }),
+  });
   const [r0, r1, r2] = rec.byId;
 
   it('paged kv › blocks run out › the later sequence is preempted, never lost', () => {
@@ -121,7 +145,13 @@ describe('llm › decode runs', () => {
   const B = c.decodeGrowthS(1, 101);
   const arriveAt = e1 + 2.5 * A; // reaches gpu0 during the third decode step
   simulate(scenario({ links, services: [llmService({ model })], horizonS: 20 }), {
-    records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 10], [arriveAt - L, 100, 2]] }),
+    records: rec.records,
+    arrivals: fixedArrivals({
+      chat: [
+        [10, 100, 10],
+        [arriveAt - L, 100, 2],
+      ],
+    }),
   });
   const [r0, r1] = rec.byId;
   const boundary = e1 + 3 * A + 3 * B; // 3 steps: A, A+B, A+2B
@@ -142,9 +172,13 @@ describe('llm › chunked prefill', () => {
   // token comes with the second. Without chunking a lone prompt still goes in one step.
   const run = (chunkedPrefill: boolean) => {
     const rec = recorder();
-    simulate(scenario({ links, services: [llmService({ model, maxBatchedTokens: 64, chunkedPrefill })], horizonS: 20 }), {
-      records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 2]] }),
-    });
+    simulate(
+      scenario({ links, services: [llmService({ model, maxBatchedTokens: 64, chunkedPrefill })], horizonS: 20 }),
+      {
+        records: rec.records,
+        arrivals: fixedArrivals({ chat: [[10, 100, 2]] }),
+      },
+    );
     return rec.byId[0]!;
   };
   it('chunked prefill › a prompt over the step budget is split over steps', () => {
@@ -167,11 +201,21 @@ describe('llm › swap preemption', () => {
   const kvModel = modelSpec({ kvBytesPerToken: 1.5e6 });
   const run = (preemption: 'recompute' | 'swap') => {
     const sc = scenario({
-      links, devices: [device('gpu0', deviceSpec({ memoryBytesPerGpu: 2.3867 * GB }))],
-      services: [llmService({ model: kvModel, preemption })], horizonS: 30,
+      links,
+      devices: [device('gpu0', deviceSpec({ memoryBytesPerGpu: 2.3867 * GB }))],
+      services: [llmService({ model: kvModel, preemption })],
+      horizonS: 30,
     });
     const rec = recorder();
-    const result = simulate(sc, { records: rec.records, arrivals: fixedArrivals({ chat: [[10, 100, 40], [10, 100, 40]] }) });
+    const result = simulate(sc, {
+      records: rec.records,
+      arrivals: fixedArrivals({
+        chat: [
+          [10, 100, 40],
+          [10, 100, 40],
+        ],
+      }),
+    });
     return { result, r1: rec.byId[1]! };
   };
   it('swap preemption › KV copied out and back: never lost, dearer than recompute here', () => {
@@ -181,6 +225,6 @@ describe('llm › swap preemption', () => {
     expect(swap.r1.outcome === 'ok' || swap.r1.outcome === 'late').toBe(true);
     expect(swap.r1.finishS).toBeGreaterThan(recompute.r1.finishS);
     const c2 = new LlmStagePerf(kvModel, spec, 1, 1, 1).cost;
-    expect(2 * (112 * 1.5e6) / 25e9).toBeGreaterThan(c2.stepS(112, 0, 0, 112 * 56));
+    expect((2 * (112 * 1.5e6)) / 25e9).toBeGreaterThan(c2.stepS(112, 0, 0, 112 * 56));
   });
 });

@@ -13,11 +13,17 @@ import { fixedArrivals, link, modelSpec, recorder, scenario } from './fixtures.j
 function eager(layers: number): Policy {
   const stages: Stage[] = [{ device: 'gpu0', firstLayer: 0, endLayer: layers, gpus: 1 }];
   return {
-    name: 'eager', placementPeriodS: undefined, sync: undefined,
+    name: 'eager',
+    placementPeriodS: undefined,
+    sync: undefined,
     place: (v) => ({ instances: v.services.map((s) => ({ service: s.name, stages })), reason: 'test' }),
     route(req: RequestInfo, view: NodeView): RouteDecision {
-      const inst = view.instances.find((i) => i.service === req.service && (i.state === 'loading' || i.state === 'ready'));
-      return inst === undefined ? { kind: 'drop', reason: 'no-instance' } : { kind: 'instance', instanceId: inst.id, reason: 'eager' };
+      const inst = view.instances.find(
+        (i) => i.service === req.service && (i.state === 'loading' || i.state === 'ready'),
+      );
+      return inst === undefined
+        ? { kind: 'drop', reason: 'no-instance' }
+        : { kind: 'instance', instanceId: inst.id, reason: 'eager' };
     },
   };
 }
@@ -29,7 +35,11 @@ describe('loading › requests before ready', () => {
     // request arriving at t = 5 on the ready instance: waiting for the load must add nothing else.
     const run = (arrivalS: number) => {
       const rec = recorder();
-      simulate(scenario({ links: [link('l', 'gpu0', 'sw', 1e12, 0)], horizonS: 10 }), { policyImpl: eager(10), records: rec.records, arrivals: fixedArrivals({ chat: [[arrivalS, 100, 3]] }) });
+      simulate(scenario({ links: [link('l', 'gpu0', 'sw', 1e12, 0)], horizonS: 10 }), {
+        policyImpl: eager(10),
+        records: rec.records,
+        arrivals: fixedArrivals({ chat: [[arrivalS, 100, 3]] }),
+      });
       return rec.byId[0]!;
     };
     const early = run(1);
@@ -44,14 +54,30 @@ describe('loading › requests before ready', () => {
   });
   it('segmentation › a frame at t = 0.0005 on an instance ready at t = 0.001 › starts at 0.001', () => {
     const seg: ServiceConfig = {
-      name: 'seg', kind: 'segmentation', maxBatch: 4,
-      model: modelSpec({ key: 's', kind: 'segmentation', weightBytes: 1e6, kvBytesPerToken: 0, inputBytes: 0, outputBytes: 0,
-        profiles: [{ deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 't' }] }),
-      slo: { kind: 'frame', deadlineS: 1 }, arrivals: { process: 'periodic', streams: 1, fps: 1 },
-      promptTokens: { dist: 'fixed', value: 1 }, outputTokens: { dist: 'fixed', value: 1 }, ingress: 'sw',
+      name: 'seg',
+      kind: 'segmentation',
+      maxBatch: 4,
+      model: modelSpec({
+        key: 's',
+        kind: 'segmentation',
+        weightBytes: 1e6,
+        kvBytesPerToken: 0,
+        inputBytes: 0,
+        outputBytes: 0,
+        profiles: [{ deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 't' }],
+      }),
+      slo: { kind: 'frame', deadlineS: 1 },
+      arrivals: { process: 'periodic', streams: 1, fps: 1 },
+      promptTokens: { dist: 'fixed', value: 1 },
+      outputTokens: { dist: 'fixed', value: 1 },
+      ingress: 'sw',
     };
     const rec = recorder();
-    simulate(scenario({ links: [link('l', 'gpu0', 'sw', 1e12, 0)], services: [seg], horizonS: 10 }), { policyImpl: eager(10), records: rec.records, arrivals: fixedArrivals({ seg: [[0.0005, 0, 1]] }) });
+    simulate(scenario({ links: [link('l', 'gpu0', 'sw', 1e12, 0)], services: [seg], horizonS: 10 }), {
+      policyImpl: eager(10),
+      records: rec.records,
+      arrivals: fixedArrivals({ seg: [[0.0005, 0, 1]] }),
+    });
     expect(rec.byId[0]!.startS).toBeCloseTo(0.001, 9);
     expect(rec.byId[0]!.finishS).toBeCloseTo(0.011, 9);
   });

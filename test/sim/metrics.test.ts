@@ -4,7 +4,11 @@ import type { PlacementChange } from '../../policies/index.js';
 import { RunSummarizer, canonicalJson, noReadyFractions, type RunMeta } from '../../sim/metrics/index.js';
 
 const META: RunMeta = {
-  scenario: 's', seed: 1, policy: 'p', horizonS: 100, timelineBucketS: 10,
+  scenario: 's',
+  seed: 1,
+  policy: 'p',
+  horizonS: 100,
+  timelineBucketS: 10,
   services: [
     { name: 'chat', kind: 'llm', slo: { kind: 'e2e', e2eS: 5 }, perfSource: {} },
     { name: 'cams', kind: 'segmentation', slo: { kind: 'frame', deadlineS: 0.1 }, perfSource: {} },
@@ -39,7 +43,9 @@ describe('metrics › summarizer', () => {
     expect(chat.sloAttainment).toBe(0.98);
     expect(chat.dropReasons).toEqual({ 'no-instance': 2 });
     // JSON carries +∞ as null; the count tells it from an empty population.
-    const json = JSON.parse(canonicalJson(r)) as { services: { chat: { e2eInclDropsS: { p99: unknown; count: number } } } };
+    const json = JSON.parse(canonicalJson(r)) as {
+      services: { chat: { e2eInclDropsS: { p99: unknown; count: number } } };
+    };
     expect(json.services.chat.e2eInclDropsS).toMatchObject({ p99: null, count: 100 });
   });
 
@@ -103,9 +109,19 @@ describe('metrics › notes', () => {
   });
 
   it('ready time › overlapping instances, drain then gone › counts only gaps with none ready', () => {
-    const c = (timeS: number, action: PlacementChange['action'], instance: string): PlacementChange => ({ timeS, service: 'x', action, instance, devices: [] });
+    const c = (timeS: number, action: PlacementChange['action'], instance: string): PlacementChange => ({
+      timeS,
+      service: 'x',
+      action,
+      instance,
+      devices: [],
+    });
     // ready a [10, 50), b [40, 60) → no ready instance on [0, 10) and [60, 100): 50%.
-    const f = noReadyFractions(['x', 'y'], [c(10, 'ready', 'a'), c(40, 'ready', 'b'), c(50, 'drain', 'a'), c(55, 'gone', 'a'), c(60, 'failed', 'b')], 100);
+    const f = noReadyFractions(
+      ['x', 'y'],
+      [c(10, 'ready', 'a'), c(40, 'ready', 'b'), c(50, 'drain', 'a'), c(55, 'gone', 'a'), c(60, 'failed', 'b')],
+      100,
+    );
     expect(f[0]).toBeCloseTo(0.5, 12);
     expect(f[1]).toBe(1);
   });

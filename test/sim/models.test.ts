@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { LlmStagePerf, simulate } from '../../sim/index.js';
 import { DEFAULT_EFFICIENCY } from '../../sim/models/llm/calibrate.js';
 import type { ServiceConfig } from '../../scenarios/index.js';
-import { GB, device, deviceSpec, fixedArrivals, fixedPlanPolicy, link, llmService, modelSpec, recorder, scenario } from './fixtures.js';
+import {
+  GB,
+  device,
+  deviceSpec,
+  fixedArrivals,
+  fixedPlanPolicy,
+  link,
+  llmService,
+  modelSpec,
+  recorder,
+  scenario,
+} from './fixtures.js';
 
 describe('models › pipeline split', () => {
   // gpu0, gpu1 behind switch sw; links 1.6e9 b/s, 1 ms. Request at t=10, prompt 100, out 1.
@@ -19,14 +30,18 @@ describe('models › pipeline split', () => {
   const run = (stages: { device: string; firstLayer: number; endLayer: number; gpus: number }[]) => {
     const rec = recorder();
     simulate(scenario({ devices, links, services: [llmService({ model })], horizonS: 20 }), {
-      records: rec.records, policyImpl: fixedPlanPolicy([{ service: 'chat', stages }]),
+      records: rec.records,
+      policyImpl: fixedPlanPolicy([{ service: 'chat', stages }]),
       arrivals: fixedArrivals({ chat: [[10, 100, 1]] }),
     });
     return rec.byId[0]!;
   };
 
   it('pipeline › two stages on two devices › adds the activation transfer between stages', () => {
-    const r = run([{ device: 'gpu0', firstLayer: 0, endLayer: 5, gpus: 1 }, { device: 'gpu1', firstLayer: 5, endLayer: 10, gpus: 1 }]);
+    const r = run([
+      { device: 'gpu0', firstLayer: 0, endLayer: 5, gpus: 1 },
+      { device: 'gpu1', firstLayer: 5, endLayer: 10, gpus: 1 },
+    ]);
     expect(r.firstTokenS).toBeCloseTo(10.001002 + half + 0.004 + half + 0.001, 7);
     expect(r.devices).toEqual(['gpu0', 'gpu1']);
     const w = run([{ device: 'gpu0', firstLayer: 0, endLayer: 10, gpus: 1 }]);
@@ -47,9 +62,13 @@ describe('models › tensor parallel', () => {
   const spec = deviceSpec({ gpus: 2, intraNode: 'nvlink', intraNodeBps: 4.8e12 });
   const model = modelSpec();
   const e = DEFAULT_EFFICIENCY;
-  const byHand = (g: number) => (e.overheadS * 10) / 32
-    + Math.max(2e9 / (e.etaBw * g * 1e12) + (100 * 1e5) / (e.etaBw * g * 1e12), (100 * 4e4) / (e.etaDecode * g * 1e14) + 2e9 / (e.etaDecode * g * 1e14))
-    + (g > 1 ? 20 * (10e-6 + 16000 / 4.8e12) : 0);
+  const byHand = (g: number) =>
+    (e.overheadS * 10) / 32 +
+    Math.max(
+      2e9 / (e.etaBw * g * 1e12) + (100 * 1e5) / (e.etaBw * g * 1e12),
+      (100 * 4e4) / (e.etaDecode * g * 1e14) + 2e9 / (e.etaDecode * g * 1e14),
+    ) +
+    (g > 1 ? 20 * (10e-6 + 16000 / 4.8e12) : 0);
 
   it('tensor parallel › decode step › bandwidth and compute terms halve, plus the all-reduce cost', () => {
     const one = new LlmStagePerf(model, spec, 1, 1, 1);
@@ -62,7 +81,10 @@ describe('models › tensor parallel', () => {
     const e2e = (gpus: number) => {
       const rec = recorder();
       simulate(scenario({ devices: [device('box', spec)], services: [llmService({ model })], horizonS: 20 }), {
-        records: rec.records, policyImpl: fixedPlanPolicy([{ service: 'chat', stages: [{ device: 'box', firstLayer: 0, endLayer: 10, gpus }] }]),
+        records: rec.records,
+        policyImpl: fixedPlanPolicy([
+          { service: 'chat', stages: [{ device: 'box', firstLayer: 0, endLayer: 10, gpus }] },
+        ]),
         arrivals: fixedArrivals({ chat: [[10, 100, 50]] }),
       });
       const r = rec.byId[0]!;
@@ -77,15 +99,28 @@ describe('models › tensor parallel', () => {
 
 function segService(over: Partial<ServiceConfig> = {}): ServiceConfig {
   return {
-    name: 'seg', kind: 'segmentation',
+    name: 'seg',
+    kind: 'segmentation',
     model: modelSpec({
-      key: 'toy-seg', kind: 'segmentation', weightBytes: 1e6, kvBytesPerToken: 0, flopsPerUnit: 1e9, inputBytes: 96, outputBytes: 48,
-      profiles: [{ deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 'test' }, { deviceType: 'testbox', batch: 4, itemLatencyS: 0.005, source: 'test' }],
+      key: 'toy-seg',
+      kind: 'segmentation',
+      weightBytes: 1e6,
+      kvBytesPerToken: 0,
+      flopsPerUnit: 1e9,
+      inputBytes: 96,
+      outputBytes: 48,
+      profiles: [
+        { deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 'test' },
+        { deviceType: 'testbox', batch: 4, itemLatencyS: 0.005, source: 'test' },
+      ],
     }),
     slo: { kind: 'frame', deadlineS: 0.1 },
     arrivals: { process: 'periodic', streams: 1, fps: 10 },
-    promptTokens: { dist: 'fixed', value: 1 }, outputTokens: { dist: 'fixed', value: 1 },
-    ingress: 'sw', maxBatch: 8, ...over,
+    promptTokens: { dist: 'fixed', value: 1 },
+    outputTokens: { dist: 'fixed', value: 1 },
+    ingress: 'sw',
+    maxBatch: 8,
+    ...over,
   };
 }
 
@@ -96,7 +131,15 @@ describe('models › segmentation', () => {
     // interpolated between 0.01 (b=1) and 0.005 (b=4): 0.01 − (2/3)·0.005 → 3 × 0.0066667 = 0.02.
     const rec = recorder();
     const res = simulate(scenario({ services: [segService()], horizonS: 20 }), {
-      records: rec.records, arrivals: fixedArrivals({ seg: [[10, 0, 1], [10, 0, 1], [10, 0, 1], [10, 0, 1]] }),
+      records: rec.records,
+      arrivals: fixedArrivals({
+        seg: [
+          [10, 0, 1],
+          [10, 0, 1],
+          [10, 0, 1],
+          [10, 0, 1],
+        ],
+      }),
     });
     const f = rec.byId;
     expect(f[0]!.finishS).toBeCloseTo(10.01, 6);
@@ -113,11 +156,32 @@ describe('models › segmentation', () => {
     // Frame 0 at t=10: at the FPGA 10.105, done 10.155, mask back 10.155 + 0.05 + 0.005 = 10.21.
     // Frame 1 at t=10: input waits for the wire (10.1 → 10.2), at the FPGA 10.205, done 10.255,
     // mask 10.255 → 10.305, at sw 10.31.
-    const fpga = deviceSpec({ key: 'basys3', deviceClass: 'fpga', memoryBytesPerGpu: 1 * GB, pipelineLatencyS: 0.05, idleW: null, busyW: null });
-    const rec = recorder();
-    const res = simulate(scenario({ devices: [device('fpga', fpga)], links: [link('bt', 'fpga', 'sw', 7680, 0.005)], services: [segService()], horizonS: 20 }), {
-      records: rec.records, arrivals: fixedArrivals({ seg: [[10, 0, 1], [10, 0, 1]] }),
+    const fpga = deviceSpec({
+      key: 'basys3',
+      deviceClass: 'fpga',
+      memoryBytesPerGpu: 1 * GB,
+      pipelineLatencyS: 0.05,
+      idleW: null,
+      busyW: null,
     });
+    const rec = recorder();
+    const res = simulate(
+      scenario({
+        devices: [device('fpga', fpga)],
+        links: [link('bt', 'fpga', 'sw', 7680, 0.005)],
+        services: [segService()],
+        horizonS: 20,
+      }),
+      {
+        records: rec.records,
+        arrivals: fixedArrivals({
+          seg: [
+            [10, 0, 1],
+            [10, 0, 1],
+          ],
+        }),
+      },
+    );
     expect(rec.byId[0]!.finishS).toBeCloseTo(10.21, 9);
     expect(rec.byId[1]!.startS).toBeCloseTo(10.205, 9);
     expect(rec.byId[1]!.finishS).toBeCloseTo(10.31, 9);
@@ -134,8 +198,11 @@ describe('models › warm start (validation mirrors the live controller)', () =>
   const run = (warmStart: boolean) => {
     const rec = recorder();
     simulate(scenario({ horizonS: 20 }), {
-      records: rec.records, warmStart,
-      policyImpl: fixedPlanPolicy([{ service: 'chat', stages: [{ device: 'gpu0', firstLayer: 0, endLayer: 10, gpus: 1 }] }]),
+      records: rec.records,
+      warmStart,
+      policyImpl: fixedPlanPolicy([
+        { service: 'chat', stages: [{ device: 'gpu0', firstLayer: 0, endLayer: 10, gpus: 1 }] },
+      ]),
       arrivals: fixedArrivals({ chat: [[0.5, 100, 1]] }),
     });
     return rec.byId[0]!;

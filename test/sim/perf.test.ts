@@ -17,7 +17,6 @@ import { GB, deviceSpec, llmService, modelSpec } from './fixtures.js';
 
 const P = 12;
 
-
 /**
  * Round efficiencies for the StepCost tests: ηbw = 0.5 → 5e11 B/s; ηp = 0.5 → 5e13 FLOP/s;
  * ηd = 0.25 → 2.5e13 FLOP/s; τ = 3.2 ms per 32 layers → 1 ms for 10 layers. Then
@@ -26,8 +25,13 @@ const P = 12;
  *   decode  2e9 / 2.5e13 = 8e-5 s/token, 4e4 / 2.5e13 = 1.6e-9 s/pair.
  */
 const EFF: Efficiency = { etaBw: 0.5, etaPrefill: 0.5, etaDecode: 0.25, overheadS: 0.0032 };
-const cost = (over: Parameters<typeof modelSpec>[0] = {}, spec = deviceSpec(), slowdown = 1, gpus = 1, share = 1): StepCost =>
-  new StepCost(stageFigures(modelSpec(over), spec, slowdown, gpus, share), EFF);
+const cost = (
+  over: Parameters<typeof modelSpec>[0] = {},
+  spec = deviceSpec(),
+  slowdown = 1,
+  gpus = 1,
+  share = 1,
+): StepCost => new StepCost(stageFigures(modelSpec(over), spec, slowdown, gpus, share), EFF);
 
 describe('perf › step cost (roofline per step)', () => {
   const c = cost();
@@ -117,7 +121,13 @@ describe('perf › LLM stage: calibration source and framework defaults', () => 
     { deviceType: 'testbox', batch: 1, decodeTokPerS: 10, source: 't' },
   ];
   it('no rows of this device type › roofline on the defaults; prefill by hand', () => {
-    const p = new LlmStagePerf(modelSpec({ profiles: rows.map((r) => ({ ...r, deviceType: 'other' })) }), deviceSpec(), 1, 1, 1);
+    const p = new LlmStagePerf(
+      modelSpec({ profiles: rows.map((r) => ({ ...r, deviceType: 'other' })) }),
+      deviceSpec(),
+      1,
+      1,
+      1,
+    );
     expect(p.source).toBe('roofline');
     expect(p.cost.overheadS).toBeCloseTo(tau, P);
     // 1000 tokens: τ + 2e9/1e12 + (1000·2e9 + 5e5·4e4) / (0.386·1e14).
@@ -139,11 +149,24 @@ describe('perf › LLM stage: calibration source and framework defaults', () => 
 });
 
 describe('perf › per-item models', () => {
-  const seg = (profiles: { batch: number; itemLatencyS: number }[]) => modelSpec({
-    key: 'seg', kind: 'segmentation', weightBytes: 1e9, flopsPerUnit: 1e12, profiles: profiles.map((r) => ({ deviceType: 'testbox', source: 't', ...r })),
-  });
+  const seg = (profiles: { batch: number; itemLatencyS: number }[]) =>
+    modelSpec({
+      key: 'seg',
+      kind: 'segmentation',
+      weightBytes: 1e9,
+      flopsPerUnit: 1e12,
+      profiles: profiles.map((r) => ({ deviceType: 'testbox', source: 't', ...r })),
+    });
   it('item › profile › n × per-item latency interpolated over batch, × slowdown', () => {
-    const q = new ItemPerf(seg([{ batch: 1, itemLatencyS: 0.01 }, { batch: 4, itemLatencyS: 0.005 }]), deviceSpec(), 2, 1);
+    const q = new ItemPerf(
+      seg([
+        { batch: 1, itemLatencyS: 0.01 },
+        { batch: 4, itemLatencyS: 0.005 },
+      ]),
+      deviceSpec(),
+      2,
+      1,
+    );
     expect(q.source).toBe('profile');
     expect(q.batchS(1)).toBeCloseTo(0.02, P);
     expect(q.batchS(2)).toBeCloseTo(2 * (0.01 - 0.005 / 3) * 2, P);
@@ -164,7 +187,12 @@ describe('perf › per-item models', () => {
     const q = new ItemPerf(seg([]), deviceSpec(), 1, 1);
     expect(q.source).toBe('roofline');
     expect(q.batchS(3)).toBeCloseTo(0.06, P);
-    const light = new ItemPerf(modelSpec({ kind: 'segmentation', weightBytes: 1e9, flopsPerUnit: 1e9, profiles: [] }), deviceSpec(), 1, 1);
+    const light = new ItemPerf(
+      modelSpec({ kind: 'segmentation', weightBytes: 1e9, flopsPerUnit: 1e9, profiles: [] }),
+      deviceSpec(),
+      1,
+      1,
+    );
     expect(light.batchS(2)).toBeCloseTo(0.002, P);
   });
 });

@@ -8,11 +8,24 @@
 import { describe, expect, it } from 'vitest';
 import type { PlacementPlan, PlannedInstance, Policy, Stage } from '../../policies/index.js';
 import { simulate } from '../../sim/index.js';
-import { GB, device, deviceSpec, fixedArrivals, fixedPlanPolicy, link, llmService, modelSpec, recorder, scenario, toyProfile } from './fixtures.js';
+import {
+  GB,
+  device,
+  deviceSpec,
+  fixedArrivals,
+  fixedPlanPolicy,
+  link,
+  llmService,
+  modelSpec,
+  recorder,
+  scenario,
+  toyProfile,
+} from './fixtures.js';
 
 const whole = (dev: string, gpus = 1): Stage[] => [{ device: dev, firstLayer: 0, endLayer: 10, gpus }];
 const two = () => scenario({ devices: [device('gpu0'), device('gpu1')], horizonS: 20 });
-const notesFor = (instances: PlannedInstance[], sc = two()) => simulate(sc, { policyImpl: fixedPlanPolicy(instances), arrivals: fixedArrivals({}) }).notes;
+const notesFor = (instances: PlannedInstance[], sc = two()) =>
+  simulate(sc, { policyImpl: fixedPlanPolicy(instances), arrivals: fixedArrivals({}) }).notes;
 
 describe('placement › refused instances', () => {
   it('refused › each malformed stage list › a note saying why, nothing loaded', () => {
@@ -20,7 +33,13 @@ describe('placement › refused instances', () => {
       { service: 'chat', stages: [] },
       { service: 'chat', stages: whole('tpu9') },
       { service: 'chat', stages: whole('gpu0', 2) },
-      { service: 'chat', stages: [{ device: 'gpu0', firstLayer: 0, endLayer: 4, gpus: 1 }, { device: 'gpu1', firstLayer: 5, endLayer: 10, gpus: 1 }] },
+      {
+        service: 'chat',
+        stages: [
+          { device: 'gpu0', firstLayer: 0, endLayer: 4, gpus: 1 },
+          { device: 'gpu1', firstLayer: 5, endLayer: 10, gpus: 1 },
+        ],
+      },
       { service: 'chat', stages: [{ device: 'gpu0', firstLayer: 0, endLayer: 6, gpus: 1 }] },
       { service: 'chat', stages: [{ device: 'gpu0', firstLayer: 0, endLayer: 0, gpus: 1 }] },
       { service: 'nope', stages: whole('gpu0') },
@@ -39,14 +58,26 @@ describe('placement › refused instances', () => {
   });
   it('refused › weights beyond the free memory › the instance that does not fit is refused, the others load', () => {
     // 7 GB weights: two fit in 16 GB, the third does not.
-    const sc = { ...two(), services: [llmService({ model: modelSpec({ weightBytes: 7 * GB, profiles: toyProfile() }) })] };
-    const r = simulate(sc, { policyImpl: fixedPlanPolicy([{ service: 'chat', stages: whole('gpu0') }, { service: 'chat', stages: whole('gpu0') }, { service: 'chat', stages: whole('gpu0') }]), arrivals: fixedArrivals({}) });
+    const sc = {
+      ...two(),
+      services: [llmService({ model: modelSpec({ weightBytes: 7 * GB, profiles: toyProfile() }) })],
+    };
+    const r = simulate(sc, {
+      policyImpl: fixedPlanPolicy([
+        { service: 'chat', stages: whole('gpu0') },
+        { service: 'chat', stages: whole('gpu0') },
+        { service: 'chat', stages: whole('gpu0') },
+      ]),
+      arrivals: fixedArrivals({}),
+    });
     expect(r.notes).toContain('refused instance of chat on gpu0: weights exceed free memory');
     expect(r.placementChanges.filter((c) => c.action === 'load')).toHaveLength(2);
   });
   it('refused › a device not connected to the ingress › unreachable', () => {
     const sc = { ...two(), links: [link('l-gpu0', 'gpu0', 'sw', 1e12, 0)] };
-    expect(notesFor([{ service: 'chat', stages: whole('gpu1') }], sc)).toContain('refused instance of chat: gpu1 unreachable from ingress');
+    expect(notesFor([{ service: 'chat', stages: whole('gpu1') }], sc)).toContain(
+      'refused instance of chat: gpu1 unreachable from ingress',
+    );
   });
 });
 
@@ -56,14 +87,29 @@ describe('placement › loading', () => {
     const fast = deviceSpec({ storageBytesPerS: 2 * GB });
     const sc = { ...two(), devices: [device('gpu0'), device('gpu1', fast)] };
     const r = simulate(sc, {
-      policyImpl: fixedPlanPolicy([{ service: 'chat', stages: [{ device: 'gpu0', firstLayer: 0, endLayer: 3, gpus: 1 }, { device: 'gpu1', firstLayer: 3, endLayer: 10, gpus: 1 }] }]),
+      policyImpl: fixedPlanPolicy([
+        {
+          service: 'chat',
+          stages: [
+            { device: 'gpu0', firstLayer: 0, endLayer: 3, gpus: 1 },
+            { device: 'gpu1', firstLayer: 3, endLayer: 10, gpus: 1 },
+          ],
+        },
+      ]),
       arrivals: fixedArrivals({}),
     });
-    expect(r.placementChanges.map((c) => [c.timeS, c.action, c.devices])).toEqual([[0, 'load', ['gpu0', 'gpu1']], [0.7, 'ready', ['gpu0', 'gpu1']]]);
+    expect(r.placementChanges.map((c) => [c.timeS, c.action, c.devices])).toEqual([
+      [0, 'load', ['gpu0', 'gpu1']],
+      [0.7, 'ready', ['gpu0', 'gpu1']],
+    ]);
   });
   it('loading › a request before the instance is ready › waits for it, then is served', () => {
     const rec = recorder();
-    simulate(two(), { policyImpl: fixedPlanPolicy([{ service: 'chat', stages: whole('gpu0') }]), records: rec.records, arrivals: fixedArrivals({ chat: [[1, 100, 1]] }) });
+    simulate(two(), {
+      policyImpl: fixedPlanPolicy([{ service: 'chat', stages: whole('gpu0') }]),
+      records: rec.records,
+      arrivals: fixedArrivals({ chat: [[1, 100, 1]] }),
+    });
     // fixedPlanPolicy routes only to ready instances: at t = 1 (ready at 2) the request is dropped.
     expect(rec.byId[0]).toMatchObject({ outcome: 'dropped', reason: 'no-instance' });
   });
@@ -74,7 +120,9 @@ function replanning(plans: PlannedInstance[][]): Policy {
   let k = 0;
   const base = fixedPlanPolicy([]);
   return {
-    ...base, name: 'replanning', placementPeriodS: 5,
+    ...base,
+    name: 'replanning',
+    placementPeriodS: 5,
     place: (): PlacementPlan => ({ instances: plans[Math.min(k++, plans.length - 1)]!, reason: 'test' }),
     route: base.route,
   };
@@ -86,7 +134,12 @@ describe('placement › re-plans', () => {
     const b = { service: 'chat', stages: whole('gpu1') };
     const r = simulate(two(), { policyImpl: replanning([[a, b], [a]]), arrivals: fixedArrivals({}) });
     expect(r.placementChanges.map((c) => `${c.timeS} ${c.action} ${c.devices.join('+')}`)).toEqual([
-      '0 load gpu0', '0 load gpu1', '2 ready gpu0', '2 ready gpu1', '5 drain gpu1', '5 gone gpu1',
+      '0 load gpu0',
+      '0 load gpu1',
+      '2 ready gpu0',
+      '2 ready gpu1',
+      '5 drain gpu1',
+      '5 gone gpu1',
     ]);
   });
   it('re-plan › a draining instance with a request in service › gone only when the request is done', () => {
@@ -96,7 +149,16 @@ describe('placement › re-plans', () => {
     // Round robin from fixedPlanPolicy: 4.5 s → gpu0's instance, 4.6 s → gpu1's (prompt 100, 10
     // tokens: well past the re-plan at 5 s). gpu1's instance drains at 5 and is gone when that
     // request finishes (its time comes from the calibrated step cost: compared, not copied).
-    const r = simulate(two(), { policyImpl: replanning([[a, b], [a]]), records: rec.records, arrivals: fixedArrivals({ chat: [[4.5, 100, 1], [4.6, 100, 10]] }) });
+    const r = simulate(two(), {
+      policyImpl: replanning([[a, b], [a]]),
+      records: rec.records,
+      arrivals: fixedArrivals({
+        chat: [
+          [4.5, 100, 1],
+          [4.6, 100, 10],
+        ],
+      }),
+    });
     const gone = r.placementChanges.find((c) => c.action === 'gone')!;
     expect(rec.byId[1]!.devices).toEqual(['gpu1']);
     expect(rec.byId[1]!.outcome).not.toBe('failed');

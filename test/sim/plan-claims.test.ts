@@ -53,18 +53,28 @@ describe('plan claims › microBatches', () => {
 
   function lastFinish(microBatches: number | undefined): number {
     const sc = scenario({
-      devices: [device('a', gpu), device('b', gpu)], links: [link('la', 'a', 'sw', 1e10, 0.0001), link('lb', 'b', 'sw', 1e10, 0.0001)],
-      horizonS: 60, services: [llmService({ name: 'chat', model: llama, slo: { kind: 'e2e', e2eS: 100 }, maxBatch: 8 })],
+      devices: [device('a', gpu), device('b', gpu)],
+      links: [link('la', 'a', 'sw', 1e10, 0.0001), link('lb', 'b', 'sw', 1e10, 0.0001)],
+      horizonS: 60,
+      services: [llmService({ name: 'chat', model: llama, slo: { kind: 'e2e', e2eS: 100 }, maxBatch: 8 })],
     });
     const half = Math.floor(llama.layers / 2);
     const plan: PlannedInstance = {
       service: 'chat',
-      stages: [{ device: 'a', gpus: 1, firstLayer: 0, endLayer: half }, { device: 'b', gpus: 1, firstLayer: half, endLayer: llama.layers }],
+      stages: [
+        { device: 'a', gpus: 1, firstLayer: 0, endLayer: half },
+        { device: 'b', gpus: 1, firstLayer: half, endLayer: llama.layers },
+      ],
       ...(microBatches !== undefined ? { microBatches } : {}),
     };
     const rec = recorder();
     const reqs: [number, number, number][] = [1, 1, 1, 1].map((_, i) => [1 + i * 1e-6, 256, 64]);
-    simulate(sc, { records: rec.records, warmStart: true, policyImpl: fixedPlanPolicy([plan]), arrivals: fixedArrivals({ chat: reqs }) });
+    simulate(sc, {
+      records: rec.records,
+      warmStart: true,
+      policyImpl: fixedPlanPolicy([plan]),
+      arrivals: fixedArrivals({ chat: reqs }),
+    });
     const done = rec.byId.filter((r): r is RequestRecord => r !== undefined);
     expect(done.length).toBe(4);
     return Math.max(...done.map((r) => r.finishS));

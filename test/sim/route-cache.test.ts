@@ -7,7 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  POLICIES, type ClusterView, type InstanceState, type NodeView, type Policy, type PlannedInstance, type SyncSpec,
+  POLICIES,
+  type ClusterView,
+  type InstanceState,
+  type NodeView,
+  type Policy,
+  type PlannedInstance,
+  type SyncSpec,
 } from '../../policies/index.js';
 import { ClassicRouter, routableInstances } from '../../policies/routing.js';
 import { loadScenario } from '../../scenarios/index.js';
@@ -20,7 +26,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** The same policy, but every view it sees has no `version`, so nothing is cached. */
 function uncached(p: Policy): Policy {
   return {
-    name: p.name, placementPeriodS: p.placementPeriodS, sync: p.sync,
+    name: p.name,
+    placementPeriodS: p.placementPeriodS,
+    sync: p.sync,
     place: (v, rng) => p.place(v, rng),
     route: (req, v, rng) => {
       const { version: _omit, ...fresh } = v;
@@ -33,7 +41,9 @@ function uncached(p: Policy): Policy {
 function fixedPlanRouter(instances: PlannedInstance[], sync?: SyncSpec): Policy {
   const router = new ClassicRouter('round-robin');
   return {
-    name: 'fixed-plan-rr', placementPeriodS: undefined, sync,
+    name: 'fixed-plan-rr',
+    placementPeriodS: undefined,
+    sync,
     place: () => ({ instances, reason: 'test' }),
     route: (req, v, rng) => router.route(v, req.service, rng),
   };

@@ -13,7 +13,9 @@ const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, 'run', ...
 
 function tinyScenario(dir: string, horizon: number): string {
   // Reuse the project's default scenario with a short horizon.
-  const text = fs.readFileSync(path.join(ROOT, 'scenarios/default.yaml'), 'utf8').replace(/horizon_s:\s*\d+/, `horizon_s: ${horizon}`);
+  const text = fs
+    .readFileSync(path.join(ROOT, 'scenarios/default.yaml'), 'utf8')
+    .replace(/horizon_s:\s*\d+/, `horizon_s: ${horizon}`);
   const file = path.join(dir, 'tiny.yaml');
   fs.writeFileSync(file, text);
   return file;

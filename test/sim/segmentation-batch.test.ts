@@ -11,13 +11,27 @@ import { GB, device, deviceSpec, fixedArrivals, link, modelSpec, recorder, scena
 const P = 9;
 function seg(maxBatch: number): ServiceConfig {
   return {
-    name: 'seg', kind: 'segmentation', maxBatch,
+    name: 'seg',
+    kind: 'segmentation',
+    maxBatch,
     model: modelSpec({
-      key: 'toy-seg', kind: 'segmentation', weightBytes: 1e6, kvBytesPerToken: 0, flopsPerUnit: 1e9, inputBytes: 0, outputBytes: 0,
-      profiles: [{ deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 't' }, { deviceType: 'testbox', batch: 4, itemLatencyS: 0.005, source: 't' }],
+      key: 'toy-seg',
+      kind: 'segmentation',
+      weightBytes: 1e6,
+      kvBytesPerToken: 0,
+      flopsPerUnit: 1e9,
+      inputBytes: 0,
+      outputBytes: 0,
+      profiles: [
+        { deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 't' },
+        { deviceType: 'testbox', batch: 4, itemLatencyS: 0.005, source: 't' },
+      ],
     }),
-    slo: { kind: 'frame', deadlineS: 1 }, arrivals: { process: 'periodic', streams: 1, fps: 1 },
-    promptTokens: { dist: 'fixed', value: 1 }, outputTokens: { dist: 'fixed', value: 1 }, ingress: 'sw',
+    slo: { kind: 'frame', deadlineS: 1 },
+    arrivals: { process: 'periodic', streams: 1, fps: 1 },
+    promptTokens: { dist: 'fixed', value: 1 },
+    outputTokens: { dist: 'fixed', value: 1 },
+    ingress: 'sw',
   };
 }
 const frames = (n: number): [number, number, number][] => Array.from({ length: n }, () => [10, 0, 1]);
@@ -28,16 +42,29 @@ describe('segmentation › batch caps', () => {
     // before it, frame 0 went alone): frames 0–1 at 10, 2 × itemLatency(2) = 2 × (0.01 − 0.005/3)
     // = 0.0166667 each batch of 2; frames 2–3 at 10 + b2; frame 4 alone at 10 + 2·b2, 0.01.
     const rec = recorder();
-    simulate(scenario({ services: [seg(2)], links: [link('l', 'gpu0', 'sw', 1e12, 0)], horizonS: 20 }), { records: rec.records, arrivals: fixedArrivals({ seg: frames(5) }) });
+    simulate(scenario({ services: [seg(2)], links: [link('l', 'gpu0', 'sw', 1e12, 0)], horizonS: 20 }), {
+      records: rec.records,
+      arrivals: fixedArrivals({ seg: frames(5) }),
+    });
     const b2 = 2 * (0.01 - 0.005 / 3);
-    expect(rec.byId.map((r) => r.startS)).toEqual([10, 10, 10 + b2, 10 + b2, 10 + 2 * b2].map((x) => expect.closeTo(x, P)));
+    expect(rec.byId.map((r) => r.startS)).toEqual(
+      [10, 10, 10 + b2, 10 + b2, 10 + 2 * b2].map((x) => expect.closeTo(x, P)),
+    );
     expect(rec.byId[1]!.finishS).toBeCloseTo(10 + b2, P);
     expect(rec.byId[4]!.finishS).toBeCloseTo(10 + 2 * b2 + 0.01, P);
   });
   it('FPGA pipeline, max_batch 8, three frames › one at a time', () => {
     const fpga = deviceSpec({ key: 'f', deviceClass: 'fpga', memoryBytesPerGpu: 1 * GB, pipelineLatencyS: 0.05 });
     const rec = recorder();
-    simulate(scenario({ devices: [device('fpga', fpga)], links: [link('l', 'fpga', 'sw', 1e12, 0)], services: [seg(8)], horizonS: 20 }), { records: rec.records, arrivals: fixedArrivals({ seg: frames(3) }) });
+    simulate(
+      scenario({
+        devices: [device('fpga', fpga)],
+        links: [link('l', 'fpga', 'sw', 1e12, 0)],
+        services: [seg(8)],
+        horizonS: 20,
+      }),
+      { records: rec.records, arrivals: fixedArrivals({ seg: frames(3) }) },
+    );
     expect(rec.byId.map((r) => r.finishS)).toEqual([10.05, 10.1, 10.15].map((x) => expect.closeTo(x, P)));
   });
 });

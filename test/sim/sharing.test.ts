@@ -15,10 +15,16 @@ const orin = DEVICE_CATALOG['jetson-agx-orin-64gb']!;
 const llama = MODEL_CATALOG['llama-3.1-8b-q4']!;
 const sam = MODEL_CATALOG['mobilesam']!;
 
-function run(sharing: 'fifo' | 'time-slice' | 'priority' | undefined, withFrames = true, camSlo: Slo = { kind: 'frame', deadlineS: 0.1 }): RequestRecord[] {
+function run(
+  sharing: 'fifo' | 'time-slice' | 'priority' | undefined,
+  withFrames = true,
+  camSlo: Slo = { kind: 'frame', deadlineS: 0.1 },
+): RequestRecord[] {
   const sc = {
     ...scenario({
-      devices: [device('orin', orin)], links: [link('l0', 'orin', 'sw', 1e30, 0)], horizonS: 20,
+      devices: [device('orin', orin)],
+      links: [link('l0', 'orin', 'sw', 1e30, 0)],
+      horizonS: 20,
       services: [
         llmService({ name: 'chat', model: llama, slo: { kind: 'e2e', e2eS: 100 } }),
         llmService({ name: 'cam', kind: 'segmentation', model: sam, slo: camSlo, maxBatch: 1 }),
@@ -31,7 +37,8 @@ function run(sharing: 'fifo' | 'time-slice' | 'priority' | undefined, withFrames
   // A camera stream at 10 fps from t = 9 (active when the chat request comes at t = 10).
   for (let t = 9.001; withFrames && t < 11; t += 0.1) frames.push([t, 1, 1]);
   simulate(sc, {
-    records: rec.records, warmStart: true,
+    records: rec.records,
+    warmStart: true,
     policyImpl: fixedPlanPolicy([
       { service: 'chat', stages: [{ device: 'orin', gpus: 1, firstLayer: 0, endLayer: llama.layers }] },
       { service: 'cam', stages: [{ device: 'orin', gpus: 1, firstLayer: 0, endLayer: sam.layers }] },
@@ -79,7 +86,8 @@ describe('device sharing › priority', () => {
   const whole = new LlmStagePerf(llama, orin, 1, 1, 1).prefillS(2048);
   it('sharing › priority › the chat (end-to-end SLO) yields to frames (deadline SLO)', () => {
     const recs = run('priority');
-    for (const f of recs.filter((r) => r.service === 'cam')) expect(f.finishS - f.arrivalS).toBeLessThanOrEqual(TIME_SLICE_S + 0.039 + 0.001);
+    for (const f of recs.filter((r) => r.service === 'cam'))
+      expect(f.finishS - f.arrivalS).toBeLessThanOrEqual(TIME_SLICE_S + 0.039 + 0.001);
   });
   it('sharing › priority › beside a lower-priority co-tenant the chat runs whole steps', () => {
     // The camera service given an end-to-end SLO: same priority as the chat, which need not yield.

@@ -27,7 +27,11 @@ describe('sortFloat64', () => {
       s = (s * 1103515245 + 12345) % 2147483648;
       a[i] = i % 7 === 0 ? 0.25 : (s / 2147483648) * 3600 * (i % 3 === 0 ? 1e-3 : 1);
     }
-    a[10] = -0; a[11] = 0; a[12] = NaN; a[13] = Infinity; a[14] = -1e-300;
+    a[10] = -0;
+    a[11] = 0;
+    a[12] = NaN;
+    a[13] = Infinity;
+    a[14] = -1e-300;
     const b = a.slice().sort();
     sortFloat64(a);
     expect(bits(a)).toEqual(bits(b));

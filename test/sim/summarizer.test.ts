@@ -43,12 +43,29 @@ describe('metrics › samples', () => {
 });
 
 const meta = (over: Partial<ConstructorParameters<typeof RunSummarizer>[0]> = {}) => ({
-  scenario: 's', seed: 3, policy: 'p', horizonS: 10, timelineBucketS: 4,
+  scenario: 's',
+  seed: 3,
+  policy: 'p',
+  horizonS: 10,
+  timelineBucketS: 4,
   services: [
-    { name: 'chat', kind: 'llm' as const, slo: { kind: 'token' as const, ttftS: 1, tpotS: 0.2 }, perfSource: { box: 'profile' as const } },
-    { name: 'cams', kind: 'segmentation' as const, slo: { kind: 'frame' as const, deadlineS: 0.1 }, perfSource: { box: 'roofline' as const } },
+    {
+      name: 'chat',
+      kind: 'llm' as const,
+      slo: { kind: 'token' as const, ttftS: 1, tpotS: 0.2 },
+      perfSource: { box: 'profile' as const },
+    },
+    {
+      name: 'cams',
+      kind: 'segmentation' as const,
+      slo: { kind: 'frame' as const, deadlineS: 0.1 },
+      perfSource: { box: 'roofline' as const },
+    },
   ],
-  devices: [{ id: 'gpu', type: 'box', idleW: 50, busyW: 250 }, { id: 'fpga', type: 'fpga', idleW: null, busyW: null }],
+  devices: [
+    { id: 'gpu', type: 'box', idleW: 50, busyW: 250 },
+    { id: 'fpga', type: 'fpga', idleW: null, busyW: null },
+  ],
   ...over,
 });
 
@@ -115,9 +132,17 @@ describe('metrics › summarizer', () => {
     expect(r.devices.gpu!.type).toBe('box');
   });
   it('summarizer › result header › schema, names, seed, horizon passed through', () => {
-    expect(r).toMatchObject({ schema: 'parasim.result/1', scenario: 's', seed: 3, policy: 'p', horizonS: 10, timelineBucketS: 4, placementChanges: [] });
+    expect(r).toMatchObject({
+      schema: 'parasim.result/1',
+      scenario: 's',
+      seed: 3,
+      policy: 'p',
+      horizonS: 10,
+      timelineBucketS: 4,
+      placementChanges: [],
+    });
   });
-  it('summarizer › notes › the caller\'s notes first, then why (sim/metrics/notes.ts), per service in order', () => {
+  it("summarizer › notes › the caller's notes first, then why (sim/metrics/notes.ts), per service in order", () => {
     // No placement change: neither service ever had a ready instance (100% > 10%). chat: 2 ok of
     // 7 = 29% < 50%, losses 2 dropped + 1 failed, 1 late, 1 in flight; cams: 1 of 2 = 50%, no note.
     expect(r.notes).toEqual([
@@ -135,8 +160,32 @@ describe('metrics › summarizer', () => {
   });
   it('summarizer › a record for an unknown service › throws (a bug, not bad input)', () => {
     const t = new RunSummarizer(meta());
-    expect(() => t.addRecord({ id: 0, service: 'nope', arrivalS: 0, startS: 0, firstTokenS: 0, finishS: 1, promptTokens: 1, outputTokens: 1, devices: [], outcome: 'ok' })).toThrow(/unknown service nope/);
-    t.addRecord({ id: 1, service: 'cams', arrivalS: 0, startS: 0, firstTokenS: NaN, finishS: 0.05, promptTokens: 0, outputTokens: 1, devices: [], outcome: 'ok' });
+    expect(() =>
+      t.addRecord({
+        id: 0,
+        service: 'nope',
+        arrivalS: 0,
+        startS: 0,
+        firstTokenS: 0,
+        finishS: 1,
+        promptTokens: 1,
+        outputTokens: 1,
+        devices: [],
+        outcome: 'ok',
+      }),
+    ).toThrow(/unknown service nope/);
+    t.addRecord({
+      id: 1,
+      service: 'cams',
+      arrivalS: 0,
+      startS: 0,
+      firstTokenS: NaN,
+      finishS: 0.05,
+      promptTokens: 0,
+      outputTokens: 1,
+      devices: [],
+      outcome: 'ok',
+    });
     expect(t.finish([], []).services.cams!.ok).toBe(1);
   });
   it('summarizer › an exact-multiple horizon › buckets are horizon / width, not one more', () => {
@@ -150,12 +199,18 @@ describe('metrics › summarizer', () => {
 describe('metrics › canonical JSON', () => {
   it('canonical › keys sorted at every depth, 2-space indent, trailing newline', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 0, y: 1 }], c: 'x' } })).toBe(
-      '{\n  "a": {\n    "c": "x",\n    "d": [\n      1,\n      {\n        "y": 1,\n        "z": 0\n      }\n    ]\n  },\n  "b": 1\n}\n');
+      '{\n  "a": {\n    "c": "x",\n    "d": [\n      1,\n      {\n        "y": 1,\n        "z": 0\n      }\n    ]\n  },\n  "b": 1\n}\n',
+    );
   });
   it('canonical › numbers › 9 significant digits, -0 → 0, NaN and ±∞ → null, integers exact, undefined dropped', () => {
-    expect(JSON.parse(canonicalJson({ x: 0.1 + 0.2, y: -0, z: NaN, i: Infinity, k: 123456789012, u: undefined, s: 1 / 3, m: -1e-12 }))).toEqual(
-      { x: 0.3, y: 0, z: null, i: null, k: 123456789012, s: 0.333333333, m: -1e-12 });
+    expect(
+      JSON.parse(
+        canonicalJson({ x: 0.1 + 0.2, y: -0, z: NaN, i: Infinity, k: 123456789012, u: undefined, s: 1 / 3, m: -1e-12 }),
+      ),
+    ).toEqual({ x: 0.3, y: 0, z: null, i: null, k: 123456789012, s: 0.333333333, m: -1e-12 });
     expect(canonicalJson({ y: -0 })).toBe('{\n  "y": 0\n}\n');
-    expect(canonicalJson([1e15 + 2])).toBe('[\n  1.00000000e+15\n]\n'.replace('1.00000000e+15', String(Number((1e15 + 2).toPrecision(9)))));
+    expect(canonicalJson([1e15 + 2])).toBe(
+      '[\n  1.00000000e+15\n]\n'.replace('1.00000000e+15', String(Number((1e15 + 2).toPrecision(9)))),
+    );
   });
 });

@@ -16,7 +16,10 @@ describe('sync › stale peer views', () => {
     horizonS: 40,
   });
   const recs: RequestRecord[] = [];
-  const result = simulate(sc, { policyImpl: fixedPlanPolicy([whole('gpu0'), whole('gpu1')], { periodS: 1, messageBytes: 1000 }), records: (r) => recs.push(r) });
+  const result = simulate(sc, {
+    policyImpl: fixedPlanPolicy([whole('gpu0'), whole('gpu1')], { periodS: 1, messageBytes: 1000 }),
+    records: (r) => recs.push(r),
+  });
 
   it('sync › before the first sync › no instance is known ready, requests are dropped', () => {
     const early = recs.filter((r) => r.arrivalS < 1);

@@ -6,15 +6,27 @@ import { fixedArrivals, link, llmService, modelSpec, scenario } from './fixtures
 
 describe('timeline', () => {
   // Serialization-free link: the two requests at t = 10 reach the instance together.
-  const sc = scenario({ links: [link('l0', 'gpu0', 'sw', 1e30, 0.001)], services: [llmService({ model: modelSpec() })], horizonS: 30 });
-  const arrivals = fixedArrivals({ chat: [[10, 100, 5], [10, 100, 5], [20, 50, 3]] });
+  const sc = scenario({
+    links: [link('l0', 'gpu0', 'sw', 1e30, 0.001)],
+    services: [llmService({ model: modelSpec() })],
+    horizonS: 30,
+  });
+  const arrivals = fixedArrivals({
+    chat: [
+      [10, 100, 5],
+      [10, 100, 5],
+      [20, 50, 3],
+    ],
+  });
 
   it('timeline › window › keeps only steps, requests and transfers overlapping it', () => {
     const all = new Timeline(sc);
     simulate(sc, { arrivals, timeline: all });
     const part = new Timeline(sc, 15, 30);
     const r = simulate(sc, { arrivals, timeline: part });
-    const ev = (t: Timeline) => (t.toJSON() as { traceEvents: { cat: string; ts?: number; dur?: number; args?: Record<string, number> }[] }).traceEvents;
+    const ev = (t: Timeline) =>
+      (t.toJSON() as { traceEvents: { cat: string; ts?: number; dur?: number; args?: Record<string, number> }[] })
+        .traceEvents;
     const steps = ev(all).filter((e) => e.cat === 'step');
     expect(steps.length).toBeGreaterThan(1);
     // The first step prefills both requests together (batch 2, 200 tokens).

@@ -17,12 +17,15 @@ const HORIZON_S = 90;
 const EPS = 1e-9;
 
 function shipped(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    // Not scenarios: sweep files, testbeds, catalog files (scenarios/calibration/catalog.yaml is one), as in all-scenarios.test.ts.
-    if (e.isDirectory()) return ['sweeps', 'testbed', 'catalog', 'calibration'].includes(e.name) ? [] : shipped(p);
-    return /\.ya?ml$/.test(e.name) ? [path.relative(ROOT, p)] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      // Not scenarios: sweep files, testbeds, catalog files (scenarios/calibration/catalog.yaml is one), as in all-scenarios.test.ts.
+      if (e.isDirectory()) return ['sweeps', 'testbed', 'catalog', 'calibration'].includes(e.name) ? [] : shipped(p);
+      return /\.ya?ml$/.test(e.name) ? [path.relative(ROOT, p)] : [];
+    })
+    .sort();
 }
 
 /** Every device whose utilisation (whole run or one bucket) is above 1, as readable text. */
@@ -38,20 +41,26 @@ export function overUtilised(r: RunResult): string[] {
 }
 
 describe('utilisation', () => {
-  it.each(shipped(path.join(ROOT, 'scenarios')))('utilisation › %s under every policy › no device busy more than all the time, whole run and per bucket', (file) => {
-    const loaded = loadScenario(path.join(ROOT, file));
-    if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
-    const sc = loaded.value;
-    const horizonS = Math.min(HORIZON_S, sc.horizonS);
-    const bad: string[] = [];
-    let busiest = 0;
-    for (const policy of POLICY_NAMES) {
-      const r = simulate({ ...sc, horizonS, timelineBucketS: Math.min(sc.timelineBucketS, horizonS / 3) }, { policy: policyChoiceFor(sc, policy) });
-      bad.push(...overUtilised(r).map((b) => `${policy} ${b}`));
-      for (const d of Object.values(r.devices)) busiest = Math.max(busiest, d.utilization);
-    }
-    expect(bad).toEqual([]);
-    // The check has teeth only if some device is really busy in this scenario.
-    expect(busiest).toBeGreaterThan(0.2);
-  });
+  it.each(shipped(path.join(ROOT, 'scenarios')))(
+    'utilisation › %s under every policy › no device busy more than all the time, whole run and per bucket',
+    (file) => {
+      const loaded = loadScenario(path.join(ROOT, file));
+      if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
+      const sc = loaded.value;
+      const horizonS = Math.min(HORIZON_S, sc.horizonS);
+      const bad: string[] = [];
+      let busiest = 0;
+      for (const policy of POLICY_NAMES) {
+        const r = simulate(
+          { ...sc, horizonS, timelineBucketS: Math.min(sc.timelineBucketS, horizonS / 3) },
+          { policy: policyChoiceFor(sc, policy) },
+        );
+        bad.push(...overUtilised(r).map((b) => `${policy} ${b}`));
+        for (const d of Object.values(r.devices)) busiest = Math.max(busiest, d.utilization);
+      }
+      expect(bad).toEqual([]);
+      // The check has teeth only if some device is really busy in this scenario.
+      expect(busiest).toBeGreaterThan(0.2);
+    },
+  );
 });

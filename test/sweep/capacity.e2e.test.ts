@@ -11,7 +11,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateScenarioObject } from '../../scenarios/index.js';
 import { simulate } from '../../sim/index.js';
-import { capacityFileFor, loadSweepFile, runSweep, scaleLoad, type CapacityMode, type SweepDefinition } from '../../sweeps/index.js';
+import {
+  capacityFileFor,
+  loadSweepFile,
+  runSweep,
+  scaleLoad,
+  type CapacityMode,
+  type SweepDefinition,
+} from '../../sweeps/index.js';
 import { readResultsText } from '../../reports/index.js';
 import { ROOT } from '../cli-paths.js';
 
@@ -21,7 +28,12 @@ let tmp = '';
 interface Summary {
   target: number;
   tolerance: number;
-  searches: Array<{ policy: string; load: number | null; bound: string; probes: Array<{ load: number; attainment: number }> }>;
+  searches: Array<{
+    policy: string;
+    load: number | null;
+    bound: string;
+    probes: Array<{ load: number; attainment: number }>;
+  }>;
 }
 
 /** Lowest over services of the mean SLO attainment over the sweep's seeds at `load`, simulated in this process. */
@@ -32,7 +44,8 @@ function attainmentAt(def: SweepDefinition, policy: string, load: number): numbe
     scaleLoad(obj, load);
     const checked = validateScenarioObject(obj, def.baseFile);
     if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
-    for (const [name, s] of Object.entries(simulate(checked.value).services)) sums.set(name, (sums.get(name) ?? 0) + s.sloAttainment);
+    for (const [name, s] of Object.entries(simulate(checked.value).services))
+      sums.set(name, (sums.get(name) ?? 0) + s.sloAttainment);
   }
   return Math.min(...[...sums.values()].map((x) => x / def.seeds.length));
 }
@@ -82,9 +95,16 @@ describe('goodput-capacity sweep', () => {
     // The report reads the summary file as a capacity table (all services and per service).
     const read = readResultsText(one.summary, 'results.capacity.json');
     expect(read.issues).toEqual([]);
-    expect(read.capacity[0]!.searches[0]).toMatchObject({ policy: s.policy, load: found, services: { chat: { bound: expect.any(String) } } });
+    expect(read.capacity[0]!.searches[0]).toMatchObject({
+      policy: s.policy,
+      load: found,
+      services: { chat: { bound: expect.any(String) } },
+    });
     // One result line per probe cell (probes × seeds), in probe order.
-    const lines = one.results.trimEnd().split('\n').map((l) => JSON.parse(l) as { cell: { index: number; load: number } });
+    const lines = one.results
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { cell: { index: number; load: number } });
     expect(lines).toHaveLength(s.probes.length * def.seeds.length);
     expect(lines.map((l) => l.cell.index)).toEqual([...lines.keys()]);
   }, 300_000);

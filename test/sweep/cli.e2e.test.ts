@@ -29,10 +29,24 @@ describe('parasim sweep', () => {
     const b = cli('sweep', path.join(FIX, 'tiny.yaml'), '--workers', '2', '--out', out('w2.jsonl'));
     expect(b.status, b.stderr).toBe(0);
     expect(bytes('w2.jsonl')).toBe(bytes('w1.jsonl'));
-    const lines = bytes('w1.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as { key: string; cell: { index: number; total: number; policy: string; load: number; seed: number }; result: { seed: number; policy: string } });
+    const lines = bytes('w1.jsonl')
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            key: string;
+            cell: { index: number; total: number; policy: string; load: number; seed: number };
+            result: { seed: number; policy: string };
+          },
+      );
     expect(lines).toHaveLength(12);
     expect(lines.map((l) => l.cell.index)).toEqual([...Array(12).keys()]);
-    expect(lines.map((l) => `${l.cell.policy}/${l.cell.load}/${l.cell.seed}`).slice(0, 3)).toEqual(['round-robin/0.5/1', 'round-robin/0.5/2', 'round-robin/1/1']);
+    expect(lines.map((l) => `${l.cell.policy}/${l.cell.load}/${l.cell.seed}`).slice(0, 3)).toEqual([
+      'round-robin/0.5/1',
+      'round-robin/0.5/2',
+      'round-robin/1/1',
+    ]);
     expect(lines.every((l) => l.result.seed === l.cell.seed && l.result.policy === l.cell.policy)).toBe(true);
     expect(new Set(lines.map((l) => l.key)).size).toBe(12);
   });
@@ -48,16 +62,27 @@ describe('parasim sweep', () => {
     const sweep = path.join(FIX, 'tiny-long.yaml');
     const full = cli('sweep', sweep, '--workers', '2', '--out', out('long-full.jsonl'));
     expect(full.status, full.stderr).toBe(0);
-    const child = spawn(process.execPath, [MAIN, 'sweep', sweep, '--workers', '1', '--out', out('long-killed.jsonl')], { cwd: tmp, stdio: 'ignore' });
+    const child = spawn(process.execPath, [MAIN, 'sweep', sweep, '--workers', '1', '--out', out('long-killed.jsonl')], {
+      cwd: tmp,
+      stdio: 'ignore',
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         const text = fs.existsSync(out('long-killed.jsonl')) ? bytes('long-killed.jsonl') : '';
-        if (text.split('\n').length > 2) { clearInterval(timer); child.kill('SIGKILL'); }
+        if (text.split('\n').length > 2) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+        }
       }, 20);
-      child.on('exit', () => { clearInterval(timer); resolve(); });
+      child.on('exit', () => {
+        clearInterval(timer);
+        resolve();
+      });
       child.on('error', reject);
     });
-    const partial = bytes('long-killed.jsonl').split('\n').filter((l) => l !== '').length;
+    const partial = bytes('long-killed.jsonl')
+      .split('\n')
+      .filter((l) => l !== '').length;
     expect(partial).toBeGreaterThan(1);
     expect(partial).toBeLessThan(16);
     // A writer killed mid-line leaves an unterminated tail; simulate one on top.
@@ -72,7 +97,10 @@ describe('parasim sweep', () => {
     const r = cli('sweep', path.join(FIX, 'bad-cell.yaml'), '--workers', '2', '--out', out('bad.jsonl'));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('cell 1 failed (horizon_s=-2, seed=1)');
-    const lines = bytes('bad.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as { result?: unknown; error?: { message: string } });
+    const lines = bytes('bad.jsonl')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { result?: unknown; error?: { message: string } });
     expect(lines.map((l) => (l.error !== undefined ? 'error' : 'result'))).toEqual(['result', 'error', 'result']);
     expect(lines[1]!.error!.message).toContain('horizon_s');
     expect(lines[1]!.error!.message).toContain('(at grid coordinates horizon_s=-2, seed=1)');
@@ -96,7 +124,12 @@ describe('parasim merge', () => {
 
   it('merge › three shards › same bytes as the local run', () => {
     // w1.jsonl: the local run of the same sweep from the first test of this file.
-    expect(bytes('part-0.jsonl').trimEnd().split('\n').map((l) => (JSON.parse(l) as { cell: { index: number } }).cell.index)).toEqual([0, 3, 6, 9]);
+    expect(
+      bytes('part-0.jsonl')
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { cell: { index: number } }).cell.index),
+    ).toEqual([0, 3, 6, 9]);
     const r = cli('merge', out('part-0.jsonl'), out('part-1.jsonl'), out('part-2.jsonl'), '--out', out('merged.jsonl'));
     expect(r.status, r.stderr).toBe(0);
     expect(bytes('merged.jsonl')).toBe(bytes('w1.jsonl'));
@@ -106,11 +139,27 @@ describe('parasim merge', () => {
     const missing = cli('merge', out('part-0.jsonl'), out('part-2.jsonl'), '--out', out('m1.jsonl'));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('4 of 12 cells missing: 1, 4, 7, 10');
-    const dup = cli('merge', out('part-0.jsonl'), out('part-1.jsonl'), out('part-2.jsonl'), out('part-1.jsonl'), '--out', out('m2.jsonl'));
+    const dup = cli(
+      'merge',
+      out('part-0.jsonl'),
+      out('part-1.jsonl'),
+      out('part-2.jsonl'),
+      out('part-1.jsonl'),
+      '--out',
+      out('m2.jsonl'),
+    );
     expect(dup.status).toBe(1);
     expect(dup.stderr).toContain('cell 1 appears twice');
     // bad.jsonl: the complete output of another sweep (bad-cell.yaml), written above.
-    const foreign = cli('merge', out('part-0.jsonl'), out('part-1.jsonl'), out('part-2.jsonl'), out('bad.jsonl'), '--out', out('m3.jsonl'));
+    const foreign = cli(
+      'merge',
+      out('part-0.jsonl'),
+      out('part-1.jsonl'),
+      out('part-2.jsonl'),
+      out('bad.jsonl'),
+      '--out',
+      out('m3.jsonl'),
+    );
     expect(foreign.status).toBe(1);
     expect(foreign.stderr).toContain('is from another sweep');
     for (const f of ['m1.jsonl', 'm2.jsonl', 'm3.jsonl']) expect(fs.existsSync(out(f))).toBe(false);

@@ -23,7 +23,11 @@ describe('sweep › policy module', () => {
     const r = await runSweep(loaded.value, { out, workers: 1, resume: false });
     if (!r.ok) throw new Error(r.message);
     expect(r.summary.failures).toEqual([]);
-    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { result: { policy: string; totals: unknown } });
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { result: { policy: string; totals: unknown } });
     expect(lines).toHaveLength(4);
     expect(lines.every((l) => l.result.policy === 'fastest-k')).toBe(true);
     const cells = expandGrid(loaded.value);

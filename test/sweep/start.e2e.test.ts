@@ -20,12 +20,18 @@ describe('parasim start', () => {
   it('start › tiny sweep in a fresh directory › results and report written, progress with ETA, exit 0', () => {
     const dir = path.join(tmp, 'out');
     const sweep = path.join(ROOT, 'test/sweep/fixtures/tiny.yaml');
-    const r = spawnSync(process.execPath, [MAIN, 'start', '--sweep', sweep, '--dir', dir, '--workers', '2'], { cwd: tmp, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [MAIN, 'start', '--sweep', sweep, '--dir', dir, '--workers', '2'], {
+      cwd: tmp,
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/start 100% {2}12\/12 cells .* ETA 0 s/);
     expect(r.stdout).toContain(path.join(dir, 'report.html'));
 
-    const lines = fs.readFileSync(path.join(dir, 'results.jsonl'), 'utf8').trimEnd().split('\n')
+    const lines = fs
+      .readFileSync(path.join(dir, 'results.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
       .map((l) => JSON.parse(l) as { cell: { index: number; policy: string }; result?: unknown });
     expect(lines.map((l) => l.cell.index)).toEqual([...Array(12).keys()]);
     expect(lines.every((l) => l.result !== undefined)).toBe(true);

@@ -14,12 +14,22 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-first-window-'));
 const file = path.join(dir, 'trace.csv');
 fs.writeFileSync(file, 't,prompt,out\n0,100,10\n1,200,20\n2,300,30\n5,400,40\n9,500,50\n');
 const spec = (extra: Partial<TraceSpec> = {}): TraceSpec => ({
-  process: 'trace', format: 'csv', path: file, columns: { time: 't', timeUnit: 's', promptTokens: 'prompt', outputTokens: 'out' }, ...extra,
+  process: 'trace',
+  format: 'csv',
+  path: file,
+  columns: { time: 't', timeUnit: 's', promptTokens: 'prompt', outputTokens: 'out' },
+  ...extra,
 });
 
 describe('traces › first window', () => {
   it('first window › 4 s of a hand-written trace › 3 arrivals, their mean tokens', () => {
-    expect(traceFirstWindow(spec(), 4)).toEqual({ windowS: 4, arrivals: 3, ratePerS: 0.75, meanPromptTokens: 200, meanOutputTokens: 20 });
+    expect(traceFirstWindow(spec(), 4)).toEqual({
+      windowS: 4,
+      arrivals: 3,
+      ratePerS: 0.75,
+      meanPromptTokens: 200,
+      meanOutputTokens: 20,
+    });
   });
 
   it('first window › rate scale 2 and prompt clipping › the transformed stream, as the simulator replays it', () => {
@@ -48,14 +58,20 @@ describe('traces › first window', () => {
     expect(d.outputTokens).toEqual({ dist: 'fixed', value: w.meanOutputTokens });
     expect(d.promptTokens).not.toEqual(chat!.promptTokens);
     // A synthetic service keeps its declared rate and token specs.
-    expect(initialDemand(tiny!, 120)).toEqual({ demandRps: 1, promptTokens: tiny!.promptTokens, outputTokens: tiny!.outputTokens });
+    expect(initialDemand(tiny!, 120)).toEqual({
+      demandRps: 1,
+      promptTokens: tiny!.promptTokens,
+      outputTokens: tiny!.outputTokens,
+    });
   });
 
   it('demand-0 note › at t = 0 or after a plan-length window, not after a 1 s health check', () => {
     const svc = (name: string, demandRps: number) => ({ name, demandRps }) as unknown as ServiceInfo;
     const services = [svc('chat', 0), svc('cams', 40)];
     expect(zeroDemandNotes(services, 0, 0)).toEqual(['chat: planned with demand 0 (no demand known at t = 0)']);
-    expect(zeroDemandNotes(services, 60, 60)).toEqual(['chat: planned with demand 0 (no arrival in the 60 s before a placement)']);
+    expect(zeroDemandNotes(services, 60, 60)).toEqual([
+      'chat: planned with demand 0 (no arrival in the 60 s before a placement)',
+    ]);
     expect(zeroDemandNotes(services, 61, 1)).toEqual([]);
   });
 });

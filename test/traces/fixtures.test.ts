@@ -3,7 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TraceReader, openArrivals, traceSummary, type ArrivalSpec, type MutableArrival, type TokenSpec, type TraceFormat } from '../../traces/index.js';
+import {
+  TraceReader,
+  openArrivals,
+  traceSummary,
+  type ArrivalSpec,
+  type MutableArrival,
+  type TokenSpec,
+  type TraceFormat,
+} from '../../traces/index.js';
 import type { TraceReadOptions } from '../../traces/index.js';
 import { LineReader } from '../../traces/line-reader.js';
 import { splitCsvLine } from '../../traces/csv-fields.js';
@@ -58,7 +66,10 @@ describe('traces › azure-llm-2024 reader › CRLF fixture', () => {
     expect(rows[2]!.slice(1)).toEqual([300, 30]);
   });
   it('applies a time-zone offset (same instant written in two zones is a tie)', () => {
-    const p = fixture('zones.csv', 'TIMESTAMP,ContextTokens,GeneratedTokens\n2024-05-10 12:00:00+00:00,1,1\n2024-05-10 14:00:01+02:00,1,1\n');
+    const p = fixture(
+      'zones.csv',
+      'TIMESTAMP,ContextTokens,GeneratedTokens\n2024-05-10 12:00:00+00:00,1,1\n2024-05-10 14:00:01+02:00,1,1\n',
+    );
     expect(readAll(p, 'azure-llm-2024').map((r) => r[0])).toEqual([0, 1]);
   });
 });
@@ -84,7 +95,9 @@ describe('traces › burstgpt reader › fixture', () => {
   });
   it('filters by model and log type; times stay on the file origin', () => {
     expect(readAll(p, 'burstgpt', { filter: { model: 'GPT-4' } }).map((r) => r[0])).toEqual([0, 4]);
-    expect(readAll(p, 'burstgpt', { filter: { model: 'ChatGPT', logType: 'Conversation log' } }).map((r) => r[0])).toEqual([0, 7]);
+    expect(
+      readAll(p, 'burstgpt', { filter: { model: 'ChatGPT', logType: 'Conversation log' } }).map((r) => r[0]),
+    ).toEqual([0, 7]);
     const s = traceSummary(p, 'burstgpt', { filter: { logType: 'API log' } });
     expect([s.rows, s.filteredRows, s.promptTokens, s.outputTokens]).toEqual([2, 3, 1200, 40]);
   });
@@ -113,7 +126,8 @@ describe('traces › mooncake reader › JSONL fixture', () => {
 
 describe('traces › generic csv reader › column mapping', () => {
   it('reads s, ms, us and iso time columns, quoted fields, extra columns', () => {
-    const body = (t: string[]) => `id,"when",prompt,out,note\n` + t.map((x, i) => `${i},${x},${10 + i},${20 + i},"a, ""quoted"" note"\n`).join('');
+    const body = (t: string[]) =>
+      `id,"when",prompt,out,note\n` + t.map((x, i) => `${i},${x},${10 + i},${20 + i},"a, ""quoted"" note"\n`).join('');
     const cases: Array<['s' | 'ms' | 'us' | 'iso', string[]]> = [
       ['s', ['100', '100.5', '103']],
       ['ms', ['100000', '100500', '103000']],
@@ -122,7 +136,9 @@ describe('traces › generic csv reader › column mapping', () => {
     ];
     for (const [unit, times] of cases) {
       const p = fixture(`generic-${unit}.csv`, body(times));
-      const rows = readAll(p, 'csv', { columns: { time: 'when', timeUnit: unit, promptTokens: 'prompt', outputTokens: 'out' } });
+      const rows = readAll(p, 'csv', {
+        columns: { time: 'when', timeUnit: unit, promptTokens: 'prompt', outputTokens: 'out' },
+      });
       expect(rows).toEqual([
         [0, 10, 20],
         [0.5, 11, 21],
@@ -152,7 +168,13 @@ describe('traces › transforms', () => {
     expect(rows[0]![1]).toBe(101);
   });
   it('rate scale divides times; clipping caps tokens; the horizon cuts', () => {
-    const rows = arrivals({ ...spec, transform: { windowS: { startS: 10, endS: 20 }, rateScale: 4, maxPromptTokens: 150, maxOutputTokens: 12 } }, 2);
+    const rows = arrivals(
+      {
+        ...spec,
+        transform: { windowS: { startS: 10, endS: 20 }, rateScale: 4, maxPromptTokens: 150, maxOutputTokens: 12 },
+      },
+      2,
+    );
     expect(rows.map((r) => r[0])).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75]);
     expect(rows.map((r) => r[1])).toEqual([101, 111, 121, 131, 141, 150, 150, 150]);
     expect(rows.map((r) => r[2])).toEqual([11, 12, 12, 12, 12, 12, 12, 12]);

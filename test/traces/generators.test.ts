@@ -166,7 +166,13 @@ describe('openArrivals › horizon', () => {
 
 describe('openArrivals › token sampling › lognormal', () => {
   it('has the given mean and CV (within 2% / 5%), integers ≥ 1, clipped at max', () => {
-    const src = open({ process: 'poisson', ratePerS: 1000 }, 250, 9, { dist: 'lognormal', mean: 800, cv: 1.5 }, { dist: 'lognormal', mean: 3, cv: 2, max: 40 });
+    const src = open(
+      { process: 'poisson', ratePerS: 1000 },
+      250,
+      9,
+      { dist: 'lognormal', mean: 800, cv: 1.5 },
+      { dist: 'lognormal', mean: 3, cv: 2, max: 40 },
+    );
     const out: MutableArrival = { timeS: 0, promptTokens: 0, outputTokens: 0 };
     let n = 0;
     let s = 0;

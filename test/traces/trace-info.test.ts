@@ -36,9 +36,20 @@ async function run(args: string[]): Promise<{ out: string; err: unknown }> {
 
 describe('cli › trace-info › real traces', () => {
   it('prints rows, duration, mean rate and token stats of the Azure code trace', async () => {
-    const { out, err } = await run(['trace-info', `${DATA}azure-llm-2023-code.csv`, '--format', 'azure-llm-2023', '--json']);
+    const { out, err } = await run([
+      'trace-info',
+      `${DATA}azure-llm-2023-code.csv`,
+      '--format',
+      'azure-llm-2023',
+      '--json',
+    ]);
     expect(err).toBeUndefined();
-    const info = JSON.parse(out) as { rows: number; durationS: number; meanRatePerS: number; tokens: { prompt: { mean: number; max: number }; output: { mean: number } } };
+    const info = JSON.parse(out) as {
+      rows: number;
+      durationS: number;
+      meanRatePerS: number;
+      tokens: { prompt: { mean: number; max: number }; output: { mean: number } };
+    };
     expect(info.rows).toBe(8819);
     expect(info.durationS).toBeCloseTo(3435.948, 3);
     expect(info.meanRatePerS).toBeCloseTo(2.567, 3); // SOURCE.md: 2.567 req/s
@@ -47,7 +58,12 @@ describe('cli › trace-info › real traces', () => {
     expect(info.tokens.output.mean).toBeCloseTo(27.9, 1);
   });
   it('prints a readable summary for the Functions trace', async () => {
-    const { out } = await run(['trace-info', `${DATA}azure-functions-2021-head199.csv`, '--format', 'azure-functions-2021']);
+    const { out } = await run([
+      'trace-info',
+      `${DATA}azure-functions-2021-head199.csv`,
+      '--format',
+      'azure-functions-2021',
+    ]);
     expect(out).toContain('rows          199');
     expect(out).toContain('mean rate     0.166 req/s');
     expect(out).toContain('not recorded by this format');
@@ -55,6 +71,8 @@ describe('cli › trace-info › real traces', () => {
   it('turns a wrong header into a CliError naming the expected columns', async () => {
     const { err } = await run(['trace-info', `${DATA}azure-functions-2021-head199.csv`, '--format', 'burstgpt']);
     expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).message).toContain('expected columns Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type');
+    expect((err as CliError).message).toContain(
+      'expected columns Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type',
+    );
   });
 });

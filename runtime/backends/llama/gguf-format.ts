@@ -11,7 +11,21 @@ export const GGUF_VERSION = 3;
 export const GGUF_ALIGNMENT = 32;
 
 /** gguf_type codes of metadata values. */
-export const VT = { u8: 0, i8: 1, u16: 2, i16: 3, u32: 4, i32: 5, f32: 6, bool: 7, str: 8, arr: 9, u64: 10, i64: 11, f64: 12 } as const;
+export const VT = {
+  u8: 0,
+  i8: 1,
+  u16: 2,
+  i16: 3,
+  u32: 4,
+  i32: 5,
+  f32: 6,
+  bool: 7,
+  str: 8,
+  arr: 9,
+  u64: 10,
+  i64: 11,
+  f64: 12,
+} as const;
 
 export type MetaValue =
   | { readonly t: 'u32'; readonly v: number }
@@ -32,8 +46,9 @@ export const GGML_TYPES = {
 } as const;
 export type GgmlType = keyof typeof GGML_TYPES;
 
-const GGML_BY_CODE: ReadonlyMap<number, { readonly blockWeights: number; readonly blockBytes: number }> =
-  new Map(Object.values(GGML_TYPES).map((t) => [t.code, t]));
+const GGML_BY_CODE: ReadonlyMap<number, { readonly blockWeights: number; readonly blockBytes: number }> = new Map(
+  Object.values(GGML_TYPES).map((t) => [t.code, t]),
+);
 
 /** Block layout of a ggml type code, when it is one of those above (the check tolerates others as unknown). */
 export function ggmlBlock(code: number): { readonly blockWeights: number; readonly blockBytes: number } | undefined {
@@ -43,7 +58,8 @@ export function ggmlBlock(code: number): { readonly blockWeights: number; readon
 export function tensorBytes(type: GgmlType, dims: readonly number[]): number {
   const t = GGML_TYPES[type];
   const n = dims.reduce((a, b) => a * b, 1);
-  if (dims[0]! % t.blockWeights !== 0) throw new Error(`a ${type} tensor needs its first dimension divisible by ${t.blockWeights}, got ${dims[0]}`);
+  if (dims[0]! % t.blockWeights !== 0)
+    throw new Error(`a ${type} tensor needs its first dimension divisible by ${t.blockWeights}, got ${dims[0]}`);
   return (n / t.blockWeights) * t.blockBytes;
 }
 
@@ -54,28 +70,87 @@ export class ByteSink {
   private readonly parts: Buffer[] = [];
   length = 0;
 
-  private push(b: Buffer): void { this.parts.push(b); this.length += b.length; }
-  u32(v: number): void { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); this.push(b); }
-  i32(v: number): void { const b = Buffer.alloc(4); b.writeInt32LE(v | 0); this.push(b); }
-  u64(v: number): void { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(v)); this.push(b); }
-  f32(v: number): void { const b = Buffer.alloc(4); b.writeFloatLE(v); this.push(b); }
-  bool(v: boolean): void { this.push(Buffer.from([v ? 1 : 0])); }
-  str(s: string): void { const b = Buffer.from(s, 'utf8'); this.u64(b.length); this.push(b); }
-  zeros(n: number): void { if (n > 0) this.push(Buffer.alloc(n)); }
-  toBuffer(): Buffer { return Buffer.concat(this.parts); }
+  private push(b: Buffer): void {
+    this.parts.push(b);
+    this.length += b.length;
+  }
+  u32(v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v >>> 0);
+    this.push(b);
+  }
+  i32(v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(v | 0);
+    this.push(b);
+  }
+  u64(v: number): void {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(v));
+    this.push(b);
+  }
+  f32(v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(v);
+    this.push(b);
+  }
+  bool(v: boolean): void {
+    this.push(Buffer.from([v ? 1 : 0]));
+  }
+  str(s: string): void {
+    const b = Buffer.from(s, 'utf8');
+    this.u64(b.length);
+    this.push(b);
+  }
+  zeros(n: number): void {
+    if (n > 0) this.push(Buffer.alloc(n));
+  }
+  toBuffer(): Buffer {
+    return Buffer.concat(this.parts);
+  }
 }
 
 export function writeMeta(out: ByteSink, key: string, m: MetaValue): void {
   out.str(key);
   switch (m.t) {
-    case 'u32': out.u32(VT.u32); out.u32(m.v); return;
-    case 'i32': out.u32(VT.i32); out.i32(m.v); return;
-    case 'f32': out.u32(VT.f32); out.f32(m.v); return;
-    case 'bool': out.u32(VT.bool); out.bool(m.v); return;
-    case 'str': out.u32(VT.str); out.str(m.v); return;
-    case 'strs': out.u32(VT.arr); out.u32(VT.str); out.u64(m.v.length); for (const s of m.v) out.str(s); return;
-    case 'f32s': out.u32(VT.arr); out.u32(VT.f32); out.u64(m.v.length); for (const x of m.v) out.f32(x); return;
-    case 'i32s': out.u32(VT.arr); out.u32(VT.i32); out.u64(m.v.length); for (const x of m.v) out.i32(x); return;
+    case 'u32':
+      out.u32(VT.u32);
+      out.u32(m.v);
+      return;
+    case 'i32':
+      out.u32(VT.i32);
+      out.i32(m.v);
+      return;
+    case 'f32':
+      out.u32(VT.f32);
+      out.f32(m.v);
+      return;
+    case 'bool':
+      out.u32(VT.bool);
+      out.bool(m.v);
+      return;
+    case 'str':
+      out.u32(VT.str);
+      out.str(m.v);
+      return;
+    case 'strs':
+      out.u32(VT.arr);
+      out.u32(VT.str);
+      out.u64(m.v.length);
+      for (const s of m.v) out.str(s);
+      return;
+    case 'f32s':
+      out.u32(VT.arr);
+      out.u32(VT.f32);
+      out.u64(m.v.length);
+      for (const x of m.v) out.f32(x);
+      return;
+    case 'i32s':
+      out.u32(VT.arr);
+      out.u32(VT.i32);
+      out.u64(m.v.length);
+      for (const x of m.v) out.i32(x);
+      return;
   }
 }
 

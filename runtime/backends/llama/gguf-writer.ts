@@ -7,7 +7,17 @@
  * quants; f16 weights are random with |w| in [2^-7, 2^-3) — small enough that activations stay finite.
  */
 import fs from 'node:fs';
-import { ByteSink, GGML_TYPES, GGUF_ALIGNMENT, GGUF_MAGIC, GGUF_VERSION, alignUp, f16Bits, tensorBytes, writeMeta } from './gguf-format.js';
+import {
+  ByteSink,
+  GGML_TYPES,
+  GGUF_ALIGNMENT,
+  GGUF_MAGIC,
+  GGUF_VERSION,
+  alignUp,
+  f16Bits,
+  tensorBytes,
+  writeMeta,
+} from './gguf-format.js';
 import type { GgmlType, MetaValue } from './gguf-format.js';
 import { BYTE_VOCAB, FILE_TYPE, byteVocab, llamaTensors } from './llama-models.js';
 import type { LlamaShape } from './llama-models.js';
@@ -46,11 +56,17 @@ function metadata(name: string, s: LlamaShape): Array<[string, MetaValue]> {
 /** Seeded xorshift32 filling whole buffers (the hot loop of a 400 M-parameter write). */
 class WeightStream {
   private x: number;
-  constructor(seed: number) { this.x = (seed * 2654435761 + 0x9e3779b9) >>> 0 || 1; }
+  constructor(seed: number) {
+    this.x = (seed * 2654435761 + 0x9e3779b9) >>> 0 || 1;
+  }
   fill(u32: Uint32Array): void {
     let x = this.x;
     for (let i = 0; i < u32.length; i++) {
-      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
       u32[i] = x;
     }
     this.x = x;
@@ -82,14 +98,19 @@ export function writeLlamaGguf(file: string, name: string, s: LlamaShape, seed =
   const tensors = llamaTensors(s);
   const meta = metadata(name, s);
   const head = new ByteSink();
-  head.u32(GGUF_MAGIC); head.u32(GGUF_VERSION); head.u64(tensors.length); head.u64(meta.length);
+  head.u32(GGUF_MAGIC);
+  head.u32(GGUF_VERSION);
+  head.u64(tensors.length);
+  head.u64(meta.length);
   for (const [k, v] of meta) writeMeta(head, k, v);
   let offset = 0;
   const sizes: number[] = [];
   for (const t of tensors) {
-    head.str(t.name); head.u32(t.dims.length);
+    head.str(t.name);
+    head.u32(t.dims.length);
     for (const d of t.dims) head.u64(d);
-    head.u32(GGML_TYPES[t.type].code); head.u64(offset);
+    head.u32(GGML_TYPES[t.type].code);
+    head.u64(offset);
     const n = tensorBytes(t.type, t.dims);
     sizes.push(n);
     offset += alignUp(n);

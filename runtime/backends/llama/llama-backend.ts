@@ -40,10 +40,14 @@ export type LlamaOptionsCheck = { ok: true; value: LlamaBackendOptions } | { ok:
 
 /** Rejects budgets the host cannot honour (threads above its cores) before anything loads. */
 export function checkLlamaOptions(o: LlamaBackendOptions, cores = os.availableParallelism()): LlamaOptionsCheck {
-  if (!Number.isInteger(o.threads) || o.threads < 1) return { ok: false, message: `llama: threads must be an integer ≥ 1, got ${o.threads}` };
-  if (o.threads > cores) return { ok: false, message: `llama: threads ${o.threads} exceeds the ${cores} cores of this host` };
-  if (!Number.isInteger(o.sequences) || o.sequences < 1 || o.sequences > 64) return { ok: false, message: `llama: sequences must be an integer in 1..64, got ${o.sequences}` };
-  if (!Number.isInteger(o.contextTokens) || o.contextTokens < 16) return { ok: false, message: `llama: context tokens must be an integer ≥ 16, got ${o.contextTokens}` };
+  if (!Number.isInteger(o.threads) || o.threads < 1)
+    return { ok: false, message: `llama: threads must be an integer ≥ 1, got ${o.threads}` };
+  if (o.threads > cores)
+    return { ok: false, message: `llama: threads ${o.threads} exceeds the ${cores} cores of this host` };
+  if (!Number.isInteger(o.sequences) || o.sequences < 1 || o.sequences > 64)
+    return { ok: false, message: `llama: sequences must be an integer in 1..64, got ${o.sequences}` };
+  if (!Number.isInteger(o.contextTokens) || o.contextTokens < 16)
+    return { ok: false, message: `llama: context tokens must be an integer ≥ 16, got ${o.contextTokens}` };
   if (!(o.memoryBytes > 0)) return { ok: false, message: `llama: memory budget must be > 0, got ${o.memoryBytes}` };
   return { ok: true, value: o };
 }
@@ -54,14 +58,26 @@ class LlamaInstance implements LoadedModel {
   private readonly slots: SequenceSlots;
   private readonly clock = new WallClock();
 
-  constructor(private readonly model: LlamaModel, private readonly context: LlamaContext, readonly memoryBytes: number,
-    private readonly contextTokens: number, private readonly onClose: () => void) {
+  constructor(
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    readonly memoryBytes: number,
+    private readonly contextTokens: number,
+    private readonly onClose: () => void,
+  ) {
     this.slots = new SequenceSlots(context.totalSequences);
   }
 
-  async generate(req: GenerateRequest, _exec: StepExecutor, onToken: (tokenId: number) => void, signal?: AbortSignal): Promise<GenerateStats> {
+  async generate(
+    req: GenerateRequest,
+    _exec: StepExecutor,
+    onToken: (tokenId: number) => void,
+    signal?: AbortSignal,
+  ): Promise<GenerateStats> {
     if (req.promptTokens + req.outputTokens > this.contextTokens) {
-      throw new Error(`request needs ${req.promptTokens + req.outputTokens} tokens of context (prompt ${req.promptTokens} + output ${req.outputTokens}); a sequence has ${this.contextTokens}`);
+      throw new Error(
+        `request needs ${req.promptTokens + req.outputTokens} tokens of context (prompt ${req.promptTokens} + output ${req.outputTokens}); a sequence has ${this.contextTokens}`,
+      );
     }
     const t0 = this.clock.preciseS();
     const release = await this.slots.acquire(signal);
@@ -85,7 +101,8 @@ class LlamaInstance implements LoadedModel {
       await seq.dispose();
       release();
     }
-    if (signal?.aborted === true) throw new Error(`cancelled after ${count} of ${req.outputTokens} tokens: ${String(signal.reason ?? 'aborted')}`);
+    if (signal?.aborted === true)
+      throw new Error(`cancelled after ${count} of ${req.outputTokens} tokens: ${String(signal.reason ?? 'aborted')}`);
     const end = this.clock.preciseS();
     return { queueMs: (admitted - t0) * 1000, prefillMs: (first - admitted) * 1000, decodeMs: (end - first) * 1000 };
   }
@@ -116,13 +133,17 @@ export class LlamaBackend implements Backend {
 
   private engine(): Promise<Llama> {
     // build: 'never' — never download or compile llama.cpp at run time; the prebuilt CPU binary only.
-    this.llama ??= import('node-llama-cpp').then((m) => m.getLlama({ gpu: false, build: 'never', logLevel: m.LlamaLogLevel.error, maxThreads: this.opts.threads }));
+    this.llama ??= import('node-llama-cpp').then((m) =>
+      m.getLlama({ gpu: false, build: 'never', logLevel: m.LlamaLogLevel.error, maxThreads: this.opts.threads }),
+    );
     return this.llama;
   }
 
   async load(req: DeployRequest): Promise<LoadResult> {
-    if (req.kind === 'segmentation') return this.onnx.load({ ...req, model: this.opts.aliases?.[req.model] ?? req.model });
-    if (req.layers !== undefined) return { ok: false, error: 'the llama backend runs whole models; pipeline stages (layers) are not supported' };
+    if (req.kind === 'segmentation')
+      return this.onnx.load({ ...req, model: this.opts.aliases?.[req.model] ?? req.model });
+    if (req.layers !== undefined)
+      return { ok: false, error: 'the llama backend runs whole models; pipeline stages (layers) are not supported' };
     const name = this.opts.aliases?.[req.model] ?? req.model;
     const mf = resolveModelFile(name);
     if (!mf.ok) return { ok: false, error: mf.error };
@@ -130,34 +151,62 @@ export class LlamaBackend implements Backend {
     const kv = sequences * contextTokens * mf.value.kvBytesPerToken;
     const need = mf.value.summary.fileBytes + kv;
     if (this.reservedBytes + need > memoryBytes) {
-      return { ok: false, error: `model ${name} needs ${MB(need)} (weights ${MB(mf.value.summary.fileBytes)} + KV cache ${MB(kv)} for ${sequences} × ${contextTokens} tokens); the agent's memory budget has ${MB(memoryBytes - this.reservedBytes)} free of ${MB(memoryBytes)}` };
+      return {
+        ok: false,
+        error: `model ${name} needs ${MB(need)} (weights ${MB(mf.value.summary.fileBytes)} + KV cache ${MB(kv)} for ${sequences} × ${contextTokens} tokens); the agent's memory budget has ${MB(memoryBytes - this.reservedBytes)} free of ${MB(memoryBytes)}`,
+      };
     }
     this.reservedBytes += need;
     let model: LlamaModel | null = null;
     try {
       const llama = await this.engine();
       model = await llama.loadModel({ modelPath: mf.value.file });
-      const context = await model.createContext({ sequences, contextSize: contextTokens, threads: this.opts.threads, batchSize: 512 });
+      const context = await model.createContext({
+        sequences,
+        contextSize: contextTokens,
+        threads: this.opts.threads,
+        batchSize: 512,
+      });
       let released = false;
-      const onClose = (): void => { if (!released) { released = true; this.reservedBytes -= need; } };
+      const onClose = (): void => {
+        if (!released) {
+          released = true;
+          this.reservedBytes -= need;
+        }
+      };
       return { ok: true, model: new LlamaInstance(model, context, need, contextTokens, onClose) };
     } catch (err) {
       this.reservedBytes -= need;
       await model?.dispose().catch(() => undefined);
       const msg = err instanceof Error ? err.message : String(err);
-      if (this.llama !== null && !(await this.llama.then(() => true, () => false))) { this.loadError = msg; this.llama = null; }
+      if (
+        this.llama !== null &&
+        !(await this.llama.then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        this.loadError = msg;
+        this.llama = null;
+      }
       return { ok: false, error: `llama load of ${name} (${mf.value.file}) failed: ${msg}` };
     }
   }
 
   health(): { health: 'ok' | 'degraded'; detail?: string } {
-    return this.loadError === null ? { health: 'ok' } : { health: 'degraded', detail: `llama.cpp did not start: ${this.loadError}` };
+    return this.loadError === null
+      ? { health: 'ok' }
+      : { health: 'degraded', detail: `llama.cpp did not start: ${this.loadError}` };
   }
 
   async close(): Promise<void> {
     const l = this.llama;
     this.llama = null;
     await this.onnx.close();
-    if (l !== null) await l.then((x) => x.dispose(), () => undefined);
+    if (l !== null)
+      await l.then(
+        (x) => x.dispose(),
+        () => undefined,
+      );
   }
 }

@@ -30,7 +30,15 @@ export const BYTE_TOKENS = { first: 3, end: 259 } as const;
 export const BUILTIN_LLAMA_MODELS = {
   'llama-20m': { hidden: 512, layers: 6, heads: 8, kvHeads: 8, ffn: 1408, contextLength: 2048, weightType: 'q8_0' },
   'llama-100m': { hidden: 768, layers: 14, heads: 12, kvHeads: 12, ffn: 2048, contextLength: 2048, weightType: 'q8_0' },
-  'llama-400m': { hidden: 1024, layers: 32, heads: 16, kvHeads: 16, ffn: 2816, contextLength: 2048, weightType: 'q8_0' },
+  'llama-400m': {
+    hidden: 1024,
+    layers: 32,
+    heads: 16,
+    kvHeads: 16,
+    ffn: 2816,
+    contextLength: 2048,
+    weightType: 'q8_0',
+  },
 } as const satisfies Record<string, LlamaShape>;
 export type BuiltinLlamaName = keyof typeof BUILTIN_LLAMA_MODELS;
 
@@ -63,7 +71,10 @@ export function llamaTensors(s: LlamaShape): TensorSpec[] {
       { name: `${b}.ffn_down.weight`, dims: [s.ffn, s.hidden], type: w },
     );
   }
-  t.push({ name: 'output_norm.weight', dims: [s.hidden], type: 'f32' }, { name: 'output.weight', dims: [s.hidden, BYTE_VOCAB], type: w });
+  t.push(
+    { name: 'output_norm.weight', dims: [s.hidden], type: 'f32' },
+    { name: 'output.weight', dims: [s.hidden, BYTE_VOCAB], type: w },
+  );
   return t;
 }
 

@@ -33,7 +33,10 @@ export function ensureBuiltinGguf(name: keyof typeof BUILTIN_LLAMA_MODELS): stri
 
 function kvFromMeta(s: GgufSummary): number {
   const arch = s.architecture ?? 'llama';
-  const num = (k: string): number | undefined => { const v = s.meta.get(`${arch}.${k}`); return typeof v === 'number' ? v : undefined; };
+  const num = (k: string): number | undefined => {
+    const v = s.meta.get(`${arch}.${k}`);
+    return typeof v === 'number' ? v : undefined;
+  };
   const layers = num('block_count') ?? 0;
   const hidden = num('embedding_length') ?? 0;
   const heads = num('attention.head_count') ?? 1;
@@ -51,12 +54,18 @@ export function resolveModelFile(model: string, baseDir = process.cwd()): ModelF
     try {
       file = ensureBuiltinGguf(model);
     } catch (err) {
-      return { ok: false, error: `writing built-in model ${model}: ${err instanceof Error ? err.message : String(err)}` };
+      return {
+        ok: false,
+        error: `writing built-in model ${model}: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
   } else if (model.toLowerCase().endsWith('.gguf')) {
     file = path.resolve(baseDir, model);
   } else {
-    return { ok: false, error: `unknown model ${JSON.stringify(model)}: built-in llama models are ${Object.keys(BUILTIN_LLAMA_MODELS).join(', ')}, or give a path to a .gguf file` };
+    return {
+      ok: false,
+      error: `unknown model ${JSON.stringify(model)}: built-in llama models are ${Object.keys(BUILTIN_LLAMA_MODELS).join(', ')}, or give a path to a .gguf file`,
+    };
   }
   const c = checkGguf(file);
   if (!c.ok) return c;

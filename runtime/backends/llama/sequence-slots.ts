@@ -12,13 +12,18 @@ export class SequenceSlots {
     if (!Number.isInteger(total) || total < 1) throw new Error(`sequence slots must be an integer ≥ 1, got ${total}`);
   }
 
-  busy(): number { return this.inUse; }
-  queued(): number { return this.waiters.length; }
+  busy(): number {
+    return this.inUse;
+  }
+  queued(): number {
+    return this.waiters.length;
+  }
 
   /** Resolves with a release function (call it exactly once; later calls do nothing). */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (this.closed) return Promise.reject(new Error('instance closed'));
-    if (signal?.aborted === true) return Promise.reject(new Error(`cancelled while queued: ${String(signal.reason ?? 'aborted')}`));
+    if (signal?.aborted === true)
+      return Promise.reject(new Error(`cancelled while queued: ${String(signal.reason ?? 'aborted')}`));
     const release = this.releaser();
     if (this.inUse < this.total && this.waiters.length === 0) {
       this.inUse++;
@@ -26,8 +31,14 @@ export class SequenceSlots {
     }
     return new Promise((resolve, reject) => {
       const w = {
-        grant: (): void => { signal?.removeEventListener('abort', onAbort); resolve(release); },
-        fail: (e: Error): void => { signal?.removeEventListener('abort', onAbort); reject(e); },
+        grant: (): void => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(release);
+        },
+        fail: (e: Error): void => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
       };
       const onAbort = (): void => {
         const i = this.waiters.indexOf(w);
@@ -45,7 +56,8 @@ export class SequenceSlots {
       if (done) return;
       done = true;
       const next = this.waiters.shift();
-      if (next !== undefined) next.grant(); // the sequence passes straight to the next waiter
+      if (next !== undefined)
+        next.grant(); // the sequence passes straight to the next waiter
       else this.inUse--;
     };
   }

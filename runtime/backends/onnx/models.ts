@@ -13,8 +13,17 @@ import seedrandom from 'seedrandom';
 import type { GraphSpec, ModelSpec, NodeSpec, TensorSpec } from './onnx-writer.js';
 import { DataType } from './onnx-writer.js';
 
-export interface LmConfig { readonly kind: 'llm'; readonly vocab: number; readonly hidden: number; readonly ffn: number; readonly blocks: number }
-export interface SegConfig { readonly kind: 'segmentation'; readonly channels: number }
+export interface LmConfig {
+  readonly kind: 'llm';
+  readonly vocab: number;
+  readonly hidden: number;
+  readonly ffn: number;
+  readonly blocks: number;
+}
+export interface SegConfig {
+  readonly kind: 'segmentation';
+  readonly channels: number;
+}
 export type BuiltinConfig = LmConfig | SegConfig;
 
 /** The built-in model table (docs/agent-protocol.md lists it; keep the two in step). */
@@ -45,12 +54,20 @@ function randomTensor(model: string, name: string, dims: readonly number[], fanI
 export function buildLm(model: string, c: LmConfig, start = 0, end = c.blocks): ModelSpec {
   const nodes: NodeSpec[] = [];
   const inits: TensorSpec[] = [randomTensor(model, 'embedding', [c.vocab, c.hidden], 1)];
-  nodes.push({ opType: 'Gather', inputs: ['embedding', 'tokens'], outputs: ['x0'], attributes: [{ name: 'axis', kind: 'int', value: 0 }] });
+  nodes.push({
+    opType: 'Gather',
+    inputs: ['embedding', 'tokens'],
+    outputs: ['x0'],
+    attributes: [{ name: 'axis', kind: 'int', value: 0 }],
+  });
   let x = 'x0';
   for (let b = start; b < end; b++) {
     const w1 = `block${b}.w1`;
     const w2 = `block${b}.w2`;
-    inits.push(randomTensor(model, w1, [c.hidden, c.ffn], c.hidden), randomTensor(model, w2, [c.ffn, c.hidden], c.ffn * 4));
+    inits.push(
+      randomTensor(model, w1, [c.hidden, c.ffn], c.hidden),
+      randomTensor(model, w2, [c.ffn, c.hidden], c.ffn * 4),
+    );
     nodes.push(
       { opType: 'MatMul', inputs: [x, w1], outputs: [`b${b}.h`] },
       { opType: 'Relu', inputs: [`b${b}.h`], outputs: [`b${b}.a`] },
@@ -64,9 +81,22 @@ export function buildLm(model: string, c: LmConfig, start = 0, end = c.blocks): 
     randomTensor(model, 'lm_head', [c.hidden, c.vocab], c.hidden),
   );
   nodes.push(
-    { opType: 'Gather', inputs: [x, 'last'], outputs: ['x_last'], attributes: [{ name: 'axis', kind: 'int', value: 1 }] },
+    {
+      opType: 'Gather',
+      inputs: [x, 'last'],
+      outputs: ['x_last'],
+      attributes: [{ name: 'axis', kind: 'int', value: 1 }],
+    },
     { opType: 'MatMul', inputs: ['x_last', 'lm_head'], outputs: ['logits'] },
-    { opType: 'ArgMax', inputs: ['logits'], outputs: ['next_token'], attributes: [{ name: 'axis', kind: 'int', value: 1 }, { name: 'keepdims', kind: 'int', value: 0 }] },
+    {
+      opType: 'ArgMax',
+      inputs: ['logits'],
+      outputs: ['next_token'],
+      attributes: [
+        { name: 'axis', kind: 'int', value: 1 },
+        { name: 'keepdims', kind: 'int', value: 0 },
+      ],
+    },
   );
   const graph: GraphSpec = {
     name: `${model}-blocks-${start}-${end}`,
@@ -81,8 +111,13 @@ export function buildLm(model: string, c: LmConfig, start = 0, end = c.blocks): 
 export function buildSeg(model: string, c: SegConfig): ModelSpec {
   const ch = c.channels;
   const conv = (inp: string, w: string, b: string, out: string): NodeSpec => ({
-    opType: 'Conv', inputs: [inp, w, b], outputs: [out],
-    attributes: [{ name: 'kernel_shape', kind: 'ints', value: [3, 3] }, { name: 'pads', kind: 'ints', value: [1, 1, 1, 1] }],
+    opType: 'Conv',
+    inputs: [inp, w, b],
+    outputs: [out],
+    attributes: [
+      { name: 'kernel_shape', kind: 'ints', value: [3, 3] },
+      { name: 'pads', kind: 'ints', value: [1, 1, 1, 1] },
+    ],
   });
   const graph: GraphSpec = {
     name: model,

@@ -6,7 +6,15 @@
  */
 import ort from 'onnxruntime-node';
 import type { DeployRequest, GenerateRequest } from '../../protocol/index.js';
-import type { Backend, GenerateStats, StepExecutor, LoadResult, LoadedModel, SegmentInput, SegmentOutput } from '../types.js';
+import type {
+  Backend,
+  GenerateStats,
+  StepExecutor,
+  LoadResult,
+  LoadedModel,
+  SegmentInput,
+  SegmentOutput,
+} from '../types.js';
 import { syntheticPrompt } from '../types.js';
 import { BUILTIN_MODELS, buildLm, buildSeg, isBuiltinModel, lmWeightBytes, weightBytes } from './models.js';
 import type { LmConfig, SegConfig } from './models.js';
@@ -19,21 +27,39 @@ export interface OnnxBackendOptions {
 }
 
 function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
-  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
 }
 
 class LmModel implements LoadedModel {
-  constructor(private readonly session: ort.InferenceSession, private readonly cfg: LmConfig, readonly memoryBytes: number) {}
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly cfg: LmConfig,
+    readonly memoryBytes: number,
+  ) {}
 
   private async next(tokens: readonly number[]): Promise<number> {
-    const input = new ort.Tensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [1, tokens.length]);
+    const input = new ort.Tensor(
+      'int64',
+      BigInt64Array.from(tokens, (t) => BigInt(t)),
+      [1, tokens.length],
+    );
     const out = await this.session.run({ tokens: input });
     const t = out['next_token'];
     if (t === undefined) throw new Error('model produced no next_token');
     return Number((t.data as BigInt64Array)[0]);
   }
 
-  async generate(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number) => void, signal: AbortSignal): Promise<GenerateStats> {
+  async generate(
+    req: GenerateRequest,
+    exec: StepExecutor,
+    onToken: (tokenId: number) => void,
+    signal: AbortSignal,
+  ): Promise<GenerateStats> {
     const prompt = syntheticPrompt(req.promptTokens, req.seed ?? 0, this.cfg.vocab);
     const first = await exec.step(() => this.next(prompt), signal);
     onToken(first.value);
@@ -55,7 +81,10 @@ class LmModel implements LoadedModel {
 }
 
 class SegModel implements LoadedModel {
-  constructor(private readonly session: ort.InferenceSession, readonly memoryBytes: number) {}
+  constructor(
+    private readonly session: ort.InferenceSession,
+    readonly memoryBytes: number,
+  ) {}
 
   async segment(input: SegmentInput, exec: StepExecutor, signal: AbortSignal): Promise<SegmentOutput> {
     const { frames, width, height, pixels } = input;
@@ -98,16 +127,21 @@ export class OnnxBackend implements Backend {
   async load(req: DeployRequest): Promise<LoadResult> {
     const name = this.opts.aliases?.[req.model] ?? req.model;
     if (!isBuiltinModel(name)) {
-      return { ok: false, error: `unknown model ${JSON.stringify(req.model)}: built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}` };
+      return {
+        ok: false,
+        error: `unknown model ${JSON.stringify(req.model)}: built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`,
+      };
     }
     const cfg = BUILTIN_MODELS[name];
-    if (cfg.kind !== req.kind) return { ok: false, error: `model ${name} is a ${cfg.kind} model, deploy asked for ${req.kind}` };
+    if (cfg.kind !== req.kind)
+      return { ok: false, error: `model ${name} is a ${cfg.kind} model, deploy asked for ${req.kind}` };
     try {
       if (cfg.kind === 'llm') {
         const lm: LmConfig = cfg;
         const start = req.layers?.start ?? 0;
         const end = req.layers?.end ?? lm.blocks;
-        if (end > lm.blocks) return { ok: false, error: `layers.end ${end} exceeds the ${lm.blocks} blocks of ${name}` };
+        if (end > lm.blocks)
+          return { ok: false, error: `layers.end ${end} exceeds the ${lm.blocks} blocks of ${name}` };
         const file = ensureModelFile(`${name}-b${start}-${end}`, () => buildLm(name, lm, start, end));
         const session = await ort.InferenceSession.create(file, sessionOptions(this.opts.threads));
         return { ok: true, model: new LmModel(session, lm, lmWeightBytes(lm, start, end)) };

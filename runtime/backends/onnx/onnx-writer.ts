@@ -161,15 +161,19 @@ function writeTensor(w: ProtoWriter, t: TensorSpec): void {
 
 function writeValueInfo(w: ProtoWriter, v: ValueInfoSpec): void {
   w.string(1, v.name); // name
-  w.message(2, (tw) => // type: TypeProto
-    tw.message(1, (tt) => { // tensor_type: TypeProto.Tensor
+  w.message(2, (tw) =>
+    // type: TypeProto
+    tw.message(1, (tt) => {
+      // tensor_type: TypeProto.Tensor
       tt.int(1, v.elemType); // elem_type
-      tt.message(2, (sw) => { // shape: TensorShapeProto
+      tt.message(2, (sw) => {
+        // shape: TensorShapeProto
         for (const d of v.shape) {
           sw.message(1, (dw) => (typeof d === 'number' ? dw.int(1, d) : dw.string(2, d))); // dim_value | dim_param
         }
       });
-    }));
+    }),
+  );
 }
 
 function writeGraph(w: ProtoWriter, g: GraphSpec): void {

@@ -29,14 +29,30 @@ class OpenAiModel implements LoadedModel {
   readonly memoryBytes = 0;
   constructor(private readonly o: OpenAiBackendOptions) {}
 
-  async generate(req: GenerateRequest, _exec: unknown, onToken: (tokenId: number, text?: string) => void, signal: AbortSignal): Promise<GenerateStats> {
-    const prompt = syntheticPrompt(req.promptTokens, req.seed ?? 0, 1000).map((i) => `w${i}`).join(' ');
-    const body = this.o.api === 'chat'
-      ? { model: this.o.upstreamModel, messages: [{ role: 'user', content: prompt }], max_tokens: req.outputTokens, stream: true }
-      : { model: this.o.upstreamModel, prompt, max_tokens: req.outputTokens, stream: true };
+  async generate(
+    req: GenerateRequest,
+    _exec: unknown,
+    onToken: (tokenId: number, text?: string) => void,
+    signal: AbortSignal,
+  ): Promise<GenerateStats> {
+    const prompt = syntheticPrompt(req.promptTokens, req.seed ?? 0, 1000)
+      .map((i) => `w${i}`)
+      .join(' ');
+    const body =
+      this.o.api === 'chat'
+        ? {
+            model: this.o.upstreamModel,
+            messages: [{ role: 'user', content: prompt }],
+            max_tokens: req.outputTokens,
+            stream: true,
+          }
+        : { model: this.o.upstreamModel, prompt, max_tokens: req.outputTokens, stream: true };
     const path = this.o.api === 'chat' ? 'chat/completions' : 'completions';
     const res = await fetch(`${this.o.upstream.replace(/\/+$/, '')}/${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
     });
     if (!res.ok || res.body === null) throw new Error(`upstream ${path} answered HTTP ${res.status}`);
     const reader = res.body.getReader();

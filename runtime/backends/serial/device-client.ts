@@ -70,22 +70,50 @@ export class SerialDeviceClient {
   private nextTag = 0;
   private closedReason: string | null = null;
   caps: Caps | null = null;
-  readonly extra = { inferences: 0, deviceErrors: 0, resultTimeouts: 0, strayFrames: 0, lastE2eMs: null as number | null, totalE2eMs: 0 };
+  readonly extra = {
+    inferences: 0,
+    deviceErrors: 0,
+    resultTimeouts: 0,
+    strayFrames: 0,
+    lastE2eMs: null as number | null,
+    totalE2eMs: 0,
+  };
 
-  private constructor(private readonly port: PortLike, private readonly o: SerialClientOptions) {
+  private constructor(
+    private readonly port: PortLike,
+    private readonly o: SerialClientOptions,
+  ) {
     this.link = new ReliableLink({
-      baud: o.baud, retries: o.retries ?? DEFAULT_RETRIES, ...(o.rtoMs !== undefined ? { rtoMs: o.rtoMs } : {}),
-      write: (wire) => { port.write(Buffer.from(wire.buffer, wire.byteOffset, wire.length)); },
-      onFrame: (f) => { if (this.waiter === null || !this.waiter(f)) this.extra.strayFrames++; },
+      baud: o.baud,
+      retries: o.retries ?? DEFAULT_RETRIES,
+      ...(o.rtoMs !== undefined ? { rtoMs: o.rtoMs } : {}),
+      write: (wire) => {
+        port.write(Buffer.from(wire.buffer, wire.byteOffset, wire.length));
+      },
+      onFrame: (f) => {
+        if (this.waiter === null || !this.waiter(f)) this.extra.strayFrames++;
+      },
     });
     port.on('data', (b: Buffer) => this.link.receive(b));
-    port.on('close', () => { this.closedReason ??= `port ${o.path} closed`; this.link.close(); });
+    port.on('close', () => {
+      this.closedReason ??= `port ${o.path} closed`;
+      this.link.close();
+    });
   }
 
   /** Opens the port (raw 8N1) and performs the HELLO/CAPS handshake. */
   static async open(o: SerialClientOptions): Promise<SerialDeviceClient> {
-    const port = new SerialPort({ path: o.path, baudRate: o.baud, dataBits: 8, stopBits: 1, parity: 'none', autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(new SerialError(`cannot open ${o.path}: ${err.message}`)) : resolve())));
+    const port = new SerialPort({
+      path: o.path,
+      baudRate: o.baud,
+      dataBits: 8,
+      stopBits: 1,
+      parity: 'none',
+      autoOpen: false,
+    });
+    await new Promise<void>((resolve, reject) =>
+      port.open((err) => (err ? reject(new SerialError(`cannot open ${o.path}: ${err.message}`)) : resolve())),
+    );
     return SerialDeviceClient.over(port, o);
   }
 
@@ -112,11 +140,18 @@ export class SerialDeviceClient {
   /** HELLO → CAPS; refuses a device speaking another protocol version. */
   hello(): Promise<Caps> {
     return this.exclusive(async () => {
-      const caps = await this.exchange(FrameType.HELLO, helloPayload(), (f) => (f.type === FrameType.CAPS ? decodeCaps(f.payload) : undefined), 'CAPS');
+      const caps = await this.exchange(
+        FrameType.HELLO,
+        helloPayload(),
+        (f) => (f.type === FrameType.CAPS ? decodeCaps(f.payload) : undefined),
+        'CAPS',
+      );
       if (caps === null) throw new SerialError('malformed CAPS payload');
       // docs/serial-protocol.md: a version in CAPS other than ours is refused (frames may differ).
       if (caps.version !== PROTOCOL_VERSION) {
-        throw new SerialError(`device ${caps.name} speaks serial protocol version ${caps.version}; this host speaks ${PROTOCOL_VERSION}`);
+        throw new SerialError(
+          `device ${caps.name} speaks serial protocol version ${caps.version}; this host speaks ${PROTOCOL_VERSION}`,
+        );
       }
       this.caps = caps;
       return caps;
@@ -129,7 +164,12 @@ export class SerialDeviceClient {
       const nonce = Uint8Array.of(this.nextTag >>> 8, this.nextTag & 0xff, 0x50, 0x47);
       this.nextTag = (this.nextTag + 1) % NO_TAG;
       const t0 = this.clock.preciseS();
-      await this.exchange(FrameType.PING, nonce, (f) => (f.type === FrameType.PONG && Buffer.from(f.payload).equals(nonce) ? true : undefined), 'PONG');
+      await this.exchange(
+        FrameType.PING,
+        nonce,
+        (f) => (f.type === FrameType.PONG && Buffer.from(f.payload).equals(nonce) ? true : undefined),
+        'PONG',
+      );
       return (this.clock.preciseS() - t0) * 1000;
     });
   }
@@ -142,7 +182,8 @@ export class SerialDeviceClient {
   private async inferNow(op: number, input: Uint8Array): Promise<InferTiming> {
     const caps = this.caps;
     if (caps === null) throw new SerialError('no handshake yet');
-    if (input.length > caps.maxInput) throw new SerialError(`input of ${input.length} bytes exceeds the device's limit of ${caps.maxInput}`);
+    if (input.length > caps.maxInput)
+      throw new SerialError(`input of ${input.length} bytes exceeds the device's limit of ${caps.maxInput}`);
     const tag = this.nextTag;
     this.nextTag = (this.nextTag + 1) % NO_TAG;
     const limitMs = resultTimeoutMs(caps.latencyMs, this.o.baud, this.o.retries ?? DEFAULT_RETRIES);
@@ -155,10 +196,17 @@ export class SerialDeviceClient {
     let arm = (): void => undefined;
     const t0 = this.clock.preciseS();
     const result = new Promise<void>((resolve, reject) => {
-      const fail = (e: Error): void => { failed = true; clearTimeout(timer); reject(e); };
+      const fail = (e: Error): void => {
+        failed = true;
+        clearTimeout(timer);
+        reject(e);
+      };
       arm = () => {
         clearTimeout(timer);
-        timer = setTimeout(() => { this.extra.resultTimeouts++; fail(new SerialError(`no RESULT for tag ${tag} within ${limitMs} ms`)); }, limitMs);
+        timer = setTimeout(() => {
+          this.extra.resultTimeouts++;
+          fail(new SerialError(`no RESULT for tag ${tag} within ${limitMs} ms`));
+        }, limitMs);
       };
       this.waiter = (f) => {
         if (f.type === FrameType.RESULT) {
@@ -167,11 +215,18 @@ export class SerialDeviceClient {
           firstAt ??= this.clock.preciseS();
           resultBytes += r.data.length;
           if (resultBytes > maxResult) {
-            fail(new SerialError(`RESULT for tag ${tag} exceeds the bound of ${maxResult} bytes (max result size); the device keeps sending`));
+            fail(
+              new SerialError(
+                `RESULT for tag ${tag} exceeds the bound of ${maxResult} bytes (max result size); the device keeps sending`,
+              ),
+            );
             return true;
           }
           parts.push(r.data.slice());
-          if (!r.more) { clearTimeout(timer); resolve(); } else if (timer !== undefined) arm();
+          if (!r.more) {
+            clearTimeout(timer);
+            resolve();
+          } else if (timer !== undefined) arm();
           return true;
         }
         if (f.type === FrameType.ERROR) {
@@ -204,11 +259,20 @@ export class SerialDeviceClient {
     this.extra.inferences++;
     this.extra.lastE2eMs = e2eMs;
     this.extra.totalE2eMs += e2eMs;
-    return { output: new Uint8Array(output.buffer, output.byteOffset, output.length), firstResultMs: ((firstAt ?? end) - t0) * 1000, e2eMs };
+    return {
+      output: new Uint8Array(output.buffer, output.byteOffset, output.length),
+      firstResultMs: ((firstAt ?? end) - t0) * 1000,
+      e2eMs,
+    };
   }
 
   /** Sends one reliable frame and waits for the answer `pick` recognizes (undefined = not it). */
-  private async exchange<T>(type: number, payload: Uint8Array, pick: (f: Frame) => T | undefined, what: string): Promise<T> {
+  private async exchange<T>(
+    type: number,
+    payload: Uint8Array,
+    pick: (f: Frame) => T | undefined,
+    what: string,
+  ): Promise<T> {
     const caps = this.caps;
     const limitMs = resultTimeoutMs(caps?.latencyMs ?? 0, this.o.baud, this.o.retries ?? DEFAULT_RETRIES);
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -40,12 +40,25 @@ export interface EmulatorStats {
   link: LinkStats;
 }
 
-interface Job { readonly tag: number; readonly op: number; readonly input: Uint8Array; readonly readyAtMs: number }
+interface Job {
+  readonly tag: number;
+  readonly op: number;
+  readonly input: Uint8Array;
+  readonly readyAtMs: number;
+}
 
 export class DeviceEmulator {
   private readonly clock = new WallClock();
   private readonly link: ReliableLink;
-  private readonly counters = { framesIn: 0, framesOut: 0, dropped: 0, corrupted: 0, inferences: 0, deviceErrors: 0, sendFailures: 0 };
+  private readonly counters = {
+    framesIn: 0,
+    framesOut: 0,
+    dropped: 0,
+    corrupted: 0,
+    inferences: 0,
+    deviceErrors: 0,
+    sendFailures: 0,
+  };
   private readonly tx: Uint8Array[] = [];
   private txFreeAtMs = 0;
   private txPumping = false;
@@ -60,9 +73,13 @@ export class DeviceEmulator {
   private closed = false;
 
   /** `write` puts bytes on the line (the port). */
-  constructor(private readonly write: (bytes: Uint8Array) => void, private readonly o: EmulatorOptions) {
+  constructor(
+    private readonly write: (bytes: Uint8Array) => void,
+    private readonly o: EmulatorOptions,
+  ) {
     this.link = new ReliableLink({
-      baud: o.baud, ...(o.retries !== undefined ? { retries: o.retries } : {}),
+      baud: o.baud,
+      ...(o.retries !== undefined ? { retries: o.retries } : {}),
       write: (wire) => this.transmit(wire),
       onFrame: (f) => this.onFrame(f),
     });
@@ -104,7 +121,8 @@ export class DeviceEmulator {
       }
       if (this.segment.length === 0) continue;
       this.counters.framesIn++;
-      const drop = this.o.dropEvery !== undefined && this.o.dropEvery > 0 && this.counters.framesIn % this.o.dropEvery === 0;
+      const drop =
+        this.o.dropEvery !== undefined && this.o.dropEvery > 0 && this.counters.framesIn % this.o.dropEvery === 0;
       if (drop) this.counters.dropped++;
       else this.link.receive(Uint8Array.of(0, ...this.segment, 0));
       this.segment = [];
@@ -114,7 +132,11 @@ export class DeviceEmulator {
   private transmit(wire: Uint8Array): void {
     this.counters.framesOut++;
     let w = wire;
-    if (this.o.corruptEvery !== undefined && this.o.corruptEvery > 0 && this.counters.framesOut % this.o.corruptEvery === 0) {
+    if (
+      this.o.corruptEvery !== undefined &&
+      this.o.corruptEvery > 0 &&
+      this.counters.framesOut % this.o.corruptEvery === 0
+    ) {
       w = wire.slice();
       const i = Math.floor(w.length / 2);
       w[i] = (w[i]! ^ 0x01) !== 0 ? w[i]! ^ 0x01 : w[i]! ^ 0x02;
@@ -136,7 +158,9 @@ export class DeviceEmulator {
   }
 
   private send(type: number, payload: Uint8Array): void {
-    this.link.send(type, payload).catch(() => { this.counters.sendFailures++; });
+    this.link.send(type, payload).catch(() => {
+      this.counters.sendFailures++;
+    });
   }
 
   private error(tag: number, code: number, message: string): void {
@@ -148,10 +172,17 @@ export class DeviceEmulator {
     switch (f.type) {
       case FrameType.HELLO:
         this.assembly = null;
-        this.send(FrameType.CAPS, encodeCaps({
-          version: PROTOCOL_VERSION, maxPayload: MAX_PAYLOAD, maxInput: this.o.maxInput ?? 256 * 1024,
-          latencyMs: this.o.latencyMs, ops: (1 << Op.INVERT) | (1 << Op.LM_NEXT) | (1 << Op.SEG_MASK), name: this.o.name ?? 'parasim-fpga-emulator',
-        }));
+        this.send(
+          FrameType.CAPS,
+          encodeCaps({
+            version: PROTOCOL_VERSION,
+            maxPayload: MAX_PAYLOAD,
+            maxInput: this.o.maxInput ?? 256 * 1024,
+            latencyMs: this.o.latencyMs,
+            ops: (1 << Op.INVERT) | (1 << Op.LM_NEXT) | (1 << Op.SEG_MASK),
+            name: this.o.name ?? 'parasim-fpga-emulator',
+          }),
+        );
         return;
       case FrameType.PING:
         this.send(FrameType.PONG, f.payload);
@@ -168,7 +199,8 @@ export class DeviceEmulator {
     const c = decodeInfer(f.payload);
     if (c === null) return this.error(NO_TAG, ErrorCode.BAD_INPUT, 'INFER payload shorter than 4 bytes');
     if (c.tag === this.rejectedTag) return;
-    if (this.assembly === null || this.assembly.tag !== c.tag) this.assembly = { tag: c.tag, op: c.op, parts: [], size: 0 };
+    if (this.assembly === null || this.assembly.tag !== c.tag)
+      this.assembly = { tag: c.tag, op: c.op, parts: [], size: 0 };
     const a = this.assembly;
     a.parts.push(c.data.slice());
     a.size += c.data.length;
@@ -181,7 +213,10 @@ export class DeviceEmulator {
     this.assembly = null;
     const input = new Uint8Array(a.size);
     let at = 0;
-    for (const p of a.parts) { input.set(p, at); at += p.length; }
+    for (const p of a.parts) {
+      input.set(p, at);
+      at += p.length;
+    }
     this.jobs.push({ tag: a.tag, op: a.op, input, readyAtMs: this.clock.nowS() * 1000 + this.o.latencyMs });
     if (!this.working) void this.work();
   }

@@ -46,7 +46,8 @@ export function wireBytes(len: number): number {
 
 /** The frame body (before COBS): header, payload, CRC. Throws on a payload over MAX_PAYLOAD (a bug). */
 export function encodeBody(f: Frame): Uint8Array {
-  if (f.payload.length > MAX_PAYLOAD) throw new Error(`payload of ${f.payload.length} bytes exceeds MAX_PAYLOAD ${MAX_PAYLOAD}`);
+  if (f.payload.length > MAX_PAYLOAD)
+    throw new Error(`payload of ${f.payload.length} bytes exceeds MAX_PAYLOAD ${MAX_PAYLOAD}`);
   const n = f.payload.length;
   const body = new Uint8Array(HEADER_BYTES + n + CRC_BYTES);
   body[0] = PROTOCOL_VERSION;
@@ -79,11 +80,15 @@ export function decodeBody(body: Uint8Array): Decoded {
   if (body.length < HEADER_BYTES + CRC_BYTES) return { ok: false, reason: 'truncated' };
   const len = (body[4]! << 8) | body[5]!;
   if (len > MAX_PAYLOAD) return { ok: false, reason: 'oversized' };
-  if (HEADER_BYTES + len + CRC_BYTES !== body.length) return { ok: false, reason: body.length < HEADER_BYTES + len + CRC_BYTES ? 'truncated' : 'length' };
+  if (HEADER_BYTES + len + CRC_BYTES !== body.length)
+    return { ok: false, reason: body.length < HEADER_BYTES + len + CRC_BYTES ? 'truncated' : 'length' };
   if (crc16(body) !== 0) return { ok: false, reason: 'crc' };
   if (body[0] !== PROTOCOL_VERSION) return { ok: false, reason: 'version' };
   if (!KNOWN.has(body[1]!)) return { ok: false, reason: 'type' };
-  return { ok: true, frame: { type: body[1]!, seq: body[2]!, ack: body[3]!, payload: body.slice(HEADER_BYTES, HEADER_BYTES + len) } };
+  return {
+    ok: true,
+    frame: { type: body[1]!, seq: body[2]!, ack: body[3]!, payload: body.slice(HEADER_BYTES, HEADER_BYTES + len) },
+  };
 }
 
 /** Decodes one COBS segment (the bytes between two 0x00 delimiters). */

@@ -61,8 +61,18 @@ export const frameTypeName = (t: number): string => NAMES.get(t) ?? `0x${t.toStr
 
 export class ReliableLink {
   readonly stats: LinkStats = {
-    framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, retransmits: 0, timeouts: 0,
-    rejected: 0, rejectedBy: {}, naksSent: 0, naksReceived: 0, duplicates: 0, failures: 0,
+    framesSent: 0,
+    framesReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    retransmits: 0,
+    timeouts: 0,
+    rejected: 0,
+    rejectedBy: {},
+    naksSent: 0,
+    naksReceived: 0,
+    duplicates: 0,
+    failures: 0,
   };
   private readonly reader = new FrameReader();
   private readonly queue: Outgoing[] = [];

@@ -49,18 +49,33 @@ export function encodeCaps(c: Caps): Uint8Array {
 export function decodeCaps(p: Uint8Array): Caps | null {
   if (p.length < 10) return null;
   const v = new DataView(p.buffer, p.byteOffset, p.length);
-  return { version: p[0]!, maxPayload: v.getUint16(1), maxInput: v.getUint32(3), latencyMs: v.getUint16(7), ops: p[9]!, name: new TextDecoder().decode(p.subarray(10)) };
+  return {
+    version: p[0]!,
+    maxPayload: v.getUint16(1),
+    maxInput: v.getUint32(3),
+    latencyMs: v.getUint16(7),
+    ops: p[9]!,
+    name: new TextDecoder().decode(p.subarray(10)),
+  };
 }
 
 export const helloPayload = (): Uint8Array => Uint8Array.of(PROTOCOL_VERSION);
 
-export interface Chunk { readonly tag: number; readonly more: boolean; readonly op: number; readonly data: Uint8Array }
+export interface Chunk {
+  readonly tag: number;
+  readonly more: boolean;
+  readonly op: number;
+  readonly data: Uint8Array;
+}
 
 /** Splits an input into INFER payloads of at most `maxPayload` bytes (at least one, even when empty). */
 export function inferPayloads(tag: number, op: number, input: Uint8Array, maxPayload = MAX_PAYLOAD): Uint8Array[] {
   return chunked(input, maxPayload - INFER_HEADER, (data, more) => {
     const p = new Uint8Array(INFER_HEADER + data.length);
-    p[0] = tag >>> 8; p[1] = tag & 0xff; p[2] = more ? FLAG_MORE : 0; p[3] = op;
+    p[0] = tag >>> 8;
+    p[1] = tag & 0xff;
+    p[2] = more ? FLAG_MORE : 0;
+    p[3] = op;
     p.set(data, INFER_HEADER);
     return p;
   });
@@ -69,7 +84,9 @@ export function inferPayloads(tag: number, op: number, input: Uint8Array, maxPay
 export function resultPayloads(tag: number, output: Uint8Array, maxPayload = MAX_PAYLOAD): Uint8Array[] {
   return chunked(output, maxPayload - RESULT_HEADER, (data, more) => {
     const p = new Uint8Array(RESULT_HEADER + data.length);
-    p[0] = tag >>> 8; p[1] = tag & 0xff; p[2] = more ? FLAG_MORE : 0;
+    p[0] = tag >>> 8;
+    p[1] = tag & 0xff;
+    p[2] = more ? FLAG_MORE : 0;
     p.set(data, RESULT_HEADER);
     return p;
   });
@@ -97,7 +114,9 @@ export function decodeResult(p: Uint8Array): Omit<Chunk, 'op'> | null {
 export function encodeError(tag: number, code: number, message: string): Uint8Array {
   const m = new TextEncoder().encode(message.slice(0, 64));
   const p = new Uint8Array(3 + m.length);
-  p[0] = tag >>> 8; p[1] = tag & 0xff; p[2] = code;
+  p[0] = tag >>> 8;
+  p[1] = tag & 0xff;
+  p[2] = code;
   p.set(m, 3);
   return p;
 }
@@ -117,7 +136,8 @@ export function runOp(op: number, input: Uint8Array): OpResult {
     case Op.INVERT:
       return { ok: true, output: input.map((b) => ~b & 0xff) };
     case Op.LM_NEXT: {
-      if (input.length < 2 || input.length % 2 !== 0) return { ok: false, code: ErrorCode.BAD_INPUT, message: 'LM_NEXT needs >= 1 u16 token' };
+      if (input.length < 2 || input.length % 2 !== 0)
+        return { ok: false, code: ErrorCode.BAD_INPUT, message: 'LM_NEXT needs >= 1 u16 token' };
       const t = crc16(input) & (LM_VOCAB - 1);
       return { ok: true, output: Uint8Array.of(t >>> 8, t & 0xff) };
     }

@@ -8,7 +8,15 @@
  * backends. Segment: one SEG_MASK with the frame bytes (chunked by the link) per batch.
  */
 import type { DeployRequest, GenerateRequest } from '../../protocol/index.js';
-import type { Backend, GenerateStats, LoadResult, LoadedModel, SegmentInput, SegmentOutput, StepExecutor } from '../types.js';
+import type {
+  Backend,
+  GenerateStats,
+  LoadResult,
+  LoadedModel,
+  SegmentInput,
+  SegmentOutput,
+  StepExecutor,
+} from '../types.js';
 import { syntheticPrompt } from '../types.js';
 import type { ClientStats, InferTiming } from './device-client.js';
 import { SerialDeviceClient } from './device-client.js';
@@ -35,7 +43,10 @@ const u16 = (b: Uint8Array): number => (b[0]! << 8) | b[1]!;
 
 function tokensToBytes(ids: readonly number[]): Uint8Array {
   const b = new Uint8Array(ids.length * 2);
-  ids.forEach((t, i) => { b[2 * i] = t >>> 8; b[2 * i + 1] = t & 0xff; });
+  ids.forEach((t, i) => {
+    b[2 * i] = t >>> 8;
+    b[2 * i + 1] = t & 0xff;
+  });
   return b;
 }
 
@@ -43,13 +54,21 @@ class SerialLm implements LoadedModel {
   readonly memoryBytes = 0;
   constructor(private readonly backend: SerialBackend) {}
 
-  async generate(req: GenerateRequest, exec: StepExecutor, onToken: (tokenId: number) => void, signal: AbortSignal): Promise<GenerateStats> {
+  async generate(
+    req: GenerateRequest,
+    exec: StepExecutor,
+    onToken: (tokenId: number) => void,
+    signal: AbortSignal,
+  ): Promise<GenerateStats> {
     const step = async (input: Uint8Array): Promise<number> => {
       const r = await this.backend.infer(Op.LM_NEXT, input);
       if (r.output.length !== 2) throw new Error(`LM_NEXT answered ${r.output.length} bytes, expected 2`);
       return u16(r.output);
     };
-    const first = await exec.step(() => step(tokensToBytes(syntheticPrompt(req.promptTokens, req.seed ?? 0, LM_VOCAB))), signal);
+    const first = await exec.step(
+      () => step(tokensToBytes(syntheticPrompt(req.promptTokens, req.seed ?? 0, LM_VOCAB))),
+      signal,
+    );
     onToken(first.value);
     let last = first.value;
     let decodeMs = 0;
@@ -72,7 +91,8 @@ class SerialSeg implements LoadedModel {
 
   async segment(input: SegmentInput, exec: StepExecutor, signal: AbortSignal): Promise<SegmentOutput> {
     const { frames, width, height, pixels } = input;
-    if (frames > 255 || width > 0xffff || height > 0xffff) throw new Error('SEG_MASK takes at most 255 frames of at most 65535×65535');
+    if (frames > 255 || width > 0xffff || height > 0xffff)
+      throw new Error('SEG_MASK takes at most 255 frames of at most 65535×65535');
     const bytes = new Uint8Array(5 + pixels.length);
     bytes.set([frames, width >>> 8, width & 0xff, height >>> 8, height & 0xff]);
     bytes.set(pixels, 5);
@@ -81,7 +101,8 @@ class SerialSeg implements LoadedModel {
     if (out.length !== frames * 6) throw new Error(`SEG_MASK answered ${out.length} bytes, expected ${frames * 6}`);
     const v = new DataView(out.buffer, out.byteOffset, out.length);
     const masks = [];
-    for (let f = 0; f < frames; f++) masks.push({ foregroundPixels: v.getUint32(f * 6), meanProbability: v.getUint16(f * 6 + 4) / 65535 });
+    for (let f = 0; f < frames; f++)
+      masks.push({ foregroundPixels: v.getUint32(f * 6), meanProbability: v.getUint16(f * 6 + 4) / 65535 });
     return { masks, queueMs: r.timing.waitMs, computeMs: r.timing.busyMs };
   }
 
@@ -118,11 +139,19 @@ export class SerialBackend implements Backend {
   private connect(): Promise<SerialDeviceClient> {
     if (this.current !== null && this.current.alive) return Promise.resolve(this.current);
     this.connecting ??= SerialDeviceClient.open({
-      path: this.o.device, baud: this.o.baud,
+      path: this.o.device,
+      baud: this.o.baud,
       ...(this.o.retries !== undefined ? { retries: this.o.retries } : {}),
       ...(this.o.ackTimeoutMs !== undefined ? { rtoMs: this.o.ackTimeoutMs } : {}),
       ...(this.o.maxResultBytes !== undefined ? { maxResultBytes: this.o.maxResultBytes } : {}),
-    }).then((c) => { this.current = c; return c; }).finally(() => { this.connecting = null; });
+    })
+      .then((c) => {
+        this.current = c;
+        return c;
+      })
+      .finally(() => {
+        this.connecting = null;
+      });
     return this.connecting;
   }
 
@@ -132,7 +161,10 @@ export class SerialBackend implements Backend {
       this.lastPingMs = await c.ping();
       const op = req.kind === 'llm' ? Op.LM_NEXT : Op.SEG_MASK;
       if (c.caps !== null && (c.caps.ops & (1 << op)) === 0) {
-        return { ok: false, error: `serial device ${c.caps.name} does not support ${req.kind} (ops bitmap 0x${c.caps.ops.toString(16)})` };
+        return {
+          ok: false,
+          error: `serial device ${c.caps.name} does not support ${req.kind} (ops bitmap 0x${c.caps.ops.toString(16)})`,
+        };
       }
       this.lastError = null;
       return { ok: true, model: req.kind === 'llm' ? new SerialLm(this) : new SerialSeg(this) };
@@ -143,7 +175,8 @@ export class SerialBackend implements Backend {
   }
 
   health(): { health: 'ok' | 'degraded'; detail?: string } {
-    if (this.current !== null && !this.current.alive) return { health: 'degraded', detail: `serial device ${this.o.device} disconnected` };
+    if (this.current !== null && !this.current.alive)
+      return { health: 'degraded', detail: `serial device ${this.o.device} disconnected` };
     return this.lastError === null ? { health: 'ok' } : { health: 'degraded', detail: this.lastError };
   }
 
@@ -151,7 +184,13 @@ export class SerialBackend implements Backend {
   stats(): SerialBackendStats | null {
     const c = this.current;
     if (c === null) return null;
-    return { ...c.stats(), device: this.o.device, baud: this.o.baud, deviceName: c.caps?.name ?? null, lastPingMs: this.lastPingMs };
+    return {
+      ...c.stats(),
+      device: this.o.device,
+      baud: this.o.baud,
+      deviceName: c.caps?.name ?? null,
+      lastPingMs: this.lastPingMs,
+    };
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,13 @@
  *    B·out / (step(B·P, 0, 0) + Σ_{i=1}^{out−1} step(0, B, B·(P+i))) — B clients in lockstep: one
  *    prefill step for all, then out−1 decode steps; exactly what the engine does for that load.
  */
-import { DEFAULT_FRAMEWORK, type DeviceSpec, type ModelSpec, type ProfileRow, type ServingFramework } from '../../../scenarios/index.js';
+import {
+  DEFAULT_FRAMEWORK,
+  type DeviceSpec,
+  type ModelSpec,
+  type ProfileRow,
+  type ServingFramework,
+} from '../../../scenarios/index.js';
 import { StepCost, stageFigures, type Efficiency } from './step-cost.js';
 
 /**
@@ -32,11 +38,11 @@ export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.386, eta
  * docs/fidelity.md "Serving framework" gives the fits and their error on devices held out.
  */
 export const FRAMEWORK_EFFICIENCY: Readonly<Record<ServingFramework, Efficiency>> = {
-  'generic': DEFAULT_EFFICIENCY,
+  generic: DEFAULT_EFFICIENCY,
   'llama.cpp': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.378, overheadS: 0.00573 },
-  'vllm': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.551, overheadS: 0.00433 },
+  vllm: { ...DEFAULT_EFFICIENCY, etaPrefill: 0.551, overheadS: 0.00433 },
   'tensorrt-llm': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.821, overheadS: 0.00199 },
-  'mlc': DEFAULT_EFFICIENCY,
+  mlc: DEFAULT_EFFICIENCY,
 };
 
 /** Prompt tokens assumed when a row does not state them (llama-bench's default pp512). */
@@ -51,7 +57,8 @@ export type RowMeasure = 'prefill' | 'decode' | 'closed-loop';
 export function rowMeasures(r: ProfileRow): { measure: RowMeasure; value: number }[] {
   const out: { measure: RowMeasure; value: number }[] = [];
   if (r.prefillTokPerS !== undefined) out.push({ measure: 'prefill', value: r.prefillTokPerS });
-  if (r.decodeTokPerS !== undefined) out.push({ measure: r.closedLoop === true ? 'closed-loop' : 'decode', value: r.decodeTokPerS });
+  if (r.decodeTokPerS !== undefined)
+    out.push({ measure: r.closedLoop === true ? 'closed-loop' : 'decode', value: r.decodeTokPerS });
   return out;
 }
 
@@ -65,8 +72,10 @@ export function predictRow(c: StepCost, r: ProfileRow, measure: RowMeasure, dept
   const out = Math.max(1, r.outputTokens ?? DEFAULT_OUTPUT);
   const pairs = b * p * (depth + p / 2);
   switch (measure) {
-    case 'prefill': return (b * p) / c.stepS(b * p, 0, b * depth, pairs);
-    case 'decode': return b / c.stepS(0, b, b * (depth + p + out / 2), 0);
+    case 'prefill':
+      return (b * p) / c.stepS(b * p, 0, b * depth, pairs);
+    case 'decode':
+      return b / c.stepS(0, b, b * (depth + p + out / 2), 0);
     case 'closed-loop': {
       let t = c.stepS(b * p, 0, b * depth, pairs);
       for (let i = 1; i < out; i++) t += c.stepS(0, b, b * (depth + p + i), 0);
@@ -83,7 +92,11 @@ const GRID_N = 40;
 const ROUNDS = 4;
 
 export interface FitPoint {
-  readonly row: ProfileRow; readonly measure: RowMeasure; readonly value: number; readonly model: ModelSpec; readonly spec: DeviceSpec;
+  readonly row: ProfileRow;
+  readonly measure: RowMeasure;
+  readonly value: number;
+  readonly model: ModelSpec;
+  readonly spec: DeviceSpec;
 }
 
 const KEYS = ['etaBw', 'etaPrefill', 'etaDecode', 'overheadS'] as const;
@@ -99,7 +112,9 @@ const TAU_HI = Math.log(0.03);
  */
 function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | null, robust: boolean): number {
   if (robust) {
-    const errs = points.map((p) => Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), e), p.row, p.measure) / p.value - 1));
+    const errs = points.map((p) =>
+      Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), e), p.row, p.measure) / p.value - 1),
+    );
     errs.sort((a, b) => a - b);
     const m = errs.length >> 1;
     return errs.length % 2 === 1 ? errs[m]! : (errs[m - 1]! + errs[m]!) / 2;
@@ -110,7 +125,11 @@ function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | nu
     const d = Math.log(predictRow(c, p.row, p.measure) / p.value);
     s += d * d;
   }
-  if (prior !== null) for (const k of KEYS) { const a = Math.log(e[k] / prior[k]); s += PRIOR * a * a; }
+  if (prior !== null)
+    for (const k of KEYS) {
+      const a = Math.log(e[k] / prior[k]);
+      s += PRIOR * a * a;
+    }
   return s;
 }
 
@@ -120,7 +139,11 @@ function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | nu
  * round around the best value; τ likewise (10 µs … 30 ms). Efficiencies are capped at `maxEta`. Deterministic; a few thousand loss evaluations.
  */
 export function fitEfficiency(
-  points: readonly FitPoint[], base: Efficiency, prior: Efficiency | null, robust = false, maxEta = Math.exp(LOG_HI),
+  points: readonly FitPoint[],
+  base: Efficiency,
+  prior: Efficiency | null,
+  robust = false,
+  maxEta = Math.exp(LOG_HI),
   keys: readonly (keyof Efficiency)[] = KEYS,
 ): Efficiency {
   let best: Efficiency = base;
@@ -139,7 +162,10 @@ export function fitEfficiency(
         const v = tau ? x : Math.min(k === 'etaBw' ? 1 : maxEta, x);
         const e = { ...best, [k]: v };
         const l = loss(points, e, prior, robust);
-        if (l < bestLoss) { bestLoss = l; best = e; }
+        if (l < bestLoss) {
+          bestLoss = l;
+          best = e;
+        }
       }
     }
     half /= 4;
@@ -161,11 +187,21 @@ const cache = new WeakMap<ModelSpec, WeakMap<DeviceSpec, Map<ServingFramework, C
  * The calibration of `model` on `spec` served by `framework` (cached; pure function of the three):
  * the pair's profile rows fitted around the framework's defaults, or those defaults.
  */
-export function calibrate(model: ModelSpec, spec: DeviceSpec, framework: ServingFramework = DEFAULT_FRAMEWORK): Calibration {
+export function calibrate(
+  model: ModelSpec,
+  spec: DeviceSpec,
+  framework: ServingFramework = DEFAULT_FRAMEWORK,
+): Calibration {
   let byModel = cache.get(model);
-  if (byModel === undefined) { byModel = new WeakMap(); cache.set(model, byModel); }
+  if (byModel === undefined) {
+    byModel = new WeakMap();
+    cache.set(model, byModel);
+  }
   let m = byModel.get(spec);
-  if (m === undefined) { m = new Map(); byModel.set(spec, m); }
+  if (m === undefined) {
+    m = new Map();
+    byModel.set(spec, m);
+  }
   const hit = m.get(framework);
   if (hit !== undefined) return hit;
   const points: FitPoint[] = [];
@@ -174,9 +210,10 @@ export function calibrate(model: ModelSpec, spec: DeviceSpec, framework: Serving
     for (const { measure, value } of rowMeasures(row)) if (value > 0) points.push({ row, measure, value, model, spec });
   }
   const base = FRAMEWORK_EFFICIENCY[framework];
-  const cal: Calibration = points.length === 0
-    ? { efficiency: base, source: 'roofline', rows: 0 }
-    : { efficiency: fitEfficiency(points, base, base), source: 'profile', rows: points.length };
+  const cal: Calibration =
+    points.length === 0
+      ? { efficiency: base, source: 'roofline', rows: 0 }
+      : { efficiency: fitEfficiency(points, base, base), source: 'profile', rows: points.length };
   m.set(framework, cal);
   return cal;
 }

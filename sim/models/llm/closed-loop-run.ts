@@ -32,15 +32,28 @@ export interface ClosedLoopOutcome {
 
 export function closedLoopScenario(b: ClosedLoopBench): Scenario {
   return {
-    name: `bench-${b.spec.key}-${b.model.key}-c${b.concurrency}`, file: '(in memory)', seed: 1, horizonS: b.horizonS,
-    timelineBucketS: b.horizonS, policy: { name: 'round-robin', params: {} },
-    devices: [{ id: 'dut', spec: b.spec, site: 'dut', slowdown: 1 }], switches: [], links: [],
-    services: [{
-      name: 'bench', kind: 'llm', model: b.model, slo: { kind: 'e2e', e2eS: 1e9 },
-      arrivals: { process: 'closed', concurrency: b.concurrency, thinkS: 0, thinkDist: 'fixed' },
-      promptTokens: { dist: 'fixed', value: b.promptTokens }, outputTokens: { dist: 'fixed', value: b.outputTokens },
-      ingress: 'dut', maxBatch: b.maxBatch ?? Math.max(256, b.concurrency),
-    }],
+    name: `bench-${b.spec.key}-${b.model.key}-c${b.concurrency}`,
+    file: '(in memory)',
+    seed: 1,
+    horizonS: b.horizonS,
+    timelineBucketS: b.horizonS,
+    policy: { name: 'round-robin', params: {} },
+    devices: [{ id: 'dut', spec: b.spec, site: 'dut', slowdown: 1 }],
+    switches: [],
+    links: [],
+    services: [
+      {
+        name: 'bench',
+        kind: 'llm',
+        model: b.model,
+        slo: { kind: 'e2e', e2eS: 1e9 },
+        arrivals: { process: 'closed', concurrency: b.concurrency, thinkS: 0, thinkDist: 'fixed' },
+        promptTokens: { dist: 'fixed', value: b.promptTokens },
+        outputTokens: { dist: 'fixed', value: b.outputTokens },
+        ingress: 'dut',
+        maxBatch: b.maxBatch ?? Math.max(256, b.concurrency),
+      },
+    ],
     faults: [],
   };
 }
@@ -50,11 +63,14 @@ function benchPolicy(b: ClosedLoopBench): Policy {
   const n = b.replicas ?? 1;
   const gpus = b.gpus ?? b.spec.gpus;
   const instances = Array.from({ length: n }, () => ({
-    service: 'bench', stages: [{ device: 'dut', gpus, firstLayer: 0, endLayer: b.model.layers }],
+    service: 'bench',
+    stages: [{ device: 'dut', gpus, firstLayer: 0, endLayer: b.model.layers }],
   }));
   let next = 0;
   return {
-    name: 'bench', placementPeriodS: undefined, sync: undefined,
+    name: 'bench',
+    placementPeriodS: undefined,
+    sync: undefined,
     place: () => ({ instances, reason: 'bench' }),
     route(_req, view) {
       const ready = view.instances.filter((i) => i.state === 'ready');
@@ -69,9 +85,14 @@ export function runClosedLoop(b: ClosedLoopBench): ClosedLoopOutcome {
   let finished = 0;
   let lastS = 0;
   const result = simulate(closedLoopScenario(b), {
-    warmStart: true, policyImpl: benchPolicy(b),
+    warmStart: true,
+    policyImpl: benchPolicy(b),
     records: (r: RequestRecord) => {
-      if (r.outcome === 'ok' || r.outcome === 'late') { tokens += r.outputTokens; finished++; lastS = Math.max(lastS, r.finishS); }
+      if (r.outcome === 'ok' || r.outcome === 'late') {
+        tokens += r.outputTokens;
+        finished++;
+        lastS = Math.max(lastS, r.finishS);
+      }
     },
   });
   return { outputTokPerS: lastS > 0 ? tokens / lastS : 0, finished, result };

@@ -150,7 +150,8 @@ function preemptOne(w: World, inst: Instance): number {
   inst.stepPrefill[v] = inst.stepPrefill[inst.runCount]!;
   if (inst.swapPreemption) {
     // Swap: its KV is copied to host memory (added to the next step) and back on readmission.
-    inst.pendingSwapS += ((r.prompt[q]! + r.generated[q]! - r.prefillLeft[q]!) * inst.kvBytesPerToken) / SWAP_BYTES_PER_S;
+    inst.pendingSwapS +=
+      ((r.prompt[q]! + r.generated[q]! - r.prefillLeft[q]!) * inst.kvBytesPerToken) / SWAP_BYTES_PER_S;
   } else {
     r.prefillLeft[q] = r.prompt[q]! + r.generated[q]!;
   }
@@ -178,7 +179,13 @@ function startStep(w: World, inst: Instance): void {
   const stepBudget = sliced ? inst.sliceTokens : inst.maxStepTokens;
   const chunked = sliced || inst.chunkedPrefill;
   for (;;) {
-    used = 0; budget = stepBudget; prefill = 0; decoding = 0; kv = 0; pairs = 0; minLeft = Infinity;
+    used = 0;
+    budget = stepBudget;
+    prefill = 0;
+    decoding = 0;
+    kv = 0;
+    pairs = 0;
+    minLeft = Infinity;
     for (let i = 0; i < inst.runCount; i++) {
       const q = inst.running[i]!;
       const g = r.generated[q]!;
@@ -290,7 +297,10 @@ function runStages(w: World, inst: Instance, readyS: number): void {
   let t = readyS;
   for (let k = inst.pipeStage; k < sd.length; k++) {
     // Swap-in of preempted KV delays the first stage (a host→GPU copy, not compute on the lane).
-    if (k === 0 && inst.pendingSwapS > 0) { t += inst.pendingSwapS; inst.pendingSwapS = 0; }
+    if (k === 0 && inst.pendingSwapS > 0) {
+      t += inst.pendingSwapS;
+      inst.pendingSwapS = 0;
+    }
     // Micro-batched across devices (sim/parallel/pipeline.ts); t = when stage k + 1 may start.
     t = runStage(w, inst, k, t);
     if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
@@ -334,8 +344,13 @@ function stepEnd(w: World, inst: Instance): void {
   inst.statKvS += (inst.stepKv + ((steps - 1) * inst.stepBatch) / (2 * KV_BLOCK_TOKENS * inst.kvCapacityBlocks)) * dt;
   if (w.timeline !== null) {
     w.timeline.step(inst.stageDevices[0]!, inst.index, inst.id, inst.laneStartS, now, {
-      batch: inst.stepBatch, prefillTokens: inst.stepPrefillTokens, decodes: inst.stepDecodes, steps,
-      kvBlocksUsed: inst.kvUsedBlocks, kvBlocks: inst.kvCapacityBlocks, waiting: inst.waiting.length,
+      batch: inst.stepBatch,
+      prefillTokens: inst.stepPrefillTokens,
+      decodes: inst.stepDecodes,
+      steps,
+      kvBlocksUsed: inst.kvUsedBlocks,
+      kvBlocks: inst.kvCapacityBlocks,
+      waiting: inst.waiting.length,
     });
   }
   const last = inst.stageDevices[inst.stageDevices.length - 1]!;

@@ -80,7 +80,13 @@ export interface StageFigures {
 }
 
 /** Figures of `share` of `model`'s layers on `gpus` accelerators of `spec`. */
-export function stageFigures(model: ModelSpec, spec: DeviceSpec, slowdown: number, gpus: number, share: number): StageFigures {
+export function stageFigures(
+  model: ModelSpec,
+  spec: DeviceSpec,
+  slowdown: number,
+  gpus: number,
+  share: number,
+): StageFigures {
   const layers = Math.max(1, Math.round(model.layers * share));
   const ring = gpus > 1 && spec.intraNodeBps > 0 ? (2 * (gpus - 1)) / gpus : 0;
   const moe = model.moe;
@@ -96,7 +102,8 @@ export function stageFigures(model: ModelSpec, spec: DeviceSpec, slowdown: numbe
     flops: spec.flopsPerGpu * gpus,
     slowdown,
     allReduceFixedS: gpus > 1 ? layers * ALLREDUCES_PER_LAYER * ALLREDUCE_ALPHA_S : 0,
-    allReducePerTokenS: ring > 0 ? (layers * ALLREDUCES_PER_LAYER * ring * model.activationBytesPerToken * 8) / spec.intraNodeBps : 0,
+    allReducePerTokenS:
+      ring > 0 ? (layers * ALLREDUCES_PER_LAYER * ring * model.activationBytesPerToken * 8) / spec.intraNodeBps : 0,
   };
 }
 
@@ -144,9 +151,14 @@ export class StepCost {
     if (tokens <= 0) return 0;
     const mem = this.weightReadS(tokens) + kvTokens * this.kvS;
     const decode = kvTokens * this.decodePairS + decodeSeqs * this.decodeTokenS;
-    return this.overheadS + Math.max(mem, decode)
-      + prefillTokens * this.prefillTokenS + prefillPairs * this.prefillPairS
-      + this.arFixedS + this.arPerTokenS * tokens;
+    return (
+      this.overheadS +
+      Math.max(mem, decode) +
+      prefillTokens * this.prefillTokenS +
+      prefillPairs * this.prefillPairS +
+      this.arFixedS +
+      this.arPerTokenS * tokens
+    );
   }
 
   /**

@@ -29,7 +29,13 @@ function itemStartBatch(w: World, inst: Instance): void {
   inst.view.running = inst.runCount;
   w.loadIndex?.changed(inst.view);
   if (inst.runCount === 0) return;
-  const end = w.runOnLanes(inst.stageDevices[0]!, inst.stageLanes[0]!, now, perf.batchS(inst.runCount) * w.timeScale(inst.stageDevices[0]!), inst.index);
+  const end = w.runOnLanes(
+    inst.stageDevices[0]!,
+    inst.stageLanes[0]!,
+    now,
+    perf.batchS(inst.runCount) * w.timeScale(inst.stageDevices[0]!),
+    inst.index,
+  );
   inst.laneStartS = w.lastStartS;
   inst.busy = true;
   inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
@@ -41,7 +47,13 @@ function itemBatchEnd(w: World, inst: Instance): void {
   const d = inst.stageDevices[0]!;
   const bytes = w.scenario.services[inst.service]!.model.outputBytes;
   if (w.timeline !== null) {
-    w.timeline.step(d, inst.index, inst.id, inst.laneStartS, w.now, { batch: inst.runCount, prefillTokens: 0, decodes: 0, steps: 1, waiting: inst.waiting.length });
+    w.timeline.step(d, inst.index, inst.id, inst.laneStartS, w.now, {
+      batch: inst.runCount,
+      prefillTokens: 0,
+      decodes: 0,
+      steps: 1,
+      waiting: inst.waiting.length,
+    });
   }
   for (let i = 0; i < inst.runCount; i++) {
     const q = inst.running[i]!;
