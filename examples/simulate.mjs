@@ -32,7 +32,7 @@ function scenarioAt(load) {
 const mine = await createPolicy(moduleChoice(here('./my-policy.mjs')));
 if (!mine.ok) throw new Error(mine.issues.join('\n'));
 const policies = [
-  { label: 'static-round-robin', opts: { policy: { name: 'static-round-robin', params: {} } } },
+  { label: 'round-robin', opts: { policy: { name: 'round-robin', params: {} } } },
   { label: 'epara', opts: { policy: { name: 'epara', params: {} } } },
   { label: 'fastest-k (examples/my-policy.mjs)', opts: { policyImpl: mine.value } },
 ];

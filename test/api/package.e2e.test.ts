@@ -37,7 +37,8 @@ describe('package', () => {
         (f) => f.startsWith('test/') || f.startsWith('dist/test/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
       ),
     ).toEqual([]);
-    expect(files.length).toBeLessThan(500);
+    // Built .js + .d.ts of every library folder (~590 files now); tests or sources slipping in would double it.
+    expect(files.length).toBeLessThan(800);
   }, 60_000);
 
   it('examples/simulate.mjs › through the exports › prints a goodput row per policy', () => {
