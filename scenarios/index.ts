@@ -22,6 +22,7 @@ export type { LoadOptions } from './load-scenario.js';
 export { builtinCatalog } from './catalog/builtin.js';
 export { loadCatalogFile, parseCatalogText } from './catalog/load-catalog.js';
 export { PROFILE_CSV_COLUMNS, formatProfileCsv, parseProfileCsv } from './catalog/profile-csv.js';
+export { readCsvTable, type CsvRecord, type CsvTable } from './csv-table.js';
 export type { RawProfile as CatalogProfileRow } from './catalog/schema.js';
 import { builtinCatalog as builtin } from './catalog/builtin.js';
 /** The built-in catalog's entries by key (scenarios/catalog/*.yaml). */

@@ -5,7 +5,7 @@
  * latency_ms, source — header required, any order; empty cells are absent values. Each row is
  * validated with the same zod schema as an inline catalog row; issues name file:line:col.
  */
-import { parse } from 'csv-parse/sync';
+import { readCsvTable } from '../csv-table.js';
 import type { ScenarioIssue } from '../issues.js';
 import { fromZodIssue } from '../zod-issues.js';
 import { profileEntrySchema, type RawProfile } from './schema.js';
@@ -50,33 +50,13 @@ export function formatProfileCsv(rows: readonly RawProfile[]): string {
 export type ProfileCsvResult = { ok: true; value: RawProfile[] } | { ok: false; issues: ScenarioIssue[] };
 
 export function parseProfileCsv(text: string, file: string): ProfileCsvResult {
-  let recs: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    recs = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as typeof recs;
-  } catch (err) {
-    const e = err as { message?: string; lines?: number };
-    return {
-      ok: false,
-      issues: [{ file, line: e.lines ?? 1, col: 1, path: '', message: `CSV: ${e.message ?? String(err)}` }],
-    };
-  }
-  const header = (text.split(/\r?\n/, 1)[0] ?? '').split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  const table = readCsvTable(text, file, ['device', 'model', 'batch'], PROFILE_CSV_COLUMNS);
+  if (!table.ok) return table;
+  const { header } = table;
   const issues: ScenarioIssue[] = [];
-  for (const c of ['device', 'model', 'batch'] as const) {
-    if (!header.includes(c))
-      issues.push({
-        file,
-        line: 1,
-        col: 1,
-        path: '',
-        message: `missing column "${c}"`,
-        hint: `columns: ${PROFILE_CSV_COLUMNS.join(', ')}`,
-      });
-  }
-  if (issues.length > 0) return { ok: false, issues };
   const colOf = (k: PropertyKey): number => Math.max(0, header.indexOf(String(k))) + 1;
   const rows: RawProfile[] = [];
-  for (const { record, info } of recs) {
+  for (const { record, line } of table.records) {
     const obj: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(record)) {
       if ((!(PROFILE_CSV_COLUMNS as readonly string[]).includes(k) && !EXTRA.includes(k)) || v === '') continue; // other columns kept out
@@ -97,7 +77,7 @@ export function parseProfileCsv(text: string, file: string): ProfileCsvResult {
         const column = l.path[0] ?? '';
         issues.push({
           file,
-          line: info.lines,
+          line,
           col: colOf(column),
           path: String(column),
           message: l.message,

@@ -3,7 +3,6 @@
  * any order, extra columns kept out of the way. Every problem is collected with file:line:col
  * and the column, and the table is refused as a whole, so no half-compared output is written.
  */
-import { parse } from 'csv-parse/sync';
 import {
   type Catalog,
   DEFAULT_FRAMEWORK,
@@ -12,6 +11,7 @@ import {
   type ServingFramework,
   didYouMean,
   isServingFramework,
+  readCsvTable,
 } from '../../scenarios/index.js';
 
 export type Parallelism = 'none' | 'tp' | 'pp';
@@ -59,38 +59,16 @@ export const CALIBRATE_COLUMNS = [
 const DEFAULT_TOKENS = 128;
 
 export function parseCalibrationRows(text: string, file: string, catalog: Catalog): RowsResult {
-  let recs: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    recs = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true, comment: '#' }) as typeof recs;
-  } catch (err) {
-    const e = err as { message?: string; lines?: number };
-    return {
-      ok: false,
-      issues: [{ file, line: e.lines ?? 1, col: 1, path: '', message: `CSV: ${e.message ?? String(err)}` }],
-    };
-  }
-  const header = (text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '')
-    .split(',')
-    .map((h) => h.trim());
+  const table = readCsvTable(text, file, ['device_key', 'model_key'], CALIBRATE_COLUMNS, '#');
+  if (!table.ok) return table;
+  const { header } = table;
   const issues: ScenarioIssue[] = [];
-  for (const c of ['device_key', 'model_key'] as const) {
-    if (!header.includes(c))
-      issues.push({
-        file,
-        line: 1,
-        col: 1,
-        path: '',
-        message: `missing column "${c}"`,
-        hint: `columns: ${CALIBRATE_COLUMNS.join(', ')}`,
-      });
-  }
   if (!header.includes('prefill_tok_s') && !header.includes('decode_tok_s')) {
     issues.push({ file, line: 1, col: 1, path: '', message: 'needs a prefill_tok_s or decode_tok_s column' });
   }
   if (issues.length > 0) return { ok: false, issues };
   const rows: CalibrationRow[] = [];
-  for (const { record: r, info } of recs) {
-    const line = info.lines;
+  for (const { record: r, line } of table.records) {
     const bad = (column: string, message: string, hint?: string): void => {
       issues.push({
         file,
