@@ -20,6 +20,7 @@ export { DEFAULT_MAX_YAML_BYTES, MAX_YAML_ALIAS_COUNT, SCENARIO_LIMITS, envBound
 export { pathToString } from './issues.js';
 export type { LoadOptions } from './load-scenario.js';
 export { builtinCatalog } from './catalog/builtin.js';
+export { profileRowOf } from './catalog/build.js';
 export { loadCatalogFile, parseCatalogText } from './catalog/load-catalog.js';
 export { PROFILE_CSV_COLUMNS, formatProfileCsv, parseProfileCsv } from './catalog/profile-csv.js';
 export { readCsvTable, type CsvRecord, type CsvTable } from './csv-table.js';

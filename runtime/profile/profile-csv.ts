@@ -12,6 +12,7 @@ import {
   formatIssues,
   formatProfileCsv,
   parseProfileCsv as parseRows,
+  profileRowOf,
   type CatalogProfileRow,
   type ProfileRow,
   type Scenario,
@@ -55,16 +56,7 @@ export function parseProfileCsv(text: string, file: string, model?: string): Pro
     ok: true,
     value: r.value
       .filter((p) => model === undefined || p.model === model)
-      .map((p) => ({
-        model: p.model,
-        deviceType: p.device,
-        batch: p.batch,
-        ...(p.prompt_tokens !== undefined ? { promptTokens: p.prompt_tokens } : {}),
-        ...(p.prefill_tok_s !== undefined ? { prefillTokPerS: p.prefill_tok_s } : {}),
-        ...(p.decode_tok_s !== undefined ? { decodeTokPerS: p.decode_tok_s } : {}),
-        ...(p.latency_ms !== undefined ? { itemLatencyS: p.latency_ms / 1000 } : {}),
-        source: p.source ?? `measured: ${path.basename(file)}`,
-      })),
+      .map((p) => ({ model: p.model, ...profileRowOf(p, `measured: ${path.basename(file)}`) })),
   };
 }
 

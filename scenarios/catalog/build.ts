@@ -147,7 +147,11 @@ export function modelSpec(m: RawModel, origin: string, profiles: readonly Profil
   };
 }
 
-function profileRow(p: RawProfile, origin: string): ProfileRow {
+/**
+ * A catalog profile row (issue #13 keys) as the simulator's ProfileRow; `fallbackSource` when the
+ * row cites nothing. Also used to read back the CSV `parasim profile` writes.
+ */
+export function profileRowOf(p: RawProfile, fallbackSource: string): ProfileRow {
   return {
     deviceType: p.device,
     batch: p.batch,
@@ -157,7 +161,7 @@ function profileRow(p: RawProfile, origin: string): ProfileRow {
     ...(p.latency_ms !== undefined ? { itemLatencyS: p.latency_ms / 1000 } : {}),
     ...(p.output_tokens !== undefined ? { outputTokens: p.output_tokens } : {}),
     ...(p.closed_loop !== undefined ? { closedLoop: p.closed_loop } : {}),
-    source: p.source ?? `declared in ${origin}`,
+    source: p.source ?? fallbackSource,
   };
 }
 
@@ -259,7 +263,7 @@ export function extendCatalog(
       ok = false;
       report(at, `${where}a segmentation profile row needs latency_ms (and no tok/s figures)`);
     }
-    if (ok) added.set(p.model, [...(added.get(p.model) ?? []), profileRow(p, origin)]);
+    if (ok) added.set(p.model, [...(added.get(p.model) ?? []), profileRowOf(p, `declared in ${origin}`)]);
   });
   const models: Record<string, ModelSpec> = { ...base.models };
   const touched = new Set([...rawModels.keys(), ...added.keys()]);

@@ -13,6 +13,7 @@ import type { ClusterView, DeviceState, PlacementPlan } from '../../policies/ind
 import { planMemoryByDevice, POLICIES } from '../../policies/index.js';
 import { formatIssues, validateScenarioObject } from '../../scenarios/index.js';
 import { linkStates, serviceInfos } from '../../sim/host/static-views.js';
+import { deviceStates } from '../../host/views.js';
 import { testRng } from './view-builder.js';
 
 const FILE = path.resolve(import.meta.dirname, '../../scenarios/fair/split-70b.yaml');
@@ -24,22 +25,8 @@ function splitView(): ClusterView {
   const r = validateScenarioObject(raw, FILE);
   if (!r.ok) throw new Error(formatIssues(r.issues));
   const sc = r.value;
-  const devices: DeviceState[] = sc.devices.map((d) => ({
-    id: d.id,
-    type: d.spec.key,
-    deviceClass: d.spec.deviceClass,
-    site: d.site,
-    gpus: d.spec.gpus,
-    memoryBytesPerGpu: d.spec.memoryBytesPerGpu,
-    freeMemoryBytes: d.spec.gpus * d.spec.memoryBytesPerGpu,
-    flopsPerGpu: d.spec.flopsPerGpu,
-    memBandwidthBytesPerS: d.spec.memBandwidthBytesPerS,
-    intraNode: d.spec.intraNode,
-    alive: d.id !== 'crutch',
-    queuedRequests: 0,
-    utilization: 0,
-    asOfS: 0,
-  }));
+  // The shared host builder, with the crutch shown dead.
+  const devices: DeviceState[] = deviceStates(sc, true).map((d) => ({ ...d, alive: d.id !== 'crutch' }));
   return { now: 0, devices, links: linkStates(sc), services: serviceInfos(sc), instances: [] };
 }
 
