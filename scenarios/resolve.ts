@@ -58,8 +58,9 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
     report(p, m, h);
   });
   const devices = assignSites(exp.devices, links, new Set(switches));
-  // A user's policy module may split models: the fit check trusts it (its own plans are checked at run time).
-  const policyName = raw.policy?.module !== undefined ? SPLITTING_POLICIES[0]! : (raw.policy?.name ?? 'round-robin');
+  const policy = resolvePolicyChoice(raw.policy, file, report);
+  // `null` = a user's policy module: it may split models, so the fit check trusts it (its plans are checked at run time).
+  const policyName = policy.module !== undefined ? null : policy.name;
   const services = raw.services.map((s, i) => resolveService(policyName, s, i, file, catalog, nodes, exp, report));
   // Per-service results are keyed by name: two services with one name would be silently merged.
   raw.services.forEach((s, i) => {
@@ -68,7 +69,6 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
       report(['services', i, 'name'], `duplicate service name "${s.name}"`, `already used at services[${first}].name`);
   });
   const faults = (raw.faults ?? []).flatMap((f, i) => resolveFault(f, i, exp, links, report));
-  const policy = resolvePolicyChoice(raw.policy, file, report);
   // A bad link is dropped, so "not connected" would only echo its issue; so would an unknown ingress.
   if (linkIssues === 0)
     checkReachability(
@@ -348,7 +348,7 @@ function arrivals(a: RawArrivals, file: string): ArrivalSpec {
 }
 
 function resolveService(
-  policyName: string,
+  policyName: string | null,
   s: RawService,
   i: number,
   file: string,
@@ -420,7 +420,14 @@ export const SPLITTING_POLICIES: readonly string[] = [
   'device-group',
 ];
 
-function checkFits(s: RawService, i: number, model: ModelSpec, policy: string, exp: Expanded, report: Report): void {
+function checkFits(
+  s: RawService,
+  i: number,
+  model: ModelSpec,
+  policy: string | null,
+  exp: Expanded,
+  report: Report,
+): void {
   const usable = (d: DeviceConfig): number => d.spec.gpus * d.spec.memoryBytesPerGpu * WEIGHT_MEMORY_FRACTION;
   const largest = exp.devices.reduce((best, d) => (usable(d) > best.cap ? { cap: usable(d), d } : best), {
     cap: 0,
@@ -428,12 +435,12 @@ function checkFits(s: RawService, i: number, model: ModelSpec, policy: string, e
   });
   if (model.weightBytes <= largest.cap || largest.d === undefined) return;
   const total = exp.devices.reduce((a, d) => a + usable(d), 0);
-  const splits = SPLITTING_POLICIES.includes(policy);
+  const splits = policy === null || SPLITTING_POLICIES.includes(policy);
   if (splits && model.weightBytes <= total) return;
   const hint =
     model.weightBytes > total
       ? `the devices together hold only ${(total / GB).toFixed(2)} GB usable`
-      : `policy ${policy} places whole models; ${SPLITTING_POLICIES.join(', ')} can split it across devices`;
+      : `policy ${policy ?? 'module'} places whole models; ${SPLITTING_POLICIES.join(', ')} can split it across devices`;
   report(
     ['services', i, 'model'],
     `no device can hold service ${s.name} (needs ${(model.weightBytes / GB).toFixed(2)} GB of weights; ` +
