@@ -51,9 +51,13 @@ export function runStage(w: World, inst: Instance, k: number, readyS: number): n
   let first = Infinity;
   let last = -Infinity;
   for (let j = 0; j < m; j++) {
-    const end = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, arr[j]! > readyS ? arr[j]! : readyS, dur, inst.index);
+    // Swap-in of preempted KV (llm-engine.ts) is part of the first stage's first step, on its lanes,
+    // as in a decode run.
+    const d = k === 0 && j === 0 ? dur + inst.pendingSwapS : dur;
+    if (k === 0 && j === 0) inst.pendingSwapS = 0;
+    const end = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, arr[j]! > readyS ? arr[j]! : readyS, d, inst.index);
     if (k === 0 && j === 0) inst.laneStartS = w.lastStartS;
-    if (peers) peersRun(w, inst, k, end - dur, dur);
+    if (peers) peersRun(w, inst, k, end - d, d);
     let at = end;
     if (next) {
       at = w.network.transfer(sd[k]!, sd[k + 1]!, bytes, end);

@@ -296,11 +296,6 @@ function runStages(w: World, inst: Instance, readyS: number): void {
   const sd = inst.stageDevices;
   let t = readyS;
   for (let k = inst.pipeStage; k < sd.length; k++) {
-    // Swap-in of preempted KV delays the first stage (a host→GPU copy, not compute on the lane).
-    if (k === 0 && inst.pendingSwapS > 0) {
-      t += inst.pendingSwapS;
-      inst.pendingSwapS = 0;
-    }
     // Micro-batched across devices (sim/parallel/pipeline.ts); t = when stage k + 1 may start.
     t = runStage(w, inst, k, t);
     if (k + 1 < sd.length && sd[k + 1] !== sd[k]) {
