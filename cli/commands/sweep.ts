@@ -15,10 +15,13 @@ import {
   loadSweepFile,
   parseShard,
   runSweep,
+  shortHash,
+  stableJson,
   type SweepDefinition,
   type SweepProgress,
   type SweepRunSummary,
 } from '../../sweeps/index.js';
+import { withCatalogFile } from '../catalog-option.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';
 
@@ -30,6 +33,7 @@ interface SweepArgs {
   shard?: string;
   queue?: string;
   status: boolean;
+  catalog?: string;
 }
 
 /** Progress on stderr: a redrawn bar on a TTY, a plain line every ~10% (and 5 s) otherwise. */
@@ -71,6 +75,15 @@ export function loadSweepOrThrow(file: string): SweepDefinition {
   const loaded = loadSweepFile(file);
   if (!loaded.ok) throw new CliError(formatIssues(loaded.issues), 1);
   return loaded.value;
+}
+
+/**
+ * The sweep with `--catalog FILE` folded into its base scenario (cli/catalog-option.ts); the sweep
+ * hash covers the catalog too, so parts run with different catalogs do not merge as one sweep.
+ */
+export function withSweepCatalog(def: SweepDefinition, catalogFile: string): SweepDefinition {
+  const base = withCatalogFile(def.base, def.baseFile, catalogFile);
+  return { ...def, base, hash: shortHash(`${def.hash}\n${stableJson(base['catalog'])}`) };
 }
 
 /** Cells run at once: every cell of a grid; a capacity search probes two loads per seed at a time. */
@@ -185,6 +198,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         type: 'boolean',
         default: false,
         describe: 'with --queue: print queued/running/done/failed counts and exit',
+      })
+      .option('catalog', {
+        type: 'string',
+        describe:
+          "catalog file (YAML devices/models/links/profiles, or a profile CSV) folded into every cell's catalog: section",
       }),
   handler: async (args) => {
     const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
@@ -194,7 +212,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     }
     const out = args.out ?? (shard !== undefined ? `part-${shard.index}.jsonl` : 'results.jsonl');
     if (!args.status) checkOutputPath(out, '--out', { createParents: true });
-    const def = loadSweepOrThrow(args.sweep);
+    const loadedDef = loadSweepOrThrow(args.sweep);
+    const def = args.catalog !== undefined ? withSweepCatalog(loadedDef, args.catalog) : loadedDef;
     if (args.queue !== undefined || args.status) return queueMode(def, args, out);
     const workers = workersFor(def, args.workers);
     const t0 = performance.now();

@@ -17,6 +17,7 @@ import {
   writeFileAtomic,
 } from '../../runtime/index.js';
 import { nonNegativeNumber, parseSeed, positiveNumber } from '../args.js';
+import { withCatalogFile } from '../catalog-option.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputPath } from '../output-path.js';
 import { loadSpecOrThrow, withTestbed } from './testbed.js';
@@ -41,6 +42,7 @@ interface ValidateArgs {
   repeats: number;
   'start-testbed': boolean;
   'run-dir'?: string;
+  catalog?: string;
 }
 
 const list = (text: string): string[] =>
@@ -105,13 +107,22 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         default: false,
         describe: 'start agents that are not up; stop them afterwards',
       })
-      .option('run-dir', { type: 'string', describe: 'testbed run dir (default: next to the testbed YAML)' }),
+      .option('run-dir', { type: 'string', describe: 'testbed run dir (default: next to the testbed YAML)' })
+      .option('catalog', {
+        type: 'string',
+        describe:
+          "catalog file (YAML devices/models/links/profiles, or a profile CSV) folded into the scenario's catalog: section",
+      }),
   handler: async (args) => {
     checkOutputPath(args.out, '--out');
     positiveNumber(args['horizon-s'], '--horizon-s');
     nonNegativeNumber(args['drain-s'], '--drain-s');
     const read = readScenarioObject(args.scenario);
     if (!read.ok) throw new CliError(formatIssues(read.issues), 1);
+    const scenario =
+      args.catalog !== undefined && read.value !== null && typeof read.value === 'object' && !Array.isArray(read.value)
+        ? withCatalogFile(read.value as Record<string, unknown>, args.scenario, args.catalog)
+        : read.value;
     const policies = args.policies !== undefined ? list(args.policies) : undefined;
     const badPolicy = policies?.find((p) => !isPolicyName(p));
     if (badPolicy !== undefined)
@@ -144,7 +155,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       process.stderr.write(`validate: ${l}\n`);
     };
     await withTestbed(spec, args['start-testbed'], log, async () => {
-      const r = await validateOnTestbed(read.value, args.scenario, testbedFromSpec(spec), {
+      const r = await validateOnTestbed(scenario, args.scenario, testbedFromSpec(spec), {
         ...(policies !== undefined ? { policies } : {}),
         loads,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
