@@ -8,11 +8,14 @@
  * stage (LinkNetwork.transfer: serialisation + latency, shared with other traffic). The engine
  * (llm-engine.ts `runStages`) calls `runStage` when a stage's first micro-batch has arrived; the
  * stage's micro-batches are then placed on its lanes in order, each no earlier than its arrival.
- * With one sequence (m = 1) this is exactly the sequential pipeline.
+ * With one sequence (m = 1) this is exactly the sequential pipeline. Under llama.cpp RPC
+ * (rpc-hop.ts) each boundary also pays the RPC round trips and dispatch, and the default is one
+ * micro-batch (the host keeps one graph evaluation in flight).
  * docs/sim-models.md "Cross-device parallelism".
  */
 import type { Instance } from '../host/instance.js';
 import type { World } from '../host/world.js';
+import { rpcHopS, usesRpcHops } from './rpc-hop.js';
 import { peersRun } from './tp-busy.js';
 
 /** Per instance: when each micro-batch reaches the current stage (reused from step to step). */
@@ -35,7 +38,10 @@ function scratch(inst: Instance, m: number): Float64Array {
 export function runStage(w: World, inst: Instance, k: number, readyS: number): number {
   const sd = inst.stageDevices;
   const stages = sd.length;
-  const m = Math.max(1, Math.min(inst.runCount, inst.microBatches > 0 ? inst.microBatches : stages));
+  const svc = w.scenario.services[inst.service]!;
+  const rpc = usesRpcHops(svc.framework);
+  // llama.cpp RPC keeps one graph evaluation in flight: no micro-batches unless the plan asks.
+  const m = Math.max(1, Math.min(inst.runCount, inst.microBatches > 0 ? inst.microBatches : rpc ? 1 : stages));
   const arr = scratch(inst, m);
   if (k === 0) for (let j = 0; j < m; j++) arr[j] = readyS;
   const prefill = inst.stepPrefillTokens;
@@ -44,9 +50,9 @@ export function runStage(w: World, inst: Instance, k: number, readyS: number): n
     inst.llm![k]!.iterationS(prefill / m, decoding / m, inst.stepKvTokens / m, inst.stepPairs / m) *
     w.timeScale(sd[k]!);
   const next = k + 1 < stages && sd[k + 1] !== sd[k];
-  const bytes = next
-    ? (w.scenario.services[inst.service]!.model.activationBytesPerToken * (prefill + decoding)) / m
-    : 0;
+  const bytes = next ? (svc.model.activationBytesPerToken * (prefill + decoding)) / m : 0;
+  // llama.cpp RPC: round trips and dispatch per remote stage per step (rpc-hop.ts).
+  const hopS = next && rpc ? rpcHopS(w.network.latency(sd[k]!, sd[k + 1]!)) : 0;
   const peers = inst.peerDevices.length > 0;
   let first = Infinity;
   let last = -Infinity;
@@ -60,7 +66,7 @@ export function runStage(w: World, inst: Instance, k: number, readyS: number): n
     if (peers) peersRun(w, inst, k, end - d, d);
     let at = end;
     if (next) {
-      at = w.network.transfer(sd[k]!, sd[k + 1]!, bytes, end);
+      at = w.network.transfer(sd[k]!, sd[k + 1]!, bytes, end) + hopS;
       if (w.timeline !== null) w.traceTransfer(sd[k]!, sd[k + 1]!, end, at, bytes);
     }
     arr[j] = at;
