@@ -223,6 +223,47 @@ export class LinkNetwork {
     return t;
   }
 
+  /**
+   * Seconds after `t` until every hop of the route src → dst is free of earlier reservations and
+   * up (0 when it is free now, or when there is no route). Tensor-parallel groups wait this long
+   * before a step whose syncs would otherwise overlap other traffic (sim/parallel/tp-links.ts).
+   */
+  waitS(src: number, dst: number, t: number): number {
+    if (src === dst) return 0;
+    const path = this.route(src, dst);
+    if (path === null) return 0;
+    let at = t;
+    for (let h = 0; h < path.length; h++) {
+      const dir = path[h]!;
+      const b = this.busyUntil[this.slotOf[dir]!]!;
+      const free = this.upAt(dir >> 1, b > t ? b : t);
+      if (free > at) at = free;
+    }
+    return at - t;
+  }
+
+  /**
+   * Occupies every hop of src → dst with `bytes` from `startS`, each hop queued behind its earlier
+   * reservations: a stream of small messages in flight together (a tensor-parallel step's syncs),
+   * so the hops serialise them at once rather than store-and-forward. No delivery time: the
+   * step cost already prices the syncs; this makes them contend with other traffic.
+   */
+  occupy(src: number, dst: number, bytes: number, startS: number): void {
+    if (src === dst || bytes <= 0) return;
+    const path = this.route(src, dst);
+    if (path === null) return;
+    for (let h = 0; h < path.length; h++) {
+      const dir = path[h]!;
+      const li = dir >> 1;
+      const slot = this.slotOf[dir]!;
+      const b = this.busyUntil[slot]!;
+      const start = this.upAt(li, b > startS ? b : startS);
+      const ser = (bytes * 8) / (this.links[li]!.bandwidthBps * this.factorAt(li, start));
+      this.busyUntil[slot] = start + ser;
+      this.busySeconds[dir] = this.busySeconds[dir]! + ser;
+    }
+  }
+
   /** Busy seconds of link `li` in its busier direction. */
   busiestDirectionS(li: number): number {
     return Math.max(this.busySeconds[2 * li]!, this.busySeconds[2 * li + 1]!);

@@ -17,6 +17,7 @@ import type { Instance } from '../host/instance.js';
 import type { World } from '../host/world.js';
 import { rpcHopS, usesRpcHops } from './rpc-hop.js';
 import { peersRun } from './tp-busy.js';
+import { hasPeers, tpOccupyLinks, tpReadyS } from './tp-links.js';
 
 /** Per instance: when each micro-batch reaches the current stage (reused from step to step). */
 const arrivals = new WeakMap<Instance, Float64Array>();
@@ -53,7 +54,8 @@ export function runStage(w: World, inst: Instance, k: number, readyS: number): n
   const bytes = next ? (svc.model.activationBytesPerToken * (prefill + decoding)) / m : 0;
   // llama.cpp RPC: round trips and dispatch per remote stage per step (rpc-hop.ts).
   const hopS = next && rpc ? rpcHopS(w.network.latency(sd[k]!, sd[k + 1]!)) : 0;
-  const peers = inst.peerDevices.length > 0;
+  // Tensor parallel over other devices: the group waits for its members and links (tp-links.ts).
+  const tp = hasPeers(inst, k);
   let first = Infinity;
   let last = -Infinity;
   for (let j = 0; j < m; j++) {
@@ -61,9 +63,14 @@ export function runStage(w: World, inst: Instance, k: number, readyS: number): n
     // as in a decode run.
     const d = k === 0 && j === 0 ? dur + inst.pendingSwapS : dur;
     if (k === 0 && j === 0) inst.pendingSwapS = 0;
-    const end = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, arr[j]! > readyS ? arr[j]! : readyS, d, inst.index);
+    let ready = arr[j]! > readyS ? arr[j]! : readyS;
+    if (tp) ready = tpReadyS(w, inst, k, ready);
+    const end = w.runOnLanes(sd[k]!, inst.stageLanes[k]!, ready, d, inst.index);
     if (k === 0 && j === 0) inst.laneStartS = w.lastStartS;
-    if (peers) peersRun(w, inst, k, end - d, d);
+    if (tp) {
+      tpOccupyLinks(w, inst, k, end - d, (prefill + decoding) / m);
+      peersRun(w, inst, k, end - d, d);
+    }
     let at = end;
     if (next) {
       at = w.network.transfer(sd[k]!, sd[k + 1]!, bytes, end) + hopS;

@@ -30,7 +30,6 @@ import { NO_EVENT, type Instance, type ServingEngine } from '../../host/instance
 import { LLM_BYTES_PER_TOKEN, type World } from '../../host/world.js';
 import type { StepCost } from './step-cost.js';
 import { runStage } from '../../parallel/pipeline.js';
-import { peersRelease, peersRun } from '../../parallel/tp-busy.js';
 
 /**
  * Host ↔ GPU copy bandwidth for swap preemption, bytes/s (assumption: PCIe 4.0 ×16 — 32 GB/s
@@ -133,7 +132,6 @@ export function cutRun(w: World, inst: Instance): void {
   const oldEnd = boundary(inst, m);
   const end = boundary(inst, j);
   w.releaseLanes(inst.stageDevices[0]!, lanes, end, oldEnd, inst.index);
-  if (inst.peerDevices.length > 0) peersRelease(w, inst, end, oldEnd);
   w.kernel.cancel(inst.iterHandle);
   inst.runSteps = j;
   inst.iterHandle = w.kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
@@ -254,7 +252,9 @@ function startStep(w: World, inst: Instance): void {
   inst.stepPrefillTokens = prefill;
   inst.stepDecodes = decoding;
   const lanes0 = inst.stageLanes[0]!;
-  if (prefill === 0 && sd.length === 1 && w.lanesFree(lanes0, now)) {
+  // A tensor-parallel group across devices steps one step at a time: each step waits for its
+  // members and its sync links (sim/parallel/tp-links.ts).
+  if (prefill === 0 && sd.length === 1 && inst.peerDevices.length === 0 && w.lanesFree(lanes0, now)) {
     // Decode run (see the file comment): up to the next finish, or before the blocks run out.
     let m = minLeft;
     const cost = perf[0]!.cost;
@@ -270,7 +270,6 @@ function startStep(w: World, inst: Instance): void {
     const runS = boundary(inst, inst.runSteps) - now;
     t = w.runOnLanes(sd[0]!, lanes0, now, runS, inst.index);
     inst.laneStartS = w.lastStartS;
-    if (inst.peerDevices.length > 0) peersRun(w, inst, -1, t - runS, runS);
     if (inst.runSteps > 1) for (let k = 0; k < lanes0.length; k++) w.lanes.owner[lanes0[k]!] = inst.index;
   } else {
     inst.stepKvTokens = kv;
