@@ -7,6 +7,7 @@
 //   --rows     every compared figure, fitted and not fitted apart (docs/engine-rows.md)
 //   --fit      re-derive the default efficiencies (sim/calibrate/fit-defaults.ts)
 //   --holdout  fit on half of the devices, report the error on the other half (by device)
+//   --holdout-each  leave one device out: each device predicted by the fit on all the others (slow: one fit per device)
 //   --done-when  issue #12's closed-loop figures (Orin c=1/c=8, RTX 4090 overload, 4×A100 replicas)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import {
   defaultsPoints,
   fitFrameworkDefaults,
   holdOutByDevice,
+  holdOutEachDevice,
   median,
   parseCalibrationRows,
   pointErrors,
@@ -137,7 +139,7 @@ console.log(`\nfidelity-medians: all=${(100 * medianAll).toFixed(1)} multi-devic
 
 const fmtEff = (e) =>
   `etaBw ${e.etaBw.toPrecision(3)} etaPrefill ${e.etaPrefill.toPrecision(3)} etaDecode ${e.etaDecode.toPrecision(3)} overhead ${(e.overheadS * 1e3).toPrecision(3)} ms`;
-if (args.includes('--fit') || args.includes('--holdout')) {
+if (args.includes('--fit') || args.includes('--holdout') || args.includes('--holdout-each')) {
   const points = defaultsPoints(allRows, catalog);
   console.log(
     `\ndefaults in use: step-cost median |error| on ${points.length} not-fitted one-device figures ${pct(median(pointErrors(points, FRAMEWORK_EFFICIENCY)))}`,
@@ -159,6 +161,12 @@ if (args.includes('--fit') || args.includes('--holdout')) {
     console.log(
       `  A predicted by the fit on B: ${pct(h.outOfSample[0])}; B by the fit on A: ${pct(h.outOfSample[1])}; all, out of sample: ${pct(h.outOfSampleAll)}; in sample: ${pct(h.inSample)}`,
     );
+  }
+  if (args.includes('--holdout-each')) {
+    const h = holdOutEachDevice(points, DEFAULT_EFFICIENCY);
+    for (const [d, e] of Object.entries(h.byDevice))
+      console.log(`  ${d}: ${pct(e)} (${points.filter((p) => p.device === d).length} points)`);
+    console.log(`leave one device out: all, out of sample: ${pct(h.outOfSampleAll)}`);
   }
 }
 

@@ -11,6 +11,7 @@ export {
   fitDefaults,
   fitFrameworkDefaults,
   holdOutByDevice,
+  holdOutEachDevice,
   pointErrors,
   type DefaultsPoint,
   type FrameworkDefaults,

@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../scenarios/index.js';
-import { defaultsPoints, fitDefaults, holdOutByDevice, pointErrors, type CalibrationRow } from '../../sim/index.js';
+import {
+  defaultsPoints,
+  fitDefaults,
+  holdOutByDevice,
+  holdOutEachDevice,
+  pointErrors,
+  type CalibrationRow,
+} from '../../sim/index.js';
 import { predictRow } from '../../sim/models/llm/calibrate.js';
 import { StepCost, stageFigures, type Efficiency } from '../../sim/models/llm/step-cost.js';
 
@@ -102,5 +109,23 @@ describe('fit-defaults › efficiencies from calibrate rows', () => {
     const two = holdOutByDevice(defaultsPoints(table(slow), C), START);
     expect(two.outOfSampleAll).toBeGreaterThan(two.inSample);
     expect(two.outOfSample[1]).toBeGreaterThan(0.2);
+  });
+
+  it('fit-defaults › leave one device out › each device predicted without it: small for one law, large only for the odd device', () => {
+    const one = holdOutEachDevice(
+      defaultsPoints(
+        table(() => TRUE),
+        C,
+      ),
+      START,
+    );
+    expect(Object.keys(one.byDevice).sort()).toEqual([...DEVICES].sort());
+    expect(one.outOfSampleAll).toBeLessThan(0.03);
+    // One device runs at a third of the compute efficiencies: the fit on the others misses it.
+    const odd = (d: string): Efficiency =>
+      d === 'l4' ? { ...TRUE, etaPrefill: TRUE.etaPrefill / 3, etaDecode: TRUE.etaDecode / 3 } : TRUE;
+    const two = holdOutEachDevice(defaultsPoints(table(odd), C), START);
+    expect(two.byDevice['l4']!).toBeGreaterThan(0.2);
+    for (const d of DEVICES.filter((x) => x !== 'l4')) expect(two.byDevice[d]!).toBeLessThan(0.05);
   });
 });
