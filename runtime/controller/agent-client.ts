@@ -106,14 +106,16 @@ export class AgentClient {
   }
 
   /**
-   * Streams a generation; `now()` stamps the first token. Succeeds only when the `done` chunk
-   * arrives with every token; an `error` chunk, a cut stream or a timeout is a failure.
+   * Streams a generation; `now()` stamps the first token (and, with `tokenTimes`, every token:
+   * pushed there as it arrives). Succeeds only when the `done` chunk arrives with every token; an
+   * `error` chunk, a cut stream or a timeout is a failure.
    */
   async generate(
     instanceId: string,
     req: GenerateRequest,
     now: () => number,
     outer?: AbortSignal,
+    tokenTimes?: number[],
   ): Promise<CallResult<GenerateTiming>> {
     let firstTokenAt = NaN;
     let tokens = 0;
@@ -139,7 +141,11 @@ export class AgentClient {
           if (!c.success) return { ok: false, error: 'bad chunk' };
           const chunk = c.data;
           if (chunk.type === 'token') {
-            if (tokens === 0) firstTokenAt = now();
+            if (tokens === 0 || tokenTimes !== undefined) {
+              const t = now();
+              if (tokens === 0) firstTokenAt = t;
+              tokenTimes?.push(t);
+            }
             tokens++;
           } else if (chunk.type === 'error') {
             return { ok: false, error: `${chunk.code}: ${chunk.message}` };

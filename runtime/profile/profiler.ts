@@ -7,10 +7,12 @@
  * - LLM prefill, batch 1, per prompt length p: `prefillTokPerS = p / prefill step time`, the
  *   median over `repeats` single requests with one output token.
  * - LLM decode, per batch b and prompt length p: b requests of p prompt tokens started together,
- *   each generating `outputTokens`; `decodeTokPerS` = decode tokens of all b / the longest
- *   agent-reported decode time among them (first to last token inside the agent; they decode
- *   side by side), the aggregate rate the simulator's `decodeStepS(b) = b / rate(b)`
- *   expects (it averages the rows of one batch over p). The onnx agent interleaves steps
+ *   each generating `outputTokens`. Batch 1: `decodeTokPerS` = decode tokens / the agent-reported
+ *   decode time (first to last token inside the agent). Batch b > 1: the aggregate rate over the
+ *   window where all b decode side by side (decode-window.ts: the steps before it also prefill
+ *   the later sequences' prompts), from the client's token times; the longest agent-reported
+ *   decode time when that window is too short. The row carries `outputTokens`, so the step-cost
+ *   fit predicts it at the context it was measured at. The onnx agent interleaves steps
  *   (docs/agent-protocol.md), the llama backend batches sequences in one llama.cpp step, so this
  *   is what batching buys on that device.
  * - Segmentation, per batch b: one request of b frames; `itemLatencyS = compute time / b`, median.
@@ -22,6 +24,7 @@ import type { AgentServiceKind } from '../protocol/index.js';
 import { AgentClient, type AgentEndpoint } from '../controller/agent-client.js';
 import { WallClock, sleepMs } from '../clock/index.js';
 import type { OverheadRow } from './round-trip.js';
+import { lockstepDecodeRate } from './decode-window.js';
 
 export interface ProfilePlan {
   readonly kind: AgentServiceKind;
@@ -120,25 +123,31 @@ async function profileLlm(
     for (const b of plan.batches) {
       const rates: number[] = [];
       for (let r = 0; r < plan.repeats; r++) {
+        const times = Array.from({ length: b }, (): number[] => []);
         const runs = await Promise.all(
           Array.from({ length: b }, async (_, i) => {
-            const g = await client.generate(id, { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i }, () =>
-              clock.nowS(),
+            const g = await client.generate(
+              id,
+              { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i },
+              () => clock.nowS(),
+              undefined,
+              b > 1 ? times[i] : undefined,
             );
             return g.ok ? g.value.decodeS : g.error;
           }),
         );
         const bad = runs.find((x): x is string => typeof x === 'string');
         if (bad !== undefined) throw new Error(`decode batch ${b}: ${bad}`);
-        // Agent-side decode time (the done chunk): the client's clock would also count its own
-        // event loop, which on a busy host delivers a stream's tokens in bursts.
+        // Batch 1: the agent-side decode time (the done chunk) — the client's clock would also
+        // count its own event loop. Batch > 1: the window where all b decode together.
         const span = Math.max(...(runs as number[]));
-        rates.push((b * (out - 1)) / Math.max(span, 1e-6));
+        rates.push((b > 1 ? lockstepDecodeRate(times) : null) ?? (b * (out - 1)) / Math.max(span, 1e-6));
       }
       rows.push({
         deviceType: plan.deviceType,
         batch: b,
         ...(plan.decodePromptTokens !== undefined ? { promptTokens: prompt } : {}),
+        outputTokens: out,
         decodeTokPerS: median(rates),
         source: plan.sourceLabel,
       });

@@ -38,6 +38,7 @@ import {
 } from './compare.js';
 import { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
+import { withTraceOverride, type TraceOverride } from './trace-override.js';
 
 export type { ProfileGrid } from './profile-pairs.js';
 
@@ -70,6 +71,8 @@ export interface ValidateOptions {
    * minutes before a cell measures another machine than the cell met.
    */
   readonly profileAround?: boolean;
+  /** Replay another trace in the scenario's trace service (trace-override.ts). */
+  readonly trace?: TraceOverride;
   readonly log?: (line: string) => void;
 }
 
@@ -125,12 +128,21 @@ function scenarioAt(
  * (the caller reports them); invalid inputs come back as issues.
  */
 export async function validateOnTestbed(
-  base: unknown,
+  original: unknown,
   file: string,
   testbed: Testbed,
   opts: ValidateOptions = {},
 ): Promise<ValidateResult> {
   const log = opts.log ?? (() => {});
+  const notes: string[] = [];
+  let base = original;
+  if (opts.trace !== undefined) {
+    const o = withTraceOverride(original, file, opts.trace, opts.horizonS);
+    if (!o.ok) return { ok: false, issues: o.issues };
+    base = o.value;
+    notes.push(o.note);
+    log(o.note);
+  }
   if (!isPlainObject(base)) return { ok: false, issues: [`${file}: a scenario is a YAML mapping`] };
   const loads = opts.loads ?? [1];
   const bad = loads.filter((m) => !(m > 0) || !Number.isFinite(m));
@@ -146,7 +158,6 @@ export async function validateOnTestbed(
       ok: false,
       issues: [`${testbed.file}: agents realize devices the scenario does not have: ${unknown.join(', ')}`],
     };
-  const notes: string[] = [];
   const unmapped = first.devices.filter((d) => !testbed.agents.some((a) => a.device === d.id)).map((d) => d.id);
   if (unmapped.length > 0)
     notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
