@@ -149,6 +149,13 @@ export interface DeviceConfig {
   readonly powerMode?: string;
   /** `cooling` set on a type with a thermal model: the simulator throttles it (sim/devices/thermal.ts). */
   readonly thermal?: DeviceThermal;
+  /**
+   * Measured per-request overhead of the device's server beyond its compute (HTTP, the agent's
+   * event loop, the host's scheduler), seconds: each request reaching the device waits one value
+   * drawn uniformly from these samples (stream `overhead:<id>`). Set by `parasim validate` from
+   * the profiled round trip (runtime/validate/round-trip-links.ts); absent = none.
+   */
+  readonly requestOverheadS?: readonly number[];
 }
 
 export interface LinkConfig {

@@ -23,7 +23,7 @@ import type { ProfileRow } from '../../scenarios/index.js';
 import type { AgentServiceKind } from '../protocol/index.js';
 import { AgentClient, type AgentEndpoint } from '../controller/agent-client.js';
 import { WallClock, sleepMs } from '../clock/index.js';
-import type { OverheadRow } from './round-trip.js';
+import { ROUND_TRIP_TAIL_SAMPLES, type OverheadRow } from './round-trip.js';
 import { lockstepDecodeRate } from './decode-window.js';
 
 export interface ProfilePlan {
@@ -202,7 +202,8 @@ async function measureRoundTrip(
   const sizes = plan.kind === 'llm' ? plan.promptTokens : plan.batches;
   for (const n of sizes) {
     const xs: number[] = [];
-    for (let r = 0; r < Math.max(3, plan.repeats); r++) {
+    const count = n === Math.min(...sizes) ? ROUND_TRIP_TAIL_SAMPLES : Math.max(3, plan.repeats);
+    for (let r = 0; r < count; r++) {
       const t0 = clock.nowS();
       if (plan.kind === 'llm') {
         const g = await client.generate(id, { promptTokens: n, outputTokens: 1, seed: 7 + r }, () => clock.nowS());
@@ -220,6 +221,7 @@ async function measureRoundTrip(
       kind: plan.kind,
       payloadBytes,
       overheadS: median(xs),
+      samplesS: xs,
       source: plan.sourceLabel,
     });
     progress(`round trip ${payloadBytes} B: ${(median(xs) * 1000).toFixed(2)} ms beyond compute`);

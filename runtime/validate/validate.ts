@@ -27,7 +27,7 @@ import {
 } from '../../scenarios/index.js';
 import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
 import { withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
-import { fitsByType, meanRows, profileAll, type ProfileGrid } from './profile-pairs.js';
+import { fitsByType, meanRows, profileAll, samplesByType, type ProfileGrid } from './profile-pairs.js';
 import {
   compareCell,
   medianAbsGoodputError,
@@ -175,6 +175,8 @@ export async function validateOnTestbed(
       "profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host's speed)",
     );
   let fits = new Map<string, OverheadFit>();
+  /** Round-trip samples per device type for the cell being simulated (before and after it). */
+  let samples = new Map<string, number[]>();
   /** The cell's scenario with `profiles` injected and the round trip on its links. */
   const withMeasured = (
     scenario: Scenario,
@@ -183,7 +185,7 @@ export async function validateOnTestbed(
   ): Scenario => {
     let s = scenario;
     for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
-    const rt = withRoundTrip(s, fits);
+    const rt = withRoundTrip(s, fits, samples);
     const fr = withTestbedFrames(rt.scenario, testbed.segment);
     if (noteLinks) notes.push(...rt.notes, ...fr.notes);
     return fr.scenario;
@@ -212,6 +214,8 @@ export async function validateOnTestbed(
           )
         : before.perService;
       for (const rows of profiles.values()) usedRows.push(...rows);
+      if (opts.roundTrip !== false)
+        samples = samplesByType(around ? [...before.overhead, ...after.overhead] : before.overhead);
       log(`cell ${name} × load ${load}: simulating`);
       const sim = simulateLikeReplay(
         withMeasured(scaled, profiles, cells.length === 0),

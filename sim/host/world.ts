@@ -6,7 +6,7 @@
 import type { DeviceState, Lifecycle, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
 import { deviceStates } from '../../host/index.js';
 import type { Scenario } from '../../scenarios/index.js';
-import type { EventKernel, RngStreams } from '../kernel/index.js';
+import type { EventKernel, RngStream, RngStreams } from '../kernel/index.js';
 import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
 import type { HostLoadIndex } from './load-index.js';
@@ -145,8 +145,28 @@ export class World {
       sharing === 'processor-sharing' ? scenario.devices.map((_, d) => new ProcessorShare(this.lanes.count[d]!)) : null;
     this.deviceViews = deviceStates(scenario, true);
     this.ingressNode = Int32Array.from(scenario.services, (s) => network.nodeIndex.get(s.ingress) ?? -1);
+    this.overheadSamples = scenario.devices.map((d) =>
+      d.requestOverheadS !== undefined && d.requestOverheadS.length > 0 ? Float64Array.from(d.requestOverheadS) : null,
+    );
+    this.overheadRng = scenario.devices.map((d, i) =>
+      this.overheadSamples[i] !== null ? streams.get(`overhead:${d.id}`) : null,
+    );
     const thermal = new ThermalModel(scenario);
     this.thermal = thermal.any ? thermal : null;
+  }
+
+  /** Per device: measured request overhead samples (DeviceConfig.requestOverheadS), or null. */
+  private readonly overheadSamples: (Float64Array | null)[];
+  private readonly overheadRng: (RngStream | null)[];
+
+  /**
+   * Seconds a request reaching device `d` waits for its server's own handling: a draw from the
+   * device's measured samples (empirical distribution, stream `overhead:<device>`); 0 without.
+   */
+  requestOverhead(d: number): number {
+    const xs = this.overheadSamples[d]!;
+    if (xs === null) return 0;
+    return xs[this.overheadRng[d]!.int(xs.length)]!;
   }
 
   /** Multiplier on the duration of work device `d` starts now: 1 / its clock ratio (thermal throttling). */
