@@ -76,7 +76,14 @@ const core = DEVICE_CATALOG['x86-vm-core']!;
 const llama = MODEL_CATALOG['llama-20m']!;
 const seg = MODEL_CATALOG['yolo11n-seg']!;
 
-function run(sharing: 'fifo' | 'processor-sharing'): RequestRecord[] {
+function run(
+  sharing: 'fifo' | 'processor-sharing',
+  chat: [number, number, number][] = [[10, 256, 1]],
+  cam: [number, number, number][] = [
+    [10.001, 1, 1],
+    [10.002, 1, 1],
+  ],
+): RequestRecord[] {
   const sc = {
     ...scenario({
       devices: [device('cpu', core)],
@@ -104,13 +111,7 @@ function run(sharing: 'fifo' | 'processor-sharing'): RequestRecord[] {
       { service: 'cam', stages: [{ device: 'cpu', gpus: 1, firstLayer: 0, endLayer: seg.layers }] },
     ]),
     // A 256-token prompt at t = 10 (one output token: its prefill is the whole request), frames just after.
-    arrivals: fixedArrivals({
-      chat: [[10, 256, 1]],
-      cam: [
-        [10.001, 1, 1],
-        [10.002, 1, 1],
-      ],
-    }),
+    arrivals: fixedArrivals({ chat, cam }),
   });
   return rec.byId.filter((r): r is RequestRecord => r !== undefined);
 }
@@ -136,5 +137,23 @@ describe('processor share › simulator', () => {
     // The prefill is stretched by exactly the frames' work (work conserving), never by a whole wait.
     const chat = recs.find((r) => r.service === 'chat')!;
     expect(chat.finishS - chat.arrivalS).toBeCloseTo(prefillS + 2 * frameS, 9);
+  });
+
+  it('processor share › a decode run › a frame cuts it at a step boundary, shares one step, and every token still comes', () => {
+    // One sequence decoding 200 tokens from t = 10 (a multi-step decode run), frames at 10.3 and 10.6.
+    const cams: [number, number, number][] = [
+      [10.3, 1, 1],
+      [10.6, 1, 1],
+    ];
+    const shared = run('processor-sharing', [[10, 16, 200]], cams);
+    const alone = run('processor-sharing', [[10, 16, 200]], []);
+    for (const t of frameTimes(shared)) expect(t).toBeCloseTo(2 * frameS, 9);
+    const chatS = (recs: RequestRecord[]) => {
+      const c = recs.find((r) => r.service === 'chat')!;
+      expect(c.outcome).toBe('ok');
+      return c.finishS - c.arrivalS;
+    };
+    // The chat pays exactly the frames' work (two frames beside its steps), no more.
+    expect(chatS(shared)).toBeCloseTo(chatS(alone) + 2 * frameS, 9);
   });
 });
