@@ -39,6 +39,7 @@ import {
 import { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
 import { withTraceOverride, type TraceOverride } from './trace-override.js';
+import { stepCostFitNotes } from './fit-notes.js';
 
 export type { ProfileGrid } from './profile-pairs.js';
 
@@ -168,6 +169,7 @@ export async function validateOnTestbed(
   let before = await profileAll(first, testbed, grid, label, log);
   const overhead: OverheadRow[] = [...before.overhead];
   const usedRows: ProfileRow[] = [];
+  const usedByService = new Map<string, ProfileRow[]>();
   if (opts.roundTrip === false)
     notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
   if (around)
@@ -213,7 +215,10 @@ export async function validateOnTestbed(
             [...before.perService].map(([svc, rows]) => [svc, meanRows([rows, after.perService.get(svc) ?? rows])]),
           )
         : before.perService;
-      for (const rows of profiles.values()) usedRows.push(...rows);
+      for (const [svc, rows] of profiles) {
+        usedRows.push(...rows);
+        usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
+      }
       if (opts.roundTrip !== false)
         samples = samplesByType(around ? [...before.overhead, ...after.overhead] : before.overhead);
       log(`cell ${name} × load ${load}: simulating`);
@@ -232,6 +237,7 @@ export async function validateOnTestbed(
     }
   }
   const uniqueRows = [...new Set(usedRows)];
+  notes.push(...stepCostFitNotes(first, usedByService));
   const services = summarizeServices(cells);
   return {
     ok: true,
