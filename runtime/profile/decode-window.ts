@@ -8,9 +8,10 @@
  * on the llama testbed, 4 × 256-token prompts made 4 sequences look 3× slower than one.
  *
  * Steps in the window = the median over sequences of their tokens inside (start, end]; rate =
- * b × steps / (end − start). Token times are the client's, stamped as each streamed token
- * arrives: jitter of the client's event loop moves the window's edges by about a step each, small
- * against a window of many steps; too short a window (fewer than `minSteps`) gives null.
+ * b × steps / (end − start). Token times are on one clock, the agent's (the profiler adds each
+ * request's `startedAtS` to its tokens' `agentMs`): a client's clock would see a stream's tokens
+ * in bursts when its event loop stalls (one burst made a 2-wide window look 500× too fast on a
+ * loaded host). Too short a window (fewer than `minSteps`) gives null.
  */
 export function lockstepDecodeRate(tokenTimes: readonly (readonly number[])[], minSteps = 4): number | null {
   if (tokenTimes.length === 0 || tokenTimes.some((t) => t.length === 0)) return null;

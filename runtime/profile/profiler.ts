@@ -10,8 +10,9 @@
  *   each generating `outputTokens`. Batch 1: `decodeTokPerS` = decode tokens / the agent-reported
  *   decode time (first to last token inside the agent). Batch b > 1: the aggregate rate over the
  *   window where all b decode side by side (decode-window.ts: the steps before it also prefill
- *   the later sequences' prompts), from the client's token times; the longest agent-reported
- *   decode time when that window is too short. The row carries `outputTokens`, so the step-cost
+ *   the later sequences' prompts), from the token times on the agent's clock (each token's
+ *   `agentMs` + its request's `startedAtS`: no client event-loop jitter); the longest
+ *   agent-reported decode time when that window is too short or the agent reports no clock. The row carries `outputTokens`, so the step-cost
  *   fit predicts it at the context it was measured at. The onnx agent interleaves steps
  *   (docs/agent-protocol.md), the llama backend batches sequences in one llama.cpp step, so this
  *   is what batching buys on that device.
@@ -45,6 +46,8 @@ export interface ProfilePlan {
   readonly sourceLabel: string;
   /** LLM decode: prompt lengths to measure each batch at (default: the first prefill length only, rows without prompt_tokens). */
   readonly decodePromptTokens?: readonly number[];
+  /** Round trips at the smallest payload (default ROUND_TRIP_TAIL_SAMPLES: its distribution's tail). */
+  readonly roundTripSamples?: number;
   /** Also measure the round trip per payload size (default false); 'only': just that, no rate rows. */
   readonly roundTrip?: boolean | 'only';
 }
@@ -133,13 +136,18 @@ async function profileLlm(
               undefined,
               b > 1 ? times[i] : undefined,
             );
-            return g.ok ? g.value.decodeS : g.error;
+            if (!g.ok) return g.error;
+            // On the agent's clock: one clock for every request to that agent.
+            if (g.value.startedAtS !== undefined) times[i] = times[i]!.map((t) => t + g.value.startedAtS!);
+            else times[i] = [];
+            return g.value.decodeS;
           }),
         );
         const bad = runs.find((x): x is string => typeof x === 'string');
         if (bad !== undefined) throw new Error(`decode batch ${b}: ${bad}`);
-        // Batch 1: the agent-side decode time (the done chunk) — the client's clock would also
-        // count its own event loop. Batch > 1: the window where all b decode together.
+        // Batch 1: the agent-side decode time (the done chunk). Batch > 1: the window where all b
+        // decode together, on the agent's clock (token agentMs + the request's startedAtS); an
+        // older agent without startedAtS: the longest decode time.
         const span = Math.max(...(runs as number[]));
         rates.push((b > 1 ? lockstepDecodeRate(times) : null) ?? (b * (out - 1)) / Math.max(span, 1e-6));
       }
@@ -202,7 +210,8 @@ async function measureRoundTrip(
   const sizes = plan.kind === 'llm' ? plan.promptTokens : plan.batches;
   for (const n of sizes) {
     const xs: number[] = [];
-    const count = n === Math.min(...sizes) ? ROUND_TRIP_TAIL_SAMPLES : Math.max(3, plan.repeats);
+    const tail = plan.roundTripSamples ?? ROUND_TRIP_TAIL_SAMPLES;
+    const count = n === Math.min(...sizes) ? Math.max(3, tail) : Math.max(3, plan.repeats);
     for (let r = 0; r < count; r++) {
       const t0 = clock.nowS();
       if (plan.kind === 'llm') {

@@ -17,7 +17,7 @@ import {
 /** Profile grid per pair (the rest of ProfilePlan comes from the scenario and testbed). */
 export type ProfileGrid = Pick<
   ProfilePlan,
-  'batches' | 'promptTokens' | 'outputTokens' | 'repeats' | 'decodePromptTokens'
+  'batches' | 'promptTokens' | 'outputTokens' | 'repeats' | 'decodePromptTokens' | 'roundTripSamples'
 >;
 
 export const agentModel = (tb: Testbed, svc: ServiceConfig): string =>
