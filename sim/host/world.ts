@@ -238,12 +238,16 @@ export class World {
    * Processor sharing (processor-share.ts): the work starts at `readyS` beside the device's other
    * running work; every co-running job's end moves (its end event is re-scheduled) and the new
    * one's end is returned. A decode run of another instance is cut at its next step boundary
-   * first, so only one step of it is stretched.
+   * first, so only one step of it is stretched. Work of pipeline or TP stages on the same device
+   * (lane FIFO) is not shared with it: the lanes' busy-until is the shared work's (an
+   * approximation for that mix).
    */
   private runShared(d: number, lanes: Int32Array, readyS: number, durS: number, owner: number): number {
     const L = this.lanes;
-    for (let k = 0; k < lanes.length; k++) {
-      const o = L.owner[lanes[k]!]!;
+    // Every decode run on the device, not only on these lanes: the cores are shared device-wide,
+    // and a run's step boundaries (llm-engine cutRun) assume the speed it started at.
+    for (let k = 0; k < L.count[d]!; k++) {
+      const o = L.owner[L.base[d]! + k]!;
       if (o >= 0 && o !== owner) this.interruptRun(this.instances[o]!);
     }
     const ps = this.share![d]!;
