@@ -8,7 +8,10 @@
  * no payload (the agent synthesizes prompt and frames from a seed), while the simulator sends the
  * catalog model's input — 1.2 MB for a 640×640 frame of the yolo11n-seg stand-in — so a slope of
  * noise (tens of ns/B) would cost seconds per frame. Only the hop next to the device is changed:
- * that is where the agent sits. Pure: returns a new scenario and a note per change.
+ * that is where the agent sits. With round-trip samples per device type (the profiler's, with
+ * their tail), each device of that type gets them as `requestOverheadS` instead — every simulated
+ * request draws its overhead from the measured distribution, so a p99 meets its tail — and the
+ * links keep their catalog figures. Pure: returns a new scenario and a note per change.
  */
 import type { LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { OverheadFit } from '../profile/index.js';
