@@ -189,8 +189,11 @@ export function scenarioSchemaFor(catalog: Catalog) {
     name: id(),
     seed: z.number().int().nonnegative().optional(),
     horizon_s: seconds(),
-    /** How instances co-located on one GPU share it: time-slice (default), priority or fifo. */
-    device_sharing: z.enum(['fifo', 'time-slice', 'priority']).optional(),
+    /**
+     * How instances co-located on one device share it: time-slice (default), priority or fifo
+     * (GPU lanes), or processor-sharing (CPU threads under an OS scheduler).
+     */
+    device_sharing: z.enum(['fifo', 'time-slice', 'priority', 'processor-sharing']).optional(),
     timeline_bucket_s: seconds().optional(),
     policy: policySchema.optional(),
     switches: z.array(id()).optional(),

@@ -149,6 +149,13 @@ export interface DeviceConfig {
   readonly powerMode?: string;
   /** `cooling` set on a type with a thermal model: the simulator throttles it (sim/devices/thermal.ts). */
   readonly thermal?: DeviceThermal;
+  /**
+   * Measured per-request overhead of the device's server beyond its compute (HTTP, the agent's
+   * event loop, the host's scheduler), seconds: each request reaching the device waits one value
+   * drawn uniformly from these samples (stream `overhead:<id>`). Set by `parasim validate` from
+   * the profiled round trip (runtime/validate/round-trip-links.ts); absent = none.
+   */
+  readonly requestOverheadS?: readonly number[];
 }
 
 export interface LinkConfig {
@@ -237,7 +244,9 @@ export interface Scenario {
    * How instances on one GPU share it (docs/sim-models.md "GPU lanes"): `time-slice` (default)
    * bounds each step of an instance whose GPU is shared to one quantum, so co-located work
    * interleaves; `priority` does so only for an instance beside a higher-priority one (frame
-   * deadlines over token SLOs over end-to-end SLOs); `fifo` runs steps whole, in the order issued.
+   * deadlines over token SLOs over end-to-end SLOs); `fifo` runs steps whole, in the order issued;
+   * `processor-sharing` (CPU devices: engines are OS threads) runs the engines' steps at once, each
+   * at its share of the device's cores (sim/host/processor-share.ts).
    */
-  readonly deviceSharing?: 'fifo' | 'time-slice' | 'priority';
+  readonly deviceSharing?: 'fifo' | 'time-slice' | 'priority' | 'processor-sharing';
 }

@@ -175,12 +175,13 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     }
     r.instance[req] = inst.index;
     const bytes = svc.kind === 'llm' ? r.prompt[req]! * LLM_BYTES_PER_TOKEN : svc.model.inputBytes;
-    const at = network.transfer(ingress, inst.stageDevices[0]!, bytes, kernel.now);
-    if (at === Infinity) {
+    const arrived = network.transfer(ingress, inst.stageDevices[0]!, bytes, kernel.now);
+    if (arrived === Infinity) {
       w.endUnserved(req, 'failed', 'no-route');
       return;
     }
-    if (w.timeline !== null) w.traceTransfer(ingress, inst.stageDevices[0]!, kernel.now, at, bytes);
+    const at = arrived + w.requestOverhead(inst.stageDevices[0]!);
+    if (w.timeline !== null) w.traceTransfer(ingress, inst.stageDevices[0]!, kernel.now, arrived, bytes);
     inst.inTransit++;
     w.enterInstance(inst);
     kernel.scheduleAt(at, h.atInstance, req, PRIORITY.delivery);

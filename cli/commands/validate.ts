@@ -43,6 +43,11 @@ interface ValidateArgs {
   'start-testbed': boolean;
   'run-dir'?: string;
   catalog?: string;
+  trace?: string;
+  'trace-format'?: string;
+  'trace-service'?: string;
+  'trace-start-s'?: number;
+  'trace-rate'?: number;
 }
 
 const list = (text: string): string[] =>
@@ -112,11 +117,24 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         type: 'string',
         describe:
           "catalog file (YAML devices/models/links/profiles, or a profile CSV) folded into the scenario's catalog: section",
+      })
+      .option('trace', {
+        type: 'string',
+        describe: "replay this trace file in the scenario's trace service instead of its own (docs/validation.md)",
+      })
+      .option('trace-format', { type: 'string', describe: "--trace: its format (default: the scenario's)" })
+      .option('trace-service', { type: 'string', describe: '--trace: the service (default: the only trace service)' })
+      .option('trace-start-s', { type: 'number', describe: '--trace: second of the trace to start at (default 0)' })
+      .option('trace-rate', {
+        type: 'number',
+        describe: "--trace: mean req/s over the horizon (default: the scenario's own trace's)",
       }),
   handler: async (args) => {
     checkOutputPath(args.out, '--out');
     positiveNumber(args['horizon-s'], '--horizon-s');
     nonNegativeNumber(args['drain-s'], '--drain-s');
+    nonNegativeNumber(args['trace-start-s'], '--trace-start-s');
+    positiveNumber(args['trace-rate'], '--trace-rate');
     const read = readScenarioObject(args.scenario);
     if (!read.ok) throw new CliError(formatIssues(read.issues), 1);
     const scenario =
@@ -171,6 +189,17 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         profileAround: args['profile-around'],
         profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
         replay: { drainS: args['drain-s'] },
+        ...(args.trace !== undefined
+          ? {
+              trace: {
+                path: args.trace,
+                ...(args['trace-format'] !== undefined ? { format: args['trace-format'] } : {}),
+                ...(args['trace-service'] !== undefined ? { service: args['trace-service'] } : {}),
+                ...(args['trace-start-s'] !== undefined ? { startS: args['trace-start-s'] } : {}),
+                ...(args['trace-rate'] !== undefined ? { ratePerS: args['trace-rate'] } : {}),
+              },
+            }
+          : {}),
         log,
       }).catch((e: unknown) => {
         throw new CliError(`validate: ${e instanceof Error ? e.message : String(e)}`, 1);

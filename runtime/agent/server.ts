@@ -280,6 +280,7 @@ export class Agent {
           tokens: index,
           ...stats,
           agentMs: ms(),
+          startedAtS: t0,
         });
       }
     } catch (err) {

@@ -44,6 +44,8 @@ export interface GenerateTiming {
   readonly prefillS: number;
   /** Agent-reported time of all decode steps, seconds (first to last token inside the agent). */
   readonly decodeS: number;
+  /** The agent's monotonic clock when it received the request, seconds (absent from older agents). */
+  readonly startedAtS?: number;
 }
 
 function describe(err: unknown): string {
@@ -106,14 +108,17 @@ export class AgentClient {
   }
 
   /**
-   * Streams a generation; `now()` stamps the first token. Succeeds only when the `done` chunk
-   * arrives with every token; an `error` chunk, a cut stream or a timeout is a failure.
+   * Streams a generation; `now()` stamps the first token. With `tokenTimes`, each token's agent
+   * time (its `agentMs`, seconds since the agent received the request: add `startedAtS` for the
+   * agent's clock) is pushed there. Succeeds only when the `done` chunk arrives with every token;
+   * an `error` chunk, a cut stream or a timeout is a failure.
    */
   async generate(
     instanceId: string,
     req: GenerateRequest,
     now: () => number,
     outer?: AbortSignal,
+    tokenTimes?: number[],
   ): Promise<CallResult<GenerateTiming>> {
     let firstTokenAt = NaN;
     let tokens = 0;
@@ -140,6 +145,7 @@ export class AgentClient {
           const chunk = c.data;
           if (chunk.type === 'token') {
             if (tokens === 0) firstTokenAt = now();
+            tokenTimes?.push(chunk.agentMs / 1000);
             tokens++;
           } else if (chunk.type === 'error') {
             return { ok: false, error: `${chunk.code}: ${chunk.message}` };
@@ -147,7 +153,13 @@ export class AgentClient {
             return tokens === req.outputTokens
               ? {
                   ok: true,
-                  value: { firstTokenAt, tokens, prefillS: chunk.prefillMs / 1000, decodeS: chunk.decodeMs / 1000 },
+                  value: {
+                    firstTokenAt,
+                    tokens,
+                    prefillS: chunk.prefillMs / 1000,
+                    decodeS: chunk.decodeMs / 1000,
+                    ...(chunk.startedAtS !== undefined ? { startedAtS: chunk.startedAtS } : {}),
+                  },
                 }
               : { ok: false, error: `short stream ${tokens}` };
           }

@@ -18,6 +18,8 @@ export {
 } from './profiler.js';
 export {
   fitOverhead,
+  overheadSamples,
+  ROUND_TRIP_TAIL_SAMPLES,
   overheadCsv,
   writeOverheadCsv,
   OVERHEAD_COLUMNS,

@@ -29,6 +29,7 @@ function toCatalogRows(model: string, rows: readonly ProfileRow[]): CatalogProfi
     ...(r.promptTokens !== undefined ? { prompt_tokens: r.promptTokens } : {}),
     ...(r.prefillTokPerS !== undefined ? { prefill_tok_s: r.prefillTokPerS } : {}),
     ...(r.decodeTokPerS !== undefined ? { decode_tok_s: r.decodeTokPerS } : {}),
+    ...(r.outputTokens !== undefined ? { output_tokens: r.outputTokens } : {}),
     ...(r.itemLatencyS !== undefined ? { latency_ms: r.itemLatencyS * 1000 } : {}),
     source: r.source,
   }));

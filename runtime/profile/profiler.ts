@@ -7,10 +7,13 @@
  * - LLM prefill, batch 1, per prompt length p: `prefillTokPerS = p / prefill step time`, the
  *   median over `repeats` single requests with one output token.
  * - LLM decode, per batch b and prompt length p: b requests of p prompt tokens started together,
- *   each generating `outputTokens`; `decodeTokPerS` = decode tokens of all b / the longest
- *   agent-reported decode time among them (first to last token inside the agent; they decode
- *   side by side), the aggregate rate the simulator's `decodeStepS(b) = b / rate(b)`
- *   expects (it averages the rows of one batch over p). The onnx agent interleaves steps
+ *   each generating `outputTokens`. Batch 1: `decodeTokPerS` = decode tokens / the agent-reported
+ *   decode time (first to last token inside the agent). Batch b > 1: the aggregate rate over the
+ *   window where all b decode side by side (decode-window.ts: the steps before it also prefill
+ *   the later sequences' prompts), from the token times on the agent's clock (each token's
+ *   `agentMs` + its request's `startedAtS`: no client event-loop jitter); the longest
+ *   agent-reported decode time when that window is too short or the agent reports no clock. The row carries `outputTokens`, so the step-cost
+ *   fit predicts it at the context it was measured at. The onnx agent interleaves steps
  *   (docs/agent-protocol.md), the llama backend batches sequences in one llama.cpp step, so this
  *   is what batching buys on that device.
  * - Segmentation, per batch b: one request of b frames; `itemLatencyS = compute time / b`, median.
@@ -21,7 +24,8 @@ import type { ProfileRow } from '../../scenarios/index.js';
 import type { AgentServiceKind } from '../protocol/index.js';
 import { AgentClient, type AgentEndpoint } from '../controller/agent-client.js';
 import { WallClock, sleepMs } from '../clock/index.js';
-import type { OverheadRow } from './round-trip.js';
+import { ROUND_TRIP_TAIL_SAMPLES, type OverheadRow } from './round-trip.js';
+import { lockstepDecodeRate } from './decode-window.js';
 
 export interface ProfilePlan {
   readonly kind: AgentServiceKind;
@@ -42,6 +46,8 @@ export interface ProfilePlan {
   readonly sourceLabel: string;
   /** LLM decode: prompt lengths to measure each batch at (default: the first prefill length only, rows without prompt_tokens). */
   readonly decodePromptTokens?: readonly number[];
+  /** Round trips at the smallest payload (default ROUND_TRIP_TAIL_SAMPLES: its distribution's tail). */
+  readonly roundTripSamples?: number;
   /** Also measure the round trip per payload size (default false); 'only': just that, no rate rows. */
   readonly roundTrip?: boolean | 'only';
 }
@@ -120,25 +126,36 @@ async function profileLlm(
     for (const b of plan.batches) {
       const rates: number[] = [];
       for (let r = 0; r < plan.repeats; r++) {
+        const times = Array.from({ length: b }, (): number[] => []);
         const runs = await Promise.all(
           Array.from({ length: b }, async (_, i) => {
-            const g = await client.generate(id, { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i }, () =>
-              clock.nowS(),
+            const g = await client.generate(
+              id,
+              { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i },
+              () => clock.nowS(),
+              undefined,
+              b > 1 ? times[i] : undefined,
             );
-            return g.ok ? g.value.decodeS : g.error;
+            if (!g.ok) return g.error;
+            // On the agent's clock: one clock for every request to that agent.
+            if (g.value.startedAtS !== undefined) times[i] = times[i]!.map((t) => t + g.value.startedAtS!);
+            else times[i] = [];
+            return g.value.decodeS;
           }),
         );
         const bad = runs.find((x): x is string => typeof x === 'string');
         if (bad !== undefined) throw new Error(`decode batch ${b}: ${bad}`);
-        // Agent-side decode time (the done chunk): the client's clock would also count its own
-        // event loop, which on a busy host delivers a stream's tokens in bursts.
+        // Batch 1: the agent-side decode time (the done chunk). Batch > 1: the window where all b
+        // decode together, on the agent's clock (token agentMs + the request's startedAtS); an
+        // older agent without startedAtS: the longest decode time.
         const span = Math.max(...(runs as number[]));
-        rates.push((b * (out - 1)) / Math.max(span, 1e-6));
+        rates.push((b > 1 ? lockstepDecodeRate(times) : null) ?? (b * (out - 1)) / Math.max(span, 1e-6));
       }
       rows.push({
         deviceType: plan.deviceType,
         batch: b,
         ...(plan.decodePromptTokens !== undefined ? { promptTokens: prompt } : {}),
+        outputTokens: out,
         decodeTokPerS: median(rates),
         source: plan.sourceLabel,
       });
@@ -193,7 +210,9 @@ async function measureRoundTrip(
   const sizes = plan.kind === 'llm' ? plan.promptTokens : plan.batches;
   for (const n of sizes) {
     const xs: number[] = [];
-    for (let r = 0; r < Math.max(3, plan.repeats); r++) {
+    const tail = plan.roundTripSamples ?? ROUND_TRIP_TAIL_SAMPLES;
+    const count = n === Math.min(...sizes) ? Math.max(3, tail) : Math.max(3, plan.repeats);
+    for (let r = 0; r < count; r++) {
       const t0 = clock.nowS();
       if (plan.kind === 'llm') {
         const g = await client.generate(id, { promptTokens: n, outputTokens: 1, seed: 7 + r }, () => clock.nowS());
@@ -211,6 +230,7 @@ async function measureRoundTrip(
       kind: plan.kind,
       payloadBytes,
       overheadS: median(xs),
+      samplesS: xs,
       source: plan.sourceLabel,
     });
     progress(`round trip ${payloadBytes} B: ${(median(xs) * 1000).toFixed(2)} ms beyond compute`);

@@ -6,7 +6,8 @@
  * size (LLM: 4 B × prompt tokens, the simulator's LLM_BYTES_PER_TOKEN; segmentation: the frames'
  * frames × W × H × 3 bytes the agent decodes). A straight line `intercept + perByte × bytes`
  * fitted by least squares is what validation puts on the simulated side (a link's latency and
- * bandwidth), so short requests' latency matches the live one.
+ * bandwidth), so short requests' latency matches the live one; the samples themselves (many at
+ * the smallest payload, ROUND_TRIP_TAIL_SAMPLES) give its distribution, whose tail a p99 meets.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,8 @@ export interface OverheadRow {
   readonly payloadBytes: number;
   /** Median round-trip overhead at this payload, seconds. */
   readonly overheadS: number;
+  /** Every measured overhead at this payload, seconds (its distribution: validation samples it). */
+  readonly samplesS?: readonly number[];
   readonly source: string;
 }
 
@@ -47,6 +50,21 @@ export function fitOverhead(rows: readonly OverheadRow[]): OverheadFit | null {
   }
   const maxResidualS = Math.max(...rows.map((r) => Math.abs(r.overheadS - (interceptS + perByteS * r.payloadBytes))));
   return { interceptS, perByteS, maxResidualS, points: n };
+}
+
+/**
+ * Round trips measured at the smallest payload of each kind: enough for the tail of the
+ * distribution (the 97.5th percentile is the 2nd-largest of 40), in about a second per agent.
+ */
+export const ROUND_TRIP_TAIL_SAMPLES = 40;
+
+/**
+ * The samples of the rows of one device type to draw request overheads from: those of the kind
+ * whose median line has the smallest intercept (what every request pays, as fitsByType), pooled
+ * over payloads (the per-byte slope is not applied, see round-trip-links.ts); empty without.
+ */
+export function overheadSamples(rows: readonly OverheadRow[], kind: AgentServiceKind): number[] {
+  return rows.filter((r) => r.kind === kind).flatMap((r) => r.samplesS ?? []);
 }
 
 export const OVERHEAD_COLUMNS = ['device', 'kind', 'payload_bytes', 'overhead_s', 'source'] as const;

@@ -142,6 +142,11 @@ export const DoneChunkSchema = z.object({
   /** All decode steps together, ms. */
   decodeMs: z.number().nonnegative(),
   agentMs: z.number().nonnegative(),
+  /**
+   * The agent's monotonic clock (s) when it received the request: token `agentMs` of requests to
+   * one agent compare on one clock as `startedAtS + agentMs / 1000` (the profiler's lock-step window).
+   */
+  startedAtS: z.number().nonnegative().optional(),
 });
 export const ErrorChunkSchema = z.object({
   type: z.literal('error'),

@@ -4,7 +4,7 @@
  * Reading guide: `compare.ts` (pure: rows, relative errors, medians per service, threshold),
  * `validate.ts` (orchestration), `sim-window.ts` (sim measured like the replay),
  * `profile-pairs.ts` (profiling every device type × model pair), `round-trip-links.ts` (the measured
- * agent round trip as link figures; testbed frame sizes), `report-text.ts` (table and JSON).
+ * agent round trip as link figures; testbed frame sizes), `trace-override.ts` (another trace), `report-text.ts` (table and JSON).
  */
 export {
   compareResults,
@@ -31,3 +31,4 @@ export {
 } from './validate.js';
 export { validationText, validationJson } from './report-text.js';
 export { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
+export { withTraceOverride, type TraceOverride } from './trace-override.js';

@@ -5,12 +5,19 @@
  */
 import type { ProfileRow, Scenario, ServiceConfig } from '../../scenarios/index.js';
 import type { Testbed, TestbedAgent } from '../controller/index.js';
-import { fitOverhead, profileDevice, type OverheadFit, type OverheadRow, type ProfilePlan } from '../profile/index.js';
+import {
+  fitOverhead,
+  overheadSamples,
+  profileDevice,
+  type OverheadFit,
+  type OverheadRow,
+  type ProfilePlan,
+} from '../profile/index.js';
 
 /** Profile grid per pair (the rest of ProfilePlan comes from the scenario and testbed). */
 export type ProfileGrid = Pick<
   ProfilePlan,
-  'batches' | 'promptTokens' | 'outputTokens' | 'repeats' | 'decodePromptTokens'
+  'batches' | 'promptTokens' | 'outputTokens' | 'repeats' | 'decodePromptTokens' | 'roundTripSamples'
 >;
 
 export const agentModel = (tb: Testbed, svc: ServiceConfig): string =>
@@ -125,14 +132,34 @@ export async function profileAll(
  * on a millisecond segmentation request it would be a large error, on a 0.3 s LLM request a small one.
  */
 export function fitsByType(rows: readonly OverheadRow[]): Map<string, OverheadFit> {
-  const out = new Map<string, OverheadFit>();
+  return new Map([...bestKindByType(rows)].map(([t, b]) => [t, b.fit]));
+}
+
+function bestKindByType(rows: readonly OverheadRow[]): Map<string, { fit: OverheadFit; kind: OverheadRow['kind'] }> {
+  const out = new Map<string, { fit: OverheadFit; kind: OverheadRow['kind'] }>();
   for (const t of new Set(rows.map((r) => r.deviceType))) {
     const ofType = rows.filter((r) => r.deviceType === t);
     const fits = [...new Set(ofType.map((r) => r.kind))]
-      .map((k) => fitOverhead(ofType.filter((r) => r.kind === k)))
-      .filter((f): f is OverheadFit => f !== null);
-    const best = fits.sort((a, b) => a.interceptS - b.interceptS)[0];
+      .map((kind) => ({ kind, fit: fitOverhead(ofType.filter((r) => r.kind === kind)) }))
+      .filter((f): f is { kind: OverheadRow['kind']; fit: OverheadFit } => f.fit !== null);
+    const best = fits.sort((a, b) => a.fit.interceptS - b.fit.interceptS)[0];
     if (best !== undefined) out.set(t, best);
+  }
+  return out;
+}
+
+/**
+ * Per device type, the round-trip samples of the kind fitsByType picks (its distribution: the
+ * simulated twin draws each request's overhead from it); types without samples are left out.
+ */
+export function samplesByType(rows: readonly OverheadRow[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [t, b] of bestKindByType(rows)) {
+    const xs = overheadSamples(
+      rows.filter((r) => r.deviceType === t),
+      b.kind,
+    );
+    if (xs.length > 0) out.set(t, xs);
   }
   return out;
 }

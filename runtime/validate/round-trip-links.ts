@@ -8,7 +8,10 @@
  * no payload (the agent synthesizes prompt and frames from a seed), while the simulator sends the
  * catalog model's input — 1.2 MB for a 640×640 frame of the yolo11n-seg stand-in — so a slope of
  * noise (tens of ns/B) would cost seconds per frame. Only the hop next to the device is changed:
- * that is where the agent sits. Pure: returns a new scenario and a note per change.
+ * that is where the agent sits. With round-trip samples per device type (the profiler's, with
+ * their tail), each device of that type gets them as `requestOverheadS` instead — every simulated
+ * request draws its overhead from the measured distribution, so a p99 meets its tail — and the
+ * links keep their catalog figures. Pure: returns a new scenario and a note per change.
  */
 import type { LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { OverheadFit } from '../profile/index.js';
@@ -16,10 +19,23 @@ import type { OverheadFit } from '../profile/index.js';
 export function withRoundTrip(
   scenario: Scenario,
   fits: ReadonlyMap<string, OverheadFit>,
+  samples: ReadonlyMap<string, readonly number[]> = new Map(),
 ): { scenario: Scenario; notes: string[] } {
   const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
   const switches = new Set(scenario.switches);
   const notes: string[] = [];
+  const q = (xs: readonly number[], p: number): number =>
+    [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!;
+  const ms = (x: number): string => (x * 1000).toFixed(2);
+  const devices = scenario.devices.map((d) => {
+    const xs = samples.get(d.spec.key);
+    if (xs === undefined || xs.length === 0) return d;
+    notes.push(
+      `round trip on ${d.id}: each request draws its overhead from ${xs.length} measured samples (p50 ${ms(q(xs, 0.5))}, p90 ${ms(q(xs, 0.9))}, max ${ms(q(xs, 1))} ms); links keep their catalog latency`,
+    );
+    return { ...d, requestOverheadS: xs };
+  });
+  if (devices.some((d, i) => d !== scenario.devices[i])) return { scenario: { ...scenario, devices }, notes };
   const links: LinkConfig[] = scenario.links.map((l) => {
     const device = typeOf.has(l.a) && switches.has(l.b) ? l.a : typeOf.has(l.b) && switches.has(l.a) ? l.b : undefined;
     const fit = device === undefined ? undefined : fits.get(typeOf.get(device)!);

@@ -27,7 +27,7 @@ import {
 } from '../../scenarios/index.js';
 import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
 import { withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
-import { fitsByType, meanRows, profileAll, type ProfileGrid } from './profile-pairs.js';
+import { fitsByType, meanRows, profileAll, samplesByType, type ProfileGrid } from './profile-pairs.js';
 import {
   compareCell,
   medianAbsGoodputError,
@@ -38,6 +38,8 @@ import {
 } from './compare.js';
 import { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
+import { withTraceOverride, type TraceOverride } from './trace-override.js';
+import { stepCostFitNotes } from './fit-notes.js';
 
 export type { ProfileGrid } from './profile-pairs.js';
 
@@ -70,6 +72,8 @@ export interface ValidateOptions {
    * minutes before a cell measures another machine than the cell met.
    */
   readonly profileAround?: boolean;
+  /** Replay another trace in the scenario's trace service (trace-override.ts). */
+  readonly trace?: TraceOverride;
   readonly log?: (line: string) => void;
 }
 
@@ -125,12 +129,21 @@ function scenarioAt(
  * (the caller reports them); invalid inputs come back as issues.
  */
 export async function validateOnTestbed(
-  base: unknown,
+  original: unknown,
   file: string,
   testbed: Testbed,
   opts: ValidateOptions = {},
 ): Promise<ValidateResult> {
   const log = opts.log ?? (() => {});
+  const notes: string[] = [];
+  let base = original;
+  if (opts.trace !== undefined) {
+    const o = withTraceOverride(original, file, opts.trace, opts.horizonS);
+    if (!o.ok) return { ok: false, issues: o.issues };
+    base = o.value;
+    notes.push(o.note);
+    log(o.note);
+  }
   if (!isPlainObject(base)) return { ok: false, issues: [`${file}: a scenario is a YAML mapping`] };
   const loads = opts.loads ?? [1];
   const bad = loads.filter((m) => !(m > 0) || !Number.isFinite(m));
@@ -146,7 +159,6 @@ export async function validateOnTestbed(
       ok: false,
       issues: [`${testbed.file}: agents realize devices the scenario does not have: ${unknown.join(', ')}`],
     };
-  const notes: string[] = [];
   const unmapped = first.devices.filter((d) => !testbed.agents.some((a) => a.device === d.id)).map((d) => d.id);
   if (unmapped.length > 0)
     notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
@@ -157,6 +169,7 @@ export async function validateOnTestbed(
   let before = await profileAll(first, testbed, grid, label, log);
   const overhead: OverheadRow[] = [...before.overhead];
   const usedRows: ProfileRow[] = [];
+  const usedByService = new Map<string, ProfileRow[]>();
   if (opts.roundTrip === false)
     notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
   if (around)
@@ -164,6 +177,8 @@ export async function validateOnTestbed(
       "profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host's speed)",
     );
   let fits = new Map<string, OverheadFit>();
+  /** Round-trip samples per device type for the cell being simulated (before and after it). */
+  let samples = new Map<string, number[]>();
   /** The cell's scenario with `profiles` injected and the round trip on its links. */
   const withMeasured = (
     scenario: Scenario,
@@ -172,7 +187,7 @@ export async function validateOnTestbed(
   ): Scenario => {
     let s = scenario;
     for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
-    const rt = withRoundTrip(s, fits);
+    const rt = withRoundTrip(s, fits, samples);
     const fr = withTestbedFrames(rt.scenario, testbed.segment);
     if (noteLinks) notes.push(...rt.notes, ...fr.notes);
     return fr.scenario;
@@ -200,7 +215,12 @@ export async function validateOnTestbed(
             [...before.perService].map(([svc, rows]) => [svc, meanRows([rows, after.perService.get(svc) ?? rows])]),
           )
         : before.perService;
-      for (const rows of profiles.values()) usedRows.push(...rows);
+      for (const [svc, rows] of profiles) {
+        usedRows.push(...rows);
+        usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
+      }
+      if (opts.roundTrip !== false)
+        samples = samplesByType(around ? [...before.overhead, ...after.overhead] : before.overhead);
       log(`cell ${name} × load ${load}: simulating`);
       const sim = simulateLikeReplay(
         withMeasured(scaled, profiles, cells.length === 0),
@@ -217,6 +237,7 @@ export async function validateOnTestbed(
     }
   }
   const uniqueRows = [...new Set(usedRows)];
+  notes.push(...stepCostFitNotes(first, usedByService));
   const services = summarizeServices(cells);
   return {
     ok: true,

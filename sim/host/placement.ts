@@ -115,7 +115,7 @@ export function crashDevice(w: World, d: number): void {
   w.setAlive(d, false);
   for (const inst of w.instances) if (inst.usesDevice(d) && failsOnCrash(inst.state)) failInstance(w, inst);
   w.weightsReserved[d] = 0;
-  w.lanes.crash(d, w.now);
+  w.crashLanes(d);
 }
 
 /** Device `d` is back, empty. */

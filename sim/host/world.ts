@@ -6,7 +6,7 @@
 import type { DeviceState, Lifecycle, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
 import { deviceStates } from '../../host/index.js';
 import type { Scenario } from '../../scenarios/index.js';
-import type { EventKernel, RngStreams } from '../kernel/index.js';
+import type { EventKernel, RngStream, RngStreams } from '../kernel/index.js';
 import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
 import type { HostLoadIndex } from './load-index.js';
@@ -14,8 +14,9 @@ import type { LinkNetwork } from '../network/link-network.js';
 import { ThermalModel } from '../devices/thermal.js';
 import { PRIORITY } from '../priorities.js';
 import type { ClosedLoop } from './closed-loop.js';
-import type { Instance, Mutable } from './instance.js';
+import { NO_EVENT, type Instance, type Mutable } from './instance.js';
 import { Lanes } from './lanes.js';
+import { ProcessorShare } from './processor-share.js';
 import type { Timeline } from './timeline.js';
 import { OUTCOMES, PENDING, RequestTable } from './requests.js';
 import { declaredRate } from './static-views.js';
@@ -92,6 +93,11 @@ export class World {
   readonly timeSlice: boolean;
   /** Devices with `cooling`: temperature and clock (sim/devices/thermal.ts); null when none has. */
   readonly thermal: ThermalModel | null;
+  /**
+   * `device_sharing: processor-sharing`: per device, its engines' work runs at once, each at its
+   * share of the cores (processor-share.ts); null under the lane FIFOs (the other disciplines).
+   */
+  readonly share: ProcessorShare[] | null;
   /** `device_sharing: priority`: only an instance with a higher-priority active co-tenant yields. */
   readonly priorityShare: boolean;
   /** Per service: its priority on a shared GPU (frame deadline 2 > token SLO 1 > end-to-end 0). */
@@ -125,7 +131,8 @@ export class World {
     this.alive = new Uint8Array(n).fill(1);
     this.busyTotal = new Float64Array(n);
     this.weightsReserved = new Float64Array(n);
-    this.timeSlice = scenario.deviceSharing !== 'fifo';
+    const sharing = scenario.deviceSharing ?? 'time-slice';
+    this.timeSlice = sharing === 'time-slice' || sharing === 'priority';
     this.priorityShare = scenario.deviceSharing === 'priority';
     this.sharePriority = Int8Array.from(scenario.services, (s) =>
       s.slo.kind === 'frame' ? 2 : s.slo.kind === 'token' ? 1 : 0,
@@ -134,10 +141,32 @@ export class World {
       scenario.devices.map((d) => ({ gpus: d.spec.gpus, memoryBytesPerGpu: d.spec.memoryBytesPerGpu })),
     );
     this.memoryBytes = Float64Array.from(scenario.devices, (d) => d.spec.gpus * d.spec.memoryBytesPerGpu);
+    this.share =
+      sharing === 'processor-sharing' ? scenario.devices.map((_, d) => new ProcessorShare(this.lanes.count[d]!)) : null;
     this.deviceViews = deviceStates(scenario, true);
     this.ingressNode = Int32Array.from(scenario.services, (s) => network.nodeIndex.get(s.ingress) ?? -1);
+    this.overheadSamples = scenario.devices.map((d) =>
+      d.requestOverheadS !== undefined && d.requestOverheadS.length > 0 ? Float64Array.from(d.requestOverheadS) : null,
+    );
+    this.overheadRng = scenario.devices.map((d, i) =>
+      this.overheadSamples[i] !== null ? streams.get(`overhead:${d.id}`) : null,
+    );
     const thermal = new ThermalModel(scenario);
     this.thermal = thermal.any ? thermal : null;
+  }
+
+  /** Per device: measured request overhead samples (DeviceConfig.requestOverheadS), or null. */
+  private readonly overheadSamples: (Float64Array | null)[];
+  private readonly overheadRng: (RngStream | null)[];
+
+  /**
+   * Seconds a request reaching device `d` waits for its server's own handling: a draw from the
+   * device's measured samples (empirical distribution, stream `overhead:<device>`); 0 without.
+   */
+  requestOverhead(d: number): number {
+    const xs = this.overheadSamples[d]!;
+    if (xs === null) return 0;
+    return xs[this.overheadRng[d]!.int(xs.length)]!;
   }
 
   /** Multiplier on the duration of work device `d` starts now: 1 / its clock ratio (thermal throttling). */
@@ -180,6 +209,7 @@ export class World {
    * instance on one of the lanes is cut first.
    */
   runOnLanes(d: number, lanes: Int32Array, readyS: number, durS: number, owner: number): number {
+    if (this.sharedStep(d, owner)) return this.runShared(d, lanes, readyS, durS, owner);
     const L = this.lanes;
     let start = readyS;
     for (let k = 0; k < lanes.length; k++) {
@@ -189,12 +219,80 @@ export class World {
       if (L.busyUntil[l]! > start) start = L.busyUntil[l]!;
     }
     const end = start + durS;
+    this.account(d, lanes, start, end, durS, owner);
+    return end;
+  }
+
+  /**
+   * True when `owner`'s work on device `d` is processor-shared: the scenario says so and the
+   * instance runs on that device alone (one stage, no tensor-parallel peers). Pipeline and TP
+   * stages keep the lane FIFO (their steps span devices; an assumption of this model).
+   */
+  private sharedStep(d: number, owner: number): boolean {
+    if (this.share === null || owner < 0) return false;
+    const inst = this.instances[owner]!;
+    return inst.stageDevices.length === 1 && inst.peerDevices.length === 0 && inst.stageDevices[0] === d;
+  }
+
+  /**
+   * Processor sharing (processor-share.ts): the work starts at `readyS` beside the device's other
+   * running work; every co-running job's end moves (its end event is re-scheduled) and the new
+   * one's end is returned. A decode run of another instance is cut at its next step boundary
+   * first, so only one step of it is stretched. Work of pipeline or TP stages on the same device
+   * (lane FIFO) is not shared with it: the lanes' busy-until is the shared work's (an
+   * approximation for that mix).
+   */
+  private runShared(d: number, lanes: Int32Array, readyS: number, durS: number, owner: number): number {
+    const L = this.lanes;
+    // Every decode run on the device, not only on these lanes: the cores are shared device-wide,
+    // and a run's step boundaries (llm-engine cutRun) assume the speed it started at.
+    for (let k = 0; k < L.count[d]!; k++) {
+      const o = L.owner[L.base[d]! + k]!;
+      if (o >= 0 && o !== owner) this.interruptRun(this.instances[o]!);
+    }
+    const ps = this.share![d]!;
+    const before = ps.jobs();
+    ps.add(readyS, owner, durS, lanes.length);
+    for (const j of ps.jobs()) {
+      if (j.owner === owner) continue;
+      const was = before.find((b) => b.owner === j.owner);
+      if (was === undefined || was.endS !== j.endS) this.moveEnd(this.instances[j.owner]!, j.endS);
+    }
+    this.sharedBusyUntil(d);
+    this.account(d, lanes, readyS, readyS + durS, durS, owner, false);
+    return ps.endOf(owner);
+  }
+
+  /** Re-schedules the pending end event of `inst`'s step at `t` (its processor share changed). */
+  private moveEnd(inst: Instance, t: number): void {
+    if (inst.iterHandle === NO_EVENT || !this.kernel.cancel(inst.iterHandle)) return;
+    inst.iterHandle = this.kernel.scheduleAt(t, this.handlers.iterationEnd, inst.index, PRIORITY.completion);
+  }
+
+  /** A processor-shared device is busy until its last job ends (lanesFree, FIFO work after it). */
+  private sharedBusyUntil(d: number): void {
+    const L = this.lanes;
+    const until = Math.max(this.now, this.share![d]!.busyUntil);
+    for (let k = 0; k < L.count[d]!; k++) L.busyUntil[L.base[d]! + k] = until;
+  }
+
+  /** Busy accounting of `durS` of work on `lanes` of `d` over [start, end). */
+  private account(
+    d: number,
+    lanes: Int32Array,
+    start: number,
+    end: number,
+    durS: number,
+    owner: number,
+    setBusyUntil = true,
+  ): void {
+    const L = this.lanes;
     this.lastStartS = start;
     const h = this.scenario.horizonS;
     const inRun = (end < h ? end : h) - (start < h ? start : h);
     for (let k = 0; k < lanes.length; k++) {
       const l = lanes[k]!;
-      L.busyUntil[l] = end;
+      if (setBusyUntil) L.busyUntil[l] = end;
       L.busy[l] = L.busy[l]! + durS;
       L.busyInRun[l] = L.busyInRun[l]! + inRun;
     }
@@ -203,17 +301,18 @@ export class World {
     this.summarizer.addBusy(d, start, end, frac);
     if (owner >= 0) this.summarizer.addServiceBusy(this.instances[owner]!.service, d, inRun * frac);
     if (this.thermal !== null) this.thermal.addBusy(d, start, end, frac);
-    return end;
   }
 
   /** Takes back busy time reserved on `lanes` of `d` for [fromS, toS) (a decode run cut short). */
   releaseLanes(d: number, lanes: Int32Array, fromS: number, toS: number, owner = -1): void {
     const L = this.lanes;
     const h = this.scenario.horizonS;
+    const shared = this.sharedStep(d, owner);
+    if (shared) this.share![d]!.shorten(this.now, owner, toS - fromS);
     const inRun = (toS < h ? toS : h) - (fromS < h ? fromS : h);
     for (let k = 0; k < lanes.length; k++) {
       const l = lanes[k]!;
-      L.busyUntil[l] = fromS;
+      if (!shared) L.busyUntil[l] = fromS;
       L.busy[l] = L.busy[l]! - (toS - fromS);
       L.busyInRun[l] = L.busyInRun[l]! - inRun;
     }
@@ -222,6 +321,13 @@ export class World {
     this.summarizer.addBusy(d, fromS, toS, -frac);
     if (owner >= 0) this.summarizer.addServiceBusy(this.instances[owner]!.service, d, -inRun * frac);
     if (this.thermal !== null) this.thermal.addBusy(d, fromS, toS, -frac);
+    if (shared) this.sharedBusyUntil(d);
+  }
+
+  /** Device `d` crashed: its lanes (and processor-shared work) stop. */
+  crashLanes(d: number): void {
+    this.lanes.crash(d, this.now);
+    this.share?.[d]!.clear(this.now);
   }
 
   /** True when every lane in `lanes` is free at `t`. */

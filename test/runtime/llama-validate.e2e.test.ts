@@ -8,7 +8,9 @@
  * the same load, not an absolute time) when the host was not oversubscribed during the run (load
  * average ≤ 2 × cores before and after, as test/runtime/profile.test.ts does): other processes
  * that come and go between the profile and the replay change the machine the two sides measured
- * (docs/validation.md: on this VM at load average 8–22 the p50 check passed 4 runs of 7).
+ * (docs/validation.md: on this VM at load average 8–22 the p50 check passed 4 runs of 7). The p99
+ * errors are printed, not asserted: measured only on a host at load average 20–29, where they
+ * are not yet within the issue's 15% (docs/validation.md).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,6 +73,7 @@ describe('validate › llama testbed', () => {
           decodePromptTokens: [64, 256],
           outputTokens: 16,
           repeats: 3,
+          roundTripSamples: 10,
         },
         replay: { drainS: 8 },
         profileAround: true,
@@ -93,7 +96,8 @@ describe('validate › llama testbed', () => {
     process.stderr.write(
       `llama validate e2e: goodput ${(v.medianAbsGoodputError * 100).toFixed(1)}%, chat goodput ${(err('chat', 'goodputRps') * 100).toFixed(1)}%, ` +
         `cameras goodput ${(err('cameras', 'goodputRps') * 100).toFixed(1)}%, chat E2E p50 ${(err('chat', 'e2eP50S') * 100).toFixed(1)}% ` +
-        `p99 ${(err('chat', 'e2eP99S') * 100).toFixed(1)}%, cameras E2E p50 ${(err('cameras', 'e2eP50S') * 100).toFixed(1)}%\n`,
+        `p99 ${(err('chat', 'e2eP99S') * 100).toFixed(1)}%, cameras E2E p50 ${(err('cameras', 'e2eP50S') * 100).toFixed(1)}% ` +
+        `p99 ${(err('cameras', 'e2eP99S') * 100).toFixed(1)}% (load average ${os.loadavg()[0]!.toFixed(1)})\n`,
     );
     // Same arrivals on both sides; every live request accounted for.
     expect(cell.sim.totals.offered).toBe(cell.measured.totals.offered);
@@ -102,6 +106,10 @@ describe('validate › llama testbed', () => {
     // The profile and the round trip were measured on the llama agent and used.
     expect(v.profiles.some((p) => p.deviceType === 'x86-vm-core' && p.decodeTokPerS !== undefined)).toBe(true);
     expect(v.roundTripFits['x86-vm-core']).toBeDefined();
+    // The twin draws each request's overhead from the measured round trips, and the step cost's
+    // error on the rows is printed.
+    expect(v.notes.some((n) => n.includes('draws its overhead from'))).toBe(true);
+    expect(v.notes.some((n) => n.startsWith('chat: step cost vs its profile rows'))).toBe(true);
     expect(v.medianAbsGoodputError).toBeLessThanOrEqual(0.1);
     if (quietBefore && quiet()) {
       expect(err('chat', 'goodputRps')).toBeLessThanOrEqual(0.1);
