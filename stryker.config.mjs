@@ -9,8 +9,17 @@
  * test that explains it. Scores per folder: docs/testing.md.
  */
 const FOLDERS = {
+  // sim/host and host/ (the rules shared with the live controller): fast in-process tests only
+  // (each file < 2 s; utilisation.test.ts, ~8 s, is left out: test/host/views-counters pins busy time).
   'sim/host': [
-    'test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline}.test.ts',
+    'test/host/**/*.test.ts',
+    'test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline,plan-claims,closed-loop,timeline,sharing,framework,edge-network,segmentation-batch,metrics}.test.ts',
+    'test/policies/split-70b-view.test.ts',
+  ],
+  host: [
+    'test/host/**/*.test.ts',
+    'test/sim/{placement,crash-queue,plan-claims,sharing,kv-admission,invariants}.test.ts',
+    'test/policies/split-70b-view.test.ts',
   ],
   'sim/models': [
     'test/sim/perf.test.ts',
