@@ -9,16 +9,19 @@
  * test that explains it. Scores per folder: docs/testing.md.
  */
 const FOLDERS = {
-  // sim/host and host/ (the rules shared with the live controller): fast in-process tests only
-  // (each file < 2 s; utilisation.test.ts, ~8 s, is left out: test/host/views-counters pins busy time).
+  // sim/host and host/ (the rules shared with the live controller): fast in-process tests that
+  // simulate inside their `it`s, so few mutants are static (a describe body that simulates makes
+  // every host mutant it reaches run the whole set: invariants.test.ts and llm.test.ts do, and
+  // are left out; so is utilisation.test.ts, ~8 s — test/host/sim-host.test.ts pins busy time).
   'sim/host': [
     'test/host/**/*.test.ts',
-    'test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline,plan-claims,closed-loop,timeline,sharing,framework,edge-network,segmentation-batch,metrics}.test.ts',
+    'test/sim/{models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline,plan-claims,closed-loop,timeline,sharing,framework,edge-network,segmentation-batch,metrics}.test.ts',
     'test/policies/split-70b-view.test.ts',
+    'test/traces/first-window.test.ts',
   ],
   host: [
     'test/host/**/*.test.ts',
-    'test/sim/{placement,crash-queue,plan-claims,sharing,kv-admission,invariants}.test.ts',
+    'test/sim/{placement,crash-queue,plan-claims,sharing,kv-admission}.test.ts',
     'test/policies/split-70b-view.test.ts',
   ],
   'sim/models': [
