@@ -483,3 +483,45 @@ describe('sim host › busy time of the GPU lanes', () => {
     expect([...w.lanes.busy]).toEqual([3, 1]);
   });
 });
+
+describe('sim host › links and demand in the views', () => {
+  it('links › a tick shows outages and degradations in force at its time', () => {
+    const sc = two({
+      links: [link('l-gpu0', 'gpu0', 'sw', 1e9, 0), link('l-gpu1', 'gpu1', 'sw', 1e9, 0)],
+      faults: [
+        { kind: 'link-outage', link: 'l-gpu0', atS: 2, durationS: 2 },
+        { kind: 'link-degrade', link: 'l-gpu1', atS: 1, durationS: 2, bandwidthFactor: 0.25 },
+      ],
+    });
+    const { views, kernel } = host(sc);
+    const seen = () => views.links.map((l) => `${l.id}:${l.up ? 'up' : 'down'}:${l.bandwidthBps / 1e6}`);
+    views.tick();
+    expect(seen()).toEqual(['l-gpu0:up:1000', 'l-gpu1:up:1000']);
+    kernel.runUntil(2);
+    views.tick();
+    expect(seen()).toEqual(['l-gpu0:down:1000', 'l-gpu1:up:250']);
+    kernel.runUntil(4);
+    views.tick();
+    expect(seen()).toEqual(['l-gpu0:up:1000', 'l-gpu1:up:1000']);
+  });
+
+  it('demand › arrivals since the last placement over its window; at t = 0 the declared rate, noted when 0', () => {
+    const closed = llmService({
+      name: 'bench',
+      arrivals: { process: 'closed', concurrency: 2, thinkS: 0, thinkDist: 'fixed' },
+    });
+    const { w, views, kernel } = host(
+      two({ services: [llmService({ arrivals: { process: 'poisson', ratePerS: 3 } }), closed] }),
+    );
+    views.beforePlacement();
+    expect(views.services.map((s) => s.demandRps)).toEqual([3, 0]);
+    expect([...w.notes]).toEqual(['bench: planned with demand 0 (no demand known at t = 0)']);
+    views.arrivalsSincePlace[0] = 40;
+    views.arrivalsSincePlace[1] = 5;
+    kernel.runUntil(20);
+    views.beforePlacement();
+    expect(views.services.map((s) => s.demandRps)).toEqual([2, 0.25]);
+    expect([...views.arrivalsSincePlace]).toEqual([0, 0]);
+    expect(views.cluster.now).toBe(20);
+  });
+});
