@@ -94,11 +94,11 @@ describe('static views › service infos and links', () => {
     const sc = scenario({
       devices: [device('a'), device('b'), device('c', other)],
       services: [
-        llmService({ arrivals: withTokens, category: 'interactive' } as Parameters<typeof llmService>[0]),
+        llmService({ arrivals: withTokens, category: { sensitivity: 'latency', gpus: 'single' } }),
         llmService({
           name: 'batch',
           promptTokens: { dist: 'uniform', min: 10, max: 30 },
-          outputTokens: { dist: 'lognormal', mean: 50, sigma: 1, max: 40 },
+          outputTokens: { dist: 'lognormal', mean: 50, cv: 1, max: 40 },
           model: modelSpec({ key: 'm2', weightBytes: 3 * GB }),
         }),
       ],
@@ -111,7 +111,7 @@ describe('static views › service infos and links', () => {
       meanPromptTokens: 200,
       meanOutputTokens: 20,
       ingress: 'sw',
-      category: 'interactive',
+      category: { sensitivity: 'latency', gpus: 'single' },
       slo: { kind: 'token', ttftS: 1, tpotS: 0.2 },
       model: {
         id: 'toy-llm',
