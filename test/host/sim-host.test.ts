@@ -14,9 +14,21 @@ import { HostLoadIndex } from '../../sim/host/load-index.js';
 import { applyPlan, crashDevice, goneIfIdle, markReady, recoverDevice } from '../../sim/host/placement.js';
 import { Views } from '../../sim/host/views.js';
 import { World } from '../../sim/host/world.js';
-import { EventKernel, RngStreams, RunSummarizer } from '../../sim/index.js';
+import { EventKernel, RngStreams, RunSummarizer, simulate } from '../../sim/index.js';
+import type { RequestRecord } from '../../policies/index.js';
 import { LinkNetwork } from '../../sim/network/link-network.js';
-import { GB, device, deviceSpec, link, llmService, modelSpec, scenario } from '../sim/fixtures.js';
+import {
+  GB,
+  device,
+  deviceSpec,
+  fixedArrivals,
+  fixedPlanPolicy,
+  link,
+  llmService,
+  modelSpec,
+  recorder,
+  scenario,
+} from '../sim/fixtures.js';
 
 /** A World and its Views at t = 0, with the `ready` handler wired (the rest stay unregistered). */
 function host(sc: Scenario, syncing = false) {
@@ -523,5 +535,57 @@ describe('sim host › links and demand in the views', () => {
     expect(views.services.map((s) => s.demandRps)).toEqual([2, 0.25]);
     expect([...views.arrivalsSincePlace]).toEqual([0, 0]);
     expect(views.cluster.now).toBe(20);
+  });
+});
+
+describe('sim host › request table and records', () => {
+  it('table › sized once for the declared rates over the horizon (+10%), between 4096 and 2^21 slots', () => {
+    const size = (ratePerS: number, horizonS: number) =>
+      host(scenario({ services: [llmService({ arrivals: { process: 'poisson', ratePerS } })], horizonS })).w.requests
+        .arrival.length;
+    expect(size(1, 100)).toBe(4096);
+    // 40/s × 1000 s × 1.1 = 44 000.
+    expect(size(40, 1000)).toBe(44_000);
+    expect(size(10_000, 1000)).toBe(1 << 21);
+  });
+
+  it('records › one per request: the instance’s devices when served, the reason only when there is one', () => {
+    const sc = two({ horizonS: 30 });
+    const rec = recorder();
+    simulate(sc, {
+      policyImpl: fixedPlanPolicy([
+        chat([
+          { device: 'gpu0', firstLayer: 0, endLayer: 5, gpus: 1 },
+          { device: 'gpu1', firstLayer: 5, endLayer: 10, gpus: 1 },
+        ]),
+      ]),
+      records: rec.records,
+      // Before the instance is ready (1 GB per stage: ready at 1; dropped), served at 10, running at the horizon.
+      arrivals: fixedArrivals({
+        chat: [
+          [0.5, 100, 3],
+          [10, 100, 3],
+          [29.99, 100, 50],
+        ],
+      }),
+    });
+    const [early, served, open] = rec.byId as RequestRecord[];
+    expect(early).toMatchObject({ id: 0, service: 'chat', outcome: 'dropped', reason: 'no-instance', devices: [] });
+    expect([early!.arrivalS, early!.finishS]).toEqual([0.5, 0.5]);
+    expect(early!.startS).toBeNaN();
+    expect(served).toMatchObject({
+      id: 1,
+      outcome: 'ok',
+      devices: ['gpu0', 'gpu1'],
+      promptTokens: 100,
+      outputTokens: 3,
+    });
+    expect('reason' in served!).toBe(false);
+    expect(served!.arrivalS).toBe(10);
+    expect(served!.startS).toBeGreaterThanOrEqual(10);
+    expect(served!.firstTokenS).toBeGreaterThan(served!.startS);
+    expect(served!.finishS).toBeGreaterThan(served!.firstTokenS);
+    expect(open).toMatchObject({ id: 2, outcome: 'inflight', devices: ['gpu0', 'gpu1'] });
+    expect(open!.finishS).toBeNaN();
   });
 });
