@@ -588,4 +588,21 @@ describe('sim host › request table and records', () => {
     expect(open).toMatchObject({ id: 2, outcome: 'inflight', devices: ['gpu0', 'gpu1'] });
     expect(open!.finishS).toBeNaN();
   });
+
+  it('records › a request on its way to an instance whose device crashes fails on arrival (device-crash)', () => {
+    // 1 s of link latency each way: sent at 10, reaches gpu0 at 11; gpu0 crashes at 10.5.
+    const sc = scenario({
+      links: [link('l', 'gpu0', 'sw', 1e12, 1)],
+      faults: [{ kind: 'device-crash', device: 'gpu0', atS: 10.5, recoverAfterS: null }],
+      horizonS: 20,
+    });
+    const rec = recorder();
+    simulate(sc, {
+      policyImpl: fixedPlanPolicy([chat(whole('gpu0'))]),
+      records: rec.records,
+      arrivals: fixedArrivals({ chat: [[10, 100, 3]] }),
+    });
+    expect(rec.byId[0]).toMatchObject({ outcome: 'failed', reason: 'device-crash', devices: ['gpu0'] });
+    expect(rec.byId[0]!.finishS).toBeCloseTo(11, 6);
+  });
 });
