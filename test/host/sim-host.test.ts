@@ -606,3 +606,76 @@ describe('sim host › request table and records', () => {
     expect(rec.byId[0]!.finishS).toBeCloseTo(11, 6);
   });
 });
+
+describe('sim host › what placement hands the serving engine', () => {
+  it('settings › the service’s step budget, chunked prefill, swap preemption and KV bytes per token; defaults otherwise', () => {
+    const tuned = llmService({ maxBatchedTokens: 512, chunkedPrefill: true, preemption: 'swap', maxBatch: 4 });
+    const { w, place } = host(two({ services: [tuned] }));
+    place([chat(whole('gpu0'))]);
+    const [i] = w.instances;
+    expect([i!.maxStepTokens, i!.chunkedPrefill, i!.swapPreemption, i!.kvBytesPerToken, i!.maxBatch]).toEqual([
+      512,
+      true,
+      true,
+      100_000,
+      4,
+    ]);
+    expect(i!.running.length).toBe(4);
+    const plain = host(two());
+    plain.place([chat(whole('gpu0'))]);
+    const [j] = plain.w.instances;
+    expect([j!.maxStepTokens, j!.chunkedPrefill, j!.swapPreemption]).toEqual([Infinity, false, false]);
+    expect(j!.item).toBeNull();
+    expect(j!.llm).toHaveLength(1);
+  });
+
+  it('settings › a segmentation instance gets an item model, no LLM stages and no KV limit', () => {
+    const { w, place } = host(two({ services: [seg] }));
+    place([{ service: 'seg', stages: whole('gpu0') }]);
+    const [i] = w.instances;
+    expect(i!.llm).toBeNull();
+    expect(i!.item).not.toBeNull();
+    expect(i!.kvCapacityBlocks).toBe(Infinity);
+  });
+
+  it('settings › tensor-parallel peers are recorded per peer: device, stage and GPU lanes', () => {
+    const sc = scenario({ devices: [device('gpu0'), device('gpu1'), device('gpu2')], horizonS: 20 });
+    const { w, place } = host(sc);
+    place([
+      chat([
+        { device: 'gpu0', firstLayer: 0, endLayer: 5, gpus: 1 },
+        { device: 'gpu1', firstLayer: 5, endLayer: 10, gpus: 1, peers: ['gpu2'] },
+      ]),
+    ]);
+    const [i] = w.instances;
+    expect([...i!.peerDevices]).toEqual([2]);
+    expect([...i!.peerStage]).toEqual([1]);
+    expect(i!.peerLanes.map((l) => [...l])).toEqual([[2]]);
+    expect(i!.deviceIds).toEqual(['gpu0', 'gpu1', 'gpu2']);
+    expect([i!.usesDevice(0), i!.usesDevice(1), i!.usesDevice(2)]).toEqual([true, true, true]);
+  });
+
+  it('crash › a failed instance shows nothing running and hands its lanes on live devices back', () => {
+    const sc = scenario({ devices: [device('gpu0'), device('gpu1'), device('gpu2')], horizonS: 20 });
+    const { w, views, place } = host(sc);
+    // a: gpu0 → gpu1 (a decode run owns both lanes); b on gpu2 owns its lane.
+    place([
+      chat([
+        { device: 'gpu0', firstLayer: 0, endLayer: 5, gpus: 1 },
+        { device: 'gpu1', firstLayer: 5, endLayer: 10, gpus: 1 },
+      ]),
+      chat(whole('gpu2')),
+    ]);
+    const [a, b] = w.instances;
+    a!.view.running = 2;
+    w.lanes.owner.set([a!.index, a!.index, b!.index]);
+    crashDevice(w, 0);
+    views.instancesChanged();
+    expect(views.cluster.instances.map((i) => [i.state, i.running])).toEqual([
+      ['failed', 0],
+      ['loading', 0],
+    ]);
+    expect([...w.lanes.owner]).toEqual([-1, -1, b!.index]);
+    expect([a!.busy, a!.runCount, a!.runSteps, a!.idle]).toEqual([false, 0, 1, true]);
+  });
+});
