@@ -679,3 +679,97 @@ describe('sim host › what placement hands the serving engine', () => {
     expect([a!.busy, a!.runCount, a!.runSteps, a!.idle]).toEqual([false, 0, 1, true]);
   });
 });
+
+describe('sim host › instance state as the handlers read it', () => {
+  it('serving › pending, loading, ready and draining instances take work; failed and gone ones do not', () => {
+    const { w, place } = host(two());
+    place([chat(whole('gpu0'))]);
+    const [i] = w.instances;
+    const serving = (['pending', 'loading', 'ready', 'draining', 'failed', 'gone'] as const).map((st) => {
+      w.setLifecycle(i!, st);
+      return i!.serving;
+    });
+    expect(serving).toEqual([true, true, true, true, false, false]);
+  });
+
+  it('idle › only with nothing in transit, queued, running or stepping: a draining instance waits for each', () => {
+    const { w, place } = host(two());
+    place([chat(whole('gpu0'))]);
+    const [i] = w.instances;
+    i!.inTransit = 1;
+    place([]);
+    const gone = () => {
+      goneIfIdle(w, i!);
+      return i!.state;
+    };
+    expect(gone()).toBe('draining');
+    i!.inTransit = 0;
+    i!.waiting.push(3);
+    expect(gone()).toBe('draining');
+    i!.waiting.shift();
+    i!.runCount = 1;
+    expect(gone()).toBe('draining');
+    i!.runCount = 0;
+    i!.busy = true;
+    expect(gone()).toBe('draining');
+    i!.busy = false;
+    expect(gone()).toBe('gone');
+  });
+
+  it('devices › an instance uses its stage roots and peers, no other device', () => {
+    const sc = scenario({ devices: [device('gpu0'), device('gpu1'), device('gpu2'), device('gpu3')], horizonS: 20 });
+    const { w, place } = host(sc);
+    place([chat(whole('gpu1', { peers: ['gpu2'] }))]);
+    expect([0, 1, 2, 3].map((d) => w.instances[0]!.usesDevice(d))).toEqual([false, true, true, false]);
+  });
+
+  it('load index › load is queued plus running', () => {
+    const { w, views, place } = host(two());
+    const index = new HostLoadIndex(() => w.topology);
+    w.loadIndex = index;
+    place([chat(whole('gpu0')), chat(whole('gpu1'))]);
+    for (const i of w.instances) markReady(w, i);
+    views.instancesChanged();
+    const [a, b] = w.instances;
+    a!.view.running = 2;
+    b!.view.queued = 1;
+    const least = () => index.leastLoaded(views.nodeView(w.ingressNode[0]!), 'chat')?.id;
+    expect(least()).toBe('chat#1');
+    // A running count change told through the world's counters.
+    a!.view.running = 0;
+    w.enterInstance(a!);
+    w.leaveInstance(a!);
+    expect(least()).toBe('chat#0');
+    b!.view.running = 3;
+    b!.view.queued = 0;
+    w.enterInstance(b!);
+    w.enterInstance(a!);
+    w.enterInstance(a!);
+    // a: 2 queued; b: 1 queued + 3 running.
+    expect(least()).toBe('chat#0');
+  });
+
+  it('views › utilization over a 2 s tick; a device back up behind the view’s back is seen up', () => {
+    const { w, views, kernel } = host(two());
+    w.runOnLanes(0, Int32Array.of(0), 0, 0.5, -1);
+    kernel.runUntil(2);
+    views.tick();
+    expect(w.deviceViews[0]!.utilization).toBeCloseTo(0.25, 12);
+    w.deviceViews[1]!.alive = false;
+    const v = w.topology;
+    views.tick();
+    expect([w.deviceViews[1]!.alive, w.topology]).toEqual([true, v + 1]);
+  });
+});
+
+describe('sim host › closed-loop clients', () => {
+  it('clients › numbered across services, each sending for its own service from t = 0', () => {
+    const closed = (name: string, concurrency: number) =>
+      llmService({ name, arrivals: { process: 'closed', concurrency, thinkS: 0, thinkDist: 'fixed' } });
+    const sc = two({ services: [llmService({ name: 'open' }), closed('a', 1), closed('b', 2)], horizonS: 5 });
+    const rec = recorder();
+    simulate(sc, { policyImpl: fixedPlanPolicy([]), records: rec.records, arrivals: fixedArrivals({}) });
+    const atZero = rec.byId.filter((r) => r.arrivalS === 0).map((r) => r.service);
+    expect(atZero).toEqual(['a', 'b', 'b']);
+  });
+});

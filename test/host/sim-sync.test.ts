@@ -16,7 +16,7 @@ import { EventKernel, RngStreams, RunSummarizer } from '../../sim/index.js';
 import { LinkNetwork } from '../../sim/network/link-network.js';
 import { device, link, llmService, scenario } from '../sim/fixtures.js';
 
-function syncHost(faults: FaultConfig[] = []) {
+function syncHost(faults: FaultConfig[] = [], periodS = 1) {
   const sc = scenario({
     devices: [device('gpu0'), device('gpu1'), device('gpu2'), device('gpu3')],
     // gpu3 hangs off its own switch with no route to the ingress: its messages never arrive.
@@ -45,7 +45,7 @@ function syncHost(faults: FaultConfig[] = []) {
   const kernel = new EventKernel(64);
   const w = new World(sc, kernel, streams, network, summarizer, undefined);
   const views = new Views(w, true);
-  const sync = new SyncChannel(w, views, { periodS: 1, messageBytes: 100 });
+  const sync = new SyncChannel(w, views, { periodS, messageBytes: 100 });
   w.handlers.syncRecv = kernel.register((p) => sync.receive(p));
   const whole = (d: string) => ({ service: 'chat', stages: [{ device: d, firstLayer: 0, endLayer: 10, gpus: 1 }] });
   applyPlan(w, { instances: [whole('gpu0'), whole('gpu1'), whole('gpu2')], reason: 'test' });
@@ -167,5 +167,58 @@ describe('sync › lost, delayed and missing messages', () => {
     h.round(5);
     expect(h.nv().devices.map((d) => d.alive)).toEqual([true, true, true, false]);
     expect(h.w.topology).toBeGreaterThan(v2);
+  });
+});
+
+describe('sync › faults by kind and window, own device, timeout period', () => {
+  it('faults › loss only in [from, to) and only from sync-loss; delay only from sync-delay in its window', () => {
+    const h = syncHost([
+      { kind: 'sync-loss', probability: 1, fromS: 2, toS: 4 },
+      { kind: 'sync-delay', delayS: 0.5, fromS: 1, toS: 3 },
+    ]);
+    const heard = () => h.nv().devices[1]!.asOfS;
+    h.round(0.5);
+    expect(heard()).toBe(0.5);
+    h.round(1);
+    expect(heard()).toBe(0.5);
+    h.kernel.runUntil(1.501);
+    expect(heard()).toBe(1);
+    h.round(2, 3.9);
+    expect(heard()).toBe(1);
+    h.round(4);
+    expect(heard()).toBe(4);
+  });
+
+  it('own device › a sync message never overwrites the node’s own live device', () => {
+    const h = syncHost();
+    h.kernel.runUntil(1);
+    h.sync.send();
+    h.w.enterInstance(h.w.instances[0]!);
+    h.kernel.runUntil(1.001);
+    expect(h.nv().devices[0]!.queuedRequests).toBe(1);
+    expect(h.w.deviceViews[0]!.queuedRequests).toBe(1);
+  });
+
+  it('re-placement › a peer instance’s copy keeps what the last message said', () => {
+    const h = syncHost();
+    h.round(1);
+    expect(h.states()).toEqual(['ready', 'ready', 'ready']);
+    h.views.instancesChanged();
+    expect(h.states()).toEqual(['ready', 'ready', 'ready']);
+  });
+
+  it('timeout › 3 periods of the sync spec (period 2 s: silent since 1, down after 7, not at 7); one bump per peer lost', () => {
+    const h = syncHost([], 2);
+    h.round(1);
+    crashDevice(h.w, 1);
+    h.round(3);
+    h.round(5);
+    h.round(7);
+    expect(h.nv().devices[1]!.alive).toBe(true);
+    h.round(7.5);
+    expect(h.nv().devices[1]!.alive).toBe(false);
+    const v = h.w.topology;
+    h.round(9);
+    expect(h.w.topology).toBe(v);
   });
 });
