@@ -69,7 +69,7 @@ const two = (over: Parameters<typeof scenario>[0] = {}) =>
 const seg = llmService({
   name: 'seg',
   kind: 'segmentation',
-  model: modelSpec({ kind: 'segmentation', layers: 1, weightBytes: 1 * GB, kvBytesPerToken: 0 }),
+  model: modelSpec({ kind: 'segmentation', layers: 1, weightBytes: 1 * GB }),
   slo: { kind: 'frame', deadlineS: 0.1 },
 });
 
@@ -112,6 +112,12 @@ describe('sim host › lifecycle in the views', () => {
     goneIfIdle(w, w.instances[0]!);
     views.instancesChanged();
     expect(views.cluster.instances).toEqual([]);
+    // Only a load record carries the stages.
+    expect(w.changes.map((c) => 'stages' in c)).toEqual([true, false, false, false]);
+    // Setting the state an instance already has changes nothing.
+    const vGone = w.topology;
+    w.setLifecycle(w.instances[0]!, 'gone');
+    expect(w.topology).toBe(vGone);
     expect(w.changes.map((c) => `${c.timeS} ${c.action} ${c.instance}`)).toEqual([
       '0 load chat#0',
       '2 ready chat#0',
@@ -771,5 +777,64 @@ describe('sim host › closed-loop clients', () => {
     simulate(sc, { policyImpl: fixedPlanPolicy([]), records: rec.records, arrivals: fixedArrivals({}) });
     const atZero = rec.byId.filter((r) => r.arrivalS === 0).map((r) => r.service);
     expect(atZero).toEqual(['a', 'b', 'b']);
+  });
+});
+
+describe('sim host › shared GPUs and refusals that roll back', () => {
+  const twoGpu = deviceSpec({ gpus: 2, memoryBytesPerGpu: 8 * GB });
+  it('fractions › stages with a gpuFraction pack onto one GPU; a fraction of 1 or more, or over 2 GPUs, claims whole GPUs', () => {
+    const { w, place } = host(scenario({ devices: [device('box', twoGpu)] }));
+    place([
+      chat(whole('box', { gpuFraction: 0.5 })),
+      chat(whole('box', { gpuFraction: 0.25 })),
+      chat(whole('box', { gpuFraction: 1 })),
+    ]);
+    expect([...w.lanes.claimed]).toEqual([0.75, 1]);
+    const h = host(scenario({ devices: [device('box', twoGpu)] }));
+    h.place([chat(whole('box', { gpuFraction: 0.5, gpus: 2 })), chat(whole('box', { gpuFraction: 0 }))]);
+    expect([...h.w.lanes.claimed]).toEqual([2, 1]);
+    // Drained: the claims are handed back as they were made.
+    place([]);
+    expect([...w.lanes.claimed]).toEqual([0, 0]);
+    h.place([]);
+    expect([...h.w.lanes.claimed]).toEqual([0, 0]);
+  });
+
+  it('rollback › a later stage without a GPU that fits frees the GPUs the earlier stages took', () => {
+    const big = llmService({ model: modelSpec({ weightBytes: 15 * GB }) });
+    const sc = scenario({ devices: [device('a', twoGpu), device('b', twoGpu)], services: [big] });
+    const { w, place } = host(sc);
+    // Stage 0: 1/3 of 15 GB = 5 GB on one 8 GB GPU of a; stage 1: 10 GB on one GPU of b — the
+    // device has 16 GB, no GPU has 10.
+    place([
+      chat([
+        { device: 'a', firstLayer: 0, endLayer: 3, gpus: 1 },
+        { device: 'b', firstLayer: 3, endLayer: 10, gpus: 1 },
+      ]),
+    ]);
+    expect([...w.notes]).toEqual(['refused instance of chat on b: weights exceed free memory']);
+    expect([...w.lanes.weights, ...w.lanes.stages]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect([...w.weightsReserved]).toEqual([0, 0]);
+  });
+
+  it('rollback › a peer whose GPUs cannot take its share frees the root’s GPUs', () => {
+    const big = llmService({ model: modelSpec({ weightBytes: 10 * GB }) });
+    const sc = scenario({ devices: [device('gpu0'), device('box', twoGpu)], services: [big] });
+    const { w, place } = host(sc);
+    // 7 GB already held on box's first GPU (lane 1) by another instance.
+    w.lanes.reserve(Int32Array.of(1), 7 * GB, 99);
+    w.weightsReserved[1] = 7 * GB;
+    // Tensor parallel over gpu0 + box: 5 GB per member; box has 9 GB free in total, but its
+    // members' share is split over both GPUs (2.5 GB each) and GPU 0 has 1 GB free.
+    place([chat(whole('gpu0', { peers: ['box'] }))]);
+    expect([...w.notes]).toEqual(['refused instance of chat on box: weights exceed free memory']);
+    expect([...w.lanes.weights].map((b) => b / GB)).toEqual([0, 7, 0]);
+    expect([...w.lanes.stages]).toEqual([0, 1, 0]);
+  });
+
+  it('priority › a service’s priority on a shared GPU: frame deadline 2, token SLO 1, end-to-end 0', () => {
+    const e2e = llmService({ name: 'batch', slo: { kind: 'e2e', e2eS: 30 } });
+    const { w } = host(two({ services: [llmService(), seg, e2e] }));
+    expect([...w.sharePriority]).toEqual([1, 2, 0]);
   });
 });
