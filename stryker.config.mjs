@@ -9,8 +9,20 @@
  * test that explains it. Scores per folder: docs/testing.md.
  */
 const FOLDERS = {
+  // sim/host and host/ (the rules shared with the live controller): fast in-process tests that
+  // simulate inside their `it`s, so few mutants are static (a describe body that simulates makes
+  // every host mutant it reaches run the whole set: invariants.test.ts and llm.test.ts do, and
+  // are left out; so is utilisation.test.ts, ~8 s — test/host/sim-host.test.ts pins busy time).
   'sim/host': [
-    'test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline}.test.ts',
+    'test/host/**/*.test.ts',
+    'test/sim/{models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline,plan-claims,closed-loop,timeline,sharing,framework,edge-network,segmentation-batch,metrics}.test.ts',
+    'test/policies/split-70b-view.test.ts',
+    'test/traces/first-window.test.ts',
+  ],
+  host: [
+    'test/host/**/*.test.ts',
+    'test/sim/{placement,crash-queue,plan-claims,sharing,kv-admission}.test.ts',
+    'test/policies/split-70b-view.test.ts',
   ],
   'sim/models': [
     'test/sim/perf.test.ts',
@@ -38,18 +50,27 @@ const FOLDERS = {
   policies: ['test/policies/**/*.test.ts'],
   'runtime/validate': ['test/runtime/validate-*.test.ts'],
 };
-/** A folder (`sim/host`) or one file in it (`sim/host/world.ts`, tests of its folder). */
+/**
+ * A folder (`sim/host`), one file in it (`sim/host/world.ts`, tests of its folder) or several
+ * files of one folder, comma-separated (`sim/host/world.ts,sim/host/placement.ts`).
+ */
 const target = process.env.MUTATE ?? 'sim/metrics';
-const isFile = target.endsWith('.ts');
-const folder = isFile ? target.slice(0, target.lastIndexOf('/')) : target;
+const files = target.split(',');
+const isFile = files.every((f) => f.endsWith('.ts'));
+const folder = isFile ? files[0].slice(0, files[0].lastIndexOf('/')) : target;
 const tests = process.env.STRYKER_TESTS?.split(';') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
 process.env.STRYKER_TESTS = tests.join(';');
+/** Folders whose test sets pass with shared modules across files (see vitest.stryker.config.ts). */
+const NO_ISOLATE = new Set(['sim/host', 'host']);
+if (NO_ISOLATE.has(folder)) process.env.STRYKER_NO_ISOLATE = '1';
+/** Report and temp-dir name: the target with `/` and `,` made file-name safe. */
+const name = target.replaceAll('/', '-').replaceAll(',', '+').replaceAll('.ts', '');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.stryker.config.ts', related: false },
-  mutate: isFile ? [target] : [`${folder}/**/*.ts`, `!${folder}/**/index.ts`],
+  mutate: isFile ? files : [`${folder}/**/*.ts`, `!${folder}/**/index.ts`],
   coverageAnalysis: 'perTest',
   // Most sim tests simulate once in a describe body and assert in several `it`s: that code runs
   // before Stryker's per-test activation, so every mutant it reaches is "static". Running those
@@ -58,9 +79,9 @@ export default {
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: `mutation-reports/${target.replaceAll('/', '-')}.json` },
-  tempDirName: `.stryker-tmp-${target.replaceAll('/', '-')}`,
+  jsonReporter: { fileName: `mutation-reports/${name}.json` },
+  tempDirName: `.stryker-tmp-${name}`,
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   cleanTempDir: 'always',
-  ignorePatterns: ['dist', 'mutation-reports', '.stryker-tmp', 'results', '*.log'],
+  ignorePatterns: ['dist', 'mutation-reports', '.stryker-tmp*', 'results', '*.log'],
 };

@@ -139,14 +139,6 @@ export class Instance {
    */
   microBatches = 0;
 
-  /** True when another stage (of any instance) is placed on one of this instance's GPU lanes. */
-  sharesLane(stagesOnLane: Int32Array): boolean {
-    for (let k = 0; k < this.stageLanes.length; k++) {
-      const ls = this.stageLanes[k]!;
-      for (let i = 0; i < ls.length; i++) if (stagesOnLane[ls[i]!]! > 1) return true;
-    }
-    return false;
-  }
   /** Last time a request reached this instance (time-slicing: is this co-tenant active?). */
   lastWorkS = -Infinity;
 

@@ -273,10 +273,10 @@ function startLoading(w: World, inst: Instance, kept: Set<Instance>, created: re
   let loadS = 0;
   let kv = Infinity;
   inst.stages.forEach((st, k) => {
-    const d = inst.stageDevices[k]!;
-    const spec = sc.devices[d]!.spec;
-    // Tensor-parallel members load their 1/n of the weights in parallel from their own storage.
-    loadS = Math.max(loadS, inst.stageWeights[k]! / (1 + (st.peers?.length ?? 0)) / spec.storageBytesPerS);
+    // Tensor-parallel members load their 1/n of the weights in parallel from their own storage:
+    // the stage is in when its slowest member is.
+    const each = inst.stageWeights[k]! / (1 + (st.peers?.length ?? 0));
+    for (const m of membersOf(w, st)) loadS = Math.max(loadS, each / sc.devices[m]!.spec.storageBytesPerS);
     if (inst.llm === null || model.kvBytesPerToken <= 0) return;
     // KV budget: the free memory of the stage's GPUs (after all weights on them), shared
     // equally by the LLM instances with a stage on any of those GPUs (kept + new).

@@ -48,7 +48,7 @@ export class SyncChannel {
     const all = this.w.instances;
     for (; this.indexed < all.length; this.indexed++) {
       const inst = all[this.indexed]!;
-      this.byDevice[inst.stageDevices[0]!]?.push(inst);
+      this.byDevice[inst.stageDevices[0]!]!.push(inst);
     }
     return this.byDevice[d]!;
   }
@@ -78,7 +78,8 @@ export class SyncChannel {
     this.expireSilentPeers(now);
     for (let d = 0; d < w.deviceViews.length; d++) {
       if (w.alive[d] !== 1) continue;
-      Object.assign(this.devSnap[d]!, w.deviceViews[d]!, { asOfS: now });
+      // The state as of now: views.tick() above set every device's asOfS to now.
+      Object.assign(this.devSnap[d]!, w.deviceViews[d]!);
       for (const inst of this.reportedBy(d)) {
         if (inst.state === 'gone') continue;
         const snap = this.instSnap.get(inst.index);

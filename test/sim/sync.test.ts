@@ -15,19 +15,29 @@ describe('sync › stale peer views', () => {
     faults: [{ kind: 'device-crash', device: 'gpu1', atS: 20, recoverAfterS: null }],
     horizonS: 40,
   });
-  const recs: RequestRecord[] = [];
-  const result = simulate(sc, {
-    policyImpl: fixedPlanPolicy([whole('gpu0'), whole('gpu1')], { periodS: 1, messageBytes: 1000 }),
-    records: (r) => recs.push(r),
-  });
+  // Simulated on first use inside a test, not in the describe body (mutation testing: code a
+  // describe body runs counts as "static" and makes every mutant in it run the whole test set).
+  let ran: { recs: RequestRecord[]; result: ReturnType<typeof simulate> } | undefined;
+  const run = () => {
+    if (ran !== undefined) return ran;
+    const recs: RequestRecord[] = [];
+    const result = simulate(sc, {
+      policyImpl: fixedPlanPolicy([whole('gpu0'), whole('gpu1')], { periodS: 1, messageBytes: 1000 }),
+      records: (r) => recs.push(r),
+    });
+    ran = { recs, result };
+    return ran;
+  };
 
   it('sync › before the first sync › no instance is known ready, requests are dropped', () => {
+    const { recs } = run();
     const early = recs.filter((r) => r.arrivalS < 1);
     expect(early.length).toBeGreaterThan(0);
     expect(early.every((r) => r.outcome === 'dropped' && r.reason === 'no-instance')).toBe(true);
     expect(recs.some((r) => r.arrivalS > 2.1 && r.arrivalS < 20 && r.outcome === 'ok')).toBe(true);
   });
   it('sync › crashed peer › requests fail until its silence times out', () => {
+    const { recs, result } = run();
     const failedAfter = recs.filter((r) => r.outcome === 'failed' && r.arrivalS > 20);
     expect(failedAfter.length).toBeGreaterThan(0);
     expect(failedAfter.every((r) => r.arrivalS <= 23.01)).toBe(true);
