@@ -42,7 +42,12 @@ const FOLDERS = {
 const target = process.env.MUTATE ?? 'sim/metrics';
 const isFile = target.endsWith('.ts');
 const folder = isFile ? target.slice(0, target.lastIndexOf('/')) : target;
-const tests = process.env.STRYKER_TESTS?.split(';') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
+/** The FOLDERS entry for a folder or any subfolder of it (`policies/epara` → `policies`). */
+const owner = Object.keys(FOLDERS)
+  .filter((f) => folder === f || folder.startsWith(`${f}/`))
+  .sort((a, b) => b.length - a.length)[0];
+const tests =
+  process.env.STRYKER_TESTS?.split(';') ?? (owner ? FOLDERS[owner] : ['test/**/*.test.ts']);
 process.env.STRYKER_TESTS = tests.join(';');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
