@@ -46,8 +46,7 @@ const folder = isFile ? target.slice(0, target.lastIndexOf('/')) : target;
 const owner = Object.keys(FOLDERS)
   .filter((f) => folder === f || folder.startsWith(`${f}/`))
   .sort((a, b) => b.length - a.length)[0];
-const tests =
-  process.env.STRYKER_TESTS?.split(';') ?? (owner ? FOLDERS[owner] : ['test/**/*.test.ts']);
+const tests = process.env.STRYKER_TESTS?.split(';') ?? (owner ? FOLDERS[owner] : ['test/**/*.test.ts']);
 process.env.STRYKER_TESTS = tests.join(';');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -53,7 +53,11 @@ describe('network › transfer times on a chain', () => {
     expect(transferTimeS(down, 'a', 'b', MB)).toBe(Infinity);
     const zero = [link('a', 'b', 0, 0.001)];
     expect(transferTimeS(zero, 'a', 'b', MB)).toBe(Infinity);
-    const withDetour = [link('a', 'b', 1e9, 0.001, { up: false }), link('a', 'x', 1e9, 0.002), link('x', 'b', 1e9, 0.002)];
+    const withDetour = [
+      link('a', 'b', 1e9, 0.001, { up: false }),
+      link('a', 'x', 1e9, 0.002),
+      link('x', 'b', 1e9, 0.002),
+    ];
     expect(pathLatencyS(withDetour, 'a', 'b')).toBeCloseTo(0.004, 12);
   });
 });
@@ -101,7 +105,7 @@ function reference(links: readonly LinkState[], from: string, to: string, bytes:
   }
   if (!dist.has(to)) return Infinity;
   let t = 0;
-  for (let n = to; n !== from; ) {
+  for (let n = to; n !== from;) {
     const l = via.get(n)!;
     t += l.latencyS + (8 * bytes) / l.bandwidthBps;
     n = l.a === n ? l.b : l.a;

@@ -168,7 +168,10 @@ describe('perf-model › chain estimates', () => {
   it('estimateChain › maxBatch 1 everywhere › batch-1 TPOT whatever the load', () => {
     const chat = service('chat');
     const s = service('chat', { perf: { orin: { ...chat.perf['orin']!, maxBatch: 1 } } });
-    expect(estimateChain(v, s, whole('orin0', 32), work, 's1', { queued: 0, running: 5 })!.tpotS).toBeCloseTo(1 / 28, 12);
+    expect(estimateChain(v, s, whole('orin0', 32), work, 's1', { queued: 0, running: 5 })!.tpotS).toBeCloseTo(
+      1 / 28,
+      12,
+    );
   });
   it('estimateChain › gpu0 (TP4) then orin › cut costs per token and the prompt’s activations', () => {
     const stages = [
@@ -187,10 +190,22 @@ describe('perf-model › chain estimates', () => {
   });
   it('estimateChain › a link the bottleneck › capacity set by the slowest hop', () => {
     const thin = [link('gpu0', 's1', 1e5, 0.0001)];
-    const e = estimateChain(view({ devices: [gpu], links: thin, services: [] }), service('seg'), whole('gpu0', 10, 4), work, 's1')!;
+    const e = estimateChain(
+      view({ devices: [gpu], links: thin, services: [] }),
+      service('seg'),
+      whole('gpu0', 10, 4),
+      work,
+      's1',
+    )!;
     // 1.2 MB frame over 100 kb/s = 96 s per item; compute 1/500 s.
     expect(e.bottleneckS).toBeCloseTo(96, 9);
-    const out = estimateChain(view({ devices: [gpu], links: thin, services: [] }), service('seg', { model: { ...service('seg').model, inputBytes: 1, outputBytes: 2e6 } }), whole('gpu0', 10, 4), work, 's1')!;
+    const out = estimateChain(
+      view({ devices: [gpu], links: thin, services: [] }),
+      service('seg', { model: { ...service('seg').model, inputBytes: 1, outputBytes: 2e6 } }),
+      whole('gpu0', 10, 4),
+      work,
+      's1',
+    )!;
     expect(out.bottleneckS).toBeCloseTo(160, 9);
   });
   it('estimateChain › segmentation › no token terms: ttft = e2e = in + item latency + out', () => {
@@ -203,21 +218,51 @@ describe('perf-model › chain estimates', () => {
   });
   it('estimateChain › devices not on any link › at their site: no network time', () => {
     const pi = device('pi0', 'pi', { site: 's1' });
-    const e = estimateChain(view({ devices: [pi], links, services: [] }), service('chat'), whole('pi0', 32), work, 's1')!;
+    const e = estimateChain(
+      view({ devices: [pi], links, services: [] }),
+      service('chat'),
+      whole('pi0', 32),
+      work,
+      's1',
+    )!;
     expect(e.ttftS).toBeCloseTo(512 / 50 + 1 / 2, 12);
-    const self = estimateChain(view({ devices: [orin], links, services: [] }), service('chat'), whole('orin0', 32), work, 'orin0')!;
+    const self = estimateChain(
+      view({ devices: [orin], links, services: [] }),
+      service('chat'),
+      whole('orin0', 32),
+      work,
+      'orin0',
+    )!;
     expect(self.ttftS).toBeCloseTo(prefill + 1 / 28, 12);
-    const local = estimateChain(view({ devices: [orin], services: [] }), service('chat'), whole('orin0', 32), work, 's1')!;
+    const local = estimateChain(
+      view({ devices: [orin], services: [] }),
+      service('chat'),
+      whole('orin0', 32),
+      work,
+      's1',
+    )!;
     expect(local.ttftS).toBeCloseTo(prefill + 1 / 28, 12);
   });
   it('estimateChain › zero-time chain › infinite capacity', () => {
     const seg = service('seg');
-    const instant = service('seg', { perf: { orin: { ...seg.perf['orin']!, itemLatencyS: 1e-300, itemsPerSAtMaxBatch: Infinity } } });
-    expect(estimateChain(view({ devices: [orin], services: [] }), instant, whole('orin0', 10), work, 's1')!.capacityRps).toBe(Infinity);
+    const instant = service('seg', {
+      perf: { orin: { ...seg.perf['orin']!, itemLatencyS: 1e-300, itemsPerSAtMaxBatch: Infinity } },
+    });
+    expect(
+      estimateChain(view({ devices: [orin], services: [] }), instant, whole('orin0', 10), work, 's1')!.capacityRps,
+    ).toBe(Infinity);
   });
   it('estimateChain › unknown device or one without figures › undefined', () => {
     expect(estimateChain(v, service('chat'), whole('nope', 32), work, 's1')).toBeUndefined();
-    expect(estimateChain(view({ devices: [device('f', 'fpga')], services: [] }), service('chat'), whole('f', 32), work, 's1')).toBeUndefined();
+    expect(
+      estimateChain(
+        view({ devices: [device('f', 'fpga')], services: [] }),
+        service('chat'),
+        whole('f', 32),
+        work,
+        's1',
+      ),
+    ).toBeUndefined();
   });
   it('estimateChain › unreachable ingress › infinite times, not NaN (no queue: no 0·∞ wait)', () => {
     const e = estimateChain(v, service('chat'), whole('orin0', 32), work, 'elsewhere')!;
