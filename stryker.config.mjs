@@ -40,8 +40,10 @@ const FOLDERS = {
 };
 /** A folder (`sim/host`) or one file in it (`sim/host/world.ts`, tests of its folder). */
 const target = process.env.MUTATE ?? 'sim/metrics';
+/** Or several files of one folder, comma-separated (`policies/network.ts,policies/perf-model.ts`). */
+const files = target.split(',');
 const isFile = target.endsWith('.ts');
-const folder = isFile ? target.slice(0, target.lastIndexOf('/')) : target;
+const folder = isFile ? files[0].slice(0, files[0].lastIndexOf('/')) : target;
 /** The FOLDERS entry for a folder or any subfolder of it (`policies/epara` → `policies`). */
 const owner = Object.keys(FOLDERS)
   .filter((f) => folder === f || folder.startsWith(`${f}/`))
@@ -49,11 +51,14 @@ const owner = Object.keys(FOLDERS)
 const tests = process.env.STRYKER_TESTS?.split(';') ?? (owner ? FOLDERS[owner] : ['test/**/*.test.ts']);
 process.env.STRYKER_TESTS = tests.join(';');
 
+/** Report and sandbox name of the run (a file list is named by its first file). */
+const runName = files[0].replaceAll('/', '-') + (files.length > 1 ? `-and-${files.length - 1}` : '');
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.stryker.config.ts', related: false },
-  mutate: isFile ? [target] : [`${folder}/**/*.ts`, `!${folder}/**/index.ts`],
+  mutate: isFile ? files : [`${folder}/**/*.ts`, `!${folder}/**/index.ts`],
   coverageAnalysis: 'perTest',
   // Most sim tests simulate once in a describe body and assert in several `it`s: that code runs
   // before Stryker's per-test activation, so every mutant it reaches is "static". Running those
@@ -62,8 +67,8 @@ export default {
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: `mutation-reports/${target.replaceAll('/', '-')}.json` },
-  tempDirName: `.stryker-tmp-${target.replaceAll('/', '-')}`,
+  jsonReporter: { fileName: `mutation-reports/${runName}.json` },
+  tempDirName: `.stryker-tmp-${runName}`,
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   cleanTempDir: 'always',
   ignorePatterns: ['dist', 'mutation-reports', '.stryker-tmp', 'results', '*.log'],
