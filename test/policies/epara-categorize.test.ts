@@ -19,6 +19,21 @@ describe('epara › categorize boundaries', () => {
     expect(categorize(v, service('huge')).reason).toBe('e2e SLO; no single GPU holds the weights');
     expect(categorize(v, service('seg')).reason).toBe('frame SLO; fits one GPU');
   });
+  it('token SLO › latency-sensitive even with slack and demand that would make an e2e SLO loose', () => {
+    // One GPU of gpu0 is at ≈ 0.22 of chat's TPOT bound (4× slack) and 50 req/s exceed its ≈ 4.5.
+    expect(categorize(v, service('chat', { demandRps: 50 })).category.sensitivity).toBe('latency');
+  });
+  it('weights › over 0.9 of the memory › does not count as fitting (60 GB on a 64 GB orin)', () => {
+    const m = service('chat', { model: { ...service('chat').model, weightBytes: 60e9 } });
+    const solo = view({ devices: [device('orin0', 'orin')], services: [] });
+    expect(categorize(solo, m).reason).toBe('token SLO; no single GPU holds the weights');
+  });
+  it('best replica › the better device listed later still wins', () => {
+    // orin first (e2e ≈ 4.9 s), gpu0 second (≈ 2.85 s on one GPU): a 12 s SLO is 4× loose only for gpu0.
+    const ds = [device('orin0', 'orin'), device('gpu0', 'gpu4')];
+    const s = service('chat', { slo: { kind: 'e2e', e2eS: 12 }, demandRps: 20 });
+    expect(categorize(view({ devices: ds, services: [] }), s).category.sensitivity).toBe('frequency');
+  });
   it('multi-GPU › only when tensor parallel meets the SLO: both missing › single', () => {
     const tight = service('big', { slo: { kind: 'token', ttftS: 2, tpotS: 0.001 } });
     expect(categorize(v, tight).category.gpus).toBe('single');
