@@ -90,6 +90,18 @@ describe('epara › demand estimate, period by period', () => {
       e.observe(at(t, r));
     expect(planned(e, 25).demandRps).toBeCloseTo(1.8, 12);
   });
+  it('burst › a bin spans several calls › its mean, not one call’s rate, is the peak', () => {
+    // 20-s bins over 10-s calls at 12, 0, 0, 0: bins of 6 and 0 req/s → peak 6 (burst 1), mean 3.
+    const d = start({ burst: 1, burstWindowS: 20 }, 0);
+    for (const [t, r] of [
+      [10, 12],
+      [20, 0],
+      [30, 0],
+      [40, 0],
+    ] as const)
+      d.observe(at(t, r));
+    expect(planned(d, 40).demandRps).toBeCloseTo(6, 12);
+  });
   it('burst › the peak is never below the mean', () => {
     // One 30-s call at 6 req/s: no bin closes during the call, the half-bin rule closes it at the end.
     const d = start({ burst: 1, burstWindowS: 100 }, 0);
