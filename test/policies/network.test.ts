@@ -181,6 +181,23 @@ describe('network › against a reference shortest path (random graphs of 4–12
   });
 });
 
+describe('network › equal-distance tie order', () => {
+  it('route › two intermediate nodes at the same distance › the one first by id relays (x before y)', () => {
+    // a–x and a–y both probe 1 s, x–b and y–b too: b is reached first through x (settled first, by
+    // id), and the tie through y does not replace it. Payload costs differ: via x 2·(0.5 + 250) s,
+    // via y 2·(0.75 + 125) s for 1 MB.
+    const links = [
+      link('a', 'y', 64000, 0.875),
+      link('y', 'b', 64000, 0.875),
+      link('a', 'x', 16000, 0.5),
+      link('x', 'b', 16000, 0.5),
+    ];
+    expect(transferTimeS(links, 'a', 'b', MB)).toBeCloseTo(1001, 9);
+    const renamed = links.map((l) => ({ ...l, a: l.a === 'x' ? 'z' : l.a, b: l.b === 'x' ? 'z' : l.b }));
+    expect(transferTimeS(renamed, 'a', 'b', MB)).toBeCloseTo(251.75, 9);
+  });
+});
+
 describe('network › cached routes follow the links', () => {
   it('unmanaged array mutated in place › the next query sees it (fingerprint)', () => {
     const links = chain();

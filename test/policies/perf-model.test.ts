@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceState } from '../../policies/index.js';
 import {
   deviceNode,
+  placedStageTimes,
   estimateChain,
   findDevice,
   meanWork,
@@ -19,6 +20,7 @@ import {
   tpScale,
 } from '../../policies/perf-model.js';
 import { device, link, service, view, whole } from './view-builder.js';
+import { syncSeconds } from '../../policies/tp-sync.js';
 
 const work = { promptTokens: 512, outputTokens: 128 };
 const orin = device('orin0', 'orin');
@@ -280,5 +282,121 @@ describe('perf-model › SLO ratio', () => {
     expect(sloRatio({ kind: 'token', ttftS: 1, tpotS: 0.025 }, est)).toBe(2);
     expect(sloRatio({ kind: 'e2e', e2eS: 14 }, est)).toBe(0.5);
     expect(sloRatio({ kind: 'frame', deadlineS: 3.5 }, est)).toBe(2);
+  });
+});
+
+describe('perf-model › stages as placed', () => {
+  it('stageTimes › one GPU of gpu4 (k = 1/3.24) › full-batch TPOT and segmentation scale by it too', () => {
+    const t = stageTimes(service('chat'), gpu, 1, 1, work)!;
+    expect(t.tpotFullS).toBeCloseTo((64 / 3000) * 3.24, 12);
+    const s = stageTimes(service('seg'), gpu, 1, 1, work)!;
+    expect(s.prefillS).toBeCloseTo(0.004 * 3.24, 12);
+    expect(s.busyS).toBeCloseTo(3.24 / 500, 12);
+  });
+  const pis = [device('p0', 'pi'), device('p1', 'pi'), device('x', 'orin', { memBandwidthBytesPerS: 1e10, gpus: 2 })];
+  const links = pis.map((d) => link(d.id, 's1', 1e9, 0.0001));
+  const v = view({ devices: pis, links, services: [] });
+  // Two members through switch s1: path 0.2 ms, 1 Gb/s, TCP; 2 syncs per layer × 32 layers.
+  const sync = (tokens: number) => 64 * syncSeconds('tcp', 2, 0.0002, 1e9, tokens * 8192);
+  it('placedStageTimes › a Pi pair › half the work of one Pi plus 64 syncs of the step’s tokens', () => {
+    const st = { device: 'p0', peers: ['p1'], firstLayer: 0, endLayer: 32, gpus: 1 };
+    const t = placedStageTimes(v, service('chat'), st, work)!;
+    expect(t.prefillS).toBeCloseTo((0.5 * 512) / 50 + sync(512), 9);
+    expect(t.tpotBatch1S).toBeCloseTo(0.5 / 2 + sync(1), 9);
+    // Full batch: the Pi's maxBatch 4 tokens per step.
+    expect(t.tpotFullS).toBeCloseTo((0.5 * 4) / 4 + sync(4), 9);
+    expect(t.busyS).toBeCloseTo((0.5 * 512) / 50 + (0.5 * 128) / 4 + sync(512) + (128 * sync(4)) / 4, 9);
+  });
+  it('placedStageTimes › half the layers › half the syncs', () => {
+    const st = { device: 'p0', peers: ['p1'], firstLayer: 0, endLayer: 16, gpus: 1 };
+    const half = (tokens: number) => 32 * syncSeconds('tcp', 2, 0.0002, 1e9, tokens * 8192);
+    expect(placedStageTimes(v, service('chat'), st, work)!.tpotBatch1S).toBeCloseTo(0.25 / 2 + half(1), 9);
+  });
+  it('placedStageTimes › the slowest member (memory bandwidth × GPUs) sets the pace, root or not', () => {
+    // x: 1e10 B/s × 2 GPUs = 2e10 > the Pi's 1.7e10: the Pi is slowest either way round.
+    const a = placedStageTimes(
+      v,
+      service('chat'),
+      { device: 'x', peers: ['p0'], firstLayer: 0, endLayer: 32, gpus: 2 },
+      work,
+    )!;
+    const b = placedStageTimes(
+      v,
+      service('chat'),
+      { device: 'p0', peers: ['x'], firstLayer: 0, endLayer: 32, gpus: 1 },
+      work,
+    )!;
+    expect(a.prefillS).toBeCloseTo((0.5 * 512) / 50 + sync(512), 9);
+    expect(b.prefillS).toBeCloseTo(a.prefillS, 12);
+  });
+  it('placedStageTimes › empty peers › a plain stage; unknown root, unknown or figure-less peer, no common switch › undefined', () => {
+    const plain = { device: 'p0', firstLayer: 0, endLayer: 32, gpus: 1 };
+    expect(placedStageTimes(v, service('chat'), { ...plain, peers: [] }, work)).toEqual(
+      stageTimes(service('chat'), pis[0]!, 1, 1, work),
+    );
+    expect(placedStageTimes(v, service('chat'), { ...plain, device: 'zz' }, work)).toBeUndefined();
+    expect(placedStageTimes(v, service('chat'), { ...plain, peers: ['zz'] }, work)).toBeUndefined();
+    const withF = view({
+      devices: [...pis, device('f', 'fpga')],
+      links: [...links, link('f', 's1', 1e9, 0)],
+      services: [],
+    });
+    expect(placedStageTimes(withF, service('chat'), { ...plain, peers: ['f'] }, work)).toBeUndefined();
+    const apart = view({ devices: pis, links: [link('p0', 's1', 1e9, 0), link('p1', 's2', 1e9, 0)], services: [] });
+    expect(placedStageTimes(apart, service('chat'), { ...plain, peers: ['p1'] }, work)).toBeUndefined();
+  });
+});
+
+describe('perf-model › chain estimates over cuts', () => {
+  const links = [link('gpu0', 's1', 1e6, 0.0001), link('orin0', 's1', 1e9, 0.0002)];
+  const v = view({ devices: [gpu, orin], links, services: [] });
+  it('bottleneck › the ingress hop carries the request (2 kB), not a cut’s activations', () => {
+    // gpu0 behind 1 Mb/s: 2048 B = 16 ms in; the chat compute on TP4 is 0.0683 s: compute binds.
+    const e = estimateChain(v, service('chat'), whole('gpu0', 32, 4), work, 's1')!;
+    expect(e.bottleneckS).toBeCloseTo(512 / 20000 + 128 / 3000, 9);
+  });
+  it('bottleneck › a cut carries every token’s activations (5.2 MB over 1 Mb/s = 42 s)', () => {
+    const stages = [
+      { device: 'orin0', firstLayer: 0, endLayer: 16, gpus: 1 },
+      { device: 'gpu0', firstLayer: 16, endLayer: 32, gpus: 4 },
+    ];
+    const e = estimateChain(v, service('chat'), stages, work, 's1')!;
+    expect(e.bottleneckS).toBeCloseTo((8 * 640 * 8192) / 1e6, 9);
+  });
+  it('segmentation over two stages › the frame crosses the cut; no per-token terms in ttft or e2e', () => {
+    const fast = [link('gpu0', 's1', 1e9, 0.001), link('orin0', 's1', 1e9, 0.002)];
+    const stages = [
+      { device: 'orin0', firstLayer: 0, endLayer: 5, gpus: 1 },
+      { device: 'gpu0', firstLayer: 5, endLayer: 10, gpus: 4 },
+    ];
+    const e = estimateChain(
+      view({ devices: [gpu, orin], links: fast, services: [] }),
+      service('seg'),
+      stages,
+      work,
+      's1',
+    )!;
+    const hop = (b: number) => 0.002 + (8 * b) / 1e9 + 0.001 + (8 * b) / 1e9;
+    const want = 0.002 + (8 * 1.2e6) / 1e9 + 0.01 + hop(1.2e6) + 0.002 + 0.001 + (8 * 0.4e6) / 1e9;
+    expect(e.ttftS).toBeCloseTo(want, 9);
+    expect(e.e2eS).toBeCloseTo(want, 9);
+  });
+  it('two stages under load › TPOT interpolates to the full-batch figure including the per-token cut', () => {
+    const fast = [link('gpu0', 's1', 1e9, 0.001), link('orin0', 's1', 1e9, 0.002)];
+    const stages = [
+      { device: 'orin0', firstLayer: 0, endLayer: 16, gpus: 1 },
+      { device: 'gpu0', firstLayer: 16, endLayer: 32, gpus: 4 },
+    ];
+    const cut = 0.003 + (2 * 8 * 8192) / 1e9;
+    const e = estimateChain(
+      view({ devices: [gpu, orin], links: fast, services: [] }),
+      service('chat'),
+      stages,
+      work,
+      's1',
+      { queued: 0, running: 1000 },
+    )!;
+    // Full batch: max batch 64 (gpu4's) over both stages: orin 0.5·8/112, gpu 0.5·64/3000, plus the cut.
+    expect(e.tpotS).toBeCloseTo((0.5 * 8) / 112 + (0.5 * 64) / 3000 + cut, 9);
   });
 });
