@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { INFEASIBLE_WEIGHT, schedule } from '../../policies/epara/scheduler.js';
-import { device, instance, service, view, whole } from './view-builder.js';
+import { device, instance, link, service, view, whole } from './view-builder.js';
 
 const opt = { migrationThreshold: 0.1, loadBytesPerS: 1e9, placementPeriodS: 60, demandHeadroom: 1.25 };
 const o = [device('o', 'orin')];
@@ -56,5 +56,48 @@ describe('epara › scheduler value', () => {
     const v = view({ devices: two, services: [service('chat', { demandRps: 100 })] });
     expect(schedule(v, [two[1]!], opt).instances).toEqual([{ service: 'chat', stages: whole('o2', 32) }]);
     expect(schedule(v, [{ ...two[1]!, alive: false }], opt).instances).toEqual([]);
+  });
+  it('existing instances › pending, loading and ready on usable devices are kept; failed, draining or off-usable are not', () => {
+    for (const state of ['pending', 'loading', 'ready'] as const)
+      expect(schedule(on(100, {}, [instance('i', 'chat', whole('o', 32), { state })]), o, opt).kept, state).toBe(1);
+    for (const state of ['failed', 'draining', 'gone'] as const)
+      expect(schedule(on(100, {}, [instance('i', 'chat', whole('o', 32), { state })]), o, opt).kept, state).toBe(0);
+    const two = [device('o', 'orin'), device('o2', 'orin')];
+    const chain = [
+      { device: 'o', firstLayer: 0, endLayer: 16, gpus: 1 },
+      { device: 'o2', firstLayer: 16, endLayer: 32, gpus: 1 },
+    ];
+    const v = view({
+      devices: two,
+      services: [service('chat', { demandRps: 100 })],
+      instances: [instance('i', 'chat', chain)],
+    });
+    expect(schedule(v, two, opt).kept).toBe(1);
+    expect(schedule(v, [two[0]!], opt).kept).toBe(0);
+  });
+  it('existing instances › pinned in id order: with demand for one, the instance first by id is the one kept', () => {
+    const oo = [device('o0', 'orin'), device('o1', 'orin')];
+    const v = view({
+      devices: oo,
+      services: [service('chat', { demandRps: 0.1 })],
+      instances: [instance('b', 'chat', whole('o0', 32)), instance('a', 'chat', whole('o1', 32))],
+    });
+    expect(schedule(v, oo, opt)).toMatchObject({
+      instances: [{ service: 'chat', stages: whole('o1', 32) }],
+      kept: 1,
+      loaded: 0,
+    });
+  });
+  it('unreachable shapes › not candidates: a device the ingress cannot reach gets nothing', () => {
+    const two = [device('o', 'orin'), device('far', 'orin')];
+    const links = [link('o', 's1', 1e9, 0), link('far', 's9', 1e9, 0)];
+    const v = view({ devices: two, links, services: [service('chat', { demandRps: 100 })] });
+    expect(schedule(v, two, opt).instances).toEqual([{ service: 'chat', stages: whole('o', 32) }]);
+  });
+  it('coverage › two services, room for one, equal in size › the first by name', () => {
+    const p = [device('p', 'pi')];
+    const mk = (name: string) => service('chat', { name, demandRps: 0.1, slo: { kind: 'e2e', e2eS: 1000 } });
+    const r = schedule(view({ devices: p, services: [mk('b'), mk('a')] }), p, opt);
+    expect(r.instances.map((i) => i.service)).toEqual(['a']);
   });
 });
