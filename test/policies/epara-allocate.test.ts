@@ -89,6 +89,18 @@ describe('epara › allocator › whole-box shapes', () => {
       'f[0,10)x1',
     ]);
   });
+  it('frequency × multi, a model that fits › data-parallel at the smallest degree, not the box’s', () => {
+    const a = allocate(v, service('big'), { sensitivity: 'frequency', gpus: 'multi' }, ds);
+    expect(a.mode).toBe('data-parallel');
+    expect(keys(a.candidates)).toEqual(['g[0,80)x2', 'o[0,80)x1']);
+  });
+  it('GPU shares › weights over the share’s 0.9 budget (a quarter of orin’s memory) › not offered', () => {
+    const o = device('o', 'orin');
+    const over = service('chat', { model: { ...service('chat').model, weightBytes: 0.25 * o.memoryBytesPerGpu } });
+    expect(
+      keys(allocate(onSwitch([o]), over, { sensitivity: 'latency', gpus: 'single' }, [o], [0.25]).candidates),
+    ).toEqual(['o[0,32)x1']);
+  });
   it('GPU shares › weights exactly at the share’s budget › offered', () => {
     const o = device('o', 'orin');
     const exact = service('chat', {

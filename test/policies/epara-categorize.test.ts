@@ -28,6 +28,17 @@ describe('epara › categorize boundaries', () => {
     const solo = view({ devices: [device('orin0', 'orin')], services: [] });
     expect(categorize(solo, m).reason).toBe('token SLO; no single GPU holds the weights');
   });
+  it('e2e › a single-GPU service is judged by its one-GPU replica, not the TP box', () => {
+    // gpu0 alone: one GPU ≈ 2.85 s (ratio 0.36 of 8 s: not 4× loose), TP4 ≈ 0.88 s (would be).
+    const solo = view({ devices: [device('gpu0', 'gpu4')], services: [] });
+    const r = categorize(solo, service('chat', { slo: { kind: 'e2e', e2eS: 8 }, demandRps: 10 }));
+    expect(r.category).toEqual({ sensitivity: 'latency', gpus: 'single' });
+  });
+  it('weights › exactly 0.9 of one GPU › fits it (single)', () => {
+    const o = device('orin0', 'orin');
+    const m = service('chat', { model: { ...service('chat').model, weightBytes: 1 * o.memoryBytesPerGpu * 0.9 } });
+    expect(categorize(view({ devices: [o], services: [] }), m).reason).toBe('token SLO; fits one GPU');
+  });
   it('best replica › the better device listed later still wins', () => {
     // orin first (e2e ≈ 4.9 s), gpu0 second (≈ 2.85 s on one GPU): a 12 s SLO is 4× loose only for gpu0.
     const ds = [device('orin0', 'orin'), device('gpu0', 'gpu4')];
