@@ -47,10 +47,16 @@ describe('epara › request handler details', () => {
     expect(d).toMatchObject({ kind: 'instance', instanceId: 'g' });
     expect(d.reason).toMatch(/^local /);
   });
-  it('local › the best of several local instances, whatever their order', () => {
-    const v = at([instance('a', 'chat', whole('orin0', 32), { queued: 1 }), instance('b', 'chat', whole('orin1', 32))]);
+  it('local › the best of several local instances (a: 4 running, ratio 0.56; b idle, 0.38), whatever their order', () => {
+    const v = at([
+      instance('a', 'chat', whole('orin0', 32), { running: 4 }),
+      instance('b', 'chat', whole('orin1', 32)),
+    ]);
     expect(id(handler().route(request('chat'), v))).toBe('b');
-    const w = at([instance('b', 'chat', whole('orin1', 32)), instance('a', 'chat', whole('orin0', 32), { queued: 1 })]);
+    const w = at([
+      instance('b', 'chat', whole('orin1', 32)),
+      instance('a', 'chat', whole('orin0', 32), { running: 4 }),
+    ]);
     expect(id(handler().route(request('chat'), w))).toBe('b');
   });
   it('service › the request’s own service, not the first listed; unknown › dropped no-instance', () => {
@@ -152,5 +158,28 @@ describe('epara › policy object', () => {
       services: [service('chat', { demandRps: 1 }), service('seg', { demandRps: 2 })],
     });
     expect(p.place(v, testRng(1)).reason).toMatch(/; chat:ls\/replicax1@1\.00rps seg:fs\/data-parallelx1@2\.00rps$/);
+  });
+});
+
+describe('epara › policy reasons with held devices', () => {
+  it('health check with nothing held › no backoff note; a full plan while one is held › names it', () => {
+    const p = POLICIES.epara.create({ recovery_backoff_s: 10 });
+    const ids = ['o', 'q', 'r', 's'];
+    const v = (now: number, down: readonly string[] = []) =>
+      view({
+        now,
+        devices: ids.map((id) => device(id, 'orin', { alive: !down.includes(id), asOfS: now })),
+        links: ids.map((id) => link(id, 's1', 1e9, 0)),
+        services: [service('chat', { demandRps: 0.2 })],
+      });
+    p.place(v(0), testRng(1));
+    expect(p.place(v(0.5), testRng(1)).reason).toBe('health check: no change');
+    p.place(v(1, ['o', 'q']), testRng(1));
+    expect(p.place(v(2), testRng(1)).reason).toBe('health check: no change, backoff o,q');
+    // s dies while o and q are held: a full re-plan over r, naming the held ones.
+    const full = p.place(v(3, ['s']), testRng(1)).reason;
+    expect(full).toMatch(
+      /^(keep|fresh) plan \(devices changed\) value [\d.]+ rps, kept \d+, new \d+, backoff o,q; chat:/,
+    );
   });
 });
