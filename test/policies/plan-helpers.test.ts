@@ -273,6 +273,18 @@ describe('tensor-parallel group candidates', () => {
       ),
     ).toEqual([]);
   });
+  it('tpGroupCandidates › a dead fast box or a figure-less one at the site › never in a group', () => {
+    const ds = [
+      device('o', 'orin', { alive: false }),
+      device('p1', 'pi'),
+      device('p2', 'pi'),
+      device('p3', 'pi'),
+      device('f', 'fpga', { memoryBytesPerGpu: 1e12 }),
+    ];
+    const vv = view({ devices: ds, links: ds.map((d) => link(d.id, 's1', 1e9, 0)), services: [] });
+    const c = tpGroupCandidates(vv, service('chat'), ds, new MemoryLedger(ds));
+    expect(c.map((s) => [s.device, ...(s.peers ?? [])].join('+'))).toEqual(['p1+p2']);
+  });
   it('tpGroupCandidates › segmentation › none; extra sets › added once, ordered by speed, only if all usable', () => {
     expect(tpGroupCandidates(v, service('seg'), pis, new MemoryLedger(pis))).toEqual([]);
     const c = tpGroupCandidates(v, service('chat'), pis, new MemoryLedger(pis), [
