@@ -58,13 +58,18 @@ const target = process.env.MUTATE ?? 'sim/metrics';
 const files = target.split(',');
 const isFile = files.every((f) => f.endsWith('.ts'));
 const folder = isFile ? files[0].slice(0, files[0].lastIndexOf('/')) : target;
-const tests = process.env.STRYKER_TESTS?.split(';') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
+/** The FOLDERS entry for a folder or any subfolder of it (`policies/epara` → `policies`). */
+const owner = Object.keys(FOLDERS)
+  .filter((f) => folder === f || folder.startsWith(`${f}/`))
+  .sort((a, b) => b.length - a.length)[0];
+const tests = process.env.STRYKER_TESTS?.split(';') ?? (owner ? FOLDERS[owner] : ['test/**/*.test.ts']);
 process.env.STRYKER_TESTS = tests.join(';');
 /** Folders whose test sets pass with shared modules across files (see vitest.stryker.config.ts). */
 const NO_ISOLATE = new Set(['sim/host', 'host']);
-if (NO_ISOLATE.has(folder)) process.env.STRYKER_NO_ISOLATE = '1';
-/** Report and temp-dir name: the target with `/` and `,` made file-name safe. */
-const name = target.replaceAll('/', '-').replaceAll(',', '+').replaceAll('.ts', '');
+if (owner !== undefined && NO_ISOLATE.has(owner)) process.env.STRYKER_NO_ISOLATE = '1';
+
+/** Report and sandbox name of the run (a file list is named by its first file). */
+const runName = files[0].replaceAll('/', '-') + (files.length > 1 ? `-and-${files.length - 1}` : '');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -79,8 +84,8 @@ export default {
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: `mutation-reports/${name}.json` },
-  tempDirName: `.stryker-tmp-${name}`,
+  jsonReporter: { fileName: `mutation-reports/${runName}.json` },
+  tempDirName: `.stryker-tmp-${runName}`,
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   cleanTempDir: 'always',
   ignorePatterns: ['dist', 'mutation-reports', '.stryker-tmp*', 'results', '*.log'],

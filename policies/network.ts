@@ -180,7 +180,9 @@ function dijkstra(adj: Map<NodeId, LinkState[]>, from: NodeId, stopAt?: NodeId):
       const d = bestD + l.latencyS + ROUTE_PROBE_BITS / l.bandwidthBps;
       const known = dist.get(other) ?? Infinity;
       if (d < known) {
-        if (known - d <= TIE_EPS * known) ambiguous = true;
+        // A first route to `other` (known = ∞) is no tie: ∞ − d ≤ ε·∞ held for every node, so every
+        // table counted as ambiguous and the reverse reading below never ran.
+        if (known !== Infinity && known - d <= TIE_EPS * known) ambiguous = true;
         dist.set(other, d);
         cost.set(other, { latencyS: [...c0.latencyS, l.latencyS], bandwidthBps: [...c0.bandwidthBps, l.bandwidthBps] });
         push(d, other);

@@ -248,7 +248,8 @@ export function estimateChain(
   const batch = Math.min(maxBatch, load.running + 1);
   const alpha = maxBatch > 1 ? (batch - 1) / (maxBatch - 1) : 0;
   const tpot = tpot1 + alpha * (tpotFull - tpot1);
-  const waitS = Math.max(0, load.queued) * bottleneck;
+  // Guarded, not max(0, queued)·bottleneck: an unreachable chain (bottleneck ∞) with no queue would be 0·∞ = NaN.
+  const waitS = load.queued > 0 ? load.queued * bottleneck : 0;
   const first = waitS + ttft + (service.kind === 'llm' ? tpot : 0) + outS;
   const e2e = first + (service.kind === 'llm' ? Math.max(0, work.outputTokens - 1) * tpot : 0);
   return {

@@ -18,10 +18,9 @@ import { groupPath } from './tp-sync.js';
 
 export const TP_GROUP_SIZES: readonly number[] = [2, 4];
 
+/** Decode speed of an LLM on the device, 0 without figures (groups are LLM-only, see below). */
 function speed(service: ServiceInfo, d: DeviceState): number {
-  const p = perfOn(service, d);
-  if (!p) return 0;
-  return service.kind === 'llm' ? p.decodeTokPerS : 1 / Math.max(1e-12, p.itemLatencyS);
+  return perfOn(service, d)?.decodeTokPerS ?? 0;
 }
 
 /** The stage of a group (root first), or undefined when it cannot hold the model or sync. */
