@@ -13,7 +13,7 @@ const FOLDERS = {
     'test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline}.test.ts',
   ],
   'sim/models': [
-    'test/sim/{perf,engine,framework,sharing,calibrate,closed-loop,fit-defaults,kv-admission,segmentation-batch,loading-queue,llm,models,decode-roofline,slo-verdict,invariants,smoke}.test.ts',
+    'test/sim/{perf,engine,framework,sharing,calibrate,calibrate-fit,closed-loop,kv-admission,segmentation-batch,loading-queue,llm,models,decode-roofline,slo-verdict,invariants,smoke}.test.ts',
   ],
   'sim/metrics': [
     'test/sim/{summarizer,metrics,slo-verdict,sort-float64,timeline,llm,invariants,edge-realities}.test.ts',
@@ -44,7 +44,10 @@ export default {
   ignoreStatic: false,
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 5_000,
-  reporters: ['clear-text', 'progress', 'json'],
+  // event-recorder: one JSON file per tested mutant as it finishes, so survivors can be read (and
+  // tests written) while a long run goes on: mutation-reports/events-<target>/*-onMutantTested.json.
+  reporters: ['clear-text', 'progress', 'json', 'event-recorder'],
+  eventReporter: { baseDir: `mutation-reports/events-${target.replaceAll('/', '-')}` },
   jsonReporter: { fileName: `mutation-reports/${target.replaceAll('/', '-')}.json` },
   tempDirName: `.stryker-tmp-${target.replaceAll('/', '-')}`,
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
