@@ -221,3 +221,95 @@ describe('perf › token means and whole-box estimates', () => {
     expect(devicePerf(llmService({ model: modelSpec({ weightBytes: 16 * GB }) }), deviceSpec()).fits).toBe(true);
   });
 });
+
+describe('perf › per-item profiles and whole-box estimates for per-item models', () => {
+  const seg = (profiles: { deviceType?: string; batch: number; itemLatencyS?: number }[], over = {}) =>
+    modelSpec({
+      key: 'seg',
+      kind: 'segmentation',
+      weightBytes: 1e9,
+      flopsPerUnit: 1e12,
+      profiles: profiles.map((r) => ({ deviceType: 'testbox', source: 't', ...r })),
+      ...over,
+    });
+  it('item › profile curve › rows of other devices and rows without a latency ignored; duplicates averaged', () => {
+    const q = new ItemPerf(
+      seg([
+        { batch: 1, itemLatencyS: 0.01 },
+        { batch: 1, itemLatencyS: 0.02 }, // two sources at batch 1: their mean, 0.015
+        { batch: 2, itemLatencyS: 0.01 },
+        { batch: 6, itemLatencyS: 0.004 },
+        { batch: 16 }, // no latency: not a point
+        { deviceType: 'other', batch: 32, itemLatencyS: 1 },
+      ]),
+      deviceSpec(),
+      1,
+      1,
+    );
+    expect(q.maxBatch).toBe(6);
+    expect(q.batchS(1)).toBeCloseTo(0.015, P);
+    // Between the 2nd and 3rd points: batch 4 → 0.01 + (2/4)·(0.004 − 0.01) = 0.007 per item.
+    expect(q.batchS(4)).toBeCloseTo(4 * 0.007, P);
+    expect(q.batchS(2)).toBeCloseTo(0.02, P);
+    // Below the first point: held at it.
+    expect(q.batchS(0.5)).toBeCloseTo(0.5 * 0.015, P);
+  });
+  it('item › roofline on 2 GPUs, slowdown 3 › bandwidth and compute doubled, times tripled', () => {
+    // Compute: 1e12 / (0.5 · 1e14 · 2) = 0.01 s per item; weights 1e9 / (0.5 · 1e12 · 2) = 0.001 s.
+    const q = new ItemPerf(seg([]), deviceSpec(), 3, 2);
+    expect(q.maxBatch).toBe(Infinity);
+    expect(q.batchS(2)).toBeCloseTo(0.06, P);
+    const light = new ItemPerf(seg([], { flopsPerUnit: 1e9 }), deviceSpec(), 3, 2);
+    expect(light.batchS(1)).toBeCloseTo(0.003, P);
+  });
+  it('item › an FPGA without a pipeline latency › its profile or the roofline, not one at a time', () => {
+    const fpga = deviceSpec({ key: 'testbox', deviceClass: 'fpga' });
+    const q = new ItemPerf(seg([]), fpga, 1, 1);
+    expect(q.source).toBe('roofline');
+    expect(q.maxBatch).toBe(Infinity);
+    // A GPU box that states a pipeline latency is not an FPGA: no fixed latency either.
+    const gpu = new ItemPerf(seg([]), deviceSpec({ pipelineLatencyS: 0.05 }), 1, 1);
+    expect(gpu.source).toBe('roofline');
+    expect(gpu.batchS(1)).toBeCloseTo(0.02, P);
+  });
+  it('devicePerf › segmentation › item latency at batch 1, items/s at the batch both allow; no token figures', () => {
+    const model = seg([
+      { batch: 1, itemLatencyS: 0.01 },
+      { batch: 4, itemLatencyS: 0.005 },
+    ]);
+    const svc = { ...llmService(), kind: 'segmentation' as const, model, maxBatch: 8 };
+    const d = devicePerf(svc, deviceSpec());
+    // Batch min(8, profiled 4) = 4 → 4 / (4 · 0.005) = 200 items/s.
+    expect(d).toEqual({
+      prefillTokPerS: 0,
+      decodeTokPerS: 0,
+      decodeTokPerSAtMaxBatch: 0,
+      maxBatch: 4,
+      itemLatencyS: 0.01,
+      itemsPerSAtMaxBatch: 200,
+      fits: true,
+      source: 'profile',
+    });
+    expect(devicePerf({ ...svc, maxBatch: 2 }, deviceSpec()).itemsPerSAtMaxBatch).toBeCloseTo(
+      2 / (2 * (0.01 - 0.005 / 3)),
+      9,
+    );
+    expect(devicePerf({ ...svc, maxBatch: 0 }, deviceSpec()).maxBatch).toBe(1);
+  });
+  it('devicePerf › memory of every GPU of the box counts for fits', () => {
+    const two = deviceSpec({ gpus: 2 });
+    expect(devicePerf(llmService({ model: modelSpec({ weightBytes: 30 * GB }) }), two).fits).toBe(true);
+    expect(devicePerf(llmService({ model: modelSpec({ weightBytes: 33 * GB }) }), two).fits).toBe(false);
+  });
+  it('devicePerf › LLM › an empty prompt counts as one token; max batch at least 1', () => {
+    const tau = (0.0047 * 10) / 32;
+    const d = devicePerf(
+      llmService({ model: modelSpec(), maxBatch: 0, promptTokens: { dist: 'fixed', value: 0 } }),
+      deviceSpec(),
+    );
+    expect(d.maxBatch).toBe(1);
+    expect(d.prefillTokPerS).toBeCloseTo(1 / (tau + 0.002 + (2e9 + 0.5 * 4e4) / 0.386e14), 6);
+    // Context 1 + 3/2 = 2.5 tokens at batch 1.
+    expect(d.decodeTokPerSAtMaxBatch).toBeCloseTo(1 / (tau + 0.002 + 2.5 * 1e-7), 6);
+  });
+});
