@@ -13,7 +13,7 @@ const FOLDERS = {
     'test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline}.test.ts',
   ],
   'sim/models': [
-    'test/sim/{perf,engine,framework,sharing,calibrate,calibrate-fit,closed-loop,closed-loop-bench,preemption,pipeline-stages,timeline,kv-admission,segmentation-batch,loading-queue,llm,models,decode-roofline,slo-verdict,invariants,smoke}.test.ts',
+    'test/sim/{perf,engine,framework,sharing,calibrate,calibrate-fit,closed-loop,closed-loop-bench,preemption,pipeline-stages,time-slice,timeline,kv-admission,segmentation-batch,loading-queue,llm,models,decode-roofline,slo-verdict,invariants,smoke}.test.ts',
   ],
   'sim/metrics': [
     'test/sim/{summarizer,metrics,notes,ready-time,slo-verdict,sort-float64,timeline,llm,invariants,edge-realities}.test.ts',
