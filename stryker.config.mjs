@@ -16,7 +16,7 @@ const FOLDERS = {
     'test/sim/{perf,engine,framework,sharing,calibrate,calibrate-fit,closed-loop,closed-loop-bench,preemption,pipeline-stages,time-slice,timeline,kv-admission,segmentation-batch,loading-queue,llm,models,decode-roofline,slo-verdict,invariants,smoke}.test.ts',
   ],
   'sim/metrics': [
-    'test/sim/{summarizer,metrics,notes,ready-time,slo-verdict,sort-float64,timeline,llm,invariants,edge-realities}.test.ts',
+    'test/sim/{summarizer,metrics,notes,ready-time,slo-verdict,timeline,llm,invariants,edge-realities}.test.ts',
     'test/runtime/validate-*.test.ts',
     'test/reports/pure.test.ts',
   ],

@@ -59,4 +59,21 @@ describe('sortFloat64', () => {
     sortFloat64(a);
     expect(firstDifference(a, b)).toBe(-1);
   });
+
+  it('sortFloat64 › NaNs with the sign bit set › still last, as the built-in sort puts them', () => {
+    // 300 values (radix path), every 10th a NaN whose bits are negative (0xFFF8…): keyed as a
+    // number it would sort first.
+    const a = Float64Array.from({ length: 300 }, (_, i) => 150 - i);
+    const view = new DataView(a.buffer);
+    for (let i = 0; i < 300; i += 10) {
+      view.setUint32(8 * i, 0, true);
+      view.setUint32(8 * i + 4, 0xfff80000, true);
+    }
+    expect(Number.isNaN(a[0]!)).toBe(true);
+    sortFloat64(a);
+    expect(Array.from(a.subarray(0, 270)).every((x) => !Number.isNaN(x))).toBe(true);
+    expect(Array.from(a.subarray(270)).every((x) => Number.isNaN(x))).toBe(true);
+    expect(a[0]).toBe(-149);
+    expect(a[269]).toBe(149);
+  });
 });
