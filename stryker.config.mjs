@@ -25,6 +25,11 @@ const FOLDERS = {
   policies: ['test/policies/**/*.test.ts'],
   'runtime/validate': ['test/runtime/validate-*.test.ts'],
 };
+/** Files run on their own with their own tests (MUTATE=<file>; MUTATE_SKIP=<file> on the folder). */
+const FILES = {
+  // Its loop mutants mostly time out (endless loops): its own fast test plus the Samples users.
+  'sim/metrics/sort-float64.ts': ['test/sim/{sort-float64,metrics,summarizer}.test.ts'],
+};
 /**
  * A folder (`sim/host`) or one file in it (`sim/host/world.ts`, tests of its folder), or several
  * files of one folder separated by commas. MUTATE_SKIP: files of the folder left out (commas),
@@ -34,10 +39,13 @@ const target = process.env.MUTATE ?? 'sim/metrics';
 const isFile = target.endsWith('.ts');
 const files = target.split(',');
 const folder = isFile ? files[0].slice(0, files[0].lastIndexOf('/')) : target;
-const skip = (process.env.MUTATE_SKIP ?? '').split(',').filter((f) => f !== '').map((f) => `!${f}`);
+const skip = (process.env.MUTATE_SKIP ?? '')
+  .split(',')
+  .filter((f) => f !== '')
+  .map((f) => `!${f}`);
 /** Report, event and sandbox names of this run. */
 const runName = `${target}${skip.length > 0 ? '-partial' : ''}`.replaceAll('/', '-').replaceAll(',', '+');
-const tests = process.env.STRYKER_TESTS?.split(';') ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
+const tests = process.env.STRYKER_TESTS?.split(';') ?? FILES[target] ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
 process.env.STRYKER_TESTS = tests.join(';');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -60,5 +68,12 @@ export default {
   tempDirName: `.stryker-tmp-${runName}`,
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   cleanTempDir: 'always',
-  ignorePatterns: ['dist', 'mutation-reports', 'reports/stryker-incremental-*.json', '.stryker-tmp*', 'results', '*.log'],
+  ignorePatterns: [
+    'dist',
+    'mutation-reports',
+    'reports/stryker-incremental-*.json',
+    '.stryker-tmp*',
+    'results',
+    '*.log',
+  ],
 };
