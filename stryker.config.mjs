@@ -13,7 +13,11 @@ const FOLDERS = {
     'test/sim/{invariants,llm,models,placement,crash-queue,kv-admission,loading-queue,sync,network,smoke,slo-verdict,decode-roofline}.test.ts',
   ],
   'sim/models': [
-    'test/sim/{perf,engine,framework,sharing,calibrate,calibrate-fit,closed-loop,closed-loop-bench,preemption,pipeline-stages,time-slice,timeline,kv-admission,segmentation-batch,loading-queue,llm,models,decode-roofline,slo-verdict,invariants,smoke}.test.ts',
+    // Fast focused tests only: most of them simulate in a describe body, so every mutant of the
+    // engine is static and runs against the whole set. Left out for time (they pass on the
+    // unmutated code, see docs/testing.md): engine, framework, calibrate, closed-loop, invariants,
+    // smoke, batched-rows (fidelity against the catalog; 1–25 s each instrumented).
+    'test/sim/{perf,calibrate-fit,closed-loop-bench,llm,kv-admission,preemption,pipeline-stages,time-slice,sharing,decode-roofline,loading-queue,segmentation-batch,models,timeline}.test.ts',
   ],
   'sim/metrics': [
     // Pure code: its own unit tests, no simulations (a describe-level simulation makes every
