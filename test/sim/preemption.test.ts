@@ -70,6 +70,21 @@ describe('preemption › recompute', () => {
     expect(r1.outputTokens).toBe(40);
     expect(result.engine!.services.chat!.preemptions).toBe(1);
   });
+  it('recompute › engine block: time-weighted running batch and KV use (a decode run counts its mean KV)', () => {
+    // Steps and their (batch, blocks used of 14, steps in the run, seconds):
+    //   prefill + 11 decodes at batch 2, 14 blocks; R0's run of 28 steps at 8 blocks;
+    //   R1's re-prefill at 8 blocks; R1's run of 27 steps at 8 blocks. A run of m steps at batch b
+    //   adds (m − 1)·b/(2·16·14) to its KV share: the blocks it grows into, on average.
+    const t2 = e1 - 10 - L + decodes(2, 1, 12);
+    const run0 = decodes(1, 12, 40);
+    const reprefill = c.stepS(112, 0, 0, 112 * 56);
+    const run1 = decodes(1, 13, 40);
+    const busy = t2 + run0 + reprefill + run1;
+    const eng = result.engine!.services.chat!;
+    expect(eng.meanRunningBatch).toBeCloseTo((2 * t2 + run0 + reprefill + run1) / busy, 9);
+    const kv = t2 + (8 / 14 + 27 / (32 * 14)) * run0 + (8 / 14) * reprefill + (8 / 14 + 26 / (32 * 14)) * run1;
+    expect(eng.kvUtilization).toBeCloseTo(kv / busy, 9);
+  });
   it('recompute › busy time is every step: nothing counted twice, nothing lost', () => {
     const busy = r1.finishS - L - (10 + L);
     expect(result.devices.gpu0!.utilization).toBeCloseTo(busy / 30, P);
