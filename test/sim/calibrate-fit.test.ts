@@ -127,15 +127,40 @@ describe('calibrate › the fit', () => {
       const r = row({ batch: 1, promptTokens: p });
       return { row: r, measure: 'prefill', value: predictRow(c, r, 'prefill') * scale, model, spec };
     };
-    const five = [prefill(512, 1), prefill(1024, 1), prefill(2048, 1), prefill(4096, 1), prefill(3000, 3)];
+    // The odd row in the middle of the list: the median is of the sorted errors.
+    const five = [prefill(512, 1), prefill(1024, 1), prefill(3000, 3), prefill(2048, 1), prefill(4096, 1)];
     const robust = fitEfficiency(five, base, null, true, 10, ['etaPrefill']);
     expect(robust.etaPrefill / truth.etaPrefill).toBeCloseTo(1, 2);
     const squares = fitEfficiency(five, base, null, false, 10, ['etaPrefill']);
     expect(squares.etaPrefill / truth.etaPrefill).toBeGreaterThan(1.1);
     // Even count: the median is the mean of the two middle errors — four rows, one odd, still the truth.
-    const four = five.slice(1);
+    const four = [prefill(1024, 1), prefill(3000, 3), prefill(2048, 1), prefill(4096, 1)];
     const r4 = fitEfficiency(four, base, null, true, 10, ['etaPrefill']);
     expect(r4.etaPrefill / truth.etaPrefill).toBeCloseTo(1, 2);
+  });
+  it('fitEfficiency › robust, five rows published at 1, 1.1, 1.2, 3, 4 × the truth › the 3rd error is minimised', () => {
+    // Prediction k × truth: errors |k/s − 1|; the median of five (3rd smallest) is least when the
+    // rows at 1 and 1.2 are missed equally: k − 1 = 1 − k/1.2 → k = 2.4/2.2 ≈ 1.0909 (the mean of
+    // the 2nd and 3rd errors would be least at k ≈ 1.048 instead).
+    const c = costOf(truth);
+    const rows = [4096, 5000, 6000, 7000, 8000].map((p) => row({ batch: 1, promptTokens: p }));
+    const scales = [1, 1.1, 1.2, 3, 4];
+    const pts: FitPoint[] = rows.map((r, i) => ({
+      row: r,
+      measure: 'prefill',
+      value: predictRow(c, r, 'prefill') * scales[i]!,
+      model,
+      spec,
+    }));
+    const e = fitEfficiency(pts, truth, null, true, 10, ['etaPrefill']);
+    const k = predictRow(costOf(e), rows[0]!, 'prefill') / pts[0]!.value;
+    expect(Math.abs(k - 2.4 / 2.2)).toBeLessThan(0.01);
+    // Four rows at 1, 1.1, 1.2, 4 ×: the mean of the 2nd and 3rd errors is least where the rows at
+    // 1 and 1.1 are missed equally: k − 1 = 1 − k/1.1 → k = 2.2/2.1 ≈ 1.0476.
+    const pts4 = [pts[0]!, pts[1]!, pts[2]!, pts[4]!];
+    const e4 = fitEfficiency(pts4, truth, null, true, 10, ['etaPrefill']);
+    const k4 = predictRow(costOf(e4), rows[0]!, 'prefill') / pts[0]!.value;
+    expect(Math.abs(k4 - 2.2 / 2.1)).toBeLessThan(0.01);
   });
   it('fitEfficiency › starting at the optimum, it stays there exactly', () => {
     expect(fitEfficiency(points, truth, null)).toEqual(truth);
