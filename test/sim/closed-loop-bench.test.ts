@@ -17,6 +17,7 @@ describe('closed-loop bench', () => {
   it('bench › scenario › one device under test, c clients without think time, fixed lengths, no expiry', () => {
     const sc = closedLoopScenario({ ...bench, concurrency: 8 });
     expect(sc.name).toBe('bench-testbox-toy-llm-c8');
+    expect(sc.file).toBe('(in memory)'); // what an error about the scenario names as its source
     expect(sc.devices).toEqual([{ id: 'dut', spec, site: 'dut', slowdown: 1 }]);
     expect(sc.links).toEqual([]);
     expect(sc.faults).toEqual([]);
