@@ -4,7 +4,7 @@
  * energy, and canonical JSON's rules. Small inputs whose every figure is computed in a comment.
  */
 import { describe, expect, it } from 'vitest';
-import { RunSummarizer, Samples, canonicalJson } from '../../sim/index.js';
+import { RunSummarizer, Samples, canonicalJson, resultToJson } from '../../sim/index.js';
 
 describe('metrics › samples', () => {
   it('samples › empty › count 0 and NaN figures, no CDF', () => {
@@ -285,5 +285,20 @@ describe('metrics › summarizer › per-service energy, clocks, links, live clo
     u.add(0, 'dropped', 9, NaN, 9.5, 2); // in and out in bucket 2
     u.add(0, 'late', 9, 9.5, 11, 2); // finishes past the horizon: still in flight at the end
     expect(u.finish([], []).services.chat!.inflightTimeline).toEqual([1, 1, 2]);
+  });
+});
+
+describe('metrics › small API pieces', () => {
+  it('samples › count follows the pushes', () => {
+    const s = new Samples();
+    expect(s.count).toBe(0);
+    s.push(1);
+    s.push(Infinity);
+    expect(s.count).toBe(2);
+  });
+  it('resultToJson › the canonical JSON of a run result', () => {
+    const r = new RunSummarizer(meta()).finish([], []);
+    expect(resultToJson(r)).toBe(canonicalJson(r));
+    expect(resultToJson(r).endsWith('}\n')).toBe(true);
   });
 });
