@@ -22,7 +22,7 @@ const FOLDERS = {
   'sim/metrics': [
     // Pure code: its own unit tests, no simulations (a describe-level simulation makes every
     // mutant static — run against the whole set — which on a loaded 2-core machine is too slow).
-    'test/sim/{summarizer,metrics,notes,ready-time,slo-verdict}.test.ts',
+    'test/sim/{summarizer,metrics,notes,ready-time,energy,slo-verdict}.test.ts',
     'test/runtime/validate-*.test.ts',
     'test/reports/pure.test.ts',
   ],
