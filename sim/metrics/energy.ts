@@ -22,10 +22,9 @@ export function serviceEnergyJ(
   return busyBySvc.map((row) => {
     let e = 0;
     let known = false;
-    // Stryker disable next-line EqualityOperator: equivalent — at d = nd the `ed === undefined` guard skips.
     for (let d = 0; d < nd; d++) {
-      const ed = deviceEnergyJ[d];
-      if (row[d]! <= 0 || totals[d]! <= 0 || ed === null || ed === undefined) continue;
+      const ed = deviceEnergyJ[d]!;
+      if (row[d]! <= 0 || totals[d]! <= 0 || ed === null) continue;
       e += (ed * row[d]!) / totals[d]!;
       known = true;
     }
