@@ -106,6 +106,14 @@ describe('perf › tensor parallel', () => {
     expect(f.allReduceFixedS).toBeCloseTo(20 * 10e-6, P);
     expect(f.allReducePerTokenS).toBe(0);
   });
+  it('tp4 on part of the layers › all-reduces per whole layer of the stage (rounded, at least one)', () => {
+    // 25% of 10 layers = 2.5 → 3 layers with all-reduces; 4% → 0.4 → at least 1.
+    const quarter = stageFigures(modelSpec(), spec, 1, 4, 0.25);
+    expect(quarter.allReduceFixedS).toBeCloseTo(3 * 2 * 10e-6, P);
+    expect(quarter.allReducePerTokenS).toBeCloseTo((3 * 2 * 1.5 * 2000 * 8) / 8e11, P);
+    expect(quarter.layers).toBeCloseTo(2.5, P); // the step overhead scales with the exact share
+    expect(stageFigures(modelSpec(), spec, 1, 4, 0.04).allReduceFixedS).toBeCloseTo(2 * 10e-6, P);
+  });
   it('one GPU › no all-reduce', () => {
     const f = stageFigures(modelSpec(), spec, 1, 1, 1);
     expect(f.allReduceFixedS).toBe(0);
