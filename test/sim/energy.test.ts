@@ -24,6 +24,7 @@ describe('energy per service', () => {
     expect(serviceEnergyJ([50], busy([-1], [-1]))).toEqual([null, null]);
     // Net busy of the device ≤ 0 (one service's run handed back more than the other used): none.
     expect(serviceEnergyJ([50], busy([2], [-3]))).toEqual([null, null]);
+    expect(serviceEnergyJ([50], busy([2], [-2]))).toEqual([null, null]);
   });
   it('perUnit › joules per unit; null when unknown or nothing finished', () => {
     expect(perUnit(30, 4)).toBe(7.5);

@@ -261,6 +261,22 @@ describe('perf › per-item profiles and whole-box estimates for per-item models
     expect(q.batchS(2)).toBeCloseTo(0.02, P);
     // Below the first point: held at it.
     expect(q.batchS(0.5)).toBeCloseTo(0.5 * 0.015, P);
+    // Rows in any order: the curve is over batches sorted by value (not as listed, nor as text: 10 < 6).
+    const shuffled = new ItemPerf(
+      seg([
+        { batch: 10, itemLatencyS: 0.002 },
+        { batch: 1, itemLatencyS: 0.01 },
+        { batch: 6, itemLatencyS: 0.004 },
+      ]),
+      deviceSpec(),
+      1,
+      1,
+    );
+    expect(shuffled.maxBatch).toBe(10);
+    expect(shuffled.batchS(1)).toBeCloseTo(0.01, P);
+    // Batch 8: between 6 and 10 → 0.004 + (2/4)·(0.002 − 0.004) = 0.003 per item.
+    expect(shuffled.batchS(8)).toBeCloseTo(8 * 0.003, P);
+    expect(shuffled.batchS(3.5)).toBeCloseTo(3.5 * 0.007, P);
   });
   it('item › roofline on 2 GPUs, slowdown 3 › bandwidth and compute doubled, times tripled', () => {
     // Compute: 1e12 / (0.5 · 1e14 · 2) = 0.01 s per item; weights 1e9 / (0.5 · 1e12 · 2) = 0.001 s.
