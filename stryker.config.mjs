@@ -42,16 +42,22 @@ const FILES = {
  * e.g. one whose mutants mostly time out (sort-float64.ts: endless loops), run on its own.
  */
 const target = process.env.MUTATE ?? 'sim/metrics';
-const isFile = target.endsWith('.ts');
+/** Files, each optionally with a line range (`sim/metrics/energy.ts:20-40`, Stryker's syntax). */
 const files = target.split(',');
+const isFile = /\.ts(:|$)/.test(files[0]);
 const folder = isFile ? files[0].slice(0, files[0].lastIndexOf('/')) : target;
 const skip = (process.env.MUTATE_SKIP ?? '')
   .split(',')
   .filter((f) => f !== '')
   .map((f) => `!${f}`);
 /** Report, event and sandbox names of this run. */
-const runName = `${target}${skip.length > 0 ? '-partial' : ''}`.replaceAll('/', '-').replaceAll(',', '+');
-const tests = process.env.STRYKER_TESTS?.split(';') ?? FILES[target] ?? FOLDERS[folder] ?? ['test/**/*.test.ts'];
+const runName = `${target}${skip.length > 0 ? '-partial' : ''}`
+  .replaceAll('/', '-')
+  .replaceAll(',', '+')
+  .replaceAll(':', '@');
+const tests = process.env.STRYKER_TESTS?.split(';') ??
+  FILES[target.split(':')[0]] ??
+  FOLDERS[folder] ?? ['test/**/*.test.ts'];
 process.env.STRYKER_TESTS = tests.join(';');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
