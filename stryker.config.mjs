@@ -17,7 +17,7 @@ const FOLDERS = {
     // engine is static and runs against the whole set. Left out for time (they pass on the
     // unmutated code, see docs/testing.md): engine, framework, calibrate, closed-loop, invariants,
     // smoke, batched-rows (fidelity against the catalog; 1–25 s each instrumented).
-    'test/sim/{perf,calibrate-fit,closed-loop-bench,llm,kv-admission,preemption,pipeline-stages,time-slice,step-budget,tp-peers,sharing,decode-roofline,loading-queue,segmentation-batch,models,timeline}.test.ts',
+    'test/sim/{perf,calibrate-fit,closed-loop-bench,llm,kv-admission,preemption,pipeline-stages,time-slice,step-budget,tp-peers,thermal-engines,sharing,decode-roofline,loading-queue,segmentation-batch,models,timeline}.test.ts',
   ],
   'sim/metrics': [
     // Pure code: its own unit tests, no simulations (a describe-level simulation makes every
