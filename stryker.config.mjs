@@ -33,6 +33,13 @@ const FOLDERS = {
 };
 /** Files run on their own with their own tests (MUTATE=<file>; MUTATE_SKIP=<file> on the folder). */
 const FILES = {
+  // sim/models per file, for the static mutants (code run while a describe body simulates, so
+  // run against every test of the set): each file with the focused tests that pin it.
+  'sim/models/llm/llm-engine.ts': [
+    'test/sim/{llm,kv-admission,preemption,step-budget,time-slice,pipeline-stages,tp-peers,decode-roofline,thermal-engines,timeline}.test.ts',
+  ],
+  'sim/models/llm/calibrate.ts': ['test/sim/{calibrate-fit,perf}.test.ts'],
+  'sim/models/llm/step-cost.ts': ['test/sim/{perf,decode-roofline,preemption}.test.ts'],
   // Its loop mutants mostly time out (endless loops): its own fast test plus the Samples users.
   'sim/metrics/sort-float64.ts': ['test/sim/{sort-float64,metrics,summarizer}.test.ts'],
 };
