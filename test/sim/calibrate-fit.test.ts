@@ -106,6 +106,25 @@ describe('calibrate › the fit', () => {
     expect(e.etaPrefill / truth.etaPrefill).toBeCloseTo(1, 1.5);
     expect(e.etaDecode / truth.etaDecode).toBeCloseTo(1, 1.5);
   });
+  it('fitEfficiency › prior: on a table that cannot tell ηbw from τ, the fit stays nearer the defaults', () => {
+    // One batch-1 decode row 10% slower than the defaults predict: a lower ηbw or a larger τ (both
+    // fixed costs of the step) explain it equally. The prior pulls toward the defaults: the fitted
+    // point's squared log distance to them is smaller than without it, the row still within 1%.
+    const base = FRAMEWORK_EFFICIENCY.generic;
+    const r = row({ batch: 1, promptTokens: 128, outputTokens: 128 });
+    const one: FitPoint[] = [
+      { row: r, measure: 'decode', value: predictRow(costOf(base), r, 'decode') / 1.1, model, spec },
+    ];
+    const dist = (e: Efficiency) =>
+      (['etaBw', 'etaPrefill', 'etaDecode', 'overheadS'] as const).reduce(
+        (s, k) => s + Math.log(e[k] / base[k]) ** 2,
+        0,
+      );
+    const withPrior = fitEfficiency(one, base, base);
+    const without = fitEfficiency(one, base, null);
+    for (const e of [withPrior, without]) expect(predictRow(costOf(e), r, 'decode') / one[0]!.value).toBeCloseTo(1, 2);
+    expect(dist(withPrior)).toBeLessThan(dist(without));
+  });
   it('fitEfficiency › only the keys asked for move; the others stay at the base', () => {
     const base = { ...truth, etaPrefill: 0.1 };
     const e = fitEfficiency(points, base, null, false, 10, ['etaPrefill']);
