@@ -40,6 +40,10 @@ const FILES = {
   ],
   'sim/models/llm/calibrate.ts': ['test/sim/{calibrate-fit,perf}.test.ts'],
   'sim/models/llm/step-cost.ts': ['test/sim/{perf,decode-roofline,preemption}.test.ts'],
+  'sim/models/perf.ts': ['test/sim/{perf,segmentation-batch,thermal-engines,timeline}.test.ts'],
+  'sim/models/segmentation/segmentation-engine.ts': [
+    'test/sim/{perf,segmentation-batch,thermal-engines,timeline}.test.ts',
+  ],
   // Its loop mutants mostly time out (endless loops): its own fast test plus the Samples users.
   'sim/metrics/sort-float64.ts': ['test/sim/{sort-float64,metrics,summarizer}.test.ts'],
 };
