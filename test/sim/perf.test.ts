@@ -80,6 +80,10 @@ describe('perf › step cost (roofline per step)', () => {
     expect(q.weightReadS(2)).toBeCloseTo(0.002 + 0.002 * (1 - 0.75 ** 2), P);
     expect(q.weightReadS(1000)).toBeCloseTo(0.004, P);
     expect(c.weightReadS(1)).toBeCloseTo(0.004, P); // dense: all weights, whatever the tokens
+    // 40% of the layers: 40% of the dense part and of the experts.
+    const part = cost({ moe: { experts: 8, activeExperts: 2, expertBytes: 1e9 } }, deviceSpec(), 1, 1, 0.4);
+    expect(part.weightReadS(1)).toBeCloseTo(0.4 * (0.002 + 0.002 * 0.25), P);
+    expect(part.expertS).toBeCloseTo(0.4 * 0.002, P);
   });
 });
 
