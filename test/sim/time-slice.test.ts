@@ -51,7 +51,7 @@ describe('time slice › on the engine', () => {
   const S = sliceTokens(c);
   const L = 0.001;
   /** The chat (prompt 3000, one token) with a co-tenant that got one short request at `otherAt`. */
-  function run(otherAt: number | null, sharing?: 'fifo'): RequestRecord {
+  function run(otherAt: number | null, sharing?: 'fifo' | 'priority'): RequestRecord {
     const rec = recorder();
     const sc = {
       ...scenario({
@@ -103,6 +103,9 @@ describe('time slice › on the engine', () => {
   });
   it('engine › a co-tenant idle for more than the window › not sliced', () => {
     expect(run(8.9).firstTokenS).toBeCloseTo(10 + L + perf.prefillS(3000) + L, 9);
+  });
+  it('engine › priority sharing › a co-tenant of the same priority (both end-to-end SLOs) does not slice', () => {
+    expect(run(9.8, 'priority').firstTokenS).toBeCloseTo(10 + L + perf.prefillS(3000) + L, 9);
   });
   it('engine › fifo sharing › never sliced', () => {
     expect(run(9.8, 'fifo').firstTokenS).toBeCloseTo(10 + L + perf.prefillS(3000) + L, 9);
