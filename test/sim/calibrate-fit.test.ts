@@ -135,7 +135,8 @@ describe('calibrate › the fit', () => {
   });
   it('fitEfficiency › compute efficiency capped at maxEta, bandwidth at the peak (1)', () => {
     const above: Efficiency = { etaBw: 1.6, etaPrefill: 0.9, etaDecode: 0.2, overheadS: 0.004 };
-    const e = fitEfficiency(table(above), FRAMEWORK_EFFICIENCY.generic, null, false, 0.6);
+    // From ηbw 0.5 (below both caps): the fit climbs to the bandwidth cap 1, not to maxEta.
+    const e = fitEfficiency(table(above), { ...FRAMEWORK_EFFICIENCY.generic, etaBw: 0.5 }, null, false, 0.6);
     expect(e.etaBw).toBe(1);
     expect(e.etaPrefill).toBe(0.6);
   });

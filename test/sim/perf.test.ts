@@ -84,6 +84,11 @@ describe('perf › step cost (roofline per step)', () => {
     const part = cost({ moe: { experts: 8, activeExperts: 2, expertBytes: 1e9 } }, deviceSpec(), 1, 1, 0.4);
     expect(part.weightReadS(1)).toBeCloseTo(0.4 * (0.002 + 0.002 * 0.25), P);
     expect(part.expertS).toBeCloseTo(0.4 * 0.002, P);
+    // 2× slowdown: the expert reads too.
+    expect(cost({ moe: { experts: 8, activeExperts: 2, expertBytes: 1e9 } }, deviceSpec(), 2).expertS).toBeCloseTo(
+      0.004,
+      P,
+    );
   });
 });
 
