@@ -67,11 +67,18 @@ describe('perf › step cost (roofline per step)', () => {
   it('step cost › decode growth › the bounding side grows: seqs·kv when memory bound, seqs·A when compute bound', () => {
     expect(c.decodeGrowthS(1, 1000)).toBeCloseTo(2e-7, P);
     expect(c.decodeGrowthS(200, 0)).toBeCloseTo(200 * 1.6e-9, P);
+    // 40 sequences on 15000 KV tokens: memory 0.004 + 0.003 = 0.007 s > compute 0.0032 + 2.4e-5 s.
+    expect(c.decodeGrowthS(40, 15000)).toBeCloseTo(40 * 2e-7, P);
+    // 200 sequences on 1000: memory 0.0042 s < compute 0.016 s → the attention side grows.
+    expect(c.decodeGrowthS(200, 1000)).toBeCloseTo(200 * 1.6e-9, P);
   });
   it('step cost › 2× slowdown, 40% of the layers › every term (τ included) scales by share × slowdown', () => {
     const q = cost({}, deviceSpec(), 2, 1, 0.4);
     expect(q.stepS(0, 1, 1000, 0)).toBeCloseTo(0.8 * (0.001 + 0.0042), P);
     expect(q.stepS(1000, 0, 0, 5e5)).toBeCloseTo(0.8 * 0.0454, P);
+    // Decode compute per token and per attended pair too.
+    expect(q.decodeTokenS).toBeCloseTo(0.8 * 8e-5, P);
+    expect(q.decodePairS).toBeCloseTo(0.8 * 1.6e-9, P);
   });
   it('step cost › MoE › dense weights always, experts by the fraction 1 − (1 − k/E)^tokens touched', () => {
     // 1 GB of 2 GB are experts, 2 of 8 active: dense 0.002 s, all experts 0.002 s.
