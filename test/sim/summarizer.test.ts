@@ -260,6 +260,8 @@ describe('metrics › summarizer › per-service energy, clocks, links, live clo
   it('including drops › +∞ TTFT for an unfinished LLM request, TPOT only with ≥ 2 tokens; e2e only for frames', () => {
     expect(r.services.chat!.ttftInclDropsS.count).toBe(3);
     expect(r.services.chat!.ttftInclDropsS.p99).toBe(Infinity);
+    // The finished ones count their real TTFT (0.5 s each): the median is one of them.
+    expect(r.services.chat!.ttftInclDropsS.p50).toBeCloseTo(0.5, 12);
     expect(r.services.chat!.tpotInclDropsS.count).toBe(2);
     expect(r.services.chat!.e2eInclDropsS.count).toBe(3);
     expect(r.services.cams!.e2eInclDropsS.count).toBe(2);
@@ -285,6 +287,8 @@ describe('metrics › summarizer › per-service energy, clocks, links, live clo
     u.add(0, 'dropped', 9, NaN, 9.5, 2); // in and out in bucket 2
     u.add(0, 'late', 9, 9.5, 11, 2); // finishes past the horizon: still in flight at the end
     expect(u.finish([], []).services.chat!.inflightTimeline).toEqual([1, 1, 2]);
+    // A drop without a reason counts in no reason.
+    expect(u.finish([], []).services.chat!.dropReasons).toEqual({});
   });
 });
 
