@@ -287,6 +287,9 @@ describe('metrics › summarizer › per-service energy, clocks, links, live clo
     u.add(0, 'dropped', 9, NaN, 9.5, 2); // in and out in bucket 2
     u.add(0, 'late', 9, 9.5, 11, 2); // finishes past the horizon: still in flight at the end
     expect(u.finish([], []).services.chat!.inflightTimeline).toEqual([1, 1, 2]);
+    // Busy time wholly past the horizon counts nothing (not a negative interval).
+    u.addBusy(0, 12, 15);
+    expect(u.finish([], []).devices.gpu!.utilization).toBe(0);
     // A drop without a reason counts in no reason.
     expect(u.finish([], []).services.chat!.dropReasons).toEqual({});
   });
