@@ -157,6 +157,13 @@ describe('metrics › summarizer', () => {
     expect(e.totals.sloAttainment).toBeNaN();
     expect(e.totals.goodputRps).toBe(0);
     expect(e.services.chat!.sloAttainment).toBeNaN();
+    expect(e.totals.minServiceAttainment).toBeNaN();
+    expect(e.totals.meanServiceAttainment).toBeNaN();
+    // One service offered nothing: min and mean are over the other only.
+    const one = new RunSummarizer(meta());
+    one.add(1, 'ok', 1, NaN, 1.05, 1);
+    one.add(1, 'late', 2, NaN, 2.5, 1);
+    expect(one.finish([], []).totals).toMatchObject({ minServiceAttainment: 0.5, meanServiceAttainment: 0.5 });
   });
   it('summarizer › a record for an unknown service › throws (a bug, not bad input)', () => {
     const t = new RunSummarizer(meta());
