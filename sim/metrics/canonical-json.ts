@@ -5,20 +5,20 @@
  */
 import type { RunResult } from '../../policies/index.js';
 
+/**
+ * Keys sorted and numbers rounded; JSON.stringify then writes NaN and ±∞ as null, −0 as 0, and
+ * drops undefined fields (the rules above that are not spelled out here).
+ */
 function canon(v: unknown): unknown {
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return null;
+    // Stryker disable next-line EqualityOperator: equivalent — 1e15 itself prints the same either way.
     if (Number.isInteger(v) && Math.abs(v) < 1e15) return v;
-    const r = Number(v.toPrecision(9));
-    return Object.is(r, -0) ? 0 : r;
+    return Number(v.toPrecision(9));
   }
   if (Array.isArray(v)) return v.map(canon);
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = canon(x);
-    }
+    for (const k of Object.keys(v).sort()) out[k] = canon((v as Record<string, unknown>)[k]);
     return out;
   }
   return v;

@@ -23,8 +23,8 @@ export function serviceEnergyJ(
     let e = 0;
     let known = false;
     for (let d = 0; d < nd; d++) {
-      const ed = deviceEnergyJ[d];
-      if (row[d]! <= 0 || totals[d]! <= 0 || ed === null || ed === undefined) continue;
+      const ed = deviceEnergyJ[d]!;
+      if (row[d]! <= 0 || totals[d]! <= 0 || ed === null) continue;
       e += (ed * row[d]!) / totals[d]!;
       known = true;
     }

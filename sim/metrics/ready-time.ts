@@ -16,13 +16,12 @@ export function noReadyFractions(
   const readySince = new Float64Array(services.length);
   const readyTotal = new Float64Array(services.length);
   const ready = new Set<string>();
-  // Stable sort by time: changes at one instant keep their logged order.
-  const sorted = changes
-    .map((c, k) => ({ c, k }))
-    .sort((a, b) => a.c.timeS - b.c.timeS || a.k - b.k)
-    .map((x) => x.c);
+  // By time; Array.prototype.sort is stable (ES2019), so changes at one instant keep their logged
+  // order (an index tie-break was equivalent: a surviving mutant showed it).
+  const sorted = [...changes].sort((a, b) => a.timeS - b.timeS);
   for (const c of sorted) {
     const s = index.get(c.service);
+    // Stryker disable next-line ConditionalExpression: equivalent — an unknown service would index the typed arrays with `undefined`, which they ignore; the guard is for the type.
     if (s === undefined) continue;
     const t = Math.min(Math.max(c.timeS, 0), horizonS);
     const key = `${c.service}\u0000${c.instance}`;

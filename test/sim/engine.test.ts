@@ -3,12 +3,9 @@
  * Closed-loop runs of one replica (sim/models/llm/closed-loop-run.ts): prompt 2048 / output 128
  * as the jetson-ai-lab vLLM benchmark rows (../shared/profiles/llm.csv).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEVICE_CATALOG, MODEL_CATALOG, builtinCatalog, formatIssues, loadCatalogFile } from '../../scenarios/index.js';
-import { LlmStagePerf, calibrate, median, parseCalibrationRows } from '../../sim/index.js';
-import { ROOT } from '../cli-paths.js';
+import { DEVICE_CATALOG, MODEL_CATALOG } from '../../scenarios/index.js';
+import { LlmStagePerf } from '../../sim/index.js';
 import { runClosedLoop } from '../../sim/models/llm/closed-loop-run.js';
 import { DEFAULT_EFFICIENCY } from '../../sim/models/llm/calibrate.js';
 import { StepCost, stageFigures } from '../../sim/models/llm/step-cost.js';
@@ -152,25 +149,4 @@ describe('engine › properties', () => {
     expect(c.weightReadS(8)).toBeLessThan(c.weightReadS(1000));
     expect(c.weightReadS(1e6)).toBeCloseTo(all, 9);
   });
-});
-
-// Issue #12's shared batched rows (llm.csv at batch > 1, batched/llm-batched.csv,
-// batched/llm-prefill.csv) as mapped by scripts/map-calibration.py, through `parasim calibrate`.
-const CAL = path.join(ROOT, 'scenarios', 'calibration');
-
-describe('engine › shared batched rows', () => {
-  it('engine › median |error| over the shared batched rows (mapped tables, calibrate) ≤ 20%', () => {
-    const cat = loadCatalogFile(path.join(CAL, 'catalog.yaml'), builtinCatalog());
-    if (!cat.ok) throw new Error(formatIssues(cat.issues));
-    const errs: number[] = [];
-    for (const t of ['llm-batched.csv', 'llm-prefill.csv']) {
-      const file = path.join(CAL, t);
-      const rows = parseCalibrationRows(fs.readFileSync(file, 'utf8'), file, cat.value);
-      if (!rows.ok) throw new Error(formatIssues(rows.issues));
-      errs.push(...calibrate(rows.value, cat.value, file).rows.map((r) => Math.abs(r.relError)));
-    }
-    expect(errs.length).toBeGreaterThan(250);
-    const m = median(errs)!;
-    expect(m, `median ${m}`).toBeLessThanOrEqual(0.2);
-  }, 120_000);
 });

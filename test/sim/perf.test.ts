@@ -67,11 +67,18 @@ describe('perf › step cost (roofline per step)', () => {
   it('step cost › decode growth › the bounding side grows: seqs·kv when memory bound, seqs·A when compute bound', () => {
     expect(c.decodeGrowthS(1, 1000)).toBeCloseTo(2e-7, P);
     expect(c.decodeGrowthS(200, 0)).toBeCloseTo(200 * 1.6e-9, P);
+    // 40 sequences on 15000 KV tokens: memory 0.004 + 0.003 = 0.007 s > compute 0.0032 + 2.4e-5 s.
+    expect(c.decodeGrowthS(40, 15000)).toBeCloseTo(40 * 2e-7, P);
+    // 200 sequences on 1000: memory 0.0042 s < compute 0.016 s → the attention side grows.
+    expect(c.decodeGrowthS(200, 1000)).toBeCloseTo(200 * 1.6e-9, P);
   });
   it('step cost › 2× slowdown, 40% of the layers › every term (τ included) scales by share × slowdown', () => {
     const q = cost({}, deviceSpec(), 2, 1, 0.4);
     expect(q.stepS(0, 1, 1000, 0)).toBeCloseTo(0.8 * (0.001 + 0.0042), P);
     expect(q.stepS(1000, 0, 0, 5e5)).toBeCloseTo(0.8 * 0.0454, P);
+    // Decode compute per token and per attended pair too.
+    expect(q.decodeTokenS).toBeCloseTo(0.8 * 8e-5, P);
+    expect(q.decodePairS).toBeCloseTo(0.8 * 1.6e-9, P);
   });
   it('step cost › MoE › dense weights always, experts by the fraction 1 − (1 − k/E)^tokens touched', () => {
     // 1 GB of 2 GB are experts, 2 of 8 active: dense 0.002 s, all experts 0.002 s.
@@ -80,6 +87,15 @@ describe('perf › step cost (roofline per step)', () => {
     expect(q.weightReadS(2)).toBeCloseTo(0.002 + 0.002 * (1 - 0.75 ** 2), P);
     expect(q.weightReadS(1000)).toBeCloseTo(0.004, P);
     expect(c.weightReadS(1)).toBeCloseTo(0.004, P); // dense: all weights, whatever the tokens
+    // 40% of the layers: 40% of the dense part and of the experts.
+    const part = cost({ moe: { experts: 8, activeExperts: 2, expertBytes: 1e9 } }, deviceSpec(), 1, 1, 0.4);
+    expect(part.weightReadS(1)).toBeCloseTo(0.4 * (0.002 + 0.002 * 0.25), P);
+    expect(part.expertS).toBeCloseTo(0.4 * 0.002, P);
+    // 2× slowdown: the expert reads too.
+    expect(cost({ moe: { experts: 8, activeExperts: 2, expertBytes: 1e9 } }, deviceSpec(), 2).expertS).toBeCloseTo(
+      0.004,
+      P,
+    );
   });
 });
 
@@ -105,6 +121,14 @@ describe('perf › tensor parallel', () => {
     const f = stageFigures(modelSpec(), deviceSpec({ gpus: 2 }), 1, 2, 1);
     expect(f.allReduceFixedS).toBeCloseTo(20 * 10e-6, P);
     expect(f.allReducePerTokenS).toBe(0);
+  });
+  it('tp4 on part of the layers › all-reduces per whole layer of the stage (rounded, at least one)', () => {
+    // 25% of 10 layers = 2.5 → 3 layers with all-reduces; 4% → 0.4 → at least 1.
+    const quarter = stageFigures(modelSpec(), spec, 1, 4, 0.25);
+    expect(quarter.allReduceFixedS).toBeCloseTo(3 * 2 * 10e-6, P);
+    expect(quarter.allReducePerTokenS).toBeCloseTo((3 * 2 * 1.5 * 2000 * 8) / 8e11, P);
+    expect(quarter.layers).toBeCloseTo(2.5, P); // the step overhead scales with the exact share
+    expect(stageFigures(modelSpec(), spec, 1, 4, 0.04).allReduceFixedS).toBeCloseTo(2 * 10e-6, P);
   });
   it('one GPU › no all-reduce', () => {
     const f = stageFigures(modelSpec(), spec, 1, 1, 1);
@@ -219,5 +243,113 @@ describe('perf › token means and whole-box estimates', () => {
   it('devicePerf › model larger than the box › fits false', () => {
     expect(devicePerf(llmService({ model: modelSpec({ weightBytes: 17 * GB }) }), deviceSpec()).fits).toBe(false);
     expect(devicePerf(llmService({ model: modelSpec({ weightBytes: 16 * GB }) }), deviceSpec()).fits).toBe(true);
+  });
+});
+
+describe('perf › per-item profiles and whole-box estimates for per-item models', () => {
+  const seg = (profiles: { deviceType?: string; batch: number; itemLatencyS?: number }[], over = {}) =>
+    modelSpec({
+      key: 'seg',
+      kind: 'segmentation',
+      weightBytes: 1e9,
+      flopsPerUnit: 1e12,
+      profiles: profiles.map((r) => ({ deviceType: 'testbox', source: 't', ...r })),
+      ...over,
+    });
+  it('item › profile curve › rows of other devices and rows without a latency ignored; duplicates averaged', () => {
+    const q = new ItemPerf(
+      seg([
+        { batch: 1, itemLatencyS: 0.01 },
+        { batch: 1, itemLatencyS: 0.02 }, // two sources at batch 1: their mean, 0.015
+        { batch: 2, itemLatencyS: 0.01 },
+        { batch: 6, itemLatencyS: 0.004 },
+        { batch: 16 }, // no latency: not a point
+        { deviceType: 'other', batch: 32, itemLatencyS: 1 },
+      ]),
+      deviceSpec(),
+      1,
+      1,
+    );
+    expect(q.maxBatch).toBe(6);
+    expect(q.batchS(1)).toBeCloseTo(0.015, P);
+    // Between the 2nd and 3rd points: batch 4 → 0.01 + (2/4)·(0.004 − 0.01) = 0.007 per item.
+    expect(q.batchS(4)).toBeCloseTo(4 * 0.007, P);
+    expect(q.batchS(2)).toBeCloseTo(0.02, P);
+    // Below the first point: held at it.
+    expect(q.batchS(0.5)).toBeCloseTo(0.5 * 0.015, P);
+    // Rows in any order: the curve is over batches sorted by value (not as listed, nor as text: 10 < 6).
+    const shuffled = new ItemPerf(
+      seg([
+        { batch: 10, itemLatencyS: 0.002 },
+        { batch: 1, itemLatencyS: 0.01 },
+        { batch: 6, itemLatencyS: 0.004 },
+      ]),
+      deviceSpec(),
+      1,
+      1,
+    );
+    expect(shuffled.maxBatch).toBe(10);
+    expect(shuffled.batchS(1)).toBeCloseTo(0.01, P);
+    // Batch 8: between 6 and 10 → 0.004 + (2/4)·(0.002 − 0.004) = 0.003 per item.
+    expect(shuffled.batchS(8)).toBeCloseTo(8 * 0.003, P);
+    expect(shuffled.batchS(3.5)).toBeCloseTo(3.5 * 0.007, P);
+  });
+  it('item › roofline on 2 GPUs, slowdown 3 › bandwidth and compute doubled, times tripled', () => {
+    // Compute: 1e12 / (0.5 · 1e14 · 2) = 0.01 s per item; weights 1e9 / (0.5 · 1e12 · 2) = 0.001 s.
+    const q = new ItemPerf(seg([]), deviceSpec(), 3, 2);
+    expect(q.maxBatch).toBe(Infinity);
+    expect(q.batchS(2)).toBeCloseTo(0.06, P);
+    const light = new ItemPerf(seg([], { flopsPerUnit: 1e9 }), deviceSpec(), 3, 2);
+    expect(light.batchS(1)).toBeCloseTo(0.003, P);
+  });
+  it('item › an FPGA without a pipeline latency › its profile or the roofline, not one at a time', () => {
+    const fpga = deviceSpec({ key: 'testbox', deviceClass: 'fpga' });
+    const q = new ItemPerf(seg([]), fpga, 1, 1);
+    expect(q.source).toBe('roofline');
+    expect(q.maxBatch).toBe(Infinity);
+    // A GPU box that states a pipeline latency is not an FPGA: no fixed latency either.
+    const gpu = new ItemPerf(seg([]), deviceSpec({ pipelineLatencyS: 0.05 }), 1, 1);
+    expect(gpu.source).toBe('roofline');
+    expect(gpu.batchS(1)).toBeCloseTo(0.02, P);
+  });
+  it('devicePerf › segmentation › item latency at batch 1, items/s at the batch both allow; no token figures', () => {
+    const model = seg([
+      { batch: 1, itemLatencyS: 0.01 },
+      { batch: 4, itemLatencyS: 0.005 },
+    ]);
+    const svc = { ...llmService(), kind: 'segmentation' as const, model, maxBatch: 8 };
+    const d = devicePerf(svc, deviceSpec());
+    // Batch min(8, profiled 4) = 4 → 4 / (4 · 0.005) = 200 items/s.
+    expect(d).toEqual({
+      prefillTokPerS: 0,
+      decodeTokPerS: 0,
+      decodeTokPerSAtMaxBatch: 0,
+      maxBatch: 4,
+      itemLatencyS: 0.01,
+      itemsPerSAtMaxBatch: 200,
+      fits: true,
+      source: 'profile',
+    });
+    expect(devicePerf({ ...svc, maxBatch: 2 }, deviceSpec()).itemsPerSAtMaxBatch).toBeCloseTo(
+      2 / (2 * (0.01 - 0.005 / 3)),
+      9,
+    );
+    expect(devicePerf({ ...svc, maxBatch: 0 }, deviceSpec()).maxBatch).toBe(1);
+  });
+  it('devicePerf › memory of every GPU of the box counts for fits', () => {
+    const two = deviceSpec({ gpus: 2 });
+    expect(devicePerf(llmService({ model: modelSpec({ weightBytes: 30 * GB }) }), two).fits).toBe(true);
+    expect(devicePerf(llmService({ model: modelSpec({ weightBytes: 33 * GB }) }), two).fits).toBe(false);
+  });
+  it('devicePerf › LLM › an empty prompt counts as one token; max batch at least 1', () => {
+    const tau = (0.0047 * 10) / 32;
+    const d = devicePerf(
+      llmService({ model: modelSpec(), maxBatch: 0, promptTokens: { dist: 'fixed', value: 0 } }),
+      deviceSpec(),
+    );
+    expect(d.maxBatch).toBe(1);
+    expect(d.prefillTokPerS).toBeCloseTo(1 / (tau + 0.002 + (2e9 + 0.5 * 4e4) / 0.386e14), 6);
+    // Context 1 + 3/2 = 2.5 tokens at batch 1.
+    expect(d.decodeTokPerSAtMaxBatch).toBeCloseTo(1 / (tau + 0.002 + 2.5 * 1e-7), 6);
   });
 });

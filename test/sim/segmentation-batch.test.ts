@@ -6,7 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../scenarios/index.js';
 import { simulate } from '../../sim/index.js';
-import { GB, device, deviceSpec, fixedArrivals, link, modelSpec, recorder, scenario } from './fixtures.js';
+import {
+  GB,
+  device,
+  deviceSpec,
+  fixedArrivals,
+  fixedPlanPolicy,
+  link,
+  llmService,
+  modelSpec,
+  recorder,
+  scenario,
+} from './fixtures.js';
 
 const P = 9;
 function seg(maxBatch: number): ServiceConfig {
@@ -66,5 +77,30 @@ describe('segmentation › batch caps', () => {
       { records: rec.records, arrivals: fixedArrivals({ seg: frames(3) }) },
     );
     expect(rec.byId.map((r) => r.finishS)).toEqual([10.05, 10.1, 10.15].map((x) => expect.closeTo(x, P)));
+  });
+});
+
+describe('engines › behind a policy with stale views (sync period: no load index)', () => {
+  // A policy with peer sync routes on synced views, so the host keeps no live load index: both
+  // engines then serve exactly as with one.
+  const run = (sync: boolean, services: ServiceConfig[], arrivals: Record<string, [number, number, number][]>) => {
+    const rec = recorder();
+    const whole = services.map((s) => ({
+      service: s.name,
+      stages: [{ device: 'gpu0', firstLayer: 0, endLayer: s.model.layers, gpus: 1 }],
+    }));
+    simulate(scenario({ services, links: [link('l', 'gpu0', 'sw', 1e12, 0)], horizonS: 20 }), {
+      records: rec.records,
+      policyImpl: fixedPlanPolicy(whole, sync ? { periodS: 1, messageBytes: 100 } : undefined),
+      arrivals: fixedArrivals(arrivals),
+    });
+    return rec.byId.map((r) => [r.startS, r.finishS]);
+  };
+  it('segmentation and LLM › same times with or without the load index', () => {
+    const services = [seg(2), llmService({ model: modelSpec() })];
+    const arrivals = { seg: frames(3), chat: [[10, 100, 3] as [number, number, number]] };
+    const stale = run(true, services, arrivals);
+    expect(stale).toHaveLength(4);
+    expect(stale).toEqual(run(false, services, arrivals));
   });
 });

@@ -4,7 +4,7 @@
  * energy, and canonical JSON's rules. Small inputs whose every figure is computed in a comment.
  */
 import { describe, expect, it } from 'vitest';
-import { RunSummarizer, Samples, canonicalJson } from '../../sim/index.js';
+import { RunSummarizer, Samples, canonicalJson, resultToJson } from '../../sim/index.js';
 
 describe('metrics › samples', () => {
   it('samples › empty › count 0 and NaN figures, no CDF', () => {
@@ -157,6 +157,13 @@ describe('metrics › summarizer', () => {
     expect(e.totals.sloAttainment).toBeNaN();
     expect(e.totals.goodputRps).toBe(0);
     expect(e.services.chat!.sloAttainment).toBeNaN();
+    expect(e.totals.minServiceAttainment).toBeNaN();
+    expect(e.totals.meanServiceAttainment).toBeNaN();
+    // One service offered nothing: min and mean are over the other only.
+    const one = new RunSummarizer(meta());
+    one.add(1, 'ok', 1, NaN, 1.05, 1);
+    one.add(1, 'late', 2, NaN, 2.5, 1);
+    expect(one.finish([], []).totals).toMatchObject({ minServiceAttainment: 0.5, meanServiceAttainment: 0.5 });
   });
   it('summarizer › a record for an unknown service › throws (a bug, not bad input)', () => {
     const t = new RunSummarizer(meta());
@@ -212,5 +219,100 @@ describe('metrics › canonical JSON', () => {
     expect(canonicalJson([1e15 + 2])).toBe(
       '[\n  1.00000000e+15\n]\n'.replace('1.00000000e+15', String(Number((1e15 + 2).toPrecision(9)))),
     );
+  });
+});
+
+describe('metrics › summarizer › per-service energy, clocks, links, live clock', () => {
+  // gpu busy 4 s of 10: 50·10 + 200·4 = 1300 J. Service busy on it: chat 3 − 1 (a run cut short) = 2 s,
+  // cams 1 s → chat 2/3, cams 1/3 of it. Busy time on the fpga (no power figure) attributes nothing.
+  const t = new RunSummarizer(
+    meta({
+      clock: 'live',
+      links: [
+        { id: 'wifi0', type: 'wifi' },
+        { id: 'eth0', type: 'ethernet' },
+      ],
+    }),
+  );
+  t.add(0, 'ok', 1, 1.5, 2, 5);
+  t.add(0, 'ok', 3, 3.5, 4, 3);
+  t.add(0, 'dropped', 5, NaN, 5, 1, 'no-instance'); // one token: +∞ TTFT, no TPOT sample
+  t.add(1, 'late', 6, NaN, 7, 1);
+  t.add(1, 'dropped', 8, NaN, 8, 1, 'queue-full'); // segmentation: +∞ e2e only
+  t.addBusy(0, 0, 4);
+  t.addServiceBusy(0, 0, 3);
+  t.addServiceBusy(1, 0, 1);
+  t.addServiceBusy(0, 0, -1);
+  t.addServiceBusy(0, 1, 2);
+  t.setClockTimeline(0, [1, 0.5, 0.5]);
+  t.setLinkBusy(0, 12); // busier than the run: capped at 1
+  t.setLinkBusy(1, 3);
+  const r = t.finish([], []);
+
+  it('energy › split by service busy share; per request over ok + late, per output token for LLMs', () => {
+    const chat = r.services.chat!;
+    const cams = r.services.cams!;
+    expect(r.devices.gpu!.energyJ).toBeCloseTo(1300, 9);
+    expect(chat.energyJ).toBeCloseTo((1300 * 2) / 3, 9);
+    expect(cams.energyJ).toBeCloseTo(1300 / 3, 9);
+    expect(chat.energyPerRequestJ).toBeCloseTo((1300 * 2) / 3 / 2, 9);
+    expect(chat.energyPerOutputTokenJ).toBeCloseTo((1300 * 2) / 3 / 8, 9);
+    expect(cams.energyPerRequestJ).toBeCloseTo(1300 / 3, 9);
+    expect(cams).not.toHaveProperty('energyPerOutputTokenJ');
+  });
+  it('output tokens › per second of horizon for LLMs only', () => {
+    expect(r.services.chat!.outputTokPerS).toBeCloseTo(0.8, 12);
+    expect(r.services.cams).not.toHaveProperty('outputTokPerS');
+  });
+  it('including drops › +∞ TTFT for an unfinished LLM request, TPOT only with ≥ 2 tokens; e2e only for frames', () => {
+    expect(r.services.chat!.ttftInclDropsS.count).toBe(3);
+    expect(r.services.chat!.ttftInclDropsS.p99).toBe(Infinity);
+    // The finished ones count their real TTFT (0.5 s each): the median is one of them.
+    expect(r.services.chat!.ttftInclDropsS.p50).toBeCloseTo(0.5, 12);
+    expect(r.services.chat!.tpotInclDropsS.count).toBe(2);
+    expect(r.services.chat!.e2eInclDropsS.count).toBe(3);
+    expect(r.services.cams!.e2eInclDropsS.count).toBe(2);
+    expect(r.services.cams!.ttftInclDropsS.count).toBe(0);
+    expect(r.services.cams!.tpotInclDropsS.count).toBe(0);
+  });
+  it('attainment across services › min and mean of the services that were offered requests', () => {
+    expect(r.totals.minServiceAttainment).toBeCloseTo(0, 12);
+    expect(r.totals.meanServiceAttainment).toBeCloseTo((2 / 3 + 0) / 2, 12);
+  });
+  it('clock timeline on the device it was set for only; links capped at 1; the clock named', () => {
+    expect(r.devices.gpu!.clockTimeline).toEqual([1, 0.5, 0.5]);
+    expect(r.devices.fpga).not.toHaveProperty('clockTimeline');
+    expect(r.links).toEqual({ wifi0: { type: 'wifi', utilization: 1 }, eth0: { type: 'ethernet', utilization: 0.3 } });
+    expect(r.clock).toBe('live');
+    expect(new RunSummarizer(meta()).finish([], []).clock).toBe('simulated');
+  });
+  it('in flight over time › arrivals minus ends per bucket; an end after the horizon is not an end', () => {
+    const u = new RunSummarizer(meta());
+    u.add(0, 'ok', 1, 1.5, 2, 2); // bucket 0 in and out
+    u.add(0, 'late', 3, 3.5, 6, 2); // in at bucket 0, out at bucket 1
+    u.add(0, 'inflight', 5, NaN, NaN, 2); // in at bucket 1, never out
+    u.add(0, 'dropped', 9, NaN, 9.5, 2); // in and out in bucket 2
+    u.add(0, 'late', 9, 9.5, 11, 2); // finishes past the horizon: still in flight at the end
+    expect(u.finish([], []).services.chat!.inflightTimeline).toEqual([1, 1, 2]);
+    // Busy time wholly past the horizon counts nothing (not a negative interval).
+    u.addBusy(0, 12, 15);
+    expect(u.finish([], []).devices.gpu!.utilization).toBe(0);
+    // A drop without a reason counts in no reason.
+    expect(u.finish([], []).services.chat!.dropReasons).toEqual({});
+  });
+});
+
+describe('metrics › small API pieces', () => {
+  it('samples › count follows the pushes', () => {
+    const s = new Samples();
+    expect(s.count).toBe(0);
+    s.push(1);
+    s.push(Infinity);
+    expect(s.count).toBe(2);
+  });
+  it('resultToJson › the canonical JSON of a run result', () => {
+    const r = new RunSummarizer(meta()).finish([], []);
+    expect(resultToJson(r)).toBe(canonicalJson(r));
+    expect(resultToJson(r).endsWith('}\n')).toBe(true);
   });
 });

@@ -47,3 +47,76 @@ describe('timeline', () => {
     expect(() => parseWindow('abc', 100)).toThrow(/--window/);
   });
 });
+
+describe('timeline › engine steps', () => {
+  type Ev = { cat: string; name: string; ts?: number; dur?: number; tid?: number; args?: Record<string, number> };
+  const stepsOf = (t: Timeline) => (t.toJSON() as { traceEvents: Ev[] }).traceEvents.filter((e) => e.cat === 'step');
+
+  it('timeline › LLM › a prefill step, then one decode run of the remaining tokens, with the KV blocks held', () => {
+    // One request (prompt 100, out 5) alone: prefill (7 blocks for 101 tokens), then 4 decode steps
+    // as one run (blocks counted at its start: ⌈102/16⌉ = 7) of the toy box's thousands of blocks.
+    const sc = scenario({
+      links: [link('l0', 'gpu0', 'sw', 1e30, 0.001)],
+      services: [llmService({ model: modelSpec() })],
+      horizonS: 30,
+    });
+    const tl = new Timeline(sc);
+    simulate(sc, { arrivals: fixedArrivals({ chat: [[10, 100, 5]] }), timeline: tl });
+    const steps = stepsOf(tl);
+    expect(steps.map((s) => s.name)).toEqual(['prefill+decode', 'decode ×4']);
+    expect(steps[0]!.args).toMatchObject({
+      batch: 1,
+      prefillTokens: 100,
+      decodes: 0,
+      steps: 1,
+      kvBlocksUsed: 7,
+      waiting: 0,
+    });
+    expect(steps[1]!.args).toMatchObject({
+      batch: 1,
+      prefillTokens: 0,
+      decodes: 1,
+      steps: 4,
+      kvBlocksUsed: 7,
+      waiting: 0,
+    });
+    expect(steps[0]!.args!['kvBlocks']).toBeGreaterThan(1000);
+    // Back to back: the run starts where the prefill ends.
+    expect(steps[1]!.ts).toBeCloseTo(steps[0]!.ts! + steps[0]!.dur!, 3);
+    expect(steps[0]!.ts).toBeCloseTo(10.001e6, 3);
+  });
+  it('timeline › segmentation › one event per batch with its size and the frames left waiting', () => {
+    const seg = {
+      ...llmService(),
+      name: 'seg',
+      kind: 'segmentation' as const,
+      maxBatch: 2,
+      model: modelSpec({
+        key: 'toy-seg',
+        kind: 'segmentation',
+        weightBytes: 1e6,
+        profiles: [
+          { deviceType: 'testbox', batch: 1, itemLatencyS: 0.01, source: 't' },
+          { deviceType: 'testbox', batch: 2, itemLatencyS: 0.01, source: 't' },
+        ],
+      }),
+      slo: { kind: 'frame' as const, deadlineS: 1 },
+    };
+    const sc = scenario({ links: [link('l0', 'gpu0', 'sw', 1e30, 0)], services: [seg], horizonS: 30 });
+    const tl = new Timeline(sc);
+    const frames: [number, number, number][] = [
+      [10, 0, 1],
+      [10, 0, 1],
+      [10, 0, 1],
+    ];
+    simulate(sc, { arrivals: fixedArrivals({ seg: frames }), timeline: tl });
+    const steps = stepsOf(tl);
+    expect(steps.map((s) => s.args)).toEqual([
+      { batch: 2, prefillTokens: 0, decodes: 0, steps: 1, waiting: 1 },
+      { batch: 1, prefillTokens: 0, decodes: 0, steps: 1, waiting: 0 },
+    ]);
+    // Batch 2 takes 2 × 0.01 s (0.01 s per item at batch 2).
+    expect(steps[0]!.dur).toBeCloseTo(0.02e6, 3);
+    expect(steps[1]!.ts).toBeCloseTo(steps[0]!.ts! + 0.02e6, 3);
+  });
+});

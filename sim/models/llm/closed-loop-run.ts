@@ -71,11 +71,13 @@ function benchPolicy(b: ClosedLoopBench): Policy {
     name: 'bench',
     placementPeriodS: undefined,
     sync: undefined,
+    // Stryker disable next-line StringLiteral: a policy's reasons go to its own logs, no result records them.
     place: () => ({ instances, reason: 'bench' }),
+    // Warm start (runClosedLoop): every replica is ready from t = 0 and nothing fails.
     route(_req, view) {
-      const ready = view.instances.filter((i) => i.state === 'ready');
-      if (ready.length === 0) return { kind: 'drop', reason: 'no-instance' };
-      return { kind: 'instance', instanceId: ready[next++ % ready.length]!.id, reason: 'rr' };
+      const instanceId = view.instances[next++ % view.instances.length]!.id;
+      // Stryker disable next-line StringLiteral: as above.
+      return { kind: 'instance', instanceId, reason: 'rr' };
     },
   };
 }
@@ -88,7 +90,8 @@ export function runClosedLoop(b: ClosedLoopBench): ClosedLoopOutcome {
     warmStart: true,
     policyImpl: benchPolicy(b),
     records: (r: RequestRecord) => {
-      if (r.outcome === 'ok' || r.outcome === 'late') {
+      // The bench's SLO never expires: every finished request is ok.
+      if (r.outcome === 'ok') {
         tokens += r.outputTokens;
         finished++;
         lastS = Math.max(lastS, r.finishS);

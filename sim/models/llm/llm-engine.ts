@@ -192,6 +192,7 @@ function startStep(w: World, inst: Instance): void {
       used += blocks(r.prompt[q]! + g + 1);
       kv += ctx;
       if (left > 0) {
+        // Stryker disable next-line EqualityOperator: equivalent — at left = budget both give the same.
         const c = left < budget ? left : budget;
         pairs += c * (ctx + c / 2);
         inst.stepPrefill[i] = c;
