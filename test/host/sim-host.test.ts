@@ -12,11 +12,10 @@ import type { Scenario } from '../../scenarios/index.js';
 import { engineStats } from '../../sim/host/engine-stats.js';
 import { HostLoadIndex } from '../../sim/host/load-index.js';
 import { applyPlan, crashDevice, goneIfIdle, markReady, recoverDevice } from '../../sim/host/placement.js';
-import { Views } from '../../sim/host/views.js';
-import { World } from '../../sim/host/world.js';
-import { EventKernel, RngStreams, RunSummarizer, simulate } from '../../sim/index.js';
+import type { World } from '../../sim/host/world.js';
+import { simulate } from '../../sim/index.js';
 import type { RequestRecord } from '../../policies/index.js';
-import { LinkNetwork } from '../../sim/network/link-network.js';
+import { bareWorld } from './bare-world.js';
 import {
   GB,
   device,
@@ -32,20 +31,7 @@ import {
 
 /** A World and its Views at t = 0, with the `ready` handler wired (the rest stay unregistered). */
 function host(sc: Scenario, syncing = false) {
-  const streams = new RngStreams(1);
-  const network = new LinkNetwork(sc, streams.get('links:loss'));
-  const summarizer = new RunSummarizer({
-    scenario: sc.name,
-    seed: 1,
-    policy: 'test',
-    horizonS: sc.horizonS,
-    timelineBucketS: sc.timelineBucketS,
-    services: sc.services.map((s) => ({ name: s.name, kind: s.kind, slo: s.slo, perfSource: {} })),
-    devices: sc.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
-  });
-  const kernel = new EventKernel(64);
-  const w = new World(sc, kernel, streams, network, summarizer, undefined);
-  const views = new Views(w, syncing);
+  const { w, views, kernel } = bareWorld(sc, syncing);
   w.handlers.ready = kernel.register((i) => markReady(w, w.instances[i]!));
   const place = (instances: PlannedInstance[]) => {
     const changed = applyPlan(w, { instances, reason: 'test' });

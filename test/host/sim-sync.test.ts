@@ -10,10 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaultConfig } from '../../scenarios/index.js';
 import { applyPlan, crashDevice, markReady } from '../../sim/host/placement.js';
 import { SyncChannel } from '../../sim/host/sync.js';
-import { Views } from '../../sim/host/views.js';
-import { World } from '../../sim/host/world.js';
-import { EventKernel, RngStreams, RunSummarizer } from '../../sim/index.js';
-import { LinkNetwork } from '../../sim/network/link-network.js';
+import { bareWorld } from './bare-world.js';
 import { device, link, llmService, scenario } from '../sim/fixtures.js';
 
 function syncHost(faults: FaultConfig[] = [], periodS = 1) {
@@ -31,20 +28,7 @@ function syncHost(faults: FaultConfig[] = [], periodS = 1) {
     faults,
     horizonS: 100,
   });
-  const streams = new RngStreams(1);
-  const network = new LinkNetwork(sc, streams.get('links:loss'));
-  const summarizer = new RunSummarizer({
-    scenario: sc.name,
-    seed: 1,
-    policy: 'test',
-    horizonS: sc.horizonS,
-    timelineBucketS: sc.timelineBucketS,
-    services: sc.services.map((s) => ({ name: s.name, kind: s.kind, slo: s.slo, perfSource: {} })),
-    devices: sc.devices.map((d) => ({ id: d.id, type: d.spec.key, idleW: d.spec.idleW, busyW: d.spec.busyW })),
-  });
-  const kernel = new EventKernel(64);
-  const w = new World(sc, kernel, streams, network, summarizer, undefined);
-  const views = new Views(w, true);
+  const { w, views, kernel } = bareWorld(sc, true);
   const sync = new SyncChannel(w, views, { periodS, messageBytes: 100 });
   w.handlers.syncRecv = kernel.register((p) => sync.receive(p));
   const whole = (d: string) => ({ service: 'chat', stages: [{ device: d, firstLayer: 0, endLayer: 10, gpus: 1 }] });
