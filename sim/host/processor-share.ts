@@ -19,6 +19,8 @@ export class ProcessorShare {
   private left: number[] = [];
   private caps: number[] = [];
   private ends: number[] = [];
+  /** Per active job: its predicted end just before the last `add` (read by `endMovedAt`). */
+  private endsBeforeAdd: number[] = [];
   private asOfS = 0;
 
   constructor(readonly cores: number) {}
@@ -40,6 +42,24 @@ export class ProcessorShare {
     return i < 0 ? NaN : this.ends[i]!;
   }
 
+  /** Owner of active job `i` (0 ≤ i < active). */
+  ownerAt(i: number): number {
+    return this.owners[i]!;
+  }
+
+  /** Predicted end of active job `i`. */
+  endAt(i: number): number {
+    return this.ends[i]!;
+  }
+
+  /**
+   * True when the last `add` moved job `i`'s predicted end (or created the job): its end event
+   * must be re-scheduled. Index-based, so the caller's per-arrival loop allocates nothing.
+   */
+  endMovedAt(i: number): boolean {
+    return i >= this.endsBeforeAdd.length || this.endsBeforeAdd[i] !== this.ends[i];
+  }
+
   /** Owners of the active jobs and their predicted ends (read after `add`/`shorten`). */
   jobs(): { readonly owner: number; readonly endS: number }[] {
     return this.owners.map((o, i) => ({ owner: o, endS: this.ends[i]! }));
@@ -51,6 +71,9 @@ export class ProcessorShare {
    */
   add(nowS: number, owner: number, workS: number, cap: number): void {
     this.advance(nowS);
+    // The jobs kept by `advance` keep their predicted ends: these are what `endMovedAt` compares.
+    this.endsBeforeAdd.length = this.ends.length;
+    for (let k = 0; k < this.ends.length; k++) this.endsBeforeAdd[k] = this.ends[k]!;
     const i = this.owners.indexOf(owner);
     if (i >= 0) this.left[i] = this.left[i]! + workS;
     else {
@@ -77,6 +100,7 @@ export class ProcessorShare {
     this.left = [];
     this.caps = [];
     this.ends = [];
+    this.endsBeforeAdd = [];
     this.asOfS = nowS;
   }
 

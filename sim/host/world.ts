@@ -253,12 +253,10 @@ export class World {
       if (o >= 0 && o !== owner) this.interruptRun(this.instances[o]!);
     }
     const ps = this.share![d]!;
-    const before = ps.jobs();
     ps.add(readyS, owner, durS, lanes.length);
-    for (const j of ps.jobs()) {
-      if (j.owner === owner) continue;
-      const was = before.find((b) => b.owner === j.owner);
-      if (was === undefined || was.endS !== j.endS) this.moveEnd(this.instances[j.owner]!, j.endS);
+    for (let i = 0; i < ps.active; i++) {
+      const o = ps.ownerAt(i);
+      if (o !== owner && ps.endMovedAt(i)) this.moveEnd(this.instances[o]!, ps.endAt(i));
     }
     this.sharedBusyUntil(d);
     this.account(d, lanes, readyS, readyS + durS, durS, owner, false);
