@@ -204,20 +204,16 @@ export class LinkNetwork {
     let t = readyS;
     for (let h = 0; h < path.length; h++) {
       const dir = path[h]!;
-      const li = dir >> 1;
-      const link = this.links[li]!;
-      const slot = this.slotOf[dir]!;
-      let start = this.upAt(li, Math.max(t, this.busyUntil[slot]!));
-      const bw = link.bandwidthBps * this.factorAt(li, start);
-      const ser = bytes > 0 ? (bytes * 8) / bw : 0;
+      const link = this.links[dir >> 1]!;
+      let start = this.freeAt(dir, t);
+      const ser = this.serialiseS(dir, bytes, start);
       let end = start + ser;
       if (link.lossRate > 0 && this.lossRng.next() < link.lossRate) {
-        start = this.upAt(li, end + 4 * link.latencyS);
+        start = this.upAt(dir >> 1, end + 4 * link.latencyS);
         end = start + ser;
         this.busySeconds[dir] = this.busySeconds[dir]! + ser;
       }
-      this.busyUntil[slot] = end;
-      this.busySeconds[dir] = this.busySeconds[dir]! + ser;
+      this.reserve(dir, end, ser);
       t = end + link.latencyS;
     }
     return t;
@@ -234,9 +230,7 @@ export class LinkNetwork {
     if (path === null) return 0;
     let at = t;
     for (let h = 0; h < path.length; h++) {
-      const dir = path[h]!;
-      const b = this.busyUntil[this.slotOf[dir]!]!;
-      const free = this.upAt(dir >> 1, b > t ? b : t);
+      const free = this.freeAt(path[h]!, t);
       if (free > at) at = free;
     }
     return at - t;
@@ -254,14 +248,33 @@ export class LinkNetwork {
     if (path === null) return;
     for (let h = 0; h < path.length; h++) {
       const dir = path[h]!;
-      const li = dir >> 1;
-      const slot = this.slotOf[dir]!;
-      const b = this.busyUntil[slot]!;
-      const start = this.upAt(li, b > startS ? b : startS);
-      const ser = (bytes * 8) / (this.links[li]!.bandwidthBps * this.factorAt(li, start));
-      this.busyUntil[slot] = start + ser;
-      this.busySeconds[dir] = this.busySeconds[dir]! + ser;
+      const start = this.freeAt(dir, startS);
+      const ser = this.serialiseS(dir, bytes, start);
+      this.reserve(dir, start + ser, ser);
     }
+  }
+
+  /*
+   * The hop step every walk of a route shares (transfer, waitS, occupy): when directed hop `dir`
+   * can start sending what is ready at `t`, how long `bytes` take on it, and its reservation.
+   */
+
+  /** Earliest time ≥ t at which hop `dir` is past its slot's earlier reservations and up. */
+  private freeAt(dir: number, t: number): number {
+    const b = this.busyUntil[this.slotOf[dir]!]!;
+    return this.upAt(dir >> 1, b > t ? b : t);
+  }
+
+  /** Serialisation seconds of `bytes` on hop `dir` starting at `startS` (degradation then). */
+  private serialiseS(dir: number, bytes: number, startS: number): number {
+    const li = dir >> 1;
+    return bytes > 0 ? (bytes * 8) / (this.links[li]!.bandwidthBps * this.factorAt(li, startS)) : 0;
+  }
+
+  /** Hop `dir`'s slot is busy until `endS`; `serS` more seconds of serialisation on the direction. */
+  private reserve(dir: number, endS: number, serS: number): void {
+    this.busyUntil[this.slotOf[dir]!] = endS;
+    this.busySeconds[dir] = this.busySeconds[dir]! + serS;
   }
 
   /** Busy seconds of link `li` in its busier direction. */
