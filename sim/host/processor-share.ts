@@ -9,36 +9,47 @@
  * are shared max-min fairly (water-filling). A job's work is its duration alone on the device
  * (the profile's time, measured with the engine's threads); it progresses at alloc / cap.
  *
- * Between two arrivals the schedule is fixed (jobs leave in a known order), so each arrival
- * recomputes every active job's end once and the caller moves the end events that changed; a
- * departure needs no event of its own. Cost O(n²) per arrival for n jobs on the device (a few).
+ * Between two changes of the set the schedule is fixed (jobs leave in a known order), so each
+ * change — a job added or grown (`add`), a job cut short (`shorten`) — recomputes every active
+ * job's end once; a departure at its predicted end needs no event of its own. The queue keeps,
+ * per job, the end its owner's end event stands at (`markScheduled`), so after any change the
+ * caller moves exactly the events whose predicted end differs (`endMovedAt`): a cut speeds up the
+ * co-runners as an arrival slows them. Cost O(n²) per change for n jobs on the device (a few);
+ * the state lives in typed arrays reused from change to change (no allocation per event).
  */
 export class ProcessorShare {
+  /** Active jobs: 0..n−1 of the arrays below. */
+  private n = 0;
   /** Per active job: owner (instance index), work left at `asOfS`, thread cap, predicted end. */
-  private owners: number[] = [];
-  private left: number[] = [];
-  private caps: number[] = [];
-  private ends: number[] = [];
-  /** Per active job: its predicted end just before the last `add` (read by `endMovedAt`). */
-  private endsBeforeAdd: number[] = [];
+  private owners = new Int32Array(4);
+  private left = new Float64Array(4);
+  private caps = new Float64Array(4);
+  private ends = new Float64Array(4);
+  /** Per active job: the time its owner's end event stands at (NaN: none yet), see markScheduled. */
+  private scheduled = new Float64Array(4);
+  /** Scratch of `run`: work left per job, speed per job, alive flags, jobs in water-filling order. */
+  private work = new Float64Array(4);
+  private speed = new Float64Array(4);
+  private alive = new Uint8Array(4);
+  private order = new Int32Array(4);
   private asOfS = 0;
 
   constructor(readonly cores: number) {}
 
   get active(): number {
-    return this.owners.length;
+    return this.n;
   }
 
   /** Latest predicted end of the active jobs (the device is busy until then), or −∞. */
   get busyUntil(): number {
     let m = -Infinity;
-    for (const e of this.ends) if (e > m) m = e;
+    for (let i = 0; i < this.n; i++) if (this.ends[i]! > m) m = this.ends[i]!;
     return m;
   }
 
   /** Predicted end of `owner`'s job, or NaN when it has none. */
   endOf(owner: number): number {
-    const i = this.owners.indexOf(owner);
+    const i = this.indexOf(owner);
     return i < 0 ? NaN : this.ends[i]!;
   }
 
@@ -53,16 +64,23 @@ export class ProcessorShare {
   }
 
   /**
-   * True when the last `add` moved job `i`'s predicted end (or created the job): its end event
-   * must be re-scheduled. Index-based, so the caller's per-arrival loop allocates nothing.
+   * True when job `i`'s predicted end differs from the time its end event stands at (or it has
+   * none yet): after any change the caller re-schedules it and calls `markScheduled(i)`.
    */
   endMovedAt(i: number): boolean {
-    return i >= this.endsBeforeAdd.length || this.endsBeforeAdd[i] !== this.ends[i];
+    return this.scheduled[i] !== this.ends[i];
   }
 
-  /** Owners of the active jobs and their predicted ends (read after `add`/`shorten`). */
+  /** Job `i`'s end event now stands at its predicted end. */
+  markScheduled(i: number): void {
+    this.scheduled[i] = this.ends[i]!;
+  }
+
+  /** Owners of the active jobs and their predicted ends (allocates: for tests and traces). */
   jobs(): { readonly owner: number; readonly endS: number }[] {
-    return this.owners.map((o, i) => ({ owner: o, endS: this.ends[i]! }));
+    const out: { owner: number; endS: number }[] = [];
+    for (let i = 0; i < this.n; i++) out.push({ owner: this.owners[i]!, endS: this.ends[i]! });
+    return out;
   }
 
   /**
@@ -71,16 +89,16 @@ export class ProcessorShare {
    */
   add(nowS: number, owner: number, workS: number, cap: number): void {
     this.advance(nowS);
-    // The jobs kept by `advance` keep their predicted ends: these are what `endMovedAt` compares.
-    this.endsBeforeAdd.length = this.ends.length;
-    for (let k = 0; k < this.ends.length; k++) this.endsBeforeAdd[k] = this.ends[k]!;
-    const i = this.owners.indexOf(owner);
+    const i = this.indexOf(owner);
     if (i >= 0) this.left[i] = this.left[i]! + workS;
     else {
-      this.owners.push(owner);
-      this.left.push(workS);
-      this.caps.push(Math.max(1e-9, Math.min(cap, this.cores)));
-      this.ends.push(nowS);
+      if (this.n === this.owners.length) this.grow();
+      const k = this.n++;
+      this.owners[k] = owner;
+      this.left[k] = workS;
+      this.caps[k] = Math.max(1e-9, Math.min(cap, this.cores));
+      this.ends[k] = nowS;
+      this.scheduled[k] = NaN;
     }
     this.schedule();
   }
@@ -88,7 +106,7 @@ export class ProcessorShare {
   /** Takes `workS` of work back from `owner`'s job (a decode run cut short) and recomputes the ends. */
   shorten(nowS: number, owner: number, workS: number): void {
     this.advance(nowS);
-    const i = this.owners.indexOf(owner);
+    const i = this.indexOf(owner);
     if (i < 0) return;
     this.left[i] = Math.max(0, this.left[i]! - workS);
     this.schedule();
@@ -96,75 +114,122 @@ export class ProcessorShare {
 
   /** The device crashed: every job is gone. */
   clear(nowS: number): void {
-    this.owners = [];
-    this.left = [];
-    this.caps = [];
-    this.ends = [];
-    this.endsBeforeAdd = [];
+    this.n = 0;
     this.asOfS = nowS;
   }
 
-  /** Speed of each job (work seconds per second) for the jobs whose index is in `alive`. */
-  private speeds(alive: readonly number[]): Map<number, number> {
+  private indexOf(owner: number): number {
+    for (let i = 0; i < this.n; i++) if (this.owners[i] === owner) return i;
+    return -1;
+  }
+
+  /** Doubles the capacity of every per-job array (rare: only when more jobs run than ever before). */
+  private grow(): void {
+    const cap = this.owners.length * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const owners = new Int32Array(cap);
+    owners.set(this.owners);
+    this.owners = owners;
+    this.left = f64(this.left);
+    this.caps = f64(this.caps);
+    this.ends = f64(this.ends);
+    this.scheduled = f64(this.scheduled);
+    this.work = new Float64Array(cap);
+    this.speed = new Float64Array(cap);
+    this.alive = new Uint8Array(cap);
+    this.order = new Int32Array(cap);
+  }
+
+  /** Speed of each alive job (work seconds per second) into `speed`. */
+  private speeds(): void {
     // Water-filling: the smallest caps are served whole while an equal share exceeds them.
-    const order = [...alive].sort((a, b) => this.caps[a]! - this.caps[b]! || a - b);
-    const out = new Map<number, number>();
-    let free = this.cores;
-    let n = order.length;
-    for (const j of order) {
-      const alloc = Math.min(this.caps[j]!, free / n);
-      out.set(j, alloc / this.caps[j]!);
-      free -= alloc;
-      n--;
+    // Alive jobs by (cap, index), insertion sort (a few jobs).
+    let m = 0;
+    for (let j = 0; j < this.n; j++) {
+      if (!this.alive[j]) continue;
+      let p = m++;
+      while (p > 0) {
+        const q = this.order[p - 1]!;
+        if (this.caps[q]! - this.caps[j]! <= 0) break;
+        this.order[p] = q;
+        p--;
+      }
+      this.order[p] = j;
     }
-    return out;
+    let free = this.cores;
+    let k = m;
+    for (let o = 0; o < m; o++) {
+      const j = this.order[o]!;
+      const alloc = Math.min(this.caps[j]!, free / k);
+      this.speed[j] = alloc / this.caps[j]!;
+      free -= alloc;
+      k--;
+    }
   }
 
   /**
    * Runs the fixed schedule from `asOfS` to `untilS` (untilS = Infinity: to the end, recording
-   * each job's end): returns the work left at `untilS` per job index.
+   * each job's end), leaving the work left at `untilS` per job index in `work`.
    */
-  private run(untilS: number): number[] {
-    const left = [...this.left];
-    let alive = left.map((_, i) => i).filter((i) => this.ends[i]! > this.asOfS || untilS === Infinity);
+  private run(untilS: number): void {
+    const n = this.n;
+    const work = this.work;
+    const alive = this.alive;
+    const speed = this.speed;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      work[i] = this.left[i]!;
+      alive[i] = this.ends[i]! > this.asOfS || untilS === Infinity ? 1 : 0;
+      count += alive[i]!;
+    }
     let t = this.asOfS;
-    while (alive.length > 0) {
-      const v = this.speeds(alive);
+    while (count > 0) {
+      this.speeds();
       let dt = Infinity;
-      for (const j of alive) dt = Math.min(dt, left[j]! / v.get(j)!);
+      for (let j = 0; j < n; j++) if (alive[j]) dt = Math.min(dt, work[j]! / speed[j]!);
       if (t + dt > untilS) {
-        for (const j of alive) left[j] = left[j]! - (untilS - t) * v.get(j)!;
-        return left;
+        for (let j = 0; j < n; j++) if (alive[j]) work[j] = work[j]! - (untilS - t) * speed[j]!;
+        return;
       }
       t += dt;
-      const next: number[] = [];
-      for (const j of alive) {
-        left[j] = left[j]! - dt * v.get(j)!;
-        if (left[j]! <= 1e-12 * Math.max(1, t)) {
-          left[j] = 0;
+      for (let j = 0; j < n; j++) {
+        if (!alive[j]) continue;
+        work[j] = work[j]! - dt * speed[j]!;
+        if (work[j]! <= 1e-12 * Math.max(1, t)) {
+          work[j] = 0;
           if (untilS === Infinity) this.ends[j] = t;
-        } else next.push(j);
+          alive[j] = 0;
+          count--;
+        }
       }
-      alive = next;
     }
-    return left;
   }
 
   /** Moves the state to `nowS`: work done meanwhile is subtracted, finished jobs leave. */
   private advance(nowS: number): void {
     if (nowS <= this.asOfS) return;
-    const left = this.run(nowS);
-    const keep = left.map((_, i) => i).filter((i) => this.ends[i]! > nowS && left[i]! > 0);
-    this.owners = keep.map((i) => this.owners[i]!);
-    this.caps = keep.map((i) => this.caps[i]!);
-    this.ends = keep.map((i) => this.ends[i]!);
-    this.left = keep.map((i) => left[i]!);
+    this.run(nowS);
+    let k = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (!(this.ends[i]! > nowS && this.work[i]! > 0)) continue;
+      this.owners[k] = this.owners[i]!;
+      this.caps[k] = this.caps[i]!;
+      this.ends[k] = this.ends[i]!;
+      this.scheduled[k] = this.scheduled[i]!;
+      this.left[k] = this.work[i]!;
+      k++;
+    }
+    this.n = k;
     this.asOfS = nowS;
   }
 
   /** Recomputes every job's end from the state at `asOfS` (no later arrival assumed). */
   private schedule(): void {
-    for (let i = 0; i < this.ends.length; i++) if (this.left[i]! <= 0) this.ends[i] = this.asOfS;
+    for (let i = 0; i < this.n; i++) if (this.left[i]! <= 0) this.ends[i] = this.asOfS;
     this.run(Infinity);
   }
 }

@@ -254,13 +254,25 @@ export class World {
     }
     const ps = this.share![d]!;
     ps.add(readyS, owner, durS, lanes.length);
-    for (let i = 0; i < ps.active; i++) {
-      const o = ps.ownerAt(i);
-      if (o !== owner && ps.endMovedAt(i)) this.moveEnd(this.instances[o]!, ps.endAt(i));
-    }
+    this.moveSharedEnds(d, owner);
     this.sharedBusyUntil(d);
     this.account(d, lanes, readyS, readyS + durS, durS, owner, false);
     return ps.endOf(owner);
+  }
+
+  /**
+   * After any change of device `d`'s processor-shared jobs (an arrival, a cut): re-schedules the
+   * end event of every co-runner whose predicted end moved. `owner`'s own event is its caller's
+   * (the engine schedules it at the end `runShared` returns, or at the cut's step boundary).
+   */
+  private moveSharedEnds(d: number, owner: number): void {
+    const ps = this.share![d]!;
+    for (let i = 0; i < ps.active; i++) {
+      if (!ps.endMovedAt(i)) continue;
+      const o = ps.ownerAt(i);
+      if (o !== owner) this.moveEnd(this.instances[o]!, ps.endAt(i));
+      ps.markScheduled(i);
+    }
   }
 
   /** Re-schedules the pending end event of `inst`'s step at `t` (its processor share changed). */
@@ -308,7 +320,11 @@ export class World {
     const L = this.lanes;
     const h = this.scenario.horizonS;
     const shared = this.sharedStep(d, owner);
-    if (shared) this.share![d]!.shorten(this.now, owner, toS - fromS);
+    if (shared) {
+      // The co-runners speed up at once: their end events move now, not at the next arrival.
+      this.share![d]!.shorten(this.now, owner, toS - fromS);
+      this.moveSharedEnds(d, owner);
+    }
     const inRun = (toS < h ? toS : h) - (fromS < h ? fromS : h);
     for (let k = 0; k < lanes.length; k++) {
       const l = lanes[k]!;

@@ -10,7 +10,20 @@ import { DEVICE_CATALOG, MODEL_CATALOG } from '../../scenarios/index.js';
 import type { RequestRecord } from '../../policies/index.js';
 import { ItemPerf, LlmStagePerf, simulate } from '../../sim/index.js';
 import { ProcessorShare } from '../../sim/host/processor-share.js';
-import { device, fixedArrivals, fixedPlanPolicy, link, llmService, recorder, scenario } from './fixtures.js';
+import { applyPlan } from '../../sim/host/placement.js';
+import { PRIORITY } from '../../sim/priorities.js';
+import { bareWorld } from '../host/bare-world.js';
+import {
+  GB,
+  device,
+  fixedArrivals,
+  fixedPlanPolicy,
+  link,
+  llmService,
+  modelSpec,
+  recorder,
+  scenario,
+} from './fixtures.js';
 
 const ends = (ps: ProcessorShare): Record<number, number> =>
   Object.fromEntries(ps.jobs().map((j) => [j.owner, j.endS]));
@@ -69,6 +82,53 @@ describe('processor share › queue', () => {
     const e = ends(ps);
     expect(e[1]).toBeCloseTo(1.0, 12); // 0.25 at speed 1/2
     expect(e[2]).toBeCloseTo(1.5, 12); // 0.75 left at 1.0: 0.5 left, alone
+  });
+});
+
+describe('processor share › end events in the host', () => {
+  it('processor share › a cut › the co-runner\'s end event moves earlier at once, not at the next arrival', () => {
+    // One 1-lane device shared by two single-stage instances (a and b); the world's end events
+    // are recorded instead of run by the engine.
+    const model = modelSpec({ layers: 10, weightBytes: 1 * GB });
+    const sc = {
+      ...scenario({
+        devices: [device('cpu')],
+        horizonS: 10,
+        services: [llmService({ name: 'a', model }), llmService({ name: 'b', model })],
+      }),
+      deviceSharing: 'processor-sharing' as const,
+    };
+    const { w, kernel } = bareWorld(sc, false);
+    const fired: [number, number][] = [];
+    w.handlers.iterationEnd = kernel.register((i) => {
+      fired.push([i, kernel.now]);
+    });
+    const stages = [{ device: 'cpu', firstLayer: 0, endLayer: 10, gpus: 1 }];
+    applyPlan(w, {
+      instances: [
+        { service: 'a', stages },
+        { service: 'b', stages },
+      ],
+      reason: 'test',
+    });
+    const [a, b] = [w.instances[0]!, w.instances[1]!];
+    const start = (inst: typeof a, workS: number) => {
+      const end = w.runOnLanes(0, inst.stageLanes[0]!, kernel.now, workS, inst.index);
+      inst.iterHandle = kernel.scheduleAt(end, w.handlers.iterationEnd, inst.index, PRIORITY.completion);
+      return end;
+    };
+    expect(start(a, 1.0)).toBeCloseTo(1.0, 12); // alone
+    expect(start(b, 1.0)).toBeCloseTo(2.0, 12); // both at 1/2: a's end event moves to 2 as well
+    kernel.runUntil(0.5);
+    // At 0.5 a's work is cut by 0.5 (as llm-engine's cutRun does): a has 0.25 left, ends at 1.0;
+    // b (0.75 left) runs at 1/2 until 1.0, then alone: 1.5. Its event must move from 2.0 to 1.5.
+    w.releaseLanes(0, a.stageLanes[0]!, 1.5, 2.0, a.index);
+    kernel.cancel(a.iterHandle);
+    a.iterHandle = kernel.scheduleAt(w.share![0]!.endOf(a.index), w.handlers.iterationEnd, a.index, PRIORITY.completion);
+    kernel.runUntil(5);
+    expect(fired.map(([i]) => i)).toEqual([a.index, b.index]);
+    expect(fired[0]![1]).toBeCloseTo(1.0, 12);
+    expect(fired[1]![1]).toBeCloseTo(1.5, 12);
   });
 });
 
