@@ -10,6 +10,11 @@
  * any stage at its best batch or of any link's serialization (pipeline bottleneck). A stage whose
  * weights exceed the device's remaining budget costs Infinity.
  *
+ * A `llama.cpp` service (rpc-hop.ts) pays the RPC hop at every cut: latency objective, once per
+ * step (prefill and each output token); throughput objective, its output tokens' steps shared
+ * with the largest batch — and its stages run one after another (one step in flight), so the
+ * throughput objective sums stage and cut costs instead of taking their maximum.
+ *
  * Load of other services (optional `othersLoad`, busy fraction per device that services planned
  * earlier put there): a stage's compute is stretched by 1 / (1 − u), u capped at MAX_RHO — the
  * share of the device left to this service (ours: EdgeShard places one model on idle devices;
@@ -22,6 +27,7 @@ import { deviceNode, meanWork, requestBytes, stageTimes, TOKEN_ID_BYTES } from '
 import type { PartitionProblem } from './partition-dp.js';
 import { MAX_DP_DEVICES } from './partition-dp.js';
 import { WEIGHT_MEMORY_FRACTION } from './placement-helpers.js';
+import { boundaryHopS, usesRpcHops } from './rpc-hop.js';
 import { MAX_RHO } from './split-latency.js';
 
 export const MAX_BLOCKS = 24;
@@ -61,10 +67,13 @@ export function chainProblem(
   const nodes = ds.map((d) => deviceNode(view.links, d));
   const layerAt = (b: number) => blockBoundary(L, blocks, b);
   const actPrompt = service.kind === 'llm' ? work.promptTokens * service.model.activationBytesPerToken : bytes.cutB;
+  // llama.cpp RPC pipelines run their stages one after another: throughput is the sum, too.
+  const sequential = usesRpcHops(service.framework);
+  const rpcS = (k: number, j: number) => boundaryHopS(view.links, service, ds[k]!.id, ds[j]!.id, nodes[k]!, nodes[j]!);
   const raw: PartitionProblem = {
     layers: blocks,
     devices: ds.length,
-    objective: objective === 'latency' ? 'sum' : 'max',
+    objective: objective === 'latency' || sequential ? 'sum' : 'max',
     stageCost(j, first, end) {
       const d = ds[j]!;
       const g = fullTensorDegree(d);
@@ -77,13 +86,18 @@ export function chainProblem(
       return stretch * (objective === 'latency' ? t.prefillS + work.outputTokens * t.tpotBatch1S : t.busyS);
     },
     cutCost(k, j) {
-      if (objective === 'throughput') return bottleneckTimeS(view.links, nodes[k]!, nodes[j]!, bytes.cutB);
+      if (objective === 'throughput') {
+        const hop = sequential
+          ? (rpcS(k, j) * work.outputTokens) / Math.max(1, service.perf[ds[j]!.type]?.maxBatch ?? 1)
+          : 0;
+        return bottleneckTimeS(view.links, nodes[k]!, nodes[j]!, bytes.cutB) + hop;
+      }
       const once = transferTimeS(view.links, nodes[k]!, nodes[j]!, actPrompt);
       const perToken =
         service.kind === 'llm'
           ? transferTimeS(view.links, nodes[k]!, nodes[j]!, service.model.activationBytesPerToken)
           : 0;
-      return once + work.outputTokens * perToken;
+      return once + work.outputTokens * perToken + (sequential ? (1 + work.outputTokens) * rpcS(k, j) : 0);
     },
     inCost(j) {
       return objective === 'latency'

@@ -125,6 +125,13 @@ export interface ServiceInfo {
   readonly category?: Category;
   /** Performance per device type (catalog key). */
   readonly perf: Readonly<Record<string, DevicePerf>>;
+  /**
+   * The serving framework the service runs on (a scenario's `framework:`: `generic`, `llama.cpp`,
+   * `vllm`, `tensorrt-llm`, `mlc`); absent = generic. What a policy plans differently by it: a
+   * `llama.cpp` pipeline pays the RPC cost per stage boundary per step and runs its stages one
+   * after another (rpc-hop.ts).
+   */
+  readonly framework?: string;
 }
 
 export type Lifecycle = 'pending' | 'loading' | 'ready' | 'draining' | 'gone' | 'failed';

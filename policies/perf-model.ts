@@ -11,9 +11,13 @@
  * (`maxBatch / decodeTokPerSAtMaxBatch`) by the instance's running batch. Pipeline cuts move
  * `activationBytesPerToken` per token (LLM) or `inputBytes` per item (segmentation, a stand-in
  * for the feature map, documented as such). Prompts travel as 4-byte token ids, outputs the same.
+ * A `llama.cpp` service's pipeline (rpc-hop.ts) also pays the RPC hop at every cut in every step
+ * (the prefill step and each decode step), and its stages run one after another, so its
+ * bottleneck is the sum of its stages' busy times and hops, not the largest.
  */
 import type { ClusterView, DevicePerf, DeviceState, LinkState, ServiceInfo, Slo, Stage } from './contract.js';
 import { bottleneckTimeS, isLinkEndpoint, transferTimeS } from './network.js';
+import { boundaryHopS, usesRpcHops } from './rpc-hop.js';
 import { groupPath, SYNC_BYTES_PER_VALUE, syncSeconds, SYNCS_PER_LAYER } from './tp-sync.js';
 
 export const TOKEN_ID_BYTES = 4;
@@ -215,7 +219,9 @@ export function estimateChain(
     tpot1 = 0,
     tpotFull = 0,
     bottleneck = 0,
-    maxBatch = 1;
+    maxBatch = 1,
+    busySum = 0,
+    hopSum = 0;
   let prevNode = ingress;
   for (let i = 0; i < stages.length; i++) {
     const st = stages[i]!;
@@ -226,7 +232,10 @@ export function estimateChain(
     maxBatch = Math.max(maxBatch, service.perf[device.type]?.maxBatch ?? 1);
     const node = deviceNode(view.links, device);
     const hopBytes = i === 0 ? bytes.inB : bytes.cutB;
-    const perTokenCut = i === 0 ? 0 : transferTimeS(view.links, prevNode, node, service.model.activationBytesPerToken);
+    // llama.cpp RPC: the cut's round trips and dispatch, once per step (prefill and each decode).
+    const rpcS = i === 0 ? 0 : boundaryHopS(view.links, service, stages[i - 1]!.device, st.device, prevNode, node);
+    const perTokenCut =
+      i === 0 ? 0 : transferTimeS(view.links, prevNode, node, service.model.activationBytesPerToken) + rpcS;
     ttft +=
       transferTimeS(
         view.links,
@@ -237,14 +246,23 @@ export function estimateChain(
           : service.kind === 'llm'
             ? work.promptTokens * service.model.activationBytesPerToken
             : bytes.cutB,
-      ) + t.prefillS;
+      ) +
+      rpcS +
+      t.prefillS;
     tpot1 += t.tpotBatch1S + perTokenCut;
     tpotFull += t.tpotFullS + perTokenCut;
     bottleneck = Math.max(bottleneck, t.busyS, bottleneckTimeS(view.links, prevNode, node, hopBytes));
+    busySum += t.busyS;
+    hopSum += rpcS;
     prevNode = node;
   }
   const outS = transferTimeS(view.links, prevNode, ingress, service.kind === 'llm' ? TOKEN_ID_BYTES : bytes.outB);
   bottleneck = Math.max(bottleneck, bottleneckTimeS(view.links, prevNode, ingress, bytes.outB));
+  // A llama.cpp pipeline keeps one step in flight: a step takes every stage and every hop in turn,
+  // so a request costs the sum of the stages' busy times and its share of the steps' hops
+  // (its output tokens' steps, shared with the batch).
+  if (hopSum > 0 && usesRpcHops(service.framework))
+    bottleneck = Math.max(bottleneck, busySum + (hopSum * work.outputTokens) / maxBatch);
   const batch = Math.min(maxBatch, load.running + 1);
   const alpha = maxBatch > 1 ? (batch - 1) / (maxBatch - 1) : 0;
   const tpot = tpot1 + alpha * (tpotFull - tpot1);

@@ -9,7 +9,9 @@
  *   its share of the item latency (segmentation), from perf-model's `stageTimes`;
  * - transfer: per hop `latency + 8·bytes/bandwidth` (network.ts) — the prompt's activations once
  *   and one token's activation per output token at each cut (LLM), the feature map per item
- *   (segmentation, the input frame size as stand-in — perf-model's convention);
+ *   (segmentation, the input frame size as stand-in — perf-model's convention); a `llama.cpp`
+ *   service also pays the RPC hop (rpc-hop.ts) at each cut in the prefill step and each output
+ *   token's step;
  * - ρ_i, the stage device's busy fraction: the larger of its measured utilization and the load
  *   the plan puts there (busy time of services already planned there in this call plus this
  *   stage's own demand × busy time per request). The larger, not the sum: the measurement already
@@ -22,6 +24,7 @@
  */
 import type { ClusterView, DeviceId, DeviceState, ServiceInfo, Stage } from './contract.js';
 import { transferTimeS } from './network.js';
+import { boundaryHopS } from './rpc-hop.js';
 import { deviceNode, meanWork, placedStageTimes, requestBytes, TOKEN_ID_BYTES } from './perf-model.js';
 
 export const MAX_RHO = 0.99;
@@ -89,9 +92,11 @@ export function predictChain(
     t += c.computeS / (1 - rho);
     if (i > 0) {
       const from = costs[i - 1]!.node;
+      const rpcS = boundaryHopS(view.links, service, stages[i - 1]!.device, stages[i]!.device, from, c.node);
       t += llm
         ? transferTimeS(view.links, from, c.node, work.promptTokens * act) +
-          work.outputTokens * transferTimeS(view.links, from, c.node, act)
+          work.outputTokens * transferTimeS(view.links, from, c.node, act) +
+          (1 + work.outputTokens) * rpcS
         : transferTimeS(view.links, from, c.node, bytes.cutB);
     }
   }

@@ -20,8 +20,9 @@
  *
  * Throughput variant: EdgeShard's throughput mode pipelines micro-batches so that every stage
  * works at once; the plan asks for as many micro-batches as the pipeline has stages
- * (`microBatches`, the minimum that keeps every stage busy). Whether it is honoured is the host
- * engine's part; the latency variant runs one batch through the chain.
+ * (`microBatches`, the minimum that keeps every stage busy) — except for a `llama.cpp` service,
+ * whose RPC backend keeps one step in flight (rpc-hop.ts; the DP then sums its stages). Whether
+ * it is honoured is the host engine's part; the latency variant runs one batch through the chain.
  */
 import type { ClusterView, PlacementPlan, PlannedInstance, PolicyFactory, ServiceInfo, Stage } from '../contract.js';
 import type { ChainObjective } from '../chain-costs.js';
@@ -32,6 +33,7 @@ import { solvePartition } from '../partition-dp.js';
 import { deviceNode, meanWork, placedStageTimes, requestBytes, TOKEN_ID_BYTES } from '../perf-model.js';
 import type { PlannedLoad } from '../split-latency.js';
 import { addPlannedLoad, MAX_RHO } from '../split-latency.js';
+import { usesRpcHops } from '../rpc-hop.js';
 import { tpGroupCandidates } from '../tp-group.js';
 
 /**
@@ -98,7 +100,9 @@ export function edgeShardPlan(view: ClusterView, objective: ChainObjective): Pla
     const stages = best.stages;
     ledger.reserve(service, stages);
     addPlannedLoad(view, service, stages, load);
-    const micro = objective === 'throughput' && stages.length > 1 ? stages.length : undefined;
+    // llama.cpp RPC keeps one step in flight (rpc-hop.ts): its pipelines are not micro-batched.
+    const micro =
+      objective === 'throughput' && stages.length > 1 && !usesRpcHops(service.framework) ? stages.length : undefined;
     instances.push(
       micro !== undefined ? { service: service.name, stages, microBatches: micro } : { service: service.name, stages },
     );

@@ -103,6 +103,7 @@ export function serviceInfos(scenario: Scenario): Mutable<ServiceInfo>[] {
       ingress: s.ingress,
       ...(s.category !== undefined ? { category: s.category } : {}),
       perf: Object.fromEntries(types.map((t) => [t.key, devicePerf(s, t)])),
+      ...(s.framework !== undefined ? { framework: s.framework } : {}),
     };
   });
 }

@@ -9,13 +9,14 @@
  * (llm-engine.ts `runStages`) calls `runStage` when a stage's first micro-batch has arrived; the
  * stage's micro-batches are then placed on its lanes in order, each no earlier than its arrival.
  * With one sequence (m = 1) this is exactly the sequential pipeline. Under llama.cpp RPC
- * (rpc-hop.ts) each boundary also pays the RPC round trips and dispatch, and the default is one
- * micro-batch (the host keeps one graph evaluation in flight).
+ * (rpc-hop.ts; the formula is policies/rpc-hop.ts', which the policies plan with) each boundary
+ * also pays the RPC round trips and dispatch, and the default is one micro-batch (the host keeps
+ * one graph evaluation in flight).
  * docs/sim-models.md "Cross-device parallelism".
  */
 import type { Instance } from '../host/instance.js';
 import type { World } from '../host/world.js';
-import { rpcHopS, usesRpcHops } from './rpc-hop.js';
+import { boundaryHopS, usesRpcHops } from './rpc-hop.js';
 import { peersRun } from './tp-busy.js';
 import { hasPeers, tpOccupyLinks, tpReadyS } from './tp-links.js';
 
@@ -53,7 +54,7 @@ export function runStage(w: World, inst: Instance, k: number, readyS: number): n
   const next = k + 1 < stages && sd[k + 1] !== sd[k];
   const bytes = next ? (svc.model.activationBytesPerToken * (prefill + decoding)) / m : 0;
   // llama.cpp RPC: round trips and dispatch per remote stage per step (rpc-hop.ts).
-  const hopS = next && rpc ? rpcHopS(w.network.latency(sd[k]!, sd[k + 1]!)) : 0;
+  const hopS = next ? boundaryHopS(w.network, svc.framework, sd[k]!, sd[k + 1]!) : 0;
   // Tensor parallel over other devices: the group waits for its members and links (tp-links.ts).
   const tp = hasPeers(inst, k);
   let first = Infinity;

@@ -1,35 +1,25 @@
 /**
- * The cost of a pipeline stage boundary under llama.cpp's RPC backend (`--rpc`, `-sm layer`): the
- * host drives every remote stage with synchronous request/response calls — send the stage its
- * input (set_tensor), run its sub-graph (graph_compute, the serialised graph sent with it), fetch
- * its output (get_tensor) — so each remote stage of each step (token) pays three round trips on
- * the path plus a software cost (graph serialisation, deserialisation and dispatch on the server),
- * and stages never overlap (one step in flight; async RPC landed only in 2026, llama.cpp PR
- * #18626). Other frameworks pay only the hidden-state transfer (sim/parallel/pipeline.ts).
- *
- *   hop_rpc = RPC_ROUND_TRIPS · 2 · L_path + RPC_STAGE_S        (seconds per boundary per step)
- *
- * L_path: one-way latency between the two stages' devices (LinkNetwork.latency).
- * RPC_STAGE_S is FITTED on published differences only (no simulated figure enters it), from the
- * Mac Studio 10GbE rows of ../shared/profiles/batched/split-multidevice.csv: time per token added
- * per extra remote stage — Qwen3-235B 1 → 2 nodes 9.1 ms, 1 → 4 nodes 5.6 ms per stage;
- * DeepSeek-V3.1 2 → 4 nodes 3.0 ms; Kimi K2 2 → 4 nodes 3.5 ms — median 4.5 ms, less the three
- * round trips of 0.1 ms on 10GbE. Same order as llama.cpp PR #6829 (tinyllama F16, all layers on
- * one remote over GbE: +7.9 ms per token against local CUDA, 2024 build).
+ * Pipelines over llama.cpp RPC, as the simulator charges them: the formula and its fitted
+ * constants live in policies/rpc-hop.ts (with their sources), so that the policies that split a
+ * llama.cpp model plan with what is charged here — one formula for both, as policies/tp-sync.ts
+ * is for tensor parallelism. Here it meets the LinkNetwork: the one-way latency of the route
+ * between the two stages' devices.
  */
 import type { ServingFramework } from '../../scenarios/index.js';
+import type { LinkNetwork } from '../network/link-network.js';
+import { rpcHopS, usesRpcHops } from '../../policies/rpc-hop.js';
 
-/** Synchronous round trips per remote stage per step: set_tensor, graph_compute, get_tensor. */
-export const RPC_ROUND_TRIPS = 3;
-/** Software cost per remote stage per step, seconds (FITTED, see the file comment). */
-export const RPC_STAGE_S = 4.2e-3;
+export { RPC_ROUND_TRIPS, RPC_STAGE_S, rpcHopS, usesRpcHops } from '../../policies/rpc-hop.js';
 
-/** True when `framework` drives cross-device pipeline stages over llama.cpp RPC. */
-export function usesRpcHops(framework: ServingFramework | undefined): boolean {
-  return framework === 'llama.cpp';
-}
-
-/** Seconds a stage boundary adds beyond the hidden-state transfer, for a one-way path latency `pathS`. */
-export function rpcHopS(pathS: number): number {
-  return RPC_ROUND_TRIPS * 2 * pathS + RPC_STAGE_S;
+/**
+ * Seconds the boundary between stages on network nodes `from` → `to` adds per step beyond the
+ * hidden-state transfer: `rpcHopS` of the route's latency under llama.cpp, else 0.
+ */
+export function boundaryHopS(
+  network: LinkNetwork,
+  framework: ServingFramework | undefined,
+  from: number,
+  to: number,
+): number {
+  return usesRpcHops(framework) ? rpcHopS(network.latency(from, to)) : 0;
 }

@@ -86,7 +86,7 @@ describe('processor share › queue', () => {
 });
 
 describe('processor share › end events in the host', () => {
-  it('processor share › a cut › the co-runner\'s end event moves earlier at once, not at the next arrival', () => {
+  it("processor share › a cut › the co-runner's end event moves earlier at once, not at the next arrival", () => {
     // One 1-lane device shared by two single-stage instances (a and b); the world's end events
     // are recorded instead of run by the engine.
     const model = modelSpec({ layers: 10, weightBytes: 1 * GB });
@@ -124,7 +124,12 @@ describe('processor share › end events in the host', () => {
     // b (0.75 left) runs at 1/2 until 1.0, then alone: 1.5. Its event must move from 2.0 to 1.5.
     w.releaseLanes(0, a.stageLanes[0]!, 1.5, 2.0, a.index);
     kernel.cancel(a.iterHandle);
-    a.iterHandle = kernel.scheduleAt(w.share![0]!.endOf(a.index), w.handlers.iterationEnd, a.index, PRIORITY.completion);
+    a.iterHandle = kernel.scheduleAt(
+      w.share![0]!.endOf(a.index),
+      w.handlers.iterationEnd,
+      a.index,
+      PRIORITY.completion,
+    );
     kernel.runUntil(5);
     expect(fired.map(([i]) => i)).toEqual([a.index, b.index]);
     expect(fired[0]![1]).toBeCloseTo(1.0, 12);
