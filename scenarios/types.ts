@@ -156,6 +156,25 @@ export interface DeviceConfig {
    * the profiled round trip (runtime/validate/round-trip-links.ts); absent = none.
    */
   readonly requestOverheadS?: readonly number[];
+  /**
+   * The same overhead measured after the server sat idle for `idleS` (a wake-up costs: cold
+   * caches, a halted vCPU), one entry per measured gap: a request reaching the device after at
+   * least `idleS` without work draws from that entry's samples (sim/host/request-overhead.ts).
+   * Set by `parasim validate`; absent = the back-to-back samples always.
+   */
+  readonly requestOverheadAfterIdle?: readonly IdleOverhead[];
+  /**
+   * The same overhead measured while the server had another request in flight (a busy event
+   * loop and cores): a request reaching the device while one is in flight there draws from these
+   * (sim/host/request-overhead.ts). Set by `parasim validate`; absent = the back-to-back samples.
+   */
+  readonly requestOverheadBusyS?: readonly number[];
+}
+
+/** Round-trip overhead samples measured after `idleS` seconds without a request. */
+export interface IdleOverhead {
+  readonly idleS: number;
+  readonly samplesS: readonly number[];
 }
 
 export interface LinkConfig {

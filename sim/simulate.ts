@@ -180,7 +180,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
       w.endUnserved(req, 'failed', 'no-route');
       return;
     }
-    const at = arrived + w.requestOverhead(inst.stageDevices[0]!);
+    const at = arrived + w.requestOverhead(req, inst.stageDevices[0]!, arrived);
     if (w.timeline !== null) w.traceTransfer(ingress, inst.stageDevices[0]!, kernel.now, arrived, bytes);
     inst.inTransit++;
     w.enterInstance(inst);

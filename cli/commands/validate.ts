@@ -36,6 +36,8 @@ interface ValidateArgs {
   'profile-prompts': string;
   'profile-decode-prompts'?: string;
   'round-trip': boolean;
+  'round-trip-idle-ms'?: string;
+  'busy-calibration-s': number;
   'profile-around': boolean;
   out?: string;
   'drain-s': number;
@@ -97,6 +99,17 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         type: 'boolean',
         default: true,
         describe: 'model the measured agent round trip as link latency/bandwidth (--no-round-trip: catalog links)',
+      })
+      .option('round-trip-idle-ms', {
+        type: 'string',
+        describe:
+          'also measure the round trip after these idle gaps, ms (default 20,100,300; "none": off): a request reaching an idle agent in the twin draws from them',
+      })
+      .option('busy-calibration-s', {
+        type: 'number',
+        default: 20,
+        describe:
+          'seconds of a calibration replay (load 1, seed + 1) that measures the round trip of requests reaching busy agents; 0: none',
       })
       .option('profile-around', {
         type: 'boolean',
@@ -166,6 +179,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       args['profile-decode-prompts'] !== undefined
         ? ints('profile-decode-prompts', args['profile-decode-prompts'])
         : undefined;
+    const busyS = args['busy-calibration-s'];
+    if (!(busyS >= 0)) throw new CliError(`--busy-calibration-s must be ≥ 0 (seconds), got ${busyS}`, 2);
+    const idleArg = args['round-trip-idle-ms'];
+    const idleGaps =
+      idleArg === undefined ? undefined : idleArg.trim() === 'none' ? [] : ints('round-trip-idle-ms', idleArg);
     if (!Number.isInteger(args.repeats) || args.repeats < 1)
       throw new CliError(`--repeats must be an integer ≥ 1, got ${args.repeats}`, 2);
     const spec = loadSpecOrThrow(args.testbed, args['run-dir']);
@@ -184,8 +202,10 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
           outputTokens: 16,
           repeats: args.repeats,
           ...(decodePrompts !== undefined ? { decodePromptTokens: decodePrompts } : {}),
+          ...(idleGaps !== undefined ? { roundTripIdleGapsMs: idleGaps } : {}),
         },
         roundTrip: args['round-trip'],
+        busyCalibrationS: args['busy-calibration-s'],
         profileAround: args['profile-around'],
         profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
         replay: { drainS: args['drain-s'] },

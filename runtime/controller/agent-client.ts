@@ -42,6 +42,8 @@ export interface GenerateTiming {
   readonly tokens: number;
   /** Agent-reported prefill compute time, seconds. */
   readonly prefillS: number;
+  /** Agent-reported wait for its executor before the first step, seconds. */
+  readonly queueS: number;
   /** Agent-reported time of all decode steps, seconds (first to last token inside the agent). */
   readonly decodeS: number;
   /** The agent's monotonic clock when it received the request, seconds (absent from older agents). */
@@ -157,6 +159,7 @@ export class AgentClient {
                     firstTokenAt,
                     tokens,
                     prefillS: chunk.prefillMs / 1000,
+                    queueS: chunk.queueMs / 1000,
                     decodeS: chunk.decodeMs / 1000,
                     ...(chunk.startedAtS !== undefined ? { startedAtS: chunk.startedAtS } : {}),
                   },

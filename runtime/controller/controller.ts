@@ -66,6 +66,21 @@ export interface ReplayOptions {
   readonly onStart?: () => void;
   /** Progress and liveness lines (default: none). */
   readonly log?: (line: string) => void;
+  /** Called once per served request with its round trip beyond the agent's queue and compute. */
+  readonly roundTrips?: (s: RoundTripSample) => void;
+}
+
+/** One request's round trip measured during a replay (runtime/controller/request-runner.ts). */
+export interface RoundTripSample {
+  /** Scenario device the request's agent realizes. */
+  readonly device: string;
+  readonly kind: 'llm' | 'segmentation';
+  /** Seconds beyond the agent-reported queue and compute. */
+  readonly overheadS: number;
+  /** Other requests in flight on the same agent when this one was sent. */
+  readonly othersInFlight: number;
+  /** Seconds since a request was last sent to or ended on the agent (0 when others are in flight; ∞ for its first). */
+  readonly idleS: number;
 }
 
 export interface DeviceEvent {
@@ -266,6 +281,10 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
   });
   const routeTimes: number[] = [];
   const inflight = new Set<Promise<void>>();
+  /** Per agent (device index): requests sent and not yet ended. */
+  const agentInFlight = new Int32Array(agents.length);
+  /** Per agent: run time a request was last sent to it or ended on it. */
+  const agentActiveS = new Float64Array(agents.length).fill(-Infinity);
   let nextId = 0;
   const finish = (rec: RequestRecord): void => {
     summarizer.addRecord(rec);
@@ -326,6 +345,11 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
     }
     inst.view.queued++;
     let started = false;
+    const agentIdx = inst.deviceIdx[0]!;
+    const othersInFlight = agentInFlight[agentIdx]!++;
+    const idleS = othersInFlight > 0 ? 0 : clock.nowS() - agentActiveS[agentIdx]!;
+    agentActiveS[agentIdx] = clock.nowS();
+    const device = inst.stages[0]!.device;
     const p = execute(
       { id, service: svc, arrivalS, promptTokens: prompt, outputTokens: output },
       {
@@ -333,8 +357,14 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
         instanceId: inst.id,
         devices: inst.stages.map((x) => x.device),
         now: () => clock.nowS(),
-        signal: inflightAbort[inst.deviceIdx[0]!]!.signal,
+        signal: inflightAbort[agentIdx]!.signal,
         frame: testbed.segment,
+        ...(opts.roundTrips !== undefined
+          ? {
+              onRoundTrip: (overheadS: number) =>
+                opts.roundTrips!({ device, kind: svc.kind, overheadS, othersInFlight, idleS }),
+            }
+          : {}),
         onStart: () => {
           if (!started) {
             started = true;
@@ -344,6 +374,8 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
         },
       },
     ).then((rec) => {
+      agentInFlight[agentIdx]!--;
+      agentActiveS[agentIdx] = clock.nowS();
       if (started) inst.view.running--;
       else inst.view.queued--;
       finish(rec);

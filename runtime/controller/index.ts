@@ -12,6 +12,7 @@ export {
   type ReplayOptions,
   type ReplayOutput,
   type DeviceEvent,
+  type RoundTripSample,
 } from './controller.js';
 export {
   AgentClient,

@@ -43,6 +43,12 @@ export interface Execution {
   readonly frame: { readonly width: number; readonly height: number };
   /** Called once when the request starts computing (first token / response): queued → running. */
   readonly onStart: () => void;
+  /**
+   * Called once per served request with its round trip beyond the agent's own queue and compute
+   * (as the profiler measures it, runtime/profile/round-trip.ts): LLM first token − sent − queue −
+   * prefill; segmentation answer − sent − queue − compute. Seconds.
+   */
+  readonly onRoundTrip?: (overheadS: number) => void;
 }
 
 /** Runs the request; never throws; the record's outcome is ok, late or failed. */
@@ -64,6 +70,7 @@ export async function execute(req: PendingRequest, x: Execution): Promise<Reques
       }
       return x.now();
     };
+    const sentS = x.now();
     const r = await x.agent.generate(
       x.instanceId,
       {
@@ -78,6 +85,7 @@ export async function execute(req: PendingRequest, x: Execution): Promise<Reques
     const finishS = x.now();
     if (!r.ok) return failed(base, finishS, abortReason(x.signal) ?? r.error);
     const firstTokenS = r.value.firstTokenAt;
+    x.onRoundTrip?.(Math.max(0, firstTokenS - sentS - r.value.queueS - r.value.prefillS));
     return {
       ...base,
       startS: Math.max(req.arrivalS, firstTokenS - r.value.prefillS),
@@ -86,6 +94,7 @@ export async function execute(req: PendingRequest, x: Execution): Promise<Reques
       outcome: outcomeOf(req.service.slo, req.arrivalS, firstTokenS, finishS, req.outputTokens),
     };
   }
+  const sentS = x.now();
   const r = await x.agent.segment(
     x.instanceId,
     { frames: 1, width: x.frame.width, height: x.frame.height, requestId: String(req.id), seed: req.id },
@@ -95,6 +104,7 @@ export async function execute(req: PendingRequest, x: Execution): Promise<Reques
   x.onStart();
   if (!r.ok) return failed(base, finishS, abortReason(x.signal) ?? r.error);
   const startS = Math.max(req.arrivalS, finishS - r.value.computeMs / 1000);
+  x.onRoundTrip?.(Math.max(0, finishS - sentS - (r.value.queueMs + r.value.computeMs) / 1000));
   return {
     ...base,
     startS,

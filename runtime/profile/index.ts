@@ -19,7 +19,11 @@ export {
 export {
   fitOverhead,
   overheadSamples,
+  idleOverheadSamples,
+  backToBack,
   ROUND_TRIP_TAIL_SAMPLES,
+  ROUND_TRIP_IDLE_SAMPLES,
+  ROUND_TRIP_IDLE_GAPS_MS,
   overheadCsv,
   writeOverheadCsv,
   OVERHEAD_COLUMNS,

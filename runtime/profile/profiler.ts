@@ -24,7 +24,7 @@ import type { ProfileRow } from '../../scenarios/index.js';
 import type { AgentServiceKind } from '../protocol/index.js';
 import { AgentClient, type AgentEndpoint } from '../controller/agent-client.js';
 import { WallClock, sleepMs } from '../clock/index.js';
-import { ROUND_TRIP_TAIL_SAMPLES, type OverheadRow } from './round-trip.js';
+import { ROUND_TRIP_IDLE_SAMPLES, ROUND_TRIP_TAIL_SAMPLES, type OverheadRow } from './round-trip.js';
 import { lockstepDecodeRate } from './decode-window.js';
 
 export interface ProfilePlan {
@@ -48,6 +48,14 @@ export interface ProfilePlan {
   readonly decodePromptTokens?: readonly number[];
   /** Round trips at the smallest payload (default ROUND_TRIP_TAIL_SAMPLES: its distribution's tail). */
   readonly roundTripSamples?: number;
+  /**
+   * Round trips after the agent sat idle: for each gap (ms), `roundTripIdleSamples` requests at
+   * the smallest payload, each sent that long after the previous one answered (rows with
+   * `idleGapS`; a wake-up costs, see round-trip.ts). Default none.
+   */
+  readonly roundTripIdleGapsMs?: readonly number[];
+  /** Round trips per idle gap (default ROUND_TRIP_IDLE_SAMPLES). */
+  readonly roundTripIdleSamples?: number;
   /** Also measure the round trip per payload size (default false); 'only': just that, no rate rows. */
   readonly roundTrip?: boolean | 'only';
 }
@@ -198,7 +206,11 @@ export async function profileAgent(
   return (await profileDevice(endpoint, plan, progress, deployTimeoutMs)).rows;
 }
 
-/** Round trip on the idle instance: per payload, the median over `repeats` of client time − agent compute. */
+/**
+ * Round trip on the idle instance: per payload, client time − agent compute, back to back (the
+ * median over `repeats`, the tail samples at the smallest payload); then at the smallest payload
+ * after each idle gap of `roundTripIdleGapsMs`.
+ */
 async function measureRoundTrip(
   client: AgentClient,
   id: string,
@@ -208,32 +220,43 @@ async function measureRoundTrip(
   const clock = new WallClock();
   const out: OverheadRow[] = [];
   const sizes = plan.kind === 'llm' ? plan.promptTokens : plan.batches;
+  const smallest = Math.min(...sizes);
+  const once = async (n: number, r: number): Promise<number> => {
+    const t0 = clock.nowS();
+    if (plan.kind === 'llm') {
+      const g = await client.generate(id, { promptTokens: n, outputTokens: 1, seed: 7 + r }, () => clock.nowS());
+      if (!g.ok) throw new Error(`round trip, prompt ${n}: ${g.error}`);
+      return Math.max(0, g.value.firstTokenAt - t0 - g.value.prefillS);
+    }
+    const s = await client.segment(id, { frames: n, width: plan.frameWidth, height: plan.frameHeight, seed: r });
+    if (!s.ok) throw new Error(`round trip, ${n} frames: ${s.error}`);
+    return Math.max(0, clock.nowS() - t0 - (s.value.queueMs + s.value.computeMs) / 1000);
+  };
+  const row = (n: number, xs: number[], idleGapS?: number): OverheadRow => ({
+    deviceType: plan.deviceType,
+    kind: plan.kind,
+    payloadBytes: plan.kind === 'llm' ? 4 * n : n * plan.frameWidth * plan.frameHeight * 3,
+    overheadS: median(xs),
+    samplesS: xs,
+    source: plan.sourceLabel,
+    ...(idleGapS !== undefined ? { idleGapS } : {}),
+  });
   for (const n of sizes) {
     const xs: number[] = [];
-    const tail = plan.roundTripSamples ?? ROUND_TRIP_TAIL_SAMPLES;
-    const count = n === Math.min(...sizes) ? Math.max(3, tail) : Math.max(3, plan.repeats);
-    for (let r = 0; r < count; r++) {
-      const t0 = clock.nowS();
-      if (plan.kind === 'llm') {
-        const g = await client.generate(id, { promptTokens: n, outputTokens: 1, seed: 7 + r }, () => clock.nowS());
-        if (!g.ok) throw new Error(`round trip, prompt ${n}: ${g.error}`);
-        xs.push(Math.max(0, g.value.firstTokenAt - t0 - g.value.prefillS));
-      } else {
-        const s = await client.segment(id, { frames: n, width: plan.frameWidth, height: plan.frameHeight, seed: r });
-        if (!s.ok) throw new Error(`round trip, ${n} frames: ${s.error}`);
-        xs.push(Math.max(0, clock.nowS() - t0 - (s.value.queueMs + s.value.computeMs) / 1000));
-      }
+    const count =
+      n === smallest ? Math.max(3, plan.roundTripSamples ?? ROUND_TRIP_TAIL_SAMPLES) : Math.max(3, plan.repeats);
+    for (let r = 0; r < count; r++) xs.push(await once(n, r));
+    out.push(row(n, xs));
+    progress(`round trip ${out.at(-1)!.payloadBytes} B: ${(median(xs) * 1000).toFixed(2)} ms beyond compute`);
+  }
+  for (const gapMs of plan.roundTripIdleGapsMs ?? []) {
+    const xs: number[] = [];
+    for (let r = 0; r < Math.max(1, plan.roundTripIdleSamples ?? ROUND_TRIP_IDLE_SAMPLES); r++) {
+      await sleepMs(gapMs);
+      xs.push(await once(smallest, r));
     }
-    const payloadBytes = plan.kind === 'llm' ? 4 * n : n * plan.frameWidth * plan.frameHeight * 3;
-    out.push({
-      deviceType: plan.deviceType,
-      kind: plan.kind,
-      payloadBytes,
-      overheadS: median(xs),
-      samplesS: xs,
-      source: plan.sourceLabel,
-    });
-    progress(`round trip ${payloadBytes} B: ${(median(xs) * 1000).toFixed(2)} ms beyond compute`);
+    out.push(row(smallest, xs, gapMs / 1000));
+    progress(`round trip after ${gapMs} ms idle: ${(median(xs) * 1000).toFixed(2)} ms beyond compute`);
   }
   return out;
 }

@@ -21,6 +21,13 @@ export interface OverheadRow {
   readonly overheadS: number;
   /** Every measured overhead at this payload, seconds (its distribution: validation samples it). */
   readonly samplesS?: readonly number[];
+  /**
+   * Seconds the agent sat idle before each of these requests (absent: back to back). After idle a
+   * round trip costs more — the agent's process, blocked in its poll, and the vCPU running it wake
+   * up with cold caches — so a replay whose requests arrive hundreds of ms apart meets these, not
+   * the back-to-back figure (docs/validation.md "Wake-up after idle").
+   */
+  readonly idleGapS?: number;
   readonly source: string;
 }
 
@@ -59,24 +66,60 @@ export function fitOverhead(rows: readonly OverheadRow[]): OverheadFit | null {
 export const ROUND_TRIP_TAIL_SAMPLES = 40;
 
 /**
+ * Round trips per idle gap: enough for a median and a p90 at three gaps in a few seconds per
+ * agent (the gaps dominate: 12 × (20 + 100 + 300) ms ≈ 5 s).
+ */
+export const ROUND_TRIP_IDLE_SAMPLES = 12;
+
+/** Idle gaps (ms) `parasim validate` measures the round trip after: below, around and above the
+ * knee measured on the testbed host (back to back 1.0 ms, 10 ms 1.1, 30 ms 1.8, 100 ms 1.9, 300 ms
+ * 2.2 ms at the median; docs/validation.md). */
+export const ROUND_TRIP_IDLE_GAPS_MS: readonly number[] = [20, 100, 300];
+
+/** True for rows measured back to back (no idle gap before each request). */
+export function backToBack(r: OverheadRow): boolean {
+  return (r.idleGapS ?? 0) === 0;
+}
+
+/**
  * The samples of the rows of one device type to draw request overheads from: those of the kind
  * whose median line has the smallest intercept (what every request pays, as fitsByType), pooled
  * over payloads (the per-byte slope is not applied, see round-trip-links.ts); empty without.
  */
 export function overheadSamples(rows: readonly OverheadRow[], kind: AgentServiceKind): number[] {
-  return rows.filter((r) => r.kind === kind).flatMap((r) => r.samplesS ?? []);
+  return rows.filter((r) => r.kind === kind && backToBack(r)).flatMap((r) => r.samplesS ?? []);
 }
 
-export const OVERHEAD_COLUMNS = ['device', 'kind', 'payload_bytes', 'overhead_s', 'source'] as const;
+/** Per idle gap (ascending), the samples of `kind` measured after it (pooled over rows). */
+export function idleOverheadSamples(
+  rows: readonly OverheadRow[],
+  kind: AgentServiceKind,
+): { readonly idleS: number; readonly samplesS: number[] }[] {
+  const byGap = new Map<number, number[]>();
+  for (const r of rows)
+    if (r.kind === kind && !backToBack(r))
+      byGap.set(r.idleGapS!, [...(byGap.get(r.idleGapS!) ?? []), ...(r.samplesS ?? [])]);
+  return [...byGap]
+    .filter(([, xs]) => xs.length > 0)
+    .sort((a, b) => a[0] - b[0])
+    .map(([idleS, samplesS]) => ({ idleS, samplesS }));
+}
+
+export const OVERHEAD_COLUMNS = ['device', 'kind', 'payload_bytes', 'overhead_s', 'idle_gap_s', 'source'] as const;
 
 export function overheadCsv(rows: readonly OverheadRow[]): string {
   const q = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = [OVERHEAD_COLUMNS.join(',')];
   for (const r of rows)
     lines.push(
-      [q(r.deviceType), r.kind, String(r.payloadBytes), String(Number(r.overheadS.toPrecision(6))), q(r.source)].join(
-        ',',
-      ),
+      [
+        q(r.deviceType),
+        r.kind,
+        String(r.payloadBytes),
+        String(Number(r.overheadS.toPrecision(6))),
+        String(r.idleGapS ?? 0),
+        q(r.source),
+      ].join(','),
     );
   return `${lines.join('\n')}\n`;
 }

@@ -3,11 +3,13 @@
  * all agents of a type at once (mean per row), the round trip one agent at a time, and the fitted
  * round-trip line per device type that goes on the simulated links (round-trip-links.ts).
  */
-import type { ProfileRow, Scenario, ServiceConfig } from '../../scenarios/index.js';
-import type { Testbed, TestbedAgent } from '../controller/index.js';
+import type { IdleOverhead, ProfileRow, Scenario, ServiceConfig } from '../../scenarios/index.js';
+import type { RoundTripSample, Testbed, TestbedAgent } from '../controller/index.js';
 import {
   fitOverhead,
   overheadSamples,
+  idleOverheadSamples,
+  backToBack,
   profileDevice,
   type OverheadFit,
   type OverheadRow,
@@ -17,7 +19,14 @@ import {
 /** Profile grid per pair (the rest of ProfilePlan comes from the scenario and testbed). */
 export type ProfileGrid = Pick<
   ProfilePlan,
-  'batches' | 'promptTokens' | 'outputTokens' | 'repeats' | 'decodePromptTokens' | 'roundTripSamples'
+  | 'batches'
+  | 'promptTokens'
+  | 'outputTokens'
+  | 'repeats'
+  | 'decodePromptTokens'
+  | 'roundTripSamples'
+  | 'roundTripIdleGapsMs'
+  | 'roundTripIdleSamples'
 >;
 
 export const agentModel = (tb: Testbed, svc: ServiceConfig): string =>
@@ -138,7 +147,7 @@ export function fitsByType(rows: readonly OverheadRow[]): Map<string, OverheadFi
 function bestKindByType(rows: readonly OverheadRow[]): Map<string, { fit: OverheadFit; kind: OverheadRow['kind'] }> {
   const out = new Map<string, { fit: OverheadFit; kind: OverheadRow['kind'] }>();
   for (const t of new Set(rows.map((r) => r.deviceType))) {
-    const ofType = rows.filter((r) => r.deviceType === t);
+    const ofType = rows.filter((r) => r.deviceType === t && backToBack(r));
     const fits = [...new Set(ofType.map((r) => r.kind))]
       .map((kind) => ({ kind, fit: fitOverhead(ofType.filter((r) => r.kind === kind)) }))
       .filter((f): f is { kind: OverheadRow['kind']; fit: OverheadFit } => f.fit !== null);
@@ -159,6 +168,40 @@ export function samplesByType(rows: readonly OverheadRow[]): Map<string, number[
       rows.filter((r) => r.deviceType === t),
       b.kind,
     );
+    if (xs.length > 0) out.set(t, xs);
+  }
+  return out;
+}
+
+/**
+ * Per device type, the round trips measured after idle gaps (of the kind fitsByType picks), by
+ * gap: the simulated twin's requests that meet an idle device draw from them
+ * (sim/host/request-overhead.ts); types without are left out.
+ */
+export function idleSamplesByType(rows: readonly OverheadRow[]): Map<string, IdleOverhead[]> {
+  const out = new Map<string, IdleOverhead[]>();
+  for (const [t, b] of bestKindByType(rows)) {
+    const gaps = idleOverheadSamples(
+      rows.filter((r) => r.deviceType === t),
+      b.kind,
+    );
+    if (gaps.length > 0) out.set(t, gaps);
+  }
+  return out;
+}
+
+/**
+ * Per device type, the round trips measured during a calibration replay (busy-round-trip.ts) of
+ * the kind fitsByType picks; `typeOf` maps a scenario device to its type; types without are left out.
+ */
+export function replaySamplesByType(
+  rows: readonly OverheadRow[],
+  measured: readonly RoundTripSample[],
+  typeOf: ReadonlyMap<string, string>,
+): Map<string, RoundTripSample[]> {
+  const out = new Map<string, RoundTripSample[]>();
+  for (const [t, b] of bestKindByType(rows)) {
+    const xs = measured.filter((x) => x.kind === b.kind && typeOf.get(x.device) === t);
     if (xs.length > 0) out.set(t, xs);
   }
   return out;

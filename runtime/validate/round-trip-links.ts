@@ -11,15 +11,20 @@
  * that is where the agent sits. With round-trip samples per device type (the profiler's, with
  * their tail), each device of that type gets them as `requestOverheadS` instead — every simulated
  * request draws its overhead from the measured distribution, so a p99 meets its tail — and the
- * links keep their catalog figures. Pure: returns a new scenario and a note per change.
+ * links keep their catalog figures; with samples measured after idle gaps, those too
+ * (`requestOverheadAfterIdle`: a request reaching an idle device draws from them,
+ * sim/host/request-overhead.ts), and those measured with the agent busy (`requestOverheadBusyS`,
+ * busy-round-trip.ts). Pure: returns a new scenario and a note per change.
  */
-import type { LinkConfig, Scenario } from '../../scenarios/index.js';
+import type { IdleOverhead, LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { OverheadFit } from '../profile/index.js';
 
 export function withRoundTrip(
   scenario: Scenario,
   fits: ReadonlyMap<string, OverheadFit>,
   samples: ReadonlyMap<string, readonly number[]> = new Map(),
+  afterIdle: ReadonlyMap<string, readonly IdleOverhead[]> = new Map(),
+  busy: ReadonlyMap<string, readonly number[]> = new Map(),
 ): { scenario: Scenario; notes: string[] } {
   const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
   const switches = new Set(scenario.switches);
@@ -33,7 +38,14 @@ export function withRoundTrip(
     notes.push(
       `round trip on ${d.id}: each request draws its overhead from ${xs.length} measured samples (p50 ${ms(q(xs, 0.5))}, p90 ${ms(q(xs, 0.9))}, max ${ms(q(xs, 1))} ms); links keep their catalog latency`,
     );
-    return { ...d, requestOverheadS: xs };
+    const gaps = afterIdle.get(d.spec.key) ?? [];
+    const busyXs = busy.get(d.spec.key);
+    const withBusy = busyXs !== undefined && busyXs.length > 0 ? { requestOverheadBusyS: busyXs } : {};
+    if (gaps.length === 0) return { ...d, requestOverheadS: xs, ...withBusy };
+    notes.push(
+      `round trip on ${d.id} after idle: ${gaps.map((g) => `≥ ${ms(g.idleS)} ms idle p50 ${ms(q(g.samplesS, 0.5))} p90 ${ms(q(g.samplesS, 0.9))} ms (${g.samplesS.length})`).join('; ')}`,
+    );
+    return { ...d, requestOverheadS: xs, requestOverheadAfterIdle: gaps, ...withBusy };
   });
   if (devices.some((d, i) => d !== scenario.devices[i])) return { scenario: { ...scenario, devices }, notes };
   const links: LinkConfig[] = scenario.links.map((l) => {

@@ -22,12 +22,21 @@ import {
   policyChoiceFor,
   scaleLoad,
   validateScenarioObject,
+  type IdleOverhead,
   type ProfileRow,
   type Scenario,
 } from '../../scenarios/index.js';
-import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
-import { withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
-import { fitsByType, meanRows, profileAll, samplesByType, type ProfileGrid } from './profile-pairs.js';
+import { replay, type ReplayOptions, type RoundTripSample, type Testbed } from '../controller/index.js';
+import { ROUND_TRIP_IDLE_GAPS_MS, withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
+import {
+  fitsByType,
+  idleSamplesByType,
+  meanRows,
+  profileAll,
+  replaySamplesByType,
+  samplesByType,
+  type ProfileGrid,
+} from './profile-pairs.js';
 import {
   compareCell,
   medianAbsGoodputError,
@@ -40,6 +49,7 @@ import { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
 import { withTraceOverride, type TraceOverride } from './trace-override.js';
 import { stepCostFitNotes } from './fit-notes.js';
+import { busyRoundTrips, inSituOverhead } from './busy-round-trip.js';
 
 export type { ProfileGrid } from './profile-pairs.js';
 
@@ -72,6 +82,12 @@ export interface ValidateOptions {
    * minutes before a cell measures another machine than the cell met.
    */
   readonly profileAround?: boolean;
+  /**
+   * Seconds of arrivals of the calibration replay that measures the round trip of requests
+   * reaching a busy agent (busy-round-trip.ts; load 1, seed + 1, the first policy). Default 20;
+   * 0: none (a request reaching a busy device draws the back-to-back samples).
+   */
+  readonly busyCalibrationS?: number;
   /** Replay another trace in the scenario's trace service (trace-override.ts). */
   readonly trace?: TraceOverride;
   readonly log?: (line: string) => void;
@@ -166,8 +182,16 @@ export async function validateOnTestbed(
   const grid = opts.profileGrid ?? DEFAULT_PROFILE_GRID;
   const label = opts.profileLabel ?? 'measured: parasim validate';
   const around = opts.profileAround === true;
-  let before = await profileAll(first, testbed, grid, label, log);
+  // The wake-up after idle is measured once, with the first profile (a property of the host's
+  // processes and idle states, not of a cell; ~5 s per agent and service kind).
+  const idleGapsMs = opts.roundTrip === false ? [] : (grid.roundTripIdleGapsMs ?? ROUND_TRIP_IDLE_GAPS_MS);
+  let before = await profileAll(first, testbed, { ...grid, roundTripIdleGapsMs: idleGapsMs }, label, log);
+  const later: ProfileGrid = { ...grid, roundTripIdleGapsMs: [] };
   const overhead: OverheadRow[] = [...before.overhead];
+  const idleProfiled =
+    opts.roundTrip === false ? new Map<string, IdleOverhead[]>() : idleSamplesByType(before.overhead);
+  let idle = new Map<string, IdleOverhead[]>();
+  let busy = new Map<string, number[]>();
   const usedRows: ProfileRow[] = [];
   const usedByService = new Map<string, ProfileRow[]>();
   if (opts.roundTrip === false)
@@ -187,12 +211,44 @@ export async function validateOnTestbed(
   ): Scenario => {
     let s = scenario;
     for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
-    const rt = withRoundTrip(s, fits, samples);
+    const rt = withRoundTrip(s, fits, samples, idle, busy);
     const fr = withTestbedFrames(rt.scenario, testbed.segment);
     if (noteLinks) notes.push(...rt.notes, ...fr.notes);
     return fr.scenario;
   };
   const seed = opts.seed ?? first.seed;
+  const busyS = opts.roundTrip === false ? 0 : (opts.busyCalibrationS ?? 20);
+  /** Per device type, the calibration replay's round trips (busy-round-trip.ts). */
+  let replayed = new Map<string, RoundTripSample[]>();
+  if (busyS > 0) {
+    const cal = scenarioAt(base, file, 1, busyS);
+    if (typeof cal === 'string') return { ok: false, issues: [cal] };
+    log(`calibration replay: ${busyS} s at load 1, seed + 1 (round trips through the controller)`);
+    const measured = await busyRoundTrips(withMeasured(cal, before.perService), testbed, {
+      policy: policyChoiceFor(cal, policies[0]!),
+      seed,
+      ...(opts.replay !== undefined ? { replay: opts.replay } : {}),
+    });
+    replayed = replaySamplesByType(before.overhead, measured, new Map(first.devices.map((d) => [d.id, d.spec.key])));
+  }
+  /** The twin's overhead states per device type: the replay's where it has enough samples, else the profile's. */
+  const overheadStates = (warmByType: ReadonlyMap<string, number[]>, noteSources: boolean): void => {
+    samples = new Map();
+    idle = new Map();
+    busy = new Map();
+    for (const [t, warm] of warmByType) {
+      const x = inSituOverhead(warm, idleProfiled.get(t) ?? [], replayed.get(t) ?? []);
+      samples.set(t, [...x.warm]);
+      idle.set(t, [...x.afterIdle]);
+      if (x.busy.length > 0) busy.set(t, [...x.busy]);
+      if (noteSources)
+        notes.push(
+          x.fromReplay.length > 0
+            ? `round trip on ${t} from the calibration replay (${busyS} s at load 1, seed + 1): ${x.fromReplay.join('; ')}; other states from the profile`
+            : `round trip on ${t}: the calibration replay had too few samples in every state; all from the profile`,
+        );
+    }
+  };
   const cells: CellRun[] = [];
   for (const load of loads) {
     const scaled = scenarioAt(base, file, load, opts.horizonS);
@@ -208,7 +264,7 @@ export async function validateOnTestbed(
         seed,
         ...(opts.replay?.log === undefined ? { log } : {}),
       });
-      const after = around ? await profileAll(first, testbed, grid, label, log) : before;
+      const after = around ? await profileAll(first, testbed, later, label, log) : before;
       if (around) overhead.push(...after.overhead);
       const profiles = around
         ? new Map(
@@ -220,7 +276,10 @@ export async function validateOnTestbed(
         usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
       }
       if (opts.roundTrip !== false)
-        samples = samplesByType(around ? [...before.overhead, ...after.overhead] : before.overhead);
+        overheadStates(
+          samplesByType(around ? [...before.overhead, ...after.overhead] : before.overhead),
+          cells.length === 0,
+        );
       log(`cell ${name} × load ${load}: simulating`);
       const sim = simulateLikeReplay(
         withMeasured(scaled, profiles, cells.length === 0),

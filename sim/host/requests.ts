@@ -22,6 +22,8 @@ export class RequestTable {
   firstToken = new Float64Array(0);
   finish = new Float64Array(0);
   outcome = new Int8Array(0);
+  /** Device whose server overhead the request drew (request-overhead.ts), −1 none yet. */
+  overheadDevice = new Int32Array(0);
   /** Index into `reasons` (−1 none). */
   reason = new Int16Array(0);
   private readonly reasonIndex = new Map<string, number>();
@@ -48,6 +50,7 @@ export class RequestTable {
     this.finish[i] = NaN;
     this.outcome[i] = PENDING;
     this.reason[i] = -1;
+    this.overheadDevice[i] = -1;
     return i;
   }
 
@@ -75,6 +78,7 @@ export class RequestTable {
     this.service = i32(this.service);
     this.instance = i32(this.instance);
     this.client = i32(this.client);
+    this.overheadDevice = i32(this.overheadDevice);
     this.prompt = i32(this.prompt);
     this.output = i32(this.output);
     this.generated = i32(this.generated);

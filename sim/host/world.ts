@@ -6,7 +6,7 @@
 import type { DeviceState, Lifecycle, PlacementChange, RequestRecord, Outcome } from '../../policies/index.js';
 import { deviceStates } from '../../host/index.js';
 import type { Scenario } from '../../scenarios/index.js';
-import type { EventKernel, RngStream, RngStreams } from '../kernel/index.js';
+import type { EventKernel, RngStreams } from '../kernel/index.js';
 import type { RunSummarizer } from '../metrics/index.js';
 import { meetsSlo } from '../metrics/index.js';
 import type { HostLoadIndex } from './load-index.js';
@@ -17,6 +17,7 @@ import type { ClosedLoop } from './closed-loop.js';
 import { NO_EVENT, type Instance, type Mutable } from './instance.js';
 import { Lanes } from './lanes.js';
 import { ProcessorShare } from './processor-share.js';
+import { RequestOverhead } from './request-overhead.js';
 import type { Timeline } from './timeline.js';
 import { OUTCOMES, PENDING, RequestTable } from './requests.js';
 import { declaredRate } from './static-views.js';
@@ -147,28 +148,22 @@ export class World {
       sharing === 'processor-sharing' ? scenario.devices.map((_, d) => new ProcessorShare(this.lanes.count[d]!)) : null;
     this.deviceViews = deviceStates(scenario, true);
     this.ingressNode = Int32Array.from(scenario.services, (s) => network.nodeIndex.get(s.ingress) ?? -1);
-    this.overheadSamples = scenario.devices.map((d) =>
-      d.requestOverheadS !== undefined && d.requestOverheadS.length > 0 ? Float64Array.from(d.requestOverheadS) : null,
-    );
-    this.overheadRng = scenario.devices.map((d, i) =>
-      this.overheadSamples[i] !== null ? streams.get(`overhead:${d.id}`) : null,
-    );
+    this.overhead = new RequestOverhead(scenario.devices, streams);
     const thermal = new ThermalModel(scenario);
     this.thermal = thermal.any ? thermal : null;
   }
 
-  /** Per device: measured request overhead samples (DeviceConfig.requestOverheadS), or null. */
-  private readonly overheadSamples: (Float64Array | null)[];
-  private readonly overheadRng: (RngStream | null)[];
+  /** Per device: the measured request overhead of its server, and its wake-up after idle. */
+  private readonly overhead: RequestOverhead;
 
   /**
-   * Seconds a request reaching device `d` waits for its server's own handling: a draw from the
-   * device's measured samples (empirical distribution, stream `overhead:<device>`); 0 without.
+   * Seconds request `req`, reaching device `d` at `atS`, waits for its server's own handling
+   * (request-overhead.ts: a draw from the device's measured samples; 0 without). The request
+   * counts as in flight on `d` until it settles.
    */
-  requestOverhead(d: number): number {
-    const xs = this.overheadSamples[d]!;
-    if (xs === null) return 0;
-    return xs[this.overheadRng[d]!.int(xs.length)]!;
+  requestOverhead(req: number, d: number, atS: number): number {
+    this.requests.overheadDevice[req] = d;
+    return this.overhead.draw(d, atS);
   }
 
   /** Multiplier on the duration of work device `d` starts now: 1 / its clock ratio (thermal throttling). */
@@ -435,6 +430,7 @@ export class World {
     // INV-1: exactly one outcome per request.
     if (r.outcome[req] !== PENDING) throw new Error(`INV-1: request ${req} settled twice`);
     r.outcome[req] = OUTCOMES.indexOf(outcome);
+    if (r.overheadDevice[req]! >= 0) this.overhead.settled(r.overheadDevice[req]!, this.now);
     if (this.timeline !== null) this.timeline.request(r.service[req]!, req, r.arrival[req]!, r.finish[req]!, outcome);
     const c = r.client[req]!;
     if (c >= 0 && outcome !== 'inflight') this.closedLoop!.ended(c, this.now, outcome === 'ok' || outcome === 'late');

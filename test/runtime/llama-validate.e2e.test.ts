@@ -54,7 +54,7 @@ afterAll(async () => {
 }, 20_000);
 
 describe('validate › llama testbed', () => {
-  it('validate › least-loaded × load 1, 22 s › goodput within 10%, chat p50 E2E within 25%', async () => {
+  it('validate › least-loaded × load 1, 22 s › goodput within 10%, p50 E2E within 25% per service', async () => {
     const quiet = (): boolean => os.loadavg()[0]! <= 2 * os.availableParallelism();
     const quietBefore = quiet();
     const read = readScenarioObject(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
@@ -74,9 +74,12 @@ describe('validate › llama testbed', () => {
           outputTokens: 16,
           repeats: 3,
           roundTripSamples: 10,
+          roundTripIdleGapsMs: [20, 300],
+          roundTripIdleSamples: 6,
         },
         replay: { drainS: 8 },
         profileAround: true,
+        busyCalibrationS: 10,
       },
     );
     expect(r.ok).toBe(true);
@@ -109,12 +112,17 @@ describe('validate › llama testbed', () => {
     // The twin draws each request's overhead from the measured round trips, and the step cost's
     // error on the rows is printed.
     expect(v.notes.some((n) => n.includes('draws its overhead from'))).toBe(true);
+    // … and, for a request reaching an idle agent, from those measured after idle gaps.
+    expect(v.overhead.filter((o) => o.idleGapS === 0.3).length).toBeGreaterThan(0);
+    expect(v.notes.some((n) => /after idle: ≥ 20\.00 ms idle .* ≥ 300\.00 ms idle/.test(n))).toBe(true);
+    expect(v.notes.some((n) => n.startsWith('round trip on x86-vm-core'))).toBe(true);
     expect(v.notes.some((n) => n.startsWith('chat: step cost vs its profile rows'))).toBe(true);
     expect(v.medianAbsGoodputError).toBeLessThanOrEqual(0.1);
     if (quietBefore && quiet()) {
       expect(err('chat', 'goodputRps')).toBeLessThanOrEqual(0.1);
       expect(err('cameras', 'goodputRps')).toBeLessThanOrEqual(0.1);
       expect(err('chat', 'e2eP50S')).toBeLessThanOrEqual(0.25);
+      expect(err('cameras', 'e2eP50S')).toBeLessThanOrEqual(0.25);
     } else {
       process.stderr.write(
         `llama validate e2e: host oversubscribed (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores): per-service goodput and latency reported, not asserted\n`,

@@ -1,0 +1,86 @@
+/**
+ * The twin's round-trip states from what validate measured (runtime/validate/busy-round-trip.ts,
+ * profile-pairs.ts, round-trip-links.ts): idle-gap rows stay out of the back-to-back samples and
+ * the fitted line; a calibration replay's requests replace a state's samples only with enough of them.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RoundTripSample } from '../../runtime/controller/index.js';
+import type { OverheadRow } from '../../runtime/profile/index.js';
+import { inSituOverhead, MIN_STATE_SAMPLES } from '../../runtime/validate/busy-round-trip.js';
+import {
+  fitsByType,
+  idleSamplesByType,
+  replaySamplesByType,
+  samplesByType,
+} from '../../runtime/validate/profile-pairs.js';
+
+const row = (kind: OverheadRow['kind'], samplesS: number[], idleGapS?: number): OverheadRow => ({
+  deviceType: 'cpu',
+  kind,
+  payloadBytes: 64,
+  overheadS: samplesS[0]!,
+  samplesS,
+  source: 'test',
+  ...(idleGapS !== undefined ? { idleGapS } : {}),
+});
+const sample = (
+  overheadS: number,
+  othersInFlight: number,
+  idleS: number,
+  kind: RoundTripSample['kind'] = 'segmentation',
+): RoundTripSample => ({
+  device: 'cpu-0',
+  kind,
+  overheadS,
+  othersInFlight,
+  idleS,
+});
+
+describe('round-trip states', () => {
+  const rows = [
+    row('segmentation', [0.001, 0.001]),
+    row('segmentation', [0.005], 0.1),
+    row('segmentation', [0.003], 0.02),
+    row('llm', [0.002, 0.002]),
+    row('llm', [0.0001], 0.1),
+  ];
+
+  it('profile › idle-gap rows › neither in the back-to-back samples nor in the fitted line; by gap, ascending, of the same kind', () => {
+    // The llm idle row (0.1 ms) would win the smallest intercept if idle rows were fitted.
+    expect(fitsByType(rows).get('cpu')!.interceptS).toBeCloseTo(0.001, 9);
+    expect(samplesByType(rows).get('cpu')).toEqual([0.001, 0.001]);
+    expect(idleSamplesByType(rows).get('cpu')).toEqual([
+      { idleS: 0.02, samplesS: [0.003] },
+      { idleS: 0.1, samplesS: [0.005] },
+    ]);
+  });
+
+  it('replay › samples of the picked kind on devices of the type', () => {
+    const m = replaySamplesByType(rows, [sample(0.01, 1, 0), sample(0.02, 0, 1, 'llm')], new Map([['cpu-0', 'cpu']]));
+    expect(m.get('cpu')!.map((s) => s.overheadS)).toEqual([0.01]);
+  });
+
+  it('in situ › a state with enough replay samples takes them, the others keep the profile', () => {
+    const idle = [
+      { idleS: 0.02, samplesS: [0.003] },
+      { idleS: 0.1, samplesS: [0.005] },
+    ];
+    const n = MIN_STATE_SAMPLES;
+    const replayed = [
+      ...Array.from({ length: n }, () => sample(0.009, 2, 0)), // busy
+      ...Array.from({ length: n }, () => sample(0.004, 0, 0.05)), // idle in [20, 100) ms
+      ...Array.from({ length: n - 1 }, () => sample(0.007, 0, 0.5)), // idle ≥ 100 ms: one too few
+      sample(0.0005, 0, 0.001), // idle < 20 ms: too few
+    ];
+    const t = inSituOverhead([0.001], idle, replayed);
+    expect(t.busy).toEqual(Array(n).fill(0.009));
+    expect(t.warm).toEqual([0.001]);
+    expect(t.afterIdle).toEqual([
+      { idleS: 0.02, samplesS: Array(n).fill(0.004) },
+      { idleS: 0.1, samplesS: [0.005] },
+    ]);
+    expect(t.fromReplay.map((s) => s.split(' ')[0])).toEqual(['idle', 'busy']);
+    // No replay: the profile's states, and no busy state.
+    expect(inSituOverhead([0.001], idle, [])).toEqual({ warm: [0.001], afterIdle: idle, busy: [], fromReplay: [] });
+  });
+});
