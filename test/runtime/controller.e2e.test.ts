@@ -144,6 +144,14 @@ describe('controller on a loopback testbed', () => {
     const { engine: _engine, ...simShared } = sim;
     expect(shape(JSON.parse(JSON.stringify(out.result)))).toEqual(shape(JSON.parse(JSON.stringify(simShared))));
     expect(out.result.schema).toBe('parasim.result/1');
+    // The warm placement counts as ready from t = 0 (as the simulator's warm start): no service
+    // reports a run without a ready instance.
+    for (const name of ['chat', 'cameras']) {
+      expect(out.result.placementChanges.some((c) => c.service === name && c.action === 'ready' && c.timeS < 0.5)).toBe(
+        true,
+      );
+      expect(out.result.notes.filter((n) => n.startsWith(`${name}: no ready instance`))).toEqual([]);
+    }
   }, 120_000);
 
   it('replay › a second run on the same agents (the next validation cell) › serves every service again', async () => {
