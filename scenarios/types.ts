@@ -169,6 +169,13 @@ export interface DeviceConfig {
    * (sim/host/request-overhead.ts). Set by `parasim validate`; absent = the back-to-back samples.
    */
   readonly requestOverheadBusyS?: readonly number[];
+  /**
+   * The device shares a host's cores, caches and memory bandwidth with the other devices of
+   * `group` (e.g. agents on the vCPUs of one VM): its profile rows hold while another of them is
+   * busy, and work it starts while they are all idle runs `aloneSpeedup` (≥ 1) × faster
+   * (sim/host/colocation.ts). Set by `parasim validate` for agents it launched on one host.
+   */
+  readonly colocated?: { readonly group: string; readonly aloneSpeedup: number };
 }
 
 /** Round-trip overhead samples measured after `idleS` seconds without a request. */

@@ -38,6 +38,7 @@ interface ValidateArgs {
   'round-trip': boolean;
   'round-trip-idle-ms'?: string;
   'busy-calibration-s': number;
+  colocation: boolean;
   'profile-around': boolean;
   out?: string;
   'drain-s': number;
@@ -110,6 +111,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         default: 20,
         describe:
           'seconds of a calibration replay (load 1, seed + 1) that measures the round trip of requests reaching busy agents; 0: none',
+      })
+      .option('colocation', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'measure one agent alone once; agents on one host run faster in the twin while the others are idle (--no-colocation: profile speed always)',
       })
       .option('profile-around', {
         type: 'boolean',
@@ -206,6 +213,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         },
         roundTrip: args['round-trip'],
         busyCalibrationS: args['busy-calibration-s'],
+        colocation: args.colocation,
         profileAround: args['profile-around'],
         profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
         replay: { drainS: args['drain-s'] },

@@ -35,6 +35,11 @@ export const agentModel = (tb: Testbed, svc: ServiceConfig): string =>
 export interface PairProfiles {
   readonly perService: Map<string, ProfileRow[]>;
   readonly overhead: OverheadRow[];
+  /**
+   * Per device type whose agents share one host (`measureAlone`): each batch-1 figure's speed on
+   * one agent alone ÷ with every agent of the type at once (colocation.ts); absent otherwise.
+   */
+  readonly aloneRatios: Map<string, number[]>;
 }
 
 /** The mean of each measured figure over agents (rows of one plan come in the same order on every agent). */
@@ -89,7 +94,9 @@ export async function profileAll(
   grid: ProfileGrid,
   label: string,
   log: (l: string) => void,
+  measureAlone = false,
 ): Promise<PairProfiles> {
+  const aloneRatios = new Map<string, number[]>();
   const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
   const byPair = new Map<string, ProfileRow[]>();
   const perService = new Map<string, ProfileRow[]>();
@@ -125,13 +132,45 @@ export async function profileAll(
         );
         pair = meanRows(runs.map((r) => r.rows));
         log(`  ${model} on ${deviceType}: ${profileSummary(pair)}`);
+        if (measureAlone && agents.length > 1 && sameHost(agents)) {
+          const a = agents[0]!;
+          const alone = await profileDevice({ url: a.url, token: a.token }, { ...plan(a, false), batches: [1] });
+          const ratios = speedRatios(alone.rows, pair);
+          aloneRatios.set(deviceType, [...(aloneRatios.get(deviceType) ?? []), ...ratios]);
+          log(`  ${model} on ${a.name} alone: ${profileSummary(alone.rows)}`);
+        }
         byPair.set(key, pair);
       }
       rows.push(...pair);
     }
     perService.set(svc.name, rows);
   }
-  return { perService, overhead };
+  return { perService, overhead, aloneRatios };
+}
+
+/** True when every agent's URL names one host (agents launched on this machine, or on one remote box). */
+export function sameHost(agents: readonly TestbedAgent[]): boolean {
+  return new Set(agents.map((a) => new URL(a.url).hostname)).size === 1;
+}
+
+/**
+ * Speed alone ÷ speed together, per figure both row sets have (same batch and prompt):
+ * prefill and decode tok/s, and segmentation items per second.
+ */
+export function speedRatios(alone: readonly ProfileRow[], together: readonly ProfileRow[]): number[] {
+  const out: number[] = [];
+  const figures: ((r: ProfileRow) => number | undefined)[] = [
+    (r) => r.prefillTokPerS,
+    (r) => r.decodeTokPerS,
+    (r) => (r.itemLatencyS !== undefined ? 1 / r.itemLatencyS : undefined),
+  ];
+  for (const a of alone)
+    for (const f of figures) {
+      const t = together.find((r) => r.batch === a.batch && r.promptTokens === a.promptTokens && f(r) !== undefined);
+      const x = f(a);
+      if (x !== undefined && t !== undefined) out.push(x / f(t)!);
+    }
+  return out.filter((x) => Number.isFinite(x) && x > 0);
 }
 
 /**

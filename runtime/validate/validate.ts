@@ -50,6 +50,7 @@ import { simulateLikeReplay } from './sim-window.js';
 import { withTraceOverride, type TraceOverride } from './trace-override.js';
 import { stepCostFitNotes } from './fit-notes.js';
 import { busyRoundTrips, inSituOverhead } from './busy-round-trip.js';
+import { aloneSpeedups, withColocation } from './colocation.js';
 
 export type { ProfileGrid } from './profile-pairs.js';
 
@@ -88,6 +89,11 @@ export interface ValidateOptions {
    * 0: none (a request reaching a busy device draws the back-to-back samples).
    */
   readonly busyCalibrationS?: number;
+  /**
+   * Measure one agent alone once and model agents on one host as co-located (colocation.ts).
+   * Default true; false: each device at its profile's speed always.
+   */
+  readonly colocation?: boolean;
   /** Replay another trace in the scenario's trace service (trace-override.ts). */
   readonly trace?: TraceOverride;
   readonly log?: (line: string) => void;
@@ -185,7 +191,15 @@ export async function validateOnTestbed(
   // The wake-up after idle is measured once, with the first profile (a property of the host's
   // processes and idle states, not of a cell; ~5 s per agent and service kind).
   const idleGapsMs = opts.roundTrip === false ? [] : (grid.roundTripIdleGapsMs ?? ROUND_TRIP_IDLE_GAPS_MS);
-  let before = await profileAll(first, testbed, { ...grid, roundTripIdleGapsMs: idleGapsMs }, label, log);
+  let before = await profileAll(
+    first,
+    testbed,
+    { ...grid, roundTripIdleGapsMs: idleGapsMs },
+    label,
+    log,
+    opts.colocation !== false,
+  );
+  const speedups = aloneSpeedups(before.aloneRatios);
   const later: ProfileGrid = { ...grid, roundTripIdleGapsMs: [] };
   const overhead: OverheadRow[] = [...before.overhead];
   const idleProfiled =
@@ -213,8 +227,9 @@ export async function validateOnTestbed(
     for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
     const rt = withRoundTrip(s, fits, samples, idle, busy);
     const fr = withTestbedFrames(rt.scenario, testbed.segment);
-    if (noteLinks) notes.push(...rt.notes, ...fr.notes);
-    return fr.scenario;
+    const co = withColocation(fr.scenario, testbed, speedups);
+    if (noteLinks) notes.push(...rt.notes, ...fr.notes, ...co.notes);
+    return co.scenario;
   };
   const seed = opts.seed ?? first.seed;
   const busyS = opts.roundTrip === false ? 0 : (opts.busyCalibrationS ?? 20);

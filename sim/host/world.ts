@@ -18,6 +18,7 @@ import { NO_EVENT, type Instance, type Mutable } from './instance.js';
 import { Lanes } from './lanes.js';
 import { ProcessorShare } from './processor-share.js';
 import { RequestOverhead } from './request-overhead.js';
+import { Colocation } from './colocation.js';
 import type { Timeline } from './timeline.js';
 import { OUTCOMES, PENDING, RequestTable } from './requests.js';
 import { declaredRate } from './static-views.js';
@@ -151,8 +152,12 @@ export class World {
     this.overhead = new RequestOverhead(scenario.devices, streams);
     const thermal = new ThermalModel(scenario);
     this.thermal = thermal.any ? thermal : null;
+    const colocation = new Colocation(scenario, this.lanes, this.share);
+    this.colocation = colocation.any ? colocation : null;
   }
 
+  /** Devices sharing a host (DeviceConfig.colocated), or null when none. */
+  private readonly colocation: Colocation | null;
   /** Per device: the measured request overhead of its server, and its wake-up after idle. */
   private readonly overhead: RequestOverhead;
 
@@ -168,7 +173,8 @@ export class World {
 
   /** Multiplier on the duration of work device `d` starts now: 1 / its clock ratio (thermal throttling). */
   timeScale(d: number): number {
-    return this.thermal === null ? 1 : this.thermal.timeScale(d, this.kernel.now);
+    const thermal = this.thermal === null ? 1 : this.thermal.timeScale(d, this.kernel.now);
+    return this.colocation === null ? thermal : thermal * this.colocation.timeScale(d, this.kernel.now);
   }
 
   get now(): number {

@@ -1,17 +1,22 @@
 /**
  * The twin's round-trip states from what validate measured (runtime/validate/busy-round-trip.ts,
  * profile-pairs.ts, round-trip-links.ts): idle-gap rows stay out of the back-to-back samples and
- * the fitted line; a calibration replay's requests replace a state's samples only with enough of them.
+ * the fitted line; a calibration replay's requests replace a state's samples only with enough of
+ * them; agents on one host become a co-located group with the alone ÷ together speedup.
  */
 import { describe, expect, it } from 'vitest';
-import type { RoundTripSample } from '../../runtime/controller/index.js';
+import type { RoundTripSample, Testbed, TestbedAgent } from '../../runtime/controller/index.js';
+import type { ProfileRow, Scenario } from '../../scenarios/index.js';
+import { aloneSpeedups, withColocation } from '../../runtime/validate/colocation.js';
 import type { OverheadRow } from '../../runtime/profile/index.js';
 import { inSituOverhead, MIN_STATE_SAMPLES } from '../../runtime/validate/busy-round-trip.js';
 import {
   fitsByType,
   idleSamplesByType,
   replaySamplesByType,
+  sameHost,
   samplesByType,
+  speedRatios,
 } from '../../runtime/validate/profile-pairs.js';
 
 const row = (kind: OverheadRow['kind'], samplesS: number[], idleGapS?: number): OverheadRow => ({
@@ -84,3 +89,64 @@ describe('round-trip states', () => {
     expect(inSituOverhead([0.001], idle, [])).toEqual({ warm: [0.001], afterIdle: idle, busy: [], fromReplay: [] });
   });
 });
+
+describe('co-located agents', () => {
+  const pr = (batch: number, promptTokens: number | undefined, f: Partial<ProfileRow>): ProfileRow =>
+    ({
+      deviceType: 'cpu',
+      model: 'm',
+      batch,
+      ...(promptTokens !== undefined ? { promptTokens } : {}),
+      source: 't',
+      ...f,
+    }) as ProfileRow;
+
+  it('speed ratios › alone ÷ together per figure of the same batch and prompt; items by latency', () => {
+    const together = [
+      pr(1, 256, { prefillTokPerS: 2000 }),
+      pr(1, 256, { decodeTokPerS: 400 }),
+      pr(2, 256, { decodeTokPerS: 500 }),
+      pr(1, undefined, { itemLatencyS: 0.004 }),
+    ];
+    const alone = [
+      pr(1, 256, { decodeTokPerS: 600 }),
+      pr(1, 256, { prefillTokPerS: 3000 }),
+      pr(1, undefined, { itemLatencyS: 0.002 }),
+      pr(1, 64, { prefillTokPerS: 9 }),
+    ];
+    expect(speedRatios(alone, together)).toEqual([1.5, 1.5, 2]);
+  });
+
+  it('speedups › geometric mean, at least 1; scenario › devices of agents on one host grouped by it', () => {
+    const s = aloneSpeedups(
+      new Map([
+        ['cpu', [1.5, 1.5, 2]],
+        ['gpu', [0.9]],
+      ]),
+    );
+    expect(s.get('cpu')).toBeCloseTo(Math.cbrt(4.5), 12);
+    expect(s.get('gpu')).toBe(1);
+    expect(sameHost([agent('a', 'http://127.0.0.1:1'), agent('b', 'http://127.0.0.1:2')])).toBe(true);
+    expect(sameHost([agent('a', 'http://127.0.0.1:1'), agent('b', 'http://10.0.0.2:2')])).toBe(false);
+    const sc = {
+      devices: [
+        { id: 'cpu-0', spec: { key: 'cpu' } },
+        { id: 'cpu-1', spec: { key: 'cpu' } },
+        { id: 'gpu-0', spec: { key: 'gpu' } },
+      ],
+    } as unknown as Scenario;
+    const tb = {
+      agents: [agent('cpu-0', 'http://127.0.0.1:1'), agent('cpu-1', 'http://127.0.0.1:2')],
+    } as unknown as Testbed;
+    const out = withColocation(sc, tb, new Map([['cpu', 1.4]])).scenario.devices;
+    expect(out.map((d) => d.colocated)).toEqual([
+      { group: '127.0.0.1', aloneSpeedup: 1.4 },
+      { group: '127.0.0.1', aloneSpeedup: 1.4 },
+      undefined,
+    ]);
+  });
+});
+
+function agent(device: string, url: string): TestbedAgent {
+  return { name: device, device, url, token: 'x'.repeat(8) };
+}

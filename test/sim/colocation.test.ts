@@ -1,0 +1,64 @@
+/**
+ * Co-located devices (DeviceConfig.colocated, sim/host/colocation.ts): work a device starts while
+ * every other device of its group is idle runs `aloneSpeedup` × faster; while one is busy, at the
+ * profile's speed. Without the field nothing changes.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEVICE_CATALOG, MODEL_CATALOG } from '../../scenarios/index.js';
+import type { RequestRecord } from '../../policies/index.js';
+import { ItemPerf, simulate } from '../../sim/index.js';
+import { device, fixedArrivals, fixedPlanPolicy, link, llmService, recorder, scenario } from './fixtures.js';
+
+const core = DEVICE_CATALOG['x86-vm-core']!;
+const seg = MODEL_CATALOG['yolo11n-seg']!;
+const frameS = new ItemPerf(seg, core, 1, 1).batchS(1);
+
+/** Frames on `a` at `onA`, and on `b` at `onB`; both devices in group `h` when `speedup` is set. */
+function run(onA: number[], onB: number[], speedup?: number, processorSharing = false): RequestRecord[] {
+  const base = scenario({
+    devices: [device('a', core), device('b', core)],
+    links: [link('la', 'a', 'sw', 1e30, 0), link('lb', 'b', 'sw', 1e30, 0)],
+    horizonS: 60,
+    services: [
+      llmService({ name: 'ca', kind: 'segmentation', model: seg, slo: { kind: 'frame', deadlineS: 100 }, maxBatch: 1 }),
+      llmService({ name: 'cb', kind: 'segmentation', model: seg, slo: { kind: 'frame', deadlineS: 100 }, maxBatch: 1 }),
+    ],
+  });
+  const shared = processorSharing ? { ...base, deviceSharing: 'processor-sharing' as const } : base;
+  const sc =
+    speedup === undefined
+      ? shared
+      : { ...shared, devices: shared.devices.map((d) => ({ ...d, colocated: { group: 'h', aloneSpeedup: speedup } })) };
+  const rec = recorder();
+  simulate(sc, {
+    seed: 1,
+    records: rec.records,
+    warmStart: true,
+    policyImpl: fixedPlanPolicy([
+      { service: 'ca', stages: [{ device: 'a', gpus: 1, firstLayer: 0, endLayer: seg.layers }] },
+      { service: 'cb', stages: [{ device: 'b', gpus: 1, firstLayer: 0, endLayer: seg.layers }] },
+    ]),
+    arrivals: fixedArrivals({ ca: onA.map((t) => [t, 1, 1]), cb: onB.map((t) => [t, 1, 1]) }),
+  });
+  return rec.byId.filter((r): r is RequestRecord => r !== undefined);
+}
+
+const e2eOf = (recs: RequestRecord[], svc: string): number[] =>
+  recs.filter((r) => r.service === svc).map((r) => r.finishS - r.arrivalS);
+
+describe('co-located devices', () => {
+  it('co-located › alone › a frame runs aloneSpeedup × faster; not co-located › profile speed', () => {
+    for (const t of e2eOf(run([1, 2, 3], []), 'ca')) expect(t).toBeCloseTo(frameS, 9);
+    for (const t of e2eOf(run([1, 2, 3], [], 2), 'ca')) expect(t).toBeCloseTo(frameS / 2, 9);
+  });
+
+  for (const ps of [false, true])
+    it(`co-located › the other device busy › profile speed; its own frames, started alone, fast (${ps ? 'processor sharing' : 'lane FIFO'})`, () => {
+      // b starts a frame at 1 s; a's frame arrives while b's runs (half of b's fast frame later).
+      const recs = run([1 + frameS / 4], [1], 2, ps);
+      expect(e2eOf(recs, 'cb')[0]).toBeCloseTo(frameS / 2, 9);
+      expect(e2eOf(recs, 'ca')[0]).toBeCloseTo(frameS, 9);
+      // After b is done, a is alone again.
+      expect(e2eOf(run([1 + frameS], [1], 2, ps), 'ca')[0]).toBeCloseTo(frameS / 2, 9);
+    });
+});
