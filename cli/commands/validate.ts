@@ -108,7 +108,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       })
       .option('busy-calibration-s', {
         type: 'number',
-        default: 20,
+        default: 60,
         describe:
           'seconds of a calibration replay (load 1, seed + 1) that measures the round trip of requests reaching busy agents; 0: none',
       })

@@ -50,7 +50,7 @@ export function describeSamples(xs: readonly number[]): string {
 }
 
 /** Fewest samples of a state for the replay's figure to replace the profile's. */
-export const MIN_STATE_SAMPLES = 8;
+export const MIN_STATE_SAMPLES = 20;
 
 export interface OverheadTables {
   /** Idle below the shortest gap (or no gaps). */

@@ -85,7 +85,7 @@ export interface ValidateOptions {
   readonly profileAround?: boolean;
   /**
    * Seconds of arrivals of the calibration replay that measures the round trip of requests
-   * reaching a busy agent (busy-round-trip.ts; load 1, seed + 1, the first policy). Default 20;
+   * reaching a busy agent (busy-round-trip.ts; load 1, seed + 1, the first policy). Default 60;
    * 0: none (a request reaching a busy device draws the back-to-back samples).
    */
   readonly busyCalibrationS?: number;
@@ -232,7 +232,7 @@ export async function validateOnTestbed(
     return co.scenario;
   };
   const seed = opts.seed ?? first.seed;
-  const busyS = opts.roundTrip === false ? 0 : (opts.busyCalibrationS ?? 20);
+  const busyS = opts.roundTrip === false ? 0 : (opts.busyCalibrationS ?? 60);
   /** Per device type, the calibration replay's round trips (busy-round-trip.ts). */
   let replayed = new Map<string, RoundTripSample[]>();
   if (busyS > 0) {
