@@ -197,51 +197,52 @@ function bestKindByType(rows: readonly OverheadRow[]): Map<string, { fit: Overhe
 }
 
 /**
- * Per device type, the round-trip samples of the kind fitsByType picks (its distribution: the
- * simulated twin draws each request's overhead from it); types without samples are left out.
+ * Per device type, `pick` of the kind fitsByType picks (one kind per type: the one every request
+ * pays, see fitsByType); types where `pick` finds nothing (an empty list) are left out.
  */
-export function samplesByType(rows: readonly OverheadRow[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
+function byBestKind<T>(
+  rows: readonly OverheadRow[],
+  pick: (type: string, kind: OverheadRow['kind']) => readonly T[],
+): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const [t, b] of bestKindByType(rows)) {
-    const xs = overheadSamples(
-      rows.filter((r) => r.deviceType === t),
-      b.kind,
-    );
-    if (xs.length > 0) out.set(t, xs);
+    const xs = pick(t, b.kind);
+    if (xs.length > 0) out.set(t, [...xs]);
   }
   return out;
 }
 
+/** Per device type, its back-to-back round-trip samples (the simulated twin draws each request's overhead from them). */
+export function samplesByType(rows: readonly OverheadRow[]): Map<string, number[]> {
+  return byBestKind(rows, (t, kind) =>
+    overheadSamples(
+      rows.filter((r) => r.deviceType === t),
+      kind,
+    ),
+  );
+}
+
 /**
- * Per device type, the round trips measured after idle gaps (of the kind fitsByType picks), by
- * gap: the simulated twin's requests that meet an idle device draw from them
- * (sim/host/request-overhead.ts); types without are left out.
+ * Per device type, the round trips measured after idle gaps, by gap: the simulated twin's
+ * requests that meet an idle device draw from them (sim/host/request-overhead.ts).
  */
 export function idleSamplesByType(rows: readonly OverheadRow[]): Map<string, IdleOverhead[]> {
-  const out = new Map<string, IdleOverhead[]>();
-  for (const [t, b] of bestKindByType(rows)) {
-    const gaps = idleOverheadSamples(
+  return byBestKind(rows, (t, kind) =>
+    idleOverheadSamples(
       rows.filter((r) => r.deviceType === t),
-      b.kind,
-    );
-    if (gaps.length > 0) out.set(t, gaps);
-  }
-  return out;
+      kind,
+    ),
+  );
 }
 
 /**
- * Per device type, the round trips measured during a calibration replay (busy-round-trip.ts) of
- * the kind fitsByType picks; `typeOf` maps a scenario device to its type; types without are left out.
+ * Per device type, the round trips measured during a calibration replay (busy-round-trip.ts);
+ * `typeOf` maps a scenario device to its type.
  */
 export function replaySamplesByType(
   rows: readonly OverheadRow[],
   measured: readonly RoundTripSample[],
   typeOf: ReadonlyMap<string, string>,
 ): Map<string, RoundTripSample[]> {
-  const out = new Map<string, RoundTripSample[]>();
-  for (const [t, b] of bestKindByType(rows)) {
-    const xs = measured.filter((x) => x.kind === b.kind && typeOf.get(x.device) === t);
-    if (xs.length > 0) out.set(t, xs);
-  }
-  return out;
+  return byBestKind(rows, (t, kind) => measured.filter((x) => x.kind === kind && typeOf.get(x.device) === t));
 }
