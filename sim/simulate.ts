@@ -54,6 +54,13 @@ export interface SimulateOptions {
   readonly arrivals?: (service: ServiceConfig, opts: ArrivalOptions) => ArrivalSource;
   /** The placement made at t = 0 is ready at t = 0 (no weight loading), as in a live replay. */
   readonly warmStart?: boolean;
+  /**
+   * Replica r (> 0) of the run: the draws from measured request overheads
+   * (DeviceConfig.requestOverheadS…) use the streams `overhead:<device>/r<r>`, every other stream
+   * stays as in replica 0 (same arrivals, same tokens). Validation pools replicas so one lucky
+   * or unlucky tail draw does not decide a p99 (runtime/validate/validate.ts).
+   */
+  readonly overheadReplica?: number;
   /** Collects engine steps, requests and transfers for a Perfetto trace (`run --timeline`). */
   readonly timeline?: Timeline;
 }
@@ -106,6 +113,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   }
   w.interruptRun = (inst) => inst.engine.interrupt(w, inst);
   w.warmStart = opts.warmStart === true;
+  if ((opts.overheadReplica ?? 0) > 0) w.useOverheadReplica(opts.overheadReplica!);
   w.timeline = opts.timeline ?? null;
   perfSource.forEach((src, i) => {
     for (const [type, how] of Object.entries(src)) {

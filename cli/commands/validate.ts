@@ -39,6 +39,7 @@ interface ValidateArgs {
   'round-trip-idle-ms'?: string;
   'busy-calibration-s': number;
   colocation: boolean;
+  'twin-replicas'?: number;
   'profile-around': boolean;
   out?: string;
   'drain-s': number;
@@ -118,6 +119,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         describe:
           'measure one agent alone once; agents on one host run faster in the twin while the others are idle (--no-colocation: profile speed always)',
       })
+      .option('twin-replicas', {
+        type: 'number',
+        describe:
+          'twin runs per cell differing only in their draws of the measured overheads; each figure is their median (default 9)',
+      })
       .option('profile-around', {
         type: 'boolean',
         default: false,
@@ -188,6 +194,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         : undefined;
     const busyS = args['busy-calibration-s'];
     if (!(busyS >= 0)) throw new CliError(`--busy-calibration-s must be ≥ 0 (seconds), got ${busyS}`, 2);
+    const reps = args['twin-replicas'];
+    if (reps !== undefined && !(Number.isInteger(reps) && reps >= 1))
+      throw new CliError(`--twin-replicas must be an integer ≥ 1, got ${reps}`, 2);
     const idleArg = args['round-trip-idle-ms'];
     const idleGaps =
       idleArg === undefined ? undefined : idleArg.trim() === 'none' ? [] : ints('round-trip-idle-ms', idleArg);
@@ -214,6 +223,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         roundTrip: args['round-trip'],
         busyCalibrationS: args['busy-calibration-s'],
         colocation: args.colocation,
+        ...(args['twin-replicas'] !== undefined ? { twinReplicas: args['twin-replicas'] } : {}),
         profileAround: args['profile-around'],
         profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
         replay: { drainS: args['drain-s'] },

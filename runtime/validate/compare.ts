@@ -71,9 +71,28 @@ export function compareResults(sim: RunResult, measured: RunResult): MetricRow[]
   return rows;
 }
 
-export function compareCell(policy: string, load: number, sim: RunResult, measured: RunResult): CellComparison {
-  const rows = compareResults(sim, measured);
-  return { policy, load, rows, goodputError: relativeError(sim.totals.goodputRps, measured.totals.goodputRps) };
+export function compareCell(
+  policy: string,
+  load: number,
+  sim: RunResult | readonly RunResult[],
+  measured: RunResult,
+): CellComparison {
+  const sims: readonly RunResult[] = Array.isArray(sim) ? sim : [sim as RunResult];
+  const perReplica = sims.map((s) => compareResults(s, measured));
+  // Replicas of the twin (different draws of its measured overheads): each figure is the median
+  // over them, so one tail draw does not decide a p99 (the live side is one run).
+  const rows = perReplica[0]!.map((r, i) =>
+    row(r.scope, r.metric, medianOf(perReplica.map((rs) => rs[i]!.sim)), r.measured),
+  );
+  const goodput = medianOf(sims.map((s) => s.totals.goodputRps));
+  return { policy, load, rows, goodputError: relativeError(goodput, measured.totals.goodputRps) };
+}
+
+/** Median (mean of the two middle values for an even count); NaN values sort last. */
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => (Number.isNaN(a) ? 1 : Number.isNaN(b) ? -1 : a - b));
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Median of errors (mean of the two middle values for an even count); null (undefined) counts as +Infinity; NaN when empty. */

@@ -13,13 +13,20 @@ import type { PolicyChoice, Scenario } from '../../scenarios/index.js';
 import { simulate } from '../../sim/index.js';
 import { openArrivals } from '../../traces/index.js';
 
-export function simulateLikeReplay(scenario: Scenario, seed: number, policy: PolicyChoice, drainS: number): RunResult {
+export function simulateLikeReplay(
+  scenario: Scenario,
+  seed: number,
+  policy: PolicyChoice,
+  drainS: number,
+  overheadReplica = 0,
+): RunResult {
   const h = scenario.horizonS;
   const long: Scenario = { ...scenario, horizonS: h + drainS };
   const r = simulate(long, {
     seed,
     policy,
     warmStart: true,
+    overheadReplica,
     arrivals: (svc, o) => openArrivals(svc.arrivals, { ...o, horizonS: h }),
   });
   const services: Record<string, ServiceResult> = {};

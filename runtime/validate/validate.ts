@@ -61,6 +61,9 @@ export const DEFAULT_PROFILE_GRID: ProfileGrid = {
   repeats: 3,
 };
 
+/** Twin replicas per cell: enough that a p99 of ~100 frames is not one draw's luck; ms each. */
+export const DEFAULT_TWIN_REPLICAS = 9;
+
 export interface ValidateOptions {
   /** Policies to compare (default: the scenario's own). A policy other than the scenario's runs with default params. */
   readonly policies?: readonly string[];
@@ -94,6 +97,12 @@ export interface ValidateOptions {
    * Default true; false: each device at its profile's speed always.
    */
   readonly colocation?: boolean;
+  /**
+   * Twin runs per cell that differ only in their draws of the measured overheads (default
+   * DEFAULT_TWIN_REPLICAS); each compared figure is their median. The cell's `sim` result is
+   * replica 0.
+   */
+  readonly twinReplicas?: number;
   /** Replay another trace in the scenario's trace service (trace-override.ts). */
   readonly trace?: TraceOverride;
   readonly log?: (line: string) => void;
@@ -296,13 +305,12 @@ export async function validateOnTestbed(
           cells.length === 0,
         );
       log(`cell ${name} × load ${load}: simulating`);
-      const sim = simulateLikeReplay(
-        withMeasured(scaled, profiles, cells.length === 0),
-        seed,
-        policy,
-        opts.replay?.drainS ?? 30,
+      const cellScenario = withMeasured(scaled, profiles, cells.length === 0);
+      const replicas = Array.from({ length: Math.max(1, opts.twinReplicas ?? DEFAULT_TWIN_REPLICAS) }, (_, r) =>
+        simulateLikeReplay(cellScenario, seed, policy, opts.replay?.drainS ?? 30, r),
       );
-      const cell = compareCell(name, load, sim, live.result);
+      const sim = replicas[0]!;
+      const cell = compareCell(name, load, replicas, live.result);
       log(
         `cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${live.result.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`,
       );

@@ -40,7 +40,7 @@ export class RequestOverhead {
   /** Per device: last time a request reached it or settled there. */
   private readonly lastActiveS: Float64Array;
 
-  constructor(devices: readonly DeviceConfig[], streams: RngStreams) {
+  constructor(devices: readonly DeviceConfig[], streams: RngStreams, replica = 0) {
     this.warm = devices.map((d) =>
       d.requestOverheadS !== undefined && d.requestOverheadS.length > 0 ? Float64Array.from(d.requestOverheadS) : null,
     );
@@ -51,7 +51,9 @@ export class RequestOverhead {
     );
     this.idle = devices.map((d) => idleTable(d));
     this.rng = devices.map((d, i) =>
-      this.warm[i] !== null || this.idle[i] !== null || this.busy[i] !== null ? streams.get(`overhead:${d.id}`) : null,
+      this.warm[i] !== null || this.idle[i] !== null || this.busy[i] !== null
+        ? streams.get(replica > 0 ? `overhead:${d.id}/r${replica}` : `overhead:${d.id}`)
+        : null,
     );
     this.inflight = new Int32Array(devices.length);
     // Idle since long before the run: a run's first request meets a sleeping server.

@@ -159,7 +159,12 @@ export class World {
   /** Devices sharing a host (DeviceConfig.colocated), or null when none. */
   private readonly colocation: Colocation | null;
   /** Per device: the measured request overhead of its server, and its wake-up after idle. */
-  private readonly overhead: RequestOverhead;
+  private overhead: RequestOverhead;
+
+  /** Draws request overheads from replica `r`'s streams (SimulateOptions.overheadReplica); call before the run. */
+  useOverheadReplica(r: number): void {
+    this.overhead = new RequestOverhead(this.scenario.devices, this.streams, r);
+  }
 
   /**
    * Seconds request `req`, reaching device `d` at `atS`, waits for its server's own handling

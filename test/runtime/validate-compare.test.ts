@@ -139,3 +139,30 @@ describe('validate › compare', () => {
     expect(exceedsThreshold(NaN, 0.1)).toBe(true);
   });
 });
+
+describe('validate › twin replicas', () => {
+  it('compare › several simulated results › each figure is their median, errors from it', () => {
+    const mk = (p99: number, goodput: number) =>
+      ({
+        totals: { goodputRps: goodput, sloAttainment: 1 },
+        services: {
+          cam: {
+            goodputRps: goodput,
+            sloAttainment: 1,
+            ttftS: { count: 0, p50: NaN, p99: NaN },
+            tpotS: { count: 0, p50: NaN, p99: NaN },
+            e2eS: { count: 10, p50: 0.002, p99 },
+          },
+        },
+      }) as unknown as RunResult;
+    const cell = compareCell('p', 1, [mk(0.02, 4), mk(0.008, 4), mk(0.01, 3)], mk(0.01, 4));
+    const p99 = cell.rows.find((r) => r.scope === 'cam' && r.metric === 'e2eP99S')!;
+    expect(p99.sim).toBe(0.01);
+    expect(p99.relError).toBe(0);
+    expect(cell.goodputError).toBe(0);
+    // One result: as before.
+    expect(
+      compareCell('p', 1, mk(0.02, 4), mk(0.01, 4)).rows.find((r) => r.metric === 'e2eP99S')!.relError,
+    ).toBeCloseTo(1, 12);
+  });
+});

@@ -20,6 +20,7 @@ function run(
   seed = 1,
   afterIdle?: readonly IdleOverhead[],
   times: readonly number[] = FRAMES,
+  overheadReplica = 0,
 ): RequestRecord[] {
   const base = scenario({
     devices: [device('cpu', core)],
@@ -43,6 +44,7 @@ function run(
     seed,
     records: rec.records,
     warmStart: true,
+    overheadReplica,
     policyImpl: fixedPlanPolicy([
       { service: 'cam', stages: [{ device: 'cpu', gpus: 1, firstLayer: 0, endLayer: seg.layers }] },
     ]),
@@ -114,5 +116,14 @@ describe('request overhead', () => {
   it('request overhead › after idle › without back-to-back samples, the shortest gap serves below it', () => {
     const paid = paidMs(run(undefined, 1, [{ idleS: 0.3, samplesS: [0.003] }]));
     expect(new Set(paid)).toEqual(new Set([3]));
+  });
+
+  it('request overhead › replicas › other draws, same arrivals; replica 0 is the plain run', () => {
+    const base = run([0.01, 0.05, 0.09]);
+    expect(e2e(run([0.01, 0.05, 0.09], 1, undefined, FRAMES, 0))).toEqual(e2e(base));
+    const r1 = run([0.01, 0.05, 0.09], 1, undefined, FRAMES, 1);
+    expect(r1.map((r) => r.arrivalS)).toEqual(base.map((r) => r.arrivalS));
+    expect(e2e(r1)).not.toEqual(e2e(base));
+    expect(e2e(run([0.01, 0.05, 0.09], 1, undefined, FRAMES, 1))).toEqual(e2e(r1));
   });
 });
