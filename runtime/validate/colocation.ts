@@ -3,21 +3,22 @@
  * testbed VM a 256-token prefill ran ~1.3–1.7× faster on one agent alone than with both agents
  * busy, docs/validation.md "Co-located agents"). Profiles measure every agent of a type at once —
  * the speed when the replay's agents overlap — and once, with the first profile, one agent alone
- * at batch 1; the geometric mean of alone ÷ together over those figures is the type's
- * `aloneSpeedup`, and the devices those agents realize become one co-located group named by the
+ * against all at once at batch 1 in interleaved rounds (profile-pairs.ts ALONE_ROUNDS); the median
+ * over rounds of each round's geometric mean of alone ÷ together is the type's `aloneSpeedup`, and the devices those agents realize become one co-located group named by the
  * host (DeviceConfig.colocated; the simulator speeds up work started while the rest of the group
- * is idle, sim/host/colocation.ts). A mean below 1 (noise: alone measured slower) is kept at 1.
+ * is idle, sim/host/colocation.ts). A median below 1 (noise: alone measured slower) is kept at 1.
  */
 import type { Scenario } from '../../scenarios/index.js';
 import type { Testbed } from '../controller/index.js';
 
-/** Per device type, the geometric mean of its alone ÷ together ratios, at least 1. */
+/** Per device type, the median of its rounds' alone ÷ together ratios, at least 1. */
 export function aloneSpeedups(ratios: ReadonlyMap<string, readonly number[]>): Map<string, number> {
   const out = new Map<string, number>();
   for (const [t, xs] of ratios) {
     if (xs.length === 0) continue;
-    const g = Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
-    out.set(t, Math.max(1, g));
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    out.set(t, Math.max(1, s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2));
   }
   return out;
 }
@@ -40,7 +41,7 @@ export function withColocation(
   });
   for (const [t, s] of speedups)
     notes.push(
-      `co-located agents: ${t} ran ${s.toFixed(2)}× faster alone than with every agent of the type busy (batch 1, geometric mean); the twin speeds up work started while the rest of its host is idle`,
+      `co-located agents: ${t} ran ${s.toFixed(2)}× faster alone than with every agent of the type busy (batch 1, median of interleaved rounds); the twin speeds up work started while the rest of its host is idle`,
     );
   return { scenario: changed ? { ...scenario, devices } : scenario, notes };
 }

@@ -133,11 +133,26 @@ export async function profileAll(
         pair = meanRows(runs.map((r) => r.rows));
         log(`  ${model} on ${deviceType}: ${profileSummary(pair)}`);
         if (measureAlone && agents.length > 1 && sameHost(agents)) {
+          // Alone vs all at once, interleaved over ALONE_ROUNDS rounds of a small grid (batch 1, the
+          // longest prompt): a shared host's background load drifts on the scale of minutes, and one
+          // alone run against the whole profile measured 1.1× to 1.9× on the same VM in one hour.
           const a = agents[0]!;
-          const alone = await profileDevice({ url: a.url, token: a.token }, { ...plan(a, false), batches: [1] });
-          const ratios = speedRatios(alone.rows, pair);
-          aloneRatios.set(deviceType, [...(aloneRatios.get(deviceType) ?? []), ...ratios]);
-          log(`  ${model} on ${a.name} alone: ${profileSummary(alone.rows)}`);
+          const small = (x: TestbedAgent): ProfilePlan => ({
+            ...plan(x, false),
+            batches: [1],
+            promptTokens: [Math.max(...grid.promptTokens)],
+          });
+          const rounds: number[] = [];
+          for (let k = 0; k < ALONE_ROUNDS; k++) {
+            const alone = await profileDevice({ url: a.url, token: a.token }, small(a));
+            const together = await Promise.all(
+              agents.map((x) => profileDevice({ url: x.url, token: x.token }, small(x))),
+            );
+            const ratios = speedRatios(alone.rows, together[0]!.rows);
+            if (ratios.length > 0) rounds.push(Math.exp(ratios.reduce((t, r) => t + Math.log(r), 0) / ratios.length));
+          }
+          aloneRatios.set(deviceType, [...(aloneRatios.get(deviceType) ?? []), ...rounds]);
+          log(`  ${model} on ${a.name} alone ÷ all at once, per round: ${rounds.map((r) => r.toFixed(2)).join(' ')}`);
         }
         byPair.set(key, pair);
       }
@@ -147,6 +162,9 @@ export async function profileAll(
   }
   return { perService, overhead, aloneRatios };
 }
+
+/** Interleaved alone / all-at-once rounds per pair (colocation.ts takes their median). */
+export const ALONE_ROUNDS = 5;
 
 /** True when every agent's URL names one host (agents launched on this machine, or on one remote box). */
 export function sameHost(agents: readonly TestbedAgent[]): boolean {

@@ -79,7 +79,9 @@ describe('validate › llama testbed', () => {
         },
         replay: { drainS: 8 },
         profileAround: true,
-        busyCalibrationS: 10,
+        // A calibration replay needs ~60 s to fill its states (docs/validation.md); this short
+        // test keeps the profile's samples (the states are unit-tested in overhead-states.test.ts).
+        busyCalibrationS: 0,
       },
     );
     expect(r.ok).toBe(true);
@@ -115,7 +117,8 @@ describe('validate › llama testbed', () => {
     // … and, for a request reaching an idle agent, from those measured after idle gaps.
     expect(v.overhead.filter((o) => o.idleGapS === 0.3).length).toBeGreaterThan(0);
     expect(v.notes.some((n) => /after idle: ≥ 20\.00 ms idle .* ≥ 300\.00 ms idle/.test(n))).toBe(true);
-    expect(v.notes.some((n) => n.startsWith('round trip on x86-vm-core'))).toBe(true);
+    // Agents on one host: the twin knows them co-located, with the speedup measured alone.
+    expect(v.notes.some((n) => n.startsWith('co-located agents: x86-vm-core ran'))).toBe(true);
     expect(v.notes.some((n) => n.startsWith('chat: step cost vs its profile rows'))).toBe(true);
     expect(v.medianAbsGoodputError).toBeLessThanOrEqual(0.1);
     if (quietBefore && quiet()) {
