@@ -13,3 +13,18 @@ export const DEFAULT_FRAMEWORK: ServingFramework = 'generic';
 export function isServingFramework(x: string): x is ServingFramework {
   return (SERVING_FRAMEWORKS as readonly string[]).includes(x);
 }
+
+/**
+ * Most prompt tokens one step (graph evaluation) takes when a table or service does not say:
+ * llama.cpp's `n_ubatch` default, 512 (`common/common.h`; before n_ubatch existed, Mar 2024, the
+ * same 512 was n_batch's default) — a longer prefill runs as several steps, each reading the
+ * weights again. Engines that schedule by a token budget of thousands (vLLM, TensorRT-LLM) are
+ * not capped here.
+ */
+export const FRAMEWORK_UBATCH: Readonly<Record<ServingFramework, number | undefined>> = {
+  generic: undefined,
+  'llama.cpp': 512,
+  vllm: undefined,
+  'tensorrt-llm': undefined,
+  mlc: undefined,
+};

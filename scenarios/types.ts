@@ -126,6 +126,13 @@ export interface ModelSpec extends Sourced {
    * experts together (part of weightBytes). Absent for dense models.
    */
   readonly moe?: { readonly experts: number; readonly activeExperts: number; readonly expertBytes: number };
+  /**
+   * LLM: the token-embedding matrix (vocab × hidden parameters, part of paramsB and of the active
+   * parameters) and whether the output head shares it (`tied`; else the head is a second matrix
+   * of the same size). Absent when the catalog does not state the vocabulary: the step cost then
+   * counts every parameter as a matrix multiply of every token.
+   */
+  readonly embedding?: { readonly params: number; readonly tied: boolean };
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly profiles: readonly ProfileRow[];

@@ -81,6 +81,14 @@ const llmEntry = z.strictObject({
   kv_heads: count(),
   head_dim: count(),
   bytes_per_weight: positive(),
+  /**
+   * Vocabulary size and whether the output head shares the token-embedding matrix (optional,
+   * both from the model's config.json: `vocab_size`, `tie_word_embeddings`). With them the step
+   * cost leaves the embedding lookup out of the FLOPs and the reads, and the output head out of
+   * prefill (logits only for a sequence's last prompt token): docs/sim-models.md "Step cost".
+   */
+  vocab: count().optional(),
+  tied_embeddings: z.boolean().optional(),
   source: source(),
 });
 

@@ -10,7 +10,13 @@
  * median relative error (least median of squares, Rousseeuw 1984): the headline figure itself,
  * which a minority of rows from odd builds cannot drag.
  */
-import { type Catalog, type ProfileRow, SERVING_FRAMEWORKS, type ServingFramework } from '../../scenarios/index.js';
+import {
+  type Catalog,
+  FRAMEWORK_UBATCH,
+  type ProfileRow,
+  SERVING_FRAMEWORKS,
+  type ServingFramework,
+} from '../../scenarios/index.js';
 import { calibrate as pairCalibration, fitEfficiency, predictRow, type FitPoint } from '../models/llm/calibrate.js';
 import { StepCost, stageFigures, type Efficiency } from '../models/llm/step-cost.js';
 import { median } from './calibrate.js';
@@ -56,7 +62,16 @@ export function defaultsPoints(rows: readonly CalibrationRow[], catalog: Catalog
       source: `line ${r.line}`,
       ...(r.closedLoop ? { closedLoop: true } : {}),
     };
-    const base = { row, model, spec, device: spec.key, framework: r.framework, source: r };
+    const ubatch = r.ubatch ?? FRAMEWORK_UBATCH[r.framework];
+    const base = {
+      row,
+      model,
+      spec,
+      device: spec.key,
+      framework: r.framework,
+      source: r,
+      ...(ubatch !== undefined ? { ubatch } : {}),
+    };
     if (r.prefillTokPerS !== null) out.push({ ...base, measure: 'prefill', value: r.prefillTokPerS });
     if (r.decodeTokPerS !== null)
       out.push({ ...base, measure: r.closedLoop ? 'closed-loop' : 'decode', value: r.decodeTokPerS });
@@ -68,7 +83,10 @@ export function defaultsPoints(rows: readonly CalibrationRow[], catalog: Catalog
 export function pointErrors(points: readonly FitPoint[], e: Efficiency | FrameworkDefaults): number[] {
   const pick = (p: FitPoint): Efficiency => ('etaBw' in e ? e : (e[(p as DefaultsPoint).framework] as Efficiency));
   return points.map((p) =>
-    Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pick(p)), p.row, p.measure) / p.value - 1),
+    Math.abs(
+      predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pick(p)), p.row, p.measure, 0, p.ubatch) / p.value -
+        1,
+    ),
   );
 }
 

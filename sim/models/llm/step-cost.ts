@@ -67,6 +67,11 @@ export interface StageFigures {
   readonly expertFraction: number;
   readonly kvBytesPerToken: number;
   readonly flopsPerToken: number;
+  /**
+   * FLOPs of a prompt token ÷ flopsPerToken (≤ 1): a prompt token skips the output head (logits
+   * only for a sequence's last prompt token); 1 when the model does not state its vocabulary.
+   */
+  readonly prefillFlopsFraction: number;
   /** Attention FLOPs per (token, context token) pair: 4 · layers · hidden. */
   readonly flopsPerPair: number;
   readonly bandwidthBytesPerS: number;
@@ -90,12 +95,18 @@ export function stageFigures(
   const layers = Math.max(1, Math.round(model.layers * share));
   const ring = gpus > 1 && spec.intraNodeBps > 0 ? (2 * (gpus - 1)) / gpus : 0;
   const moe = model.moe;
+  const emb = model.embedding;
+  // The embedding lookup is no matrix multiply and, untied, reads one row per token, not the matrix.
+  const lookupParams = emb === undefined || emb.tied ? 0 : emb.params;
+  const decodeFlops = model.flopsPerUnit - 2 * lookupParams;
+  const prefillFlops = emb === undefined ? decodeFlops : model.flopsPerUnit - 2 * emb.params * (emb.tied ? 1 : 2);
   return {
-    weightBytes: (model.weightBytes - (moe?.expertBytes ?? 0)) * share,
+    weightBytes: (model.weightBytes - (moe?.expertBytes ?? 0) - lookupParams * model.bytesPerWeight) * share,
     expertBytes: (moe?.expertBytes ?? 0) * share,
     expertFraction: moe !== undefined ? moe.activeExperts / moe.experts : 0,
     kvBytesPerToken: model.kvBytesPerToken * share,
-    flopsPerToken: model.flopsPerUnit * share,
+    flopsPerToken: decodeFlops * share,
+    prefillFlopsFraction: prefillFlops / decodeFlops,
     flopsPerPair: 4 * model.layers * model.hidden * share,
     layers: model.layers * share,
     bandwidthBytesPerS: spec.memBandwidthBytesPerS * gpus,
@@ -136,7 +147,7 @@ export class StepCost {
     this.expertS = (f.expertBytes / bw) * sd;
     this.logMiss = f.expertFraction > 0 ? Math.log(1 - f.expertFraction) : 0;
     this.kvS = (f.kvBytesPerToken / bw) * sd;
-    this.prefillTokenS = (f.flopsPerToken / (eff.etaPrefill * f.flops)) * sd;
+    this.prefillTokenS = ((f.flopsPerToken * f.prefillFlopsFraction) / (eff.etaPrefill * f.flops)) * sd;
     this.prefillPairS = (f.flopsPerPair / (eff.etaPrefill * f.flops)) * sd;
     this.decodeTokenS = (f.flopsPerToken / (eff.etaDecode * f.flops)) * sd;
     this.decodePairS = (f.flopsPerPair / (eff.etaDecode * f.flops)) * sd;
