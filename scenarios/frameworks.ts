@@ -15,16 +15,10 @@ export function isServingFramework(x: string): x is ServingFramework {
 }
 
 /**
- * Most prompt tokens one step (graph evaluation) takes when a table or service does not say:
- * llama.cpp's `n_ubatch` default, 512 (`common/common.h`; before n_ubatch existed, Mar 2024, the
- * same 512 was n_batch's default) — a longer prefill runs as several steps, each reading the
- * weights again. Engines that schedule by a token budget of thousands (vLLM, TensorRT-LLM) are
- * not capped here.
+ * Frameworks whose prefill GEMMs accumulate in FP16 (or run int8 MMQ with int32 accumulation),
+ * so they run against a device's FP16-accumulate peak (`flops_fp16_acc_per_gpu`, 2× the
+ * FP32-accumulate figure on GeForce and GB10): llama.cpp's CUDA backend multiplies F16 weights
+ * with cuBLAS in CUBLAS_COMPUTE_16F and quantized ones with its MMQ int8 kernels. vLLM and
+ * TensorRT-LLM (PyTorch / TensorRT GEMMs) accumulate in FP32.
  */
-export const FRAMEWORK_UBATCH: Readonly<Record<ServingFramework, number | undefined>> = {
-  generic: undefined,
-  'llama.cpp': 512,
-  vllm: undefined,
-  'tensorrt-llm': undefined,
-  mlc: undefined,
-};
+export const FP16_ACCUMULATE_FRAMEWORKS: readonly ServingFramework[] = ['llama.cpp'];

@@ -6,7 +6,7 @@
 export * from './types.js';
 export {
   DEFAULT_FRAMEWORK,
-  FRAMEWORK_UBATCH,
+  FP16_ACCUMULATE_FRAMEWORKS,
   SERVING_FRAMEWORKS,
   isServingFramework,
   type ServingFramework,

@@ -20,6 +20,11 @@ export interface DeviceSpec extends Sourced {
   readonly memoryBytesPerGpu: number;
   /** Peak dense FP16 FLOP/s per accelerator (CPU: sustained SIMD estimate). */
   readonly flopsPerGpu: number;
+  /**
+   * Dense FP16 tensor FLOP/s with FP16 accumulation when above flopsPerGpu (GeForce, GB10: 2×);
+   * absent = flopsPerGpu.
+   */
+  readonly flopsFp16AccPerGpu?: number;
   readonly memBandwidthBytesPerS: number;
   readonly intraNode: 'nvlink' | 'pcie' | 'none';
   /** Per-direction bandwidth between accelerators in the box, bits/s (0 when gpus = 1). */
@@ -126,13 +131,6 @@ export interface ModelSpec extends Sourced {
    * experts together (part of weightBytes). Absent for dense models.
    */
   readonly moe?: { readonly experts: number; readonly activeExperts: number; readonly expertBytes: number };
-  /**
-   * LLM: the token-embedding matrix (vocab × hidden parameters, part of paramsB and of the active
-   * parameters) and whether the output head shares it (`tied`; else the head is a second matrix
-   * of the same size). Absent when the catalog does not state the vocabulary: the step cost then
-   * counts every parameter as a matrix multiply of every token.
-   */
-  readonly embedding?: { readonly params: number; readonly tied: boolean };
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly profiles: readonly ProfileRow[];

@@ -109,8 +109,8 @@ def output_tokens(notes):
     return ''
 
 def ubatch(notes):
-    """llama.cpp's n_ubatch when the row states it (the DGX Spark rows: n_ubatch 2048); empty =
-    the framework's default (scenarios/frameworks.ts FRAMEWORK_UBATCH)."""
+    """llama.cpp's n_ubatch when the row states it (the DGX Spark rows: n_ubatch 2048), the most
+    prompt tokens one graph evaluation takes; empty = not stated (no cap)."""
     mm = re.search(r'n_ubatch[ =](\d+)', notes)
     return mm.group(1) if mm else ''
 

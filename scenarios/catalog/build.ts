@@ -34,6 +34,7 @@ export function deviceSpec(d: RawDevice, origin: string): DeviceSpec {
     gpus: d.gpus,
     memoryBytesPerGpu: d.memory_gb_per_gpu * GB,
     flopsPerGpu: d.flops_per_gpu,
+    ...(d.flops_fp16_acc_per_gpu !== undefined ? { flopsFp16AccPerGpu: d.flops_fp16_acc_per_gpu } : {}),
     memBandwidthBytesPerS: d.mem_bandwidth_gb_s * GB,
     intraNode: d.intra_node,
     intraNodeBps: d.intra_node_gbps !== undefined ? d.intra_node_gbps * GB : 0,
@@ -122,9 +123,6 @@ export function modelSpec(m: RawModel, origin: string, profiles: readonly Profil
       kvBytesPerToken: 2 * m.layers * m.kv_heads * m.head_dim * 2,
       activationBytesPerToken: m.hidden * 2,
       flopsPerUnit: 2 * active * 1e9,
-      ...(m.vocab !== undefined
-        ? { embedding: { params: m.vocab * m.hidden, tied: m.tied_embeddings === true } }
-        : {}),
       inputBytes: 0,
       outputBytes: 0,
       ...(m.active_params_b !== undefined && m.experts !== undefined && m.active_experts !== undefined
@@ -207,17 +205,6 @@ export function extendCatalog(
       report(['models', i, 'active_params_b'], `active_params_b ${m.active_params_b} is above params_b ${m.params_b}`);
     else if (m.experts !== undefined && m.active_experts !== undefined && m.active_experts >= m.experts)
       report(['models', i, 'active_experts'], `active_experts ${m.active_experts} must be below experts ${m.experts}`);
-    if (m.tied_embeddings !== undefined && m.vocab === undefined)
-      report(['models', i, 'tied_embeddings'], 'tied_embeddings needs vocab');
-    else if (m.vocab !== undefined) {
-      const embB = (m.vocab * m.hidden * (m.tied_embeddings === true ? 1 : 2)) / 1e9;
-      const active = m.active_params_b ?? m.params_b;
-      if (embB >= active)
-        report(
-          ['models', i, 'vocab'],
-          `vocab ${m.vocab} × hidden ${m.hidden}${m.tied_embeddings === true ? '' : ' × 2 (untied)'} = ${embB.toFixed(3)} B parameters, not below the ${active} B (active) parameters`,
-        );
-    }
   });
   (raw.devices ?? []).forEach((d, i) => {
     const names = (d.power_modes ?? []).map((m) => m.name);

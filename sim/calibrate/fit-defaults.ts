@@ -12,12 +12,19 @@
  */
 import {
   type Catalog,
-  FRAMEWORK_UBATCH,
+  FP16_ACCUMULATE_FRAMEWORKS,
   type ProfileRow,
   SERVING_FRAMEWORKS,
   type ServingFramework,
 } from '../../scenarios/index.js';
-import { calibrate as pairCalibration, fitEfficiency, predictRow, type FitPoint } from '../models/llm/calibrate.js';
+import {
+  calibrate as pairCalibration,
+  fitEfficiency,
+  pointEfficiency,
+  predictRow,
+  type FitPoint,
+  type FittedKey,
+} from '../models/llm/calibrate.js';
 import { StepCost, stageFigures, type Efficiency } from '../models/llm/step-cost.js';
 import { median } from './calibrate.js';
 import type { CalibrationRow } from './rows.js';
@@ -62,7 +69,6 @@ export function defaultsPoints(rows: readonly CalibrationRow[], catalog: Catalog
       source: `line ${r.line}`,
       ...(r.closedLoop ? { closedLoop: true } : {}),
     };
-    const ubatch = r.ubatch ?? FRAMEWORK_UBATCH[r.framework];
     const base = {
       row,
       model,
@@ -70,7 +76,8 @@ export function defaultsPoints(rows: readonly CalibrationRow[], catalog: Catalog
       device: spec.key,
       framework: r.framework,
       source: r,
-      ...(ubatch !== undefined ? { ubatch } : {}),
+      fp16Accumulate: FP16_ACCUMULATE_FRAMEWORKS.includes(r.framework),
+      ...(r.ubatch !== null ? { ubatch: r.ubatch } : {}),
     };
     if (r.prefillTokPerS !== null) out.push({ ...base, measure: 'prefill', value: r.prefillTokPerS });
     if (r.decodeTokPerS !== null)
@@ -84,7 +91,8 @@ export function pointErrors(points: readonly FitPoint[], e: Efficiency | Framewo
   const pick = (p: FitPoint): Efficiency => ('etaBw' in e ? e : (e[(p as DefaultsPoint).framework] as Efficiency));
   return points.map((p) =>
     Math.abs(
-      predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pick(p)), p.row, p.measure, 0, p.ubatch) / p.value -
+      predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(pick(p), p)), p.row, p.measure, 0, p.ubatch) /
+        p.value -
         1,
     ),
   );
@@ -94,7 +102,7 @@ export function pointErrors(points: readonly FitPoint[], e: Efficiency | Framewo
 export function fitDefaults(
   points: readonly DefaultsPoint[],
   base: Efficiency,
-  keys?: readonly (keyof Efficiency)[],
+  keys?: readonly FittedKey[],
 ): { efficiency: Efficiency; medianError: number } {
   // The median loss is flat in places, so one coordinate-descent pass stops where its start
   // leads; passes restart from the best point until one no longer improves it (at most FIT_PASSES).

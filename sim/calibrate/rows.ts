@@ -41,9 +41,9 @@ export interface CalibrationRow {
   /** Optional column `framework` (scenarios/frameworks.ts; default generic): the serving framework measured. */
   readonly framework: ServingFramework;
   /**
-   * Optional column `ubatch` (a positive integer; empty = the framework's default,
-   * scenarios/frameworks.ts FRAMEWORK_UBATCH): most prompt tokens per step the benchmark ran
-   * with (llama.cpp `n_ubatch`, stated in the notes of llama-bench / llama-batched-bench rows).
+   * Optional column `ubatch` (a positive integer; empty = no cap): most prompt tokens one step
+   * (graph evaluation) took in the benchmark — llama.cpp's `n_ubatch`, which the DGX Spark rows
+   * state (2048). The round's prompts then prefill in ⌈batch × prompt / ubatch⌉ steps.
    */
   readonly ubatch: number | null;
 }
