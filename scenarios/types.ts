@@ -131,6 +131,11 @@ export interface ModelSpec extends Sourced {
    * experts together (part of weightBytes). Absent for dense models.
    */
   readonly moe?: { readonly experts: number; readonly activeExperts: number; readonly expertBytes: number };
+  /**
+   * LLM, set from a service's `ubatch` (not a catalog key): most tokens one graph evaluation of
+   * the serving engine takes (llama.cpp n_ubatch). Absent = no cap.
+   */
+  readonly ubatchTokens?: number;
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly profiles: readonly ProfileRow[];

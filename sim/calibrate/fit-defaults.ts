@@ -69,15 +69,16 @@ export function defaultsPoints(rows: readonly CalibrationRow[], catalog: Catalog
       source: `line ${r.line}`,
       ...(r.closedLoop ? { closedLoop: true } : {}),
     };
+    // The row's n_ubatch is an engine setting the step cost reads off the served model (as a
+    // scenario service's `ubatch` does).
     const base = {
       row,
-      model,
+      model: r.ubatch !== null ? { ...model, ubatchTokens: r.ubatch } : model,
       spec,
       device: spec.key,
       framework: r.framework,
       source: r,
       fp16Accumulate: FP16_ACCUMULATE_FRAMEWORKS.includes(r.framework),
-      ...(r.ubatch !== null ? { ubatch: r.ubatch } : {}),
     };
     if (r.prefillTokPerS !== null) out.push({ ...base, measure: 'prefill', value: r.prefillTokPerS });
     if (r.decodeTokPerS !== null)
@@ -91,7 +92,7 @@ export function pointErrors(points: readonly FitPoint[], e: Efficiency | Framewo
   const pick = (p: FitPoint): Efficiency => ('etaBw' in e ? e : (e[(p as DefaultsPoint).framework] as Efficiency));
   return points.map((p) =>
     Math.abs(
-      predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(pick(p), p)), p.row, p.measure, 0, p.ubatch) /
+      predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(pick(p), p)), p.row, p.measure) /
         p.value -
         1,
     ),

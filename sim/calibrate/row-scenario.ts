@@ -52,10 +52,11 @@ export function rowScenario(row: CalibrationRow, catalog: Catalog, horizonS: num
         prompt_tokens: { dist: 'fixed', value: row.promptTokens },
         output_tokens: { dist: 'fixed', value: row.outputTokens },
         max_batch: row.batch,
-        // All prompts of a round in one prefill step (or in steps of `ubatch` tokens when the
-        // row states one: llama.cpp's n_ubatch), then the batch decodes in lockstep — the
-        // benchmarks' shape (llama-batched-bench: PP then TG; vLLM at max-concurrency B).
-        max_batched_tokens: Math.min(row.batch * row.promptTokens, row.ubatch ?? Infinity),
+        // All prompts of a round in one prefill step, then the batch decodes in lockstep — the
+        // benchmarks' shape (llama-batched-bench: PP then TG; vLLM at max-concurrency B). A
+        // stated n_ubatch splits that step into evaluations inside the step cost.
+        max_batched_tokens: row.batch * row.promptTokens,
+        ...(row.ubatch !== null ? { ubatch: row.ubatch } : {}),
         framework: row.framework,
       },
     ],

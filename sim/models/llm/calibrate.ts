@@ -27,7 +27,7 @@ import { StepCost, stageFigures, type Efficiency } from './step-cost.js';
  * Defaults for pairs without profile rows: fitted on all shared batched rows together
  * (sim/calibrate/fit-defaults.ts, `node scripts/fidelity-report.mjs --fit`); values and their error in docs/sim-models.md.
  */
-export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.386, etaDecode: 0.131, overheadS: 0.0047 };
+export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 0.962, etaPrefill: 0.326, etaDecode: 0.131, overheadS: 0.00478 };
 
 /**
  * Defaults per serving framework (scenarios/frameworks.ts), fitted by sim/calibrate/fit-defaults.ts
@@ -39,9 +39,9 @@ export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.386, eta
  */
 export const FRAMEWORK_EFFICIENCY: Readonly<Record<ServingFramework, Efficiency>> = {
   generic: DEFAULT_EFFICIENCY,
-  'llama.cpp': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.378, overheadS: 0.00573, fp16Accumulate: true },
-  vllm: { ...DEFAULT_EFFICIENCY, etaPrefill: 0.551, overheadS: 0.00433 },
-  'tensorrt-llm': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.821, overheadS: 0.00199 },
+  'llama.cpp': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.313, overheadS: 0.00552, fp16Accumulate: true },
+  vllm: { ...DEFAULT_EFFICIENCY, etaPrefill: 0.591, overheadS: 0.00394 },
+  'tensorrt-llm': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.869, overheadS: 0.00229 },
   mlc: DEFAULT_EFFICIENCY,
 };
 
@@ -64,53 +64,24 @@ export function rowMeasures(r: ProfileRow): { measure: RowMeasure; value: number
 
 /**
  * Predicted value of one measure of `r` with the cost `c` (tok/s). `depth`: context already in
- * the KV before the prompt (llama-bench `pp2048 @ d4096`), 0 for every catalog row. `ubatch`:
- * most tokens one graph evaluation takes (llama.cpp `n_ubatch`): the round's B·P prompt tokens
- * run as ⌈B·P / ubatch⌉ steps, each reading the weights and paying the step overhead.
+ * the KV before the prompt (llama-bench `pp2048 @ d4096`), 0 for every catalog row.
  */
-export function predictRow(c: StepCost, r: ProfileRow, measure: RowMeasure, depth = 0, ubatch = Infinity): number {
+export function predictRow(c: StepCost, r: ProfileRow, measure: RowMeasure, depth = 0): number {
   const b = Math.max(1, r.batch);
   const p = r.promptTokens ?? DEFAULT_PROMPT;
   const out = Math.max(1, r.outputTokens ?? DEFAULT_OUTPUT);
+  const pairs = b * p * (depth + p / 2);
   switch (measure) {
     case 'prefill':
-      return (b * p) / prefillS(c, b, p, depth, ubatch);
+      return (b * p) / c.stepS(b * p, 0, b * depth, pairs);
     case 'decode':
       return b / c.stepS(0, b, b * (depth + p + out / 2), 0);
     case 'closed-loop': {
-      let t = prefillS(c, b, p, depth, ubatch);
+      let t = c.stepS(b * p, 0, b * depth, pairs);
       for (let i = 1; i < out; i++) t += c.stepS(0, b, b * (depth + p + i), 0);
       return (b * out) / t;
     }
   }
-}
-
-/**
- * Seconds to prefill `b` prompts of `p` tokens on a context of `depth`, at most `ubatch` tokens a
- * step (the prompts one after another, as llama-batched-bench queues them): each step's
- * attention pairs are those of its pieces, a piece of c tokens at offset o of its prompt
- * attending to depth + o + c/2 context tokens on average.
- */
-function prefillS(c: StepCost, b: number, p: number, depth: number, ubatch: number): number {
-  const total = b * p;
-  if (!(ubatch < total)) return c.stepS(total, 0, b * depth, total * (depth + p / 2));
-  let t = 0;
-  let done = 0;
-  while (done < total) {
-    const n = Math.min(ubatch, total - done);
-    let pairs = 0;
-    let kv = 0;
-    for (let at = done; at < done + n; ) {
-      const o = at % p;
-      const piece = Math.min(p - o, done + n - at);
-      pairs += piece * (depth + o + piece / 2);
-      kv += depth + o;
-      at += piece;
-    }
-    t += c.stepS(n, 0, kv, pairs);
-    done += n;
-  }
-  return t;
 }
 
 /** Weight of the pull towards the defaults, per log-efficiency squared (small: rows dominate). */
@@ -126,8 +97,6 @@ export interface FitPoint {
   readonly value: number;
   readonly model: ModelSpec;
   readonly spec: DeviceSpec;
-  /** Most prompt tokens per step (llama.cpp n_ubatch) the row was measured with; absent = no cap. */
-  readonly ubatch?: number;
   /** The measuring framework's prefill accumulates in FP16 (Efficiency.fp16Accumulate); absent = the efficiency's. */
   readonly fp16Accumulate?: boolean;
 }
@@ -156,7 +125,7 @@ function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | nu
   if (robust) {
     const errs = points.map((p) =>
       Math.abs(
-        predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(e, p)), p.row, p.measure, 0, p.ubatch) /
+        predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(e, p)), p.row, p.measure) /
           p.value -
           1,
       ),
@@ -168,7 +137,7 @@ function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | nu
   let s = 0;
   for (const p of points) {
     const c = new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(e, p));
-    const d = Math.log(predictRow(c, p.row, p.measure, 0, p.ubatch) / p.value);
+    const d = Math.log(predictRow(c, p.row, p.measure) / p.value);
     s += d * d;
   }
   if (prior !== null)

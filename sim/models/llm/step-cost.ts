@@ -101,6 +101,8 @@ export interface StageFigures {
   readonly allReducePerTokenS: number;
   /** Layers of the stage (the step overhead is per layer: kernel launches). */
   readonly layers: number;
+  /** Most tokens one graph evaluation takes (ModelSpec.ubatchTokens; Infinity = no cap). */
+  readonly ubatchTokens: number;
 }
 
 /** Figures of `share` of `model`'s layers on `gpus` accelerators of `spec`. */
@@ -127,6 +129,7 @@ export function stageFigures(
         : 0,
     flopsPerPair: 4 * model.layers * model.hidden * share,
     layers: model.layers * share,
+    ubatchTokens: model.ubatchTokens ?? Infinity,
     bandwidthBytesPerS: spec.memBandwidthBytesPerS * gpus,
     flops: spec.flopsPerGpu * gpus,
     flopsFp16Acc: Math.max(spec.flopsPerGpu, spec.flopsFp16AccPerGpu ?? 0) * gpus,
@@ -160,6 +163,7 @@ export class StepCost {
   readonly overheadS: number;
   private readonly arFixedS: number;
   private readonly arPerTokenS: number;
+  private readonly ubatch: number;
 
   constructor(f: StageFigures, eff: Efficiency) {
     const bw = eff.etaBw * f.bandwidthBytesPerS;
@@ -181,20 +185,24 @@ export class StepCost {
     this.overheadS = ((eff.overheadS * f.layers) / TAU_REFERENCE_LAYERS) * sd;
     this.arFixedS = f.allReduceFixedS;
     this.arPerTokenS = f.allReducePerTokenS;
+    this.ubatch = f.ubatchTokens;
   }
 
   /** Seconds of one step (see the file comment); 0 for an empty step. */
   stepS(prefillTokens: number, decodeSeqs: number, kvTokens: number, prefillPairs: number): number {
     const tokens = prefillTokens + decodeSeqs;
     if (tokens <= 0) return 0;
-    const mem = this.weightReadS(tokens) + kvTokens * this.kvS;
+    // More tokens than one evaluation takes: n evaluations of tokens / n each, every one paying
+    // τ, reading the weights (MoE: the experts its tokens reach) and filling its expert GEMMs.
+    const n = tokens > this.ubatch ? Math.ceil(tokens / this.ubatch) : 1;
+    const mem = n * this.weightReadS(tokens / n) + kvTokens * this.kvS;
     const decode = kvTokens * this.decodePairS + decodeSeqs * this.decodeTokenS;
     return (
-      this.overheadS +
+      n * this.overheadS +
       Math.max(mem, decode) +
       prefillTokens * this.prefillTokenS +
       prefillPairs * this.prefillPairS +
-      (prefillTokens > 0 && this.expertRowsS > 0 ? this.expertRowsS * this.touched(prefillTokens) : 0) +
+      (prefillTokens > 0 && this.expertRowsS > 0 ? n * this.expertRowsS * this.touched(prefillTokens / n) : 0) +
       this.arFixedS +
       this.arPerTokenS * tokens
     );
