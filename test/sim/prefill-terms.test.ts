@@ -62,12 +62,19 @@ describe('prefill terms › ubatch', () => {
     expect(ok.value.services[0]!.model.ubatchTokens).toBe(512);
     const bad = parseScenario(text.replace('    max_batch: 4', '    max_batch: 4\n    ubatch: 0'), file);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(formatIssues(bad.issues)).toMatch(/pi-cluster-tp\.yaml:\d+:\d+: services\[0\]\.ubatch: expected a positive number/);
+    if (!bad.ok)
+      expect(formatIssues(bad.issues)).toMatch(
+        /pi-cluster-tp\.yaml:\d+:\d+: services\[0\]\.ubatch: expected a positive number/,
+      );
   });
 
   it('ubatch › calibrate column › parsed; empty is no cap; 0 is a located error', () => {
     const head = 'device_key,model_key,batch,prompt_tokens,prefill_tok_s,ubatch';
-    const r = parseCalibrationRows([head, 'l4,qwen2.5-1.5b-q4,1,512,1000,2048', 'l4,qwen2.5-1.5b-q4,1,512,1000,', ''].join('\n'), 'T.csv', C);
+    const r = parseCalibrationRows(
+      [head, 'l4,qwen2.5-1.5b-q4,1,512,1000,2048', 'l4,qwen2.5-1.5b-q4,1,512,1000,', ''].join('\n'),
+      'T.csv',
+      C,
+    );
     if (!r.ok) throw new Error(formatIssues(r.issues));
     expect(r.value.map((x) => x.ubatch)).toEqual([2048, null]);
     const bad = parseCalibrationRows([head, 'l4,qwen2.5-1.5b-q4,1,512,1000,0', ''].join('\n'), 'T.csv', C);
@@ -106,7 +113,10 @@ describe('prefill terms › FP16-accumulate peak', () => {
     try {
       const r = loadCatalogFile(file, C);
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(formatIssues(r.issues)).toMatch(/fp16acc-catalog\.yaml:3:\d+: devices\[0\]\.flops_fp16_acc_per_gpu: expected a positive number/);
+      if (!r.ok)
+        expect(formatIssues(r.issues)).toMatch(
+          /fp16acc-catalog\.yaml:3:\d+: devices\[0\]\.flops_fp16_acc_per_gpu: expected a positive number/,
+        );
     } finally {
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }

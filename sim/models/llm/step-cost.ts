@@ -125,7 +125,10 @@ export function stageFigures(
     // Expert parameters per token: (expert bytes / bytes per weight) × k/E, 2 FLOPs each.
     expertFlopsFraction:
       moe !== undefined
-        ? Math.min(1, (2 * (moe.expertBytes / model.bytesPerWeight) * (moe.activeExperts / moe.experts)) / model.flopsPerUnit)
+        ? Math.min(
+            1,
+            (2 * (moe.expertBytes / model.bytesPerWeight) * (moe.activeExperts / moe.experts)) / model.flopsPerUnit,
+          )
         : 0,
     flopsPerPair: 4 * model.layers * model.hidden * share,
     layers: model.layers * share,
