@@ -150,7 +150,9 @@ function frameworkSets(points: readonly DefaultsPoint[], generic: Efficiency): F
   for (const f of SERVING_FRAMEWORKS) {
     if (f === 'generic') continue;
     const own = points.filter((p) => p.framework === f);
-    if (own.length >= MIN_FRAMEWORK_POINTS) out[f] = fitDefaults(own, generic, FRAMEWORK_KEYS).efficiency;
+    // The framework's FP16-accumulate property is declared, not fitted (scenarios/frameworks.ts).
+    const base = FP16_ACCUMULATE_FRAMEWORKS.includes(f) ? { ...generic, fp16Accumulate: true } : generic;
+    out[f] = own.length >= MIN_FRAMEWORK_POINTS ? fitDefaults(own, base, FRAMEWORK_KEYS).efficiency : base;
   }
   return out;
 }
