@@ -12,10 +12,11 @@
  *
  * Model (a roofline per step without overlap — Williams et al., CACM 2009; applied to LLM
  * inference in arXiv 2402.16363 "LLM Inference Unveiled"):
- *   step = τ + max(mem, decode compute) + prefill compute + allReduce(tokens)
- *   mem            = (W(tokens) + kvTokens · kv) / (ηbw · BW)
+ *   step = n·τ + max(mem, decode compute) + prefill compute + allReduce(tokens)
+ *   n              = ⌈tokens / ubatch⌉ graph evaluations (ubatch: the service's, default no cap)
+ *   mem            = (n · W(tokens / n) + kvTokens · kv) / (ηbw · BW)
  *   prefill compute = (prefillTokens · F + prefillPairs · A) / (ηp · Cp) + MoE expert rows
- *   MoE expert rows = touched(prefillTokens) · E · m½ · (F_experts / k) / (ηp · Cp)
+ *   MoE expert rows = n · touched(prefillTokens / n) · E · m½ · (F_experts / k) / (ηp · Cp)
  *   decode compute  = (decodeSeqs · F + kvTokens · A) / (ηd · C)
  * with W the stage weight bytes (MoE: dense part + the experts the step's tokens route to, see
  * weightReadS), kv = KV bytes per token of the stage's layers, F = FLOPs per token (2 × active
@@ -23,7 +24,8 @@
  * token) pair (QKᵀ and A·V), BW and C the device's memory bandwidth and peak dense FP16 FLOP/s
  * × gpus (Cp: the FP16-accumulate peak for frameworks whose prefill GEMMs accumulate in FP16,
  * else C), F_experts the experts' part of F, E and k the experts and experts per token,
- * touched(n) = 1 − (1 − k/E)^n the experts a step reaches, m½ = EXPERT_GEMM_HALF_ROWS, τ a per-step overhead (kernel launches, synchronization: per layer, so τ · layers / 32),
+ * touched(t) = 1 − (1 − k/E)^t the experts t tokens reach, m½ = EXPERT_GEMM_HALF_ROWS, τ a
+ * per-evaluation overhead (kernel launches, synchronization: per layer, so τ · layers / 32),
  * and three fitted
  * efficiencies (calibrate.ts): ηbw of the bandwidth, ηp of prefill GEMMs (many rows per weight),
  * ηd of decode GEMMs (one row per sequence: far from peak on every engine measured, e.g.
