@@ -4,7 +4,13 @@
  * Reading guide: `types.ts` (the resolved Scenario every consumer uses).
  */
 export * from './types.js';
-export { DEFAULT_FRAMEWORK, SERVING_FRAMEWORKS, isServingFramework, type ServingFramework } from './frameworks.js';
+export {
+  DEFAULT_FRAMEWORK,
+  FP16_ACCUMULATE_FRAMEWORKS,
+  SERVING_FRAMEWORKS,
+  isServingFramework,
+  type ServingFramework,
+} from './frameworks.js';
 export { loadScenario, parseScenario, validateScenarioObject, readScenarioObject } from './load-scenario.js';
 export type { LoadResult, ReadResult } from './load-scenario.js';
 export { didYouMean, formatIssues } from './issues.js';

@@ -390,7 +390,7 @@ function resolveService(
   return {
     name: s.name,
     kind: s.kind,
-    model,
+    model: servedModel(model, s),
     slo: resolveSlo(s, at, report),
     arrivals: arrivals(s.arrivals, file),
     promptTokens: s.prompt_tokens ?? (isLlm ? DEFAULT_PROMPT : ONE_TOKEN),
@@ -403,6 +403,11 @@ function resolveService(
     ...(s.preemption !== undefined ? { preemption: s.preemption } : {}),
     ...(s.framework !== undefined ? { framework: s.framework } : {}),
   };
+}
+
+/** The model as `s` serves it: with the service's `ubatch` (an engine setting the step cost reads). */
+function servedModel(model: ModelSpec, s: { readonly ubatch?: number | undefined }): ModelSpec {
+  return s.ubatch !== undefined && model.kind === 'llm' ? { ...model, ubatchTokens: s.ubatch } : model;
 }
 
 /**

@@ -158,6 +158,11 @@ export function scenarioSchemaFor(catalog: Catalog) {
     frame_bytes: z.number().int().positive().optional(),
     /** LLM: serving framework (scenarios/frameworks.ts); default generic. */
     framework: z.enum(SERVING_FRAMEWORKS).optional(),
+    /**
+     * LLM: most tokens one graph evaluation takes (llama.cpp `n_ubatch`); a step with more runs
+     * as several evaluations, each reading the weights and paying the step overhead. Default: no cap.
+     */
+    ubatch: z.number().int().positive().optional(),
   });
 
   const deviceSchema = z.strictObject({

@@ -20,6 +20,11 @@ export interface DeviceSpec extends Sourced {
   readonly memoryBytesPerGpu: number;
   /** Peak dense FP16 FLOP/s per accelerator (CPU: sustained SIMD estimate). */
   readonly flopsPerGpu: number;
+  /**
+   * Dense FP16 tensor FLOP/s with FP16 accumulation when above flopsPerGpu (GeForce, GB10: 2×);
+   * absent = flopsPerGpu.
+   */
+  readonly flopsFp16AccPerGpu?: number;
   readonly memBandwidthBytesPerS: number;
   readonly intraNode: 'nvlink' | 'pcie' | 'none';
   /** Per-direction bandwidth between accelerators in the box, bits/s (0 when gpus = 1). */
@@ -126,6 +131,11 @@ export interface ModelSpec extends Sourced {
    * experts together (part of weightBytes). Absent for dense models.
    */
   readonly moe?: { readonly experts: number; readonly activeExperts: number; readonly expertBytes: number };
+  /**
+   * LLM, set from a service's `ubatch` (not a catalog key): most tokens one graph evaluation of
+   * the serving engine takes (llama.cpp n_ubatch). Absent = no cap.
+   */
+  readonly ubatchTokens?: number;
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly profiles: readonly ProfileRow[];

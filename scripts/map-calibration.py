@@ -13,7 +13,7 @@ if not os.path.isdir(SHARED):
     SHARED = '/work/shared/profiles'
 OUT = os.path.join(os.path.dirname(__file__), '..', 'scenarios', 'calibration')
 COLS = ['device_key', 'model_key', 'nodes', 'parallelism', 'link_key', 'batch', 'prompt_tokens', 'output_tokens',
-        'prefill_tok_s', 'decode_tok_s', 'closed_loop', 'framework', 'source']
+        'prefill_tok_s', 'decode_tok_s', 'closed_loop', 'framework', 'ubatch', 'source']
 
 def closed_loop(notes):
     """decode_tok_s is output tokens over whole requests (TTFT included), (vLLM bench serve, TRT-LLM offline) per the notes."""
@@ -108,6 +108,12 @@ def output_tokens(notes):
             return mm.group(1) if mm.groups() else '64'
     return ''
 
+def ubatch(notes):
+    """llama.cpp's n_ubatch when the row states it (the DGX Spark rows: n_ubatch 2048), the most
+    prompt tokens one graph evaluation takes; empty = not stated (no cap)."""
+    mm = re.search(r'n_ubatch[ =](\d+)', notes)
+    return mm.group(1) if mm else ''
+
 def device_key(dev):
     for rx, why in SKIP_DEVICE:
         if re.search(rx, dev): return None, why
@@ -142,7 +148,7 @@ def single(path, rel):
         if not decode and not prefill: skipped.append((rel, i, 'no prefill or decode figure')); continue
         rows.append(dict(device_key=dev, model_key=model, nodes='1', parallelism='none', link_key='', batch=str(batch),
                          prompt_tokens=prompt, output_tokens=output_tokens(notes), prefill_tok_s=prefill, decode_tok_s=decode,
-                         closed_loop=closed_loop(notes) if decode else '', framework=framework(r['framework']), source=src + (f' (DERIVED aggregate = per-GPU × {scale})' if scale > 1 else '') + assumed))
+                         closed_loop=closed_loop(notes) if decode else '', framework=framework(r['framework']), ubatch=ubatch(notes), source=src + (f' (DERIVED aggregate = per-GPU × {scale})' if scale > 1 else '') + assumed))
     return rows, skipped
 
 SPLIT = [  # (regex on device, device_key or None, nodes, parallelism, link) for split-multidevice.csv
@@ -172,7 +178,7 @@ def split(path, rel):
         if 'llama.cpp RPC' in r['framework']: par = 'pp'
         rows.append(dict(device_key=key, model_key=model, nodes=str(nodes), parallelism=par, link_key=link if nodes > 1 else '',
                          batch=r['batch'], prompt_tokens=r['prompt_tokens'], output_tokens=output_tokens(notes),
-                         prefill_tok_s=r['prefill_tok_s'], decode_tok_s=r['decode_tok_s'], closed_loop=closed_loop(notes), framework=framework(r['framework']),
+                         prefill_tok_s=r['prefill_tok_s'], decode_tok_s=r['decode_tok_s'], closed_loop=closed_loop(notes), framework=framework(r['framework']), ubatch=ubatch(notes),
                          source=f'{rel}:{i}; {r["source"]}' + ('; link not stated: ' + link + ' ASSUMED' if 'not stated' in dev and nodes > 1 else '')))
     return rows, skipped
 

@@ -34,6 +34,7 @@ export function deviceSpec(d: RawDevice, origin: string): DeviceSpec {
     gpus: d.gpus,
     memoryBytesPerGpu: d.memory_gb_per_gpu * GB,
     flopsPerGpu: d.flops_per_gpu,
+    ...(d.flops_fp16_acc_per_gpu !== undefined ? { flopsFp16AccPerGpu: d.flops_fp16_acc_per_gpu } : {}),
     memBandwidthBytesPerS: d.mem_bandwidth_gb_s * GB,
     intraNode: d.intra_node,
     intraNodeBps: d.intra_node_gbps !== undefined ? d.intra_node_gbps * GB : 0,

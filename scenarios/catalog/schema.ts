@@ -49,6 +49,12 @@ export const deviceEntrySchema = z.strictObject({
   memory_gb_per_gpu: positive(),
   mem_bandwidth_gb_s: positive(),
   flops_per_gpu: positive(),
+  /**
+   * Dense FP16 tensor FLOP/s with FP16 accumulation, where the part runs it faster than
+   * `flops_per_gpu` (GeForce and GB10: twice the FP32-accumulate rate vendors quote as "FP16");
+   * llama.cpp's prefill GEMMs accumulate in FP16 (docs/sim-models.md "Step cost").
+   */
+  flops_fp16_acc_per_gpu: positive().optional(),
   intra_node: z.enum(['nvlink', 'pcie', 'none']),
   busy_w: z.number().nonnegative().nullable(),
   idle_w: z.number().nonnegative().nullable(),

@@ -10,8 +10,21 @@
  * median relative error (least median of squares, Rousseeuw 1984): the headline figure itself,
  * which a minority of rows from odd builds cannot drag.
  */
-import { type Catalog, type ProfileRow, SERVING_FRAMEWORKS, type ServingFramework } from '../../scenarios/index.js';
-import { calibrate as pairCalibration, fitEfficiency, predictRow, type FitPoint } from '../models/llm/calibrate.js';
+import {
+  type Catalog,
+  FP16_ACCUMULATE_FRAMEWORKS,
+  type ProfileRow,
+  SERVING_FRAMEWORKS,
+  type ServingFramework,
+} from '../../scenarios/index.js';
+import {
+  calibrate as pairCalibration,
+  fitEfficiency,
+  pointEfficiency,
+  predictRow,
+  type FitPoint,
+  type FittedKey,
+} from '../models/llm/calibrate.js';
 import { StepCost, stageFigures, type Efficiency } from '../models/llm/step-cost.js';
 import { median } from './calibrate.js';
 import type { CalibrationRow } from './rows.js';
@@ -56,7 +69,17 @@ export function defaultsPoints(rows: readonly CalibrationRow[], catalog: Catalog
       source: `line ${r.line}`,
       ...(r.closedLoop ? { closedLoop: true } : {}),
     };
-    const base = { row, model, spec, device: spec.key, framework: r.framework, source: r };
+    // The row's n_ubatch is an engine setting the step cost reads off the served model (as a
+    // scenario service's `ubatch` does).
+    const base = {
+      row,
+      model: r.ubatch !== null ? { ...model, ubatchTokens: r.ubatch } : model,
+      spec,
+      device: spec.key,
+      framework: r.framework,
+      source: r,
+      fp16Accumulate: FP16_ACCUMULATE_FRAMEWORKS.includes(r.framework),
+    };
     if (r.prefillTokPerS !== null) out.push({ ...base, measure: 'prefill', value: r.prefillTokPerS });
     if (r.decodeTokPerS !== null)
       out.push({ ...base, measure: r.closedLoop ? 'closed-loop' : 'decode', value: r.decodeTokPerS });
@@ -68,7 +91,11 @@ export function defaultsPoints(rows: readonly CalibrationRow[], catalog: Catalog
 export function pointErrors(points: readonly FitPoint[], e: Efficiency | FrameworkDefaults): number[] {
   const pick = (p: FitPoint): Efficiency => ('etaBw' in e ? e : (e[(p as DefaultsPoint).framework] as Efficiency));
   return points.map((p) =>
-    Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pick(p)), p.row, p.measure) / p.value - 1),
+    Math.abs(
+      predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(pick(p), p)), p.row, p.measure) /
+        p.value -
+        1,
+    ),
   );
 }
 
@@ -76,7 +103,7 @@ export function pointErrors(points: readonly FitPoint[], e: Efficiency | Framewo
 export function fitDefaults(
   points: readonly DefaultsPoint[],
   base: Efficiency,
-  keys?: readonly (keyof Efficiency)[],
+  keys?: readonly FittedKey[],
 ): { efficiency: Efficiency; medianError: number } {
   // The median loss is flat in places, so one coordinate-descent pass stops where its start
   // leads; passes restart from the best point until one no longer improves it (at most FIT_PASSES).
@@ -123,7 +150,9 @@ function frameworkSets(points: readonly DefaultsPoint[], generic: Efficiency): F
   for (const f of SERVING_FRAMEWORKS) {
     if (f === 'generic') continue;
     const own = points.filter((p) => p.framework === f);
-    if (own.length >= MIN_FRAMEWORK_POINTS) out[f] = fitDefaults(own, generic, FRAMEWORK_KEYS).efficiency;
+    // The framework's FP16-accumulate property is declared, not fitted (scenarios/frameworks.ts).
+    const base = FP16_ACCUMULATE_FRAMEWORKS.includes(f) ? { ...generic, fp16Accumulate: true } : generic;
+    out[f] = own.length >= MIN_FRAMEWORK_POINTS ? fitDefaults(own, base, FRAMEWORK_KEYS).efficiency : base;
   }
   return out;
 }

@@ -53,8 +53,10 @@ export function rowScenario(row: CalibrationRow, catalog: Catalog, horizonS: num
         output_tokens: { dist: 'fixed', value: row.outputTokens },
         max_batch: row.batch,
         // All prompts of a round in one prefill step, then the batch decodes in lockstep — the
-        // benchmarks' shape (llama-batched-bench: PP then TG; vLLM at max-concurrency B).
+        // benchmarks' shape (llama-batched-bench: PP then TG; vLLM at max-concurrency B). A
+        // stated n_ubatch splits that step into evaluations inside the step cost.
         max_batched_tokens: row.batch * row.promptTokens,
+        ...(row.ubatch !== null ? { ubatch: row.ubatch } : {}),
         framework: row.framework,
       },
     ],

@@ -40,6 +40,12 @@ export interface CalibrationRow {
   readonly closedLoop: boolean;
   /** Optional column `framework` (scenarios/frameworks.ts; default generic): the serving framework measured. */
   readonly framework: ServingFramework;
+  /**
+   * Optional column `ubatch` (a positive integer; empty = no cap): most prompt tokens one step
+   * (graph evaluation) took in the benchmark — llama.cpp's `n_ubatch`, which the DGX Spark rows
+   * state (2048). The round's prompts then prefill in ⌈batch × prompt / ubatch⌉ steps.
+   */
+  readonly ubatch: number | null;
 }
 
 export type RowsResult = { ok: true; value: CalibrationRow[] } | { ok: false; issues: ScenarioIssue[] };
@@ -151,6 +157,7 @@ export function parseCalibrationRows(text: string, file: string, catalog: Catalo
       decodeTokPerS: decode,
       closedLoop: closed === 'true',
       framework: isServingFramework(fw) ? fw : DEFAULT_FRAMEWORK,
+      ubatch: (r['ubatch'] ?? '') === '' ? null : int('ubatch', 1),
     });
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: rows };

@@ -50,6 +50,7 @@ function row(
     decodeTokPerS: predictRow(cost, profile, 'decode'),
     closedLoop: false,
     framework: 'generic',
+    ubatch: null,
   };
 }
 

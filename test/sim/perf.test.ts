@@ -138,8 +138,9 @@ describe('perf › tensor parallel', () => {
 });
 
 describe('perf › LLM stage: calibration source and framework defaults', () => {
-  // Generic defaults (DEFAULT_EFFICIENCY): ηbw 1, ηp 0.386, ηd 0.131, τ 4.7 ms per 32 layers.
-  const tau = (0.0047 * 10) / 32;
+  // Generic defaults (DEFAULT_EFFICIENCY): ηbw 0.962, ηp 0.326, ηd 0.131, τ 4.78 ms per 32 layers.
+  const tau = (0.00478 * 10) / 32;
+  const w = 0.002 / 0.962;
   const rows = [
     { deviceType: 'testbox', batch: 1, promptTokens: 100, prefillTokPerS: 1000, source: 't' },
     { deviceType: 'testbox', batch: 1, decodeTokPerS: 10, source: 't' },
@@ -154,15 +155,15 @@ describe('perf › LLM stage: calibration source and framework defaults', () => 
     );
     expect(p.source).toBe('roofline');
     expect(p.cost.overheadS).toBeCloseTo(tau, P);
-    // 1000 tokens: τ + 2e9/1e12 + (1000·2e9 + 5e5·4e4) / (0.386·1e14).
-    expect(p.prefillS(1000)).toBeCloseTo(tau + 0.002 + (1000 * 2e9 + 5e5 * 4e4) / 0.386e14, P);
+    // 1000 tokens: τ + 2e9/(0.962·1e12) + (1000·2e9 + 5e5·4e4) / (0.326·1e14).
+    expect(p.prefillS(1000)).toBeCloseTo(tau + w + (1000 * 2e9 + 5e5 * 4e4) / 0.326e14, P);
     expect(p.prefillS(0)).toBe(0);
   });
   it('framework › vllm prefills with its own ηp and τ, decode keeps the shared ηbw', () => {
     const p = new LlmStagePerf(modelSpec(), deviceSpec(), 1, 1, 1, undefined, 'vllm');
-    const tauV = (0.00433 * 10) / 32;
-    expect(p.prefillS(1000)).toBeCloseTo(tauV + 0.002 + (1000 * 2e9 + 5e5 * 4e4) / 0.551e14, P);
-    expect(p.iterationS(0, 1, 1000)).toBeCloseTo(tauV + 0.002 + 1000 * 1e-7, P);
+    const tauV = (0.00394 * 10) / 32;
+    expect(p.prefillS(1000)).toBeCloseTo(tauV + w + (1000 * 2e9 + 5e5 * 4e4) / 0.591e14, P);
+    expect(p.iterationS(0, 1, 1000)).toBeCloseTo(tauV + w + (1000 * 1e-7) / 0.962, P);
   });
   it('rows of this device type › profile (fitted), and the fit moves the cost off the defaults', () => {
     const p = new LlmStagePerf(modelSpec({ profiles: rows }), deviceSpec(), 1, 1, 1);
@@ -230,14 +231,16 @@ describe('perf › token means and whole-box estimates', () => {
   });
   it('devicePerf › LLM on the roofline box › prefill, decode at batch 1 and at max batch, fits', () => {
     // Generic defaults; prompt 100, output 3 → context 101.5; max batch 8.
-    // prefill 100: τ + 0.002 + (100·2e9 + 5000·4e4)/3.86e13. Decode (memory bound at both batches):
-    // batch 1: τ + 0.002 + 101.5·1e-7; batch 8 (KV 812 tokens): τ + 0.002 + 812·1e-7
-    // (decode compute 8·2e9 + 812·4e4 over 1.31e13 = 1.22 ms < 2.08 ms).
-    const tau = (0.0047 * 10) / 32;
+    // prefill 100: τ + W + (100·2e9 + 5000·4e4)/3.26e13 (W = 0.002 / 0.962, K = 1e-7 / 0.962).
+    // Decode (memory bound at both batches): batch 1: τ + W + 101.5·K; batch 8 (KV 812 tokens):
+    // τ + W + 812·K (decode compute 8·2e9 + 812·4e4 over 1.31e13 = 1.22 ms < 2.16 ms).
+    const tau = (0.00478 * 10) / 32;
+    const w = 0.002 / 0.962;
+    const k = 1e-7 / 0.962;
     const d = devicePerf(llmService({ model: modelSpec(), maxBatch: 8 }), deviceSpec());
-    expect(d.prefillTokPerS).toBeCloseTo(100 / (tau + 0.002 + (100 * 2e9 + 5000 * 4e4) / 0.386e14), 6);
-    expect(d.decodeTokPerS).toBeCloseTo(1 / (tau + 0.002 + 101.5 * 1e-7), 6);
-    expect(d.decodeTokPerSAtMaxBatch).toBeCloseTo(8 / (tau + 0.002 + 812 * 1e-7), 6);
+    expect(d.prefillTokPerS).toBeCloseTo(100 / (tau + w + (100 * 2e9 + 5000 * 4e4) / 0.326e14), 6);
+    expect(d.decodeTokPerS).toBeCloseTo(1 / (tau + w + 101.5 * k), 6);
+    expect(d.decodeTokPerSAtMaxBatch).toBeCloseTo(8 / (tau + w + 812 * k), 6);
     expect(d).toMatchObject({ maxBatch: 8, fits: true, source: 'roofline', itemLatencyS: 0, itemsPerSAtMaxBatch: 0 });
   });
   it('devicePerf › model larger than the box › fits false', () => {
@@ -342,14 +345,15 @@ describe('perf › per-item profiles and whole-box estimates for per-item models
     expect(devicePerf(llmService({ model: modelSpec({ weightBytes: 33 * GB }) }), two).fits).toBe(false);
   });
   it('devicePerf › LLM › an empty prompt counts as one token; max batch at least 1', () => {
-    const tau = (0.0047 * 10) / 32;
+    const tau = (0.00478 * 10) / 32;
+    const w = 0.002 / 0.962;
     const d = devicePerf(
       llmService({ model: modelSpec(), maxBatch: 0, promptTokens: { dist: 'fixed', value: 0 } }),
       deviceSpec(),
     );
     expect(d.maxBatch).toBe(1);
-    expect(d.prefillTokPerS).toBeCloseTo(1 / (tau + 0.002 + (2e9 + 0.5 * 4e4) / 0.386e14), 6);
+    expect(d.prefillTokPerS).toBeCloseTo(1 / (tau + w + (2e9 + 0.5 * 4e4) / 0.326e14), 6);
     // Context 1 + 3/2 = 2.5 tokens at batch 1.
-    expect(d.decodeTokPerSAtMaxBatch).toBeCloseTo(1 / (tau + 0.002 + 2.5 * 1e-7), 6);
+    expect(d.decodeTokPerSAtMaxBatch).toBeCloseTo(1 / (tau + w + (2.5 * 1e-7) / 0.962), 6);
   });
 });

@@ -51,14 +51,16 @@ describe('slo verdict › e2e and frame SLOs', () => {
 describe('slo verdict › through the simulator', () => {
   // Roofline toy LLM (no profile rows: generic defaults of sim/models/llm/calibrate.ts, hand
   // formulas as in decode-roofline.test.ts). Link latency 0.
-  //   prefill(p) = τ + W + (p·2e9 + p²/2·4e4) / 3.86e13, τ = 0.00146875, W = 0.002;
-  //   a decode step at context c = τ + W + c·1e-7 (memory bound).
-  // R0 at t=10, prompt 20000 → TTFT 0.00346875 + 4.8e13/3.86e13 = 1.2470 s > 1 s; its decode
-  //   steps ≈ 0.0055 s ≤ 0.2 → late on TTFT only. R1 at t=20, prompt 100 → TTFT 0.0087 s → ok.
-  // R2 prompt 100, 2 tokens: 0.0086552 + (0.00346875 + 101e-7) = 0.0121341 s > e2e SLO 0.01 → late;
-  //   R3 prompt 100, 1 token: 0.0086552 ≤ 0.01 → ok.
-  const TAU = (0.0047 * 10) / 32;
-  const prefill = (p: number) => TAU + 0.002 + (p * 2e9 + ((p * p) / 2) * 4e4) / 0.386e14;
+  //   prefill(p) = τ + W + (p·2e9 + p²/2·4e4) / 3.26e13, τ = 0.00149375, W = 0.002 / 0.962;
+  //   a decode step at context c = τ + W + c·K, K = 1e-7 / 0.962 (memory bound).
+  // R0 at t=10, prompt 20000 → TTFT 0.00357275 + 4.8e13/3.26e13 = 1.4760 s > 1 s; its decode
+  //   steps ≈ 0.0057 s ≤ 0.2 → late on TTFT only. R1 at t=20, prompt 100 → TTFT 0.0097 s → ok.
+  // R2 prompt 100, 2 tokens: 0.0097139 + (0.00357275 + 101·K) = 0.0132971 s > e2e SLO 0.01 → late;
+  //   R3 prompt 100, 1 token: 0.0097139 ≤ 0.01 → ok.
+  const TAU = (0.00478 * 10) / 32;
+  const W = 0.002 / 0.962;
+  const K = 1e-7 / 0.962;
+  const prefill = (p: number) => TAU + W + (p * 2e9 + ((p * p) / 2) * 4e4) / 0.326e14;
   const roofline = (slo?: Slo) => llmService({ model: modelSpec(), ...(slo !== undefined ? { slo } : {}) });
   it('simulate › one request slow to first token, one fast › late and ok', () => {
     const sc = scenario({ links: [link('l0', 'gpu0', 'sw', 1e12, 0)], horizonS: 40, services: [roofline()] });
@@ -73,7 +75,7 @@ describe('slo verdict › through the simulator', () => {
       }),
     });
     expect(rec.byId.map((x) => x.outcome)).toEqual(['late', 'ok']);
-    expect(prefill(20000)).toBeCloseTo(1.247, 4);
+    expect(prefill(20000)).toBeCloseTo(1.476, 3);
     // + the prompt's 20000 × 4 bytes over the 1 Tb/s link (LLM_BYTES_PER_TOKEN, sim/host/world.ts): 6.4e-7 s.
     expect(rec.byId[0]!.firstTokenS - rec.byId[0]!.arrivalS).toBeCloseTo(prefill(20000) + (20000 * 4 * 8) / 1e12, 7);
     const r0 = rec.byId[0]!;
@@ -81,7 +83,7 @@ describe('slo verdict › through the simulator', () => {
     expect(r.services.chat!.ok).toBe(1);
     expect(r.services.chat!.late).toBe(1);
   });
-  it('simulate › e2e SLO of 0.01 s, request takes 0.0121 s › late; one of 0.0087 s › ok', () => {
+  it('simulate › e2e SLO of 0.01 s, request takes 0.0133 s › late; one of 0.0097 s › ok', () => {
     const sc = scenario({
       links: [link('l0', 'gpu0', 'sw', 1e12, 0)],
       horizonS: 40,
@@ -97,7 +99,7 @@ describe('slo verdict › through the simulator', () => {
         ],
       }),
     });
-    expect(rec.byId[0]!.finishS - rec.byId[0]!.arrivalS).toBeCloseTo(prefill(100) + TAU + 0.002 + 101e-7, 6);
+    expect(rec.byId[0]!.finishS - rec.byId[0]!.arrivalS).toBeCloseTo(prefill(100) + TAU + W + 101 * K, 6);
     expect(rec.byId[1]!.finishS - rec.byId[1]!.arrivalS).toBeCloseTo(prefill(100), 6);
     expect(rec.byId.map((x) => x.outcome)).toEqual(['late', 'ok']);
   });

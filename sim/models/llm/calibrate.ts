@@ -27,7 +27,7 @@ import { StepCost, stageFigures, type Efficiency } from './step-cost.js';
  * Defaults for pairs without profile rows: fitted on all shared batched rows together
  * (sim/calibrate/fit-defaults.ts, `node scripts/fidelity-report.mjs --fit`); values and their error in docs/sim-models.md.
  */
-export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.386, etaDecode: 0.131, overheadS: 0.0047 };
+export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 0.962, etaPrefill: 0.326, etaDecode: 0.131, overheadS: 0.00478 };
 
 /**
  * Defaults per serving framework (scenarios/frameworks.ts), fitted by sim/calibrate/fit-defaults.ts
@@ -39,9 +39,9 @@ export const DEFAULT_EFFICIENCY: Efficiency = { etaBw: 1, etaPrefill: 0.386, eta
  */
 export const FRAMEWORK_EFFICIENCY: Readonly<Record<ServingFramework, Efficiency>> = {
   generic: DEFAULT_EFFICIENCY,
-  'llama.cpp': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.378, overheadS: 0.00573 },
-  vllm: { ...DEFAULT_EFFICIENCY, etaPrefill: 0.551, overheadS: 0.00433 },
-  'tensorrt-llm': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.821, overheadS: 0.00199 },
+  'llama.cpp': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.313, overheadS: 0.00552, fp16Accumulate: true },
+  vllm: { ...DEFAULT_EFFICIENCY, etaPrefill: 0.591, overheadS: 0.00394 },
+  'tensorrt-llm': { ...DEFAULT_EFFICIENCY, etaPrefill: 0.869, overheadS: 0.00229 },
   mlc: DEFAULT_EFFICIENCY,
 };
 
@@ -97,9 +97,20 @@ export interface FitPoint {
   readonly value: number;
   readonly model: ModelSpec;
   readonly spec: DeviceSpec;
+  /** The measuring framework's prefill accumulates in FP16 (Efficiency.fp16Accumulate); absent = the efficiency's. */
+  readonly fp16Accumulate?: boolean;
+}
+
+/** `e` with the point's framework property (fp16Accumulate) when the point states one. */
+export function pointEfficiency(e: Efficiency, p: FitPoint): Efficiency {
+  return p.fp16Accumulate === undefined || p.fp16Accumulate === e.fp16Accumulate
+    ? e
+    : { ...e, fp16Accumulate: p.fp16Accumulate };
 }
 
 const KEYS = ['etaBw', 'etaPrefill', 'etaDecode', 'overheadS'] as const;
+/** The numeric efficiencies a fit moves (fp16Accumulate is a property of the framework). */
+export type FittedKey = (typeof KEYS)[number];
 /** Scan range of the overhead τ, as log seconds (10 µs … 30 ms). */
 const TAU_LO = Math.log(1e-5);
 const TAU_HI = Math.log(0.03);
@@ -113,7 +124,11 @@ const TAU_HI = Math.log(0.03);
 function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | null, robust: boolean): number {
   if (robust) {
     const errs = points.map((p) =>
-      Math.abs(predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), e), p.row, p.measure) / p.value - 1),
+      Math.abs(
+        predictRow(new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(e, p)), p.row, p.measure) /
+          p.value -
+          1,
+      ),
     );
     errs.sort((a, b) => a - b);
     const m = errs.length >> 1;
@@ -121,7 +136,7 @@ function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | nu
   }
   let s = 0;
   for (const p of points) {
-    const c = new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), e);
+    const c = new StepCost(stageFigures(p.model, p.spec, 1, 1, 1), pointEfficiency(e, p));
     const d = Math.log(predictRow(c, p.row, p.measure) / p.value);
     s += d * d;
   }
@@ -144,7 +159,7 @@ export function fitEfficiency(
   prior: Efficiency | null,
   robust = false,
   maxEta = Math.exp(LOG_HI),
-  keys: readonly (keyof Efficiency)[] = KEYS,
+  keys: readonly FittedKey[] = KEYS,
 ): Efficiency {
   let best: Efficiency = base;
   let bestLoss = loss(points, base, prior, robust);

@@ -12,15 +12,20 @@
  *
  * Model (a roofline per step without overlap — Williams et al., CACM 2009; applied to LLM
  * inference in arXiv 2402.16363 "LLM Inference Unveiled"):
- *   step = τ + max(mem, decode compute) + prefill compute + allReduce(tokens)
- *   mem            = (W(tokens) + kvTokens · kv) / (ηbw · BW)
- *   prefill compute = (prefillTokens · F + prefillPairs · A) / (ηp · C)
+ *   step = n·τ + max(mem, decode compute) + prefill compute + allReduce(tokens)
+ *   n              = ⌈tokens / ubatch⌉ graph evaluations (ubatch: the service's, default no cap)
+ *   mem            = (n · W(tokens / n) + kvTokens · kv) / (ηbw · BW)
+ *   prefill compute = (prefillTokens · F + prefillPairs · A) / (ηp · Cp) + MoE expert rows
+ *   MoE expert rows = n · touched(prefillTokens / n) · E · m½ · (F_experts / k) / (ηp · Cp)
  *   decode compute  = (decodeSeqs · F + kvTokens · A) / (ηd · C)
  * with W the stage weight bytes (MoE: dense part + the experts the step's tokens route to, see
  * weightReadS), kv = KV bytes per token of the stage's layers, F = FLOPs per token (2 × active
  * parameters, Kaplan et al. 2020), A = 4 · layers · hidden FLOPs per attended (token, context
  * token) pair (QKᵀ and A·V), BW and C the device's memory bandwidth and peak dense FP16 FLOP/s
- * × gpus, τ a per-step overhead (kernel launches, synchronization: per layer, so τ · layers / 32),
+ * × gpus (Cp: the FP16-accumulate peak for frameworks whose prefill GEMMs accumulate in FP16,
+ * else C), F_experts the experts' part of F, E and k the experts and experts per token,
+ * touched(t) = 1 − (1 − k/E)^t the experts t tokens reach, m½ = EXPERT_GEMM_HALF_ROWS, τ a
+ * per-evaluation overhead (kernel launches, synchronization: per layer, so τ · layers / 32),
  * and three fitted
  * efficiencies (calibrate.ts): ηbw of the bandwidth, ηp of prefill GEMMs (many rows per weight),
  * ηd of decode GEMMs (one row per sequence: far from peak on every engine measured, e.g.
@@ -45,6 +50,16 @@ export const TAU_REFERENCE_LAYERS = 32;
 export const ALLREDUCE_ALPHA_S = 10e-6;
 /** All-reduces per transformer layer under Megatron-style TP (attention out + MLP out). */
 export const ALLREDUCES_PER_LAYER = 2;
+/**
+ * MoE prefill: an expert's GEMM of m rows (the step's tokens routed to it) runs at m / (m + m½)
+ * of the prefill efficiency — a grouped GEMM fills its row tiles (64–128 rows in llama.cpp's MMQ
+ * and in CUTLASS grouped GEMMs) only when many tokens reach the expert, and pays per-expert
+ * setup either way. Equivalently each expert a step touches costs m½ rows more. One constant for
+ * every device and framework, chosen by the in-sample median of the defaults fit (m½ = 32, 64,
+ * 128 → 14.3, 14.1, 15.3 %; docs/fidelity.md "Prefill: three terms"). Dense GEMMs of a step have
+ * thousands of rows, where the same term is < 5 % and is left to ηp.
+ */
+export const EXPERT_GEMM_HALF_ROWS = 64;
 
 /** Efficiencies and overhead of one (device, model) pair. */
 export interface Efficiency {
@@ -56,6 +71,13 @@ export interface Efficiency {
   readonly etaDecode: number;
   /** Fixed overhead per step of a 32-layer model, seconds (scaled by the stage's layers). */
   readonly overheadS: number;
+  /**
+   * Prefill GEMMs accumulate in FP16, so they run against the device's FP16-accumulate peak
+   * (DeviceSpec.flopsFp16AccPerGpu, 2× on GeForce and GB10) — llama.cpp: cuBLAS with
+   * CUBLAS_COMPUTE_16F for F16 weights, int8 MMQ (int32 accumulate, ≥ that rate) for quantized
+   * ones. Absent = false (PyTorch/TensorRT engines accumulate in FP32).
+   */
+  readonly fp16Accumulate?: boolean;
 }
 
 /** The physical figures the cost needs, per stage (already scaled by share and gpus). */
@@ -67,16 +89,22 @@ export interface StageFigures {
   readonly expertFraction: number;
   readonly kvBytesPerToken: number;
   readonly flopsPerToken: number;
+  /** MoE: the experts' share of flopsPerToken (a ratio, so a TP split keeps it); 0 when dense. */
+  readonly expertFlopsFraction: number;
   /** Attention FLOPs per (token, context token) pair: 4 · layers · hidden. */
   readonly flopsPerPair: number;
   readonly bandwidthBytesPerS: number;
   readonly flops: number;
+  /** Peak with FP16 accumulation (= flops where the device does not state a higher one). */
+  readonly flopsFp16Acc: number;
   readonly slowdown: number;
   /** All-reduce: fixed seconds per step and seconds per token (0 without TP). */
   readonly allReduceFixedS: number;
   readonly allReducePerTokenS: number;
   /** Layers of the stage (the step overhead is per layer: kernel launches). */
   readonly layers: number;
+  /** Most tokens one graph evaluation takes (ModelSpec.ubatchTokens; Infinity = no cap). */
+  readonly ubatchTokens: number;
 }
 
 /** Figures of `share` of `model`'s layers on `gpus` accelerators of `spec`. */
@@ -96,10 +124,20 @@ export function stageFigures(
     expertFraction: moe !== undefined ? moe.activeExperts / moe.experts : 0,
     kvBytesPerToken: model.kvBytesPerToken * share,
     flopsPerToken: model.flopsPerUnit * share,
+    // Expert parameters per token: (expert bytes / bytes per weight) × k/E, 2 FLOPs each.
+    expertFlopsFraction:
+      moe !== undefined
+        ? Math.min(
+            1,
+            (2 * (moe.expertBytes / model.bytesPerWeight) * (moe.activeExperts / moe.experts)) / model.flopsPerUnit,
+          )
+        : 0,
     flopsPerPair: 4 * model.layers * model.hidden * share,
     layers: model.layers * share,
+    ubatchTokens: model.ubatchTokens ?? Infinity,
     bandwidthBytesPerS: spec.memBandwidthBytesPerS * gpus,
     flops: spec.flopsPerGpu * gpus,
+    flopsFp16Acc: Math.max(spec.flopsPerGpu, spec.flopsFp16AccPerGpu ?? 0) * gpus,
     slowdown,
     allReduceFixedS: gpus > 1 ? layers * ALLREDUCES_PER_LAYER * ALLREDUCE_ALPHA_S : 0,
     allReducePerTokenS:
@@ -122,12 +160,15 @@ export class StepCost {
   /** Seconds of compute per prefill token / per attended pair of a prefill token. */
   readonly prefillTokenS: number;
   readonly prefillPairS: number;
+  /** MoE prefill: seconds of the m½ extra rows of every expert (all experts touched). */
+  private readonly expertRowsS: number;
   /** Seconds of compute per decode token / per context token it attends to. */
   readonly decodeTokenS: number;
   readonly decodePairS: number;
   readonly overheadS: number;
   private readonly arFixedS: number;
   private readonly arPerTokenS: number;
+  private readonly ubatch: number;
 
   constructor(f: StageFigures, eff: Efficiency) {
     const bw = eff.etaBw * f.bandwidthBytesPerS;
@@ -136,26 +177,37 @@ export class StepCost {
     this.expertS = (f.expertBytes / bw) * sd;
     this.logMiss = f.expertFraction > 0 ? Math.log(1 - f.expertFraction) : 0;
     this.kvS = (f.kvBytesPerToken / bw) * sd;
-    this.prefillTokenS = (f.flopsPerToken / (eff.etaPrefill * f.flops)) * sd;
-    this.prefillPairS = (f.flopsPerPair / (eff.etaPrefill * f.flops)) * sd;
+    const prefillPeak = eff.fp16Accumulate === true ? f.flopsFp16Acc : f.flops;
+    this.prefillTokenS = (f.flopsPerToken / (eff.etaPrefill * prefillPeak)) * sd;
+    this.prefillPairS = (f.flopsPerPair / (eff.etaPrefill * prefillPeak)) * sd;
+    // Each of the E experts: m½ rows of (expert FLOPs per token / k) FLOPs each.
+    this.expertRowsS =
+      f.expertFraction > 0
+        ? (this.prefillTokenS * f.expertFlopsFraction * EXPERT_GEMM_HALF_ROWS) / f.expertFraction
+        : 0;
     this.decodeTokenS = (f.flopsPerToken / (eff.etaDecode * f.flops)) * sd;
     this.decodePairS = (f.flopsPerPair / (eff.etaDecode * f.flops)) * sd;
     this.overheadS = ((eff.overheadS * f.layers) / TAU_REFERENCE_LAYERS) * sd;
     this.arFixedS = f.allReduceFixedS;
     this.arPerTokenS = f.allReducePerTokenS;
+    this.ubatch = f.ubatchTokens;
   }
 
   /** Seconds of one step (see the file comment); 0 for an empty step. */
   stepS(prefillTokens: number, decodeSeqs: number, kvTokens: number, prefillPairs: number): number {
     const tokens = prefillTokens + decodeSeqs;
     if (tokens <= 0) return 0;
-    const mem = this.weightReadS(tokens) + kvTokens * this.kvS;
+    // More tokens than one evaluation takes: n evaluations of tokens / n each, every one paying
+    // τ, reading the weights (MoE: the experts its tokens reach) and filling its expert GEMMs.
+    const n = tokens > this.ubatch ? Math.ceil(tokens / this.ubatch) : 1;
+    const mem = n * this.weightReadS(tokens / n) + kvTokens * this.kvS;
     const decode = kvTokens * this.decodePairS + decodeSeqs * this.decodeTokenS;
     return (
-      this.overheadS +
+      n * this.overheadS +
       Math.max(mem, decode) +
       prefillTokens * this.prefillTokenS +
       prefillPairs * this.prefillPairS +
+      (prefillTokens > 0 && this.expertRowsS > 0 ? n * this.expertRowsS * this.touched(prefillTokens / n) : 0) +
       this.arFixedS +
       this.arPerTokenS * tokens
     );
@@ -168,7 +220,12 @@ export class StepCost {
    * so this is an upper bound on the experts touched).
    */
   weightReadS(tokens: number): number {
-    return this.expertS > 0 ? this.weightS + this.expertS * (1 - Math.exp(this.logMiss * tokens)) : this.weightS;
+    return this.expertS > 0 ? this.weightS + this.expertS * this.touched(tokens) : this.weightS;
+  }
+
+  /** MoE: fraction of the experts a step of `tokens` tokens routes to (uniform routing). */
+  private touched(tokens: number): number {
+    return 1 - Math.exp(this.logMiss * tokens);
   }
 
   /**
