@@ -48,8 +48,19 @@ describe('validate › loopback testbed', () => {
       policies: ['least-loaded'],
       loads: [1],
       horizonS: 4,
-      profileGrid: { batches: [1, 2], promptTokens: [16, 64], outputTokens: 4, repeats: 1 },
+      profileGrid: {
+        batches: [1, 2],
+        promptTokens: [16, 64],
+        outputTokens: 4,
+        repeats: 1,
+        roundTripIdleGapsMs: [20],
+        roundTripIdleSamples: 3,
+      },
       replay: { drainS: 5 },
+      // A 4-s check of the pipeline: no calibration replay (60 s by default) and no co-location
+      // rounds (the llama test and overhead-states.test.ts cover those).
+      busyCalibrationS: 0,
+      colocation: false,
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
