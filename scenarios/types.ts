@@ -180,6 +180,12 @@ export interface DeviceConfig {
    */
   readonly requestOverheadBusyS?: readonly number[];
   /**
+   * The same overhead measured with no request in flight on the server but one on another device
+   * of its `colocated` group (the host's cores and the controller serve that one): drawn then
+   * (sim/host/request-overhead.ts). Set by `parasim validate`; absent = the idle samples.
+   */
+  readonly requestOverheadNeighbourBusyS?: readonly number[];
+  /**
    * The device shares a host's cores, caches and memory bandwidth with the other devices of
    * `group` (e.g. agents on the vCPUs of one VM): its profile rows hold while another of them is
    * busy, and work it starts while they are all idle runs `aloneSpeedup` (≥ 1) × faster

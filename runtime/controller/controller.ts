@@ -81,6 +81,8 @@ export interface RoundTripSample {
   readonly othersInFlight: number;
   /** Seconds since a request was last sent to or ended on the agent (0 when others are in flight; ∞ for its first). */
   readonly idleS: number;
+  /** Requests in flight on the other agents when this one was sent (the controller's and host's other work). */
+  readonly elsewhereInFlight: number;
 }
 
 export interface DeviceEvent {
@@ -354,6 +356,8 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
     inst.view.queued++;
     let started = false;
     const agentIdx = inst.deviceIdx[0]!;
+    let elsewhereInFlight = 0;
+    for (let k = 0; k < agentInFlight.length; k++) if (k !== agentIdx) elsewhereInFlight += agentInFlight[k]!;
     const othersInFlight = agentInFlight[agentIdx]!++;
     const idleS = othersInFlight > 0 ? 0 : clock.nowS() - agentActiveS[agentIdx]!;
     agentActiveS[agentIdx] = clock.nowS();
@@ -370,7 +374,7 @@ export async function replay(scenario: Scenario, testbed: Testbed, opts: ReplayO
         ...(opts.roundTrips !== undefined
           ? {
               onRoundTrip: (overheadS: number) =>
-                opts.roundTrips!({ device, kind: svc.kind, overheadS, othersInFlight, idleS }),
+                opts.roundTrips!({ device, kind: svc.kind, overheadS, othersInFlight, idleS, elsewhereInFlight }),
             }
           : {}),
         onStart: () => {

@@ -10,9 +10,10 @@
  * The calibration replay runs the scenario at load 1 for `horizonS` with seed + 1 — a draw of
  * arrivals and tokens that no validated cell uses — and keeps each served request's round trip
  * beyond the agent-reported queue and compute, with its agent's state when it was sent: other
- * requests in flight (busy), else how long the agent had been idle. `inSituOverhead` sorts them
- * into the states the twin draws by (sim/host/request-overhead.ts): busy, idle below the first
- * gap, idle ≥ each gap; a state with fewer than MIN_STATE_SAMPLES samples keeps the profile's
+ * requests in flight (busy), else whether another agent had (another agent busy: the controller
+ * and the host's cores serve its streams), else how long the agent had been idle. `inSituOverhead`
+ * sorts them into the states the twin draws by (sim/host/request-overhead.ts): busy, another agent
+ * busy, idle below the first gap, idle ≥ each gap (each agent's first request left out); a state with fewer than MIN_STATE_SAMPLES samples keeps the profile's
  * (idle-agent) samples. So the twin's overhead is measured through the controller, with the other
  * agents' streams and the controller's own work in it, as the cells meet it.
  */
@@ -58,6 +59,8 @@ export interface OverheadTables {
   readonly afterIdle: readonly IdleOverhead[];
   /** Empty: a busy device draws like an idle one. */
   readonly busy: readonly number[];
+  /** Idle device, another agent of the host busy. Empty: drawn like an idle one. */
+  readonly neighbourBusy: readonly number[];
   /** Which states came from the replay, for the notes. */
   readonly fromReplay: readonly string[];
 }
@@ -77,7 +80,10 @@ export function inSituOverhead(
     fromReplay.push(`${label} ${describeSamples(xs)}`);
     return xs;
   };
-  const idle = replayed.filter((x) => x.othersInFlight === 0);
+  // An agent's first request meets a freshly loaded instance (first-run allocations, which the
+  // profile's warm-up discards): not a state the twin draws for.
+  const served = replayed.filter((x) => Number.isFinite(x.idleS));
+  const idle = served.filter((x) => x.othersInFlight === 0 && x.elsewhereInFlight === 0);
   const gaps = profileIdle.map((g) => g.idleS);
   const inBin = (lo: number, hi: number): number[] =>
     idle.filter((x) => x.idleS >= lo && x.idleS < hi).map((x) => x.overheadS);
@@ -94,8 +100,13 @@ export function inSituOverhead(
   }));
   const busy = pick(
     'busy',
-    replayed.filter((x) => x.othersInFlight > 0).map((x) => x.overheadS),
+    served.filter((x) => x.othersInFlight > 0).map((x) => x.overheadS),
     [],
   );
-  return { warm, afterIdle, busy, fromReplay };
+  const neighbourBusy = pick(
+    'another agent busy',
+    served.filter((x) => x.othersInFlight === 0 && x.elsewhereInFlight > 0).map((x) => x.overheadS),
+    [],
+  );
+  return { warm, afterIdle, busy, neighbourBusy, fromReplay };
 }

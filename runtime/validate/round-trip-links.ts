@@ -25,6 +25,7 @@ export function withRoundTrip(
   samples: ReadonlyMap<string, readonly number[]> = new Map(),
   afterIdle: ReadonlyMap<string, readonly IdleOverhead[]> = new Map(),
   busy: ReadonlyMap<string, readonly number[]> = new Map(),
+  neighbourBusy: ReadonlyMap<string, readonly number[]> = new Map(),
 ): { scenario: Scenario; notes: string[] } {
   const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
   const switches = new Set(scenario.switches);
@@ -40,7 +41,11 @@ export function withRoundTrip(
     );
     const gaps = afterIdle.get(d.spec.key) ?? [];
     const busyXs = busy.get(d.spec.key);
-    const withBusy = busyXs !== undefined && busyXs.length > 0 ? { requestOverheadBusyS: busyXs } : {};
+    const nXs = neighbourBusy.get(d.spec.key);
+    const withBusy = {
+      ...(busyXs !== undefined && busyXs.length > 0 ? { requestOverheadBusyS: busyXs } : {}),
+      ...(nXs !== undefined && nXs.length > 0 ? { requestOverheadNeighbourBusyS: nXs } : {}),
+    };
     if (gaps.length === 0) return { ...d, requestOverheadS: xs, ...withBusy };
     notes.push(
       `round trip on ${d.id} after idle: ${gaps.map((g) => `≥ ${ms(g.idleS)} ms idle p50 ${ms(q(g.samplesS, 0.5))} p90 ${ms(q(g.samplesS, 0.9))} ms (${g.samplesS.length})`).join('; ')}`,

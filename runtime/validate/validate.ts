@@ -215,6 +215,7 @@ export async function validateOnTestbed(
     opts.roundTrip === false ? new Map<string, IdleOverhead[]>() : idleSamplesByType(before.overhead);
   let idle = new Map<string, IdleOverhead[]>();
   let busy = new Map<string, number[]>();
+  let neighbourBusy = new Map<string, number[]>();
   const usedRows: ProfileRow[] = [];
   const usedByService = new Map<string, ProfileRow[]>();
   if (opts.roundTrip === false)
@@ -234,7 +235,7 @@ export async function validateOnTestbed(
   ): Scenario => {
     let s = scenario;
     for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
-    const rt = withRoundTrip(s, fits, samples, idle, busy);
+    const rt = withRoundTrip(s, fits, samples, idle, busy, neighbourBusy);
     const fr = withTestbedFrames(rt.scenario, testbed.segment);
     const co = withColocation(fr.scenario, testbed, speedups);
     if (noteLinks) notes.push(...rt.notes, ...fr.notes, ...co.notes);
@@ -260,11 +261,13 @@ export async function validateOnTestbed(
     samples = new Map();
     idle = new Map();
     busy = new Map();
+    neighbourBusy = new Map();
     for (const [t, warm] of warmByType) {
       const x = inSituOverhead(warm, idleProfiled.get(t) ?? [], replayed.get(t) ?? []);
       samples.set(t, [...x.warm]);
       idle.set(t, [...x.afterIdle]);
       if (x.busy.length > 0) busy.set(t, [...x.busy]);
+      if (x.neighbourBusy.length > 0) neighbourBusy.set(t, [...x.neighbourBusy]);
       if (noteSources)
         notes.push(
           x.fromReplay.length > 0

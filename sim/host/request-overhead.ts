@@ -15,7 +15,8 @@
  * the agent's own handling stayed ~0.5 ms (`requestOverheadBusyS`, measured during a calibration
  * replay, runtime/validate/busy-round-trip.ts). The model: a request reaching device `d` while
  * another request is in flight there draws from the busy samples (the back-to-back ones without);
- * else from the samples measured after the longest idle gap not above the device's idle time (the
+ * else, while one is in flight on another device of its co-located group (DeviceConfig.colocated:
+ * the controller and the host's cores serve that one), from `requestOverheadNeighbourBusyS`; else from the samples measured after the longest idle gap not above the device's idle time (the
  * time since a request last arrived or settled there), and from the back-to-back samples below
  * the shortest gap.
  * ASSUMPTION: the device's own activity stands for the whole path's (the live controller is
@@ -33,6 +34,9 @@ interface IdleTable {
 export class RequestOverhead {
   private readonly warm: (Float64Array | null)[];
   private readonly busy: (Float64Array | null)[];
+  private readonly neighbourBusy: (Float64Array | null)[];
+  /** Per device: the other devices of its co-located group (DeviceConfig.colocated). */
+  private readonly neighbours: Int32Array[];
   private readonly idle: (IdleTable | null)[];
   private readonly rng: (RngStream | null)[];
   /** Per device: requests that drew an overhead there and have not settled. */
@@ -48,6 +52,18 @@ export class RequestOverhead {
       d.requestOverheadBusyS !== undefined && d.requestOverheadBusyS.length > 0
         ? Float64Array.from(d.requestOverheadBusyS)
         : null,
+    );
+    this.neighbourBusy = devices.map((d) =>
+      d.requestOverheadNeighbourBusyS !== undefined && d.requestOverheadNeighbourBusyS.length > 0
+        ? Float64Array.from(d.requestOverheadNeighbourBusyS)
+        : null,
+    );
+    this.neighbours = devices.map((d, i) =>
+      Int32Array.from(
+        d.colocated === undefined
+          ? []
+          : devices.flatMap((e, j) => (j !== i && e.colocated?.group === d.colocated!.group ? [j] : [])),
+      ),
     );
     this.idle = devices.map((d) => idleTable(d));
     this.rng = devices.map((d, i) =>
@@ -72,7 +88,12 @@ export class RequestOverhead {
     const idleS = busy ? 0 : atS - this.lastActiveS[d]!;
     this.inflight[d]!++;
     if (atS > this.lastActiveS[d]!) this.lastActiveS[d] = atS;
-    const xs = busy && this.busy[d] !== null ? this.busy[d]! : this.samplesAfter(d, idleS);
+    const xs =
+      busy && this.busy[d] !== null
+        ? this.busy[d]!
+        : !busy && this.neighbourBusy[d] !== null && this.neighbourInFlight(d)
+          ? this.neighbourBusy[d]!
+          : this.samplesAfter(d, idleS);
     return xs === null ? 0 : xs[rng.int(xs.length)]!;
   }
 
@@ -80,6 +101,12 @@ export class RequestOverhead {
   settled(d: number, nowS: number): void {
     this.inflight[d]!--;
     if (nowS > this.lastActiveS[d]!) this.lastActiveS[d] = nowS;
+  }
+
+  private neighbourInFlight(d: number): boolean {
+    const n = this.neighbours[d]!;
+    for (let k = 0; k < n.length; k++) if (this.inflight[n[k]!]! > 0) return true;
+    return false;
   }
 
   /** The samples of the longest measured gap ≤ `idleS`, else the back-to-back ones. */

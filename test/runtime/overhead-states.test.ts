@@ -32,6 +32,7 @@ const sample = (
   overheadS: number,
   othersInFlight: number,
   idleS: number,
+  elsewhereInFlight = 0,
   kind: RoundTripSample['kind'] = 'segmentation',
 ): RoundTripSample => ({
   device: 'cpu-0',
@@ -39,6 +40,7 @@ const sample = (
   overheadS,
   othersInFlight,
   idleS,
+  elsewhereInFlight,
 });
 
 describe('round-trip states', () => {
@@ -61,7 +63,11 @@ describe('round-trip states', () => {
   });
 
   it('replay › samples of the picked kind on devices of the type', () => {
-    const m = replaySamplesByType(rows, [sample(0.01, 1, 0), sample(0.02, 0, 1, 'llm')], new Map([['cpu-0', 'cpu']]));
+    const m = replaySamplesByType(
+      rows,
+      [sample(0.01, 1, 0), sample(0.02, 0, 1, 0, 'llm')],
+      new Map([['cpu-0', 'cpu']]),
+    );
     expect(m.get('cpu')!.map((s) => s.overheadS)).toEqual([0.01]);
   });
 
@@ -76,6 +82,8 @@ describe('round-trip states', () => {
       ...Array.from({ length: n }, () => sample(0.004, 0, 0.05)), // idle in [20, 100) ms
       ...Array.from({ length: n - 1 }, () => sample(0.007, 0, 0.5)), // idle ≥ 100 ms: one too few
       sample(0.0005, 0, 0.001), // idle < 20 ms: too few
+      ...Array.from({ length: n }, () => sample(0.003, 0, 0.5, 1)), // another agent busy
+      ...Array.from({ length: n }, () => sample(0.05, 0, Infinity)), // first requests: left out
     ];
     const t = inSituOverhead([0.001], idle, replayed);
     expect(t.busy).toEqual(Array(n).fill(0.009));
@@ -84,9 +92,16 @@ describe('round-trip states', () => {
       { idleS: 0.02, samplesS: Array(n).fill(0.004) },
       { idleS: 0.1, samplesS: [0.005] },
     ]);
-    expect(t.fromReplay.map((s) => s.split(' ')[0])).toEqual(['idle', 'busy']);
-    // No replay: the profile's states, and no busy state.
-    expect(inSituOverhead([0.001], idle, [])).toEqual({ warm: [0.001], afterIdle: idle, busy: [], fromReplay: [] });
+    expect(t.neighbourBusy).toEqual(Array(n).fill(0.003));
+    expect(t.fromReplay.map((s) => s.split(' ')[0])).toEqual(['idle', 'busy', 'another']);
+    // No replay: the profile's states, and no busy states.
+    expect(inSituOverhead([0.001], idle, [])).toEqual({
+      warm: [0.001],
+      afterIdle: idle,
+      busy: [],
+      neighbourBusy: [],
+      fromReplay: [],
+    });
   });
 });
 

@@ -61,4 +61,59 @@ describe('co-located devices', () => {
       // After b is done, a is alone again.
       expect(e2eOf(run([1 + frameS], [1], 2, ps), 'ca')[0]).toBeCloseTo(frameS / 2, 9);
     });
+
+  it('co-located › overhead while another device of the group has a request in flight › its own samples', () => {
+    const base = scenario({
+      devices: [device('a', core), device('b', core)],
+      links: [link('la', 'a', 'sw', 1e30, 0), link('lb', 'b', 'sw', 1e30, 0)],
+      horizonS: 60,
+      services: [
+        llmService({
+          name: 'ca',
+          kind: 'segmentation',
+          model: seg,
+          slo: { kind: 'frame', deadlineS: 100 },
+          maxBatch: 1,
+        }),
+        llmService({
+          name: 'cb',
+          kind: 'segmentation',
+          model: seg,
+          slo: { kind: 'frame', deadlineS: 100 },
+          maxBatch: 1,
+        }),
+      ],
+    });
+    const sc = {
+      ...base,
+      devices: base.devices.map((d) => ({
+        ...d,
+        colocated: { group: 'h', aloneSpeedup: 1 },
+        requestOverheadS: [0.001],
+        requestOverheadNeighbourBusyS: d.id === 'a' ? [0.004] : [0.5],
+      })),
+    };
+    const rec = recorder();
+    simulate(sc, {
+      seed: 1,
+      records: rec.records,
+      warmStart: true,
+      policyImpl: fixedPlanPolicy([
+        { service: 'ca', stages: [{ device: 'a', gpus: 1, firstLayer: 0, endLayer: seg.layers }] },
+        { service: 'cb', stages: [{ device: 'b', gpus: 1, firstLayer: 0, endLayer: seg.layers }] },
+      ]),
+      // b's frame (alone: back to back, 1 ms) is in flight when a's arrives 0.5 ms later.
+      arrivals: fixedArrivals({
+        ca: [
+          [1.0005, 1, 1],
+          [3, 1, 1],
+        ],
+        cb: [[1, 1, 1]],
+      }),
+    });
+    const recs = rec.byId.filter((r): r is RequestRecord => r !== undefined);
+    const paid = (svc: string) => e2eOf(recs, svc).map((t) => Math.round((t - frameS) * 10000) / 10);
+    expect(paid('cb')).toEqual([1]);
+    expect(paid('ca')).toEqual([4, 1]);
+  });
 });
