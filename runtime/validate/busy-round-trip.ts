@@ -19,6 +19,7 @@
  */
 import type { IdleOverhead, PolicyChoice, Scenario } from '../../scenarios/index.js';
 import { replay, type ReplayOptions, type RoundTripSample, type Testbed } from '../controller/index.js';
+import type { OverheadStates } from './round-trip-links.js';
 
 export interface BusyCalibration {
   readonly policy: PolicyChoice;
@@ -53,14 +54,7 @@ export function describeSamples(xs: readonly number[]): string {
 /** Fewest samples of a state for the replay's figure to replace the profile's. */
 export const MIN_STATE_SAMPLES = 20;
 
-export interface OverheadTables {
-  /** Idle below the shortest gap (or no gaps). */
-  readonly warm: readonly number[];
-  readonly afterIdle: readonly IdleOverhead[];
-  /** Empty: a busy device draws like an idle one. */
-  readonly busy: readonly number[];
-  /** Idle device, another agent of the host busy. Empty: drawn like an idle one. */
-  readonly neighbourBusy: readonly number[];
+export interface OverheadTables extends OverheadStates {
   /** Which states came from the replay, for the notes. */
   readonly fromReplay: readonly string[];
 }

@@ -19,13 +19,21 @@
 import type { IdleOverhead, LinkConfig, Scenario } from '../../scenarios/index.js';
 import type { OverheadFit } from '../profile/index.js';
 
+/** What the twin draws a device type's request overheads from, by state (sim/host/request-overhead.ts). */
+export interface OverheadStates {
+  /** Back to back, or idle below the shortest gap. */
+  readonly warm: readonly number[];
+  readonly afterIdle: readonly IdleOverhead[];
+  /** Another request in flight on the device (empty: drawn like an idle one). */
+  readonly busy: readonly number[];
+  /** None on the device, one on a co-located device (empty: drawn like an idle one). */
+  readonly neighbourBusy: readonly number[];
+}
+
 export function withRoundTrip(
   scenario: Scenario,
   fits: ReadonlyMap<string, OverheadFit>,
-  samples: ReadonlyMap<string, readonly number[]> = new Map(),
-  afterIdle: ReadonlyMap<string, readonly IdleOverhead[]> = new Map(),
-  busy: ReadonlyMap<string, readonly number[]> = new Map(),
-  neighbourBusy: ReadonlyMap<string, readonly number[]> = new Map(),
+  states: ReadonlyMap<string, OverheadStates> = new Map(),
 ): { scenario: Scenario; notes: string[] } {
   const typeOf = new Map(scenario.devices.map((d) => [d.id, d.spec.key]));
   const switches = new Set(scenario.switches);
@@ -34,23 +42,23 @@ export function withRoundTrip(
     [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!;
   const ms = (x: number): string => (x * 1000).toFixed(2);
   const devices = scenario.devices.map((d) => {
-    const xs = samples.get(d.spec.key);
-    if (xs === undefined || xs.length === 0) return d;
+    const st = states.get(d.spec.key);
+    if (st === undefined || st.warm.length === 0) return d;
+    const xs = st.warm;
     notes.push(
       `round trip on ${d.id}: each request draws its overhead from ${xs.length} measured samples (p50 ${ms(q(xs, 0.5))}, p90 ${ms(q(xs, 0.9))}, max ${ms(q(xs, 1))} ms); links keep their catalog latency`,
     );
-    const gaps = afterIdle.get(d.spec.key) ?? [];
-    const busyXs = busy.get(d.spec.key);
-    const nXs = neighbourBusy.get(d.spec.key);
-    const withBusy = {
-      ...(busyXs !== undefined && busyXs.length > 0 ? { requestOverheadBusyS: busyXs } : {}),
-      ...(nXs !== undefined && nXs.length > 0 ? { requestOverheadNeighbourBusyS: nXs } : {}),
+    if (st.afterIdle.length > 0)
+      notes.push(
+        `round trip on ${d.id} after idle: ${st.afterIdle.map((g) => `≥ ${ms(g.idleS)} ms idle p50 ${ms(q(g.samplesS, 0.5))} p90 ${ms(q(g.samplesS, 0.9))} ms (${g.samplesS.length})`).join('; ')}`,
+      );
+    return {
+      ...d,
+      requestOverheadS: xs,
+      ...(st.afterIdle.length > 0 ? { requestOverheadAfterIdle: st.afterIdle } : {}),
+      ...(st.busy.length > 0 ? { requestOverheadBusyS: st.busy } : {}),
+      ...(st.neighbourBusy.length > 0 ? { requestOverheadNeighbourBusyS: st.neighbourBusy } : {}),
     };
-    if (gaps.length === 0) return { ...d, requestOverheadS: xs, ...withBusy };
-    notes.push(
-      `round trip on ${d.id} after idle: ${gaps.map((g) => `≥ ${ms(g.idleS)} ms idle p50 ${ms(q(g.samplesS, 0.5))} p90 ${ms(q(g.samplesS, 0.9))} ms (${g.samplesS.length})`).join('; ')}`,
-    );
-    return { ...d, requestOverheadS: xs, requestOverheadAfterIdle: gaps, ...withBusy };
   });
   if (devices.some((d, i) => d !== scenario.devices[i])) return { scenario: { ...scenario, devices }, notes };
   const links: LinkConfig[] = scenario.links.map((l) => {

@@ -45,7 +45,7 @@ import {
   type CellComparison,
   type ServiceErrorSummary,
 } from './compare.js';
-import { withRoundTrip, withTestbedFrames } from './round-trip-links.js';
+import { withRoundTrip, withTestbedFrames, type OverheadStates } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
 import { withTraceOverride, type TraceOverride } from './trace-override.js';
 import { stepCostFitNotes } from './fit-notes.js';
@@ -213,9 +213,6 @@ export async function validateOnTestbed(
   const overhead: OverheadRow[] = [...before.overhead];
   const idleProfiled =
     opts.roundTrip === false ? new Map<string, IdleOverhead[]>() : idleSamplesByType(before.overhead);
-  let idle = new Map<string, IdleOverhead[]>();
-  let busy = new Map<string, number[]>();
-  let neighbourBusy = new Map<string, number[]>();
   const usedRows: ProfileRow[] = [];
   const usedByService = new Map<string, ProfileRow[]>();
   if (opts.roundTrip === false)
@@ -225,8 +222,8 @@ export async function validateOnTestbed(
       "profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host's speed)",
     );
   let fits = new Map<string, OverheadFit>();
-  /** Round-trip samples per device type for the cell being simulated (before and after it). */
-  let samples = new Map<string, number[]>();
+  /** Round-trip states per device type for the cell being simulated (profiles before and after it, the calibration replay). */
+  let states = new Map<string, OverheadStates>();
   /** The cell's scenario with `profiles` injected and the round trip on its links. */
   const withMeasured = (
     scenario: Scenario,
@@ -235,7 +232,7 @@ export async function validateOnTestbed(
   ): Scenario => {
     let s = scenario;
     for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
-    const rt = withRoundTrip(s, fits, samples, idle, busy, neighbourBusy);
+    const rt = withRoundTrip(s, fits, states);
     const fr = withTestbedFrames(rt.scenario, testbed.segment);
     const co = withColocation(fr.scenario, testbed, speedups);
     if (noteLinks) notes.push(...rt.notes, ...fr.notes, ...co.notes);
@@ -258,16 +255,10 @@ export async function validateOnTestbed(
   }
   /** The twin's overhead states per device type: the replay's where it has enough samples, else the profile's. */
   const overheadStates = (warmByType: ReadonlyMap<string, number[]>, noteSources: boolean): void => {
-    samples = new Map();
-    idle = new Map();
-    busy = new Map();
-    neighbourBusy = new Map();
+    states = new Map();
     for (const [t, warm] of warmByType) {
       const x = inSituOverhead(warm, idleProfiled.get(t) ?? [], replayed.get(t) ?? []);
-      samples.set(t, [...x.warm]);
-      idle.set(t, [...x.afterIdle]);
-      if (x.busy.length > 0) busy.set(t, [...x.busy]);
-      if (x.neighbourBusy.length > 0) neighbourBusy.set(t, [...x.neighbourBusy]);
+      states.set(t, x);
       if (noteSources)
         notes.push(
           x.fromReplay.length > 0

@@ -96,6 +96,26 @@ describe('validate › round trip', () => {
     expect(fitOverhead([])).toBeNull();
   });
 
+  it('states › each device of the type gets its state samples; empty states are left out; links keep their catalog figures', () => {
+    const loaded = loadScenario(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    const fit = new Map([['x86-vm-core', { interceptS: 0.004, perByteS: 0, maxResidualS: 0, points: 2 }]]);
+    const states = new Map([
+      [
+        'x86-vm-core',
+        { warm: [0.001], afterIdle: [{ idleS: 0.1, samplesS: [0.002] }], busy: [0.005], neighbourBusy: [] },
+      ],
+    ]);
+    const { scenario } = withRoundTrip(loaded.value, fit, states);
+    for (const d of scenario.devices) {
+      expect(d.requestOverheadS).toEqual([0.001]);
+      expect(d.requestOverheadAfterIdle).toEqual([{ idleS: 0.1, samplesS: [0.002] }]);
+      expect(d.requestOverheadBusyS).toEqual([0.005]);
+      expect(d.requestOverheadNeighbourBusyS).toBeUndefined();
+    }
+    expect(scenario.links).toEqual(loaded.value.links);
+  });
+
   it('links › device-to-switch links of a fitted type › half the intercept each way, catalog bandwidth kept', () => {
     const loaded = loadScenario(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
