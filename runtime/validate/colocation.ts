@@ -9,16 +9,15 @@
  * is idle, sim/host/colocation.ts). A median below 1 (noise: alone measured slower) is kept at 1.
  */
 import type { Scenario } from '../../scenarios/index.js';
+import { median } from '../../sim/index.js';
 import type { Testbed } from '../controller/index.js';
 
 /** Per device type, the median of its rounds' alone ÷ together ratios, at least 1. */
 export function aloneSpeedups(ratios: ReadonlyMap<string, readonly number[]>): Map<string, number> {
   const out = new Map<string, number>();
   for (const [t, xs] of ratios) {
-    if (xs.length === 0) continue;
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    out.set(t, Math.max(1, s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2));
+    const m = median(xs);
+    if (m !== null) out.set(t, Math.max(1, m));
   }
   return out;
 }

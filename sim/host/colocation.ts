@@ -12,9 +12,20 @@
  * run is not re-timed when a co-located device becomes busy or idle; a group member counts as
  * busy while it has work on its lanes (FIFO) or a job not yet ended (processor sharing).
  */
-import type { Scenario } from '../../scenarios/index.js';
+import type { DeviceConfig, Scenario } from '../../scenarios/index.js';
 import type { Lanes } from './lanes.js';
 import type { ProcessorShare } from './processor-share.js';
+
+/** Per device (index), the other devices of its `colocated` group; empty when it has none. */
+export function colocatedPeers(devices: readonly DeviceConfig[]): Int32Array[] {
+  const byGroup = new Map<string, number[]>();
+  devices.forEach((d, i) => {
+    if (d.colocated !== undefined) byGroup.set(d.colocated.group, [...(byGroup.get(d.colocated.group) ?? []), i]);
+  });
+  return devices.map((d, i) =>
+    Int32Array.from((d.colocated === undefined ? [] : byGroup.get(d.colocated.group)!).filter((j) => j !== i)),
+  );
+}
 
 export class Colocation {
   /** Per device: the other devices of its group (empty: not co-located). */
@@ -28,13 +39,7 @@ export class Colocation {
     private readonly lanes: Lanes,
     private readonly share: readonly ProcessorShare[] | null,
   ) {
-    const byGroup = new Map<string, number[]>();
-    scenario.devices.forEach((d, i) => {
-      if (d.colocated !== undefined) byGroup.set(d.colocated.group, [...(byGroup.get(d.colocated.group) ?? []), i]);
-    });
-    this.peers = scenario.devices.map((d, i) =>
-      Int32Array.from((d.colocated === undefined ? [] : byGroup.get(d.colocated.group)!).filter((j) => j !== i)),
-    );
+    this.peers = colocatedPeers(scenario.devices);
     this.aloneScale = Float64Array.from(scenario.devices, (d) =>
       d.colocated === undefined ? 1 : 1 / d.colocated.aloneSpeedup,
     );

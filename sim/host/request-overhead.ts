@@ -24,6 +24,7 @@
  */
 import type { DeviceConfig } from '../../scenarios/index.js';
 import type { RngStream, RngStreams } from '../kernel/index.js';
+import { colocatedPeers } from './colocation.js';
 
 /** Per device: samples after idle, by gap (ascending). */
 interface IdleTable {
@@ -58,13 +59,7 @@ export class RequestOverhead {
         ? Float64Array.from(d.requestOverheadNeighbourBusyS)
         : null,
     );
-    this.neighbours = devices.map((d, i) =>
-      Int32Array.from(
-        d.colocated === undefined
-          ? []
-          : devices.flatMap((e, j) => (j !== i && e.colocated?.group === d.colocated!.group ? [j] : [])),
-      ),
-    );
+    this.neighbours = colocatedPeers(devices);
     this.idle = devices.map((d) => idleTable(d));
     this.rng = devices.map((d, i) =>
       this.warm[i] !== null || this.idle[i] !== null || this.busy[i] !== null

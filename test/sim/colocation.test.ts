@@ -4,7 +4,7 @@
  * profile's speed. Without the field nothing changes.
  */
 import { describe, expect, it } from 'vitest';
-import { DEVICE_CATALOG, MODEL_CATALOG } from '../../scenarios/index.js';
+import { DEVICE_CATALOG, MODEL_CATALOG, type DeviceConfig } from '../../scenarios/index.js';
 import type { RequestRecord } from '../../policies/index.js';
 import { ItemPerf, simulate } from '../../sim/index.js';
 import { device, fixedArrivals, fixedPlanPolicy, link, llmService, recorder, scenario } from './fixtures.js';
@@ -15,6 +15,18 @@ const frameS = new ItemPerf(seg, core, 1, 1).batchS(1);
 
 /** Frames on `a` at `onA`, and on `b` at `onB`; both devices in group `h` when `speedup` is set. */
 function run(onA: number[], onB: number[], speedup?: number, processorSharing = false): RequestRecord[] {
+  const shape = (d: DeviceConfig): DeviceConfig =>
+    speedup === undefined ? d : { ...d, colocated: { group: 'h', aloneSpeedup: speedup } };
+  return simulateOn(onA, onB, shape, processorSharing);
+}
+
+/** Two devices `a`, `b` with a frame service each (`ca`, `cb`), devices shaped by `shape`. */
+function simulateOn(
+  onA: number[],
+  onB: number[],
+  shape: (d: DeviceConfig) => DeviceConfig,
+  processorSharing = false,
+): RequestRecord[] {
   const base = scenario({
     devices: [device('a', core), device('b', core)],
     links: [link('la', 'a', 'sw', 1e30, 0), link('lb', 'b', 'sw', 1e30, 0)],
@@ -25,10 +37,7 @@ function run(onA: number[], onB: number[], speedup?: number, processorSharing = 
     ],
   });
   const shared = processorSharing ? { ...base, deviceSharing: 'processor-sharing' as const } : base;
-  const sc =
-    speedup === undefined
-      ? shared
-      : { ...shared, devices: shared.devices.map((d) => ({ ...d, colocated: { group: 'h', aloneSpeedup: speedup } })) };
+  const sc = { ...shared, devices: shared.devices.map(shape) };
   const rec = recorder();
   simulate(sc, {
     seed: 1,
@@ -63,55 +72,13 @@ describe('co-located devices', () => {
     });
 
   it('co-located › overhead while another device of the group has a request in flight › its own samples', () => {
-    const base = scenario({
-      devices: [device('a', core), device('b', core)],
-      links: [link('la', 'a', 'sw', 1e30, 0), link('lb', 'b', 'sw', 1e30, 0)],
-      horizonS: 60,
-      services: [
-        llmService({
-          name: 'ca',
-          kind: 'segmentation',
-          model: seg,
-          slo: { kind: 'frame', deadlineS: 100 },
-          maxBatch: 1,
-        }),
-        llmService({
-          name: 'cb',
-          kind: 'segmentation',
-          model: seg,
-          slo: { kind: 'frame', deadlineS: 100 },
-          maxBatch: 1,
-        }),
-      ],
-    });
-    const sc = {
-      ...base,
-      devices: base.devices.map((d) => ({
-        ...d,
-        colocated: { group: 'h', aloneSpeedup: 1 },
-        requestOverheadS: [0.001],
-        requestOverheadNeighbourBusyS: d.id === 'a' ? [0.004] : [0.5],
-      })),
-    };
-    const rec = recorder();
-    simulate(sc, {
-      seed: 1,
-      records: rec.records,
-      warmStart: true,
-      policyImpl: fixedPlanPolicy([
-        { service: 'ca', stages: [{ device: 'a', gpus: 1, firstLayer: 0, endLayer: seg.layers }] },
-        { service: 'cb', stages: [{ device: 'b', gpus: 1, firstLayer: 0, endLayer: seg.layers }] },
-      ]),
-      // b's frame (alone: back to back, 1 ms) is in flight when a's arrives 0.5 ms later.
-      arrivals: fixedArrivals({
-        ca: [
-          [1.0005, 1, 1],
-          [3, 1, 1],
-        ],
-        cb: [[1, 1, 1]],
-      }),
-    });
-    const recs = rec.byId.filter((r): r is RequestRecord => r !== undefined);
+    // b's frame (alone: back to back, 1 ms) is in flight when a's arrives 0.5 ms later.
+    const recs = simulateOn([1.0005, 3], [1], (d) => ({
+      ...d,
+      colocated: { group: 'h', aloneSpeedup: 1 },
+      requestOverheadS: [0.001],
+      requestOverheadNeighbourBusyS: d.id === 'a' ? [0.004] : [0.5],
+    }));
     const paid = (svc: string) => e2eOf(recs, svc).map((t) => Math.round((t - frameS) * 10000) / 10);
     expect(paid('cb')).toEqual([1]);
     expect(paid('ca')).toEqual([4, 1]);
