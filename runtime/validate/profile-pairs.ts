@@ -42,8 +42,12 @@ export interface PairProfiles {
   readonly aloneRatios: Map<string, number[]>;
 }
 
-/** The mean of each measured figure over agents (rows of one plan come in the same order on every agent). */
-export function meanRows(runs: readonly (readonly ProfileRow[])[]): ProfileRow[] {
+/**
+ * The mean of each measured figure over runs of one plan (rows come in the same order in every
+ * run): over agents measured at once, or over the profiles before and after a cell. `of` names
+ * the runs in the rows' `source`.
+ */
+export function meanRows(runs: readonly (readonly ProfileRow[])[], of: string): ProfileRow[] {
   const mean = (f: (r: ProfileRow) => number | undefined, i: number): number | undefined => {
     const xs = runs.map((rs) => f(rs[i]!)).filter((x): x is number => x !== undefined);
     return xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -57,7 +61,7 @@ export function meanRows(runs: readonly (readonly ProfileRow[])[]): ProfileRow[]
       ...(pre !== undefined ? { prefillTokPerS: pre } : {}),
       ...(dec !== undefined ? { decodeTokPerS: dec } : {}),
       ...(item !== undefined ? { itemLatencyS: item } : {}),
-      ...(runs.length > 1 ? { source: `${r.source} (mean of ${runs.length} agents measured at once)` } : {}),
+      ...(runs.length > 1 ? { source: `${r.source} (mean of ${runs.length} ${of})` } : {}),
     };
   });
 }
@@ -130,7 +134,10 @@ export async function profileAll(
         const runs = await Promise.all(
           agents.map((agent) => profileDevice({ url: agent.url, token: agent.token }, plan(agent, false))),
         );
-        pair = meanRows(runs.map((r) => r.rows));
+        pair = meanRows(
+          runs.map((r) => r.rows),
+          'agents measured at once',
+        );
         log(`  ${model} on ${deviceType}: ${profileSummary(pair)}`);
         if (measureAlone && agents.length > 1 && sameHost(agents)) {
           // Alone vs all at once, interleaved over ALONE_ROUNDS rounds of a small grid (batch 1, the

@@ -286,7 +286,10 @@ export async function validateOnTestbed(
       if (around) overhead.push(...after.overhead);
       const profiles = around
         ? new Map(
-            [...before.perService].map(([svc, rows]) => [svc, meanRows([rows, after.perService.get(svc) ?? rows])]),
+            [...before.perService].map(([svc, rows]) => [
+              svc,
+              meanRows([rows, after.perService.get(svc) ?? rows], 'profiles, before and after the cell'),
+            ]),
           )
         : before.perService;
       for (const [svc, rows] of profiles) {

@@ -13,6 +13,7 @@ import {
   FRAMEWORK_EFFICIENCY,
   calibrate,
   fitEfficiency,
+  pairKeys,
   predictRow,
   rowMeasures,
   type FitPoint,
@@ -216,5 +217,59 @@ describe('calibrate › per (device, model, framework)', () => {
     expect(calibrate(m, spec, 'tensorrt-llm')).not.toBe(cal);
     expect(calibrate(m, spec, 'tensorrt-llm')).toBe(calibrate(m, spec, 'tensorrt-llm'));
     expect(calibrate(m, deviceSpec())).not.toBe(cal);
+  });
+});
+
+describe('calibrate › the prefill set-up τp (a step carrying prompt tokens pays it, a decode step does not)', () => {
+  const base: Efficiency = { etaBw: 0.7, etaPrefill: 0.45, etaDecode: 0.2, overheadS: 0.001 };
+  const truth: Efficiency = { ...base, prefillOverheadS: 0.02 };
+  it('stepS › prefill and mixed steps pay τp × layers/32, decode-only and empty steps do not', () => {
+    const with_ = costOf(truth);
+    const without = costOf(base);
+    const tp = (0.02 * model.layers) / 32;
+    expect(with_.stepS(100, 0, 0, 0) - without.stepS(100, 0, 0, 0)).toBeCloseTo(tp, 12);
+    expect(with_.stepS(100, 3, 300, 0) - without.stepS(100, 3, 300, 0)).toBeCloseTo(tp, 12);
+    expect(with_.stepS(0, 3, 300, 0)).toBe(without.stepS(0, 3, 300, 0));
+    expect(with_.stepS(0, 0, 0, 0)).toBe(0);
+  });
+  // Rows shaped like the llama testbed's profile: prefill at three prompt sizes, decode at batch 1..4.
+  const rows: [ProfileRow, RowMeasure][] = [
+    [row({ batch: 1, promptTokens: 16 }), 'prefill'],
+    [row({ batch: 1, promptTokens: 64 }), 'prefill'],
+    [row({ batch: 1, promptTokens: 2048 }), 'prefill'],
+    [row({ batch: 1, promptTokens: 64, outputTokens: 16 }), 'decode'],
+    [row({ batch: 4, promptTokens: 64, outputTokens: 16 }), 'decode'],
+    [row({ batch: 256, promptTokens: 64, outputTokens: 16 }), 'decode'],
+  ];
+  const pointsOf = (e: Efficiency): FitPoint[] =>
+    rows.map(([r, measure]) => ({ row: r, measure, value: predictRow(costOf(e), r, measure), model, spec }));
+  it('pairKeys › τp only with prefill at two step sizes or more (one size cannot tell τp from ηp)', () => {
+    const pts = pointsOf(truth);
+    expect(pairKeys(pts)).toContain('prefillOverheadS');
+    expect(pairKeys([pts[0]!, pts[3]!, pts[4]!])).not.toContain('prefillOverheadS');
+    // Two rows of one size (batch 4 × 16 = batch 1 × 64 tokens per step) are one size.
+    expect(pairKeys([{ ...pts[0]!, row: row({ batch: 4, promptTokens: 16 }) }, pts[1]!])).not.toContain(
+      'prefillOverheadS',
+    );
+  });
+  it('calibrate › a pair whose rows show a prefill set-up gets it back; every row within 2%', () => {
+    const pts = pointsOf(truth);
+    const profiles = pts.map((p) =>
+      p.measure === 'prefill' ? { ...p.row, prefillTokPerS: p.value } : { ...p.row, decodeTokPerS: p.value },
+    );
+    const m = modelSpec({ profiles });
+    const e = calibrate(m, spec).efficiency;
+    expect(Math.abs((e.prefillOverheadS ?? 0) / 0.02 - 1)).toBeLessThan(0.1);
+    const c = new StepCost(stageFigures(m, spec, 1, 1, 1), e);
+    for (const p of pts) expect(Math.abs(predictRow(c, p.row, p.measure) / p.value - 1)).toBeLessThan(0.02);
+    // Without τp the same rows cannot be met: the short prompt's set-up lands on τ, which decode pays too.
+    const four = fitEfficiency(pts, FRAMEWORK_EFFICIENCY.generic, FRAMEWORK_EFFICIENCY.generic);
+    const worst = Math.max(...pts.map((p) => Math.abs(predictRow(costOf(four), p.row, p.measure) / p.value - 1)));
+    expect(worst).toBeGreaterThan(0.1);
+  });
+  it('calibrate › rows generated without a set-up keep τp near 0', () => {
+    const pts = pointsOf(base);
+    const e = fitEfficiency(pts, FRAMEWORK_EFFICIENCY.generic, FRAMEWORK_EFFICIENCY.generic, false, 10, pairKeys(pts));
+    expect(e.prefillOverheadS ?? 0).toBeLessThan(0.0005);
   });
 });

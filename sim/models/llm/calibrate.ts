@@ -109,8 +109,13 @@ export function pointEfficiency(e: Efficiency, p: FitPoint): Efficiency {
 }
 
 const KEYS = ['etaBw', 'etaPrefill', 'etaDecode', 'overheadS'] as const;
-/** The numeric efficiencies a fit moves (fp16Accumulate is a property of the framework). */
-export type FittedKey = (typeof KEYS)[number];
+/**
+ * The numeric efficiencies a fit moves (fp16Accumulate is a property of the framework);
+ * prefillOverheadS only where a pair's rows can tell it from τ (`pairKeys`).
+ */
+export type FittedKey = (typeof KEYS)[number] | 'prefillOverheadS';
+/** Keys whose scan is over seconds (10 µs … 30 ms), not efficiencies. */
+const isSeconds = (k: FittedKey): boolean => k === 'overheadS' || k === 'prefillOverheadS';
 /** Scan range of the overhead τ, as log seconds (10 µs … 30 ms). */
 const TAU_LO = Math.log(1e-5);
 const TAU_HI = Math.log(0.03);
@@ -140,6 +145,7 @@ function loss(points: readonly FitPoint[], e: Efficiency, prior: Efficiency | nu
     const d = Math.log(predictRow(c, p.row, p.measure) / p.value);
     s += d * d;
   }
+  // No prior on τp: its default 0 has no log, and it is fitted only where rows identify it.
   if (prior !== null)
     for (const k of KEYS) {
       const a = Math.log(e[k] / prior[k]);
@@ -167,11 +173,15 @@ export function fitEfficiency(
   let tauHalf = (TAU_HI - TAU_LO) / 2;
   for (let round = 0; round < ROUNDS; round++) {
     for (const k of keys) {
-      const tau = k === 'overheadS';
+      const tau = isSeconds(k);
       const h = tau ? tauHalf : half;
-      const centre = round === 0 ? (tau ? (TAU_HI + TAU_LO) / 2 : (LOG_HI + LOG_LO) / 2) : Math.log(best[k]);
+      const now = best[k] ?? 0;
+      // A value still at 0 (τp) scans the whole range again: the log grid has no centre at 0.
+      const centre =
+        round === 0 || !(now > 0) ? (tau ? (TAU_HI + TAU_LO) / 2 : (LOG_HI + LOG_LO) / 2) : Math.log(now);
+      const hh = round > 0 && !(now > 0) ? (tau ? (TAU_HI - TAU_LO) / 2 : (LOG_HI - LOG_LO) / 2) : h;
       for (let i = 0; i < GRID_N; i++) {
-        const x = Math.exp(centre - h + (2 * h * i) / (GRID_N - 1));
+        const x = Math.exp(centre - hh + (2 * hh * i) / (GRID_N - 1));
         // Bandwidth never above the device's peak; compute capped at maxEta (rows that imply
         // more than peak compute are data to question — docs/sim-models.md — not to hide).
         const v = tau ? x : Math.min(k === 'etaBw' ? 1 : maxEta, x);
@@ -187,6 +197,18 @@ export function fitEfficiency(
     tauHalf /= 4;
   }
   return best;
+}
+
+/**
+ * The keys a pair's own rows can fit: the four always (the prior holds those the rows do not
+ * reach), and the prefill set-up τp when the rows give prefill at two step sizes or more — with
+ * one size, τp and ηp trade off exactly.
+ */
+export function pairKeys(points: readonly FitPoint[]): readonly FittedKey[] {
+  const sizes = new Set<number>();
+  for (const p of points)
+    if (p.measure === 'prefill') sizes.add(Math.max(1, p.row.batch) * (p.row.promptTokens ?? DEFAULT_PROMPT));
+  return sizes.size >= 2 ? [...KEYS, 'prefillOverheadS'] : KEYS;
 }
 
 export interface Calibration {
@@ -228,7 +250,11 @@ export function calibrate(
   const cal: Calibration =
     points.length === 0
       ? { efficiency: base, source: 'roofline', rows: 0 }
-      : { efficiency: fitEfficiency(points, base, base), source: 'profile', rows: points.length };
+      : {
+          efficiency: fitEfficiency(points, base, base, false, Math.exp(LOG_HI), pairKeys(points)),
+          source: 'profile',
+          rows: points.length,
+        };
   m.set(framework, cal);
   return cal;
 }

@@ -12,7 +12,7 @@
  *
  * Model (a roofline per step without overlap — Williams et al., CACM 2009; applied to LLM
  * inference in arXiv 2402.16363 "LLM Inference Unveiled"):
- *   step = n·τ + max(mem, decode compute) + prefill compute + allReduce(tokens)
+ *   step = n·τ + [prefill] n·τp + max(mem, decode compute) + prefill compute + allReduce(tokens)
  *   n              = ⌈tokens / ubatch⌉ graph evaluations (ubatch: the service's, default no cap)
  *   mem            = (n · W(tokens / n) + kvTokens · kv) / (ηbw · BW)
  *   prefill compute = (prefillTokens · F + prefillPairs · A) / (ηp · Cp) + MoE expert rows
@@ -71,6 +71,18 @@ export interface Efficiency {
   readonly etaDecode: number;
   /** Fixed overhead per step of a 32-layer model, seconds (scaled by the stage's layers). */
   readonly overheadS: number;
+  /**
+   * Extra fixed overhead of a step that carries prompt tokens, seconds for a 32-layer model
+   * (scaled by the stage's layers like τ); absent = 0. Measured on this project's llama testbed
+   * (llama.cpp CPU build through node-llama-cpp, 1 thread, llama-20m; docs/fidelity.md "Prefill
+   * setup"): a 1-token evaluation took 1.8 ms, a 2-token prompt 4.6 ms, then +0.35 ms per token
+   * (16 → 10.4, 32 → 15.1 ms), while decode steps of 1–4 sequences cost 1.9 ms per sequence with
+   * no such jump — the multi-row matmul path has a set-up a GEMV does not. GPU engines have the
+   * same shape where decode-only steps replay a captured graph and prompt-carrying steps launch
+   * eagerly (assumption for them: no shared row separates it from τ, so the defaults keep 0).
+   * Fitted per (device, model) pair only when its rows give prefill at two prompt sizes or more.
+   */
+  readonly prefillOverheadS?: number;
   /**
    * Prefill GEMMs accumulate in FP16, so they run against the device's FP16-accumulate peak
    * (DeviceSpec.flopsFp16AccPerGpu, 2× on GeForce and GB10) — llama.cpp: cuBLAS with
@@ -166,6 +178,8 @@ export class StepCost {
   readonly decodeTokenS: number;
   readonly decodePairS: number;
   readonly overheadS: number;
+  /** Extra seconds per evaluation of a step with prompt tokens (Efficiency.prefillOverheadS). */
+  readonly prefillOverheadS: number;
   private readonly arFixedS: number;
   private readonly arPerTokenS: number;
   private readonly ubatch: number;
@@ -188,6 +202,7 @@ export class StepCost {
     this.decodeTokenS = (f.flopsPerToken / (eff.etaDecode * f.flops)) * sd;
     this.decodePairS = (f.flopsPerPair / (eff.etaDecode * f.flops)) * sd;
     this.overheadS = ((eff.overheadS * f.layers) / TAU_REFERENCE_LAYERS) * sd;
+    this.prefillOverheadS = (((eff.prefillOverheadS ?? 0) * f.layers) / TAU_REFERENCE_LAYERS) * sd;
     this.arFixedS = f.allReduceFixedS;
     this.arPerTokenS = f.allReducePerTokenS;
     this.ubatch = f.ubatchTokens;
@@ -204,6 +219,7 @@ export class StepCost {
     const decode = kvTokens * this.decodePairS + decodeSeqs * this.decodeTokenS;
     return (
       n * this.overheadS +
+      (prefillTokens > 0 ? n * this.prefillOverheadS : 0) +
       Math.max(mem, decode) +
       prefillTokens * this.prefillTokenS +
       prefillPairs * this.prefillPairS +
