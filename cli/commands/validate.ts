@@ -8,10 +8,14 @@
 import type { CommandModule } from 'yargs';
 import { isPolicyName, POLICY_NAMES } from '../../policies/index.js';
 import { formatIssues, readScenarioObject } from '../../scenarios/index.js';
+import fs from 'node:fs';
 import {
   exceedsThreshold,
+  readRecorded,
+  resimulate,
   testbedFromSpec,
   validateOnTestbed,
+  type ValidationReport,
   validationJson,
   validationText,
   writeFileAtomic,
@@ -40,6 +44,7 @@ interface ValidateArgs {
   'busy-calibration-s': number;
   colocation: boolean;
   'twin-replicas'?: number;
+  'live-runs': number;
   'profile-around': boolean;
   out?: string;
   'drain-s': number;
@@ -52,6 +57,7 @@ interface ValidateArgs {
   'trace-service'?: string;
   'trace-start-s'?: number;
   'trace-rate'?: number;
+  resimulate?: string;
 }
 
 const list = (text: string): string[] =>
@@ -124,6 +130,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         describe:
           'twin runs per cell differing only in their draws of the measured overheads; each figure is their median (default 9)',
       })
+      .option('live-runs', {
+        type: 'number',
+        default: 1,
+        describe:
+          'live replays per cell with the same arrivals; each live figure is their median (a p99 of one run is one draw of its slowest requests)',
+      })
       .option('profile-around', {
         type: 'boolean',
         default: false,
@@ -154,6 +166,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('trace-rate', {
         type: 'number',
         describe: "--trace: mean req/s over the horizon (default: the scenario's own trace's)",
+      })
+      .option('resimulate', {
+        type: 'string',
+        describe:
+          'no agents: re-simulate every cell recorded in this validate --out JSON with this build and compare with its live figures (policies, loads, seed, horizon and measurements: the recorded ones)',
       }),
   handler: async (args) => {
     checkOutputPath(args.out, '--out');
@@ -197,6 +214,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const reps = args['twin-replicas'];
     if (reps !== undefined && !(Number.isInteger(reps) && reps >= 1))
       throw new CliError(`--twin-replicas must be an integer ≥ 1, got ${reps}`, 2);
+    const liveRuns = args['live-runs'];
+    if (!(Number.isInteger(liveRuns) && liveRuns >= 1))
+      throw new CliError(`--live-runs must be an integer ≥ 1, got ${liveRuns}`, 2);
     const idleArg = args['round-trip-idle-ms'];
     const idleGaps =
       idleArg === undefined ? undefined : idleArg.trim() === 'none' ? [] : ints('round-trip-idle-ms', idleArg);
@@ -206,6 +226,37 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const log = (l: string): void => {
       process.stderr.write(`validate: ${l}\n`);
     };
+    const report = (value: ValidationReport): void => {
+      const json = validationJson(value, max, maxP99);
+      if (args.out !== undefined) writeFileAtomic(args.out, json);
+      process.stdout.write(args.json ? json : validationText(value, max, maxP99));
+      if (max !== undefined && exceedsThreshold(value.medianAbsGoodputError, max)) {
+        log(`medianAbsGoodputError ${value.medianAbsGoodputError} is above --max-goodput-error ${max}`);
+        process.exitCode = 1;
+      }
+      if (maxP99 !== undefined && exceedsThreshold(value.medianAbsE2eP99Error, maxP99)) {
+        log(`medianAbsE2eP99Error ${value.medianAbsE2eP99Error} is above --max-p99-error ${maxP99}`);
+        process.exitCode = 1;
+      }
+    };
+    if (args.resimulate !== undefined) {
+      const file = args.resimulate;
+      let json: unknown;
+      try {
+        json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new CliError(`--resimulate ${file}: ${e instanceof Error ? e.message : String(e)}`, 1);
+      }
+      const rec = readRecorded(json, file);
+      if (!rec.ok) throw new CliError(rec.issues.join('\n'), 1);
+      const r = resimulate(scenario, args.scenario, testbedFromSpec(spec), rec.value, {
+        ...(reps !== undefined ? { twinReplicas: reps } : {}),
+        log,
+      });
+      if (!r.ok) throw new CliError(r.issues.join('\n'), 1);
+      report(r.value);
+      return;
+    }
     await withTestbed(spec, args['start-testbed'], log, async () => {
       const r = await validateOnTestbed(scenario, args.scenario, testbedFromSpec(spec), {
         ...(policies !== undefined ? { policies } : {}),
@@ -222,6 +273,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         },
         roundTrip: args['round-trip'],
         busyCalibrationS: args['busy-calibration-s'],
+        liveRuns,
         colocation: args.colocation,
         ...(args['twin-replicas'] !== undefined ? { twinReplicas: args['twin-replicas'] } : {}),
         profileAround: args['profile-around'],
@@ -243,17 +295,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         throw new CliError(`validate: ${e instanceof Error ? e.message : String(e)}`, 1);
       });
       if (!r.ok) throw new CliError(r.issues.join('\n'), 1);
-      const json = validationJson(r.value, max, maxP99);
-      if (args.out !== undefined) writeFileAtomic(args.out, json);
-      process.stdout.write(args.json ? json : validationText(r.value, max, maxP99));
-      if (max !== undefined && exceedsThreshold(r.value.medianAbsGoodputError, max)) {
-        log(`medianAbsGoodputError ${r.value.medianAbsGoodputError} is above --max-goodput-error ${max}`);
-        process.exitCode = 1;
-      }
-      if (maxP99 !== undefined && exceedsThreshold(r.value.medianAbsE2eP99Error, maxP99)) {
-        log(`medianAbsE2eP99Error ${r.value.medianAbsE2eP99Error} is above --max-p99-error ${maxP99}`);
-        process.exitCode = 1;
-      }
+      report(r.value);
     });
   },
 };

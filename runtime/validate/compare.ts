@@ -51,41 +51,98 @@ const hasSamples = (a: LatencySummary, b: LatencySummary): boolean => a.count > 
 
 /** One row per metric; services are taken from the measured result (both run the same scenario). */
 export function compareResults(sim: RunResult, measured: RunResult): MetricRow[] {
-  const rows: MetricRow[] = [
-    row('total', 'goodputRps', sim.totals.goodputRps, measured.totals.goodputRps),
-    row('total', 'sloAttainment', sim.totals.sloAttainment, measured.totals.sloAttainment),
+  const pairs: [string, MetricName][] = [
+    ['total', 'goodputRps'],
+    ['total', 'sloAttainment'],
   ];
   for (const [name, m] of Object.entries(measured.services)) {
     const s = sim.services[name];
     if (s === undefined) throw new Error(`service ${name} is in the measured result but not in the simulated one`);
-    rows.push(
-      row(name, 'goodputRps', s.goodputRps, m.goodputRps),
-      row(name, 'sloAttainment', s.sloAttainment, m.sloAttainment),
-    );
-    if (hasSamples(s.ttftS, m.ttftS))
-      rows.push(row(name, 'ttftP50S', s.ttftS.p50, m.ttftS.p50), row(name, 'ttftP99S', s.ttftS.p99, m.ttftS.p99));
-    if (hasSamples(s.tpotS, m.tpotS))
-      rows.push(row(name, 'tpotP50S', s.tpotS.p50, m.tpotS.p50), row(name, 'tpotP99S', s.tpotS.p99, m.tpotS.p99));
-    rows.push(row(name, 'e2eP50S', s.e2eS.p50, m.e2eS.p50), row(name, 'e2eP99S', s.e2eS.p99, m.e2eS.p99));
+    pairs.push([name, 'goodputRps'], [name, 'sloAttainment']);
+    if (hasSamples(s.ttftS, m.ttftS)) pairs.push([name, 'ttftP50S'], [name, 'ttftP99S']);
+    if (hasSamples(s.tpotS, m.tpotS)) pairs.push([name, 'tpotP50S'], [name, 'tpotP99S']);
+    pairs.push([name, 'e2eP50S'], [name, 'e2eP99S']);
   }
-  return rows;
+  return pairs.map(([scope, metric]) =>
+    row(scope, metric, figureOf(sim, scope, metric), figureOf(measured, scope, metric)),
+  );
 }
 
+/**
+ * One cell: `sim` the twin's replicas (different draws of its measured overheads) and `measured`
+ * the live runs (the same arrivals, replayed again); each figure is the median over each side's
+ * runs, so one tail draw does not decide a p99.
+ */
 export function compareCell(
   policy: string,
   load: number,
   sim: RunResult | readonly RunResult[],
-  measured: RunResult,
+  measured: RunResult | readonly RunResult[],
 ): CellComparison {
   const sims: readonly RunResult[] = Array.isArray(sim) ? sim : [sim as RunResult];
-  const perReplica = sims.map((s) => compareResults(s, measured));
-  // Replicas of the twin (different draws of its measured overheads): each figure is the median
-  // over them, so one tail draw does not decide a p99 (the live side is one run).
-  const rows = perReplica[0]!.map((r, i) =>
-    row(r.scope, r.metric, medianOf(perReplica.map((rs) => rs[i]!.sim)), r.measured),
-  );
+  const lives: readonly RunResult[] = Array.isArray(measured) ? measured : [measured as RunResult];
+  // By (scope, metric): a run without samples of a service has fewer rows than another.
+  const sides = new Map<string, { scope: string; metric: MetricName; sim: number[]; measured: number[] }>();
+  for (const [si, s] of sims.entries())
+    for (const [li, l] of lives.entries())
+      for (const r of compareResults(s, l)) {
+        const key = `${r.scope}\u0000${r.metric}`;
+        const e = sides.get(key) ?? { scope: r.scope, metric: r.metric, sim: [], measured: [] };
+        sides.set(key, e);
+        if (li === 0) e.sim.push(r.sim);
+        if (si === 0) e.measured.push(r.measured);
+      }
+  const rows = [...sides.values()].map((e) => row(e.scope, e.metric, medianOf(e.sim), medianOf(e.measured)));
   const goodput = medianOf(sims.map((s) => s.totals.goodputRps));
-  return { policy, load, rows, goodputError: relativeError(goodput, measured.totals.goodputRps) };
+  const live = medianOf(lives.map((l) => l.totals.goodputRps));
+  return { policy, load, rows, goodputError: relativeError(goodput, live) };
+}
+
+/**
+ * The figure `metric` of `scope` (`total` or a service) in `r`; NaN where the result has no
+ * such service. The one place a row's figure is read from a RunResult.
+ */
+export function figureOf(r: RunResult, scope: string, metric: MetricName): number {
+  if (scope === 'total')
+    return metric === 'goodputRps' ? r.totals.goodputRps : metric === 'sloAttainment' ? r.totals.sloAttainment : NaN;
+  const s = r.services[scope];
+  if (s === undefined) return NaN;
+  switch (metric) {
+    case 'goodputRps':
+      return s.goodputRps;
+    case 'sloAttainment':
+      return s.sloAttainment;
+    case 'ttftP50S':
+      return s.ttftS.p50;
+    case 'ttftP99S':
+      return s.ttftS.p99;
+    case 'tpotP50S':
+      return s.tpotS.p50;
+    case 'tpotP99S':
+      return s.tpotS.p99;
+    case 'e2eP50S':
+      return s.e2eS.p50;
+    case 'e2eP99S':
+      return s.e2eS.p99;
+  }
+}
+
+/**
+ * A recorded cell compared again with new twin replicas (`parasim validate --resimulate`): each
+ * recorded row keeps its live figure and gets the replicas' median. The live runs are not
+ * needed: their figures are in the rows.
+ */
+export function compareToRecorded(
+  policy: string,
+  load: number,
+  sims: readonly RunResult[],
+  recorded: readonly Pick<MetricRow, 'scope' | 'metric' | 'measured'>[],
+): CellComparison {
+  const rows = recorded.map((r) =>
+    row(r.scope, r.metric, medianOf(sims.map((s) => figureOf(s, r.scope, r.metric))), r.measured),
+  );
+  const total = rows.find((r) => r.scope === 'total' && r.metric === 'goodputRps');
+  return { policy, load, rows, goodputError: total === undefined ? null : total.relError };
 }
 
 /** Median (mean of the two middle values for an even count); NaN values sort last. */

@@ -29,7 +29,13 @@ export function validationText(r: ValidationReport, maxError?: number, maxP99Err
     for (const m of c.rows)
       rows.push([c.policy, String(c.load), m.scope, m.metric, num(m.sim), num(m.measured), pct(m.relError)]);
   }
-  const lines = [`validation: scenario ${r.scenario}  testbed ${r.testbed}  seed ${r.seed}`, '', table(rows), ''];
+  const runs = r.liveRuns > 1 ? `  live runs per cell ${r.liveRuns} (median)` : '';
+  const lines = [
+    `validation: scenario ${r.scenario}  testbed ${r.testbed}  seed ${r.seed}${runs}`,
+    '',
+    table(rows),
+    '',
+  ];
   lines.push(
     `goodput error per cell: ${r.cells.map((c) => `${c.policy}@${c.load} ${pct(c.goodputError)}`).join(', ')}`,
   );
@@ -82,6 +88,7 @@ export function validationJson(r: ValidationReport, maxError?: number, maxP99Err
     seed: r.seed,
     policies: r.policies,
     loads: r.loads,
+    liveRuns: r.liveRuns,
     medianAbsGoodputError: r.medianAbsGoodputError,
     medianAbsServiceGoodputError: r.medianAbsServiceGoodputError,
     medianAbsE2eP50Error: r.medianAbsE2eP50Error,
@@ -90,6 +97,7 @@ export function validationJson(r: ValidationReport, maxError?: number, maxP99Err
     services: r.services,
     overhead: r.overhead,
     roundTripFits: r.roundTripFits,
+    twinInputs: r.twinInputs,
     ...(maxError !== undefined ? { maxGoodputError: maxError } : {}),
     ...(maxP99Error !== undefined ? { maxP99Error } : {}),
     ...(maxError !== undefined || maxP99Error !== undefined ? { pass: passGoodput && passP99 } : {}),
@@ -101,6 +109,8 @@ export function validationJson(r: ValidationReport, maxError?: number, maxP99Err
       simTotals: c.sim.totals,
       measuredTotals: c.measured.totals,
       measuredNotes: c.measured.notes,
+      twinProfiles: c.twinProfiles,
+      twinOverhead: c.twinOverhead,
     })),
     profiles: r.profiles,
     notes: r.notes,

@@ -1,19 +1,19 @@
 /**
- * `validate`: profile → simulate → replay → compare, for each policy × load of one scenario on
- * one testbed (docs/validation.md).
+ * `validate`: profile → calibrate → replay → simulate → compare, for each policy × load of one
+ * scenario on one testbed (docs/validation.md).
  *
- * 1. Profile: every (catalog device type of a testbed agent × agent model of a service) pair is
- *    measured once per run with `profileDevice`, on all agents of that type at once (mean); the rows are
- *    injected into every load-scaled scenario (`withProfiles`), so the simulator serves each
- *    device at the speed its agent showed. The scenario ↔ agent mapping is the testbed file's.
- *    The same profiling measures each pair's round trip (request → first byte beyond compute, per
- *    payload size); its fitted line goes on the simulated side as the device's link latency and
- *    bandwidth (round-trip-links.ts), unless `roundTrip: false`.
- * 2. Per cell (policy, load): the scenario object is load-scaled (`scaleLoad`, the sweep's load
- *    axis), validated, simulated with the cell's policy and seed (to horizon + drain, as the live
- *    replay measures: sim-window.ts), then replayed live with the same policy and seed (same
- *    arrival streams), and the two results compared (compare.ts).
- * Cells run one after another: live cells would otherwise share the CPU and disturb each other.
+ * 1. Profile (profile-pairs.ts): every (catalog device type of a testbed agent × agent model of a
+ *    service) pair is measured with `profileDevice` on all agents of that type at once (mean), with
+ *    each agent's round trip back to back and — this first time only — after idle gaps, and one
+ *    agent alone against all at once (co-location, colocation.ts).
+ * 2. Calibration replay (busy-round-trip.ts, `busyCalibrationS`): the scenario at load 1 with
+ *    seed + 1 through the controller, for the round trips of requests that meet a busy agent.
+ * 3. Per cell (policy, load), one after another (live cells would share the CPU): the scenario is
+ *    load-scaled (`scaleLoad`, the sweep's load axis) and replayed live `liveRuns` times with the
+ *    cell's policy and seed; the agents are profiled again (`profileAround`); the twin — the
+ *    scaled scenario with the mean of the profiles before and after it and every measured
+ *    overhead (twin.ts) — is simulated `twinReplicas` times like the replay measures
+ *    (sim-window.ts), and the two sides compared (compare.ts).
  */
 import type { RunResult } from '../../policies/index.js';
 import {
@@ -22,19 +22,17 @@ import {
   policyChoiceFor,
   scaleLoad,
   validateScenarioObject,
-  type IdleOverhead,
   type ProfileRow,
   type Scenario,
 } from '../../scenarios/index.js';
-import { replay, type ReplayOptions, type RoundTripSample, type Testbed } from '../controller/index.js';
-import { ROUND_TRIP_IDLE_GAPS_MS, withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
+import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
+import { ROUND_TRIP_IDLE_GAPS_MS, type OverheadFit, type OverheadRow } from '../profile/index.js';
 import {
-  fitsByType,
   idleSamplesByType,
   meanRows,
   profileAll,
   replaySamplesByType,
-  samplesByType,
+  type PairProfiles,
   type ProfileGrid,
 } from './profile-pairs.js';
 import {
@@ -45,12 +43,18 @@ import {
   type CellComparison,
   type ServiceErrorSummary,
 } from './compare.js';
-import { withRoundTrip, withTestbedFrames, type OverheadStates } from './round-trip-links.js';
-import { simulateLikeReplay } from './sim-window.js';
 import { withTraceOverride, type TraceOverride } from './trace-override.js';
 import { stepCostFitNotes } from './fit-notes.js';
-import { busyRoundTrips, inSituOverhead } from './busy-round-trip.js';
-import { aloneSpeedups, withColocation } from './colocation.js';
+import { busyRoundTrips } from './busy-round-trip.js';
+import { aloneSpeedups } from './colocation.js';
+import {
+  recordMeasurements,
+  simulateTwin,
+  twinOf,
+  type RecordedMeasurements,
+  type RunMeasurements,
+  type Twin,
+} from './twin.js';
 
 export type { ProfileGrid } from './profile-pairs.js';
 
@@ -103,14 +107,38 @@ export interface ValidateOptions {
    * replica 0.
    */
   readonly twinReplicas?: number;
+  /**
+   * Live replays per cell (default 1), all with the cell's seed (the same arrivals): each live
+   * figure is their median, as each simulated one is the twin replicas' — one live run is one draw
+   * of the host's timing, and a cell's p99 is its one or two slowest requests.
+   */
+  readonly liveRuns?: number;
   /** Replay another trace in the scenario's trace service (trace-override.ts). */
   readonly trace?: TraceOverride;
   readonly log?: (line: string) => void;
 }
 
 export interface CellRun extends CellComparison {
+  /** Twin replica 0 (the compared figures are medians over all replicas: compare.ts). */
   readonly sim: RunResult;
-  readonly measured: RunResult;
+  /** Live run 0's totals and notes (a re-simulated report: the recorded ones). */
+  readonly measured: Pick<RunResult, 'totals' | 'notes'>;
+  /** Every live run of the cell; absent in a re-simulated report (resimulate.ts). */
+  readonly live?: readonly RunResult[];
+  /** The profile rows the twin ran on, per service. */
+  readonly twinProfiles: Readonly<Record<string, readonly ProfileRow[]>>;
+  /** The report's `overhead` rows the twin's round trips came from: [from, to). */
+  readonly twinOverhead: readonly [number, number];
+}
+
+/** How the twins were run and what they were built from, beside the profiles and overhead rows. */
+export interface TwinInputs extends RecordedMeasurements {
+  /** The cells' horizon (arrivals), seconds, and the drain after it. */
+  readonly horizonS: number;
+  readonly drainS: number;
+  readonly twinReplicas: number;
+  /** The trace replayed instead of the scenario's own (ValidateOptions.trace). */
+  readonly trace?: TraceOverride;
 }
 
 export interface ValidationReport {
@@ -120,6 +148,8 @@ export interface ValidationReport {
   readonly seed: number;
   readonly policies: readonly string[];
   readonly loads: readonly number[];
+  /** Live replays per cell (ValidateOptions.liveRuns). */
+  readonly liveRuns: number;
   readonly profiles: readonly ProfileRow[];
   readonly cells: readonly CellRun[];
   /** Median over cells of the total-goodput error. */
@@ -133,6 +163,8 @@ export interface ValidationReport {
   readonly medianAbsTtftP99Error: number;
   /** Round trip measured per device type (rows) and what the simulated side used (fits). */
   readonly overhead: readonly OverheadRow[];
+  /** What rebuilds every cell's twin without the agents (`resimulate`). */
+  readonly twinInputs: TwinInputs;
   readonly roundTripFits: Readonly<Record<string, OverheadFit>>;
   readonly notes: readonly string[];
 }
@@ -141,7 +173,7 @@ export type ValidateResult =
   { readonly ok: true; readonly value: ValidationReport } | { readonly ok: false; readonly issues: readonly string[] };
 
 /** The scenario object at load `m` (and horizon override), validated. */
-function scenarioAt(
+export function scenarioAt(
   base: Record<string, unknown>,
   file: string,
   m: number,
@@ -154,18 +186,23 @@ function scenarioAt(
   return r.ok ? r.value : formatIssues(r.issues);
 }
 
-/**
- * Runs the validation. `base` is the scenario as a plain YAML object (readScenarioObject), `file`
- * its path (messages, relative trace paths). Agent failures while profiling or replaying throw
- * (the caller reports them); invalid inputs come back as issues.
- */
-export async function validateOnTestbed(
+interface Inputs {
+  /** The scenario as a YAML object, with a replayed trace swapped in (`opts.trace`). */
+  readonly base: Record<string, unknown>;
+  /** `base` at load 1. */
+  readonly first: Scenario;
+  readonly loads: readonly number[];
+  readonly policies: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/** Everything that can be wrong before an agent is asked anything, as issues. */
+export function checkInputs(
   original: unknown,
   file: string,
   testbed: Testbed,
-  opts: ValidateOptions = {},
-): Promise<ValidateResult> {
-  const log = opts.log ?? (() => {});
+  opts: ValidateOptions,
+): { ok: true; value: Inputs } | { ok: false; issues: readonly string[] } {
   const notes: string[] = [];
   let base = original;
   if (opts.trace !== undefined) {
@@ -173,13 +210,15 @@ export async function validateOnTestbed(
     if (!o.ok) return { ok: false, issues: o.issues };
     base = o.value;
     notes.push(o.note);
-    log(o.note);
   }
   if (!isPlainObject(base)) return { ok: false, issues: [`${file}: a scenario is a YAML mapping`] };
   const loads = opts.loads ?? [1];
   const bad = loads.filter((m) => !(m > 0) || !Number.isFinite(m));
   if (bad.length > 0 || loads.length === 0)
     return { ok: false, issues: [`loads must be finite numbers > 0 (got ${loads.join(', ')})`] };
+  const runs = opts.liveRuns ?? 1;
+  if (!Number.isInteger(runs) || runs < 1)
+    return { ok: false, issues: [`live runs per cell must be an integer ≥ 1 (got ${runs})`] };
   const first = scenarioAt(base, file, 1, opts.horizonS);
   if (typeof first === 'string') return { ok: false, issues: [first] };
   const policies = opts.policies ?? [first.policy.name];
@@ -193,14 +232,112 @@ export async function validateOnTestbed(
   const unmapped = first.devices.filter((d) => !testbed.agents.some((a) => a.device === d.id)).map((d) => d.id);
   if (unmapped.length > 0)
     notes.push(`devices without an agent (down live, simulated as present): ${unmapped.join(', ')}`);
+  return { ok: true, value: { base, first, loads, policies, notes } };
+}
 
+/** One cell's inputs that do not change from cell to cell. */
+interface CellContext {
+  readonly testbed: Testbed;
+  readonly measured: RunMeasurements;
+  readonly seed: number;
+  readonly liveRuns: number;
+  readonly twinReplicas: number;
+  readonly opts: ValidateOptions;
+  /** Profiles the agents again after a cell (`profileAround`), or null: the profile before stands. */
+  readonly profileAgain: (() => Promise<PairProfiles>) | null;
+  readonly log: (line: string) => void;
+}
+
+interface CellOutcome {
+  readonly run: Omit<CellRun, 'twinProfiles' | 'twinOverhead'>;
+  /** The profile the next cell starts from. */
+  readonly after: PairProfiles;
+  /** The rows the twin ran on, per service. */
+  readonly profiles: ReadonlyMap<string, readonly ProfileRow[]>;
+  readonly twin: Twin;
+}
+
+/**
+ * One cell: replay live `liveRuns` times from the profile known before it, profile again
+ * (`profileAround`), then simulate the twin — built from the mean of the profiles before and after
+ * — `twinReplicas` times and compare (compare.ts: each figure a median over runs and replicas).
+ */
+async function runCell(
+  c: CellContext,
+  name: string,
+  load: number,
+  scaled: Scenario,
+  before: PairProfiles,
+): Promise<CellOutcome> {
+  const live = twinOf(scaled, c.measured, before.perService, before.overhead).scenario;
+  const policy = policyChoiceFor(live, name);
+  const lives: RunResult[] = [];
+  for (let k = 0; k < c.liveRuns; k++) {
+    const which = c.liveRuns > 1 ? `, run ${k + 1} of ${c.liveRuns}` : '';
+    c.log(`cell ${name} × load ${load}: replaying live (${live.horizonS} s of arrivals${which})`);
+    const r = await replay(live, c.testbed, {
+      ...c.opts.replay,
+      policy,
+      seed: c.seed,
+      ...(c.opts.replay?.log === undefined ? { log: c.log } : {}),
+    });
+    lives.push(r.result);
+  }
+  const after = c.profileAgain === null ? before : await c.profileAgain();
+  const profiles =
+    after === before
+      ? before.perService
+      : new Map(
+          [...before.perService].map(([svc, rows]) => [
+            svc,
+            meanRows([rows, after.perService.get(svc) ?? rows], 'profiles, before and after the cell'),
+          ]),
+        );
+  c.log(`cell ${name} × load ${load}: simulating`);
+  const { twin, runs: replicas } = simulateTwin(
+    scaled,
+    c.measured,
+    profiles,
+    after === before ? before.overhead : [...before.overhead, ...after.overhead],
+    { policy: name, seed: c.seed, drainS: c.opts.replay?.drainS ?? 30, replicas: c.twinReplicas },
+  );
+  const sim = replicas[0]!;
+  const cell = compareCell(name, load, replicas, lives);
+  const measured = lives[0]!;
+  c.log(
+    `cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${measured.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`,
+  );
+  return { run: { ...cell, sim, measured, live: lives }, after, profiles, twin };
+}
+
+/**
+ * Runs the validation. `original` is the scenario as a plain YAML object (readScenarioObject), `file`
+ * its path (messages, relative trace paths). Agent failures while profiling or replaying throw
+ * (the caller reports them); invalid inputs come back as issues. Steps: check the inputs; profile
+ * every pair (with the idle-gap round trips and co-location, once); the calibration replay; the
+ * cells, one after another.
+ */
+export async function validateOnTestbed(
+  original: unknown,
+  file: string,
+  testbed: Testbed,
+  opts: ValidateOptions = {},
+): Promise<ValidateResult> {
+  const log = opts.log ?? (() => {});
+  const input = checkInputs(original, file, testbed, opts);
+  if (!input.ok) return input;
+  const { base, first, loads, policies } = input.value;
+  const notes = [...input.value.notes];
+  for (const n of notes) log(n);
   const grid = opts.profileGrid ?? DEFAULT_PROFILE_GRID;
   const label = opts.profileLabel ?? 'measured: parasim validate';
-  const around = opts.profileAround === true;
+  const roundTrip = opts.roundTrip !== false;
+  const seed = opts.seed ?? first.seed;
+
   // The wake-up after idle is measured once, with the first profile (a property of the host's
   // processes and idle states, not of a cell; ~5 s per agent and service kind).
-  const idleGapsMs = opts.roundTrip === false ? [] : (grid.roundTripIdleGapsMs ?? ROUND_TRIP_IDLE_GAPS_MS);
-  let before = await profileAll(
+  const idleGapsMs = roundTrip ? (grid.roundTripIdleGapsMs ?? ROUND_TRIP_IDLE_GAPS_MS) : [];
+  const firstProfile = await profileAll(
     first,
     testbed,
     { ...grid, roundTripIdleGapsMs: idleGapsMs },
@@ -208,114 +345,78 @@ export async function validateOnTestbed(
     log,
     opts.colocation !== false,
   );
-  const speedups = aloneSpeedups(before.aloneRatios);
-  const later: ProfileGrid = { ...grid, roundTripIdleGapsMs: [] };
-  const overhead: OverheadRow[] = [...before.overhead];
-  const idleProfiled =
-    opts.roundTrip === false ? new Map<string, IdleOverhead[]>() : idleSamplesByType(before.overhead);
-  const usedRows: ProfileRow[] = [];
-  const usedByService = new Map<string, ProfileRow[]>();
-  if (opts.roundTrip === false)
-    notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
-  if (around)
-    notes.push(
-      "profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host's speed)",
-    );
-  let fits = new Map<string, OverheadFit>();
-  /** Round-trip states per device type for the cell being simulated (profiles before and after it, the calibration replay). */
-  let states = new Map<string, OverheadStates>();
-  /** The cell's scenario with `profiles` injected and the round trip on its links. */
-  const withMeasured = (
-    scenario: Scenario,
-    profiles: ReadonlyMap<string, ProfileRow[]>,
-    noteLinks = false,
-  ): Scenario => {
-    let s = scenario;
-    for (const [svc, rows] of profiles) s = withProfiles(s, svc, rows);
-    const rt = withRoundTrip(s, fits, states);
-    const fr = withTestbedFrames(rt.scenario, testbed.segment);
-    const co = withColocation(fr.scenario, testbed, speedups);
-    if (noteLinks) notes.push(...rt.notes, ...fr.notes, ...co.notes);
-    return co.scenario;
+  const profiled: RunMeasurements = {
+    testbed,
+    roundTrip,
+    speedups: aloneSpeedups(firstProfile.aloneRatios),
+    idle: roundTrip ? idleSamplesByType(firstProfile.overhead) : new Map(),
+    replayed: new Map(),
+    calibrationS: 0,
   };
-  const seed = opts.seed ?? first.seed;
-  const busyS = opts.roundTrip === false ? 0 : (opts.busyCalibrationS ?? 60);
-  /** Per device type, the calibration replay's round trips (busy-round-trip.ts). */
-  let replayed = new Map<string, RoundTripSample[]>();
-  if (busyS > 0) {
-    const cal = scenarioAt(base, file, 1, busyS);
+
+  const calibrationS = roundTrip ? (opts.busyCalibrationS ?? 60) : 0;
+  let measured = profiled;
+  if (calibrationS > 0) {
+    const cal = scenarioAt(base, file, 1, calibrationS);
     if (typeof cal === 'string') return { ok: false, issues: [cal] };
-    log(`calibration replay: ${busyS} s at load 1, seed + 1 (round trips through the controller)`);
-    const measured = await busyRoundTrips(withMeasured(cal, before.perService), testbed, {
+    log(`calibration replay: ${calibrationS} s at load 1, seed + 1 (round trips through the controller)`);
+    const calTwin = twinOf(cal, profiled, firstProfile.perService, firstProfile.overhead).scenario;
+    const samples = await busyRoundTrips(calTwin, testbed, {
       policy: policyChoiceFor(cal, policies[0]!),
       seed,
       ...(opts.replay !== undefined ? { replay: opts.replay } : {}),
     });
-    replayed = replaySamplesByType(before.overhead, measured, new Map(first.devices.map((d) => [d.id, d.spec.key])));
+    const typeOf = new Map(first.devices.map((d) => [d.id, d.spec.key]));
+    measured = { ...profiled, replayed: replaySamplesByType(firstProfile.overhead, samples, typeOf), calibrationS };
   }
-  /** The twin's overhead states per device type: the replay's where it has enough samples, else the profile's. */
-  const overheadStates = (warmByType: ReadonlyMap<string, number[]>, noteSources: boolean): void => {
-    states = new Map();
-    for (const [t, warm] of warmByType) {
-      const x = inSituOverhead(warm, idleProfiled.get(t) ?? [], replayed.get(t) ?? []);
-      states.set(t, x);
-      if (noteSources)
-        notes.push(
-          x.fromReplay.length > 0
-            ? `round trip on ${t} from the calibration replay (${busyS} s at load 1, seed + 1): ${x.fromReplay.join('; ')}; other states from the profile`
-            : `round trip on ${t}: the calibration replay had too few samples in every state; all from the profile`,
-        );
-    }
+
+  const around = opts.profileAround === true;
+  if (around)
+    notes.push(
+      "profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host's speed)",
+    );
+  const liveRuns = opts.liveRuns ?? 1;
+  if (liveRuns > 1)
+    notes.push(
+      `${liveRuns} live runs per cell (same arrivals); each live figure is their median, as each simulated one is the twin replicas'`,
+    );
+  const later: ProfileGrid = { ...grid, roundTripIdleGapsMs: [] };
+  const context: CellContext = {
+    testbed,
+    measured,
+    seed,
+    liveRuns,
+    twinReplicas: Math.max(1, opts.twinReplicas ?? DEFAULT_TWIN_REPLICAS),
+    opts,
+    profileAgain: around ? () => profileAll(first, testbed, later, label, log) : null,
+    log,
   };
+  const overhead: OverheadRow[] = [...firstProfile.overhead];
+  const usedByService = new Map<string, ProfileRow[]>();
   const cells: CellRun[] = [];
+  let before = firstProfile;
+  /** Where `before`'s overhead rows start in `overhead`. */
+  let beforeAt = 0;
+  let fits: ReadonlyMap<string, OverheadFit> = new Map();
   for (const load of loads) {
     const scaled = scenarioAt(base, file, load, opts.horizonS);
     if (typeof scaled === 'string') return { ok: false, issues: [scaled] };
     for (const name of policies) {
-      fits = opts.roundTrip === false ? new Map<string, OverheadFit>() : fitsByType(overhead);
-      const liveScenario = withMeasured(scaled, before.perService);
-      const policy = policyChoiceFor(liveScenario, name);
-      log(`cell ${name} × load ${load}: replaying live (${liveScenario.horizonS} s of arrivals)`);
-      const live = await replay(liveScenario, testbed, {
-        ...opts.replay,
-        policy,
-        seed,
-        ...(opts.replay?.log === undefined ? { log } : {}),
+      const out = await runCell(context, name, load, scaled, before);
+      const afterAt = out.after === before ? beforeAt : overhead.length;
+      if (out.after !== before) overhead.push(...out.after.overhead);
+      for (const [svc, rows] of out.profiles) usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
+      if (cells.length === 0) notes.push(...out.twin.notes);
+      fits = out.twin.fits;
+      cells.push({
+        ...out.run,
+        twinProfiles: Object.fromEntries(out.profiles),
+        twinOverhead: [beforeAt, overhead.length],
       });
-      const after = around ? await profileAll(first, testbed, later, label, log) : before;
-      if (around) overhead.push(...after.overhead);
-      const profiles = around
-        ? new Map(
-            [...before.perService].map(([svc, rows]) => [
-              svc,
-              meanRows([rows, after.perService.get(svc) ?? rows], 'profiles, before and after the cell'),
-            ]),
-          )
-        : before.perService;
-      for (const [svc, rows] of profiles) {
-        usedRows.push(...rows);
-        usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
-      }
-      if (opts.roundTrip !== false)
-        overheadStates(
-          samplesByType(around ? [...before.overhead, ...after.overhead] : before.overhead),
-          cells.length === 0,
-        );
-      log(`cell ${name} × load ${load}: simulating`);
-      const cellScenario = withMeasured(scaled, profiles, cells.length === 0);
-      const replicas = Array.from({ length: Math.max(1, opts.twinReplicas ?? DEFAULT_TWIN_REPLICAS) }, (_, r) =>
-        simulateLikeReplay(cellScenario, seed, policy, opts.replay?.drainS ?? 30, r),
-      );
-      const sim = replicas[0]!;
-      const cell = compareCell(name, load, replicas, live.result);
-      log(
-        `cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${live.result.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`,
-      );
-      cells.push({ ...cell, sim, measured: live.result });
-      before = after;
+      before = out.after;
+      beforeAt = afterAt;
     }
   }
-  const uniqueRows = [...new Set(usedRows)];
   notes.push(...stepCostFitNotes(first, usedByService));
   const services = summarizeServices(cells);
   return {
@@ -327,7 +428,8 @@ export async function validateOnTestbed(
       seed,
       policies,
       loads,
-      profiles: uniqueRows,
+      liveRuns,
+      profiles: [...new Set([...usedByService.values()].flat())],
       cells,
       medianAbsGoodputError: medianAbsGoodputError(cells),
       services,
@@ -336,6 +438,13 @@ export async function validateOnTestbed(
       medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
       medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
       overhead,
+      twinInputs: {
+        ...recordMeasurements(measured),
+        horizonS: first.horizonS,
+        drainS: opts.replay?.drainS ?? 30,
+        twinReplicas: context.twinReplicas,
+        ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
+      },
       roundTripFits: Object.fromEntries(fits),
       notes,
     },

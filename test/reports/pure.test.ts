@@ -226,6 +226,7 @@ describe('reading and grouping', () => {
       seed: 1,
       policies: ['epara'],
       loads: [1],
+      liveRuns: 1,
       profiles: [],
       notes: [],
       medianAbsGoodputError: 0.05,

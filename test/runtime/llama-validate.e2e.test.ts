@@ -107,7 +107,7 @@ describe('validate › llama testbed', () => {
     // Same arrivals on both sides; every live request accounted for.
     expect(cell.sim.totals.offered).toBe(cell.measured.totals.offered);
     expect(cell.measured.totals.inflight).toBe(0);
-    expect(cell.measured.services['chat']!.ok).toBeGreaterThan(0);
+    expect(cell.live![0]!.services['chat']!.ok).toBeGreaterThan(0);
     // The profile and the round trip were measured on the llama agent and used.
     expect(v.profiles.some((p) => p.deviceType === 'x86-vm-core' && p.decodeTokPerS !== undefined)).toBe(true);
     expect(v.roundTripFits['x86-vm-core']).toBeDefined();

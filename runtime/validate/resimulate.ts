@@ -1,0 +1,171 @@
+/**
+ * `parasim validate --resimulate FILE`: the simulated side of a recorded validation again, against
+ * the live figures it recorded — no agent, no testbed time. Every cell's twin is rebuilt from what
+ * the report kept (the profile rows it ran on, its round-trip rows, the run's idle-gap, calibration
+ * and co-location measurements: `twinInputs`) with the simulator as it is now, so a change to a
+ * model is checked against the same live runs instead of a new, differently noisy one (one live
+ * run of the llama testbed's twelve cells takes ~19 minutes and its p99 errors move by ±10 points
+ * from run to run). Pure apart from the simulator's CPU: a report in, a report out.
+ */
+import type { RunResult } from '../../policies/index.js';
+import { isPlainObject, type ProfileRow } from '../../scenarios/index.js';
+import type { Testbed } from '../controller/index.js';
+import type { OverheadRow } from '../profile/index.js';
+import {
+  compareToRecorded,
+  medianAbsGoodputError,
+  summarizeServices,
+  worstServiceMedian,
+  type CellComparison,
+  type MetricRow,
+} from './compare.js';
+import { stepCostFitNotes } from './fit-notes.js';
+import { measurementsOf, simulateTwin } from './twin.js';
+import { checkInputs, scenarioAt, type CellRun, type TwinInputs, type ValidateResult } from './validate.js';
+
+/** A recorded cell as `validationJson` writes it. */
+interface RecordedCell {
+  readonly policy: string;
+  readonly load: number;
+  readonly rows: readonly MetricRow[];
+  readonly measuredTotals: RunResult['totals'];
+  readonly measuredNotes: readonly string[];
+  readonly twinProfiles: Readonly<Record<string, readonly ProfileRow[]>>;
+  readonly twinOverhead: readonly [number, number];
+}
+
+/** What `--resimulate` reads from a validation JSON. */
+export interface RecordedValidation {
+  readonly policies: readonly string[];
+  readonly loads: readonly number[];
+  readonly seed: number;
+  readonly liveRuns?: number;
+  readonly overhead: readonly OverheadRow[];
+  readonly twinInputs: TwinInputs;
+  readonly cells: readonly RecordedCell[];
+}
+
+/** The parts of a parsed validation JSON `--resimulate` needs, or why it cannot use it. */
+export function readRecorded(
+  json: unknown,
+  file: string,
+): { ok: true; value: RecordedValidation } | { ok: false; issues: string[] } {
+  if (!isPlainObject(json) || json['schema'] !== 'parasim.validation/1')
+    return { ok: false, issues: [`${file}: not a validation report (schema parasim.validation/1)`] };
+  if (!isPlainObject(json['twinInputs']))
+    return {
+      ok: false,
+      issues: [
+        `${file}: no twinInputs — written by a parasim validate from before they were recorded; run validate again`,
+      ],
+    };
+  const cells = json['cells'];
+  if (!Array.isArray(cells) || cells.length === 0) return { ok: false, issues: [`${file}: cells: none recorded`] };
+  const bad = cells.findIndex(
+    (c: unknown) =>
+      !isPlainObject(c) ||
+      typeof c['policy'] !== 'string' ||
+      typeof c['load'] !== 'number' ||
+      !Array.isArray(c['rows']) ||
+      !isPlainObject(c['measuredTotals']) ||
+      !Array.isArray(c['measuredNotes']) ||
+      !isPlainObject(c['twinProfiles']) ||
+      !Array.isArray(c['twinOverhead']),
+  );
+  if (bad >= 0)
+    return {
+      ok: false,
+      issues: [
+        `${file}: cells[${bad}]: needs policy, load, rows, measuredTotals, measuredNotes, twinProfiles and twinOverhead`,
+      ],
+    };
+  if (!Array.isArray(json['overhead'])) return { ok: false, issues: [`${file}: overhead: missing`] };
+  return { ok: true, value: json as unknown as RecordedValidation };
+}
+
+export interface ResimulateOptions {
+  /** Twin replicas per cell (default: the recorded run's). */
+  readonly twinReplicas?: number;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Re-simulates every cell of `recorded` for the scenario `original` (the YAML object the run
+ * validated, at `file`) on `testbed` (its frame size and hosts shape the twin; no agent is asked
+ * anything) and compares with the recorded live figures.
+ */
+export function resimulate(
+  original: unknown,
+  file: string,
+  testbed: Testbed,
+  recorded: RecordedValidation,
+  opts: ResimulateOptions = {},
+): ValidateResult {
+  const log = opts.log ?? (() => {});
+  const tw = recorded.twinInputs;
+  const input = checkInputs(original, file, testbed, {
+    loads: recorded.loads,
+    policies: recorded.policies,
+    horizonS: tw.horizonS,
+    ...(tw.trace !== undefined ? { trace: tw.trace } : {}),
+  });
+  if (!input.ok) return input;
+  const { base, first } = input.value;
+  const measured = measurementsOf(tw, testbed);
+  const replicas = Math.max(1, opts.twinReplicas ?? tw.twinReplicas);
+  const notes = [
+    ...input.value.notes,
+    `re-simulated with the simulator of this build against the live figures recorded in the report (${replicas} twin replicas per cell)`,
+  ];
+  const cells: CellRun[] = [];
+  const usedByService = new Map<string, ProfileRow[]>();
+  for (const [i, c] of recorded.cells.entries()) {
+    const scaled = scenarioAt(base, file, c.load, tw.horizonS);
+    if (typeof scaled === 'string') return { ok: false, issues: [scaled] };
+    const profiles = new Map(Object.entries(c.twinProfiles));
+    const [from, to] = c.twinOverhead;
+    log(`cell ${c.policy} × load ${c.load}: simulating (${replicas} replicas)`);
+    const { twin, runs } = simulateTwin(scaled, measured, profiles, recorded.overhead.slice(from, to), {
+      policy: c.policy,
+      seed: recorded.seed,
+      drainS: tw.drainS,
+      replicas,
+    });
+    if (i === 0) notes.push(...twin.notes);
+    for (const [svc, rows] of profiles) usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
+    const cell: CellComparison = compareToRecorded(c.policy, c.load, runs, c.rows);
+    cells.push({
+      ...cell,
+      sim: runs[0]!,
+      measured: { totals: c.measuredTotals, notes: c.measuredNotes },
+      twinProfiles: c.twinProfiles,
+      twinOverhead: c.twinOverhead,
+    });
+  }
+  notes.push(...stepCostFitNotes(first, usedByService));
+  const services = summarizeServices(cells);
+  return {
+    ok: true,
+    value: {
+      schema: 'parasim.validation/1',
+      scenario: first.name,
+      testbed: testbed.file,
+      seed: recorded.seed,
+      policies: recorded.policies,
+      loads: recorded.loads,
+      liveRuns: recorded.liveRuns ?? 1,
+      profiles: [...new Set([...usedByService.values()].flat())],
+      cells,
+      medianAbsGoodputError: medianAbsGoodputError(cells),
+      services,
+      medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
+      medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
+      medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
+      medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
+      overhead: recorded.overhead,
+      twinInputs: { ...tw, twinReplicas: replicas },
+      roundTripFits: {},
+      notes,
+    },
+  };
+}
