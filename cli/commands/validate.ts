@@ -9,12 +9,15 @@ import type { CommandModule } from 'yargs';
 import { isPolicyName, POLICY_NAMES } from '../../policies/index.js';
 import { formatIssues, readScenarioObject } from '../../scenarios/index.js';
 import fs from 'node:fs';
+import path from 'node:path';
+import type { RequestRecord } from '../../policies/index.js';
 import {
   exceedsThreshold,
   readRecorded,
   resimulate,
   testbedFromSpec,
   validateOnTestbed,
+  type CellRecordKey,
   type ValidationReport,
   validationJson,
   validationText,
@@ -46,6 +49,7 @@ interface ValidateArgs {
   'twin-replicas'?: number;
   'live-runs': number;
   'profile-around': boolean;
+  'profile-mean': string;
   out?: string;
   'drain-s': number;
   repeats: number;
@@ -58,6 +62,7 @@ interface ValidateArgs {
   'trace-start-s'?: number;
   'trace-rate'?: number;
   resimulate?: string;
+  records?: string;
 }
 
 const list = (text: string): string[] =>
@@ -130,6 +135,13 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         describe:
           'twin runs per cell differing only in their draws of the measured overheads; each figure is their median (default 9)',
       })
+      .option('profile-mean', {
+        type: 'string',
+        choices: ['run', 'cell'],
+        default: 'run',
+        describe:
+          "with --profile-around: simulate every cell with the mean of all the run's profiles (run) or of the two around it (cell: a host whose speed drifts within the run)",
+      })
       .option('live-runs', {
         type: 'number',
         default: 1,
@@ -166,6 +178,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('trace-rate', {
         type: 'number',
         describe: "--trace: mean req/s over the horizon (default: the scenario's own trace's)",
+      })
+      .option('records', {
+        type: 'string',
+        describe:
+          'write every request of every cell here, one JSON line each: <policy>-x<load>-live<k>.jsonl per live run and <policy>-x<load>-sim.jsonl (twin replica 0)',
       })
       .option('resimulate', {
         type: 'string',
@@ -257,6 +274,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       report(r.value);
       return;
     }
+    const recordsDir = args.records;
+    if (recordsDir !== undefined) fs.mkdirSync(recordsDir, { recursive: true });
+    const recordLines = new Map<string, string[]>();
+    const recordFile = (k: CellRecordKey): string =>
+      path.join(recordsDir ?? '.', `${k.policy}-x${k.load}-${k.side === 'live' ? `live${k.run}` : 'sim'}.jsonl`);
     await withTestbed(spec, args['start-testbed'], log, async () => {
       const r = await validateOnTestbed(scenario, args.scenario, testbedFromSpec(spec), {
         ...(policies !== undefined ? { policies } : {}),
@@ -277,6 +299,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         colocation: args.colocation,
         ...(args['twin-replicas'] !== undefined ? { twinReplicas: args['twin-replicas'] } : {}),
         profileAround: args['profile-around'],
+        profileMean: args['profile-mean'] === 'cell' ? 'cell' : 'run',
         profileLabel: `measured: parasim validate ${new Date().toISOString().slice(0, 10)}`,
         replay: { drainS: args['drain-s'] },
         ...(args.trace !== undefined
@@ -290,11 +313,22 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
               },
             }
           : {}),
+        ...(recordsDir !== undefined
+          ? {
+              records: (k: CellRecordKey, rec: RequestRecord) => {
+                const f = recordFile(k);
+                const lines = recordLines.get(f) ?? [];
+                recordLines.set(f, lines);
+                lines.push(JSON.stringify(rec));
+              },
+            }
+          : {}),
         log,
       }).catch((e: unknown) => {
         throw new CliError(`validate: ${e instanceof Error ? e.message : String(e)}`, 1);
       });
       if (!r.ok) throw new CliError(r.issues.join('\n'), 1);
+      for (const [f, lines] of recordLines) writeFileAtomic(f, `${lines.join('\n')}\n`);
       report(r.value);
     });
   },

@@ -11,6 +11,8 @@
 export {
   compareResults,
   compareCell,
+  compareToRecorded,
+  figureOf,
   relativeError,
   medianAbsGoodputError,
   exceedsThreshold,
@@ -29,6 +31,7 @@ export {
   type ValidationReport,
   type ValidateResult,
   type CellRun,
+  type CellRecordKey,
   type TwinInputs,
   type ProfileGrid,
 } from './validate.js';

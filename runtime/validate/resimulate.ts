@@ -133,7 +133,9 @@ export function resimulate(
     });
     if (i === 0) notes.push(...twin.notes);
     for (const [svc, rows] of profiles) usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
-    const cell: CellComparison = compareToRecorded(c.policy, c.load, runs, c.rows);
+    // A figure the live run did not have (NaN) is null in the JSON.
+    const live = c.rows.map((r) => ({ ...r, measured: (r.measured as number | null) ?? NaN }));
+    const cell: CellComparison = compareToRecorded(c.policy, c.load, runs, live);
     cells.push({
       ...cell,
       sim: runs[0]!,

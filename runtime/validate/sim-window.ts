@@ -8,7 +8,7 @@
  * controller also places and waits until the placement is ready before t = 0, so the simulation
  * starts warm (`warmStart`): the t = 0 placement skips weight loading.
  */
-import type { RunResult, ServiceResult } from '../../policies/index.js';
+import type { RequestRecord, RunResult, ServiceResult } from '../../policies/index.js';
 import type { PolicyChoice, Scenario } from '../../scenarios/index.js';
 import { simulate } from '../../sim/index.js';
 import { openArrivals } from '../../traces/index.js';
@@ -19,6 +19,7 @@ export function simulateLikeReplay(
   policy: PolicyChoice,
   drainS: number,
   overheadReplica = 0,
+  records?: (r: RequestRecord) => void,
 ): RunResult {
   const h = scenario.horizonS;
   const long: Scenario = { ...scenario, horizonS: h + drainS };
@@ -27,6 +28,7 @@ export function simulateLikeReplay(
     policy,
     warmStart: true,
     overheadReplica,
+    ...(records !== undefined ? { records } : {}),
     arrivals: (svc, o) => openArrivals(svc.arrivals, { ...o, horizonS: h }),
   });
   const services: Record<string, ServiceResult> = {};

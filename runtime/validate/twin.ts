@@ -7,7 +7,7 @@
  * the profile known before the cell, so the policies plan on the same figures on both sides.
  * Pure: a scenario, the round-trip fits and one note per applied measurement.
  */
-import type { RunResult } from '../../policies/index.js';
+import type { RequestRecord, RunResult } from '../../policies/index.js';
 import { policyChoiceFor, type IdleOverhead, type ProfileRow, type Scenario } from '../../scenarios/index.js';
 import type { RoundTripSample, Testbed } from '../controller/index.js';
 import { withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
@@ -77,6 +77,8 @@ export interface TwinRun {
   readonly drainS: number;
   /** Runs that differ only in their draws of the measured overheads (streams `overhead:<device>/r<r>`). */
   readonly replicas: number;
+  /** Every request of replica 0 (`validate --records`). */
+  readonly records?: (r: RequestRecord) => void;
 }
 
 /** The twin of a cell (`twinOf`) simulated `run.replicas` times like the replay measures. */
@@ -90,7 +92,7 @@ export function simulateTwin(
   const twin = twinOf(scaled, m, profiles, overhead);
   const policy = policyChoiceFor(twin.scenario, run.policy);
   const runs = Array.from({ length: Math.max(1, run.replicas) }, (_, r) =>
-    simulateLikeReplay(twin.scenario, run.seed, policy, run.drainS, r),
+    simulateLikeReplay(twin.scenario, run.seed, policy, run.drainS, r, r === 0 ? run.records : undefined),
   );
   return { twin, runs };
 }

@@ -10,12 +10,13 @@
  *    seed + 1 through the controller, for the round trips of requests that meet a busy agent.
  * 3. Per cell (policy, load), one after another (live cells would share the CPU): the scenario is
  *    load-scaled (`scaleLoad`, the sweep's load axis) and replayed live `liveRuns` times with the
- *    cell's policy and seed; the agents are profiled again (`profileAround`); the twin — the
- *    scaled scenario with the mean of the profiles before and after it and every measured
- *    overhead (twin.ts) — is simulated `twinReplicas` times like the replay measures
- *    (sim-window.ts), and the two sides compared (compare.ts).
+ *    cell's policy and seed; the agents are profiled again (`profileAround`).
+ * 4. Per cell, after the live cells: the twin — the scaled scenario with the mean of the run's
+ *    profiles (or of the two around the cell: `profileMean`) and every measured overhead
+ *    (twin.ts) — is simulated `twinReplicas` times like the replay measures (sim-window.ts),
+ *    and the two sides compared (compare.ts).
  */
-import type { RunResult } from '../../policies/index.js';
+import type { RequestRecord, RunResult } from '../../policies/index.js';
 import {
   formatIssues,
   isPlainObject,
@@ -91,6 +92,12 @@ export interface ValidateOptions {
    */
   readonly profileAround?: boolean;
   /**
+   * With `profileAround`: 'run' (default) simulates every cell with the mean of all the run's
+   * profiles and round trips; 'cell' with the mean of the profiles just before and after it (a
+   * host whose speed drifts within the run).
+   */
+  readonly profileMean?: 'run' | 'cell';
+  /**
    * Seconds of arrivals of the calibration replay that measures the round trip of requests
    * reaching a busy agent (busy-round-trip.ts; load 1, seed + 1, the first policy). Default 60;
    * 0: none (a request reaching a busy device draws the back-to-back samples).
@@ -113,9 +120,22 @@ export interface ValidateOptions {
    * of the host's timing, and a cell's p99 is its one or two slowest requests.
    */
   readonly liveRuns?: number;
+  /**
+   * Every request of every cell: each live run's (`run` 0…) and the twin's replica 0 (`run` 0),
+   * for a look at where a cell's two sides part (`validate --records DIR`).
+   */
+  readonly records?: (cell: CellRecordKey, r: RequestRecord) => void;
   /** Replay another trace in the scenario's trace service (trace-override.ts). */
   readonly trace?: TraceOverride;
   readonly log?: (line: string) => void;
+}
+
+/** Which run of which cell a request record belongs to. */
+export interface CellRecordKey {
+  readonly policy: string;
+  readonly load: number;
+  readonly side: 'live' | 'sim';
+  readonly run: number;
 }
 
 export interface CellRun extends CellComparison {
@@ -248,38 +268,43 @@ interface CellContext {
   readonly log: (line: string) => void;
 }
 
-interface CellOutcome {
-  readonly run: Omit<CellRun, 'twinProfiles' | 'twinOverhead'>;
-  /** The profile the next cell starts from. */
+/** A cell's live side, and what its twin is built from. */
+interface LiveCell {
+  readonly name: string;
+  readonly load: number;
+  readonly scaled: Scenario;
+  readonly lives: readonly RunResult[];
+  /** The profile after the cell (the next cell's before); `before` itself without `profileAround`. */
   readonly after: PairProfiles;
-  /** The rows the twin ran on, per service. */
+  /** The mean of the profiles before and after the cell, per service. */
   readonly profiles: ReadonlyMap<string, readonly ProfileRow[]>;
-  readonly twin: Twin;
 }
 
 /**
- * One cell: replay live `liveRuns` times from the profile known before it, profile again
- * (`profileAround`), then simulate the twin — built from the mean of the profiles before and after
- * — `twinReplicas` times and compare (compare.ts: each figure a median over runs and replicas).
+ * A cell's live side: replay `liveRuns` times from the profile known before it (the scenario the
+ * policies plan with), then profile again (`profileAround`).
  */
-async function runCell(
+async function liveCell(
   c: CellContext,
   name: string,
   load: number,
   scaled: Scenario,
   before: PairProfiles,
-): Promise<CellOutcome> {
+): Promise<LiveCell> {
   const live = twinOf(scaled, c.measured, before.perService, before.overhead).scenario;
   const policy = policyChoiceFor(live, name);
   const lives: RunResult[] = [];
   for (let k = 0; k < c.liveRuns; k++) {
     const which = c.liveRuns > 1 ? `, run ${k + 1} of ${c.liveRuns}` : '';
     c.log(`cell ${name} × load ${load}: replaying live (${live.horizonS} s of arrivals${which})`);
+    const records = c.opts.records;
+    const key: CellRecordKey = { policy: name, load, side: 'live', run: k };
     const r = await replay(live, c.testbed, {
       ...c.opts.replay,
       policy,
       seed: c.seed,
       ...(c.opts.replay?.log === undefined ? { log: c.log } : {}),
+      ...(records !== undefined ? { records: (x: RequestRecord) => records(key, x) } : {}),
     });
     lives.push(r.result);
   }
@@ -293,21 +318,37 @@ async function runCell(
             meanRows([rows, after.perService.get(svc) ?? rows], 'profiles, before and after the cell'),
           ]),
         );
+  return { name, load, scaled, lives, after, profiles };
+}
+
+/**
+ * A cell's twin, from `profiles` and the round-trip rows `overhead`, simulated `twinReplicas`
+ * times and compared with its live runs (compare.ts: each figure a median over runs and replicas).
+ */
+function twinCell(
+  c: CellContext,
+  cell: LiveCell,
+  profiles: ReadonlyMap<string, readonly ProfileRow[]>,
+  overhead: readonly OverheadRow[],
+): { run: Omit<CellRun, 'twinProfiles' | 'twinOverhead'>; twin: Twin } {
+  const { name, load, lives } = cell;
   c.log(`cell ${name} × load ${load}: simulating`);
-  const { twin, runs: replicas } = simulateTwin(
-    scaled,
-    c.measured,
-    profiles,
-    after === before ? before.overhead : [...before.overhead, ...after.overhead],
-    { policy: name, seed: c.seed, drainS: c.opts.replay?.drainS ?? 30, replicas: c.twinReplicas },
-  );
+  const { twin, runs: replicas } = simulateTwin(cell.scaled, c.measured, profiles, overhead, {
+    policy: name,
+    seed: c.seed,
+    drainS: c.opts.replay?.drainS ?? 30,
+    replicas: c.twinReplicas,
+    ...(c.opts.records !== undefined
+      ? { records: (x: RequestRecord) => c.opts.records!({ policy: name, load, side: 'sim', run: 0 }, x) }
+      : {}),
+  });
   const sim = replicas[0]!;
-  const cell = compareCell(name, load, replicas, lives);
+  const compared = compareCell(name, load, replicas, lives);
   const measured = lives[0]!;
   c.log(
-    `cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${measured.totals.goodputRps.toFixed(3)} req/s (error ${cell.goodputError === null ? 'undefined' : `${(cell.goodputError * 100).toFixed(1)}%`})`,
+    `cell ${name} × load ${load}: goodput sim ${sim.totals.goodputRps.toFixed(3)} live ${measured.totals.goodputRps.toFixed(3)} req/s (error ${compared.goodputError === null ? 'undefined' : `${(compared.goodputError * 100).toFixed(1)}%`})`,
   );
-  return { run: { ...cell, sim, measured, live: lives }, after, profiles, twin };
+  return { run: { ...compared, sim, measured, live: lives }, twin };
 }
 
 /**
@@ -392,30 +433,52 @@ export async function validateOnTestbed(
     log,
   };
   const overhead: OverheadRow[] = [...firstProfile.overhead];
-  const usedByService = new Map<string, ProfileRow[]>();
-  const cells: CellRun[] = [];
+  const lives: { cell: LiveCell; overheadAt: readonly [number, number] }[] = [];
   let before = firstProfile;
   /** Where `before`'s overhead rows start in `overhead`. */
   let beforeAt = 0;
-  let fits: ReadonlyMap<string, OverheadFit> = new Map();
   for (const load of loads) {
     const scaled = scenarioAt(base, file, load, opts.horizonS);
     if (typeof scaled === 'string') return { ok: false, issues: [scaled] };
     for (const name of policies) {
-      const out = await runCell(context, name, load, scaled, before);
-      const afterAt = out.after === before ? beforeAt : overhead.length;
-      if (out.after !== before) overhead.push(...out.after.overhead);
-      for (const [svc, rows] of out.profiles) usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
-      if (cells.length === 0) notes.push(...out.twin.notes);
-      fits = out.twin.fits;
-      cells.push({
-        ...out.run,
-        twinProfiles: Object.fromEntries(out.profiles),
-        twinOverhead: [beforeAt, overhead.length],
-      });
-      before = out.after;
+      const cell = await liveCell(context, name, load, scaled, before);
+      const afterAt = cell.after === before ? beforeAt : overhead.length;
+      if (cell.after !== before) overhead.push(...cell.after.overhead);
+      lives.push({ cell, overheadAt: [beforeAt, overhead.length] });
+      before = cell.after;
       beforeAt = afterAt;
     }
+  }
+  // With `profileMean: 'run'` every twin runs on the mean of all the run's profiles and every
+  // round trip they measured: the profiles of one run scatter ±10–20% around it from cell to cell
+  // (docs/validation.md), more than the host's speed drifts within the run.
+  const pooled = around && opts.profileMean !== 'cell';
+  if (pooled)
+    notes.push(
+      `every cell simulated with the mean of the run's ${lives.length + 1} profiles (before the first cell and after each) and all their round trips`,
+    );
+  const runProfiles = new Map(
+    [...firstProfile.perService.keys()].map((svc) => [
+      svc,
+      meanRows(
+        [firstProfile.perService.get(svc)!, ...lives.map((l) => l.cell.after.perService.get(svc) ?? [])].filter(
+          (rows) => rows.length > 0,
+        ),
+        'profiles of the run',
+      ),
+    ]),
+  );
+  const usedByService = new Map<string, ProfileRow[]>();
+  const cells: CellRun[] = [];
+  let fits: ReadonlyMap<string, OverheadFit> = new Map();
+  for (const { cell, overheadAt } of lives) {
+    const profiles = pooled ? runProfiles : cell.profiles;
+    const at: readonly [number, number] = pooled ? [0, overhead.length] : overheadAt;
+    const out = twinCell(context, cell, profiles, overhead.slice(at[0], at[1]));
+    for (const [svc, rows] of profiles) usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
+    if (cells.length === 0) notes.push(...out.twin.notes);
+    fits = out.twin.fits;
+    cells.push({ ...out.run, twinProfiles: Object.fromEntries(profiles), twinOverhead: at });
   }
   notes.push(...stepCostFitNotes(first, usedByService));
   const services = summarizeServices(cells);

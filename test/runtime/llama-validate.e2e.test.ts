@@ -24,7 +24,7 @@ import {
   testbedUp,
   type TestbedSpec,
 } from '../../runtime/controller/index.js';
-import { validateOnTestbed, validationJson } from '../../runtime/validate/index.js';
+import { readRecorded, resimulate, validateOnTestbed, validationJson } from '../../runtime/validate/index.js';
 import { ROOT } from '../cli-paths.js';
 import { AGENT_COMMAND } from './loopback-fixture.js';
 
@@ -57,6 +57,7 @@ describe('validate › llama testbed', () => {
   it('validate › least-loaded × load 1, 22 s › goodput within 10%, chat p50 E2E within 25%', async () => {
     const quiet = (): boolean => os.loadavg()[0]! <= 2 * os.availableParallelism();
     const quietBefore = quiet();
+    const perSide = new Map<string, number[]>();
     const read = readScenarioObject(path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'));
     if (!read.ok) throw new Error(JSON.stringify(read.issues));
     const r = await validateOnTestbed(
@@ -82,6 +83,10 @@ describe('validate › llama testbed', () => {
         // A calibration replay needs ~60 s to fill its states (docs/validation.md); this short
         // test keeps the profile's samples (the states are unit-tested in overhead-states.test.ts).
         busyCalibrationS: 0,
+        records: (k, rec) => {
+          const key = `${k.side}${k.run}`;
+          perSide.set(key, [...(perSide.get(key) ?? []), rec.id]);
+        },
       },
     );
     expect(r.ok).toBe(true);
@@ -107,6 +112,9 @@ describe('validate › llama testbed', () => {
     // Same arrivals on both sides; every live request accounted for.
     expect(cell.sim.totals.offered).toBe(cell.measured.totals.offered);
     expect(cell.measured.totals.inflight).toBe(0);
+    // Every request of both sides reached `records` (validate --records), the same ids on each.
+    expect(perSide.get('live0')!.length).toBe(cell.measured.totals.offered);
+    expect([...perSide.get('sim0')!].sort((a, b) => a - b)).toEqual([...perSide.get('live0')!].sort((a, b) => a - b));
     expect(cell.live![0]!.services['chat']!.ok).toBeGreaterThan(0);
     // The profile and the round trip were measured on the llama agent and used.
     expect(v.profiles.some((p) => p.deviceType === 'x86-vm-core' && p.decodeTokPerS !== undefined)).toBe(true);
@@ -142,5 +150,20 @@ describe('validate › llama testbed', () => {
       'services',
     ])
       expect(json).toHaveProperty(k);
+    // The report re-simulates to its own figures without the agents (validate --resimulate).
+    const rec = readRecorded(JSON.parse(validationJson(v)), 'e2e.json');
+    if (!rec.ok) throw new Error(rec.issues.join('; '));
+    const again = resimulate(
+      read.value,
+      path.join(ROOT, 'scenarios/testbed/llama-cpu-scenario.yaml'),
+      testbedFromSpec(spec),
+      rec.value,
+    );
+    if (!again.ok) throw new Error(again.issues.join('; '));
+    for (const [i, row] of again.value.cells[0]!.rows.entries()) {
+      const want = cell.rows[i]!.sim;
+      if (Number.isNaN(want)) expect(row.sim).toBeNaN();
+      else expect(Math.abs(row.sim - want)).toBeLessThanOrEqual(Math.abs(want) * 1e-6 + 1e-12);
+    }
   }, 88_000);
 });

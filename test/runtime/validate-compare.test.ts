@@ -4,6 +4,8 @@ import type { LatencySummary, RunResult, ServiceResult } from '../../policies/in
 import {
   compareCell,
   compareResults,
+  compareToRecorded,
+  figureOf,
   exceedsThreshold,
   medianAbsGoodputError,
   relativeError,
@@ -164,5 +166,53 @@ describe('validate › twin replicas', () => {
     expect(
       compareCell('p', 1, mk(0.02, 4), mk(0.01, 4)).rows.find((r) => r.metric === 'e2eP99S')!.relError,
     ).toBeCloseTo(1, 12);
+  });
+});
+
+describe('validate › live runs and recorded cells', () => {
+  const mk = (p99: number, goodput: number, withCam = true) =>
+    ({
+      totals: { goodputRps: goodput, sloAttainment: 1 },
+      services: withCam
+        ? {
+            cam: {
+              goodputRps: goodput,
+              sloAttainment: 1,
+              ttftS: { count: 0, p50: NaN, p99: NaN },
+              tpotS: { count: 0, p50: NaN, p99: NaN },
+              e2eS: { count: 10, p50: 0.002, p99 },
+            },
+          }
+        : {},
+    }) as unknown as RunResult;
+  it('compare › several live runs › each live figure is their median (two: the mean), the goodput error on it', () => {
+    const cell = compareCell('p', 1, [mk(0.01, 4)], [mk(0.008, 4), mk(0.012, 3), mk(0.03, 5)]);
+    const p99 = cell.rows.find((r) => r.scope === 'cam' && r.metric === 'e2eP99S')!;
+    expect(p99.measured).toBe(0.012);
+    expect(p99.relError).toBeCloseTo(1 / 6, 12);
+    expect(cell.goodputError).toBe(0);
+    const two = compareCell('p', 1, [mk(0.01, 4)], [mk(0.008, 4), mk(0.012, 2)]);
+    expect(two.rows.find((r) => r.metric === 'e2eP99S')!.measured).toBeCloseTo(0.01, 12);
+    expect(two.goodputError).toBeCloseTo(1 / 3, 12); // 4 vs (4 + 2) / 2
+  });
+  it('figureOf › total and per service, NaN for a service the result lacks', () => {
+    const r = mk(0.02, 4);
+    expect(figureOf(r, 'total', 'goodputRps')).toBe(4);
+    expect(figureOf(r, 'cam', 'e2eP99S')).toBe(0.02);
+    expect(figureOf(r, 'cam', 'e2eP50S')).toBe(0.002);
+    expect(figureOf(r, 'total', 'e2eP99S')).toBeNaN();
+    expect(figureOf(mk(0.02, 4, false), 'cam', 'e2eP99S')).toBeNaN();
+  });
+  it('compareToRecorded › new replicas against recorded live figures › median sim, live kept, goodput error from the total row', () => {
+    const recorded = compareCell('p', 1, [mk(0.05, 9)], [mk(0.01, 4)]).rows;
+    const cell = compareToRecorded('p', 1, [mk(0.02, 4), mk(0.008, 4), mk(0.011, 5)], recorded);
+    expect(cell.rows.map((r) => `${r.scope}.${r.metric}`)).toEqual(recorded.map((r) => `${r.scope}.${r.metric}`));
+    const p99 = cell.rows.find((r) => r.scope === 'cam' && r.metric === 'e2eP99S')!;
+    expect(p99.measured).toBe(0.01);
+    expect(p99.sim).toBe(0.011);
+    expect(p99.relError).toBeCloseTo(0.1, 12);
+    expect(cell.goodputError).toBe(0);
+    // Without a total goodput row there is no cell goodput error to give.
+    expect(compareToRecorded('p', 1, [mk(0.02, 4)], recorded.filter((r) => r.scope !== 'total')).goodputError).toBeNull();
   });
 });
