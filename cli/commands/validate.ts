@@ -48,6 +48,7 @@ interface ValidateArgs {
   colocation: boolean;
   'twin-replicas'?: number;
   'live-runs': number;
+  'round-trip-other-cells': boolean;
   'profile-around': boolean;
   'profile-mean': string;
   out?: string;
@@ -141,6 +142,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         default: 'run',
         describe:
           "with --profile-around: simulate every cell with the mean of all the run's profiles (run) or of the two around it (cell: a host whose speed drifts within the run)",
+      })
+      .option('round-trip-other-cells', {
+        type: 'boolean',
+        default: true,
+        describe:
+          "each cell's twin also draws round trips measured in the other cells' live runs, by agent state (leave one cell out; --no-round-trip-other-cells: calibration replay and profile only)",
       })
       .option('live-runs', {
         type: 'number',
@@ -296,6 +303,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         roundTrip: args['round-trip'],
         busyCalibrationS: args['busy-calibration-s'],
         liveRuns,
+        roundTripFromOtherCells: args['round-trip-other-cells'],
         colocation: args.colocation,
         ...(args['twin-replicas'] !== undefined ? { twinReplicas: args['twin-replicas'] } : {}),
         profileAround: args['profile-around'],

@@ -111,6 +111,7 @@ export function validationJson(r: ValidationReport, maxError?: number, maxP99Err
       measuredNotes: c.measured.notes,
       twinProfiles: c.twinProfiles,
       twinOverhead: c.twinOverhead,
+      roundTrips: c.roundTrips,
     })),
     profiles: r.profiles,
     notes: r.notes,

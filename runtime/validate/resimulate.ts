@@ -9,7 +9,7 @@
  */
 import type { RunResult } from '../../policies/index.js';
 import { isPlainObject, type ProfileRow } from '../../scenarios/index.js';
-import type { Testbed } from '../controller/index.js';
+import type { RoundTripSample, Testbed } from '../controller/index.js';
 import type { OverheadRow } from '../profile/index.js';
 import {
   compareToRecorded,
@@ -20,7 +20,7 @@ import {
   type MetricRow,
 } from './compare.js';
 import { stepCostFitNotes } from './fit-notes.js';
-import { measurementsOf, simulateTwin } from './twin.js';
+import { measurementsOf, simulateTwin, withOtherCells } from './twin.js';
 import { checkInputs, scenarioAt, type CellRun, type TwinInputs, type ValidateResult } from './validate.js';
 
 /** A recorded cell as `validationJson` writes it. */
@@ -32,6 +32,8 @@ interface RecordedCell {
   readonly measuredNotes: readonly string[];
   readonly twinProfiles: Readonly<Record<string, readonly ProfileRow[]>>;
   readonly twinOverhead: readonly [number, number];
+  /** Absent in reports from before round trips were recorded per cell. */
+  readonly roundTrips?: readonly RoundTripSample[];
 }
 
 /** What `--resimulate` reads from a validation JSON. */
@@ -125,7 +127,13 @@ export function resimulate(
     const profiles = new Map(Object.entries(c.twinProfiles));
     const [from, to] = c.twinOverhead;
     log(`cell ${c.policy} × load ${c.load}: simulating (${replicas} replicas)`);
-    const { twin, runs } = simulateTwin(scaled, measured, profiles, recorded.overhead.slice(from, to), {
+    const rows = recorded.overhead.slice(from, to);
+    // Leave one cell out, as the run did (empty round trips: the run did not draw from other cells).
+    const others = recorded.cells.filter((_, j) => j !== i).flatMap((o) => o.roundTrips ?? []);
+    const typeOf = new Map(scaled.devices.map((d) => [d.id, d.spec.key]));
+    const others2 = others.map((x) => ({ ...x, idleS: (x.idleS as number | null) ?? NaN }));
+    const m = withOtherCells(measured, others2, (recorded.cells.length - 1) * (recorded.liveRuns ?? 1), rows, typeOf);
+    const { twin, runs } = simulateTwin(scaled, m, profiles, rows, {
       policy: c.policy,
       seed: recorded.seed,
       drainS: tw.drainS,
@@ -142,6 +150,7 @@ export function resimulate(
       measured: { totals: c.measuredTotals, notes: c.measuredNotes },
       twinProfiles: c.twinProfiles,
       twinOverhead: c.twinOverhead,
+      roundTrips: c.roundTrips ?? [],
     });
   }
   notes.push(...stepCostFitNotes(first, usedByService));

@@ -13,7 +13,7 @@ import type { RoundTripSample, Testbed } from '../controller/index.js';
 import { withProfiles, type OverheadFit, type OverheadRow } from '../profile/index.js';
 import { inSituOverhead } from './busy-round-trip.js';
 import { withColocation } from './colocation.js';
-import { fitsByType, samplesByType } from './profile-pairs.js';
+import { fitsByType, replaySamplesByType, samplesByType } from './profile-pairs.js';
 import { withRoundTrip, withTestbedFrames, type OverheadStates } from './round-trip-links.js';
 import { simulateLikeReplay } from './sim-window.js';
 
@@ -30,6 +30,8 @@ export interface RunMeasurements {
   readonly replayed: ReadonlyMap<string, readonly RoundTripSample[]>;
   /** Seconds of arrivals of the calibration replay (0: none), for the notes. */
   readonly calibrationS: number;
+  /** Live runs of other cells whose round trips `replayed` also holds (`withOtherCells`), for the notes. */
+  readonly otherRuns?: number;
 }
 
 export interface Twin {
@@ -55,11 +57,15 @@ export function twinOf(
     for (const [t, warm] of samplesByType(overhead)) {
       const x = inSituOverhead(warm, m.idle.get(t) ?? [], m.replayed.get(t) ?? []);
       states.set(t, x);
-      if (m.calibrationS > 0)
+      const sources = [
+        ...(m.calibrationS > 0 ? [`the calibration replay (${m.calibrationS} s at load 1, seed + 1)`] : []),
+        ...((m.otherRuns ?? 0) > 0 ? [`${m.otherRuns} live runs of the other cells`] : []),
+      ].join(' and ');
+      if (sources !== '')
         notes.push(
           x.fromReplay.length > 0
-            ? `round trip on ${t} from the calibration replay (${m.calibrationS} s at load 1, seed + 1): ${x.fromReplay.join('; ')}; other states from the profile`
-            : `round trip on ${t}: the calibration replay had too few samples in every state; all from the profile`,
+            ? `round trip on ${t} from ${sources}: ${x.fromReplay.join('; ')}; other states from the profile`
+            : `round trip on ${t}: ${sources} had too few samples in every state; all from the profile`,
         );
     }
   else notes.push('round trip not modelled (roundTrip: false): links keep their catalog figures');
@@ -133,4 +139,26 @@ export function measurementsOf(r: RecordedMeasurements, testbed: Testbed): RunMe
       Object.entries(r.replayed).map(([t, xs]) => [t, xs.map((x) => ({ ...x, idleS: num(x.idleS as number | null) }))]),
     ),
   };
+}
+
+/**
+ * `m` with the round trips measured through the controller in other cells' live runs added to
+ * the calibration replay's (leave one cell out: a cell's twin never sees its own live figures).
+ * A 60-s calibration gives ~45 frames that meet a busy agent, whose top few decide the twin's
+ * p99: two runs' busy-state p90 was 8.1 and 12.0 ms (docs/decisions.md); eleven other cells' runs
+ * give thousands, in the states the twin draws by. `typeOf` maps a device to its type,
+ * `overhead` picks the kind per type (fitsByType).
+ */
+export function withOtherCells(
+  m: RunMeasurements,
+  others: readonly RoundTripSample[],
+  runs: number,
+  overhead: readonly OverheadRow[],
+  typeOf: ReadonlyMap<string, string>,
+): RunMeasurements {
+  if (others.length === 0 || !m.roundTrip) return m;
+  const added = replaySamplesByType(overhead, others, typeOf);
+  const replayed = new Map(m.replayed);
+  for (const [t, xs] of added) replayed.set(t, [...(replayed.get(t) ?? []), ...xs]);
+  return { ...m, replayed, otherRuns: runs };
 }

@@ -26,7 +26,7 @@ import {
   type ProfileRow,
   type Scenario,
 } from '../../scenarios/index.js';
-import { replay, type ReplayOptions, type Testbed } from '../controller/index.js';
+import { replay, type ReplayOptions, type RoundTripSample, type Testbed } from '../controller/index.js';
 import { ROUND_TRIP_IDLE_GAPS_MS, type OverheadFit, type OverheadRow } from '../profile/index.js';
 import {
   idleSamplesByType,
@@ -52,6 +52,7 @@ import {
   recordMeasurements,
   simulateTwin,
   twinOf,
+  withOtherCells,
   type RecordedMeasurements,
   type RunMeasurements,
   type Twin,
@@ -91,6 +92,11 @@ export interface ValidateOptions {
    * minutes before a cell measures another machine than the cell met.
    */
   readonly profileAround?: boolean;
+  /**
+   * Each cell's twin also draws its round trips from those of the other cells' live runs (leave
+   * one cell out; twin.ts `withOtherCells`). Default true.
+   */
+  readonly roundTripFromOtherCells?: boolean;
   /**
    * With `profileAround`: 'run' (default) simulates every cell with the mean of all the run's
    * profiles and round trips; 'cell' with the mean of the profiles just before and after it (a
@@ -149,6 +155,11 @@ export interface CellRun extends CellComparison {
   readonly twinProfiles: Readonly<Record<string, readonly ProfileRow[]>>;
   /** The report's `overhead` rows the twin's round trips came from: [from, to). */
   readonly twinOverhead: readonly [number, number];
+  /**
+   * Round trips of the cell's live runs through the controller: the other cells' twins drew from
+   * them (`roundTripFromOtherCells`; empty when off).
+   */
+  readonly roundTrips: readonly RoundTripSample[];
 }
 
 /** How the twins were run and what they were built from, beside the profiles and overhead rows. */
@@ -274,6 +285,8 @@ interface LiveCell {
   readonly load: number;
   readonly scaled: Scenario;
   readonly lives: readonly RunResult[];
+  /** Round trips of every request served in the live runs (the other cells' twins draw from them). */
+  readonly roundTrips: readonly RoundTripSample[];
   /** The profile after the cell (the next cell's before); `before` itself without `profileAround`. */
   readonly after: PairProfiles;
   /** The mean of the profiles before and after the cell, per service. */
@@ -294,6 +307,7 @@ async function liveCell(
   const live = twinOf(scaled, c.measured, before.perService, before.overhead).scenario;
   const policy = policyChoiceFor(live, name);
   const lives: RunResult[] = [];
+  const roundTrips: RoundTripSample[] = [];
   for (let k = 0; k < c.liveRuns; k++) {
     const which = c.liveRuns > 1 ? `, run ${k + 1} of ${c.liveRuns}` : '';
     c.log(`cell ${name} × load ${load}: replaying live (${live.horizonS} s of arrivals${which})`);
@@ -305,6 +319,7 @@ async function liveCell(
       seed: c.seed,
       ...(c.opts.replay?.log === undefined ? { log: c.log } : {}),
       ...(records !== undefined ? { records: (x: RequestRecord) => records(key, x) } : {}),
+      roundTrips: (x: RoundTripSample) => roundTrips.push(x),
     });
     lives.push(r.result);
   }
@@ -318,7 +333,7 @@ async function liveCell(
             meanRows([rows, after.perService.get(svc) ?? rows], 'profiles, before and after the cell'),
           ]),
         );
-  return { name, load, scaled, lives, after, profiles };
+  return { name, load, scaled, lives, roundTrips, after, profiles };
 }
 
 /**
@@ -328,12 +343,13 @@ async function liveCell(
 function twinCell(
   c: CellContext,
   cell: LiveCell,
+  m: RunMeasurements,
   profiles: ReadonlyMap<string, readonly ProfileRow[]>,
   overhead: readonly OverheadRow[],
-): { run: Omit<CellRun, 'twinProfiles' | 'twinOverhead'>; twin: Twin } {
+): { run: Omit<CellRun, 'twinProfiles' | 'twinOverhead' | 'roundTrips'>; twin: Twin } {
   const { name, load, lives } = cell;
   c.log(`cell ${name} × load ${load}: simulating`);
-  const { twin, runs: replicas } = simulateTwin(cell.scaled, c.measured, profiles, overhead, {
+  const { twin, runs: replicas } = simulateTwin(cell.scaled, m, profiles, overhead, {
     policy: name,
     seed: c.seed,
     drainS: c.opts.replay?.drainS ?? 30,
@@ -471,14 +487,24 @@ export async function validateOnTestbed(
   const usedByService = new Map<string, ProfileRow[]>();
   const cells: CellRun[] = [];
   let fits: ReadonlyMap<string, OverheadFit> = new Map();
-  for (const { cell, overheadAt } of lives) {
+  const otherCells = roundTrip && opts.roundTripFromOtherCells !== false;
+  const typeOf = new Map(first.devices.map((d) => [d.id, d.spec.key]));
+  for (const [i, { cell, overheadAt }] of lives.entries()) {
     const profiles = pooled ? runProfiles : cell.profiles;
     const at: readonly [number, number] = pooled ? [0, overhead.length] : overheadAt;
-    const out = twinCell(context, cell, profiles, overhead.slice(at[0], at[1]));
+    const rows = overhead.slice(at[0], at[1]);
+    const others = otherCells ? lives.filter((_, j) => j !== i).flatMap((l) => l.cell.roundTrips) : [];
+    const m = withOtherCells(measured, others, (lives.length - 1) * liveRuns, rows, typeOf);
+    const out = twinCell(context, cell, m, profiles, rows);
     for (const [svc, rows] of profiles) usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
     if (cells.length === 0) notes.push(...out.twin.notes);
     fits = out.twin.fits;
-    cells.push({ ...out.run, twinProfiles: Object.fromEntries(profiles), twinOverhead: at });
+    cells.push({
+      ...out.run,
+      twinProfiles: Object.fromEntries(profiles),
+      twinOverhead: at,
+      roundTrips: otherCells ? cell.roundTrips : [],
+    });
   }
   notes.push(...stepCostFitNotes(first, usedByService));
   const services = summarizeServices(cells);

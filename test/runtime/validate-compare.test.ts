@@ -213,6 +213,13 @@ describe('validate › live runs and recorded cells', () => {
     expect(p99.relError).toBeCloseTo(0.1, 12);
     expect(cell.goodputError).toBe(0);
     // Without a total goodput row there is no cell goodput error to give.
-    expect(compareToRecorded('p', 1, [mk(0.02, 4)], recorded.filter((r) => r.scope !== 'total')).goodputError).toBeNull();
+    expect(
+      compareToRecorded(
+        'p',
+        1,
+        [mk(0.02, 4)],
+        recorded.filter((r) => r.scope !== 'total'),
+      ).goodputError,
+    ).toBeNull();
   });
 });

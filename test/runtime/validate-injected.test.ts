@@ -88,7 +88,7 @@ describe('validate › injected 55% goodput difference', () => {
       loads: [1],
       liveRuns: 1,
       profiles: [],
-      cells: [{ ...cell, sim, measured, twinProfiles: {}, twinOverhead: [0, 0] }],
+      cells: [{ ...cell, sim, measured, twinProfiles: {}, twinOverhead: [0, 0], roundTrips: [] }],
       medianAbsGoodputError: medianAbsGoodputError([cell]),
       services,
       medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),

@@ -98,7 +98,16 @@ describe('validate › --resimulate', () => {
     loads: [LOAD],
     liveRuns: 1,
     profiles: [],
-    cells: [{ ...cell, sim: direct.runs[0]!, measured: live, twinProfiles: {}, twinOverhead: [0, overhead.length] }],
+    cells: [
+      {
+        ...cell,
+        sim: direct.runs[0]!,
+        measured: live,
+        twinProfiles: {},
+        twinOverhead: [0, overhead.length],
+        roundTrips: [],
+      },
+    ],
     medianAbsGoodputError: 0,
     services: {},
     medianAbsServiceGoodputError: 0,
