@@ -11,17 +11,9 @@ import type { RunResult } from '../../policies/index.js';
 import { isPlainObject, type ProfileRow } from '../../scenarios/index.js';
 import type { RoundTripSample, Testbed } from '../controller/index.js';
 import type { OverheadRow } from '../profile/index.js';
-import {
-  compareToRecorded,
-  medianAbsGoodputError,
-  summarizeServices,
-  worstServiceMedian,
-  type CellComparison,
-  type MetricRow,
-} from './compare.js';
-import { stepCostFitNotes } from './fit-notes.js';
+import { compareToRecorded, type CellComparison, type MetricRow } from './compare.js';
 import { measurementsOf, simulateTwin, withOtherCells } from './twin.js';
-import { checkInputs, scenarioAt, type CellRun, type TwinInputs, type ValidateResult } from './validate.js';
+import { checkInputs, reportOf, scenarioAt, type CellRun, type TwinInputs, type ValidateResult } from './validate.js';
 
 /** A recorded cell as `validationJson` writes it. */
 interface RecordedCell {
@@ -153,30 +145,21 @@ export function resimulate(
       roundTrips: c.roundTrips ?? [],
     });
   }
-  notes.push(...stepCostFitNotes(first, usedByService));
-  const services = summarizeServices(cells);
   return {
     ok: true,
-    value: {
-      schema: 'parasim.validation/1',
-      scenario: first.name,
+    value: reportOf({
+      first,
       testbed: testbed.file,
       seed: recorded.seed,
       policies: recorded.policies,
       loads: recorded.loads,
       liveRuns: recorded.liveRuns ?? 1,
-      profiles: [...new Set([...usedByService.values()].flat())],
       cells,
-      medianAbsGoodputError: medianAbsGoodputError(cells),
-      services,
-      medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
-      medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
-      medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
-      medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
+      usedByService,
       overhead: recorded.overhead,
       twinInputs: { ...tw, twinReplicas: replicas },
-      roundTripFits: {},
+      fits: new Map(),
       notes,
-    },
+    }),
   };
 }

@@ -23,6 +23,7 @@ import {
   policyChoiceFor,
   scaleLoad,
   validateScenarioObject,
+  type PolicyChoice,
   type ProfileRow,
   type Scenario,
 } from '../../scenarios/index.js';
@@ -368,11 +369,98 @@ function twinCell(
 }
 
 /**
+ * Step 2: `profiled` with the round trips of the calibration replay (busy-round-trip.ts) — the
+ * scenario `cal` at load 1 over the calibration horizon, replayed through the controller with
+ * seed + 1 — by device type.
+ */
+async function calibrated(
+  profiled: RunMeasurements,
+  cal: Scenario,
+  firstProfile: PairProfiles,
+  policy: PolicyChoice,
+  seed: number,
+  opts: ValidateOptions,
+): Promise<RunMeasurements> {
+  const calTwin = twinOf(cal, profiled, firstProfile.perService, firstProfile.overhead).scenario;
+  const samples = await busyRoundTrips(calTwin, profiled.testbed, {
+    policy,
+    seed,
+    ...(opts.replay !== undefined ? { replay: opts.replay } : {}),
+  });
+  const typeOf = new Map(cal.devices.map((d) => [d.id, d.spec.key]));
+  return {
+    ...profiled,
+    replayed: replaySamplesByType(firstProfile.overhead, samples, typeOf),
+    calibrationS: cal.horizonS,
+  };
+}
+
+/**
+ * Step 4, after the live cells: each cell's twin — on the run's pooled profiles or the cell's own
+ * (`profileMean`), with the other cells' round trips (`roundTripFromOtherCells`) — simulated and
+ * compared. `overhead` holds every profile's round-trip rows in order; `lives[i].overheadAt`
+ * the rows of the profiles around cell i.
+ */
+function twinCells(
+  c: CellContext,
+  lives: readonly { cell: LiveCell; overheadAt: readonly [number, number] }[],
+  firstProfile: PairProfiles,
+  overhead: readonly OverheadRow[],
+  notes: string[],
+): { cells: CellRun[]; usedByService: Map<string, ProfileRow[]>; fits: ReadonlyMap<string, OverheadFit> } {
+  const pooled = c.profileAgain !== null && c.opts.profileMean !== 'cell';
+  if (c.profileAgain !== null)
+    notes.push(
+      pooled
+        ? `profiled before and after every live cell; every cell simulated with the mean of the run's ${lives.length + 1} profiles and all their round trips (--profile-mean run)`
+        : "profiled before and after every live cell; each cell simulated with the mean of the two (--profile-mean cell: follows a drift of the host's speed)",
+    );
+  // The profiles of one run scatter ±10–20% from cell to cell with no trend (docs/validation.md):
+  // their mean is a better measure of the machine than the two around a cell.
+  const runProfiles = pooled
+    ? new Map(
+        [...firstProfile.perService.keys()].map((svc) => [
+          svc,
+          meanRows(
+            [firstProfile.perService.get(svc)!, ...lives.map((l) => l.cell.after.perService.get(svc) ?? [])].filter(
+              (rows) => rows.length > 0,
+            ),
+            'profiles of the run',
+          ),
+        ]),
+      )
+    : null;
+  const otherCells = c.measured.roundTrip && c.opts.roundTripFromOtherCells !== false;
+  const typeOf = new Map((lives[0]?.cell.scaled.devices ?? []).map((d) => [d.id, d.spec.key]));
+  const usedByService = new Map<string, ProfileRow[]>();
+  const cells: CellRun[] = [];
+  let fits: ReadonlyMap<string, OverheadFit> = new Map();
+  for (const [i, { cell, overheadAt }] of lives.entries()) {
+    const profiles = runProfiles ?? cell.profiles;
+    const at: readonly [number, number] = pooled ? [0, overhead.length] : overheadAt;
+    const rows = overhead.slice(at[0], at[1]);
+    const others = otherCells ? lives.filter((_, j) => j !== i).flatMap((l) => l.cell.roundTrips) : [];
+    const m = withOtherCells(c.measured, others, (lives.length - 1) * c.liveRuns, rows, typeOf);
+    const out = twinCell(c, cell, m, profiles, rows);
+    for (const [svc, r] of profiles) usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...r]);
+    if (cells.length === 0) notes.push(...out.twin.notes);
+    fits = out.twin.fits;
+    cells.push({
+      ...out.run,
+      twinProfiles: Object.fromEntries(profiles),
+      twinOverhead: at,
+      roundTrips: otherCells ? cell.roundTrips : [],
+    });
+  }
+  return { cells, usedByService, fits };
+}
+
+/**
  * Runs the validation. `original` is the scenario as a plain YAML object (readScenarioObject), `file`
  * its path (messages, relative trace paths). Agent failures while profiling or replaying throw
- * (the caller reports them); invalid inputs come back as issues. Steps: check the inputs; profile
- * every pair (with the idle-gap round trips and co-location, once); the calibration replay; the
- * cells, one after another.
+ * (the caller reports them); invalid inputs come back as issues. Steps (file comment): check the
+ * inputs; profile every pair (with the idle-gap round trips and co-location, once); the
+ * calibration replay; the live cells, one after another; the twins.
  */
 export async function validateOnTestbed(
   original: unknown,
@@ -417,21 +505,10 @@ export async function validateOnTestbed(
     const cal = scenarioAt(base, file, 1, calibrationS);
     if (typeof cal === 'string') return { ok: false, issues: [cal] };
     log(`calibration replay: ${calibrationS} s at load 1, seed + 1 (round trips through the controller)`);
-    const calTwin = twinOf(cal, profiled, firstProfile.perService, firstProfile.overhead).scenario;
-    const samples = await busyRoundTrips(calTwin, testbed, {
-      policy: policyChoiceFor(cal, policies[0]!),
-      seed,
-      ...(opts.replay !== undefined ? { replay: opts.replay } : {}),
-    });
-    const typeOf = new Map(first.devices.map((d) => [d.id, d.spec.key]));
-    measured = { ...profiled, replayed: replaySamplesByType(firstProfile.overhead, samples, typeOf), calibrationS };
+    measured = await calibrated(profiled, cal, firstProfile, policyChoiceFor(cal, policies[0]!), seed, opts);
   }
 
   const around = opts.profileAround === true;
-  if (around)
-    notes.push(
-      "profiled before and after every live cell; each cell is simulated with the mean of the two (cancels a drift of the host's speed)",
-    );
   const liveRuns = opts.liveRuns ?? 1;
   if (liveRuns > 1)
     notes.push(
@@ -465,67 +542,18 @@ export async function validateOnTestbed(
       beforeAt = afterAt;
     }
   }
-  // With `profileMean: 'run'` every twin runs on the mean of all the run's profiles and every
-  // round trip they measured: the profiles of one run scatter ±10–20% around it from cell to cell
-  // (docs/validation.md), more than the host's speed drifts within the run.
-  const pooled = around && opts.profileMean !== 'cell';
-  if (pooled)
-    notes.push(
-      `every cell simulated with the mean of the run's ${lives.length + 1} profiles (before the first cell and after each) and all their round trips`,
-    );
-  const runProfiles = new Map(
-    [...firstProfile.perService.keys()].map((svc) => [
-      svc,
-      meanRows(
-        [firstProfile.perService.get(svc)!, ...lives.map((l) => l.cell.after.perService.get(svc) ?? [])].filter(
-          (rows) => rows.length > 0,
-        ),
-        'profiles of the run',
-      ),
-    ]),
-  );
-  const usedByService = new Map<string, ProfileRow[]>();
-  const cells: CellRun[] = [];
-  let fits: ReadonlyMap<string, OverheadFit> = new Map();
-  const otherCells = roundTrip && opts.roundTripFromOtherCells !== false;
-  const typeOf = new Map(first.devices.map((d) => [d.id, d.spec.key]));
-  for (const [i, { cell, overheadAt }] of lives.entries()) {
-    const profiles = pooled ? runProfiles : cell.profiles;
-    const at: readonly [number, number] = pooled ? [0, overhead.length] : overheadAt;
-    const rows = overhead.slice(at[0], at[1]);
-    const others = otherCells ? lives.filter((_, j) => j !== i).flatMap((l) => l.cell.roundTrips) : [];
-    const m = withOtherCells(measured, others, (lives.length - 1) * liveRuns, rows, typeOf);
-    const out = twinCell(context, cell, m, profiles, rows);
-    for (const [svc, rows] of profiles) usedByService.set(svc, [...(usedByService.get(svc) ?? []), ...rows]);
-    if (cells.length === 0) notes.push(...out.twin.notes);
-    fits = out.twin.fits;
-    cells.push({
-      ...out.run,
-      twinProfiles: Object.fromEntries(profiles),
-      twinOverhead: at,
-      roundTrips: otherCells ? cell.roundTrips : [],
-    });
-  }
-  notes.push(...stepCostFitNotes(first, usedByService));
-  const services = summarizeServices(cells);
+  const { cells, usedByService, fits } = twinCells(context, lives, firstProfile, overhead, notes);
   return {
     ok: true,
-    value: {
-      schema: 'parasim.validation/1',
-      scenario: first.name,
+    value: reportOf({
+      first,
       testbed: testbed.file,
       seed,
       policies,
       loads,
       liveRuns,
-      profiles: [...new Set([...usedByService.values()].flat())],
       cells,
-      medianAbsGoodputError: medianAbsGoodputError(cells),
-      services,
-      medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
-      medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
-      medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
-      medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
+      usedByService,
       overhead,
       twinInputs: {
         ...recordMeasurements(measured),
@@ -534,8 +562,52 @@ export async function validateOnTestbed(
         twinReplicas: context.twinReplicas,
         ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
       },
-      roundTripFits: Object.fromEntries(fits),
+      fits,
       notes,
-    },
+    }),
+  };
+}
+
+/** What a report is assembled from (a run, or a re-simulation of one). */
+export interface ReportParts {
+  /** The scenario at load 1 (name; the step-cost fit notes). */
+  readonly first: Scenario;
+  readonly testbed: string;
+  readonly seed: number;
+  readonly policies: readonly string[];
+  readonly loads: readonly number[];
+  readonly liveRuns: number;
+  readonly cells: readonly CellRun[];
+  /** The profile rows the twins ran on, per service (every cell's). */
+  readonly usedByService: ReadonlyMap<string, readonly ProfileRow[]>;
+  readonly overhead: readonly OverheadRow[];
+  readonly twinInputs: TwinInputs;
+  readonly fits: ReadonlyMap<string, OverheadFit>;
+  readonly notes: readonly string[];
+}
+
+/** The report: the medians per service over cells, the step cost's fit notes appended. */
+export function reportOf(p: ReportParts): ValidationReport {
+  const services = summarizeServices(p.cells);
+  return {
+    schema: 'parasim.validation/1',
+    scenario: p.first.name,
+    testbed: p.testbed,
+    seed: p.seed,
+    policies: p.policies,
+    loads: p.loads,
+    liveRuns: p.liveRuns,
+    profiles: [...new Set([...p.usedByService.values()].flat())],
+    cells: p.cells,
+    medianAbsGoodputError: medianAbsGoodputError(p.cells),
+    services,
+    medianAbsServiceGoodputError: worstServiceMedian(services, 'goodputRps'),
+    medianAbsE2eP50Error: worstServiceMedian(services, 'e2eP50S'),
+    medianAbsE2eP99Error: worstServiceMedian(services, 'e2eP99S'),
+    medianAbsTtftP99Error: worstServiceMedian(services, 'ttftP99S'),
+    overhead: p.overhead,
+    twinInputs: p.twinInputs,
+    roundTripFits: Object.fromEntries(p.fits),
+    notes: [...p.notes, ...stepCostFitNotes(p.first, p.usedByService)],
   };
 }

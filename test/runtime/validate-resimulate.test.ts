@@ -17,7 +17,7 @@ import {
   type ValidationReport,
 } from '../../runtime/validate/index.js';
 import { simulateLikeReplay } from '../../runtime/validate/sim-window.js';
-import { simulateTwin, type RunMeasurements } from '../../runtime/validate/twin.js';
+import { simulateTwin, withOtherCells, type RunMeasurements } from '../../runtime/validate/twin.js';
 import { policyChoiceFor, readScenarioObject, scaleLoad, validateScenarioObject } from '../../scenarios/index.js';
 
 const FILE = 'scenarios/testbed/llama-cpu-scenario.yaml';
@@ -176,5 +176,43 @@ describe('validate › --resimulate', () => {
       ok: false,
       issues: [expect.stringContaining('cut.json: cells[0]: needs')],
     });
+  });
+});
+
+describe('validate › round trips of the other cells (leave one cell out)', () => {
+  const frame = (overheadS: number, othersInFlight: number): RoundTripSample => ({
+    device: 'cpu-1',
+    kind: 'segmentation',
+    overheadS,
+    othersInFlight,
+    idleS: 0,
+    elsewhereInFlight: 0,
+  });
+  const typeOf = new Map([
+    ['cpu-0', 'x86-vm-core'],
+    ['cpu-1', 'x86-vm-core'],
+  ]);
+  it('withOtherCells › adds the samples by device type to the calibration replay’s; nothing to add or no round trip › unchanged', () => {
+    const others = [frame(0.009, 1), frame(0.011, 2)];
+    const m = withOtherCells(measured, others, 33, overhead, typeOf);
+    expect(m.replayed.get('x86-vm-core')!.length).toBe(measured.replayed.get('x86-vm-core')!.length + 2);
+    expect(m.otherRuns).toBe(33);
+    expect(measured.replayed.get('x86-vm-core')!.length).toBe(25); // not mutated
+    expect(withOtherCells(measured, [], 33, overhead, typeOf)).toBe(measured);
+    const off = { ...measured, roundTrip: false };
+    expect(withOtherCells(off, others, 33, overhead, typeOf)).toBe(off);
+    // An LLM round trip is not the kind the twin draws frames by (segmentation has the smaller intercept).
+    expect(
+      withOtherCells(measured, [{ ...frame(0.5, 1), kind: 'llm' }], 1, overhead, typeOf).replayed.get('x86-vm-core')!.length,
+    ).toBe(25);
+  });
+  it('the twin draws them and says so: 40 busy frames of 50 ms from other cells move its cameras tail', () => {
+    const slow = Array.from({ length: 40 }, () => frame(0.05, 1));
+    const m = withOtherCells({ ...measured, replayed: new Map() }, slow, 11, overhead, typeOf);
+    const run = { policy: 'least-loaded', seed: SEED, drainS: 5, replicas: 1 };
+    const a = simulateTwin(scaled(), { ...measured, replayed: new Map() }, new Map(), overhead, run);
+    const b = simulateTwin(scaled(), m, new Map(), overhead, run);
+    expect(b.runs[0]!.services['cameras']!.e2eS.mean).toBeGreaterThan(a.runs[0]!.services['cameras']!.e2eS.mean);
+    expect(b.twin.notes.join('\n')).toContain('11 live runs of the other cells');
   });
 });
