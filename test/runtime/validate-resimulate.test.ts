@@ -203,7 +203,8 @@ describe('validate › round trips of the other cells (leave one cell out)', () 
     expect(withOtherCells(off, others, 33, overhead, typeOf)).toBe(off);
     // An LLM round trip is not the kind the twin draws frames by (segmentation has the smaller intercept).
     expect(
-      withOtherCells(measured, [{ ...frame(0.5, 1), kind: 'llm' }], 1, overhead, typeOf).replayed.get('x86-vm-core')!.length,
+      withOtherCells(measured, [{ ...frame(0.5, 1), kind: 'llm' }], 1, overhead, typeOf).replayed.get('x86-vm-core')!
+        .length,
     ).toBe(25);
   });
   it('the twin draws them and says so: 40 busy frames of 50 ms from other cells move its cameras tail', () => {

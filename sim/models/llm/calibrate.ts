@@ -177,8 +177,7 @@ export function fitEfficiency(
       const h = tau ? tauHalf : half;
       const now = best[k] ?? 0;
       // A value still at 0 (τp) scans the whole range again: the log grid has no centre at 0.
-      const centre =
-        round === 0 || !(now > 0) ? (tau ? (TAU_HI + TAU_LO) / 2 : (LOG_HI + LOG_LO) / 2) : Math.log(now);
+      const centre = round === 0 || !(now > 0) ? (tau ? (TAU_HI + TAU_LO) / 2 : (LOG_HI + LOG_LO) / 2) : Math.log(now);
       const hh = round > 0 && !(now > 0) ? (tau ? (TAU_HI - TAU_LO) / 2 : (LOG_HI - LOG_LO) / 2) : h;
       for (let i = 0; i < GRID_N; i++) {
         const x = Math.exp(centre - hh + (2 * hh * i) / (GRID_N - 1));
