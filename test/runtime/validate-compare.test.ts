@@ -142,12 +142,12 @@ describe('validate › compare', () => {
   });
 });
 
-describe('validate › twin replicas', () => {
-  it('compare › several simulated results › each figure is their median, errors from it', () => {
-    const mk = (p99: number, goodput: number) =>
-      ({
-        totals: { goodputRps: goodput, sloAttainment: 1 },
-        services: {
+/** A result with one camera service (or none) of the given E2E p99 and goodput: the figures compareCell reads. */
+const mk = (p99: number, goodput: number, withCam = true) =>
+  ({
+    totals: { goodputRps: goodput, sloAttainment: 1 },
+    services: withCam
+      ? {
           cam: {
             goodputRps: goodput,
             sloAttainment: 1,
@@ -155,8 +155,12 @@ describe('validate › twin replicas', () => {
             tpotS: { count: 0, p50: NaN, p99: NaN },
             e2eS: { count: 10, p50: 0.002, p99 },
           },
-        },
-      }) as unknown as RunResult;
+        }
+      : {},
+  }) as unknown as RunResult;
+
+describe('validate › twin replicas', () => {
+  it('compare › several simulated results › each figure is their median, errors from it', () => {
     const cell = compareCell('p', 1, [mk(0.02, 4), mk(0.008, 4), mk(0.01, 3)], mk(0.01, 4));
     const p99 = cell.rows.find((r) => r.scope === 'cam' && r.metric === 'e2eP99S')!;
     expect(p99.sim).toBe(0.01);
@@ -170,21 +174,6 @@ describe('validate › twin replicas', () => {
 });
 
 describe('validate › live runs and recorded cells', () => {
-  const mk = (p99: number, goodput: number, withCam = true) =>
-    ({
-      totals: { goodputRps: goodput, sloAttainment: 1 },
-      services: withCam
-        ? {
-            cam: {
-              goodputRps: goodput,
-              sloAttainment: 1,
-              ttftS: { count: 0, p50: NaN, p99: NaN },
-              tpotS: { count: 0, p50: NaN, p99: NaN },
-              e2eS: { count: 10, p50: 0.002, p99 },
-            },
-          }
-        : {},
-    }) as unknown as RunResult;
   it('compare › several live runs › each live figure is their median (two: the mean), the goodput error on it', () => {
     const cell = compareCell('p', 1, [mk(0.01, 4)], [mk(0.008, 4), mk(0.012, 3), mk(0.03, 5)]);
     const p99 = cell.rows.find((r) => r.scope === 'cam' && r.metric === 'e2eP99S')!;
