@@ -12,7 +12,7 @@ import { isPlainObject, type ProfileRow } from '../../scenarios/index.js';
 import type { RoundTripSample, Testbed } from '../controller/index.js';
 import type { OverheadRow } from '../profile/index.js';
 import { compareToRecorded, type CellComparison, type MetricRow } from './compare.js';
-import { measurementsOf, simulateTwin, withOtherCells } from './twin.js';
+import { measurementsOf, revivedSamples, simulateTwin, withOtherCells } from './twin.js';
 import { checkInputs, reportOf, scenarioAt, type CellRun, type TwinInputs, type ValidateResult } from './validate.js';
 
 /** A recorded cell as `validationJson` writes it. */
@@ -121,10 +121,9 @@ export function resimulate(
     log(`cell ${c.policy} × load ${c.load}: simulating (${replicas} replicas)`);
     const rows = recorded.overhead.slice(from, to);
     // Leave one cell out, as the run did (empty round trips: the run did not draw from other cells).
-    const others = recorded.cells.filter((_, j) => j !== i).flatMap((o) => o.roundTrips ?? []);
+    const others = revivedSamples(recorded.cells.filter((_, j) => j !== i).flatMap((o) => o.roundTrips ?? []));
     const typeOf = new Map(scaled.devices.map((d) => [d.id, d.spec.key]));
-    const others2 = others.map((x) => ({ ...x, idleS: (x.idleS as number | null) ?? NaN }));
-    const m = withOtherCells(measured, others2, (recorded.cells.length - 1) * (recorded.liveRuns ?? 1), rows, typeOf);
+    const m = withOtherCells(measured, others, (recorded.cells.length - 1) * (recorded.liveRuns ?? 1), rows, typeOf);
     const { twin, runs } = simulateTwin(scaled, m, profiles, rows, {
       policy: c.policy,
       seed: recorded.seed,

@@ -126,18 +126,20 @@ export function recordMeasurements(m: RunMeasurements): RecordedMeasurements {
   };
 }
 
+/** Round trips read back from JSON: an agent's first request has no idle time (NaN, written as null). */
+export function revivedSamples(xs: readonly RoundTripSample[]): RoundTripSample[] {
+  return xs.map((x) => ({ ...x, idleS: (x.idleS as number | null) ?? NaN }));
+}
+
 /** The measurements of a recorded run on `testbed` (JSON nulls back to NaN). */
 export function measurementsOf(r: RecordedMeasurements, testbed: Testbed): RunMeasurements {
-  const num = (x: number | null): number => (x === null ? NaN : x);
   return {
     testbed,
     roundTrip: r.roundTrip,
     calibrationS: r.calibrationS,
     speedups: new Map(Object.entries(r.speedups)),
     idle: new Map(Object.entries(r.idle)),
-    replayed: new Map(
-      Object.entries(r.replayed).map(([t, xs]) => [t, xs.map((x) => ({ ...x, idleS: num(x.idleS as number | null) }))]),
-    ),
+    replayed: new Map(Object.entries(r.replayed).map(([t, xs]) => [t, revivedSamples(xs)])),
   };
 }
 
