@@ -228,6 +228,8 @@ export function writeCase(c: Case): { dir: string; file: string; expected: strin
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${slug(c.name)}.yaml`);
   fs.writeFileSync(file, c.text);
-  const expected = c.expected.map((l) => l.replaceAll('F:', `${file}:`).replaceAll('D/', `${dir}/`)).join('\n');
+  // One pass over the case's text: a second replace would also rewrite the `D/` of a temp
+  // folder name that happens to end in "D" (mkdtemp's random suffix) inside the inserted path.
+  const expected = c.expected.map((l) => l.replace(/F:|D\//g, (m) => (m === 'F:' ? `${file}:` : `${dir}/`))).join('\n');
   return { dir, file, expected };
 }
