@@ -273,3 +273,47 @@ describe('calibrate › the prefill set-up τp (a step carrying prompt tokens pa
     expect(e.prefillOverheadS ?? 0).toBeLessThan(0.0005);
   });
 });
+
+describe('calibrate › decode attention ηa (the context pairs of a decode step at their own efficiency)', () => {
+  // A compute-bound box (CPU-like: 1 TFLOP/s against 1 TB/s), where decode compute sets the step.
+  const cpu = deviceSpec({ flopsPerGpu: 1e12 });
+  const cpuCost = (e: Efficiency) => new StepCost(stageFigures(model, cpu, 1, 1, 1), e);
+  const base: Efficiency = { etaBw: 0.7, etaPrefill: 0.45, etaDecode: 0.2, overheadS: 0.001 };
+  const truth: Efficiency = { ...base, etaAttention: 0.04 };
+  it('stepS › only a decode step’s context pairs change: ηd/ηa × their compute; prefill steps untouched', () => {
+    const pairS = (4 * model.layers * model.hidden) / 1e12; // seconds per pair at efficiency 1
+    const d = cpuCost(truth).stepS(0, 2, 10_000, 0) - cpuCost(base).stepS(0, 2, 10_000, 0);
+    expect(d).toBeCloseTo(10_000 * pairS * (1 / 0.04 - 1 / 0.2), 12);
+    expect(cpuCost(truth).stepS(500, 0, 0, 125_000)).toBe(cpuCost(base).stepS(500, 0, 0, 125_000));
+    // Absent ηa is ηd: the cost of every catalog pair without it is unchanged.
+    expect(cpuCost({ ...base, etaAttention: 0.2 }).stepS(0, 2, 10_000, 0)).toBe(cpuCost(base).stepS(0, 2, 10_000, 0));
+  });
+  const rows: [ProfileRow, RowMeasure][] = [
+    [row({ batch: 1, promptTokens: 64 }), 'prefill'],
+    [row({ batch: 1, promptTokens: 64, outputTokens: 16 }), 'decode'],
+    [row({ batch: 4, promptTokens: 64, outputTokens: 16 }), 'decode'],
+    [row({ batch: 1, promptTokens: 8192, outputTokens: 16 }), 'decode'],
+    [row({ batch: 4, promptTokens: 8192, outputTokens: 16 }), 'decode'],
+  ];
+  const pointsOf = (e: Efficiency): FitPoint[] =>
+    rows.map(([r, measure]) => ({ row: r, measure, value: predictRow(cpuCost(e), r, measure), model, spec: cpu }));
+  it('pairKeys › ηa only with decode at two contexts or more (one context cannot tell ηa from ηd)', () => {
+    const pts = pointsOf(truth);
+    expect(pairKeys(pts)).toContain('etaAttention');
+    expect(pairKeys(pts.slice(0, 3))).not.toContain('etaAttention');
+  });
+  it('calibrate › rows with slow attention get ηa back; every row within 4%; without ηa a row misses by > 10%', () => {
+    const pts = pointsOf(truth);
+    const profiles = pts.map((p) =>
+      p.measure === 'prefill' ? { ...p.row, prefillTokPerS: p.value } : { ...p.row, decodeTokPerS: p.value },
+    );
+    const m = modelSpec({ profiles });
+    const e = calibrate(m, cpu).efficiency;
+    expect(Math.abs((e.etaAttention ?? e.etaDecode) / 0.04 - 1)).toBeLessThan(0.1);
+    const c = new StepCost(stageFigures(m, cpu, 1, 1, 1), e);
+    for (const p of pts) expect(Math.abs(predictRow(c, p.row, p.measure) / p.value - 1)).toBeLessThan(0.04);
+    const one = fitEfficiency(pts, FRAMEWORK_EFFICIENCY.generic, FRAMEWORK_EFFICIENCY.generic);
+    const worst = Math.max(...pts.map((p) => Math.abs(predictRow(cpuCost(one), p.row, p.measure) / p.value - 1)));
+    expect(worst).toBeGreaterThan(0.1);
+  });
+});

@@ -113,7 +113,7 @@ const KEYS = ['etaBw', 'etaPrefill', 'etaDecode', 'overheadS'] as const;
  * The numeric efficiencies a fit moves (fp16Accumulate is a property of the framework);
  * prefillOverheadS only where a pair's rows can tell it from τ (`pairKeys`).
  */
-export type FittedKey = (typeof KEYS)[number] | 'prefillOverheadS';
+export type FittedKey = (typeof KEYS)[number] | 'prefillOverheadS' | 'etaAttention';
 /** Keys whose scan is over seconds (10 µs … 30 ms), not efficiencies. */
 const isSeconds = (k: FittedKey): boolean => k === 'overheadS' || k === 'prefillOverheadS';
 /** Scan range of the overhead τ, as log seconds (10 µs … 30 ms). */
@@ -200,14 +200,22 @@ export function fitEfficiency(
 
 /**
  * The keys a pair's own rows can fit: the four always (the prior holds those the rows do not
- * reach), and the prefill set-up τp when the rows give prefill at two step sizes or more — with
- * one size, τp and ηp trade off exactly.
+ * reach), the prefill set-up τp when the rows give prefill at two step sizes or more — with
+ * one size, τp and ηp trade off exactly — and the decode attention efficiency ηa when they give
+ * decode at two contexts or more (with one, ηa and ηd trade off exactly).
  */
 export function pairKeys(points: readonly FitPoint[]): readonly FittedKey[] {
   const sizes = new Set<number>();
-  for (const p of points)
+  const contexts = new Set<number>();
+  for (const p of points) {
     if (p.measure === 'prefill') sizes.add(Math.max(1, p.row.batch) * (p.row.promptTokens ?? DEFAULT_PROMPT));
-  return sizes.size >= 2 ? [...KEYS, 'prefillOverheadS'] : KEYS;
+    if (p.measure === 'decode')
+      contexts.add((p.row.promptTokens ?? DEFAULT_PROMPT) + (p.row.outputTokens ?? DEFAULT_OUTPUT) / 2);
+  }
+  const keys: FittedKey[] = [...KEYS];
+  if (sizes.size >= 2) keys.push('prefillOverheadS');
+  if (contexts.size >= 2) keys.push('etaAttention');
+  return keys;
 }
 
 export interface Calibration {

@@ -17,7 +17,7 @@
  *   mem            = (n · W(tokens / n) + kvTokens · kv) / (ηbw · BW)
  *   prefill compute = (prefillTokens · F + prefillPairs · A) / (ηp · Cp) + MoE expert rows
  *   MoE expert rows = n · touched(prefillTokens / n) · E · m½ · (F_experts / k) / (ηp · Cp)
- *   decode compute  = (decodeSeqs · F + kvTokens · A) / (ηd · C)
+ *   decode compute  = decodeSeqs · F / (ηd · C) + kvTokens · A / (ηa · C)   (ηa = ηd unless fitted)
  * with W the stage weight bytes (MoE: dense part + the experts the step's tokens route to, see
  * weightReadS), kv = KV bytes per token of the stage's layers, F = FLOPs per token (2 × active
  * parameters, Kaplan et al. 2020), A = 4 · layers · hidden FLOPs per attended (token, context
@@ -83,6 +83,20 @@ export interface Efficiency {
    * Fitted per (device, model) pair only when its rows give prefill at two prompt sizes or more.
    */
   readonly prefillOverheadS?: number;
+  /**
+   * Fraction of peak dense FLOP/s reached by decode attention — the (decoded token, context
+   * token) pairs, `kvTokens · A` in the step — when it differs from the decode GEMMs' ηd; absent =
+   * ηd. Measured on this project's llama testbed (llama.cpp CPU build, 1 thread, llama-20m; median
+   * of 13 profiles of one validate run, docs/fidelity.md "Decode attention"): 192 more context
+   * tokens per sequence cost 0.11 ms a step at batch 1 and 0.5–0.6 ms per sequence at batch 2
+   * and 4, while the GEMM part stays ~1.9 ms per sequence — at one ηd for both, context is ~8 %
+   * of a step at 264 tokens instead of the measured 20–25 %, so the fit traded the batch-1 rows
+   * (−13…−17 %) against the long-context batched ones (+10 %). A dot product per pair with a
+   * softmax between reaches far less of the FMA peak than a weight GEMM (assumption for other
+   * engines; no shared row gives decode at two contexts). Fitted per (device, model) pair only
+   * when its decode rows come at two contexts or more.
+   */
+  readonly etaAttention?: number;
   /**
    * Prefill GEMMs accumulate in FP16, so they run against the device's FP16-accumulate peak
    * (DeviceSpec.flopsFp16AccPerGpu, 2× on GeForce and GB10) — llama.cpp: cuBLAS with
@@ -200,7 +214,7 @@ export class StepCost {
         ? (this.prefillTokenS * f.expertFlopsFraction * EXPERT_GEMM_HALF_ROWS) / f.expertFraction
         : 0;
     this.decodeTokenS = (f.flopsPerToken / (eff.etaDecode * f.flops)) * sd;
-    this.decodePairS = (f.flopsPerPair / (eff.etaDecode * f.flops)) * sd;
+    this.decodePairS = (f.flopsPerPair / ((eff.etaAttention ?? eff.etaDecode) * f.flops)) * sd;
     this.overheadS = ((eff.overheadS * f.layers) / TAU_REFERENCE_LAYERS) * sd;
     this.prefillOverheadS = (((eff.prefillOverheadS ?? 0) * f.layers) / TAU_REFERENCE_LAYERS) * sd;
     this.arFixedS = f.allReduceFixedS;
