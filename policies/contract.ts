@@ -169,6 +169,13 @@ export interface InstanceState {
   /** Requests waiting for admission plus running. */
   readonly queued: number;
   readonly running: number;
+  /**
+   * When `queued` / `running` were counted: a synced copy's snapshot time (a peer's instance as of
+   * its last sync message). Absent = fresh, as of `now`: the router counts every request it sends
+   * (the instance's own device, a central router, a host without sync) — estimating a backlog
+   * on top of a fresh count would count this router's own dispatches twice.
+   */
+  readonly countsAsOfS?: number;
 }
 
 export interface PlannedInstance {

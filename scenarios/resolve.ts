@@ -91,6 +91,7 @@ export function resolveScenario(raw: RawScenario, file: string, report: Report, 
     services,
     faults,
     ...(raw.device_sharing !== undefined ? { deviceSharing: raw.device_sharing } : {}),
+    ...(raw.router !== undefined ? { router: raw.router } : {}),
   };
 }
 

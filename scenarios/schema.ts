@@ -199,6 +199,11 @@ export function scenarioSchemaFor(catalog: Catalog) {
      * (GPU lanes), or processor-sharing (CPU threads under an OS scheduler).
      */
     device_sharing: z.enum(['fifo', 'time-slice', 'priority', 'processor-sharing']).optional(),
+    /**
+     * Where a policy with sync routes: at every ingress node on its own view (distributed,
+     * default), or at one router every request passes through (central: the live controller).
+     */
+    router: z.enum(['distributed', 'central']).optional(),
     timeline_bucket_s: seconds().optional(),
     policy: policySchema.optional(),
     switches: z.array(id()).optional(),

@@ -291,4 +291,13 @@ export interface Scenario {
    * at its share of the device's cores (sim/host/processor-share.ts).
    */
   readonly deviceSharing?: 'fifo' | 'time-slice' | 'priority' | 'processor-sharing';
+  /**
+   * Where a policy with `sync` routes (docs/sim-models.md "Router"). `distributed` (default): a
+   * handler at every ingress node, on its own view — its device fresh, peers' devices and
+   * instances as of their last sync message (EPARA's design). `central`: one router that every
+   * request passes through, as the live controller (runtime/controller) is — it counts the
+   * requests it sends, so instance queues are fresh, while device state (liveness, utilization)
+   * still arrives by the sync messages (the controller's heartbeats). No effect without sync.
+   */
+  readonly router?: 'distributed' | 'central';
 }

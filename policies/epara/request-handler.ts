@@ -9,11 +9,13 @@
  * is taken (a peer, or a split chain across devices). Locality says nothing about freshness: a
  * handler on a switch sees even its site's devices only as synced.
  *
- * Staleness: peer state is as old as `now − asOfS` of its devices. The instance's queue between
- * syncs is estimated from the snapshot plus this handler's own dispatches since, drained at the
- * instance's estimated capacity (dispatch-backlog.ts: a fluid Lindley recursion — join-the-
- * shortest-queue with delayed information). A fresh view (the handler's own device) needs no
- * estimate: its queue already counts every dispatch. Beyond `stalenessLimitS` an estimate is
+ * Staleness: peer state is as old as `now − asOfS` of its devices. A synced instance's queue
+ * (`countsAsOfS`: its snapshot time) is estimated between syncs from the snapshot plus this
+ * handler's own dispatches since, drained at the instance's estimated capacity
+ * (dispatch-backlog.ts: a fluid Lindley recursion — join-the-shortest-queue with delayed
+ * information). A fresh count (no `countsAsOfS`: the handler's own device, or a central router
+ * such as the live controller, which counts every request it sends) needs no estimate — it
+ * already counts every dispatch, even where the device's own state is as of a heartbeat. Beyond `stalenessLimitS` an estimate is
  * further inflated by `age / limit`, local or not, so a silent peer gets less traffic rather
  * than all of it.
  * A missing sync is not read as a dead peer here: only the host's view says whether a device is
@@ -54,15 +56,17 @@ export class RequestHandler {
     const age = Math.max(0, view.now - oldest);
     const est = estimateChain(view, service, inst.stages, req, req.ingress, { queued: 0, running: inst.running });
     if (!est) return undefined;
-    // The instance's queue is reported by its first stage's device (as of that device's sync).
-    const queueAge = view.now - first.asOfS;
+    // A synced copy's queue is as of its snapshot; a fresh count (no countsAsOfS) needs no estimate.
+    const countsAt = inst.countsAsOfS ?? view.now;
     const queued =
-      queueAge > 0 ? this.backlog.estimate(inst.id, inst.queued, first.asOfS, view.now, est.capacityRps) : inst.queued;
+      view.now > countsAt
+        ? this.backlog.estimate(inst.id, inst.queued, countsAt, view.now, est.capacityRps)
+        : inst.queued;
     const waitS = queued * est.bottleneckS;
     const loaded = { ...est, ttftS: est.ttftS + waitS, e2eS: est.e2eS + waitS };
     const stale = age > this.opt.stalenessLimitS;
     const ratio = sloRatio(service.slo, loaded) * (stale ? age / this.opt.stalenessLimitS : 1);
-    return { inst, ratio, local, stale, snapshotAsOfS: first.asOfS };
+    return { inst, ratio, local, stale, snapshotAsOfS: countsAt };
   }
 
   route(req: RequestInfo, view: NodeView): RouteDecision {

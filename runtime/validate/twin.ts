@@ -72,7 +72,11 @@ export function twinOf(
   const rt = withRoundTrip(s, fits, states);
   const fr = withTestbedFrames(rt.scenario, m.testbed.segment);
   const co = withColocation(fr.scenario, m.testbed, m.speedups);
-  return { scenario: co.scenario, fits, notes: [...notes, ...rt.notes, ...fr.notes, ...co.notes] };
+  // The live controller is one router that counts what it sends (docs/sim-models.md "Router").
+  const central = co.scenario.router === 'central' ? co.scenario : { ...co.scenario, router: 'central' as const };
+  if (scaled.router === 'distributed')
+    notes.push('router: the twin routes central, as the live controller does (the scenario says distributed)');
+  return { scenario: central, fits, notes: [...notes, ...rt.notes, ...fr.notes, ...co.notes] };
 }
 
 /** How a cell's twin is simulated. */

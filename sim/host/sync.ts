@@ -19,7 +19,7 @@ import type { World } from './world.js';
 /** Sync periods without a message after which a peer counts as down. */
 export const PEER_TIMEOUT_PERIODS = 3;
 
-type InstSnap = Mutable<Pick<InstanceState, 'state' | 'queued' | 'running'>>;
+type InstSnap = Mutable<Pick<InstanceState, 'state' | 'queued' | 'running'>> & { countsAsOfS: number };
 
 export class SyncChannel {
   private readonly devSnap: Mutable<DeviceState>[];
@@ -88,11 +88,13 @@ export class SyncChannel {
             state: inst.view.state,
             queued: inst.view.queued,
             running: inst.view.running,
+            countsAsOfS: now,
           });
         else {
           snap.state = inst.view.state;
           snap.queued = inst.view.queued;
           snap.running = inst.view.running;
+          snap.countsAsOfS = now;
         }
       }
       for (const p of this.views.nodes.values()) {

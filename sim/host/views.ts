@@ -5,6 +5,8 @@
  * ingress node routes on this fresh view. With `policy.sync`, each ingress node has its own
  * NodeView: its own device live, peers as copies updated only when a sync message from that
  * peer arrives (sync messages cost link time and can be lost or delayed; see sim/host/sync.ts).
+ * Under `router: central` the instances stay the live objects (the router counts what it sends,
+ * as the live controller does); only device state is synced.
  */
 import type {
   ClusterView,
@@ -117,8 +119,10 @@ export class Views {
     this.refreshMemory();
     const live = this.w.instances.filter((i) => visibleInViews(i.state));
     this.cluster.instances = live.map((i) => i.view);
+    // A central router counts the requests it sends: instances fresh, devices as synced.
+    const copies = this.syncing && this.w.scenario.router !== 'central';
     for (const p of this.nodes.values()) {
-      p.view.instances = this.syncing ? live.map((i) => this.peerInstance(p, i)) : this.cluster.instances;
+      p.view.instances = copies ? live.map((i) => this.peerInstance(p, i)) : this.cluster.instances;
     }
   }
 
@@ -127,7 +131,7 @@ export class Views {
     let c = p.instanceCopies.get(inst.index);
     if (c === undefined) {
       // A peer's new instance is known from the placement broadcast, its state only after a sync.
-      c = { ...inst.view, state: 'pending', queued: 0, running: 0 };
+      c = { ...inst.view, state: 'pending', queued: 0, running: 0, countsAsOfS: this.w.now };
       p.instanceCopies.set(inst.index, c);
     }
     return c;

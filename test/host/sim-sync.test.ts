@@ -13,7 +13,7 @@ import { SyncChannel } from '../../sim/host/sync.js';
 import { bareWorld } from './bare-world.js';
 import { device, link, llmService, scenario } from '../sim/fixtures.js';
 
-function syncHost(faults: FaultConfig[] = [], periodS = 1) {
+function syncHost(faults: FaultConfig[] = [], periodS = 1, router?: 'distributed' | 'central') {
   const sc = scenario({
     devices: [device('gpu0'), device('gpu1'), device('gpu2'), device('gpu3')],
     // gpu3 hangs off its own switch with no route to the ingress: its messages never arrive.
@@ -28,7 +28,7 @@ function syncHost(faults: FaultConfig[] = [], periodS = 1) {
     faults,
     horizonS: 100,
   });
-  const { w, views, kernel } = bareWorld(sc, true);
+  const { w, views, kernel } = bareWorld(router === undefined ? sc : { ...sc, router }, true);
   const sync = new SyncChannel(w, views, { periodS, messageBytes: 100 });
   w.handlers.syncRecv = kernel.register((p) => sync.receive(p));
   const whole = (d: string) => ({ service: 'chat', stages: [{ device: d, firstLayer: 0, endLayer: 10, gpus: 1 }] });
@@ -68,6 +68,33 @@ describe('sync › what the ingress node sees', () => {
     w.leaveInstance(w.instances[1]!);
     expect(nv().devices[1]!.queuedRequests).toBe(2);
     h.round(2);
+    expect(nv().devices[1]!.queuedRequests).toBe(1);
+  });
+
+  it('copies carry their snapshot time (countsAsOfS); the own device’s instance is fresh (none)', () => {
+    const h = syncHost();
+    expect(h.nv().instances.map((i) => i.countsAsOfS)).toEqual([undefined, 0, 0]);
+    h.round(1);
+    expect(h.nv().instances.map((i) => i.countsAsOfS)).toEqual([undefined, 1, 1]);
+    h.round(2.5);
+    expect(h.nv().instances.map((i) => i.countsAsOfS)).toEqual([undefined, 2.5, 2.5]);
+  });
+
+  it('router central › instances fresh (every dispatch seen at once, no countsAsOfS); devices still as of their message', () => {
+    const h = syncHost([], 1, 'central');
+    const { w, nv } = h;
+    // Ready at once (the router readied them), unlike the distributed node's pending copies.
+    expect(h.states()).toEqual(['ready', 'ready', 'ready']);
+    w.enterInstance(w.instances[1]!);
+    w.enterInstance(w.instances[2]!);
+    expect(nv().instances.map((i) => i.queued)).toEqual([0, 1, 1]);
+    expect(nv().instances.map((i) => i.countsAsOfS)).toEqual([undefined, undefined, undefined]);
+    // The devices' load is the heartbeat's: unchanged until the round.
+    expect(nv().devices.map((d) => d.queuedRequests)).toEqual([0, 0, 0, 0]);
+    h.round(1);
+    expect(nv().devices.map((d) => d.queuedRequests)).toEqual([0, 1, 1, 0]);
+    w.leaveInstance(w.instances[1]!);
+    expect(nv().instances.map((i) => i.queued)).toEqual([0, 0, 1]);
     expect(nv().devices[1]!.queuedRequests).toBe(1);
   });
 

@@ -118,7 +118,10 @@ describe('epara › request handler details', () => {
     // Two equal peers: on the fresh view b1 wins (first); a moment later on that same snapshot,
     // nothing was recorded, so b1 still wins. Recording the fresh dispatch would tip it to b2.
     const h = handler();
-    const two = [instance('b1', 'chat', whole('gpu0', 32)), instance('b2', 'chat', whole('gpu1', 32))];
+    const two = [
+      instance('b1', 'chat', whole('gpu0', 32), { countsAsOfS: 10 }),
+      instance('b2', 'chat', whole('gpu1', 32), { countsAsOfS: 10 }),
+    ];
     expect(id(h.route(request('chat', 1), at(two, { now: 10 })))).toBe('b1');
     expect(id(h.route(request('chat', 2), at(two, { now: 10.001, asOf: 10 })))).toBe('b1');
     expect(id(h.route(request('chat', 3), at(two, { now: 10.002, asOf: 10 })))).toBe('b2');

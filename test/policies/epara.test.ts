@@ -250,10 +250,24 @@ describe('epara › distributed request handler', () => {
 
   it('route › two equal peers synced 1 s ago › own dispatches since the snapshot alternate them', () => {
     const h = handler();
-    const v = at([instance('b1', 'chat', whole('gpu0', 32)), instance('b2', 'chat', whole('gpu1', 32))]);
+    const synced = { countsAsOfS: 9 };
+    const v = at([
+      instance('b1', 'chat', whole('gpu0', 32), synced),
+      instance('b2', 'chat', whole('gpu1', 32), synced),
+    ]);
     const stale = { ...v, devices: v.devices.map((d) => ({ ...d, asOfS: 9 })) };
     const picks = [1, 2, 3].map((id) => (h.route(request('chat', id), stale) as { instanceId: string }).instanceId);
     expect(picks).toEqual(['b1', 'b2', 'b1']);
+  });
+
+  it('route › fresh counts (no countsAsOfS: a central router) on devices synced 1 s ago › no backlog added on top', () => {
+    // The live controller counts every request it sends; adding its own dispatches since the
+    // device's heartbeat again would count them twice. On this unchanged view b1 stays the pick.
+    const h = handler();
+    const v = at([instance('b1', 'chat', whole('gpu0', 32)), instance('b2', 'chat', whole('gpu1', 32))]);
+    const stale = { ...v, devices: v.devices.map((d) => ({ ...d, asOfS: 9 })) };
+    const picks = [1, 2, 3].map((id) => (h.route(request('chat', id), stale) as { instanceId: string }).instanceId);
+    expect(picks).toEqual(['b1', 'b1', 'b1']);
   });
 
   it('route › peer b1 silent for 9 s (limit 3 s) › its ratio ×3 (0.22 → 0.65) loses to b2 with 2 queued (0.55)', () => {
@@ -285,7 +299,7 @@ describe('epara › distributed request handler', () => {
           devices: devices.map((d) => ({ ...d, asOfS: 10 })),
           links,
           services: [service('seg', { demandRps: rate })],
-          instances: [instance('s', 'seg', whole('gpu0', 10, 1))],
+          instances: [instance('s', 'seg', whole('gpu0', 10, 1), { countsAsOfS: 10 })],
         }),
       );
       return v;
