@@ -166,8 +166,12 @@ export interface InstanceState {
   readonly service: ServiceName;
   readonly stages: readonly Stage[];
   readonly state: Lifecycle;
-  /** Requests waiting for admission plus running. */
+  /**
+   * Requests routed to it and not yet running (on the way, or waiting for admission); `queued +
+   * running` is every request in flight on it — what the router that sent them counts.
+   */
   readonly queued: number;
+  /** Requests it is serving (its engine's batch). */
   readonly running: number;
   /**
    * When `queued` / `running` were counted: a synced copy's snapshot time (a peer's instance as of

@@ -42,6 +42,11 @@ export class Instance {
   runCount = 0;
   /** Requests routed here whose input is still on the network. */
   inTransit = 0;
+  /**
+   * Requests routed here and not finished (in transit, waiting or running) — what a router that
+   * sent them counts; the view shows it as queued (= inFlight − runCount) + running.
+   */
+  inFlight = 0;
   /** Paged KV: capacity and blocks held by the running sequences (llm-engine). */
   kvCapacityBlocks = Infinity;
   /** Killed by the OOM killer when it loads (sim/devices/memory-pressure.ts): its requests fail with `oom`. */

@@ -84,18 +84,19 @@ export function failInstance(w: World, inst: Instance, reason = 'device-crash'):
     for (const l of lanes) if (w.lanes.owner[l] === inst.index) w.lanes.owner[l] = -1;
   inst.runSteps = 1;
   inst.busy = false;
-  for (let i = 0; i < inst.runCount; i++) {
+  const n = inst.runCount;
+  inst.runCount = 0;
+  for (let i = 0; i < n; i++) {
     w.leaveInstance(inst);
     w.endUnserved(inst.running[i]!, 'failed', reason);
   }
-  inst.runCount = 0;
   while (inst.waiting.length > 0) {
     w.leaveInstance(inst);
     w.endUnserved(inst.waiting.shift(), 'failed', reason);
   }
   inst.kvUsedBlocks = 0;
   inst.pendingSwapS = 0;
-  inst.view.running = 0;
+  w.countsChanged(inst);
   if (inst.state !== 'draining') releaseWeights(w, inst);
   w.setLifecycle(inst, 'failed');
   w.recordChange('failed', inst);

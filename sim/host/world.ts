@@ -377,19 +377,31 @@ export class World {
     this.timeline!.transfer(ids[from]!, ids[to]!, startS, endS, bytes);
   }
 
-  /** Counts a request as queued at `inst` and on its devices (views). */
+  /** Counts a request routed to `inst` (in flight until it leaves) at `inst` and on its devices (views). */
   enterInstance(inst: Instance): void {
-    inst.view.queued++;
-    this.loadIndex?.changed(inst.view);
+    inst.inFlight++;
+    this.countsChanged(inst);
     const sd = inst.stageDevices;
     for (let k = 0; k < sd.length; k++) this.deviceViews[sd[k]!]!.queuedRequests++;
   }
 
+  /** A request left `inst` (finished, dropped or failed); take it out of `runCount` first if it ran. */
   leaveInstance(inst: Instance): void {
-    inst.view.queued--;
-    this.loadIndex?.changed(inst.view);
+    inst.inFlight--;
+    this.countsChanged(inst);
     const sd = inst.stageDevices;
     for (let k = 0; k < sd.length; k++) this.deviceViews[sd[k]!]!.queuedRequests--;
+  }
+
+  /**
+   * The view's counts after `inFlight` or `runCount` changed: running = the engine's batch,
+   * queued = the rest in flight (in transit or waiting) — the split the live controller reports
+   * (runtime/controller), so `queued + running` is the requests in flight on both sides.
+   */
+  countsChanged(inst: Instance): void {
+    inst.view.running = inst.runCount;
+    inst.view.queued = inst.inFlight - inst.runCount;
+    this.loadIndex?.changed(inst.view);
   }
 
   /** Final outcome without service (dropped or failed) at the current time. */

@@ -715,7 +715,7 @@ describe('sim host › instance state as the handlers read it', () => {
     expect([0, 1, 2, 3].map((d) => w.instances[0]!.usesDevice(d))).toEqual([false, true, true, false]);
   });
 
-  it('load index › load is queued plus running', () => {
+  it('load index › load is queued plus running: every request in flight, a running one counted once', () => {
     const { w, views, place } = host(two());
     const index = new HostLoadIndex(() => w.topology);
     w.loadIndex = index;
@@ -723,22 +723,32 @@ describe('sim host › instance state as the handlers read it', () => {
     for (const i of w.instances) markReady(w, i);
     views.instancesChanged();
     const [a, b] = w.instances;
-    a!.view.running = 2;
-    b!.view.queued = 1;
     const least = () => index.leastLoaded(views.nodeView(w.ingressNode[0]!), 'chat')?.id;
-    expect(least()).toBe('chat#1');
-    // A running count change told through the world's counters.
-    a!.view.running = 0;
+    // a: two requests routed, both in its batch; b: one routed, not started.
     w.enterInstance(a!);
-    w.leaveInstance(a!);
-    expect(least()).toBe('chat#0');
-    b!.view.running = 3;
-    b!.view.queued = 0;
+    w.enterInstance(a!);
+    a!.runCount = 2;
+    w.countsChanged(a!);
     w.enterInstance(b!);
-    w.enterInstance(a!);
-    w.enterInstance(a!);
-    // a: 2 queued; b: 1 queued + 3 running.
+    expect(a!.view).toMatchObject({ queued: 0, running: 2 });
+    expect(b!.view).toMatchObject({ queued: 1, running: 0 });
+    expect(least()).toBe('chat#1');
+    // a's two finish: out of the batch, then they leave.
+    a!.runCount = 0;
+    w.leaveInstance(a!);
+    w.leaveInstance(a!);
+    expect(a!.view).toMatchObject({ queued: 0, running: 0 });
     expect(least()).toBe('chat#0');
+    // b: three more, three of its four in the batch; a: two routed, waiting.
+    for (let k = 0; k < 3; k++) w.enterInstance(b!);
+    b!.runCount = 3;
+    w.countsChanged(b!);
+    w.enterInstance(a!);
+    w.enterInstance(a!);
+    expect(b!.view).toMatchObject({ queued: 1, running: 3 });
+    expect(least()).toBe('chat#0');
+    // A running request was counted twice before (queued counted it too): b would have had 7.
+    expect(b!.view.queued + b!.view.running).toBe(4);
   });
 
   it('views › utilization over a 2 s tick; a device back up behind the view’s back is seen up', () => {

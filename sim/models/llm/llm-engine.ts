@@ -240,8 +240,7 @@ function startStep(w: World, inst: Instance): void {
     budget -= c;
   }
   inst.kvUsedBlocks = used;
-  inst.view.running = inst.runCount;
-  w.loadIndex?.changed(inst.view);
+  w.countsChanged(inst);
   inst.runSteps = 1;
   if (inst.runCount === 0) return;
   const perf = inst.llm!;

@@ -26,8 +26,7 @@ function itemStartBatch(w: World, inst: Instance): void {
     inst.running[inst.runCount++] = q;
     r.start[q] = now;
   }
-  inst.view.running = inst.runCount;
-  w.loadIndex?.changed(inst.view);
+  w.countsChanged(inst);
   if (inst.runCount === 0) return;
   const end = w.runOnLanes(
     inst.stageDevices[0]!,
@@ -55,12 +54,13 @@ function itemBatchEnd(w: World, inst: Instance): void {
       waiting: inst.waiting.length,
     });
   }
-  for (let i = 0; i < inst.runCount; i++) {
+  const n = inst.runCount;
+  inst.runCount = 0;
+  for (let i = 0; i < n; i++) {
     const q = inst.running[i]!;
     w.leaveInstance(inst);
     w.sendResponse(q, d, w.now, bytes);
   }
-  inst.runCount = 0;
   itemStartBatch(w, inst);
 }
 
