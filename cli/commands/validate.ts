@@ -9,6 +9,7 @@ import type { CommandModule } from 'yargs';
 import { isPolicyName, POLICY_NAMES } from '../../policies/index.js';
 import { formatIssues, readScenarioObject } from '../../scenarios/index.js';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import type { RequestRecord } from '../../policies/index.js';
 import {
@@ -194,7 +195,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('resimulate', {
         type: 'string',
         describe:
-          'no agents: re-simulate every cell recorded in this validate --out JSON with this build and compare with its live figures (policies, loads, seed, horizon and measurements: the recorded ones)',
+          'no agents: re-simulate every cell recorded in this validate --out JSON (or .json.gz) with this build and compare with its live figures (policies, loads, seed, horizon and measurements: the recorded ones)',
       }),
   handler: async (args) => {
     checkOutputPath(args.out, '--out');
@@ -267,7 +268,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       const file = args.resimulate;
       let json: unknown;
       try {
-        json = JSON.parse(fs.readFileSync(file, 'utf8'));
+        // A report kept gzipped (docs/data/*.json.gz) is read as it is.
+        const raw = fs.readFileSync(file);
+        json = JSON.parse((file.endsWith('.gz') ? zlib.gunzipSync(raw) : raw).toString('utf8'));
       } catch (e) {
         throw new CliError(`--resimulate ${file}: ${e instanceof Error ? e.message : String(e)}`, 1);
       }
