@@ -90,6 +90,28 @@ describe('llama backend › built-in GGUF', () => {
     expect(a!.queueMs).toBeLessThan(c!.queueMs);
   });
 
+  it('generate › 4 at once, 6 and 60 tokens › a short one ends at its last token, not when the long ones do', async () => {
+    // node-llama-cpp's dispose waits for the context lock its batch loop holds while others
+    // generate (≥ 3 sequences); awaiting it held the short responses until the long ones ended.
+    const wide = new LlamaBackend({ ...opts, sequences: 4 });
+    const r = await wide.load({ instanceId: 'w', service: 'chat', kind: 'llm', model: 'llama-20m' });
+    if (!r.ok) throw new Error(r.error);
+    const t0 = performance.now();
+    const ends = await Promise.all(
+      [6, 6, 60, 60].map((n, k) =>
+        r.model.generate!({ promptTokens: 64, outputTokens: n, seed: k }, noExec, () => {}).then(
+          () => performance.now() - t0,
+        ),
+      ),
+    );
+    const short = Math.max(ends[0]!, ends[1]!);
+    const long = Math.min(ends[2]!, ends[3]!);
+    // The long ones decode ~54 more steps after the short ones' last token.
+    expect(short).toBeLessThan(0.75 * long);
+    await r.model.close();
+    await wide.close();
+  });
+
   it('generate › prompt + output beyond the context › rejects naming the sizes', async () => {
     await expect(gen(250, 10)).rejects.toThrow(/needs 260 tokens of context.*a sequence has 256/);
   });
@@ -170,7 +192,7 @@ describe('llama backend › bad input', () => {
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(r.error).toMatch(
-        /^model llama-20m needs \d+\.\d MB \(weights 19\.\d MB \+ KV cache \d+\.\d MB for 2 × 256 tokens\); the agent's memory budget has 8\.0 MB free of 8\.0 MB$/,
+        /^model llama-20m needs \d+\.\d MB \(weights 19\.\d MB \+ KV cache \d+\.\d MB for 4 sequence IDs \(2 parallel × 2\) × 256 tokens\); the agent's memory budget has 8\.0 MB free of 8\.0 MB$/,
       );
     await small.close();
   });

@@ -5,6 +5,15 @@
  * request's prefill joins the running decodes — continuous batching, done by the engine itself.
  * A request waits (FIFO) for a free sequence, runs, and frees it — also when the caller aborts
  * (client gone): the sequence's KV cells are released and the next waiter starts.
+ * A request ends when its last token is out, as in llama-server (a slot is free at completion):
+ * node-llama-cpp's sequence dispose takes the context lock, which its batch loop holds while any
+ * other sequence is generating — measured in process (llama-20m, 4 sequences of 256-token
+ * prompts with 7, 8, 55, 64 outputs): the 7- and 8-token ones' dispose waited 238 and 235 ms,
+ * for the 55-token one to finish. Awaiting it held every response and every freed slot until the
+ * whole group was done (live records: three requests of 7, 8, 55 tokens ending within 1 ms).
+ * So the context has twice the sequence IDs of the parallel width (`ID_HEADROOM`): a request
+ * frees its place at completion and its sequence is disposed in the background, its ID coming
+ * back when the lock allows; the KV budget counts every ID's cells.
  * Segmentation deploys are served by a built-in onnx executor beside it (OnnxBackend, same thread
  * budget), so one agent is a whole device serving both kinds, as an edge box does.
  * LLM steps do not go through the agent's executor (llama.cpp batches them; the executor would
@@ -54,8 +63,15 @@ export function checkLlamaOptions(o: LlamaBackendOptions, cores = os.availablePa
 
 const MB = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
 
+/** Sequence IDs per parallel sequence: one running, one being disposed (see the file comment). */
+export const ID_HEADROOM = 2;
+
 class LlamaInstance implements LoadedModel {
+  /** The parallel width: requests generating at once. */
   private readonly slots: SequenceSlots;
+  /** The context's sequence IDs: a finished request's is back only once its dispose ran. */
+  private readonly ids: SequenceSlots;
+  private readonly disposing = new Set<Promise<void>>();
   private readonly clock = new WallClock();
 
   constructor(
@@ -64,8 +80,10 @@ class LlamaInstance implements LoadedModel {
     readonly memoryBytes: number,
     private readonly contextTokens: number,
     private readonly onClose: () => void,
+    parallel: number,
   ) {
-    this.slots = new SequenceSlots(context.totalSequences);
+    this.slots = new SequenceSlots(parallel);
+    this.ids = new SequenceSlots(context.totalSequences);
   }
 
   async generate(
@@ -81,6 +99,13 @@ class LlamaInstance implements LoadedModel {
     }
     const t0 = this.clock.preciseS();
     const release = await this.slots.acquire(signal);
+    let releaseId: () => void;
+    try {
+      releaseId = await this.ids.acquire(signal);
+    } catch (e) {
+      release();
+      throw e;
+    }
     const admitted = this.clock.preciseS();
     const span = BYTE_TOKENS.end - BYTE_TOKENS.first;
     const prompt = syntheticPrompt(req.promptTokens, req.seed ?? 0, span).map((t) => t + BYTE_TOKENS.first);
@@ -98,8 +123,15 @@ class LlamaInstance implements LoadedModel {
         if (count >= req.outputTokens) break;
       }
     } finally {
-      await seq.dispose();
       release();
+      const d: Promise<void> = seq
+        .dispose()
+        .catch(() => undefined)
+        .finally(() => {
+          releaseId();
+          this.disposing.delete(d);
+        });
+      this.disposing.add(d);
     }
     if (signal?.aborted === true)
       throw new Error(`cancelled after ${count} of ${req.outputTokens} tokens: ${String(signal.reason ?? 'aborted')}`);
@@ -114,6 +146,8 @@ class LlamaInstance implements LoadedModel {
 
   async close(): Promise<void> {
     this.slots.close();
+    this.ids.close();
+    await Promise.all(this.disposing);
     await this.context.dispose();
     await this.model.dispose();
     this.onClose();
@@ -148,12 +182,13 @@ export class LlamaBackend implements Backend {
     const mf = resolveModelFile(name);
     if (!mf.ok) return { ok: false, error: mf.error };
     const { sequences, contextTokens, memoryBytes } = this.opts;
-    const kv = sequences * contextTokens * mf.value.kvBytesPerToken;
+    const ids = sequences * ID_HEADROOM;
+    const kv = ids * contextTokens * mf.value.kvBytesPerToken;
     const need = mf.value.summary.fileBytes + kv;
     if (this.reservedBytes + need > memoryBytes) {
       return {
         ok: false,
-        error: `model ${name} needs ${MB(need)} (weights ${MB(mf.value.summary.fileBytes)} + KV cache ${MB(kv)} for ${sequences} × ${contextTokens} tokens); the agent's memory budget has ${MB(memoryBytes - this.reservedBytes)} free of ${MB(memoryBytes)}`,
+        error: `model ${name} needs ${MB(need)} (weights ${MB(mf.value.summary.fileBytes)} + KV cache ${MB(kv)} for ${ids} sequence IDs (${sequences} parallel × ${ID_HEADROOM}) × ${contextTokens} tokens); the agent's memory budget has ${MB(memoryBytes - this.reservedBytes)} free of ${MB(memoryBytes)}`,
       };
     }
     this.reservedBytes += need;
@@ -162,7 +197,7 @@ export class LlamaBackend implements Backend {
       const llama = await this.engine();
       model = await llama.loadModel({ modelPath: mf.value.file });
       const context = await model.createContext({
-        sequences,
+        sequences: ids,
         contextSize: contextTokens,
         threads: this.opts.threads,
         batchSize: 512,
@@ -174,7 +209,7 @@ export class LlamaBackend implements Backend {
           this.reservedBytes -= need;
         }
       };
-      return { ok: true, model: new LlamaInstance(model, context, need, contextTokens, onClose) };
+      return { ok: true, model: new LlamaInstance(model, context, need, contextTokens, onClose, sequences) };
     } catch (err) {
       this.reservedBytes -= need;
       await model?.dispose().catch(() => undefined);
