@@ -99,9 +99,12 @@ describe('llama backend › built-in GGUF', () => {
     const t0 = performance.now();
     const ends = await Promise.all(
       [6, 6, 60, 60].map((n, k) =>
-        r.model.generate!({ promptTokens: 64, outputTokens: n, seed: k }, noExec, () => {}).then(
-          () => performance.now() - t0,
-        ),
+        r.model.generate!(
+          { promptTokens: 64, outputTokens: n, seed: k },
+          noExec,
+          () => {},
+          new AbortController().signal,
+        ).then(() => performance.now() - t0),
       ),
     );
     const short = Math.max(ends[0]!, ends[1]!);
