@@ -1,6 +1,6 @@
 /**
  * `parasim validate --resimulate` through the built CLI on the report kept in docs/data (the
- * llama testbed run docs/validation.md reports, gzipped): no agents, every recorded cell comes
+ * latest llama testbed run docs/validation.md reports, gzipped): no agents, every recorded cell comes
  * back with its live figures exactly as recorded and a twin simulated by this build. The twin's
  * figures are not pinned — a model change moves them, and that is what the command is for.
  */
@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAIN, ROOT } from '../cli-paths.js';
 
-const REPORT = path.join(ROOT, 'docs/data/validation-llama-2026-12-02.json.gz');
+const REPORT = path.join(ROOT, 'docs/data/validation-llama-2026-12-02b.json.gz');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parasim-resim-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
