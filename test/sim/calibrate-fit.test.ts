@@ -27,6 +27,14 @@ const spec = deviceSpec();
 const costOf = (e: Efficiency) => new StepCost(stageFigures(model, spec, 1, 1, 1), e);
 const row = (over: Partial<ProfileRow>): ProfileRow => ({ deviceType: 'testbox', batch: 1, source: 't', ...over });
 
+/** The toy model with `pts` as its profile rows (each point's value as the row's figure). */
+const modelWithRows = (pts: readonly FitPoint[]) =>
+  modelSpec({
+    profiles: pts.map((p) =>
+      p.measure === 'prefill' ? { ...p.row, prefillTokPerS: p.value } : { ...p.row, decodeTokPerS: p.value },
+    ),
+  });
+
 describe('calibrate › what a row measures', () => {
   it('rowMeasures › prefill, decode, both, closed-loop', () => {
     expect(rowMeasures(row({ prefillTokPerS: 900 }))).toEqual([{ measure: 'prefill', value: 900 }]);
@@ -254,10 +262,7 @@ describe('calibrate › the prefill set-up τp (a step carrying prompt tokens pa
   });
   it('calibrate › a pair whose rows show a prefill set-up gets it back; every row within 2%', () => {
     const pts = pointsOf(truth);
-    const profiles = pts.map((p) =>
-      p.measure === 'prefill' ? { ...p.row, prefillTokPerS: p.value } : { ...p.row, decodeTokPerS: p.value },
-    );
-    const m = modelSpec({ profiles });
+    const m = modelWithRows(pts);
     const e = calibrate(m, spec).efficiency;
     expect(Math.abs((e.prefillOverheadS ?? 0) / 0.02 - 1)).toBeLessThan(0.1);
     const c = new StepCost(stageFigures(m, spec, 1, 1, 1), e);
@@ -304,10 +309,7 @@ describe('calibrate › decode attention ηa (the context pairs of a decode step
   });
   it('calibrate › rows with slow attention get ηa back; every row within 4%; without ηa a row misses by > 10%', () => {
     const pts = pointsOf(truth);
-    const profiles = pts.map((p) =>
-      p.measure === 'prefill' ? { ...p.row, prefillTokPerS: p.value } : { ...p.row, decodeTokPerS: p.value },
-    );
-    const m = modelSpec({ profiles });
+    const m = modelWithRows(pts);
     const e = calibrate(m, cpu).efficiency;
     expect(Math.abs((e.etaAttention ?? e.etaDecode) / 0.04 - 1)).toBeLessThan(0.1);
     const c = new StepCost(stageFigures(m, cpu, 1, 1, 1), e);
