@@ -28,14 +28,15 @@ import {
   type TestbedSpec,
 } from '../../runtime/controller/index.js';
 
-import { AGENT_COMMAND, LOOPBACK_TESTBED_YAML } from './loopback-fixture.js';
+import { AGENT_COMMAND, LOOPBACK_TESTBED_YAML, lowFreePorts } from './loopback-fixture.js';
 import { ROOT } from '../cli-paths.js';
 import { requireQuietMachine } from '../timing-guard.js';
 const COMMAND = AGENT_COMMAND;
 let tmp = '';
 let spec: TestbedSpec;
 
-const TESTBED = LOOPBACK_TESTBED_YAML('t');
+// Fixed ports below the ephemeral range: agents are killed and restarted on their port here.
+const TESTBED = LOOPBACK_TESTBED_YAML('t', await lowFreePorts(3));
 
 function scenario(horizonS: number, services: string, policy = 'least-loaded'): Scenario {
   const text = `name: ctl-test
