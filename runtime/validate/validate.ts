@@ -288,10 +288,22 @@ interface LiveCell {
   readonly lives: readonly RunResult[];
   /** Round trips of every request served in the live runs (the other cells' twins draw from them). */
   readonly roundTrips: readonly RoundTripSample[];
+  /** The profile known before the cell (what its live side planned with). */
+  readonly before: PairProfiles;
   /** The profile after the cell (the next cell's before); `before` itself without `profileAround`. */
   readonly after: PairProfiles;
-  /** The mean of the profiles before and after the cell, per service. */
-  readonly profiles: ReadonlyMap<string, readonly ProfileRow[]>;
+}
+
+/** The mean of the profiles before and after a cell, per service (`--profile-mean cell`). */
+function aroundCell(cell: LiveCell): ReadonlyMap<string, readonly ProfileRow[]> {
+  const { before, after } = cell;
+  if (after === before) return before.perService;
+  return new Map(
+    [...before.perService].map(([svc, rows]) => [
+      svc,
+      meanRows([rows, after.perService.get(svc) ?? rows], 'profiles, before and after the cell'),
+    ]),
+  );
 }
 
 /**
@@ -325,16 +337,7 @@ async function liveCell(
     lives.push(r.result);
   }
   const after = c.profileAgain === null ? before : await c.profileAgain();
-  const profiles =
-    after === before
-      ? before.perService
-      : new Map(
-          [...before.perService].map(([svc, rows]) => [
-            svc,
-            meanRows([rows, after.perService.get(svc) ?? rows], 'profiles, before and after the cell'),
-          ]),
-        );
-  return { name, load, scaled, lives, roundTrips, after, profiles };
+  return { name, load, scaled, lives, roundTrips, before, after };
 }
 
 /**
@@ -436,7 +439,7 @@ function twinCells(
   const cells: CellRun[] = [];
   let fits: ReadonlyMap<string, OverheadFit> = new Map();
   for (const [i, { cell, overheadAt }] of lives.entries()) {
-    const profiles = runProfiles ?? cell.profiles;
+    const profiles = runProfiles ?? aroundCell(cell);
     const at: readonly [number, number] = pooled ? [0, overhead.length] : overheadAt;
     const rows = overhead.slice(at[0], at[1]);
     const others = otherCells ? lives.filter((_, j) => j !== i).flatMap((l) => l.cell.roundTrips) : [];
