@@ -15,9 +15,9 @@
  * (dispatch-backlog.ts: a fluid Lindley recursion — join-the-shortest-queue with delayed
  * information). A fresh count (no `countsAsOfS`: the handler's own device, or a central router
  * such as the live controller, which counts every request it sends) needs no estimate — it
- * already counts every dispatch, even where the device's own state is as of a heartbeat. Beyond `stalenessLimitS` an estimate is
- * further inflated by `age / limit`, local or not, so a silent peer gets less traffic rather
- * than all of it.
+ * already counts every dispatch, even where the device's own state is as of a heartbeat. Beyond
+ * `stalenessLimitS` an estimate is further inflated by `age / limit`, local or not, so a silent
+ * peer gets less traffic rather than all of it.
  * A missing sync is not read as a dead peer here: only the host's view says whether a device is
  * alive (sim/host/sync.ts marks a peer silent for 3 sync periods dead, as a heartbeat timeout).
  * A request whose best ratio exceeds `1 + sloMargin` is dropped as 'slo-infeasible' — it would

@@ -571,22 +571,16 @@ export async function validateOnTestbed(
   };
 }
 
-/** What a report is assembled from (a run, or a re-simulation of one). */
-export interface ReportParts {
+/** What a report is assembled from (a run, or a re-simulation of one): its fields as they go in, plus: */
+export interface ReportParts extends Pick<
+  ValidationReport,
+  'testbed' | 'seed' | 'policies' | 'loads' | 'liveRuns' | 'cells' | 'overhead' | 'twinInputs' | 'notes'
+> {
   /** The scenario at load 1 (name; the step-cost fit notes). */
   readonly first: Scenario;
-  readonly testbed: string;
-  readonly seed: number;
-  readonly policies: readonly string[];
-  readonly loads: readonly number[];
-  readonly liveRuns: number;
-  readonly cells: readonly CellRun[];
   /** The profile rows the twins ran on, per service (every cell's). */
   readonly usedByService: ReadonlyMap<string, readonly ProfileRow[]>;
-  readonly overhead: readonly OverheadRow[];
-  readonly twinInputs: TwinInputs;
   readonly fits: ReadonlyMap<string, OverheadFit>;
-  readonly notes: readonly string[];
 }
 
 /** The report: the medians per service over cells, the step cost's fit notes appended. */
