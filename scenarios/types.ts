@@ -180,6 +180,15 @@ export interface DeviceConfig {
    */
   readonly requestOverheadBusyS?: readonly number[];
   /**
+   * The same overhead measured while the server had another request in flight *and* a device of
+   * its `colocated` group had one too: every core of the host busy, so the event loops wait for a
+   * core (on the 2-core llama testbed p50 3.9 / p90 8.0 ms against 2.2 / 3.9 ms with a core free,
+   * docs/validation.md "Busy agents"). Drawn then instead of `requestOverheadBusyS`
+   * (sim/host/request-overhead.ts). Set by `parasim validate` when both busy states were measured;
+   * absent = `requestOverheadBusyS`.
+   */
+  readonly requestOverheadBusyNeighbourBusyS?: readonly number[];
+  /**
    * The same overhead measured with no request in flight on the server but one on another device
    * of its `colocated` group (the host's cores and the controller serve that one): drawn then
    * (sim/host/request-overhead.ts). Set by `parasim validate`; absent = the idle samples.

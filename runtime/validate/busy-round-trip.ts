@@ -12,10 +12,12 @@
  * beyond the agent-reported queue and compute, with its agent's state when it was sent: other
  * requests in flight (busy), else whether another agent had (another agent busy: the controller
  * and the host's cores serve its streams), else how long the agent had been idle. `inSituOverhead`
- * sorts them into the states the twin draws by (sim/host/request-overhead.ts): busy, another agent
- * busy, idle below the first gap, idle ≥ each gap (each agent's first request left out); a state with fewer than MIN_STATE_SAMPLES samples keeps the profile's
- * (idle-agent) samples. So the twin's overhead is measured through the controller, with the other
- * agents' streams and the controller's own work in it, as the cells meet it.
+ * sorts them into the states the twin draws by (sim/host/request-overhead.ts): busy (split by
+ * whether another agent was busy too, when both were measured), another agent busy, idle below
+ * the first gap, idle ≥ each gap (each agent's first request left out); a state with fewer than
+ * MIN_STATE_SAMPLES samples keeps the profile's (idle-agent) samples. So the twin's overhead is
+ * measured through the controller, with the other agents' streams and the controller's own work
+ * in it, as the cells meet it.
  */
 import type { IdleOverhead, PolicyChoice, Scenario } from '../../scenarios/index.js';
 import { replay, type ReplayOptions, type RoundTripSample, type Testbed } from '../controller/index.js';
@@ -92,15 +94,24 @@ export function inSituOverhead(
       ...pick(`idle ≥ ${(g.idleS * 1000).toFixed(0)} ms`, inBin(g.idleS, gaps[i + 1] ?? Infinity), g.samplesS),
     ],
   }));
-  const busy = pick(
-    'busy',
-    served.filter((x) => x.othersInFlight > 0).map((x) => x.overheadS),
-    [],
-  );
+  // Busy with a core free vs busy while another agent is too (every core taken on a host with
+  // one llama.cpp thread per agent and core): split only when both were measured often enough.
+  const busyAny = served.filter((x) => x.othersInFlight > 0);
+  const busyAlone = busyAny.filter((x) => x.elsewhereInFlight === 0).map((x) => x.overheadS);
+  const busyBoth = busyAny.filter((x) => x.elsewhereInFlight > 0).map((x) => x.overheadS);
+  const split = busyAlone.length >= MIN_STATE_SAMPLES && busyBoth.length >= MIN_STATE_SAMPLES;
+  const busy = split
+    ? pick('busy, other agents idle', busyAlone, [])
+    : pick(
+        'busy',
+        busyAny.map((x) => x.overheadS),
+        [],
+      );
+  const busyNeighbourBusy = split ? pick('busy, another agent busy too', busyBoth, []) : [];
   const neighbourBusy = pick(
     'another agent busy',
     served.filter((x) => x.othersInFlight === 0 && x.elsewhereInFlight > 0).map((x) => x.overheadS),
     [],
   );
-  return { warm, afterIdle, busy, neighbourBusy, fromReplay };
+  return { warm, afterIdle, busy, busyNeighbourBusy, neighbourBusy, fromReplay };
 }

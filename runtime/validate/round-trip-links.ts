@@ -26,6 +26,8 @@ export interface OverheadStates {
   readonly afterIdle: readonly IdleOverhead[];
   /** Another request in flight on the device (empty: drawn like an idle one). */
   readonly busy: readonly number[];
+  /** Busy, and a co-located device busy too (empty: drawn like `busy`). */
+  readonly busyNeighbourBusy: readonly number[];
   /** None on the device, one on a co-located device (empty: drawn like an idle one). */
   readonly neighbourBusy: readonly number[];
 }
@@ -57,6 +59,7 @@ export function withRoundTrip(
       requestOverheadS: xs,
       ...(st.afterIdle.length > 0 ? { requestOverheadAfterIdle: st.afterIdle } : {}),
       ...(st.busy.length > 0 ? { requestOverheadBusyS: st.busy } : {}),
+      ...(st.busyNeighbourBusy.length > 0 ? { requestOverheadBusyNeighbourBusyS: st.busyNeighbourBusy } : {}),
       ...(st.neighbourBusy.length > 0 ? { requestOverheadNeighbourBusyS: st.neighbourBusy } : {}),
     };
   });

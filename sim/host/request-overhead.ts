@@ -13,9 +13,12 @@
  * frames ~1.3 ms faster than live in every cell. And a busy server is slower again: a frame
  * reaching an agent that streams an LLM's tokens waited 4–35 ms in sockets and event loops while
  * the agent's own handling stayed ~0.5 ms (`requestOverheadBusyS`, measured during a calibration
- * replay, runtime/validate/busy-round-trip.ts). The model: a request reaching device `d` while
- * another request is in flight there draws from the busy samples (the back-to-back ones without);
- * else, while one is in flight on another device of its co-located group (DeviceConfig.colocated:
+ * replay, runtime/validate/busy-round-trip.ts), and slower still when every core is taken: with a
+ * request in flight on a co-located device as well, both agents' llama.cpp threads hold the two
+ * cores and the event loops wait for one (p50 3.9 ms, p90 8.0 against 2.2 / 3.9 ms with a core
+ * free). The model: a request reaching device `d` while another request is in flight there draws
+ * from the busy samples (the back-to-back ones without) — from `requestOverheadBusyNeighbourBusyS`
+ * when a device of its co-located group has one in flight too; else, while one is in flight on another device of its co-located group (DeviceConfig.colocated:
  * the controller and the host's cores serve that one), from `requestOverheadNeighbourBusyS`; else from the samples measured after the longest idle gap not above the device's idle time (the
  * time since a request last arrived or settled there), and from the back-to-back samples below
  * the shortest gap.
@@ -36,6 +39,7 @@ export class RequestOverhead {
   private readonly warm: (Float64Array | null)[];
   private readonly busy: (Float64Array | null)[];
   private readonly neighbourBusy: (Float64Array | null)[];
+  private readonly busyNeighbourBusy: (Float64Array | null)[];
   /** Per device: the other devices of its co-located group (DeviceConfig.colocated). */
   private readonly neighbours: Int32Array[];
   private readonly idle: (IdleTable | null)[];
@@ -49,16 +53,9 @@ export class RequestOverhead {
     this.warm = devices.map((d) =>
       d.requestOverheadS !== undefined && d.requestOverheadS.length > 0 ? Float64Array.from(d.requestOverheadS) : null,
     );
-    this.busy = devices.map((d) =>
-      d.requestOverheadBusyS !== undefined && d.requestOverheadBusyS.length > 0
-        ? Float64Array.from(d.requestOverheadBusyS)
-        : null,
-    );
-    this.neighbourBusy = devices.map((d) =>
-      d.requestOverheadNeighbourBusyS !== undefined && d.requestOverheadNeighbourBusyS.length > 0
-        ? Float64Array.from(d.requestOverheadNeighbourBusyS)
-        : null,
-    );
+    this.busy = devices.map((d) => samplesOrNull(d.requestOverheadBusyS));
+    this.neighbourBusy = devices.map((d) => samplesOrNull(d.requestOverheadNeighbourBusyS));
+    this.busyNeighbourBusy = devices.map((d) => samplesOrNull(d.requestOverheadBusyNeighbourBusyS));
     this.neighbours = colocatedPeers(devices);
     this.idle = devices.map((d) => idleTable(d));
     this.rng = devices.map((d, i) =>
@@ -85,7 +82,9 @@ export class RequestOverhead {
     if (atS > this.lastActiveS[d]!) this.lastActiveS[d] = atS;
     const xs =
       busy && this.busy[d] !== null
-        ? this.busy[d]!
+        ? this.busyNeighbourBusy[d] !== null && this.neighbourInFlight(d)
+          ? this.busyNeighbourBusy[d]!
+          : this.busy[d]!
         : !busy && this.neighbourBusy[d] !== null && this.neighbourInFlight(d)
           ? this.neighbourBusy[d]!
           : this.samplesAfter(d, idleS);
@@ -110,6 +109,10 @@ export class RequestOverhead {
     if (t !== null) for (let k = t.afterS.length - 1; k >= 0; k--) if (idleS >= t.afterS[k]!) return t.samples[k]!;
     return this.warm[d]! ?? (t !== null ? t.samples[0]! : null);
   }
+}
+
+function samplesOrNull(xs: readonly number[] | undefined): Float64Array | null {
+  return xs !== undefined && xs.length > 0 ? Float64Array.from(xs) : null;
 }
 
 function idleTable(d: DeviceConfig): IdleTable | null {

@@ -99,9 +99,24 @@ describe('round-trip states', () => {
       warm: [0.001],
       afterIdle: idle,
       busy: [],
+      busyNeighbourBusy: [],
       neighbourBusy: [],
       fromReplay: [],
     });
+  });
+
+  it('in situ › busy split by whether another agent was busy too, only when both states have enough samples', () => {
+    const n = MIN_STATE_SAMPLES;
+    const alone = Array.from({ length: n }, () => sample(0.002, 1, 0, 0));
+    const both = Array.from({ length: n }, () => sample(0.008, 1, 0, 1));
+    const split = inSituOverhead([0.001], [], [...alone, ...both]);
+    expect(split.busy).toEqual(Array(n).fill(0.002));
+    expect(split.busyNeighbourBusy).toEqual(Array(n).fill(0.008));
+    expect(split.fromReplay.map((s) => s.split(',')[0])).toEqual(['busy', 'busy']);
+    // One state a sample short: one busy state of both, as measured.
+    const one = inSituOverhead([0.001], [], [...alone, ...both.slice(1)]);
+    expect([...one.busy].sort()).toEqual([...Array(n).fill(0.002), ...Array(n - 1).fill(0.008)]);
+    expect(one.busyNeighbourBusy).toEqual([]);
   });
 });
 

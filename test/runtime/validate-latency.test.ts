@@ -103,7 +103,13 @@ describe('validate › round trip', () => {
     const states = new Map([
       [
         'x86-vm-core',
-        { warm: [0.001], afterIdle: [{ idleS: 0.1, samplesS: [0.002] }], busy: [0.005], neighbourBusy: [] },
+        {
+          warm: [0.001],
+          afterIdle: [{ idleS: 0.1, samplesS: [0.002] }],
+          busy: [0.005],
+          busyNeighbourBusy: [],
+          neighbourBusy: [],
+        },
       ],
     ]);
     const { scenario } = withRoundTrip(loaded.value, fit, states);

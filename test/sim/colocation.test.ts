@@ -83,4 +83,25 @@ describe('co-located devices', () => {
     expect(paid('cb')).toEqual([1]);
     expect(paid('ca')).toEqual([4, 1]);
   });
+
+  it('co-located › overhead while busy › from the every-core-busy samples only while a device of the group is busy too', () => {
+    // a's second frame arrives while its first is in flight (busy); b's frame is in flight then or not.
+    const shape = (d: DeviceConfig): DeviceConfig => ({
+      ...d,
+      colocated: { group: 'h', aloneSpeedup: 1 },
+      requestOverheadS: [0.001],
+      requestOverheadBusyS: [0.3],
+      requestOverheadBusyNeighbourBusyS: [0.6],
+    });
+    const paid = (recs: RequestRecord[], svc: string) =>
+      e2eOf(recs, svc).map((t) => Math.round((t - frameS) * 10000) / 10);
+    expect(paid(simulateOn([1, 1.0003], [1.0001], shape), 'ca')).toEqual([1, 600]);
+    expect(paid(simulateOn([1, 1.0003], [], shape), 'ca')).toEqual([1, 300]);
+    // Without the field: the busy samples whatever the neighbours do.
+    const plain = (d: DeviceConfig): DeviceConfig => {
+      const { requestOverheadBusyNeighbourBusyS: _, ...rest } = shape(d);
+      return rest;
+    };
+    expect(paid(simulateOn([1, 1.0003], [1.0001], plain), 'ca')).toEqual([1, 300]);
+  });
 });
