@@ -265,6 +265,7 @@ export class Agent {
           write({ type: 'token', index: index++, tokenId, ...(text !== undefined ? { text } : {}), agentMs: ms() });
         },
         signal,
+        () => write({ type: 'admitted', agentMs: ms() }),
       );
       if (index !== p.value.outputTokens) {
         write({

@@ -66,12 +66,15 @@ export interface LoadedModel {
    * LLM: calls `onToken` once per output token, in order; rejects on backend failure. `signal`
    * aborts when the client disconnects or the agent shuts down: the backend stops at its next
    * step (passes it to `exec.step`, to `fetch`, …) and rejects with the signal's reason.
+   * `onAdmitted`, once, when the request gets its place in the engine's batch (a sequence) —
+   * queued until then, running after — from backends that hold such places (llama).
    */
   generate?(
     req: GenerateRequest,
     exec: StepExecutor,
     onToken: (tokenId: number, text?: string) => void,
     signal: AbortSignal,
+    onAdmitted?: () => void,
   ): Promise<GenerateStats>;
   /** Segmentation; `signal` as for `generate`. */
   segment?(input: SegmentInput, exec: StepExecutor, signal: AbortSignal): Promise<SegmentOutput>;

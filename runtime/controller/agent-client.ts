@@ -112,16 +112,17 @@ export class AgentClient {
   /**
    * Streams a generation; `now()` stamps the first token. With `tokenTimes`, each token's agent
    * time (its `agentMs`, seconds since the agent received the request: add `startedAtS` for the
-   * agent's clock) is pushed there. Succeeds only when the `done` chunk arrives with every token;
-   * an `error` chunk, a cut stream or a timeout is a failure.
+   * agent's clock) is pushed there; `onAdmitted` is called when the agent reports the request
+   * admitted to its batch (not every backend does). Succeeds only when the `done` chunk arrives
+   * with every token; an `error` chunk, a cut stream or a timeout is a failure.
    */
   async generate(
     instanceId: string,
     req: GenerateRequest,
     now: () => number,
-    outer?: AbortSignal,
-    tokenTimes?: number[],
+    opts: { readonly signal?: AbortSignal; readonly tokenTimes?: number[]; readonly onAdmitted?: () => void } = {},
   ): Promise<CallResult<GenerateTiming>> {
+    const { signal: outer, tokenTimes, onAdmitted } = opts;
     let firstTokenAt = NaN;
     let tokens = 0;
     try {
@@ -145,7 +146,9 @@ export class AgentClient {
           const c = GenerateChunkSchema.safeParse(JSON.parse(line));
           if (!c.success) return { ok: false, error: 'bad chunk' };
           const chunk = c.data;
-          if (chunk.type === 'token') {
+          if (chunk.type === 'admitted') {
+            onAdmitted?.();
+          } else if (chunk.type === 'token') {
             if (tokens === 0) firstTokenAt = now();
             tokenTimes?.push(chunk.agentMs / 1000);
             tokens++;

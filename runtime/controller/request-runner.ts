@@ -41,7 +41,10 @@ export interface Execution {
   readonly now: () => number;
   readonly signal: AbortSignal;
   readonly frame: { readonly width: number; readonly height: number };
-  /** Called once when the request starts computing (first token / response): queued → running. */
+  /**
+   * Called once when the request starts computing — admitted to the agent's batch (llama), else
+   * its first token / response: queued → running.
+   */
   readonly onStart: () => void;
   /**
    * Called once per served request with its round trip beyond the agent's own queue and compute
@@ -63,11 +66,13 @@ export async function execute(req: PendingRequest, x: Execution): Promise<Reques
   };
   if (req.service.kind === 'llm') {
     let started = false;
+    const start = (): void => {
+      if (started) return;
+      started = true;
+      x.onStart();
+    };
     const now = (): number => {
-      if (!started) {
-        started = true;
-        x.onStart();
-      }
+      start();
       return x.now();
     };
     const sentS = x.now();
@@ -80,7 +85,7 @@ export async function execute(req: PendingRequest, x: Execution): Promise<Reques
         seed: req.id,
       },
       now,
-      x.signal,
+      { signal: x.signal, onAdmitted: start },
     );
     const finishS = x.now();
     if (!r.ok) return failed(base, finishS, abortReason(x.signal) ?? r.error);

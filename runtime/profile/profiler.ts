@@ -141,8 +141,7 @@ async function profileLlm(
               id,
               { promptTokens: prompt, outputTokens: out, seed: r * 1000 + i },
               () => clock.nowS(),
-              undefined,
-              b > 1 ? times[i] : undefined,
+              b > 1 ? { tokenTimes: times[i]! } : {},
             );
             if (!g.ok) return g.error;
             // On the agent's clock: one clock for every request to that agent.

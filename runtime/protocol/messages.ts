@@ -148,13 +148,27 @@ export const DoneChunkSchema = z.object({
    */
   startedAtS: z.number().nonnegative().optional(),
 });
+/**
+ * The request got its place in the engine's batch (a llama.cpp sequence), before its prefill:
+ * from here it is running, not queued. Sent by backends that hold such places (llama); without
+ * it the controller counts a request as running from its first token.
+ */
+export const AdmittedChunkSchema = z.object({
+  type: z.literal('admitted'),
+  agentMs: z.number().nonnegative(),
+});
 export const ErrorChunkSchema = z.object({
   type: z.literal('error'),
   code: z.string(),
   message: z.string(),
   agentMs: z.number().nonnegative(),
 });
-export const GenerateChunkSchema = z.discriminatedUnion('type', [TokenChunkSchema, DoneChunkSchema, ErrorChunkSchema]);
+export const GenerateChunkSchema = z.discriminatedUnion('type', [
+  AdmittedChunkSchema,
+  TokenChunkSchema,
+  DoneChunkSchema,
+  ErrorChunkSchema,
+]);
 export type TokenChunk = z.infer<typeof TokenChunkSchema>;
 export type DoneChunk = z.infer<typeof DoneChunkSchema>;
 export type ErrorChunk = z.infer<typeof ErrorChunkSchema>;

@@ -73,18 +73,30 @@ describe('llama backend › built-in GGUF', () => {
     expect(stats.decodeMs).toBeGreaterThan(0);
   });
 
-  it('generate › more requests than sequences › the third waits for a free sequence, all finish', async () => {
+  it('generate › more requests than sequences › the third waits for a free sequence (admitted then), all finish', async () => {
     const order: string[] = [];
     const run = (id: string) =>
-      model.generate!({ promptTokens: 16, outputTokens: 24 }, noExec, () => {}, new AbortController().signal).then(
-        (s) => {
-          order.push(id);
-          return s;
-        },
-      );
+      model.generate!(
+        { promptTokens: 16, outputTokens: 24 },
+        noExec,
+        () => order.push(`${id} token`),
+        new AbortController().signal,
+        () => order.push(`${id} admitted`),
+      ).then((s) => {
+        order.push(`${id} done`);
+        return s;
+      });
     const [a, b, c] = await Promise.all([run('a'), run('b'), run('c')]);
-    expect(order).toHaveLength(3);
-    expect(order[2]).toBe('c');
+    expect(order.filter((e) => e.endsWith('done'))).toEqual(['a done', 'b done', 'c done']);
+    // Admitted once each, before its first token; c only once a sequence is free.
+    for (const id of ['a', 'b', 'c']) {
+      expect(order.filter((e) => e === `${id} admitted`)).toHaveLength(1);
+      expect(order.indexOf(`${id} admitted`)).toBeLessThan(order.indexOf(`${id} token`));
+    }
+    // (a sequence frees at its request's last token)
+    expect(order.indexOf('c admitted')).toBeGreaterThan(
+      Math.min(order.lastIndexOf('a token'), order.lastIndexOf('b token')),
+    );
     // c could only start once a or b had finished: it queued for at least most of their run
     expect(c!.queueMs).toBeGreaterThan(0.5 * Math.min(a!.prefillMs + a!.decodeMs, b!.prefillMs + b!.decodeMs));
     expect(a!.queueMs).toBeLessThan(c!.queueMs);

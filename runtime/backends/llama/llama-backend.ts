@@ -91,6 +91,7 @@ class LlamaInstance implements LoadedModel {
     _exec: StepExecutor,
     onToken: (tokenId: number) => void,
     signal?: AbortSignal,
+    onAdmitted?: () => void,
   ): Promise<GenerateStats> {
     if (req.promptTokens + req.outputTokens > this.contextTokens) {
       throw new Error(
@@ -107,6 +108,7 @@ class LlamaInstance implements LoadedModel {
       throw e;
     }
     const admitted = this.clock.preciseS();
+    onAdmitted?.();
     const span = BYTE_TOKENS.end - BYTE_TOKENS.first;
     const prompt = syntheticPrompt(req.promptTokens, req.seed ?? 0, span).map((t) => t + BYTE_TOKENS.first);
     const seq = this.context.getSequence();
