@@ -6,7 +6,7 @@
  * Metrics compared: total goodput and SLO attainment, and per service goodput, SLO attainment,
  * E2E p50/p99 and (LLM services, where either side has samples) TTFT and TPOT p50/p99. Summaries
  * over cells (`summarizeServices`): per service and metric the median over cells of the absolute
- * relative error. A relative error is
+ * relative error, over the cells where the service had arrivals (and, for latencies, samples). A relative error is
  * `null` when it is undefined (measured value 0 with a non-zero simulated one, or a side without
  * samples); a cell whose goodput error is undefined counts as infinitely wrong in the median, so
  * a run that measured nothing can never pass a threshold.
@@ -58,10 +58,13 @@ export function compareResults(sim: RunResult, measured: RunResult): MetricRow[]
   for (const [name, m] of Object.entries(measured.services)) {
     const s = sim.services[name];
     if (s === undefined) throw new Error(`service ${name} is in the measured result but not in the simulated one`);
+    // A service without arrivals in the cell on either side (a quiet stretch of a bursty trace
+    // at a low load) is not compared: 0 against 0 would count as a perfect match in the medians.
+    if (s.offeredRps === 0 && m.offeredRps === 0) continue;
     pairs.push([name, 'goodputRps'], [name, 'sloAttainment']);
     if (hasSamples(s.ttftS, m.ttftS)) pairs.push([name, 'ttftP50S'], [name, 'ttftP99S']);
     if (hasSamples(s.tpotS, m.tpotS)) pairs.push([name, 'tpotP50S'], [name, 'tpotP99S']);
-    pairs.push([name, 'e2eP50S'], [name, 'e2eP99S']);
+    if (hasSamples(s.e2eS, m.e2eS)) pairs.push([name, 'e2eP50S'], [name, 'e2eP99S']);
   }
   return pairs.map(([scope, metric]) =>
     row(scope, metric, figureOf(sim, scope, metric), figureOf(measured, scope, metric)),
@@ -138,9 +141,12 @@ export function compareToRecorded(
   sims: readonly RunResult[],
   recorded: readonly Pick<MetricRow, 'scope' | 'metric' | 'measured'>[],
 ): CellComparison {
-  const rows = recorded.map((r) =>
-    row(r.scope, r.metric, medianOf(sims.map((s) => figureOf(s, r.scope, r.metric))), r.measured),
-  );
+  // Reports written before services without arrivals were left out: the same rule here (the
+  // twins replay the live arrivals, so a service they were offered nothing was idle live too).
+  const idle = (scope: string): boolean => sims.every((s) => (s.services[scope]?.offeredRps ?? 0) === 0);
+  const rows = recorded
+    .filter((r) => r.scope === 'total' || !idle(r.scope))
+    .map((r) => row(r.scope, r.metric, medianOf(sims.map((s) => figureOf(s, r.scope, r.metric))), r.measured));
   const total = rows.find((r) => r.scope === 'total' && r.metric === 'goodputRps');
   return { policy, load, rows, goodputError: total === undefined ? null : total.relError };
 }

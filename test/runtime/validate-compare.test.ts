@@ -112,6 +112,28 @@ describe('validate › compare', () => {
     expect(rows).toHaveLength(2 + 6 + 4);
   });
 
+  it('compare › a service without arrivals on either side › not compared (0 against 0 is no match); all dropped › goodput still compared', () => {
+    const quiet = service(0, 0, 0, NO_TTFT, lat(NaN, NaN, 0));
+    const noChatLive = result(quiet, measured.services['cameras']!);
+    const noChatSim = result(quiet, sim.services['cameras']!);
+    const rows = compareResults(noChatSim, noChatLive);
+    expect(rows.filter((r) => r.scope === 'chat')).toEqual([]);
+    expect(rows.filter((r) => r.scope === 'cameras')).toHaveLength(4);
+    // Recorded before the rule: the chat rows of such a cell are left out again on re-simulation.
+    const old = compareResults(sim, measured).map((r) => (r.scope === 'chat' ? { ...r, measured: NaN } : r));
+    expect(compareToRecorded('p', 1, [noChatSim], old).rows.some((r) => r.scope === 'chat')).toBe(false);
+    // Arrivals, all dropped: goodput 0 against 0 is a match; no latency samples, no latency rows.
+    const dropped = { ...service(0, 0, 25, NO_TTFT, lat(NaN, NaN, 0)), dropped: 25 };
+    const allDropped = compareResults(
+      result(dropped, sim.services['cameras']!),
+      result(dropped, measured.services['cameras']!),
+    );
+    expect(allDropped.filter((r) => r.scope === 'chat').map((r) => [r.metric, r.relError])).toEqual([
+      ['goodputRps', 0],
+      ['sloAttainment', 0],
+    ]);
+  });
+
   it('compare › measured zero › both zero is 0, otherwise undefined (null)', () => {
     expect(relativeError(0, 0)).toBe(0);
     expect(relativeError(1, 0)).toBeNull();
@@ -150,6 +172,7 @@ const mk = (p99: number, goodput: number, withCam = true) =>
       ? {
           cam: {
             goodputRps: goodput,
+            offeredRps: goodput,
             sloAttainment: 1,
             ttftS: { count: 0, p50: NaN, p99: NaN },
             tpotS: { count: 0, p50: NaN, p99: NaN },
