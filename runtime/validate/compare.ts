@@ -6,10 +6,10 @@
  * Metrics compared: total goodput and SLO attainment, and per service goodput, SLO attainment,
  * E2E p50/p99 and (LLM services, where either side has samples) TTFT and TPOT p50/p99. Summaries
  * over cells (`summarizeServices`): per service and metric the median over cells of the absolute
- * relative error, over the cells where the service had arrivals (and, for latencies, samples). A relative error is
- * `null` when it is undefined (measured value 0 with a non-zero simulated one, or a side without
- * samples); a cell whose goodput error is undefined counts as infinitely wrong in the median, so
- * a run that measured nothing can never pass a threshold.
+ * relative error, over the cells where the service had arrivals (and, for latencies, samples). A
+ * relative error is `null` when it is undefined (measured value 0 with a non-zero simulated one,
+ * or a side without samples); a cell whose goodput error is undefined counts as infinitely wrong
+ * in the median, so a run that measured nothing can never pass a threshold.
  */
 import type { LatencySummary, RunResult } from '../../policies/index.js';
 
